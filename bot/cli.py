@@ -1,0 +1,88 @@
+"""`flock` — run the bot, replay the demo, manage the database, look at the outbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.context import SystemClock
+from bot.settings import Settings
+
+NO_TOKEN = (
+    "flock: no bot token. Create a bot with @BotFather in Telegram (/newbot), then set "
+    "FLOCK_BOT_TOKEN=<token> in the environment or in .env."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        field = "FLOCK_" + str(problem["loc"][0]).upper() if problem["loc"] else "setting"
+        print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return int(args.action(args, settings) or 0)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import run
+
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run(settings, settings.bot_token.get_secret_value().strip(), SystemClock()))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(args.file, args.database))
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrations import upgrade_sync
+
+    upgrade_sync(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.outbox_report import report
+
+    print(asyncio.run(report(settings.database_url)))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flock", description="Keeps a training cohort talking.")
+    commands = parser.add_subparsers(required=True, metavar="command")
+    commands.add_parser("run", help="run the bot (long polling)").set_defaults(action=_run)
+    demo = commands.add_parser("demo", help="replay a week of a cohort offline and tell the story")
+    demo.add_argument("--file", default="examples/cohort.jsonl")
+    demo.add_argument("--database", default=None, help="SQLite file to keep (default: temporary)")
+    demo.set_defaults(action=_demo)
+    db = commands.add_parser("db", help="database management").add_subparsers(required=True,
+                                                                                metavar="action")
+    db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)
+    commands.add_parser("outbox", help="show pending and failed messages").set_defaults(
+        action=_outbox
+    )
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

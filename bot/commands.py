@@ -1,0 +1,50 @@
+"""The command menus Telegram shows, per kind of chat."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+)
+
+GROUP = [
+    BotCommand("ask", "Ask the course a question"),
+    BotCommand("intro", "Introduce yourself"),
+    BotCommand("questions", "Open questions in this chat"),
+    BotCommand("solved", "Mark a question solved (reply to it)"),
+    BotCommand("course", "What course this chat belongs to"),
+    BotCommand("help", "How Flock works"),
+]
+ADMINS = [
+    *GROUP,
+    BotCommand("setup", "Attach this chat to a course: #tag [title]"),
+    BotCommand("detach", "Detach this chat from a course"),
+    BotCommand("settings", "Course settings (facilitators)"),
+    BotCommand("facilitator", "Add or remove a facilitator"),
+    BotCommand("facilitators", "Who runs this course"),
+    BotCommand("roster", "Who introduced themselves"),
+    BotCommand("dismiss", "Not a question (reply to it)"),
+]
+PRIVATE = [
+    BotCommand("mine", "Your questions and their state"),
+    BotCommand("intro", "Your introduction"),
+    BotCommand("roster", "Roster of your courses (facilitators)"),
+    BotCommand("settings", "Course settings (facilitators)"),
+    BotCommand("facilitators", "Facilitators of your course"),
+    BotCommand("help", "How Flock works"),
+]
+
+MENUS: list[tuple[BotCommandScope, list[BotCommand]]] = [
+    (BotCommandScopeAllGroupChats(), GROUP),
+    (BotCommandScopeAllChatAdministrators(), ADMINS),
+    (BotCommandScopeAllPrivateChats(), PRIVATE),
+]
+
+
+async def publish(bot: Bot) -> None:
+    for scope, commands in MENUS:
+        await bot.set_my_commands(commands, scope=scope)

@@ -1,0 +1,26 @@
+"""The last line of defence: log with the update id, apologise, never leak details to a chat."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import FlockContext
+
+log = logging.getLogger("flock.errors")
+
+
+async def on_error(update: object, context: FlockContext) -> None:
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, TelegramError):
+        return  # talking to Telegram is what failed; don't try again from here
+    try:
+        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WRONG)
+    except TelegramError:
+        log.warning("could not apologise in chat %s", update.effective_chat.id)

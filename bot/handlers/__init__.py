@@ -1,0 +1,1 @@
+"""Update handlers, split by the same feature names as facilitation/."""

@@ -1,0 +1,113 @@
+"""Small helpers shared by handlers: replying, command text, admin checks, friendly errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from html import escape
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias
+
+from telegram import Message, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import CommandHandler, filters
+
+from bot import convert, texts
+from bot.context import FlockContext
+from facilitation import parsing
+from facilitation.errors import FlockError
+from facilitation.model import Person
+
+log = logging.getLogger(__name__)
+
+
+class Refusal(Exception):
+    """Stops a handler with a reply already written in HTML (usage help, wrong chat)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(html)
+        self.html = html
+Callback: TypeAlias = Callable[[Update, FlockContext], Awaitable[None]]
+ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "Group" user behind anonymous admin posts
+
+
+async def reply(update: Update, text: str) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, do_quote=message.chat.type != "private")
+
+
+def friendly(callback: Callback) -> Callback:
+    """Refusals and domain errors become the reply; both carry text written for the person."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: FlockContext) -> None:
+        try:
+            await callback(update, context)
+        except Refusal as refusal:
+            await reply(update, refusal.html)
+        except FlockError as error:
+            await reply(update, escape(error.message))
+
+    return wrapper
+
+
+def command(name: str, callback: Callback) -> CommandHandler[FlockContext, None]:
+    """New messages only: an edited command is not a second command."""
+    return CommandHandler(name, friendly(callback), filters=filters.UpdateType.MESSAGE)
+
+
+def argument_text(message: Message) -> str:
+    """Everything after the command word, newlines kept."""
+    text = convert.text(message)
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def tags(text: str) -> list[str]:
+    return parsing.hashtags(text)
+
+
+def in_group(message: Message) -> bool:
+    return message.chat.type in convert.GROUP_TYPES
+
+
+def sender(message: Message) -> Person | None:
+    """The person behind a command; None for anonymous admins and channels."""
+    if message.sender_chat is not None or message.from_user is None:
+        return None
+    if message.from_user.id == ANONYMOUS_ADMIN_BOT:
+        return None
+    return convert.person(message.from_user)
+
+
+def require_sender(message: Message) -> Person:
+    person = sender(message)
+    if person is None:
+        raise Refusal(texts.ANONYMOUS_ADMIN)
+    return person
+
+
+def require_group(message: Message) -> None:
+    if not in_group(message):
+        raise Refusal(texts.GROUP_ONLY)
+
+
+async def is_chat_admin(context: FlockContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        log.warning("getChatMember failed for chat %s: %s", chat_id, error)
+        return False
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+async def send_privately(update: Update, context: FlockContext, user_id: int, text: str) -> None:
+    """Facilitator material goes to the facilitator, not the group."""
+    try:
+        await context.bot.send_message(user_id, text)
+    except Forbidden:
+        await reply(update, texts.start_me_first(context.bot.username))
+        return
+    await reply(update, texts.SENT_PRIVATELY)

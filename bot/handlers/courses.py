@@ -1,0 +1,140 @@
+"""/setup, /detach, /course, /settings, /facilitator, /facilitators."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import convert, texts
+from bot.context import FlockContext
+from bot.handlers.common import (
+    argument_text,
+    Refusal,
+    command,
+    in_group,
+    is_chat_admin,
+    reply,
+    require_group,
+    require_sender,
+    tags,
+)
+from facilitation import courses, parsing
+from facilitation.model import Person, Scope
+
+
+async def setup(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    if not in_group(message):
+        raise Refusal(texts.SETUP_IN_PRIVATE)
+    words = argument_text(message).split()
+    if not words:
+        raise Refusal(texts.SETUP_USAGE)
+    hashtag = parsing.course_tag(words[0])
+    scope = Scope.ALL
+    if len(words) > 1 and words[1].lower() in ("tagged", "all"):
+        scope = Scope(words.pop(1).lower())
+    person = require_sender(message)
+    admin = await is_chat_admin(context, message.chat_id, person.id)
+    result = await courses.setup(
+        context.uow(), convert.chat(message.chat), person, admin, hashtag, scope,
+        " ".join(words[1:]) or None, context.now(),
+    )
+    await reply(update, texts.setup_done(
+        result.course, result.scope, result.created, not await _sees_all_messages(context, message)
+    ))
+
+
+async def _sees_all_messages(context: FlockContext, message: Message) -> bool:
+    if context.bot.bot.can_read_all_group_messages:
+        return True
+    return await is_chat_admin(context, message.chat_id, context.bot.id)
+
+
+async def detach(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    require_group(message)
+    person = require_sender(message)
+    admin = await is_chat_admin(context, message.chat_id, person.id)
+    course = await courses.detach(
+        context.uow(), message.chat_id, person, admin, tags(argument_text(message))
+    )
+    await reply(update, texts.detached(course))
+
+
+async def course(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    require_group(message)
+    await reply(update, texts.course_views(await courses.describe_chat(context.uow(), message.chat_id)))
+
+
+async def settings(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    words = [w for w in argument_text(message).split() if not w.startswith("#")]
+    chat_id = message.chat_id if in_group(message) else None
+    named = tags(argument_text(message))
+    if not words:
+        found = await courses.show_settings(context.uow(), chat_id, person, named)
+        await reply(update, texts.settings_shown(found))
+        return
+    key, value = words[0].lower(), " ".join(words[1:])
+    if not value:
+        raise Refusal(texts.setting_needs_value(key))
+    changed = await courses.change_setting(context.uow(), chat_id, person, named, key, value)
+    await reply(update, texts.setting_changed(changed, key))
+
+
+async def facilitator(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    words = argument_text(message).split()
+    action = words[0].lower() if words else ""
+    target = _target(message, words[1:])
+    if action not in ("add", "remove") or target is None:
+        raise Refusal(texts.FACILITATOR_USAGE)
+    chat_id = message.chat_id if in_group(message) else None
+    named = tags(argument_text(message))
+    if action == "add":
+        found, who, added = await courses.add_facilitator(
+            context.uow(), chat_id, person, named, target, context.now()
+        )
+        await reply(update, texts.facilitator_added(found, who, added))
+    else:
+        found, who = await courses.remove_facilitator(context.uow(), chat_id, person, named, target)
+        await reply(update, texts.facilitator_removed(found, who))
+
+
+def _target(message: Message, words: list[str]) -> Person | str | None:
+    named = next((w for w in words if w.startswith("@") and len(w) > 1), None)
+    if named:
+        return named
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return convert.author(replied)
+
+
+async def facilitators(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    chat_id = message.chat_id if in_group(message) else None
+    found, people = await courses.list_facilitators(
+        context.uow(), chat_id, person, tags(argument_text(message))
+    )
+    await reply(update, texts.facilitators(found, people))
+
+
+HANDLERS = [
+    command("setup", setup),
+    command("detach", detach),
+    command("course", course),
+    command("settings", settings),
+    command("facilitator", facilitator),
+    command("facilitators", facilitators),
+]
+

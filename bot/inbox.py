@@ -1,0 +1,49 @@
+"""Processing stored updates through the Application, a batch per transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+
+from bot.app import FlockApp
+from facilitation.ports import Clock
+from storage import inbox
+from storage.unit_of_work import batch
+
+log = logging.getLogger("flock.inbox")
+
+BATCH = 100
+
+
+class InboxProcessor:
+    def __init__(self, app: FlockApp, sessions: async_sessionmaker[AsyncSession], clock: Clock):
+        self._app = app
+        self._sessions = sessions
+        self._clock = clock
+
+    async def drain(self) -> int:
+        """Process every stored, unprocessed update in order; returns how many."""
+        total = 0
+        while count := await self._process_batch():
+            total += count
+        return total
+
+    async def _process_batch(self) -> int:
+        async with batch(self._sessions) as session:
+            rows = await inbox.unprocessed(session, BATCH)
+            for update_id, payload in rows:
+                await self._process(update_id, payload)
+            await inbox.mark_processed(session, [update_id for update_id, _ in rows],
+                                       self._clock.now())
+        return len(rows)
+
+    async def _process(self, update_id: int, payload: str) -> None:
+        try:
+            update = Update.de_json(json.loads(payload), self._app.bot)
+        except (ValueError, TypeError, KeyError):
+            log.exception("update %s is not a readable update; skipped", update_id)
+            return
+        await self._app.process_update(update)

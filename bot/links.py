@@ -1,0 +1,20 @@
+"""Links to messages and deep links to the bot."""
+
+from __future__ import annotations
+
+from facilitation.model import MessageRef
+
+
+def message_link(ref: MessageRef) -> str | None:
+    """t.me/c links work for supergroups (ids -100…); basic groups have no message links."""
+    digits = str(ref.chat_id)
+    if not digits.startswith("-100"):
+        return None
+    internal = digits.removeprefix("-100")
+    if ref.thread_id:
+        return f"https://t.me/c/{internal}/{ref.thread_id}/{ref.message_id}"
+    return f"https://t.me/c/{internal}/{ref.message_id}"
+
+
+def deep_link(bot_username: str, payload: str = "") -> str:
+    return f"https://t.me/{bot_username}?start={payload}" if payload else f"https://t.me/{bot_username}"

@@ -1,0 +1,122 @@
+"""An in-process Bot API that records every call: PTB's request layer, faked, not patched.
+
+Used by `flock demo` and the tests: the real Application talks to it exactly as it would to
+Telegram, and it answers like Telegram does for the methods Flock uses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7000000001
+BOT_USERNAME = "flock_test_bot"
+JSON = dict[str, Any]
+
+
+@dataclass
+class Call:
+    method: str
+    params: JSON
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.params["chat_id"])
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers Bot API methods from memory; `admins` holds (chat_id, user_id) pairs."""
+
+    admins: set[tuple[int, int]] = field(default_factory=set)
+    reads_all_messages: bool = True
+    failures: dict[str, Callable[[JSON], tuple[int, JSON] | None]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900000))
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None,
+        read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(api_method, params))
+        failure = self.failures.get(api_method)
+        if failure is not None and (answer := failure(params)) is not None:
+            status, body = answer
+            return status, json.dumps(body).encode()
+        result = self._answer(api_method, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def take(self, method: str | None = None) -> list[Call]:
+        """The calls recorded since the last take (of one method, if named), then forgets them."""
+        taken = [c for c in self.calls if method is None or c.method == method]
+        self.calls = [c for c in self.calls if c not in taken]
+        return taken
+
+    def _answer(self, method: str, params: JSON) -> Any:
+        if method == "getMe":
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Flock", "username": BOT_USERNAME,
+                    "can_join_groups": True,
+                    "can_read_all_group_messages": self.reads_all_messages}
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = "administrator" if (chat_id, user_id) in self.admins else "member"
+            user = {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": "Someone"}
+            extra = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                     "can_delete_messages": True, "can_manage_video_chats": True,
+                     "can_restrict_members": True, "can_promote_members": False,
+                     "can_change_info": True, "can_invite_users": True,
+                     "can_post_stories": False, "can_edit_stories": False,
+                     "can_delete_stories": False} if status == "administrator" else {}
+            return {"status": status, "user": user, **extra}
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText"):
+            return self._message(params)
+        if method == "getUpdates":
+            return []
+        return True
+
+    def _message(self, params: JSON) -> JSON:
+        chat_id = int(params.get("chat_id", 0))
+        kind = "private" if chat_id > 0 else "supergroup"
+        message: JSON = {
+            "message_id": int(params.get("message_id") or next(self._ids)),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": kind, **({"first_name": "Someone"} if kind == "private"
+                                                      else {"title": "Course group"})},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Flock", "username": BOT_USERNAME},
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
+        return message
+
+
+def api_error(status: int, description: str, retry_after: int | None = None) -> JSON:
+    body: JSON = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return body

@@ -1,0 +1,34 @@
+"""The periodic tick: ask the database what is due, act, deliver the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.context import Runtime
+from bot.sender import OutboxSender
+from facilitation import greetings
+
+log = logging.getLogger("flock.tick")
+
+
+class Ticker:
+    def __init__(self, runtime: Runtime, sender: OutboxSender) -> None:
+        self._runtime = runtime
+        self._sender = sender
+
+    async def tick(self) -> None:
+        now = self._runtime.clock.now()
+        await greetings.send_due(self._runtime.uow(), now)
+        await self._sender.flush()
+
+    async def run(self, stop: asyncio.Event, every: float) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # a failed tick must not end the schedule; the next one retries
+                log.exception("tick failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            except TimeoutError:
+                pass

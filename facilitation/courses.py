@@ -1,0 +1,192 @@
+"""Use cases for courses: set-up, attaching chats, settings and facilitators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from facilitation import parsing
+from facilitation.errors import FlockError, NotAllowed, NotFound, ParseError
+from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
+from facilitation.ports import UnitOfWork
+from facilitation.scope import course_facilitated, course_for_command, require_facilitator
+
+SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect")
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    course: Course
+    scope: Scope
+    created: bool
+
+
+@dataclass(frozen=True)
+class CourseView:
+    attachment: Attachment
+    facilitators: list[Person]
+
+
+async def setup(
+    uow: UnitOfWork, chat: Chat, sender: Person, is_chat_admin: bool,
+    hashtag: str, scope: Scope, title: str | None, now: datetime,
+) -> SetupResult:
+    if not is_chat_admin:
+        raise NotAllowed("Only an admin of this chat can attach it to a course.")
+    async with uow:
+        await uow.people.seen(sender, now)
+        course = await uow.courses.by_hashtag(hashtag)
+        created = course is None
+        if course is None:
+            course = await uow.courses.add(hashtag, title or chat.title or f"#{hashtag}", now)
+            await uow.courses.add_facilitator(course.id, sender.id, now)
+        elif not await uow.courses.is_facilitator(course.id, sender.id):
+            raise NotAllowed(
+                f"{course.tag} already belongs to a course you don't facilitate. "
+                "Ask one of its facilitators to run /setup here, or pick another hashtag."
+            )
+        attachments = await uow.courses.attachments(chat.id)
+        if scope is Scope.ALL and any(
+            a.scope is Scope.ALL and a.course.id != course.id for a in attachments
+        ):
+            raise NotAllowed(
+                "This chat is already dedicated to another course. /detach it first, "
+                f"or run /setup {course.tag} tagged to share the chat."
+            )
+        await uow.courses.attach(course.id, chat, scope, now)
+        await uow.commit()
+    return SetupResult(course, scope, created)
+
+
+async def detach(
+    uow: UnitOfWork, chat_id: int, sender: Person, is_chat_admin: bool, tags: list[str]
+) -> Course:
+    async with uow:
+        course = await course_for_command(uow, chat_id, tags)
+        if not is_chat_admin and not await uow.courses.is_facilitator(course.id, sender.id):
+            raise NotAllowed(f"Only a chat admin or a facilitator of {course.tag} can detach it.")
+        await uow.courses.detach(course.id, chat_id)
+        await uow.commit()
+    return course
+
+
+async def describe_chat(uow: UnitOfWork, chat_id: int) -> list[CourseView]:
+    async with uow:
+        return [
+            CourseView(a, await uow.courses.facilitators(a.course.id))
+            for a in await uow.courses.attachments(chat_id)
+        ]
+
+
+async def bot_removed(uow: UnitOfWork, chat_id: int) -> list[Course]:
+    """The bot left or was removed: detach the chat, keep everything it collected."""
+    async with uow:
+        courses = [a.course for a in await uow.courses.attachments(chat_id)]
+        for course in courses:
+            await uow.courses.detach(course.id, chat_id)
+        await uow.commit()
+    return courses
+
+
+async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int) -> None:
+    async with uow:
+        await uow.move_chat(old_chat_id, new_chat_id)
+        await uow.commit()
+
+
+async def find_course(
+    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]
+) -> Course:
+    """The course a facilitator command means: the chat's, or in private the one they run."""
+    if chat_id is None:
+        return await course_facilitated(uow, person_id, tags)
+    return await course_for_command(uow, chat_id, tags)
+
+
+async def change_setting(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str], key: str, value: str
+) -> Course:
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        await require_facilitator(uow, course, sender.id)
+        settings = _with_setting(course.settings, key, value)
+        await uow.courses.save_settings(course.id, settings)
+        await uow.commit()
+    return replace(course, settings=settings)
+
+
+def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSettings:
+    if key == "sla":
+        return replace(settings, sla=parsing.duration(value))
+    if key == "timezone":
+        return replace(settings, timezone=parsing.timezone(value))
+    if key == "quiet":
+        return replace(settings, quiet=parsing.quiet_hours(value))
+    if key == "digest":
+        return replace(settings, digest_at=parsing.clock_time(value))
+    if key == "detect":
+        return replace(settings, detect=parsing.detection(value))
+    raise ParseError(f"There is no setting “{key[:30]}”. Settings: {', '.join(SETTING_KEYS)}.")
+
+
+async def show_settings(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str]
+) -> Course:
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        await require_facilitator(uow, course, sender.id)
+        return course
+
+
+async def add_facilitator(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str],
+    target: Person | str, now: datetime,
+) -> tuple[Course, Person, bool]:
+    """Returns the course, the person and whether they were newly added."""
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        await require_facilitator(uow, course, sender.id)
+        person = await _resolve(uow, target, now)
+        added = await uow.courses.add_facilitator(course.id, person.id, now)
+        await uow.commit()
+    return course, person, added
+
+
+async def remove_facilitator(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str], target: Person | str
+) -> tuple[Course, Person]:
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        await require_facilitator(uow, course, sender.id)
+        person = await _resolve(uow, target, None)
+        if not await uow.courses.is_facilitator(course.id, person.id):
+            raise NotFound(f"{person.name} isn't a facilitator of {course.tag}.")
+        if len(await uow.courses.facilitators(course.id)) == 1:
+            raise NotAllowed(f"{course.tag} needs at least one facilitator. Add another one first.")
+        await uow.courses.remove_facilitator(course.id, person.id)
+        await uow.commit()
+    return course, person
+
+
+async def list_facilitators(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str]
+) -> tuple[Course, list[Person]]:
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        return course, await uow.courses.facilitators(course.id)
+
+
+async def _resolve(uow: UnitOfWork, target: Person | str, now: datetime | None) -> Person:
+    if isinstance(target, Person):
+        if target.id <= 0:
+            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
+        if now is not None:
+            await uow.people.seen(target, now)
+        return target
+    person = await uow.people.by_username(target.lstrip("@"))
+    if person is None:
+        raise NotFound(
+            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
+            "with the command instead."
+        )
+    return person

@@ -1,0 +1,42 @@
+"""Which posts are questions, introductions or resolutions: the rules of DESIGN.md's glossary."""
+
+from __future__ import annotations
+
+import re
+
+from facilitation.model import Detection
+
+QUESTION_TAGS = frozenset({"question", "q"})
+INTRO_TAG = "intro"
+SOLVED_TAG = "solved"
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_ENDS_SENTENCE_WITH_QUESTION_MARK = re.compile(r"[?？](?=[\s\"'»”)]|$)")
+_MIN_WORDS = 4
+
+
+def reads_as_question(text: str) -> bool:
+    """A sentence ending with '?' in a message of at least four words."""
+    words = _WORD.findall(re.sub(r"(?<![\w#])[#@/]\w+", " ", text))
+    return len(words) >= _MIN_WORDS and bool(_ENDS_SENTENCE_WITH_QUESTION_MARK.search(text))
+
+
+def is_question(text: str, tags: list[str], detection: Detection, replies_to_tracked: bool) -> bool:
+    if QUESTION_TAGS.intersection(tags):
+        return True
+    return detection is Detection.AUTO and not replies_to_tracked and reads_as_question(text)
+
+
+def is_introduction(tags: list[str]) -> bool:
+    return INTRO_TAG in tags
+
+
+def marks_solved(tags: list[str]) -> bool:
+    return SOLVED_TAG in tags
+
+
+def strip_tags(text: str, tags: frozenset[str]) -> str:
+    """The text without the given hashtags, for storing a question or introduction cleanly."""
+    pattern = r"(?<![\w#])#(" + "|".join(re.escape(t) for t in sorted(tags)) + r")\b"
+    cleaned = re.sub(pattern, "", text, flags=re.IGNORECASE) if tags else text
+    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()

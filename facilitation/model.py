@@ -1,0 +1,138 @@
+"""Entities and value objects of the domain, as frozen dataclasses."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+
+class Scope(enum.StrEnum):
+    ALL = "all"  # a dedicated course group: every message belongs to the course
+    TAGGED = "tagged"  # a shared group: only messages carrying the course hashtag
+
+
+class Detection(enum.StrEnum):
+    AUTO = "auto"
+    TAGGED = "tagged"
+
+
+class QuestionState(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+UNRESOLVED = (QuestionState.OPEN, QuestionState.ANSWERED)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    username: str | None = None
+
+    @property
+    def handle(self) -> str:
+        return f"@{self.username}" if self.username else self.name
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end  # spans midnight
+
+
+@dataclass(frozen=True)
+class CourseSettings:
+    sla: timedelta = timedelta(hours=2)
+    timezone: str = "UTC"
+    quiet: QuietHours | None = None
+    digest_at: time = time(8, 0)
+    detect: Detection = Detection.AUTO
+
+
+@dataclass(frozen=True)
+class Course:
+    id: int
+    hashtag: str  # lower case, without '#'
+    title: str
+    settings: CourseSettings = field(default_factory=CourseSettings)
+
+    @property
+    def tag(self) -> str:
+        return f"#{self.hashtag}"
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: int
+    title: str
+    kind: str = "supergroup"  # Telegram's chat type
+    is_forum: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    course: Course
+    chat_id: int
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    chat_id: int
+    message_id: int
+    thread_id: int | None = None  # forum topic
+
+
+@dataclass(frozen=True)
+class Introduction:
+    id: int
+    course_id: int
+    person: Person
+    text: str
+    posted_at: datetime
+    ref: MessageRef | None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    course_id: int
+    asker: Person
+    text: str
+    state: QuestionState
+    asked_at: datetime
+    ref: MessageRef
+    first_answered_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.state in UNRESOLVED
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    question_id: int
+    answerer: Person
+    text: str
+    answered_at: datetime
+    ref: MessageRef
+    by_facilitator: bool
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    person: Person
+    introduction: str | None
+    posts: int
+    last_seen: datetime

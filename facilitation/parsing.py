@@ -1,0 +1,100 @@
+"""Readers for what people type: hashtags, durations, clock times, settings values.
+
+Each reader returns a value or raises ParseError with a message fit to show the person.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from facilitation.errors import ParseError
+from facilitation.model import Detection, QuietHours
+
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
+_COURSE_TAG = re.compile(r"[A-Za-z0-9_]{2,64}")
+_DURATION_PART = re.compile(r"(\d{1,6})([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+
+DURATION_FORMS = "90s, 45m, 2h, 1d or 1h30m"
+MAX_DURATION = timedelta(days=60)
+
+
+def hashtags(text: str) -> list[str]:
+    """Every hashtag in the text, lower case, without '#', in order of appearance."""
+    return [tag.lower() for tag in _HASHTAG.findall(text)]
+
+
+def course_tag(word: str) -> str:
+    """A course hashtag as typed (`#onb26`) to its stored form (`onb26`)."""
+    bare = word[1:] if word.startswith("#") else word
+    if not word.startswith("#") or not _COURSE_TAG.fullmatch(bare):
+        raise ParseError(
+            "A course hashtag starts with # and has 2–64 letters, digits or _, like #onb26."
+        )
+    return bare.lower()
+
+
+def duration(text: str) -> timedelta:
+    compact = text.strip().lower().replace(" ", "")
+    parts = _DURATION_PART.findall(compact)
+    if not compact or "".join(n + u for n, u in parts) != compact:
+        raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a duration. Try {DURATION_FORMS}.")
+    total = timedelta()
+    for number, unit in parts:
+        total += timedelta(**{_UNITS[unit]: int(number)})
+    if not timedelta(seconds=10) <= total <= MAX_DURATION:
+        raise ParseError("A duration must be between 10 seconds and 60 days.")
+    return total
+
+
+def clock_time(text: str) -> time:
+    match = _CLOCK.fullmatch(text.strip())
+    if not match:
+        raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a time of day. Use HH:MM, like 08:00.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def timezone(text: str) -> str:
+    name = text.strip()
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ParseError(
+            f"I don't know the time zone “{name[:40]}”. Use an IANA name like Europe/Berlin or UTC."
+        ) from None
+    return name
+
+
+def quiet_hours(text: str) -> QuietHours | None:
+    value = text.strip().lower()
+    if value == "off":
+        return None
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise ParseError("Quiet hours look like 22:00-07:00, or off.")
+    hours = QuietHours(clock_time(start), clock_time(end))
+    if hours.start == hours.end:
+        raise ParseError("Quiet hours need a different start and end, like 22:00-07:00.")
+    return hours
+
+
+def detection(text: str) -> Detection:
+    try:
+        return Detection(text.strip().lower())
+    except ValueError:
+        raise ParseError("Detection is auto (questions are recognised) or tagged (#question only).") from None
+
+
+def format_duration(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"

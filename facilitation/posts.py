@@ -1,0 +1,107 @@
+"""What a message in a course chat means: activity, introduction, question, answer, resolution."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from facilitation import detection, parsing
+from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
+from facilitation.ports import UnitOfWork
+from facilitation.scope import courses_in_scope
+
+
+class Ack(enum.StrEnum):
+    """How Flock acknowledges a post in the group without writing a message."""
+
+    QUESTION = "question"
+    INTRODUCTION = "introduction"
+
+
+@dataclass(frozen=True)
+class Post:
+    chat: Chat
+    ref: MessageRef
+    author: Person
+    text: str
+    at: datetime
+    reply_to: int | None = None  # message id replied to; None for topic roots
+
+
+@dataclass
+class PostOutcome:
+    acks: list[Ack] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    answered: list[Question] = field(default_factory=list)
+    resolved: list[Question] = field(default_factory=list)
+
+
+async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
+    async with uow:
+        outcome = PostOutcome()
+        attachments = await uow.courses.attachments(post.chat.id)
+        tags = parsing.hashtags(post.text)
+        courses = courses_in_scope(attachments, tags)
+        if not courses:
+            return outcome
+        await uow.people.seen(post.author, post.at)
+        thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
+        for course in courses:
+            await uow.learners.record_post(course.id, post.author.id, post.at)
+            await _classify(uow, course, post, tags, thread, outcome)
+        await uow.commit()
+        return outcome
+
+
+async def _classify(
+    uow: UnitOfWork, course: Course, post: Post, tags: list[str],
+    thread: list[Question], outcome: PostOutcome,
+) -> None:
+    question = next((q for q in thread if q.course_id == course.id), None)
+    if detection.is_introduction(tags):
+        text = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
+        await uow.introductions.replace(course.id, post.author, text, post.ref, post.at)
+        outcome.acks.append(Ack.INTRODUCTION)
+    elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
+        outcome.questions.append(
+            await uow.questions.add(course.id, post.author, post.text, post.ref, post.at)
+        )
+        outcome.acks.append(Ack.QUESTION)
+    elif question is not None and post.author.id != question.asker.id:
+        await answer(uow, course, question, post, outcome)
+    if question is not None and detection.marks_solved(tags):
+        if await _may_resolve(uow, course, question, post.author.id):
+            await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
+            outcome.resolved.append(question)
+
+
+async def answer(
+    uow: UnitOfWork, course: Course, question: Question, post: Post, outcome: PostOutcome
+) -> None:
+    by_facilitator = await uow.courses.is_facilitator(course.id, post.author.id)
+    await uow.questions.add_answer(question, post.author, post.text, post.ref, by_facilitator, post.at)
+    if question.state is QuestionState.OPEN:
+        await uow.questions.set_state(question.id, QuestionState.ANSWERED, None, post.at)
+    outcome.answered.append(question)
+
+
+async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, person_id: int) -> bool:
+    if question.state not in (QuestionState.OPEN, QuestionState.ANSWERED):
+        return False
+    return person_id == question.asker.id or await uow.courses.is_facilitator(course.id, person_id)
+
+
+async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
+    """An edit updates the stored text; an edit that adds #question or #intro starts tracking."""
+    async with uow:
+        changed = await uow.questions.edit(post.chat.id, post.ref.message_id, post.text)
+        intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
+        changed |= await uow.introductions.edit(post.ref, intro)
+        await uow.commit()
+    if changed:
+        return PostOutcome()
+    tags = parsing.hashtags(post.text)
+    if detection.QUESTION_TAGS.intersection(tags) or detection.is_introduction(tags):
+        return await receive(uow, post)
+    return PostOutcome()

@@ -1,0 +1,104 @@
+"""Use cases for questions asked by command, resolved, dismissed and listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.model import Course, MessageRef, Person, Question, QuestionState
+from facilitation.ports import UnitOfWork
+from facilitation.scope import course_for_command
+
+LIST_LIMIT = 30
+MAX_QUESTION = 4000
+
+
+@dataclass(frozen=True)
+class ChatQuestions:
+    open: list[Question]
+    answered: list[Question]
+
+
+async def ask(
+    uow: UnitOfWork, chat_id: int, asker: Person, text: str, tags: list[str],
+    ref: MessageRef, now: datetime,
+) -> Question:
+    """/ask <text>: track a question even when it doesn't read like one."""
+    if not text.strip():
+        raise ParseError("Write your question after the command: /ask How do I …?")
+    async with uow:
+        course = await course_for_command(uow, chat_id, tags)
+        await uow.people.seen(asker, now)
+        await uow.learners.record_post(course.id, asker.id, now)
+        existing = [q for q in await uow.questions.asked_at(chat_id, ref.message_id)
+                    if q.course_id == course.id]
+        question = existing[0] if existing else await uow.questions.add(
+            course.id, asker, text.strip()[:MAX_QUESTION], ref, now
+        )
+        await uow.commit()
+    return question
+
+
+async def solve(
+    uow: UnitOfWork, chat_id: int, person: Person, replied_to: int | None, now: datetime
+) -> list[Question]:
+    """/solved as a reply to a question or one of its answers: by the asker or a facilitator."""
+    async with uow:
+        questions = await _thread(uow, chat_id, replied_to, "/solved")
+        solvable = [q for q in questions if await _may_close(uow, q, person.id)]
+        if not solvable:
+            raise NotAllowed("Only the person who asked, or a facilitator, can mark it solved.")
+        for question in solvable:
+            if question.is_unresolved:
+                await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
+        await uow.commit()
+    return solvable
+
+
+async def dismiss(
+    uow: UnitOfWork, chat_id: int, person: Person, replied_to: int | None, now: datetime
+) -> list[Question]:
+    """/dismiss as a reply: a facilitator says the tracked message is not a question."""
+    async with uow:
+        questions = await _thread(uow, chat_id, replied_to, "/dismiss")
+        allowed = [q for q in questions if await uow.courses.is_facilitator(q.course_id, person.id)]
+        if not allowed:
+            raise NotAllowed("Only a facilitator of this course can dismiss a question.")
+        for question in allowed:
+            await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
+        await uow.commit()
+    return allowed
+
+
+async def _thread(
+    uow: UnitOfWork, chat_id: int, replied_to: int | None, command: str
+) -> list[Question]:
+    if replied_to is None:
+        raise ParseError(f"Reply to the question (or one of its answers) with {command}.")
+    questions = await uow.questions.thread_of(chat_id, replied_to)
+    if not questions:
+        raise NotFound("That message isn't a question I'm tracking.")
+    return questions
+
+
+async def _may_close(uow: UnitOfWork, question: Question, person_id: int) -> bool:
+    return person_id == question.asker.id or await uow.courses.is_facilitator(
+        question.course_id, person_id
+    )
+
+
+async def in_chat(uow: UnitOfWork, chat_id: int) -> ChatQuestions:
+    async with uow:
+        if not await uow.courses.attachments(chat_id):
+            raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
+        questions = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT)
+    return ChatQuestions(
+        open=[q for q in questions if q.state is QuestionState.OPEN],
+        answered=[q for q in questions if q.state is QuestionState.ANSWERED],
+    )
+
+
+async def asked_by(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Question]]:
+    async with uow:
+        return await uow.questions.asked_by(person_id, LIST_LIMIT)

@@ -1,0 +1,67 @@
+"""Which course a message or command in a chat belongs to."""
+
+from __future__ import annotations
+
+from facilitation.errors import NotAllowed, NotFound
+from facilitation.model import Attachment, Course, Scope
+from facilitation.ports import UnitOfWork
+
+
+def courses_in_scope(attachments: list[Attachment], tags: list[str]) -> list[Course]:
+    """A plain message belongs to the chat's `all` course and to every `tagged` course it names."""
+    return [
+        a.course
+        for a in attachments
+        if a.scope is Scope.ALL or a.course.hashtag in tags
+    ]
+
+
+async def course_for_command(uow: UnitOfWork, chat_id: int, tags: list[str]) -> Course:
+    """The one course a command in this chat refers to: named by hashtag, or the only one."""
+    attachments = await uow.courses.attachments(chat_id)
+    if not attachments:
+        raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
+    named = [a.course for a in attachments if a.course.hashtag in tags]
+    if named:
+        return named[0]
+    if len(attachments) == 1:
+        return attachments[0].course
+    listed = ", ".join(a.course.tag for a in attachments)
+    raise NotFound(f"This chat carries several courses ({listed}). Add the course hashtag.")
+
+
+async def course_facilitated(uow: UnitOfWork, person_id: int, tags: list[str]) -> Course:
+    """For a command in private: the course named by hashtag, or the only one the person runs."""
+    courses = await uow.courses.facilitated_by(person_id)
+    if tags:
+        for course in courses:
+            if course.hashtag in tags:
+                return course
+        raise NotAllowed(f"You don't facilitate #{tags[0]}.")
+    if len(courses) == 1:
+        return courses[0]
+    if not courses:
+        raise NotAllowed("You don't facilitate any course. Facilitators set one up with /setup.")
+    listed = ", ".join(c.tag for c in courses)
+    raise NotFound(f"You facilitate several courses ({listed}). Add the course hashtag.")
+
+
+async def require_facilitator(uow: UnitOfWork, course: Course, person_id: int) -> None:
+    if not await uow.courses.is_facilitator(course.id, person_id):
+        raise NotAllowed(f"Only facilitators of {course.tag} can do that.")
+
+
+async def courses_run_by(
+    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]
+) -> list[Course]:
+    """For facilitator views: the chat's course, or in private every course the person runs."""
+    if chat_id is not None:
+        course = await course_for_command(uow, chat_id, tags)
+        await require_facilitator(uow, course, person_id)
+        return [course]
+    if tags:
+        return [await course_facilitated(uow, person_id, tags)]
+    courses = await uow.courses.facilitated_by(person_id)
+    if not courses:
+        raise NotAllowed("You don't facilitate any course. Facilitators set one up with /setup.")
+    return courses

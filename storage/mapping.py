@@ -1,0 +1,83 @@
+"""Rows to domain objects and back."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from facilitation.model import (
+    Answer,
+    Course,
+    CourseSettings,
+    Detection,
+    Introduction,
+    MessageRef,
+    Person,
+    Question,
+    QuestionState,
+    QuietHours,
+)
+from storage.models import AnswerRow, CourseRow, IntroductionRow, PersonRow, QuestionRow
+
+
+def person(row: PersonRow | None, person_id: int) -> Person:
+    if row is None:  # a person whose row was never written: show the id rather than fail
+        return Person(person_id, f"user {person_id}")
+    return Person(row.id, row.name, row.username)
+
+
+def course(row: CourseRow) -> Course:
+    quiet = None
+    if row.quiet_start and row.quiet_end:
+        quiet = QuietHours(time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end))
+    settings = CourseSettings(
+        sla=timedelta(seconds=row.sla_seconds),
+        timezone=row.timezone,
+        quiet=quiet,
+        digest_at=time.fromisoformat(row.digest_at),
+        detect=Detection(row.detect),
+    )
+    return Course(row.id, row.hashtag, row.title, settings)
+
+
+def write_settings(row: CourseRow, settings: CourseSettings) -> None:
+    row.sla_seconds = int(settings.sla.total_seconds())
+    row.timezone = settings.timezone
+    row.quiet_start = settings.quiet.start.strftime("%H:%M") if settings.quiet else None
+    row.quiet_end = settings.quiet.end.strftime("%H:%M") if settings.quiet else None
+    row.digest_at = settings.digest_at.strftime("%H:%M")
+    row.detect = settings.detect.value
+
+
+def question(row: QuestionRow, asker: PersonRow | None) -> Question:
+    return Question(
+        id=row.id,
+        course_id=row.course_id,
+        asker=person(asker, row.asker_id),
+        text=row.text,
+        state=QuestionState(row.state),
+        asked_at=row.asked_at,
+        ref=MessageRef(row.chat_id, row.message_id, row.thread_id),
+        first_answered_at=row.first_answered_at,
+        resolved_at=row.resolved_at,
+    )
+
+
+def answer(row: AnswerRow, answerer: PersonRow | None) -> Answer:
+    return Answer(
+        id=row.id,
+        question_id=row.question_id,
+        answerer=person(answerer, row.answerer_id),
+        text=row.text,
+        answered_at=row.answered_at,
+        ref=MessageRef(row.chat_id, row.message_id, row.thread_id),
+        by_facilitator=row.by_facilitator,
+    )
+
+
+def introduction(row: IntroductionRow, author: PersonRow | None) -> Introduction:
+    ref = None
+    if row.chat_id is not None and row.message_id is not None:
+        ref = MessageRef(row.chat_id, row.message_id)
+    return Introduction(
+        row.id, row.course_id, person(author, row.person_id), row.text, row.posted_at, ref
+    )

@@ -1,0 +1,195 @@
+"""Typed SQLAlchemy models. Every change here needs an Alembic migration (tests check)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite has no time zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+    # Telegram ids need 64 bits; SQLite autoincrements only a plain INTEGER primary key.
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        int: BigInteger().with_variant(Integer(), "sqlite"),
+    }
+
+
+class CourseRow(Base):
+    __tablename__ = "courses"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    hashtag: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    sla_seconds: Mapped[int] = mapped_column(default=7200)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    digest_at: Mapped[str] = mapped_column(String(5), default="08:00")
+    detect: Mapped[str] = mapped_column(String(10), default="auto")
+    created_at: Mapped[datetime]
+
+
+class FacilitatorRow(Base):
+    __tablename__ = "facilitators"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    added_at: Mapped[datetime]
+
+
+class AttachmentRow(Base):
+    __tablename__ = "attachments"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    chat_title: Mapped[str] = mapped_column(String(256))
+    chat_kind: Mapped[str] = mapped_column(String(16))
+    is_forum: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    attached_at: Mapped[datetime]
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(256))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime]
+
+
+class LearnerRow(Base):
+    __tablename__ = "learners"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    posts: Mapped[int] = mapped_column(default=0)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class IntroductionRow(Base):
+    __tablename__ = "introductions"
+    __table_args__ = (
+        Index("ix_introductions_current", "course_id", "person_id", "replaced_at"),
+        Index("ix_introductions_message", "chat_id", "message_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    person_id: Mapped[int]
+    chat_id: Mapped[int | None]
+    message_id: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime]
+    replaced_at: Mapped[datetime | None]
+
+
+class QuestionRow(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", "course_id"),
+        Index("ix_questions_chat_state", "chat_id", "state", "asked_at"),
+        Index("ix_questions_course_state", "course_id", "state", "asked_at"),
+        Index("ix_questions_asker", "asker_id", "asked_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    asker_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    asked_at: Mapped[datetime]
+    first_answered_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None]
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_message", "chat_id", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    answerer_id: Mapped[int] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    by_facilitator: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime]
+
+
+class GreetingRow(Base):
+    __tablename__ = "greetings"
+    __table_args__ = (Index("ix_greetings_chat_greeted", "chat_id", "greeted_at"),)
+    chat_id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    joined_at: Mapped[datetime]
+    greeted_at: Mapped[datetime | None]
+
+
+class InboxRow(Base):
+    """Updates as received, kept until processed; see DESIGN.md 'Updates in'."""
+
+    __tablename__ = "inbox"
+    update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class OutboxRow(Base):
+    """Messages owed to chats, written with the change that caused them."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

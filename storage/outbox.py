@@ -1,0 +1,86 @@
+"""Reading and settling outbox rows for the sender."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import OutboxRow
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: int
+    chat_id: int
+    thread_id: int | None
+    kind: str
+    data: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    id: int
+    kind: str
+    chat_id: int
+    error: str
+
+
+class OutboxStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Envelope]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None),
+                       OutboxRow.due_at <= now)
+                .order_by(OutboxRow.due_at, OutboxRow.id)
+                .limit(limit)
+            )
+            return [
+                Envelope(r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts)
+                for r in rows
+            ]
+
+    async def sent(self, envelope_id: int, now: datetime) -> None:
+        await self._set(envelope_id, sent_at=now, attempts=OutboxRow.attempts + 1)
+
+    async def retry(self, envelope_id: int, error: str, at: datetime) -> None:
+        await self._set(envelope_id, due_at=at, last_error=error[:500],
+                        attempts=OutboxRow.attempts + 1)
+
+    async def failed(self, envelope_id: int, error: str, now: datetime) -> None:
+        await self._set(envelope_id, failed_at=now, last_error=error[:500],
+                        attempts=OutboxRow.attempts + 1)
+
+    async def counts(self) -> tuple[int, int]:
+        """(pending, failed)."""
+        async with self._sessions() as session:
+            pending = await session.scalar(select(func.count()).where(
+                OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None)))
+            failed = await session.scalar(select(func.count()).where(
+                OutboxRow.failed_at.is_not(None)))
+            return pending or 0, failed or 0
+
+    async def failures(self, limit: int) -> list[Failure]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(OutboxRow).where(OutboxRow.failed_at.is_not(None))
+                .order_by(OutboxRow.failed_at.desc()).limit(limit)
+            )
+            return [Failure(r.id, r.kind, r.chat_id, r.last_error or "") for r in rows]
+
+    async def _set(self, envelope_id: int, **values: Any) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(OutboxRow).where(OutboxRow.id == envelope_id).values(**values))
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(300, 2 ** min(attempts, 8)))

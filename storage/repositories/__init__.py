@@ -1,0 +1,1 @@
+"""Repositories: one per aggregate, sharing the unit of work's session; they never commit."""

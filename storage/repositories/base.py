@@ -1,0 +1,29 @@
+"""What every repository shares: the session and a portable upsert."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(
+        self, table: Table, values: Mapping[str, Any], keys: Sequence[str],
+        update: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Insert a row, or on a key conflict update the given columns (or do nothing)."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table).values(**values)
+        if update:
+            statement = statement.on_conflict_do_update(index_elements=list(keys), set_=dict(update))
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        await self.session.execute(statement)

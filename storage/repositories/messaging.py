@@ -1,0 +1,62 @@
+"""Greetings waiting to be sent, and the outbox."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from facilitation.model import Person
+from facilitation.ports import Notice
+from storage import mapping
+from storage.models import GreetingRow, OutboxRow, PersonRow
+from storage.repositories.base import Repository
+
+
+class SqlGreetings(Repository):
+    async def add_pending(self, chat_id: int, person: Person, now: datetime) -> None:
+        await self.upsert(
+            GreetingRow.__table__,
+            {"chat_id": chat_id, "person_id": person.id, "joined_at": now},
+            keys=("chat_id", "person_id"),
+        )
+
+    async def due(self, last_greeting_before: datetime) -> dict[int, list[Person]]:
+        recently_greeted = (
+            select(GreetingRow.chat_id)
+            .where(GreetingRow.greeted_at >= last_greeting_before)
+        )
+        rows = await self.session.execute(
+            select(GreetingRow.chat_id, GreetingRow.person_id, PersonRow)
+            .outerjoin(PersonRow, PersonRow.id == GreetingRow.person_id)
+            .where(GreetingRow.greeted_at.is_(None), GreetingRow.chat_id.not_in(recently_greeted))
+            .order_by(GreetingRow.chat_id, GreetingRow.joined_at)
+        )
+        due: dict[int, list[Person]] = defaultdict(list)
+        for chat_id, person_id, person in rows:
+            due[chat_id].append(mapping.person(person, person_id))
+        return dict(due)
+
+    async def mark_greeted(self, chat_id: int, person_ids: Sequence[int], now: datetime) -> None:
+        await self.session.execute(
+            update(GreetingRow)
+            .where(GreetingRow.chat_id == chat_id, GreetingRow.person_id.in_(person_ids))
+            .values(greeted_at=now)
+        )
+
+
+class SqlOutbox(Repository):
+    async def put(self, notice: Notice, now: datetime) -> None:
+        self.session.add(OutboxRow(
+            chat_id=notice.chat_id, thread_id=notice.thread_id, kind=notice.kind,
+            payload=json.dumps(notice.data, ensure_ascii=False), created_at=now, due_at=now,
+        ))
+
+    async def pending_count(self) -> int:
+        return await self.session.scalar(
+            select(func.count()).select_from(OutboxRow)
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+        ) or 0

@@ -1,0 +1,93 @@
+"""The unit of work: one transaction, or one savepoint inside an inbox batch.
+
+The inbox commits once per batch of updates (DESIGN.md, "Updates in"). While a batch is open,
+each unit of work is a SAVEPOINT in the batch's transaction, so a failing update undoes only
+its own changes and the batch's commit makes all the others durable together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
+
+from storage.repositories.courses import SqlCourses
+from storage.repositories.introductions import SqlIntroductions
+from storage.repositories.messaging import SqlGreetings, SqlOutbox
+from storage.repositories.people import SqlLearners, SqlPeople
+from storage.repositories.questions import SqlQuestions
+from storage.transfer import move_chat
+
+_batch: ContextVar[AsyncSession | None] = ContextVar("flock_batch_session", default=None)
+
+
+@asynccontextmanager
+async def batch(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One transaction shared by every unit of work opened inside; commits at the end."""
+    async with sessions() as session, session.begin():
+        token = _batch.set(session)
+        try:
+            yield session
+        finally:
+            _batch.reset(token)
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        shared = _batch.get()
+        if shared is not None:
+            self._session = shared
+            self._savepoint = await shared.begin_nested()
+        else:
+            self._session = self._sessions()
+            self._savepoint = None
+        self._committed = False
+        session = self._session
+        self.courses = SqlCourses(session)
+        self.people = SqlPeople(session)
+        self.learners = SqlLearners(session)
+        self.introductions = SqlIntroductions(session)
+        self.questions = SqlQuestions(session)
+        self.greetings = SqlGreetings(session)
+        self.outbox = SqlOutbox(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._savepoint is not None:
+            if not self._committed and self._savepoint.is_active:
+                await self._savepoint.rollback()
+        elif self._session is not None:
+            if not self._committed:
+                await self._session.rollback()
+            await self._session.close()
+        self._session = None
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "unit of work used outside 'async with'"
+        return self._session
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        await move_chat(self.session, old_chat_id, new_chat_id)
+
+    async def commit(self) -> None:
+        if self._savepoint is not None:
+            await self._savepoint.commit()
+        else:
+            await self.session.commit()
+        self._committed = True
