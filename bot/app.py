@@ -17,7 +17,11 @@ FlockApp = Application[Any, FlockContext, dict[Any, Any], dict[Any, Any], dict[s
 
 
 def build_application(
-    token: str, runtime: Runtime, *, base_url: str, request: BaseRequest | None = None,
+    token: str,
+    runtime: Runtime,
+    *,
+    base_url: str,
+    request: BaseRequest | None = None,
     rate_limited: bool = True,
 ) -> FlockApp:
     builder = (
@@ -26,17 +30,22 @@ def build_application(
         .base_url(base_url)
         .updater(None)  # updates come through the inbox (bot/polling.py), never PTB's Updater
         .context_types(ContextTypes(context=FlockContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
     app: FlockApp = builder.build()
     app.bot_data["runtime"] = runtime
-    for handler in (*membership.HANDLERS, *courses.HANDLERS, *questions.HANDLERS,
-                    *introductions.HANDLERS):
+    for handler in (
+        *membership.HANDLERS,
+        *courses.HANDLERS,
+        *questions.HANDLERS,
+        *introductions.HANDLERS,
+    ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(membership.FALLBACK)
     for handler in posts.HANDLERS:

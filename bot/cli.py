@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -27,8 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         field = "FLOCK_" + str(problem["loc"][0]).upper() if problem["loc"] else "setting"
         print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     return int(args.action(args, settings) or 0)
 
@@ -39,10 +39,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(settings, settings.bot_token.get_secret_value().strip(), SystemClock()))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -75,12 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--file", default="examples/cohort.jsonl")
     demo.add_argument("--database", default=None, help="SQLite file to keep (default: temporary)")
     demo.set_defaults(action=_demo)
-    db = commands.add_parser("db", help="database management").add_subparsers(required=True,
-                                                                                metavar="action")
+    db = commands.add_parser("db", help="database management").add_subparsers(required=True, metavar="action")
     db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)
-    commands.add_parser("outbox", help="show pending and failed messages").set_defaults(
-        action=_outbox
-    )
+    commands.add_parser("outbox", help="show pending and failed messages").set_defaults(action=_outbox)
     return parser
 
 

@@ -27,8 +27,12 @@ def author(message: Message) -> Person | None:
 
 
 def chat(tg_chat: TgChat) -> Chat:
-    return Chat(tg_chat.id, tg_chat.title or tg_chat.full_name or str(tg_chat.id),
-                tg_chat.type, bool(tg_chat.is_forum))
+    return Chat(
+        tg_chat.id,
+        tg_chat.title or tg_chat.full_name or str(tg_chat.id),
+        tg_chat.type,
+        bool(tg_chat.is_forum),
+    )
 
 
 def text(message: Message) -> str:
@@ -60,5 +64,11 @@ def post(message: Message) -> Post | None:
     writer = author(message)
     if writer is None:
         return None
-    return Post(chat(message.chat), ref(message), writer, text(message), moment(message),
-                replied_to(message))
+    return Post(
+        chat(message.chat),
+        ref(message),
+        writer,
+        text(message),
+        moment(message),
+        replied_to(message),
+    )

@@ -36,8 +36,7 @@ class InboxProcessor:
             rows = await inbox.unprocessed(session, BATCH)
             for update_id, payload in rows:
                 await self._process(update_id, payload)
-            await inbox.mark_processed(session, [update_id for update_id, _ in rows],
-                                       self._clock.now())
+            await inbox.mark_processed(session, [update_id for update_id, _ in rows], self._clock.now())
         return len(rows)
 
     async def _process(self, update_id: int, payload: str) -> None:

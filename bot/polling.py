@@ -7,10 +7,12 @@ only once the previous batch is committed to the inbox, so a crash can lose noth
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import warnings
 from collections.abc import Coroutine
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,15 +27,24 @@ from storage import inbox
 log = logging.getLogger("flock.polling")
 
 ALLOWED_UPDATES = [
-    "message", "edited_message", "callback_query", "my_chat_member", "chat_member",
+    "message",
+    "edited_message",
+    "callback_query",
+    "my_chat_member",
+    "chat_member",
     "message_reaction",
 ]
 LONG_POLL_SECONDS = 50
 
 
 class Poller:
-    def __init__(self, app: FlockApp, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 poll_seconds: int = LONG_POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        app: FlockApp,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        poll_seconds: int = LONG_POLL_SECONDS,
+    ) -> None:
         self._app = app
         self._sessions = sessions
         self._clock = clock
@@ -53,7 +64,8 @@ class Poller:
                 raw = await _unless_stopped(stop, self._get_updates(offset))
                 failures = 0
             except RetryAfter as error:
-                await _sleep(stop, error.retry_after)
+                wait = error.retry_after
+                await _sleep(stop, wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 continue
             except (InvalidToken, Conflict):
                 raise
@@ -101,7 +113,5 @@ async def _unless_stopped(
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

@@ -55,8 +55,13 @@ class RecordingRequest(BaseRequest):
         return 5.0
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None,
-        read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
@@ -77,19 +82,36 @@ class RecordingRequest(BaseRequest):
 
     def _answer(self, method: str, params: JSON) -> Any:
         if method == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Flock", "username": BOT_USERNAME,
-                    "can_join_groups": True,
-                    "can_read_all_group_messages": self.reads_all_messages}
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Flock",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+                "can_read_all_group_messages": self.reads_all_messages,
+            }
         if method == "getChatMember":
             chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
             status = "administrator" if (chat_id, user_id) in self.admins else "member"
             user = {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": "Someone"}
-            extra = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                     "can_delete_messages": True, "can_manage_video_chats": True,
-                     "can_restrict_members": True, "can_promote_members": False,
-                     "can_change_info": True, "can_invite_users": True,
-                     "can_post_stories": False, "can_edit_stories": False,
-                     "can_delete_stories": False} if status == "administrator" else {}
+            extra = (
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+                if status == "administrator"
+                else {}
+            )
             return {"status": status, "user": user, **extra}
         if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText"):
             return self._message(params)
@@ -103,8 +125,11 @@ class RecordingRequest(BaseRequest):
         message: JSON = {
             "message_id": int(params.get("message_id") or next(self._ids)),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": kind, **({"first_name": "Someone"} if kind == "private"
-                                                      else {"title": "Course group"})},
+            "chat": {
+                "id": chat_id,
+                "type": kind,
+                **({"first_name": "Someone"} if kind == "private" else {"title": "Course group"}),
+            },
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Flock", "username": BOT_USERNAME},
         }
         if "text" in params:

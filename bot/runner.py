@@ -42,16 +42,26 @@ class Flock:
         await self.engine.dispose()
 
 
-def assemble(settings: Settings, token: str, clock: Clock, *, request: BaseRequest | None = None,
-             rate_limited: bool = True) -> Flock:
+def assemble(
+    settings: Settings,
+    token: str,
+    clock: Clock,
+    *,
+    request: BaseRequest | None = None,
+    rate_limited: bool = True,
+) -> Flock:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     runtime = Runtime(uow=lambda: SqlUnitOfWork(sessions), clock=clock)
-    app = build_application(token, runtime, base_url=settings.telegram_api_url, request=request,
-                            rate_limited=rate_limited)
+    app = build_application(
+        token,
+        runtime,
+        base_url=settings.telegram_api_url,
+        request=request,
+        rate_limited=rate_limited,
+    )
     sender = OutboxSender(app.bot, OutboxStore(sessions), clock)
-    return Flock(engine, sessions, app, runtime, Poller(app, sessions, clock),
-                 Ticker(runtime, sender))
+    return Flock(engine, sessions, app, runtime, Poller(app, sessions, clock), Ticker(runtime, sender))
 
 
 async def run(settings: Settings, token: str, clock: Clock) -> None:
@@ -67,13 +77,12 @@ async def run(settings: Settings, token: str, clock: Clock) -> None:
             await bot.delete_webhook()
             await commands.publish(bot)
             log.info("Flock is running as @%s", bot.username)
-            tasks = [
+            tasks: list[asyncio.Task[object]] = [
                 asyncio.create_task(flock.poller.run(stop), name="poll"),
                 asyncio.create_task(flock.ticker.run(stop, settings.tick_seconds), name="tick"),
             ]
-            done, _ = await asyncio.wait(
-                [*tasks, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
-            )
+            stopped = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait([*tasks, stopped], return_when=asyncio.FIRST_COMPLETED)
             stop.set()
             # Let a batch in progress finish and commit rather than replay it next start.
             _, late = await asyncio.wait(tasks, timeout=GRACE_SECONDS)

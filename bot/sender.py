@@ -38,23 +38,18 @@ class OutboxSender:
             await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
             return 0
         try:
-            await self._bot.send_message(
-                envelope.chat_id, text, message_thread_id=envelope.thread_id
-            )
+            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            await self._store.retry(envelope.id, str(error),
-                                    self._clock.now() + timedelta(seconds=seconds))
+            await self._store.retry(envelope.id, str(error), self._clock.now() + timedelta(seconds=seconds))
             return 0
         except PERMANENT as error:
-            log.warning("outbox %s to chat %s failed for good: %s", envelope.id,
-                        envelope.chat_id, error)
+            log.warning("outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error)
             await self._store.failed(envelope.id, str(error), self._clock.now())
             return 0
         except (NetworkError, TimedOut) as error:
-            await self._store.retry(envelope.id, str(error),
-                                    self._clock.now() + backoff(envelope.attempts))
+            await self._store.retry(envelope.id, str(error), self._clock.now() + backoff(envelope.attempts))
             return 0
         await self._store.sent(envelope.id, self._clock.now())
         return 1

@@ -97,7 +97,8 @@ def setup_done(course: Course, scope: Scope, created: bool, privacy_warning: boo
     what = "Created" if created else "Attached"
     follows = (
         "every message here belongs to the course"
-        if scope is Scope.ALL else f"only messages carrying {course.tag} belong to the course"
+        if scope is Scope.ALL
+        else f"only messages carrying {course.tag} belong to the course"
     )
     lines = [
         f"{what} <b>{escape(course.title)}</b> ({course.tag}): {follows}.",
@@ -218,9 +219,10 @@ def my_intros(intros: list[tuple[Course, Introduction]]) -> str:
             "You haven't introduced yourself yet. Post in your course group with #intro, or send "
             "<code>/intro #tag Hi, I'm …</code> here."
         )
-    return "\n\n".join(
-        f"<b>{course.tag}</b>: {escape(intro.text)}" for course, intro in intros
-    ) + "\n\nSend <code>/intro your new text</code> to replace it."
+    return (
+        "\n\n".join(f"<b>{course.tag}</b>: {escape(intro.text)}" for course, intro in intros)
+        + "\n\nSend <code>/intro your new text</code> to replace it."
+    )
 
 
 def rosters(items: list[Roster]) -> str:
@@ -228,13 +230,17 @@ def rosters(items: list[Roster]) -> str:
 
 
 def _roster(roster: Roster) -> str:
-    head = f"<b>{escape(roster.course.title)}</b> ({roster.course.tag}) — {plural(len(roster.entries), 'learner')}"
-    introduced = "\n".join(
-        f"• {name(e.person)}: {excerpt(e.introduction or '', 60)}" for e in roster.introduced
-    ) or "nobody yet"
+    course = roster.course
+    head = f"<b>{escape(course.title)}</b> ({course.tag}) — {plural(len(roster.entries), 'learner')}"
+    introduced = (
+        "\n".join(f"• {name(e.person)}: {excerpt(e.introduction or '', 60)}" for e in roster.introduced)
+        or "nobody yet"
+    )
     silent = "\n".join(f"• {name(e.person)} ({plural(e.posts, 'post')})" for e in roster.silent) or "nobody"
-    return (f"{head}\n\n<b>Introduced</b> ({len(roster.introduced)})\n{introduced}\n\n"
-            f"<b>Posted but never introduced</b> ({len(roster.silent)})\n{silent}")
+    return (
+        f"{head}\n\n<b>Introduced</b> ({len(roster.introduced)})\n{introduced}\n\n"
+        f"<b>Posted but never introduced</b> ({len(roster.silent)})\n{silent}"
+    )
 
 
 ASK_USAGE = "Write your question after the command: <code>/ask How do I …?</code>"
@@ -265,8 +271,7 @@ def chat_questions(result: ChatQuestions, now: datetime) -> str:
 
 def _question_lines(questions: Iterable[Question], now: datetime) -> str:
     return "\n".join(
-        f"• {linked(excerpt(q.text, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago"
-        for q in questions
+        f"• {linked(excerpt(q.text, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago" for q in questions
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from bot.context import Runtime
@@ -28,7 +29,5 @@ class Ticker:
                 await self.tick()
             except Exception:  # a failed tick must not end the schedule; the next one retries
                 log.exception("tick failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=every)
-            except TimeoutError:
-                pass

@@ -28,8 +28,14 @@ class CourseView:
 
 
 async def setup(
-    uow: UnitOfWork, chat: Chat, sender: Person, is_chat_admin: bool,
-    hashtag: str, scope: Scope, title: str | None, now: datetime,
+    uow: UnitOfWork,
+    chat: Chat,
+    sender: Person,
+    is_chat_admin: bool,
+    hashtag: str,
+    scope: Scope,
+    title: str | None,
+    now: datetime,
 ) -> SetupResult:
     if not is_chat_admin:
         raise NotAllowed("Only an admin of this chat can attach it to a course.")
@@ -46,9 +52,7 @@ async def setup(
                 "Ask one of its facilitators to run /setup here, or pick another hashtag."
             )
         attachments = await uow.courses.attachments(chat.id)
-        if scope is Scope.ALL and any(
-            a.scope is Scope.ALL and a.course.id != course.id for a in attachments
-        ):
+        if scope is Scope.ALL and any(a.scope is Scope.ALL and a.course.id != course.id for a in attachments):
             raise NotAllowed(
                 "This chat is already dedicated to another course. /detach it first, "
                 f"or run /setup {course.tag} tagged to share the chat."
@@ -94,9 +98,7 @@ async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int) -> 
         await uow.commit()
 
 
-async def find_course(
-    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]
-) -> Course:
+async def find_course(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> Course:
     """The course a facilitator command means: the chat's, or in private the one they run."""
     if chat_id is None:
         return await course_facilitated(uow, person_id, tags)
@@ -129,9 +131,7 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
     raise ParseError(f"There is no setting “{key[:30]}”. Settings: {', '.join(SETTING_KEYS)}.")
 
 
-async def show_settings(
-    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str]
-) -> Course:
+async def show_settings(uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str]) -> Course:
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
@@ -139,8 +139,12 @@ async def show_settings(
 
 
 async def add_facilitator(
-    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str],
-    target: Person | str, now: datetime,
+    uow: UnitOfWork,
+    chat_id: int | None,
+    sender: Person,
+    tags: list[str],
+    target: Person | str,
+    now: datetime,
 ) -> tuple[Course, Person, bool]:
     """Returns the course, the person and whether they were newly added."""
     async with uow:

@@ -27,10 +27,17 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
         for chat_id, people in due.items():
             attachments = await uow.courses.attachments(chat_id)
             if attachments:
-                await uow.outbox.put(Notice(chat_id, "greeting", {
-                    "people": [[p.id, p.name] for p in people],
-                    "courses": [a.course.title for a in attachments],
-                }), now)
+                await uow.outbox.put(
+                    Notice(
+                        chat_id,
+                        "greeting",
+                        {
+                            "people": [[p.id, p.name] for p in people],
+                            "courses": [a.course.title for a in attachments],
+                        },
+                    ),
+                    now,
+                )
             await uow.greetings.mark_greeted(chat_id, [p.id for p in people], now)
         await uow.commit()
     return len(due)

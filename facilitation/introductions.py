@@ -29,8 +29,13 @@ class Roster:
 
 
 async def introduce(
-    uow: UnitOfWork, chat_id: int | None, person: Person, text: str, tags: list[str],
-    ref: MessageRef | None, now: datetime,
+    uow: UnitOfWork,
+    chat_id: int | None,
+    person: Person,
+    text: str,
+    tags: list[str],
+    ref: MessageRef | None,
+    now: datetime,
 ) -> tuple[Course, Introduction]:
     """/intro <text>: in a course chat, or in private naming (or implying) the course."""
     text = text.strip()
@@ -38,7 +43,8 @@ async def introduce(
         raise ParseError("Write your introduction after the command: /intro Hi, I'm …")
     async with uow:
         course = await (
-            course_for_command(uow, chat_id, tags) if chat_id is not None
+            course_for_command(uow, chat_id, tags)
+            if chat_id is not None
             else _learner_course(uow, person.id, tags)
         )
         await uow.people.seen(person, now)
@@ -66,9 +72,7 @@ async def mine(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Introducti
         return await uow.introductions.current_of(person_id)
 
 
-async def rosters(
-    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]
-) -> list[Roster]:
+async def rosters(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Roster]:
     async with uow:
         courses = await courses_run_by(uow, chat_id, person_id, tags)
         return [Roster(course, await uow.learners.roster(course.id)) for course in courses]

@@ -31,9 +31,7 @@ def course_tag(word: str) -> str:
     """A course hashtag as typed (`#onb26`) to its stored form (`onb26`)."""
     bare = word[1:] if word.startswith("#") else word
     if not word.startswith("#") or not _COURSE_TAG.fullmatch(bare):
-        raise ParseError(
-            "A course hashtag starts with # and has 2–64 letters, digits or _, like #onb26."
-        )
+        raise ParseError("A course hashtag starts with # and has 2–64 letters, digits or _, like #onb26.")
     return bare.lower()
 
 

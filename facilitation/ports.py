@@ -83,8 +83,13 @@ class QuestionRepository(Protocol):
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]: ...
     async def thread_of(self, chat_id: int, message_id: int) -> list[Question]: ...
     async def add_answer(
-        self, question: Question, answerer: Person, text: str, ref: MessageRef,
-        by_facilitator: bool, now: datetime,
+        self,
+        question: Question,
+        answerer: Person,
+        text: str,
+        ref: MessageRef,
+        by_facilitator: bool,
+        now: datetime,
     ) -> Answer: ...
     async def set_state(
         self, question_id: int, state: QuestionState, by: int | None, now: datetime

@@ -55,8 +55,12 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
 
 
 async def _classify(
-    uow: UnitOfWork, course: Course, post: Post, tags: list[str],
-    thread: list[Question], outcome: PostOutcome,
+    uow: UnitOfWork,
+    course: Course,
+    post: Post,
+    tags: list[str],
+    thread: list[Question],
+    outcome: PostOutcome,
 ) -> None:
     question = next((q for q in thread if q.course_id == course.id), None)
     if detection.is_introduction(tags):
@@ -70,10 +74,10 @@ async def _classify(
         outcome.acks.append(Ack.QUESTION)
     elif question is not None and post.author.id != question.asker.id:
         await answer(uow, course, question, post, outcome)
-    if question is not None and detection.marks_solved(tags):
-        if await _may_resolve(uow, course, question, post.author.id):
-            await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
-            outcome.resolved.append(question)
+    solves = question is not None and detection.marks_solved(tags)
+    if solves and question and await _may_resolve(uow, course, question, post.author.id):
+        await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
+        outcome.resolved.append(question)
 
 
 async def answer(

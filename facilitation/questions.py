@@ -21,8 +21,13 @@ class ChatQuestions:
 
 
 async def ask(
-    uow: UnitOfWork, chat_id: int, asker: Person, text: str, tags: list[str],
-    ref: MessageRef, now: datetime,
+    uow: UnitOfWork,
+    chat_id: int,
+    asker: Person,
+    text: str,
+    tags: list[str],
+    ref: MessageRef,
+    now: datetime,
 ) -> Question:
     """/ask <text>: track a question even when it doesn't read like one."""
     if not text.strip():
@@ -31,10 +36,13 @@ async def ask(
         course = await course_for_command(uow, chat_id, tags)
         await uow.people.seen(asker, now)
         await uow.learners.record_post(course.id, asker.id, now)
-        existing = [q for q in await uow.questions.asked_at(chat_id, ref.message_id)
-                    if q.course_id == course.id]
-        question = existing[0] if existing else await uow.questions.add(
-            course.id, asker, text.strip()[:MAX_QUESTION], ref, now
+        existing = [
+            q for q in await uow.questions.asked_at(chat_id, ref.message_id) if q.course_id == course.id
+        ]
+        question = (
+            existing[0]
+            if existing
+            else await uow.questions.add(course.id, asker, text.strip()[:MAX_QUESTION], ref, now)
         )
         await uow.commit()
     return question
@@ -71,9 +79,7 @@ async def dismiss(
     return allowed
 
 
-async def _thread(
-    uow: UnitOfWork, chat_id: int, replied_to: int | None, command: str
-) -> list[Question]:
+async def _thread(uow: UnitOfWork, chat_id: int, replied_to: int | None, command: str) -> list[Question]:
     if replied_to is None:
         raise ParseError(f"Reply to the question (or one of its answers) with {command}.")
     questions = await uow.questions.thread_of(chat_id, replied_to)
@@ -83,9 +89,7 @@ async def _thread(
 
 
 async def _may_close(uow: UnitOfWork, question: Question, person_id: int) -> bool:
-    return person_id == question.asker.id or await uow.courses.is_facilitator(
-        question.course_id, person_id
-    )
+    return person_id == question.asker.id or await uow.courses.is_facilitator(question.course_id, person_id)
 
 
 async def in_chat(uow: UnitOfWork, chat_id: int) -> ChatQuestions:

@@ -9,11 +9,7 @@ from facilitation.ports import UnitOfWork
 
 def courses_in_scope(attachments: list[Attachment], tags: list[str]) -> list[Course]:
     """A plain message belongs to the chat's `all` course and to every `tagged` course it names."""
-    return [
-        a.course
-        for a in attachments
-        if a.scope is Scope.ALL or a.course.hashtag in tags
-    ]
+    return [a.course for a in attachments if a.scope is Scope.ALL or a.course.hashtag in tags]
 
 
 async def course_for_command(uow: UnitOfWork, chat_id: int, tags: list[str]) -> Course:

@@ -22,7 +22,7 @@ async def store(
         repository = Repository(session)
         for update_id, payload in updates:
             await repository.upsert(
-                InboxRow.__table__,
+                InboxRow,
                 {"update_id": update_id, "payload": payload, "received_at": now},
                 keys=("update_id",),
             )

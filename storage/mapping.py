@@ -78,6 +78,4 @@ def introduction(row: IntroductionRow, author: PersonRow | None) -> Introduction
     ref = None
     if row.chat_id is not None and row.message_id is not None:
         ref = MessageRef(row.chat_id, row.message_id)
-    return Introduction(
-        row.id, row.course_id, person(author, row.person_id), row.text, row.posted_at, ref
-    )
+    return Introduction(row.id, row.course_id, person(author, row.person_id), row.text, row.posted_at, ref)

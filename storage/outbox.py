@@ -39,8 +39,11 @@ class OutboxStore:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(OutboxRow)
-                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None),
-                       OutboxRow.due_at <= now)
+                .where(
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.failed_at.is_(None),
+                    OutboxRow.due_at <= now,
+                )
                 .order_by(OutboxRow.due_at, OutboxRow.id)
                 .limit(limit)
             )
@@ -53,27 +56,27 @@ class OutboxStore:
         await self._set(envelope_id, sent_at=now, attempts=OutboxRow.attempts + 1)
 
     async def retry(self, envelope_id: int, error: str, at: datetime) -> None:
-        await self._set(envelope_id, due_at=at, last_error=error[:500],
-                        attempts=OutboxRow.attempts + 1)
+        await self._set(envelope_id, due_at=at, last_error=error[:500], attempts=OutboxRow.attempts + 1)
 
     async def failed(self, envelope_id: int, error: str, now: datetime) -> None:
-        await self._set(envelope_id, failed_at=now, last_error=error[:500],
-                        attempts=OutboxRow.attempts + 1)
+        await self._set(envelope_id, failed_at=now, last_error=error[:500], attempts=OutboxRow.attempts + 1)
 
     async def counts(self) -> tuple[int, int]:
         """(pending, failed)."""
         async with self._sessions() as session:
-            pending = await session.scalar(select(func.count()).where(
-                OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None)))
-            failed = await session.scalar(select(func.count()).where(
-                OutboxRow.failed_at.is_not(None)))
+            pending = await session.scalar(
+                select(func.count()).where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+            )
+            failed = await session.scalar(select(func.count()).where(OutboxRow.failed_at.is_not(None)))
             return pending or 0, failed or 0
 
     async def failures(self, limit: int) -> list[Failure]:
         async with self._sessions() as session:
             rows = await session.scalars(
-                select(OutboxRow).where(OutboxRow.failed_at.is_not(None))
-                .order_by(OutboxRow.failed_at.desc()).limit(limit)
+                select(OutboxRow)
+                .where(OutboxRow.failed_at.is_not(None))
+                .order_by(OutboxRow.failed_at.desc())
+                .limit(limit)
             )
             return [Failure(r.id, r.kind, r.chat_id, r.last_error or "") for r in rows]
 

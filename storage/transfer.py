@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AnswerRow, AttachmentRow, GreetingRow, IntroductionRow, OutboxRow, QuestionRow
+from storage.models import (
+    AnswerRow,
+    AttachmentRow,
+    GreetingRow,
+    IntroductionRow,
+    OutboxRow,
+    QuestionRow,
+)
 
 
 async def move_chat(session: AsyncSession, old: int, new: int) -> None:
@@ -21,7 +28,5 @@ async def move_chat(session: AsyncSession, old: int, new: int) -> None:
     for table in (AttachmentRow, GreetingRow, QuestionRow, AnswerRow, IntroductionRow):
         await session.execute(update(table).where(table.chat_id == old).values(chat_id=new))
     await session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.chat_id == old, OutboxRow.sent_at.is_(None))
-        .values(chat_id=new)
+        update(OutboxRow).where(OutboxRow.chat_id == old, OutboxRow.sent_at.is_(None)).values(chat_id=new)
     )

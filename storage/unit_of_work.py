@@ -15,6 +15,15 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from facilitation.ports import (
+    CourseRepository,
+    GreetingRepository,
+    IntroductionRepository,
+    LearnerRepository,
+    Outbox,
+    PersonRepository,
+    QuestionRepository,
+)
 from storage.repositories.courses import SqlCourses
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
@@ -37,6 +46,14 @@ async def batch(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Asy
 
 
 class SqlUnitOfWork:
+    courses: CourseRepository
+    people: PersonRepository
+    learners: LearnerRepository
+    introductions: IntroductionRepository
+    questions: QuestionRepository
+    greetings: GreetingRepository
+    outbox: Outbox
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable, Coroutine
 from html import escape
-from collections.abc import Awaitable, Callable
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus
@@ -28,7 +28,9 @@ class Refusal(Exception):
     def __init__(self, html: str) -> None:
         super().__init__(html)
         self.html = html
-Callback: TypeAlias = Callable[[Update, FlockContext], Awaitable[None]]
+
+
+Callback: TypeAlias = Callable[[Update, FlockContext], Coroutine[Any, Any, None]]
 ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "Group" user behind anonymous admin posts
 
 

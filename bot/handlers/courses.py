@@ -7,8 +7,8 @@ from telegram import Message, Update
 from bot import convert, texts
 from bot.context import FlockContext
 from bot.handlers.common import (
-    argument_text,
     Refusal,
+    argument_text,
     command,
     in_group,
     is_chat_admin,
@@ -36,12 +36,24 @@ async def setup(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     admin = await is_chat_admin(context, message.chat_id, person.id)
     result = await courses.setup(
-        context.uow(), convert.chat(message.chat), person, admin, hashtag, scope,
-        " ".join(words[1:]) or None, context.now(),
+        context.uow(),
+        convert.chat(message.chat),
+        person,
+        admin,
+        hashtag,
+        scope,
+        " ".join(words[1:]) or None,
+        context.now(),
     )
-    await reply(update, texts.setup_done(
-        result.course, result.scope, result.created, not await _sees_all_messages(context, message)
-    ))
+    await reply(
+        update,
+        texts.setup_done(
+            result.course,
+            result.scope,
+            result.created,
+            not await _sees_all_messages(context, message),
+        ),
+    )
 
 
 async def _sees_all_messages(context: FlockContext, message: Message) -> bool:
@@ -56,9 +68,7 @@ async def detach(update: Update, context: FlockContext) -> None:
     require_group(message)
     person = require_sender(message)
     admin = await is_chat_admin(context, message.chat_id, person.id)
-    course = await courses.detach(
-        context.uow(), message.chat_id, person, admin, tags(argument_text(message))
-    )
+    course = await courses.detach(context.uow(), message.chat_id, person, admin, tags(argument_text(message)))
     await reply(update, texts.detached(course))
 
 
@@ -137,4 +147,3 @@ HANDLERS = [
     command("facilitator", facilitator),
     command("facilitators", facilitators),
 ]
-

@@ -30,8 +30,13 @@ async def intro(update: Update, context: FlockContext) -> None:
         await reply(update, texts.my_intros(await introductions.mine(context.uow(), person.id)))
         return
     course, _ = await introductions.introduce(
-        context.uow(), message.chat_id if group else None, person, text, tags(text),
-        convert.ref(message) if group else None, context.now(),
+        context.uow(),
+        message.chat_id if group else None,
+        person,
+        text,
+        tags(text),
+        convert.ref(message) if group else None,
+        context.now(),
     )
     if group:
         await acknowledge(context, convert.ref(message), [Ack.INTRODUCTION])
@@ -44,7 +49,9 @@ async def roster(update: Update, context: FlockContext) -> None:
     assert message is not None
     person = require_sender(message)
     found = await introductions.rosters(
-        context.uow(), message.chat_id if in_group(message) else None, person.id,
+        context.uow(),
+        message.chat_id if in_group(message) else None,
+        person.id,
         tags(argument_text(message)),
     )
     if in_group(message):

@@ -88,4 +88,3 @@ HANDLERS: list[object] = [
 ]
 # Registered after every command: whatever else reaches Flock in private gets a pointer to /help.
 FALLBACK = MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, private_fallback)
-

@@ -49,8 +49,7 @@ async def acknowledge(context: FlockContext, ref: MessageRef, acks: list[Ack]) -
 
 
 _GROUP_POSTS = (
-    filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    & ~filters.IS_AUTOMATIC_FORWARD
+    filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.IS_AUTOMATIC_FORWARD
 )
 
 HANDLERS = [

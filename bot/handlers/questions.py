@@ -6,7 +6,15 @@ from telegram import Update
 
 from bot import convert, texts
 from bot.context import FlockContext
-from bot.handlers.common import Refusal, argument_text, command, reply, require_group, require_sender, tags
+from bot.handlers.common import (
+    Refusal,
+    argument_text,
+    command,
+    reply,
+    require_group,
+    require_sender,
+    tags,
+)
 from bot.handlers.posts import acknowledge
 from facilitation import questions
 from facilitation.posts import Ack
@@ -22,7 +30,12 @@ async def ask(update: Update, context: FlockContext) -> None:
     writer = convert.author(message)
     assert writer is not None
     await questions.ask(
-        context.uow(), message.chat_id, writer, text, tags(text), convert.ref(message),
+        context.uow(),
+        message.chat_id,
+        writer,
+        text,
+        tags(text),
+        convert.ref(message),
         convert.moment(message),
     )
     await acknowledge(context, convert.ref(message), [Ack.QUESTION])
@@ -33,7 +46,10 @@ async def solved(update: Update, context: FlockContext) -> None:
     assert message is not None
     require_group(message)
     closed = await questions.solve(
-        context.uow(), message.chat_id, require_sender(message), convert.replied_to(message),
+        context.uow(),
+        message.chat_id,
+        require_sender(message),
+        convert.replied_to(message),
         context.now(),
     )
     await reply(update, texts.solved(closed))
@@ -44,7 +60,10 @@ async def dismiss(update: Update, context: FlockContext) -> None:
     assert message is not None
     require_group(message)
     closed = await questions.dismiss(
-        context.uow(), message.chat_id, require_sender(message), convert.replied_to(message),
+        context.uow(),
+        message.chat_id,
+        require_sender(message),
+        convert.replied_to(message),
         context.now(),
     )
     await reply(update, texts.dismissed(closed))
@@ -64,8 +83,10 @@ async def mine(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     if message.chat.type != "private":
         raise Refusal(texts.PRIVATE_ONLY)
-    await reply(update, texts.my_questions(await questions.asked_by(context.uow(), person.id),
-                                           context.now()))
+    await reply(
+        update,
+        texts.my_questions(await questions.asked_by(context.uow(), person.id), context.now()),
+    )
 
 
 HANDLERS = [

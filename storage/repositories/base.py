@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Base
 
 
 class Repository:
@@ -15,13 +16,16 @@ class Repository:
         self.session = session
 
     async def upsert(
-        self, table: Table, values: Mapping[str, Any], keys: Sequence[str],
+        self,
+        model: type[Base],
+        values: Mapping[str, Any],
+        keys: Sequence[str],
         update: Mapping[str, Any] | None = None,
     ) -> None:
         """Insert a row, or on a key conflict update the given columns (or do nothing)."""
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(table).values(**values)
+        statement = insert(model).values(**values)
         if update:
             statement = statement.on_conflict_do_update(index_elements=list(keys), set_=dict(update))
         else:

@@ -42,13 +42,17 @@ class SqlCourses(Repository):
 
     async def attach(self, course_id: int, chat: Chat, scope: Scope, now: datetime) -> None:
         values = {
-            "scope": scope.value, "chat_title": chat.title[:256], "chat_kind": chat.kind,
-            "is_forum": chat.is_forum, "active": True,
+            "scope": scope.value,
+            "chat_title": chat.title[:256],
+            "chat_kind": chat.kind,
+            "is_forum": chat.is_forum,
+            "active": True,
         }
         await self.upsert(
-            AttachmentRow.__table__, {"course_id": course_id, "chat_id": chat.id,
-                                      "attached_at": now, **values},
-            keys=("course_id", "chat_id"), update=values,
+            AttachmentRow,
+            {"course_id": course_id, "chat_id": chat.id, "attached_at": now, **values},
+            keys=("course_id", "chat_id"),
+            update=values,
         )
 
     async def detach(self, course_id: int, chat_id: int) -> None:

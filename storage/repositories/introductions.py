@@ -28,13 +28,20 @@ class SqlIntroductions(Repository):
     ) -> Introduction:
         await self.session.execute(
             update(IntroductionRow)
-            .where(IntroductionRow.course_id == course_id, IntroductionRow.person_id == person.id,
-                   IntroductionRow.replaced_at.is_(None))
+            .where(
+                IntroductionRow.course_id == course_id,
+                IntroductionRow.person_id == person.id,
+                IntroductionRow.replaced_at.is_(None),
+            )
             .values(replaced_at=now)
         )
         row = IntroductionRow(
-            course_id=course_id, person_id=person.id, text=text, posted_at=now,
-            chat_id=ref.chat_id if ref else None, message_id=ref.message_id if ref else None,
+            course_id=course_id,
+            person_id=person.id,
+            text=text,
+            posted_at=now,
+            chat_id=ref.chat_id if ref else None,
+            message_id=ref.message_id if ref else None,
         )
         self.session.add(row)
         await self.session.flush()
@@ -43,8 +50,7 @@ class SqlIntroductions(Repository):
     async def edit(self, ref: MessageRef, text: str) -> bool:
         result = await self.session.execute(
             update(IntroductionRow)
-            .where(IntroductionRow.chat_id == ref.chat_id,
-                   IntroductionRow.message_id == ref.message_id)
+            .where(IntroductionRow.chat_id == ref.chat_id, IntroductionRow.message_id == ref.message_id)
             .values(text=text)
         )
         return bool(getattr(result, "rowcount", 0))

@@ -19,16 +19,13 @@ from storage.repositories.base import Repository
 class SqlGreetings(Repository):
     async def add_pending(self, chat_id: int, person: Person, now: datetime) -> None:
         await self.upsert(
-            GreetingRow.__table__,
+            GreetingRow,
             {"chat_id": chat_id, "person_id": person.id, "joined_at": now},
             keys=("chat_id", "person_id"),
         )
 
     async def due(self, last_greeting_before: datetime) -> dict[int, list[Person]]:
-        recently_greeted = (
-            select(GreetingRow.chat_id)
-            .where(GreetingRow.greeted_at >= last_greeting_before)
-        )
+        recently_greeted = select(GreetingRow.chat_id).where(GreetingRow.greeted_at >= last_greeting_before)
         rows = await self.session.execute(
             select(GreetingRow.chat_id, GreetingRow.person_id, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == GreetingRow.person_id)
@@ -50,13 +47,23 @@ class SqlGreetings(Repository):
 
 class SqlOutbox(Repository):
     async def put(self, notice: Notice, now: datetime) -> None:
-        self.session.add(OutboxRow(
-            chat_id=notice.chat_id, thread_id=notice.thread_id, kind=notice.kind,
-            payload=json.dumps(notice.data, ensure_ascii=False), created_at=now, due_at=now,
-        ))
+        self.session.add(
+            OutboxRow(
+                chat_id=notice.chat_id,
+                thread_id=notice.thread_id,
+                kind=notice.kind,
+                payload=json.dumps(notice.data, ensure_ascii=False),
+                created_at=now,
+                due_at=now,
+            )
+        )
 
     async def pending_count(self) -> int:
-        return await self.session.scalar(
-            select(func.count()).select_from(OutboxRow)
-            .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
-        ) or 0
+        return (
+            await self.session.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+            )
+            or 0
+        )

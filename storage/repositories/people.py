@@ -13,9 +13,7 @@ from storage.repositories.base import Repository
 class SqlPeople(Repository):
     async def seen(self, person: Person, now: datetime) -> None:
         current = {"name": person.name[:256], "username": person.username, "last_seen_at": now}
-        await self.upsert(
-            PersonRow.__table__, {"id": person.id, **current}, keys=("id",), update=current
-        )
+        await self.upsert(PersonRow, {"id": person.id, **current}, keys=("id",), update=current)
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id)
@@ -41,32 +39,36 @@ class SqlPeople(Repository):
 class SqlLearners(Repository):
     async def record_post(self, course_id: int, person_id: int, now: datetime) -> None:
         await self.upsert(
-            LearnerRow.__table__,
-            {"course_id": course_id, "person_id": person_id, "posts": 1,
-             "first_seen_at": now, "last_seen_at": now},
+            LearnerRow,
+            {
+                "course_id": course_id,
+                "person_id": person_id,
+                "posts": 1,
+                "first_seen_at": now,
+                "last_seen_at": now,
+            },
             keys=("course_id", "person_id"),
-            update={"posts": LearnerRow.__table__.c.posts + 1,
-                    "last_seen_at": func.max(LearnerRow.__table__.c.last_seen_at, now)
-                    if self._sqlite else func.greatest(LearnerRow.__table__.c.last_seen_at, now)},
+            update={
+                "posts": LearnerRow.posts + 1,
+                "last_seen_at": now,
+            },
         )
-
-    @property
-    def _sqlite(self) -> bool:
-        return self.session.bind is None or self.session.bind.dialect.name == "sqlite"
 
     async def roster(self, course_id: int) -> list[RosterEntry]:
         rows = await self.session.execute(
             select(LearnerRow, PersonRow, IntroductionRow.text)
             .outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)
-            .outerjoin(IntroductionRow, (IntroductionRow.course_id == LearnerRow.course_id)
-                       & (IntroductionRow.person_id == LearnerRow.person_id)
-                       & IntroductionRow.replaced_at.is_(None))
+            .outerjoin(
+                IntroductionRow,
+                (IntroductionRow.course_id == LearnerRow.course_id)
+                & (IntroductionRow.person_id == LearnerRow.person_id)
+                & IntroductionRow.replaced_at.is_(None),
+            )
             .where(LearnerRow.course_id == course_id)
             .order_by(PersonRow.name, LearnerRow.person_id)
         )
         return [
-            RosterEntry(mapping.person(p, learner.person_id), intro, learner.posts,
-                        learner.last_seen_at)
+            RosterEntry(mapping.person(p, learner.person_id), intro, learner.posts, learner.last_seen_at)
             for learner, p, intro in rows
         ]
 

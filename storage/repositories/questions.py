@@ -13,18 +13,21 @@ from storage.repositories.base import Repository
 _UNRESOLVED = (QuestionState.OPEN.value, QuestionState.ANSWERED.value)
 
 
-def _with_asker() -> Select[tuple[QuestionRow, PersonRow]]:
+def _with_asker() -> Select[QuestionRow, PersonRow]:
     return select(QuestionRow, PersonRow).outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
 
 
 class SqlQuestions(Repository):
-    async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime
-    ) -> Question:
+    async def add(self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime) -> Question:
         row = QuestionRow(
-            course_id=course_id, chat_id=ref.chat_id, message_id=ref.message_id,
-            thread_id=ref.thread_id, asker_id=asker.id, text=text,
-            state=QuestionState.OPEN.value, asked_at=now,
+            course_id=course_id,
+            chat_id=ref.chat_id,
+            message_id=ref.message_id,
+            thread_id=ref.thread_id,
+            asker_id=asker.id,
+            text=text,
+            state=QuestionState.OPEN.value,
+            asked_at=now,
         )
         self.session.add(row)
         await self.session.flush()
@@ -42,21 +45,35 @@ class SqlQuestions(Repository):
             AnswerRow.chat_id == chat_id, AnswerRow.message_id == message_id
         )
         rows = await self.session.execute(
-            _with_asker().where(or_(
-                (QuestionRow.chat_id == chat_id) & (QuestionRow.message_id == message_id),
-                QuestionRow.id.in_(answered_here),
-            )).order_by(QuestionRow.id)
+            _with_asker()
+            .where(
+                or_(
+                    (QuestionRow.chat_id == chat_id) & (QuestionRow.message_id == message_id),
+                    QuestionRow.id.in_(answered_here),
+                )
+            )
+            .order_by(QuestionRow.id)
         )
         return [mapping.question(q, p) for q, p in rows]
 
     async def add_answer(
-        self, question: Question, answerer: Person, text: str, ref: MessageRef,
-        by_facilitator: bool, now: datetime,
+        self,
+        question: Question,
+        answerer: Person,
+        text: str,
+        ref: MessageRef,
+        by_facilitator: bool,
+        now: datetime,
     ) -> Answer:
         row = AnswerRow(
-            question_id=question.id, chat_id=ref.chat_id, message_id=ref.message_id,
-            thread_id=ref.thread_id, answerer_id=answerer.id, text=text,
-            by_facilitator=by_facilitator, answered_at=now,
+            question_id=question.id,
+            chat_id=ref.chat_id,
+            message_id=ref.message_id,
+            thread_id=ref.thread_id,
+            answerer_id=answerer.id,
+            text=text,
+            by_facilitator=by_facilitator,
+            answered_at=now,
         )
         self.session.add(row)
         await self.session.execute(
@@ -67,15 +84,11 @@ class SqlQuestions(Repository):
         await self.session.flush()
         return Answer(row.id, question.id, answerer, text, now, ref, by_facilitator)
 
-    async def set_state(
-        self, question_id: int, state: QuestionState, by: int | None, now: datetime
-    ) -> None:
+    async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
         values: dict[str, Any] = {"state": state.value}
         if state in (QuestionState.RESOLVED, QuestionState.DISMISSED):
             values.update(closed_by=by, resolved_at=now if state is QuestionState.RESOLVED else None)
-        await self.session.execute(
-            update(QuestionRow).where(QuestionRow.id == question_id).values(**values)
-        )
+        await self.session.execute(update(QuestionRow).where(QuestionRow.id == question_id).values(**values))
 
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool:
         changed = 0
