@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     return int(args.action(args, settings) or 0)
 
 

@@ -75,4 +75,9 @@ async def mine(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Introducti
 async def rosters(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Roster]:
     async with uow:
         courses = await courses_run_by(uow, chat_id, person_id, tags)
-        return [Roster(course, await uow.learners.roster(course.id)) for course in courses]
+        rosters = []
+        for course in courses:
+            running = {p.id for p in await uow.courses.facilitators(course.id)}
+            entries = await uow.learners.roster(course.id)
+            rosters.append(Roster(course, [e for e in entries if e.person.id not in running]))
+        return rosters

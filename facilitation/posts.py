@@ -17,6 +17,7 @@ class Ack(enum.StrEnum):
 
     QUESTION = "question"
     INTRODUCTION = "introduction"
+    RESOLVED = "resolved"
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,8 @@ async def _classify(
         await uow.introductions.replace(course.id, post.author, text, post.ref, post.at)
         outcome.acks.append(Ack.INTRODUCTION)
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
-        outcome.questions.append(
-            await uow.questions.add(course.id, post.author, post.text, post.ref, post.at)
-        )
+        text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
+        outcome.questions.append(await uow.questions.add(course.id, post.author, text, post.ref, post.at))
         outcome.acks.append(Ack.QUESTION)
     elif question is not None and post.author.id != question.asker.id:
         await answer(uow, course, question, post, outcome)
@@ -78,6 +78,7 @@ async def _classify(
     if solves and question and await _may_resolve(uow, course, question, post.author.id):
         await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
         outcome.resolved.append(question)
+        outcome.acks.append(Ack.RESOLVED)
 
 
 async def answer(
@@ -99,7 +100,8 @@ async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, pers
 async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
     """An edit updates the stored text; an edit that adds #question or #intro starts tracking."""
     async with uow:
-        changed = await uow.questions.edit(post.chat.id, post.ref.message_id, post.text)
+        question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
+        changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
         changed |= await uow.introductions.edit(post.ref, intro)
         await uow.commit()

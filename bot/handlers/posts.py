@@ -17,7 +17,11 @@ from facilitation.posts import Ack
 
 log = logging.getLogger(__name__)
 
-REACTIONS = {Ack.QUESTION: ReactionEmoji.EYES, Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE}
+REACTIONS = {
+    Ack.QUESTION: ReactionEmoji.EYES,
+    Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
+    Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+}
 
 
 async def message(update: Update, context: FlockContext) -> None:
