@@ -9,6 +9,7 @@ import logging
 import sys
 
 from pydantic import ValidationError
+from telegram.error import Conflict, InvalidToken
 
 from bot.context import SystemClock
 from bot.settings import Settings
@@ -40,15 +41,28 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings, settings.bot_token.get_secret_value().strip(), SystemClock()))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings, settings.bot_token.get_secret_value().strip(), SystemClock()))
+    except InvalidToken:
+        print("flock: Telegram rejected FLOCK_BOT_TOKEN; copy it again from @BotFather.", file=sys.stderr)
+        return 2
+    except Conflict:
+        print(
+            "flock: another process is already polling with this token (or a webhook is set).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import run_demo
+    from bot import demo
 
-    return asyncio.run(run_demo(args.file, args.database))
+    updates = demo.load(args.file)
+    if updates is None:
+        return 2
+    return asyncio.run(demo.run_demo(updates, args.file, demo.fresh_database(args.database)))
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

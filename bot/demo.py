@@ -34,14 +34,21 @@ class ReplayClock:
         return self.current
 
 
-async def run_demo(path: str, database: str | None) -> int:
+def load(path: str) -> list[dict[str, Any]] | None:
     source = Path(path)
     if not source.is_file():
         print(f"flock demo: no such file: {source}", file=sys.stderr)
-        return 2
-    updates = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line.strip()]
+        return None
+    return [json.loads(line) for line in source.read_text("utf-8").splitlines() if line.strip()]
+
+
+def fresh_database(database: str | None) -> Path:
     db_file = Path(database) if database else Path(tempfile.mkdtemp(prefix="flock-demo-")) / "demo.db"
     db_file.unlink(missing_ok=True)
+    return db_file
+
+
+async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path) -> int:
     url = f"sqlite+aiosqlite:///{db_file}"
     await upgrade(url)
     clock, api = ReplayClock(), RecordingRequest()
@@ -67,6 +74,7 @@ async def _replay(flock: Flock, api: RecordingRequest, clock: ReplayClock, updat
     await flock.poller.store([update])
     await flock.poller.processor.drain()
     await flock.ticker.tick()
+    await flock.sender.flush()
     for call in api.take():
         line = _describe_call(call)
         if line:
@@ -94,7 +102,8 @@ def _describe(update: dict[str, Any]) -> str:
         return "joined the group: " + ", ".join(_name(u) for u in body["new_chat_members"])
     where = "in private" if body["chat"]["type"] == "private" else ""
     verb = "edits" if "edited_message" in update else ("replies" if "reply_to_message" in body else "says")
-    return f"{who} {verb}{' ' + where if where else ''}: {body.get('text') or body.get('caption') or '[sticker]'}"
+    said = body.get("text") or body.get("caption") or "[sticker]"
+    return f"{who} {verb}{' ' + where if where else ''}: {said}"
 
 
 def _describe_call(call: Call) -> str:

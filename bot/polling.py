@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 import warnings
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -44,7 +44,9 @@ class Poller:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         poll_seconds: int = LONG_POLL_SECONDS,
+        after_batch: Callable[[], None] = lambda: None,
     ) -> None:
+        self._after_batch = after_batch
         self._app = app
         self._sessions = sessions
         self._clock = clock
@@ -53,6 +55,7 @@ class Poller:
 
     async def run(self, stop: asyncio.Event) -> None:
         processed = await self.processor.drain()  # what a previous run stored but never processed
+        self._after_batch()
         if processed:
             log.info("processed %d updates left over from the last run", processed)
         # No stored offset: Telegram resends what it hasn't seen acknowledged, the inbox ignores
@@ -77,6 +80,7 @@ class Poller:
             if raw:
                 offset = await self.store(raw)
                 await self.processor.drain()
+                self._after_batch()
 
     async def store(self, raw: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox; returns the next offset."""

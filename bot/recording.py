@@ -64,15 +64,17 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(Call(api_method, params))
-        failure = self.failures.get(api_method)
+        status, body = self.respond(url.rsplit("/", 1)[-1], params)
+        return status, json.dumps(body).encode()
+
+    def respond(self, method: str, params: JSON) -> tuple[int, JSON]:
+        """Record the call and answer it: (HTTP status, Bot API response body)."""
+        self.calls.append(Call(method, params))
+        failure = self.failures.get(method)
         if failure is not None and (answer := failure(params)) is not None:
-            status, body = answer
-            return status, json.dumps(body).encode()
-        result = self._answer(api_method, params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+            return answer
+        return 200, {"ok": True, "result": self._answer(method, params)}
 
     def take(self, method: str | None = None) -> list[Call]:
         """The calls recorded since the last take (of one method, if named), then forgets them."""

@@ -8,6 +8,7 @@ import signal
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
 from bot import commands
@@ -37,6 +38,7 @@ class Flock:
     runtime: Runtime
     poller: Poller
     ticker: Ticker
+    sender: OutboxSender
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -61,7 +63,23 @@ def assemble(
         rate_limited=rate_limited,
     )
     sender = OutboxSender(app.bot, OutboxStore(sessions), clock)
-    return Flock(engine, sessions, app, runtime, Poller(app, sessions, clock), Ticker(runtime, sender))
+    poller = Poller(app, sessions, clock, after_batch=sender.wake)
+    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender), sender)
+
+
+async def _connect(app: FlockApp, stop: asyncio.Event) -> None:
+    """getMe until Telegram answers: a network outage at start delays Flock, it doesn't end it."""
+    delay = 1.0
+    while True:
+        try:
+            await app.initialize()
+            return
+        except NetworkError as error:
+            if stop.is_set():
+                raise
+            log.warning("Telegram is unreachable (%s); retrying in %.0fs", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60)
 
 
 async def run(settings: Settings, token: str, clock: Clock) -> None:
@@ -72,6 +90,7 @@ async def run(settings: Settings, token: str, clock: Clock) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
+        await _connect(flock.app, stop)
         async with flock.app:
             bot = flock.app.bot
             await bot.delete_webhook()
@@ -80,6 +99,7 @@ async def run(settings: Settings, token: str, clock: Clock) -> None:
             tasks: list[asyncio.Task[object]] = [
                 asyncio.create_task(flock.poller.run(stop), name="poll"),
                 asyncio.create_task(flock.ticker.run(stop, settings.tick_seconds), name="tick"),
+                asyncio.create_task(flock.sender.run(stop, settings.tick_seconds), name="outbox"),
             ]
             stopped = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait([*tasks, stopped], return_when=asyncio.FIRST_COMPLETED)

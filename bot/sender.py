@@ -1,21 +1,36 @@
-"""Delivering the outbox: render each row, send it, settle it (sent, retry later, or failed)."""
+"""Delivering the outbox: render each row, send it, settle it (sent, retry later, or failed).
+
+Chats are served concurrently and each chat's rows in order, so one busy group waiting on its
+rate limit (AIORateLimiter: 20 a minute per group, 30 a second overall) holds up no one else.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
-from telegram import Bot
+from telegram import Bot, ReactionTypeEmoji
+from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import texts
+from facilitation.acks import Ack
 from facilitation.ports import Clock
 from storage.outbox import Envelope, OutboxStore, backoff
 
 log = logging.getLogger("flock.outbox")
 
+REACTIONS = {
+    Ack.QUESTION: ReactionEmoji.EYES,
+    Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
+    Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+}
 # Telegram's answers that no retry will change.
 PERMANENT = (Forbidden, BadRequest)
+CHATS_AT_ONCE = 50
 
 
 class OutboxSender:
@@ -23,40 +38,66 @@ class OutboxSender:
         self._bot = bot
         self._store = store
         self._clock = clock
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was just queued: deliver now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, every: float) -> None:
+        while not stop.is_set():
+            try:
+                await self.flush()
+            except Exception:  # a failed round must not end delivery; the next one retries
+                log.exception("outbox delivery failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=every)
+            self._wake.clear()
 
     async def flush(self) -> int:
-        sent = 0
-        for envelope in await self._store.due(self._clock.now()):
-            sent += await self._deliver(envelope)
-        return sent
+        by_chat: defaultdict[int, list[Envelope]] = defaultdict(list)
+        for envelope in await self._store.due(self._clock.now(), limit=1000):
+            by_chat[envelope.chat_id].append(envelope)
+        limit = asyncio.Semaphore(CHATS_AT_ONCE)
+
+        async def serve(envelopes: list[Envelope]) -> int:
+            async with limit:
+                return sum([await self._deliver(envelope) for envelope in envelopes])
+
+        return sum(await asyncio.gather(*(serve(rows) for rows in by_chat.values())))
 
     async def _deliver(self, envelope: Envelope) -> int:
         try:
-            text = render(envelope)
-        except (KeyError, ValueError, TypeError) as error:
-            log.error("outbox %s cannot be rendered: %r", envelope.id, error)
-            await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
-            return 0
-        try:
-            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
+            await self._send(envelope)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await self._store.retry(envelope.id, str(error), self._clock.now() + timedelta(seconds=seconds))
             return 0
         except PERMANENT as error:
-            log.warning("outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error)
+            log.info("outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error)
             await self._store.failed(envelope.id, str(error), self._clock.now())
             return 0
         except (NetworkError, TimedOut) as error:
             await self._store.retry(envelope.id, str(error), self._clock.now() + backoff(envelope.attempts))
             return 0
+        except (KeyError, ValueError, TypeError) as error:
+            log.error("outbox %s cannot be rendered: %r", envelope.id, error)
+            await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
+            return 0
         await self._store.sent(envelope.id, self._clock.now())
         return 1
 
-
-def render(envelope: Envelope) -> str:
-    if envelope.kind == "greeting":
-        names = [name for _, name in envelope.data["people"]]
-        return texts.greeting(names, envelope.data.get("courses", []))
-    raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")
+    async def _send(self, envelope: Envelope) -> None:
+        data = envelope.data
+        if envelope.kind == "reaction":
+            emoji = REACTIONS[Ack(data["ack"])]
+            await self._bot.set_message_reaction(
+                envelope.chat_id, data["message_id"], [ReactionTypeEmoji(emoji)]
+            )
+        elif envelope.kind == "greeting":
+            names = [name for _, name in data["people"]]
+            text = texts.greeting(names, data.get("courses", []))
+            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
+        else:
+            raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")

@@ -1,4 +1,4 @@
-"""The periodic tick: ask the database what is due, act, deliver the outbox."""
+"""The periodic tick: ask the database what is due and act; the outbox sender delivers."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ class Ticker:
 
     async def tick(self) -> None:
         now = self._runtime.clock.now()
-        await greetings.send_due(self._runtime.uow(), now)
-        await self._sender.flush()
+        if await greetings.send_due(self._runtime.uow(), now):
+            self._sender.wake()
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():

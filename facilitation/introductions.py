@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation.acks import Ack, react
 from facilitation.errors import NotFound, ParseError
 from facilitation.model import Course, Introduction, MessageRef, Person, RosterEntry
 from facilitation.ports import UnitOfWork
@@ -50,6 +51,8 @@ async def introduce(
         await uow.people.seen(person, now)
         await uow.learners.record_post(course.id, person.id, now)
         intro = await uow.introductions.replace(course.id, person, text[:MAX_INTRO], ref, now)
+        if ref is not None:
+            await react(uow, ref, Ack.INTRODUCTION, now)
         await uow.commit()
     return course, intro
 

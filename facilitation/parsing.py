@@ -43,6 +43,8 @@ def duration(text: str) -> timedelta:
     total = timedelta()
     for number, unit in parts:
         total += timedelta(**{_UNITS[unit]: int(number)})
+        if total > MAX_DURATION:  # stop early: enough large parts would overflow timedelta
+            break
     if not timedelta(seconds=10) <= total <= MAX_DURATION:
         raise ParseError("A duration must be between 10 seconds and 60 days.")
     return total
@@ -61,7 +63,7 @@ def timezone(text: str) -> str:
         if not name or name.startswith(("/", ".")) or ".." in name:
             raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         raise ParseError(
             f"I don't know the time zone “{name[:40]}”. Use an IANA name like Europe/Berlin or UTC."
         ) from None

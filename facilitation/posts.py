@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from facilitation import detection, parsing
+from facilitation.acks import Ack, react
 from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
-
-
-class Ack(enum.StrEnum):
-    """How Flock acknowledges a post in the group without writing a message."""
-
-    QUESTION = "question"
-    INTRODUCTION = "introduction"
-    RESOLVED = "resolved"
 
 
 @dataclass(frozen=True)
@@ -51,6 +43,8 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
+        if outcome.acks:  # one reaction per message, even when it counts for several courses
+            await react(uow, post.ref, outcome.acks[0], post.at)
         await uow.commit()
         return outcome
 

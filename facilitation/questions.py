@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation.acks import Ack, react
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -39,11 +40,11 @@ async def ask(
         existing = [
             q for q in await uow.questions.asked_at(chat_id, ref.message_id) if q.course_id == course.id
         ]
-        question = (
-            existing[0]
-            if existing
-            else await uow.questions.add(course.id, asker, text.strip()[:MAX_QUESTION], ref, now)
-        )
+        if existing:
+            question = existing[0]
+        else:
+            question = await uow.questions.add(course.id, asker, text.strip()[:MAX_QUESTION], ref, now)
+            await react(uow, ref, Ack.QUESTION, now)
         await uow.commit()
     return question
 

@@ -50,7 +50,7 @@ def friendly(callback: Callback) -> Callback:
         except Refusal as refusal:
             await reply(update, refusal.html)
         except FlockError as error:
-            await reply(update, escape(error.message))
+            await reply(update, escape(error.message, quote=False))
 
     return wrapper
 

@@ -15,9 +15,7 @@ from bot.handlers.common import (
     send_privately,
     tags,
 )
-from bot.handlers.posts import acknowledge
 from facilitation import introductions
-from facilitation.posts import Ack
 
 
 async def intro(update: Update, context: FlockContext) -> None:
@@ -38,9 +36,7 @@ async def intro(update: Update, context: FlockContext) -> None:
         convert.ref(message) if group else None,
         context.now(),
     )
-    if group:
-        await acknowledge(context, convert.ref(message), [Ack.INTRODUCTION])
-    else:
+    if not group:
         await reply(update, texts.intro_saved(course))
 
 

@@ -15,9 +15,7 @@ from bot.handlers.common import (
     require_sender,
     tags,
 )
-from bot.handlers.posts import acknowledge
 from facilitation import questions
-from facilitation.posts import Ack
 
 
 async def ask(update: Update, context: FlockContext) -> None:
@@ -38,7 +36,6 @@ async def ask(update: Update, context: FlockContext) -> None:
         convert.ref(message),
         convert.moment(message),
     )
-    await acknowledge(context, convert.ref(message), [Ack.QUESTION])
 
 
 async def solved(update: Update, context: FlockContext) -> None:

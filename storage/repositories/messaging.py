@@ -25,7 +25,7 @@ class SqlGreetings(Repository):
         )
 
     async def due(self, last_greeting_before: datetime) -> dict[int, list[Person]]:
-        recently_greeted = select(GreetingRow.chat_id).where(GreetingRow.greeted_at >= last_greeting_before)
+        recently_greeted = select(GreetingRow.chat_id).where(GreetingRow.greeted_at > last_greeting_before)
         rows = await self.session.execute(
             select(GreetingRow.chat_id, GreetingRow.person_id, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == GreetingRow.person_id)

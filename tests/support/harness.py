@@ -37,6 +37,7 @@ class Harness:
         """Deliver updates the way polling does: into the inbox, then processed."""
         await self.flock.poller.store(list(updates))
         await self.flock.poller.processor.drain()
+        await self.flock.sender.flush()  # in `flock run` the batch wakes the sender
         return self.api.take()
 
     async def replies(self, *updates: JSON) -> list[str]:
@@ -44,6 +45,7 @@ class Harness:
 
     async def tick(self) -> list[Call]:
         await self.flock.ticker.tick()
+        await self.flock.sender.flush()
         return self.api.take()
 
     async def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
