@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -11,7 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support.bot_api_server import FakeTelegram, serve
 
@@ -28,10 +30,16 @@ def telegram() -> Iterator[tuple[FakeTelegram, str]]:
 
 
 def _start(api_url: str, database_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "FLOCK_BOT_TOKEN": "42:process-test", "FLOCK_TELEGRAM_API_URL": api_url,
-           "FLOCK_DATABASE_URL": database_url, "FLOCK_TICK_SECONDS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "FLOCK_BOT_TOKEN": "42:process-test",
+        "FLOCK_TELEGRAM_API_URL": api_url,
+        "FLOCK_DATABASE_URL": database_url,
+        "FLOCK_TICK_SECONDS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
 
 
 def _wait(condition: Callable[[], bool], seconds: float = 60) -> None:
@@ -44,8 +52,14 @@ def _wait(condition: Callable[[], bool], seconds: float = 60) -> None:
 
 
 def _message(message_id: int, sender: dict[str, Any], body: str, **extra: Any) -> dict[str, Any]:
-    message = {"message_id": message_id, "date": int(time.time()), "chat": GROUP, "from": sender,
-               "text": body, **extra}
+    message = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": GROUP,
+        "from": sender,
+        "text": body,
+        **extra,
+    }
     if body.startswith("/"):
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(body.split()[0])}]
     return {"message": message}
@@ -62,26 +76,28 @@ def _traffic(rounds: int) -> list[dict[str, Any]]:
 
 
 def _scalar(database_url: str, sql: str) -> int:
-    engine = create_engine(database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
-    try:
-        with engine.connect() as connection:
-            return int(connection.execute(text(sql)).scalar_one())
-    finally:
-        engine.dispose()
+    async def query() -> int:
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                return int((await connection.execute(text(sql))).scalar_one())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(query())
 
 
 def test_killed_process_resumes_without_losing_or_repeating_updates(
-    telegram: tuple[FakeTelegram, str], tmp_path: Any
+    telegram: tuple[FakeTelegram, str], database_url: str
 ) -> None:
     fake, api_url = telegram
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'flock.db'}"
     fake.answers.admins.add((GROUP["id"], ADMIN["id"]))
     updates = _traffic(rounds=150)
     count = lambda sql: _scalar(database_url, sql)  # noqa: E731
 
     first = _start(api_url, database_url)
     fake.inject(updates)
-    _wait(lambda: os.path.exists(tmp_path / "flock.db") and _safe(count, "select count(*) from answers") > 20)
+    _wait(lambda: _safe(count, "select count(*) from answers") > 20)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     second = _start(api_url, database_url)
@@ -95,6 +111,32 @@ def test_killed_process_resumes_without_losing_or_repeating_updates(
     assert count("select count(*) from answers") == 150
     assert count("select count(*) from questions where state = 'answered'") == 150
     assert fake.updates == []  # every update acknowledged by a later offset
+
+
+def test_start_says_hello_to_telegram_and_publishes_command_menus(
+    telegram: tuple[FakeTelegram, str], database_url: str
+) -> None:
+    fake, api_url = telegram
+
+    process = _start(api_url, database_url)
+    _wait(lambda: any(c.method == "getUpdates" for c in fake.answers.calls))
+    process.send_signal(signal.SIGTERM)
+    exit_code = process.wait(timeout=30)
+
+    methods = [c.method for c in fake.answers.calls]
+    scopes = [c.params["scope"]["type"] for c in fake.answers.calls if c.method == "setMyCommands"]
+    assert exit_code == 0
+    assert methods[:2] == ["getMe", "deleteWebhook"]
+    assert sorted(scopes) == ["all_chat_administrators", "all_group_chats", "all_private_chats"]
+    polls = [c.params for c in fake.answers.calls if c.method == "getUpdates"]
+    assert set(polls[0]["allowed_updates"]) == {
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+        "chat_member",
+        "message_reaction",
+    }
 
 
 def _safe(count: Callable[[str], int], sql: str) -> int:

@@ -1,0 +1,79 @@
+"""The `flock` command as a person runs it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def flock(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_run_without_a_token_says_how_to_get_one_and_exits_2(tmp_path: Path) -> None:
+    result = flock("run", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "@BotFather" in result.stderr
+    assert "FLOCK_BOT_TOKEN" in result.stderr
+
+
+def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> None:
+    result = flock("run", cwd=tmp_path, FLOCK_TICK_SECONDS="soon")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("flock: FLOCK_TICK_SECONDS:")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unsupported_database_url_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL="mysql://localhost/flock")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("flock: FLOCK_DATABASE_URL:")
+
+
+def test_db_upgrade_creates_every_table(tmp_path: Path) -> None:
+    result = flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+
+    tables = {
+        row[0]
+        for row in sqlite3.connect(tmp_path / "x.db").execute(
+            "select name from sqlite_master where type = 'table'"
+        )
+    }
+    assert result.returncode == 0
+    assert {"courses", "questions", "answers", "introductions", "inbox", "outbox"} <= tables
+
+
+def test_demo_replays_the_cohort_and_tells_what_was_stored(tmp_path: Path) -> None:
+    result = flock("demo", "--file", str(ROOT / "examples" / "cohort.jsonl"), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Created Data Skills — Autumn 2026 (#dsk26)" in result.stdout
+    assert "Flock reacts 👀" in result.stdout
+    assert "[resolved] Priya Raman" in result.stdout
+    assert "[open    ] Aiko Sato" in result.stdout
+    assert "Posted but never introduced (1)" in result.stdout
+
+
+def test_demo_with_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = flock("demo", "--file", "nowhere.jsonl", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
