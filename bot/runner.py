@@ -64,7 +64,7 @@ def assemble(
     )
     sender = OutboxSender(app.bot, OutboxStore(sessions), clock)
     poller = Poller(app, sessions, clock, after_batch=sender.wake)
-    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender), sender)
+    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender, sessions), sender)
 
 
 async def _connect(app: FlockApp, stop: asyncio.Event) -> None:

@@ -5,23 +5,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import Runtime
 from bot.sender import OutboxSender
 from facilitation import greetings
+from storage import inbox
 
 log = logging.getLogger("flock.tick")
 
 
+INBOX_RETENTION = timedelta(days=7)
+
+
 class Ticker:
-    def __init__(self, runtime: Runtime, sender: OutboxSender) -> None:
+    def __init__(
+        self, runtime: Runtime, sender: OutboxSender, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
         self._runtime = runtime
         self._sender = sender
+        self._sessions = sessions
 
     async def tick(self) -> None:
         now = self._runtime.clock.now()
         if await greetings.send_due(self._runtime.uow(), now):
             self._sender.wake()
+        await inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():

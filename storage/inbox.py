@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import InboxRow
@@ -44,3 +44,9 @@ async def mark_processed(session: AsyncSession, update_ids: Sequence[int], now: 
         .where(InboxRow.update_id.in_(update_ids), InboxRow.processed_at.is_(None))
         .values(processed_at=now)
     )
+
+
+async def prune(sessions: async_sessionmaker[AsyncSession], processed_before: datetime) -> None:
+    """Forget long-processed updates; Telegram never resends an update that old."""
+    async with sessions() as session, session.begin():
+        await session.execute(delete(InboxRow).where(InboxRow.processed_at < processed_before))

@@ -24,11 +24,12 @@ class Envelope:
 
 
 @dataclass(frozen=True)
-class Failure:
+class OutboxEntry:
     id: int
     kind: str
     chat_id: int
     error: str
+    due_at: datetime
 
 
 class OutboxStore:
@@ -70,15 +71,19 @@ class OutboxStore:
             failed = await session.scalar(select(func.count()).where(OutboxRow.failed_at.is_not(None)))
             return pending or 0, failed or 0
 
-    async def failures(self, limit: int) -> list[Failure]:
+    async def failures(self, limit: int) -> list[OutboxEntry]:
+        """The latest rows that failed for good, with Telegram's reason."""
+        return await self._listing(OutboxRow.failed_at.is_not(None), OutboxRow.failed_at.desc(), limit)
+
+    async def waiting(self, limit: int) -> list[OutboxEntry]:
+        """Rows not yet delivered, oldest first, with the last error if a try failed."""
+        condition = OutboxRow.sent_at.is_(None) & OutboxRow.failed_at.is_(None)
+        return await self._listing(condition, OutboxRow.due_at, limit)
+
+    async def _listing(self, condition: Any, order: Any, limit: int) -> list[OutboxEntry]:
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.failed_at.is_not(None))
-                .order_by(OutboxRow.failed_at.desc())
-                .limit(limit)
-            )
-            return [Failure(r.id, r.kind, r.chat_id, r.last_error or "") for r in rows]
+            rows = await session.scalars(select(OutboxRow).where(condition).order_by(order).limit(limit))
+            return [OutboxEntry(r.id, r.kind, r.chat_id, r.last_error or "", r.due_at) for r in rows]
 
     async def _set(self, envelope_id: int, **values: Any) -> None:
         async with self._sessions() as session, session.begin():
