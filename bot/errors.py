@@ -20,7 +20,11 @@ async def on_error(update: object, context: FlockContext) -> None:
         return
     if isinstance(context.error, TelegramError):
         return  # talking to Telegram is what failed; don't try again from here
+    message = update.effective_message
+    topic = message.message_thread_id if message is not None and message.is_topic_message else None
     try:
-        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WRONG)
+        await context.bot.send_message(
+            update.effective_chat.id, texts.SOMETHING_WRONG, message_thread_id=topic
+        )
     except TelegramError:
         log.warning("could not apologise in chat %s", update.effective_chat.id)

@@ -180,6 +180,9 @@ FACILITATOR_USAGE = (
 )
 
 
+BOT_CANNOT_FACILITATE = "A bot can't facilitate a course. Reply to a person's message instead."
+
+
 def facilitators(course: Course, people: list[Person]) -> str:
     listed = "\n".join(f"• {name(p)}" for p in people) or "none"
     return f"Facilitators of {course.tag}:\n{listed}"

@@ -11,7 +11,8 @@ INTRO_TAG = "intro"
 SOLVED_TAG = "solved"
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
-_ENDS_SENTENCE_WITH_QUESTION_MARK = re.compile(r"[?？](?=[\s\"'»”)]|$)")
+# A "?" that doesn't run into a word or a URL query ("page?id=1"): "?!", "?…" and "?🙏" end sentences.
+_ENDS_SENTENCE_WITH_QUESTION_MARK = re.compile(r"[?？](?![\w=&%/#+])")
 _MIN_WORDS = 4
 
 

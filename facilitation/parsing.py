@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from facilitation.errors import ParseError
 from facilitation.model import Detection, QuietHours
 
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
+# Not after a word, "#" or "/": "https://x.org/#intro" is a link, not a hashtag.
+_HASHTAG = re.compile(r"(?<![\w#/])#(\w+)", re.UNICODE)
 _COURSE_TAG = re.compile(r"[A-Za-z0-9_]{2,64}")
 _DURATION_PART = re.compile(r"(\d{1,6})([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}

@@ -35,11 +35,12 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         outcome = PostOutcome()
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
-        courses = courses_in_scope(attachments, tags)
+        thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
+        # A reply in a tracked thread belongs to the question's course even without the hashtag.
+        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread})
         if not courses:
             return outcome
         await uow.people.seen(post.author, post.at)
-        thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
             await _classify(uow, course, post, tags, thread, outcome)

@@ -58,8 +58,10 @@ async def solve(
         solvable = [q for q in questions if await _may_close(uow, q, person.id)]
         if not solvable:
             raise NotAllowed("Only the person who asked, or a facilitator, can mark it solved.")
-        for question in solvable:
-            if question.is_unresolved:
+        if all(q.state is QuestionState.RESOLVED for q in solvable):
+            raise NotFound("That question is already marked solved.")
+        for question in solvable:  # also a dismissed one: the asker or a facilitator says otherwise
+            if question.state is not QuestionState.RESOLVED:
                 await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
         await uow.commit()
     return solvable

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.model import Attachment, Course, Scope
 from facilitation.ports import UnitOfWork
 
 
-def courses_in_scope(attachments: list[Attachment], tags: list[str]) -> list[Course]:
-    """A plain message belongs to the chat's `all` course and to every `tagged` course it names."""
-    return [a.course for a in attachments if a.scope is Scope.ALL or a.course.hashtag in tags]
+def courses_in_scope(
+    attachments: list[Attachment], tags: list[str], threads: Collection[int] = ()
+) -> list[Course]:
+    """A plain message belongs to the chat's `all` course, to every `tagged` course it names, and
+    to the courses whose tracked thread it replies in."""
+    return [
+        a.course
+        for a in attachments
+        if a.scope is Scope.ALL or a.course.hashtag in tags or a.course.id in threads
+    ]
 
 
 async def course_for_command(uow: UnitOfWork, chat_id: int, tags: list[str]) -> Course:

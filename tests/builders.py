@@ -145,13 +145,14 @@ class Telegram:
         mine: bool = False,
         by: JSON | None = None,
     ) -> JSON:
-        change = {
+        change: JSON = {
             "chat": chat,
             "from": by or person,
             "date": self._date(),
             "old_chat_member": {"status": old, "user": person},
             "new_chat_member": {"status": new, "user": person},
         }
-        if new == "kicked":
-            change["new_chat_member"]["until_date"] = 0
+        for side, status in (("old_chat_member", old), ("new_chat_member", new)):
+            if status == "kicked":
+                change[side]["until_date"] = 0
         return self.update("my_chat_member" if mine else "chat_member", change)

@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import convert, texts
@@ -109,7 +109,7 @@ async def send_privately(update: Update, context: FlockContext, user_id: int, te
     """Facilitator material goes to the facilitator, not the group."""
     try:
         await context.bot.send_message(user_id, text)
-    except Forbidden:
+    except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"
         await reply(update, texts.start_me_first(context.bot.username))
         return
     await reply(update, texts.SENT_PRIVATELY)

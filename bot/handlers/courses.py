@@ -31,7 +31,8 @@ async def setup(update: Update, context: FlockContext) -> None:
         raise Refusal(texts.SETUP_USAGE)
     hashtag = parsing.course_tag(words[0])
     scope = Scope.ALL
-    if len(words) > 1 and words[1].lower() in ("tagged", "all"):
+    # Only `tagged` is a keyword, so a title may start with any word ("All about Python").
+    if len(words) > 1 and words[1].lower() == Scope.TAGGED.value:
         scope = Scope(words.pop(1).lower())
     person = require_sender(message)
     admin = await is_chat_admin(context, message.chat_id, person.id)
@@ -125,6 +126,8 @@ def _target(message: Message, words: list[str]) -> Person | str | None:
     replied = message.reply_to_message
     if replied is None or replied.forum_topic_created is not None:
         return None
+    if replied.sender_chat is None and replied.from_user is not None and replied.from_user.is_bot:
+        raise Refusal(texts.BOT_CANNOT_FACILITATE)
     return convert.author(replied)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot import convert
 from bot.context import FlockContext
+from bot.handlers.common import argument_text
 from facilitation import posts
 
 
@@ -24,6 +27,16 @@ async def edited(update: Update, context: FlockContext) -> None:
     await posts.edited(context.uow(), post)
 
 
+async def edited_command(update: Update, context: FlockContext) -> None:
+    """An edited /ask or /intro corrects the stored text; it is never run as a second command."""
+    message = update.edited_message
+    post = convert.post(message) if message else None
+    text = argument_text(message).strip() if message else ""
+    if post is None or not text:
+        return
+    await posts.edited(context.uow(), replace(post, text=text))
+
+
 _GROUP_POSTS = (
     filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.IS_AUTOMATIC_FORWARD
 )
@@ -31,4 +44,10 @@ _GROUP_POSTS = (
 HANDLERS = [
     MessageHandler(_GROUP_POSTS & filters.UpdateType.MESSAGE, message),
     MessageHandler(_GROUP_POSTS & filters.UpdateType.EDITED_MESSAGE, edited),
+    MessageHandler(
+        filters.ChatType.GROUPS
+        & filters.UpdateType.EDITED_MESSAGE
+        & filters.Regex(r"^/(ask|intro)(@\w+)?\s"),
+        edited_command,
+    ),
 ]

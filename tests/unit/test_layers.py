@@ -23,9 +23,7 @@ def test_facilitation_imports_only_the_standard_library_and_itself() -> None:
     allowed = set(sys.stdlib_module_names) | {"facilitation", "__future__"}
 
     foreign = {
-        f"{path.name}: {root}"
-        for path in DOMAIN.glob("*.py")
-        for root in _imported_roots(path) - allowed
+        f"{path.name}: {root}" for path in DOMAIN.glob("*.py") for root in _imported_roots(path) - allowed
     }
 
     assert foreign == set()

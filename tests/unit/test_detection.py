@@ -1,0 +1,150 @@
+"""Which posts are questions, introductions or resolutions (DESIGN.md glossary)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facilitation.detection import (
+    INTRO_TAG,
+    QUESTION_TAGS,
+    is_introduction,
+    is_question,
+    marks_solved,
+    reads_as_question,
+    strip_tags,
+)
+from facilitation.model import Detection
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I install the course tools?",
+        "Does anyone know where the recordings are?",
+        "Is the deadline on Friday? I couldn't find it in the slides.",
+        "Where do I find the schedule ?",
+        'She asked "is it open to everyone?"',
+        "Who's presenting tomorrow morning (and at what time?)",
+        "Can we use Python 3.13?\nOr only 3.11",
+        "Does anyone know why???",
+        "Welches Modul kommt als nächstes？",
+        "Kann ich die Aufgabe später abgeben?",
+        "Does anyone know where the slides are?🙏",
+        "Does this work on Windows?!",
+        "Is it due on Friday?.. asking for a friend",
+    ],
+)
+def test_sentence_ending_with_question_mark_and_four_words_reads_as_question(text: str) -> None:
+    assert reads_as_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why?",
+        "Really, why?",
+        "Any news today?",
+        "Thanks, that helped a lot.",
+        "I have a question about the deadline",
+        "See https://example.org/page?id=12 for the full schedule",
+        "The wildcard a?b matches one character here",
+        "The form posts to /submit?=done for every learner",
+        "Open https://example.org/?#top to see the full schedule",
+        "",
+        "???",
+        "#q #question @ana /ask?",
+        "@ana @ben #onb26 ok?",
+    ],
+)
+def test_short_or_statement_text_does_not_read_as_question(text: str) -> None:
+    assert not reads_as_question(text)
+
+
+def test_hashtags_mentions_and_commands_do_not_count_as_words() -> None:
+    assert not reads_as_question("#onb26 @ana /help why?")
+
+    assert reads_as_question("#onb26 @ana why is it broken?")
+
+
+def test_words_joined_by_apostrophe_or_hyphen_count_once() -> None:
+    assert not reads_as_question("don't re-run it?")
+
+    assert reads_as_question("don't re-run it again?")
+
+
+@pytest.mark.parametrize("tag", sorted(QUESTION_TAGS))
+@pytest.mark.parametrize("detect", list(Detection))
+def test_question_tag_makes_any_text_a_question(tag: str, detect: Detection) -> None:
+    assert is_question(f"#{tag} slides", [tag], detect, replies_to_tracked=True)
+
+
+def test_auto_detection_tracks_plain_questions() -> None:
+    text = "How do I reset my password?"
+
+    assert is_question(text, [], Detection.AUTO, replies_to_tracked=False)
+
+
+def test_tagged_detection_ignores_plain_questions() -> None:
+    text = "How do I reset my password?"
+
+    assert not is_question(text, [], Detection.TAGGED, replies_to_tracked=False)
+
+
+def test_reply_to_tracked_question_is_not_itself_a_question() -> None:
+    text = "Have you tried turning it off and on again?"
+
+    assert not is_question(text, [], Detection.AUTO, replies_to_tracked=True)
+
+
+def test_other_hashtags_do_not_make_a_question() -> None:
+    assert not is_question("#onb26 #intro slides", ["onb26", "intro"], Detection.AUTO, False)
+
+
+def test_intro_tag_marks_introduction() -> None:
+    assert is_introduction(["onb26", INTRO_TAG])
+
+    assert not is_introduction(["introduction", "onb26"])
+
+
+def test_solved_tag_marks_resolution() -> None:
+    assert marks_solved(["solved"])
+
+    assert not marks_solved(["solve", "q"])
+
+
+def test_strip_tags_removes_only_the_named_tags_in_any_case() -> None:
+    text = "#Intro Hi, I'm Ana #onb26 from #introverts"
+
+    assert strip_tags(text, frozenset({INTRO_TAG})) == "Hi, I'm Ana #onb26 from #introverts"
+
+
+def test_strip_tags_leaves_words_inside_other_tags_alone() -> None:
+    assert strip_tags("#intro_week and ##intro", frozenset({INTRO_TAG})) == "#intro_week and ##intro"
+
+
+def test_strip_tags_collapses_the_gap_a_tag_leaves() -> None:
+    assert strip_tags("Hi #intro there\nsecond  line", frozenset({INTRO_TAG})) == "Hi there\nsecond line"
+
+
+def test_strip_tags_with_no_tags_only_trims() -> None:
+    assert strip_tags("  #q hello  ", frozenset()) == "#q hello"
+
+
+@given(st.text())
+def test_reading_any_text_as_question_never_raises(text: str) -> None:
+    assert reads_as_question(text) in (True, False)
+
+
+@given(st.text(), st.frozensets(st.sampled_from(["intro", "q", "question", "solved", "a.b", "x+"])))
+def test_stripping_tags_never_raises_and_never_grows_the_text(text: str, tags: frozenset[str]) -> None:
+    assert len(strip_tags(text, tags)) <= len(text)
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), max_size=3))
+def test_fewer_than_four_words_never_read_as_question(words: list[str]) -> None:
+    assert not reads_as_question(" ".join(words) + "?")
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), min_size=4, max_size=12))
+def test_four_or_more_words_ending_with_question_mark_read_as_question(words: list[str]) -> None:
+    assert reads_as_question(" ".join(words) + "?")

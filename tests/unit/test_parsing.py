@@ -1,0 +1,237 @@
+"""Readers for what people type: each returns a value or raises ParseError, nothing else."""
+
+import contextlib
+from collections.abc import Callable
+from datetime import time, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from facilitation import parsing
+from facilitation.errors import ParseError
+from facilitation.model import Detection, QuietHours
+
+
+def test_hashtags_are_found_lower_case_in_order() -> None:
+    assert parsing.hashtags("#Q about #ONB26, and #q again") == ["q", "onb26", "q"]
+
+
+def test_hashtags_inside_words_or_doubled_are_ignored() -> None:
+    assert parsing.hashtags("a#b c#q ##q # 1#") == []
+
+
+def test_hashtags_may_use_letters_of_any_script() -> None:
+    assert parsing.hashtags("#вопрос и #frage_1") == ["вопрос", "frage_1"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("#onb26", "onb26"), ("#ONB26", "onb26"), ("#a_1", "a_1"), ("#" + "x" * 64, "x" * 64)],
+)
+def test_course_tag_accepts_hash_and_two_to_sixty_four_word_characters(typed: str, stored: str) -> None:
+    assert parsing.course_tag(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["onb26", "#", "#a", "#" + "x" * 65, "#onb-26", "#курс", "#onb 26", "##onb"]
+)
+def test_course_tag_rejects_other_forms_with_an_example(typed: str) -> None:
+    with pytest.raises(ParseError, match="#onb26"):
+        parsing.course_tag(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("45m", timedelta(minutes=45)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(days=1)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        (" 1H 30M ", timedelta(hours=1, minutes=30)),
+        ("10s", timedelta(seconds=10)),
+        ("60d", timedelta(days=60)),
+        ("30m30m", timedelta(hours=1)),
+    ],
+)
+def test_duration_reads_documented_forms(typed: str, expected: timedelta) -> None:
+    assert parsing.duration(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "2", "h", "1.5h", "2 hours", "-2h", "2h-", "1w", "h2", "two hours"])
+def test_unreadable_duration_names_the_accepted_forms(typed: str) -> None:
+    with pytest.raises(ParseError, match="1h30m"):
+        parsing.duration(typed)
+
+
+@pytest.mark.parametrize("typed", ["9s", "0m", "61d", "1440h1s" * 61])
+def test_duration_outside_ten_seconds_to_sixty_days_is_refused(typed: str) -> None:
+    with pytest.raises(ParseError, match="between 10 seconds and 60 days"):
+        parsing.duration(typed)
+
+
+def test_duration_with_huge_repeated_parts_is_refused_not_overflowing() -> None:
+    with pytest.raises(ParseError):
+        parsing.duration("999999d" * 1001)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("08:00", time(8)),
+        ("8:05", time(8, 5)),
+        ("23:59", time(23, 59)),
+        ("00:00", time(0)),
+        ("7.30", time(7, 30)),
+    ],
+)
+def test_clock_time_reads_hours_and_minutes(typed: str, expected: time) -> None:
+    assert parsing.clock_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["24:00", "12:60", "0800", "8", "8am", "", "12:5", "-1:00"])
+def test_unreadable_clock_time_shows_an_example(typed: str) -> None:
+    with pytest.raises(ParseError, match="08:00"):
+        parsing.clock_time(typed)
+
+
+@pytest.mark.parametrize("name", ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", " Asia/Tokyo "])
+def test_timezone_accepts_iana_names(name: str) -> None:
+    assert parsing.timezone(name) == name.strip()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        "Mars/Olympus",
+        "europe/berlin",
+        "/etc/passwd",
+        "../../etc/passwd",
+        "Europe",
+        "Etc",
+        "x" * 5000,
+        "a\x00b",
+    ],
+    ids=lambda name: repr(name[:20]),
+)
+def test_unknown_timezone_is_refused_with_an_example(name: str) -> None:
+    with pytest.raises(ParseError, match="Europe/Berlin"):
+        parsing.timezone(name)
+
+
+def test_quiet_hours_span_midnight() -> None:
+    hours = parsing.quiet_hours("22:00-07:00")
+
+    assert hours == QuietHours(time(22), time(7))
+    assert hours.contains(time(23, 30))
+    assert hours.contains(time(6, 59))
+    assert not hours.contains(time(7))
+
+
+def test_quiet_hours_within_one_day() -> None:
+    hours = parsing.quiet_hours(" 12:00 - 13:30 ")
+
+    assert hours == QuietHours(time(12), time(13, 30))
+    assert not hours.contains(time(13, 30))
+
+
+def test_quiet_hours_off_turns_them_off() -> None:
+    assert parsing.quiet_hours(" OFF ") is None
+
+
+@pytest.mark.parametrize("typed", ["22:00", "22:00-22:00", "night", "22:00-25:00", ""])
+def test_unreadable_quiet_hours_are_refused(typed: str) -> None:
+    with pytest.raises(ParseError):
+        parsing.quiet_hours(typed)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("auto", Detection.AUTO), (" Tagged ", Detection.TAGGED)])
+def test_detection_reads_auto_or_tagged(typed: str, expected: Detection) -> None:
+    assert parsing.detection(typed) == expected
+
+
+def test_unknown_detection_explains_both_values() -> None:
+    with pytest.raises(ParseError, match=r"auto .* tagged"):
+        parsing.detection("always")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (timedelta(hours=2), "2h"),
+        (timedelta(hours=1, minutes=30), "1h30m"),
+        (timedelta(days=1, seconds=5), "1d5s"),
+        (timedelta(0), "0s"),
+    ],
+)
+def test_format_duration_writes_the_compact_form(value: timedelta, shown: str) -> None:
+    assert parsing.format_duration(value) == shown
+
+
+READERS: list[Callable[[str], Any]] = [
+    parsing.course_tag,
+    parsing.duration,
+    parsing.clock_time,
+    parsing.timezone,
+    parsing.quiet_hours,
+    parsing.detection,
+]
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__)
+@given(text=st.text())
+@example(text="Europe")
+@example(text="9" * 200 + "d")
+@example(text="٠٨:٣٠")
+def test_readers_raise_nothing_but_parse_error(reader: Callable[[str], Any], text: str) -> None:
+    with contextlib.suppress(ParseError):
+        reader(text)
+
+
+@given(st.text(alphabet="0123456789smhd: .-#/_ofaut", max_size=40))
+def test_readers_raise_nothing_but_parse_error_on_near_miss_input(text: str) -> None:
+    for reader in READERS:
+        with contextlib.suppress(ParseError):
+            reader(text)
+
+
+@given(st.text())
+def test_hashtags_never_raise_and_are_lower_case_without_hash(text: str) -> None:
+    for tag in parsing.hashtags(text):
+        assert tag == tag.lower()
+        assert tag
+        assert "#" not in tag
+
+
+@given(st.integers(min_value=10, max_value=60 * 86400).map(lambda s: timedelta(seconds=s)))
+def test_formatted_duration_reads_back_as_the_same_duration(value: timedelta) -> None:
+    assert parsing.duration(parsing.format_duration(value)) == value
+
+
+@given(st.text())
+def test_read_duration_is_always_within_bounds(text: str) -> None:
+    try:
+        value = parsing.duration(text)
+    except ParseError:
+        return
+
+    assert timedelta(seconds=10) <= value <= parsing.MAX_DURATION
+
+
+@given(st.text())
+def test_read_course_tag_is_always_a_valid_stored_tag(text: str) -> None:
+    try:
+        tag = parsing.course_tag(text)
+    except ParseError:
+        return
+
+    assert 2 <= len(tag) <= 64
+    assert tag == tag.lower()
+    assert all(c.isascii() and (c.isalnum() or c == "_") for c in tag)
+
+
+def test_a_link_fragment_is_not_a_hashtag() -> None:
+    assert parsing.hashtags("see https://example.org/#intro and #q") == ["q"]
