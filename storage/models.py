@@ -70,6 +70,8 @@ class CourseRow(Base):
     digest_at: Mapped[str] = mapped_column(String(5), default="08:00")
     detect: Mapped[str] = mapped_column(String(10), default="auto")
     created_at: Mapped[datetime]
+    alerts_chat_id: Mapped[int | None]  # /alerts_here: one chat for alerts and digests
+    last_digest_on: Mapped[str | None] = mapped_column(String(10))  # course-local date, ISO
 
 
 class FacilitatorRow(Base):
@@ -77,6 +79,7 @@ class FacilitatorRow(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(primary_key=True, index=True)
     added_at: Mapped[datetime]
+    nudged_at: Mapped[datetime | None]  # told in the group to start the bot
 
 
 class AttachmentRow(Base):
@@ -132,6 +135,7 @@ class QuestionRow(Base):
         Index("ix_questions_chat_state", "chat_id", "state", "asked_at"),
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
+        Index("ix_questions_alert_due", "state", "next_alert_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
@@ -145,6 +149,11 @@ class QuestionRow(Base):
     first_answered_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_by: Mapped[int | None]
+    next_alert_at: Mapped[datetime | None]  # when it becomes (again) overdue
+    alerts_sent: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[int | None]
+    claimed_at: Mapped[datetime | None]
+    needs_follow_up: Mapped[bool] = mapped_column(default=False)  # the asker said "not yet"
 
 
 class AnswerRow(Base):
@@ -159,6 +168,21 @@ class AnswerRow(Base):
     text: Mapped[str] = mapped_column(Text)
     by_facilitator: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime]
+
+
+class AlertRow(Base):
+    """One overdue period of one question: alerted once, also across restarts."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("question_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    period: Mapped[int]
+    created_at: Mapped[datetime]
+    claimed_by: Mapped[int | None]
+    claimed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))  # answered, resolved, dismissed
 
 
 class GreetingRow(Base):
@@ -196,3 +220,5 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(64), index=True)  # e.g. "alert:12", for edits
+    message_id: Mapped[int | None]  # the Telegram message it became
