@@ -11,7 +11,7 @@ from telegram.request import BaseRequest
 
 from bot.context import FlockContext, Runtime
 from bot.errors import on_error
-from bot.handlers import courses, introductions, membership, posts, questions
+from bot.handlers import alerts, courses, introductions, membership, posts, questions
 
 FlockApp = Application[Any, FlockContext, dict[Any, Any], dict[Any, Any], dict[str, Any], Any]
 
@@ -45,6 +45,7 @@ def build_application(
         *courses.HANDLERS,
         *questions.HANDLERS,
         *introductions.HANDLERS,
+        *alerts.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(membership.FALLBACK)

@@ -28,11 +28,14 @@ ADMINS = [
     BotCommand("facilitators", "Who runs this course"),
     BotCommand("roster", "Who introduced themselves"),
     BotCommand("dismiss", "Not a question (reply to it)"),
+    BotCommand("unanswered", "Open questions of your courses"),
+    BotCommand("alerts_here", "Send this course's alerts to this chat"),
 ]
 PRIVATE = [
     BotCommand("mine", "Your questions and their state"),
     BotCommand("intro", "Your introduction"),
     BotCommand("roster", "Roster of your courses (facilitators)"),
+    BotCommand("unanswered", "Open questions of your courses (facilitators)"),
     BotCommand("settings", "Course settings (facilitators)"),
     BotCommand("facilitators", "Facilitators of your course"),
     BotCommand("help", "How Flock works"),

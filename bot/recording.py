@@ -24,6 +24,7 @@ JSON = dict[str, Any]
 class Call:
     method: str
     params: JSON
+    result: Any = None  # what the API answered, e.g. the Message a sendMessage became
 
     @property
     def text(self) -> str:
@@ -70,11 +71,13 @@ class RecordingRequest(BaseRequest):
 
     def respond(self, method: str, params: JSON) -> tuple[int, JSON]:
         """Record the call and answer it: (HTTP status, Bot API response body)."""
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
         failure = self.failures.get(method)
         if failure is not None and (answer := failure(params)) is not None:
             return answer
-        return 200, {"ok": True, "result": self._answer(method, params)}
+        call.result = self._answer(method, params)
+        return 200, {"ok": True, "result": call.result}
 
     def take(self, method: str | None = None) -> list[Call]:
         """The calls recorded since the last take (of one method, if named), then forgets them."""

@@ -16,7 +16,7 @@ from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import texts
+from bot import render_alerts, texts
 from facilitation.acks import Ack
 from facilitation.ports import Clock
 from storage.outbox import Envelope, OutboxStore, backoff
@@ -68,7 +68,7 @@ class OutboxSender:
 
     async def _deliver(self, envelope: Envelope) -> int:
         try:
-            await self._send(envelope)
+            message_id = await self._send(envelope)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -85,12 +85,29 @@ class OutboxSender:
             log.error("outbox %s cannot be rendered: %r", envelope.id, error)
             await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
             return 0
-        await self._store.sent(envelope.id, self._clock.now())
+        await self._store.sent(envelope.id, self._clock.now(), message_id)
         return 1
 
-    async def _send(self, envelope: Envelope) -> None:
-        data = envelope.data
-        if envelope.kind == "reaction":
+    async def _send(self, envelope: Envelope) -> int | None:
+        """Deliver one row; returns the id of the message it became, where there is one."""
+        data, now = envelope.data, self._clock.now()
+        if envelope.kind == "alert":
+            message = await self._bot.send_message(
+                envelope.chat_id,
+                render_alerts.alert_text(data, now),
+                reply_markup=render_alerts.alert_keyboard(data["alert_id"]),
+            )
+            return message.message_id
+        if envelope.kind == "alert_edit":
+            await self._edit(
+                envelope.chat_id, data["message_id_to_edit"], render_alerts.edited_alert_text(data, now)
+            )
+        elif envelope.kind == "alert_batch":
+            await self._bot.send_message(envelope.chat_id, render_alerts.batch_text(data, now))
+        elif envelope.kind == "nudge":
+            text = render_alerts.nudge_text(data, self._bot.username)
+            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
+        elif envelope.kind == "reaction":
             emoji = REACTIONS[Ack(data["ack"])]
             await self._bot.set_message_reaction(
                 envelope.chat_id, data["message_id"], [ReactionTypeEmoji(emoji)]
@@ -101,3 +118,11 @@ class OutboxSender:
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         else:
             raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")
+        return None
+
+    async def _edit(self, chat_id: int, message_id: int, text: str) -> None:
+        try:
+            await self._bot.edit_message_text(text, chat_id, message_id, reply_markup=None)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise

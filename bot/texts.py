@@ -302,3 +302,22 @@ def welcome_private(person: Person, facilitated: list[Course]) -> str:
         tags = ", ".join(c.tag for c in facilitated)
         lines.append(f"\nYou facilitate {tags}: I'll send you alerts and digests here.")
     return "\n".join(lines)
+
+
+def alerts_routed(course: Course, here: bool) -> str:
+    if here:
+        return f"Alerts and digests for {course.tag} will come to this chat."
+    return f"Alerts and digests for {course.tag} will come to each facilitator privately."
+
+
+def unanswered(found: list[tuple[Course, list[Question]]], now: datetime) -> str:
+    parts = []
+    for course, questions in found:
+        if not questions:
+            parts.append(f"<b>{course.tag}</b>: nothing unanswered. 🎉")
+            continue
+        parts.append(
+            f"<b>{course.tag}</b> — {plural(len(questions), 'unanswered question')}\n"
+            + _question_lines(questions, now)
+        )
+    return "\n\n".join(parts)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import Runtime
 from bot.sender import OutboxSender
-from facilitation import greetings
+from facilitation import alerts, greetings
 from storage import inbox
 
 log = logging.getLogger("flock.tick")
@@ -30,7 +30,9 @@ class Ticker:
 
     async def tick(self) -> None:
         now = self._runtime.clock.now()
-        if await greetings.send_due(self._runtime.uow(), now):
+        greeted = await greetings.send_due(self._runtime.uow(), now)
+        alerted = await alerts.send_due(self._runtime.uow(), now)
+        if greeted or alerted:
             self._sender.wake()
         await inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)
 

@@ -113,6 +113,8 @@ async def change_setting(
         await require_facilitator(uow, course, sender.id)
         settings = _with_setting(course.settings, key, value)
         await uow.courses.save_settings(course.id, settings)
+        if settings.sla != course.settings.sla:
+            await uow.alerts.reschedule(course.id, settings.sla)
         await uow.commit()
     return replace(course, settings=settings)
 

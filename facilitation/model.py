@@ -136,3 +136,23 @@ class RosterEntry:
     introduction: str | None
     posts: int
     last_seen: datetime
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One overdue period of a question, as facilitators see it."""
+
+    id: int
+    course: Course
+    question: Question
+    claimed_by: Person | None = None
+    outcome: str | None = None  # answered, resolved, dismissed: nothing left to act on
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Where a course's facilitator material goes."""
+
+    alerts_chat_id: int | None
+    started: list[Person]  # facilitators who opened a private chat with the bot
+    to_nudge: list[Person]  # never started it and not yet told to

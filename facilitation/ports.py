@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from facilitation.model import (
+    Alert,
     Answer,
     Attachment,
     Chat,
@@ -19,6 +20,7 @@ from facilitation.model import (
     Person,
     Question,
     QuestionState,
+    Recipients,
     RosterEntry,
     Scope,
 )
@@ -36,6 +38,7 @@ class Notice:
     kind: str
     data: dict[str, Any] = field(default_factory=dict)
     thread_id: int | None = None
+    subject: str | None = None  # names what the sent message shows, so it can be edited later
 
 
 class CourseRepository(Protocol):
@@ -78,7 +81,7 @@ class IntroductionRepository(Protocol):
 
 class QuestionRepository(Protocol):
     async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime
+        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
     ) -> Question: ...
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]: ...
     async def thread_of(self, chat_id: int, message_id: int) -> list[Question]: ...
@@ -105,6 +108,22 @@ class GreetingRepository(Protocol):
     async def mark_greeted(self, chat_id: int, person_ids: Sequence[int], now: datetime) -> None: ...
 
 
+class AlertRepository(Protocol):
+    async def due(self, now: datetime, limit: int) -> list[Question]: ...
+    async def open(self, question: Question, now: datetime, next_alert_at: datetime) -> int: ...
+    async def get(self, alert_id: int) -> Alert | None: ...
+    async def delivered_to(self, alert_id: int, chat_id: int, message_id: int) -> bool: ...
+    async def deliveries(self, alert_ids: Sequence[int]) -> list[tuple[int, int, int]]: ...
+    async def claim(self, alert: Alert, person_id: int, now: datetime, next_alert_at: datetime) -> None: ...
+    async def defer(self, question_id: int, until: datetime) -> None: ...
+    async def close(self, question_id: int, outcome: str) -> list[int]: ...
+    async def recipients(self, course_id: int) -> Recipients: ...
+    async def mark_nudged(self, course_id: int, person_ids: Sequence[int], now: datetime) -> None: ...
+    async def route(self, course_id: int, chat_id: int | None) -> None: ...
+    async def reschedule(self, course_id: int, sla: timedelta) -> None: ...
+    async def unanswered(self, course_ids: Sequence[int], limit: int) -> list[Question]: ...
+
+
 class Outbox(Protocol):
     async def put(self, notice: Notice, now: datetime) -> None: ...
 
@@ -118,6 +137,7 @@ class UnitOfWork(Protocol):
     introductions: IntroductionRepository
     questions: QuestionRepository
     greetings: GreetingRepository
+    alerts: AlertRepository
     outbox: Outbox
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None: ...

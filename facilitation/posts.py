@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import detection, parsing
+from facilitation import alerts, detection, parsing
 from facilitation.acks import Ack, react
 from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -65,13 +65,17 @@ async def _classify(
         outcome.acks.append(Ack.INTRODUCTION)
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
         text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
-        outcome.questions.append(await uow.questions.add(course.id, post.author, text, post.ref, post.at))
+        overdue_at = post.at + course.settings.sla
+        outcome.questions.append(
+            await uow.questions.add(course.id, post.author, text, post.ref, post.at, overdue_at)
+        )
         outcome.acks.append(Ack.QUESTION)
     elif question is not None and post.author.id != question.asker.id:
         await answer(uow, course, question, post, outcome)
     solves = question is not None and detection.marks_solved(tags)
     if solves and question and await _may_resolve(uow, course, question, post.author.id):
         await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
+        await alerts.close(uow, question.id, "resolved", post.author, post.at)
         outcome.resolved.append(question)
         outcome.acks.append(Ack.RESOLVED)
 
@@ -83,6 +87,7 @@ async def answer(
     await uow.questions.add_answer(question, post.author, post.text, post.ref, by_facilitator, post.at)
     if question.state is QuestionState.OPEN:
         await uow.questions.set_state(question.id, QuestionState.ANSWERED, None, post.at)
+        await alerts.close(uow, question.id, "answered", post.author, post.at)
     outcome.answered.append(question)
 
 

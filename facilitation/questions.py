@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation import alerts
 from facilitation.acks import Ack, react
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Course, MessageRef, Person, Question, QuestionState
@@ -43,7 +44,9 @@ async def ask(
         if existing:
             question = existing[0]
         else:
-            question = await uow.questions.add(course.id, asker, text.strip()[:MAX_QUESTION], ref, now)
+            question = await uow.questions.add(
+                course.id, asker, text.strip()[:MAX_QUESTION], ref, now, now + course.settings.sla
+            )
             await react(uow, ref, Ack.QUESTION, now)
         await uow.commit()
     return question
@@ -63,6 +66,7 @@ async def solve(
         for question in solvable:  # also a dismissed one: the asker or a facilitator says otherwise
             if question.state is not QuestionState.RESOLVED:
                 await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
+                await alerts.close(uow, question.id, "resolved", person, now)
         await uow.commit()
     return solvable
 
@@ -78,6 +82,7 @@ async def dismiss(
             raise NotAllowed("Only a facilitator of this course can dismiss a question.")
         for question in allowed:
             await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
+            await alerts.close(uow, question.id, "dismissed", person, now)
         await uow.commit()
     return allowed
 

@@ -53,8 +53,8 @@ class OutboxStore:
                 for r in rows
             ]
 
-    async def sent(self, envelope_id: int, now: datetime) -> None:
-        await self._set(envelope_id, sent_at=now, attempts=OutboxRow.attempts + 1)
+    async def sent(self, envelope_id: int, now: datetime, message_id: int | None = None) -> None:
+        await self._set(envelope_id, sent_at=now, message_id=message_id, attempts=OutboxRow.attempts + 1)
 
     async def retry(self, envelope_id: int, error: str, at: datetime) -> None:
         await self._set(envelope_id, due_at=at, last_error=error[:500], attempts=OutboxRow.attempts + 1)

@@ -16,6 +16,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from facilitation.ports import (
+    AlertRepository,
     CourseRepository,
     GreetingRepository,
     IntroductionRepository,
@@ -24,6 +25,7 @@ from facilitation.ports import (
     PersonRepository,
     QuestionRepository,
 )
+from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
     introductions: IntroductionRepository
     questions: QuestionRepository
     greetings: GreetingRepository
+    alerts: AlertRepository
     outbox: Outbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -76,6 +79,7 @@ class SqlUnitOfWork:
         self.introductions = SqlIntroductions(session)
         self.questions = SqlQuestions(session)
         self.greetings = SqlGreetings(session)
+        self.alerts = SqlAlerts(session)
         self.outbox = SqlOutbox(session)
         return self
 

@@ -156,3 +156,11 @@ class Telegram:
             if status == "kicked":
                 change[side]["until_date"] = 0
         return self.update("my_chat_member" if mine else "chat_member", change)
+
+    def press(self, person: JSON, message: JSON, data: str) -> JSON:
+        """A button pressed under a message the bot sent (the Message JSON it answered with)."""
+        return self.update(
+            "callback_query",
+            {"id": str(next(self._updates)), "from": person, "chat_instance": "ci", "data": data,
+             "message": message},
+        )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from facilitation.model import Person
 from facilitation.ports import Notice
@@ -52,18 +52,9 @@ class SqlOutbox(Repository):
                 chat_id=notice.chat_id,
                 thread_id=notice.thread_id,
                 kind=notice.kind,
+                subject=notice.subject,
                 payload=json.dumps(notice.data, ensure_ascii=False),
                 created_at=now,
                 due_at=now,
             )
-        )
-
-    async def pending_count(self) -> int:
-        return (
-            await self.session.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
-            )
-            or 0
         )

@@ -18,7 +18,9 @@ def _with_asker() -> Select[QuestionRow, PersonRow]:
 
 
 class SqlQuestions(Repository):
-    async def add(self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime) -> Question:
+    async def add(
+        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+    ) -> Question:
         row = QuestionRow(
             course_id=course_id,
             chat_id=ref.chat_id,
@@ -28,6 +30,7 @@ class SqlQuestions(Repository):
             text=text,
             state=QuestionState.OPEN.value,
             asked_at=now,
+            next_alert_at=overdue_at,
         )
         self.session.add(row)
         await self.session.flush()

@@ -1,0 +1,27 @@
+"""Callback data for inline buttons: a small strict grammar, so forged data is refused early."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ALERT_ACTIONS = {"c": "claim", "s": "snooze", "d": "dismiss"}
+_ALERT = re.compile(r"al:([csd]):(\d{1,12})")
+
+
+@dataclass(frozen=True)
+class AlertButton:
+    action: str
+    alert_id: int
+
+
+def alert_button(action: str, alert_id: int) -> str:
+    code = next(k for k, v in ALERT_ACTIONS.items() if v == action)
+    return f"al:{code}:{alert_id}"
+
+
+def parse_alert_button(data: str | None) -> AlertButton | None:
+    match = _ALERT.fullmatch(data or "")
+    if match is None:
+        return None
+    return AlertButton(ALERT_ACTIONS[match.group(1)], int(match.group(2)))

@@ -1,0 +1,81 @@
+"""Buttons under alerts, /alerts_here and /unanswered."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import callbacks, convert, texts
+from bot.context import FlockContext
+from bot.handlers.common import (
+    argument_text,
+    command,
+    in_group,
+    reply,
+    require_sender,
+    send_privately,
+    tags,
+)
+from facilitation import alerts
+from facilitation.errors import FlockError
+
+TOASTS = {
+    "claim": "It's yours. The others can see you took it.",
+    "snooze": "Snoozed: I'll remind you in an hour if it's still unanswered.",
+    "dismiss": "Dismissed: not tracked as a question any more.",
+}
+
+
+async def button(update: Update, context: FlockContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = callbacks.parse_alert_button(query.data)
+    message = query.message
+    if pressed is None or message is None:
+        await query.answer("That button isn't valid any more.")
+        return
+    action = alerts.Pressed(
+        pressed.alert_id, pressed.action, convert.person(query.from_user), message.chat.id, message.message_id
+    )
+    try:
+        await alerts.press(context.uow(), action, context.now())
+    except FlockError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer(TOASTS[pressed.action])
+
+
+async def alerts_here(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    words = argument_text(message).lower().split()
+    off = "off" in words or not in_group(message)
+    course = await alerts.route_here(
+        context.uow(), person.id, tags(argument_text(message)), None if off else message.chat_id
+    )
+    await reply(update, texts.alerts_routed(course, here=not off))
+
+
+async def unanswered(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    found = await alerts.unanswered(
+        context.uow(),
+        message.chat_id if in_group(message) else None,
+        person.id,
+        tags(argument_text(message)),
+    )
+    text = texts.unanswered(found, context.now())
+    if in_group(message):
+        await send_privately(update, context, person.id, text)
+    else:
+        await reply(update, text)
+
+
+HANDLERS = [
+    CallbackQueryHandler(button, pattern=r"^al:"),
+    command("alerts_here", alerts_here),
+    command("unanswered", unanswered),
+]

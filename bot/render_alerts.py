@@ -1,0 +1,66 @@
+"""Alert messages for facilitators: texts and buttons, from the data frozen in the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import alert_button
+from bot.links import deep_link, message_link
+from bot.texts import age, escape, excerpt
+from facilitation.model import MessageRef
+
+STATUS = {
+    "claimed": "🙋 Taken by {by}",
+    "answered": "✅ Answered by {by}",
+    "resolved": "✅ Solved (marked by {by})",
+    "dismissed": "🚫 Not a question (dismissed by {by})",
+}
+
+
+def _question_line(item: dict[str, Any], now: datetime, limit: int = 200) -> str:
+    asked = datetime.fromisoformat(item["asked_at"])
+    url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
+    quoted = f"“{excerpt(item['text'], limit)}”"
+    where = f'<a href="{url}">{quoted}</a>' if url else quoted
+    return f"{escape(item['asker'])} asked {age(asked, now)} ago: {where}"
+
+
+def alert_text(item: dict[str, Any], now: datetime) -> str:
+    return f"⏰ <b>Unanswered in {item['course']}</b>\n{_question_line(item, now)}"
+
+
+def alert_keyboard(alert_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("I'll take it", callback_data=alert_button("claim", alert_id))],
+            [
+                InlineKeyboardButton("Snooze 1h", callback_data=alert_button("snooze", alert_id)),
+                InlineKeyboardButton("Not a question", callback_data=alert_button("dismiss", alert_id)),
+            ],
+        ]
+    )
+
+
+def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
+    status = STATUS.get(item["status"], "{by}").format(by=escape(item.get("by") or "someone"))
+    return f"{alert_text(item, now)}\n\n<b>{status}</b>"
+
+
+def batch_text(data: dict[str, Any], now: datetime) -> str:
+    items = data["items"]
+    lines = [f"⏰ <b>{len(items)} questions unanswered in {data['course']}</b>"]
+    lines += [f"{n}. {_question_line(item, now, 90)}" for n, item in enumerate(items, 1)]
+    lines.append("\n/unanswered lists every open question.")
+    return "\n".join(lines)
+
+
+def nudge_text(data: dict[str, Any], bot_username: str) -> str:
+    names = ", ".join(escape(n) for n in data["names"])
+    link = deep_link(bot_username, "facilitator")
+    return (
+        f"{names}: you facilitate {data['course']}, but I can't message you yet. "
+        f'<a href="{link}">Start a chat with me</a> so I can tell you about unanswered questions.'
+    )

@@ -1,0 +1,165 @@
+"""Overdue questions: alerting facilitators once per SLA period, claims, snoozes, closing the loop.
+
+A question's `next_alert_at` is when it next becomes overdue: its SLA after it was asked, again
+one SLA after each alert or claim, or the end of a snooze. The tick asks only for questions whose
+time has come, so its cost grows with what is due, not with what is stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from facilitation.errors import NotAllowed, NotFound
+from facilitation.model import Alert, Course, CourseSettings, Person, Question, QuestionState, Recipients
+from facilitation.ports import Notice, UnitOfWork
+from facilitation.scope import course_facilitated, courses_run_by, require_facilitator
+
+COMBINE_ABOVE = 5  # more due at once for a course: one combined message instead
+SNOOZE = timedelta(hours=1)
+BATCH = 500
+
+
+def in_quiet_hours(settings: CourseSettings, now: datetime) -> bool:
+    if settings.quiet is None:
+        return False
+    return settings.quiet.contains(now.astimezone(ZoneInfo(settings.timezone)).time())
+
+
+def question_data(question: Question, course: Course) -> dict[str, object]:
+    """What an alert shows of a question, frozen when the alert is written."""
+    return {
+        "question_id": question.id,
+        "course": course.tag,
+        "asker": question.asker.name,
+        "text": question.text[:300],
+        "asked_at": question.asked_at.isoformat(),
+        "chat_id": question.ref.chat_id,
+        "message_id": question.ref.message_id,
+        "thread_id": question.ref.thread_id,
+    }
+
+
+async def send_due(uow: UnitOfWork, now: datetime) -> int:
+    """Alert every question that became overdue, outside its course's quiet hours."""
+    async with uow:
+        by_course: defaultdict[int, list[Question]] = defaultdict(list)
+        for question in await uow.alerts.due(now, BATCH):
+            by_course[question.course_id].append(question)
+        sent = 0
+        for course_id, questions in by_course.items():
+            course = await uow.courses.get(course_id)
+            if course is None or in_quiet_hours(course.settings, now):
+                continue  # quiet hours hold alerts back; they stay due and go out when they end
+            sent += await _alert(uow, course, questions, now)
+        await uow.commit()
+    return sent
+
+
+async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now: datetime) -> int:
+    recipients = await uow.alerts.recipients(course.id)
+    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    items = []
+    for question in questions:
+        alert_id = await uow.alerts.open(question, now, now + course.settings.sla)
+        items.append({"alert_id": alert_id, **question_data(question, course)})
+    for chat_id in chats:
+        if len(items) > COMBINE_ABOVE:
+            await uow.outbox.put(Notice(chat_id, "alert_batch", {"course": course.tag, "items": items}), now)
+            continue
+        for item in items:
+            notice = Notice(chat_id, "alert", item, subject=f"alert:{item['alert_id']}")
+            await uow.outbox.put(notice, now)
+    await _nudge(uow, course, recipients, now)
+    return len(items)
+
+
+async def _nudge(uow: UnitOfWork, course: Course, recipients: Recipients, now: datetime) -> None:
+    """Facilitators who never started the bot can't be messaged: say so once, in the group."""
+    if recipients.alerts_chat_id or not recipients.to_nudge:
+        return
+    chats = await uow.courses.chats_of(course.id)
+    if not chats:
+        return
+    names = [p.name for p in recipients.to_nudge]
+    await uow.outbox.put(Notice(chats[0].id, "nudge", {"names": names, "course": course.tag}), now)
+    await uow.alerts.mark_nudged(course.id, [p.id for p in recipients.to_nudge], now)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A facilitator pressed a button under an alert message."""
+
+    alert_id: int
+    action: str  # claim, snooze, dismiss
+    person: Person
+    chat_id: int
+    message_id: int
+
+
+async def press(uow: UnitOfWork, pressed: Pressed, now: datetime) -> Alert:
+    async with uow:
+        alert = await uow.alerts.get(pressed.alert_id)
+        if alert is None or not await uow.alerts.delivered_to(alert.id, pressed.chat_id, pressed.message_id):
+            raise NotAllowed("That button isn't valid any more.")
+        await require_facilitator(uow, alert.course, pressed.person.id)
+        if alert.outcome or not alert.question.is_unresolved:
+            raise NotFound(f"Nothing to do: that question is {alert.outcome or alert.question.state.value}.")
+        if pressed.action == "claim":
+            alert = await _claim(uow, alert, pressed.person, now)
+        elif pressed.action == "snooze":
+            await uow.alerts.defer(alert.question.id, now + SNOOZE)
+        elif pressed.action == "dismiss":
+            await uow.questions.set_state(alert.question.id, QuestionState.DISMISSED, pressed.person.id, now)
+            await close(uow, alert.question.id, "dismissed", pressed.person, now)
+        await uow.commit()
+    return alert
+
+
+async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -> Alert:
+    if alert.claimed_by is not None:
+        if alert.claimed_by.id == person.id:
+            raise NotFound("You've already taken it.")
+        raise NotAllowed(f"{alert.claimed_by.name} has already taken it.")
+    await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla)
+    await _edit_messages(uow, [alert.id], {"status": "claimed", "by": person.name}, now)
+    return Alert(alert.id, alert.course, alert.question, person, None)
+
+
+async def close(uow: UnitOfWork, question_id: int, outcome: str, by: Person | None, now: datetime) -> None:
+    """An answer, resolution or dismissal ends the question's alerts: every copy says so."""
+    closed = await uow.alerts.close(question_id, outcome)
+    if closed:
+        await _edit_messages(uow, closed, {"status": outcome, "by": by.name if by else None}, now)
+
+
+async def _edit_messages(
+    uow: UnitOfWork, alert_ids: list[int], status: dict[str, object], now: datetime
+) -> None:
+    for alert_id, chat_id, message_id in await uow.alerts.deliveries(alert_ids):
+        alert = await uow.alerts.get(alert_id)
+        if alert is None:
+            continue
+        data = {**question_data(alert.question, alert.course), **status, "message_id_to_edit": message_id}
+        await uow.outbox.put(Notice(chat_id, "alert_edit", data), now)
+
+
+async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None) -> Course:
+    """/alerts_here: a course's alerts and digests go to this chat; None sends them privately."""
+    async with uow:
+        course = await course_facilitated(uow, person_id, tags)
+        await uow.alerts.route(course.id, chat_id)
+        await uow.commit()
+    return course
+
+
+async def unanswered(
+    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str], limit: int = 50
+) -> list[tuple[Course, list[Question]]]:
+    """/unanswered: every open question of the person's courses, oldest first."""
+    async with uow:
+        courses = await courses_run_by(uow, chat_id, person_id, tags)
+        questions = await uow.alerts.unanswered([c.id for c in courses], limit)
+    return [(c, [q for q in questions if q.course_id == c.id]) for c in courses]
