@@ -11,7 +11,9 @@ from telegram.request import BaseRequest
 
 from bot.context import FlockContext, Runtime
 from bot.errors import on_error
-from bot.handlers import alerts, courses, introductions, membership, posts, questions
+from bot.handlers import alerts, courses, digests, introductions, membership, posts, questions
+from bot.handlers import export as export_handlers
+from bot.handlers import stats as stats_handlers
 
 FlockApp = Application[Any, FlockContext, dict[Any, Any], dict[Any, Any], dict[str, Any], Any]
 
@@ -45,7 +47,10 @@ def build_application(
         *courses.HANDLERS,
         *questions.HANDLERS,
         *introductions.HANDLERS,
+        *digests.HANDLERS,
         *alerts.HANDLERS,
+        *stats_handlers.HANDLERS,
+        *export_handlers.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(membership.FALLBACK)

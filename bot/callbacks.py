@@ -25,3 +25,23 @@ def parse_alert_button(data: str | None) -> AlertButton | None:
     if match is None:
         return None
     return AlertButton(ALERT_ACTIONS[match.group(1)], int(match.group(2)))
+
+
+_FOLLOWUP = re.compile(r"fu:([yn]):(\d{1,12})")
+
+
+@dataclass(frozen=True)
+class FollowupButton:
+    solved: bool
+    question_id: int
+
+
+def followup_button(solved: bool, question_id: int) -> str:
+    return f"fu:{'y' if solved else 'n'}:{question_id}"
+
+
+def parse_followup_button(data: str | None) -> FollowupButton | None:
+    match = _FOLLOWUP.fullmatch(data or "")
+    if match is None:
+        return None
+    return FollowupButton(match.group(1) == "y", int(match.group(2)))

@@ -18,6 +18,7 @@ from telegram.request import BaseRequest, RequestData
 BOT_ID = 7000000001
 BOT_USERNAME = "flock_test_bot"
 JSON = dict[str, Any]
+Upload = tuple[str, bytes, str]  # file name, content, MIME type
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Call:
     method: str
     params: JSON
     result: Any = None  # what the API answered, e.g. the Message a sendMessage became
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart uploads, by part name
 
     @property
     def text(self) -> str:
@@ -67,6 +69,8 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         params = dict(request_data.parameters) if request_data else {}
         status, body = self.respond(url.rsplit("/", 1)[-1], params)
+        if request_data is not None and request_data.contains_files:
+            self.calls[-1].files = _uploads(request_data)
         return status, json.dumps(body).encode()
 
     def respond(self, method: str, params: JSON) -> tuple[int, JSON]:
@@ -143,6 +147,15 @@ class RecordingRequest(BaseRequest):
             message["message_thread_id"] = params["message_thread_id"]
             message["is_topic_message"] = True
         return message
+
+
+def _uploads(request_data: RequestData) -> dict[str, Upload]:
+    """File parts as sent; a file handle given with read_file_handle=False is read here."""
+    uploads = {}
+    for part, (name, content, mimetype) in request_data.multipart_data.items():
+        data = content if isinstance(content, bytes) else content.read()
+        uploads[part] = (name, data, mimetype)
+    return uploads
 
 
 def api_error(status: int, description: str, retry_after: int | None = None) -> JSON:

@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import alert_button
+from bot.callbacks import alert_button, followup_button
 from bot.links import deep_link, message_link
 from bot.texts import age, escape, excerpt
 from facilitation.model import MessageRef
@@ -64,3 +64,28 @@ def nudge_text(data: dict[str, Any], bot_username: str) -> str:
         f"{names}: you facilitate {data['course']}, but I can't message you yet. "
         f'<a href="{link}">Start a chat with me</a> so I can tell you about unanswered questions.'
     )
+
+
+def followup_text(item: dict[str, Any]) -> str:
+    url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
+    quoted = f"“{excerpt(item['text'], 200)}”"
+    question = f'<a href="{url}">{quoted}</a>' if url else quoted
+    if item.get("reminder"):
+        return f"Still wondering: did the answers solve your question {question} in {item['course']}?"
+    answered = f"{escape(item['answerer'])} answered your question {question} in {item['course']}."
+    return f"{answered}\n\nDid this answer your question?"
+
+
+def followup_keyboard(question_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Yes, solved", callback_data=followup_button(True, question_id)),
+                InlineKeyboardButton("Not yet", callback_data=followup_button(False, question_id)),
+            ]
+        ]
+    )
+
+
+FOLLOWUP_THANKS = "✅ Great — marked as solved, and the answer is credited. Thanks!"
+FOLLOWUP_NOT_YET = "Got it — I've told the facilitators it still needs help."

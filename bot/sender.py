@@ -16,8 +16,9 @@ from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render_alerts, texts
+from bot import render_alerts, render_digest, texts
 from facilitation.acks import Ack
+from facilitation.digest_content import Digest
 from facilitation.ports import Clock
 from storage.outbox import Envelope, OutboxStore, backoff
 
@@ -98,7 +99,13 @@ class OutboxSender:
                 reply_markup=render_alerts.alert_keyboard(data["alert_id"]),
             )
             return message.message_id
-        if envelope.kind == "alert_edit":
+        if envelope.kind == "followup":
+            await self._bot.send_message(
+                envelope.chat_id,
+                render_alerts.followup_text(data),
+                reply_markup=render_alerts.followup_keyboard(data["question_id"]),
+            )
+        elif envelope.kind == "alert_edit":
             await self._edit(
                 envelope.chat_id, data["message_id_to_edit"], render_alerts.edited_alert_text(data, now)
             )
@@ -116,6 +123,8 @@ class OutboxSender:
             names = [name for _, name in data["people"]]
             text = texts.greeting(names, data.get("courses", []))
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
+        elif envelope.kind == "digest":
+            await self._bot.send_message(envelope.chat_id, render_digest.digest(Digest.from_data(data)))
         else:
             raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")
         return None

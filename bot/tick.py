@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import Runtime
 from bot.sender import OutboxSender
-from facilitation import alerts, greetings
+from facilitation import alerts, digests, followups, greetings
 from storage import inbox
 
 log = logging.getLogger("flock.tick")
@@ -32,7 +32,9 @@ class Ticker:
         now = self._runtime.clock.now()
         greeted = await greetings.send_due(self._runtime.uow(), now)
         alerted = await alerts.send_due(self._runtime.uow(), now)
-        if greeted or alerted:
+        reminded = await followups.remind_due(self._runtime.uow(), now)
+        digested = await digests.send_due(self._runtime.uow(), now)
+        if greeted or alerted or reminded or digested:
             self._sender.wake()
         await inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, parsing
+from facilitation import alerts, detection, followups, parsing
 from facilitation.acks import Ack, react
 from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -88,6 +88,7 @@ async def answer(
     if question.state is QuestionState.OPEN:
         await uow.questions.set_state(question.id, QuestionState.ANSWERED, None, post.at)
         await alerts.close(uow, question.id, "answered", post.author, post.at)
+        await followups.offer(uow, course, question, post.author, post.at)
     outcome.answered.append(question)
 
 

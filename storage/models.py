@@ -136,6 +136,7 @@ class QuestionRow(Base):
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
+        Index("ix_questions_followup", "state", "followup_sent_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
@@ -154,6 +155,8 @@ class QuestionRow(Base):
     claimed_by: Mapped[int | None]
     claimed_at: Mapped[datetime | None]
     needs_follow_up: Mapped[bool] = mapped_column(default=False)  # the asker said "not yet"
+    followup_sent_at: Mapped[datetime | None]  # "Did this answer your question?" asked privately
+    followup_reminded_at: Mapped[datetime | None]
 
 
 class AnswerRow(Base):
@@ -168,6 +171,7 @@ class AnswerRow(Base):
     text: Mapped[str] = mapped_column(Text)
     by_facilitator: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime]
+    accepted: Mapped[bool] = mapped_column(default=False)  # the asker said it solved the question
 
 
 class AlertRow(Base):

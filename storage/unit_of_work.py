@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 from facilitation.ports import (
     AlertRepository,
     CourseRepository,
+    DigestRepository,
+    FollowupRepository,
     GreetingRepository,
     IntroductionRepository,
     LearnerRepository,
@@ -27,6 +29,8 @@ from facilitation.ports import (
 )
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
+from storage.repositories.digests import SqlDigests
+from storage.repositories.followups import SqlFollowups
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
@@ -55,6 +59,8 @@ class SqlUnitOfWork:
     questions: QuestionRepository
     greetings: GreetingRepository
     alerts: AlertRepository
+    followups: FollowupRepository
+    digests: DigestRepository
     outbox: Outbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -80,6 +86,8 @@ class SqlUnitOfWork:
         self.questions = SqlQuestions(session)
         self.greetings = SqlGreetings(session)
         self.alerts = SqlAlerts(session)
+        self.followups = SqlFollowups(session)
+        self.digests = SqlDigests(session)
         self.outbox = SqlOutbox(session)
         return self
 

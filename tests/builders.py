@@ -161,6 +161,11 @@ class Telegram:
         """A button pressed under a message the bot sent (the Message JSON it answered with)."""
         return self.update(
             "callback_query",
-            {"id": str(next(self._updates)), "from": person, "chat_instance": "ci", "data": data,
-             "message": message},
+            {
+                "id": str(next(self._updates)),
+                "from": person,
+                "chat_instance": "ci",
+                "data": data,
+                "message": message,
+            },
         )

@@ -1,11 +1,11 @@
-"""Buttons under alerts, /alerts_here and /unanswered."""
+"""Buttons under alerts and follow-up questions, /alerts_here and /unanswered."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, convert, texts
+from bot import callbacks, convert, render_alerts, texts
 from bot.context import FlockContext
 from bot.handlers.common import (
     argument_text,
@@ -16,7 +16,7 @@ from bot.handlers.common import (
     send_privately,
     tags,
 )
-from facilitation import alerts
+from facilitation import alerts, followups
 from facilitation.errors import FlockError
 
 TOASTS = {
@@ -74,8 +74,29 @@ async def unanswered(update: Update, context: FlockContext) -> None:
         await reply(update, text)
 
 
+async def followup(update: Update, context: FlockContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = callbacks.parse_followup_button(query.data)
+    if pressed is None:
+        await query.answer("That button isn't valid any more.")
+        return
+    try:
+        await followups.respond(
+            context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
+        )
+    except FlockError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        render_alerts.FOLLOWUP_THANKS if pressed.solved else render_alerts.FOLLOWUP_NOT_YET
+    )
+
+
 HANDLERS = [
     CallbackQueryHandler(button, pattern=r"^al:"),
+    CallbackQueryHandler(followup, pattern=r"^fu:"),
     command("alerts_here", alerts_here),
     command("unanswered", unanswered),
 ]

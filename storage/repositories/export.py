@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.engine import Row
@@ -23,15 +23,17 @@ from storage.models import (
 from storage.repositories.base import Repository
 
 YIELD_PER = 500
+Ts = TypeVarTuple("Ts")
 _UNRESOLVED = (QuestionState.OPEN.value, QuestionState.ANSWERED.value)
 
 
 class SqlExport(Repository):
-    async def _stream(self, query: Select[Any]) -> AsyncIterator[Row[Any]]:
+    async def _stream(self, query: Select[*Ts]) -> AsyncIterator[Row[*Ts]]:
         result = await self.session.stream(query.execution_options(yield_per=YIELD_PER))
         try:
-            async for row in result:
-                yield row
+            async for rows in result.partitions():  # a batch per await, not a row per await
+                for row in rows:
+                    yield row
         finally:
             await result.close()
 

@@ -1,0 +1,32 @@
+"""/digest: the facilitators' digest on demand, always in a private chat."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import render_digest
+from bot.context import FlockContext
+from bot.handlers.common import argument_text, command, in_group, reply, require_sender, send_privately, tags
+from facilitation import digests
+
+
+async def digest(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    group = in_group(message)
+    found = await digests.on_demand(
+        context.uow(),
+        message.chat_id if group else None,
+        person.id,
+        tags(argument_text(message)),
+        context.now(),
+    )
+    for text in map(render_digest.digest, found):  # in a group: its one course
+        if group:
+            await send_privately(update, context, person.id, text)
+        else:
+            await reply(update, text)
+
+
+HANDLERS = [command("digest", digest)]

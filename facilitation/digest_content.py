@@ -1,0 +1,227 @@
+"""What a digest says, assembled from plain rows, and its JSON form for the outbox.
+
+A digest is frozen when it is queued: the outbox row carries `Digest.to_data()` and the bot
+renders `Digest.from_data(...)` when it sends it, so a retry says the same thing. Lists keep
+their first few items and their length; the renderer may show fewer to fit one message.
+The numbers follow /stats (facilitation/stats.py), so both say the same about the same days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from facilitation import stats
+from facilitation.introductions import Roster
+from facilitation.model import (
+    Answer,
+    Course,
+    Introduction,
+    MessageRef,
+    Person,
+    Question,
+    QuestionState,
+    RosterEntry,
+)
+
+ITEMS = 10  # questions or introductions per list
+NAMES = 30
+LEARNERS = 40
+TEXT = 300  # characters of a question or introduction kept; the renderer shortens further
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """The first items of a list, and how many it had."""
+
+    items: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A question (when asked) or an introduction (when posted), with where to find it."""
+
+    name: str
+    text: str
+    at: datetime
+    ref: MessageRef | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    name: str
+    introduced: bool
+    asked: int
+    answered: int
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class Digest:
+    hashtag: str
+    title: str
+    timezone: str
+    since: datetime
+    at: datetime
+    unanswered: Listed[Entry]
+    follow_up: Listed[Entry]  # the asker said it isn't solved yet
+    unresolved: Listed[Entry]  # answered, not marked solved
+    resolved: Listed[Entry]  # since the window start
+    introductions: Listed[Entry]
+    silent: Listed[str]  # learners who posted but never introduced themselves
+    helpers: list[tuple[str, int]]  # peers by answers given in the window
+    asked: int  # questions asked in the window
+    answered: int  # …of which answered
+    by_peers: int  # …of which a learner answered first
+    median_first_answer: timedelta | None
+    learners: Listed[Participation]
+
+    @property
+    def is_quiet(self) -> bool:
+        """Nothing waits for a facilitator and nothing happened in the window."""
+        waiting = self.unanswered.total + self.follow_up.total + self.unresolved.total
+        news = self.resolved.total + self.introductions.total + self.asked + len(self.helpers)
+        return waiting + news == 0
+
+    def to_data(self) -> dict[str, Any]:
+        plain: dict[str, Any] = _plain(asdict(self))
+        return plain
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Digest:
+        seconds = data["median_first_answer"]
+        return cls(
+            hashtag=data["hashtag"],
+            title=data["title"],
+            timezone=data["timezone"],
+            since=datetime.fromisoformat(data["since"]),
+            at=datetime.fromisoformat(data["at"]),
+            unanswered=_listed(data["unanswered"], _entry),
+            follow_up=_listed(data["follow_up"], _entry),
+            unresolved=_listed(data["unresolved"], _entry),
+            resolved=_listed(data["resolved"], _entry),
+            introductions=_listed(data["introductions"], _entry),
+            silent=_listed(data["silent"], str),
+            helpers=[(str(name), int(count)) for name, count in data["helpers"]],
+            asked=int(data["asked"]),
+            answered=int(data["answered"]),
+            by_peers=int(data["by_peers"]),
+            median_first_answer=None if seconds is None else timedelta(seconds=seconds),
+            learners=_listed(data["learners"], _participation),
+        )
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """The rows one digest is made from."""
+
+    unresolved: list[tuple[Question, bool]]  # with "the asker said it isn't solved yet"
+    asked: list[Question]
+    resolved: list[Question]
+    answers: list[Answer]
+    introductions: list[Introduction]
+    roster: list[RosterEntry]
+    contributions: dict[int, tuple[int, int]]  # person id: (asked, answered)
+    facilitators: set[int]
+
+
+def assemble(course: Course, since: datetime, now: datetime, facts: DigestFacts) -> Digest:
+    waiting = [q for q, follow_up in facts.unresolved if not follow_up]
+    roster = Roster(course, [e for e in facts.roster if e.person.id not in facts.facilitators])
+    introductions = [i for i in facts.introductions if i.person.id not in facts.facilitators]
+    question_facts = _question_facts(facts.asked, facts.answers)
+    by_peers, answered = stats.peer_firsts(question_facts)
+    waits = [w for f in question_facts if (w := stats.time_to_first_answer(f)) is not None]
+    return Digest(
+        hashtag=course.hashtag,
+        title=course.title,
+        timezone=course.settings.timezone,
+        since=since,
+        at=now,
+        unanswered=_questions([q for q in waiting if q.state is QuestionState.OPEN]),
+        follow_up=_questions([q for q, follow_up in facts.unresolved if follow_up]),
+        unresolved=_questions([q for q in waiting if q.state is QuestionState.ANSWERED]),
+        resolved=_questions(facts.resolved),
+        introductions=_capped(
+            [Entry(i.person.name, i.text[:TEXT], i.posted_at, i.ref) for i in introductions], ITEMS
+        ),
+        silent=_capped([e.person.name for e in roster.silent], NAMES),
+        helpers=[(p.name, n) for p, n in stats.top_helpers(_peer_answers(facts.answers))],
+        asked=len(question_facts),
+        answered=answered,
+        by_peers=by_peers,
+        median_first_answer=stats.median(waits),
+        learners=_capped([_participation_of(e, facts.contributions) for e in roster.entries], LEARNERS),
+    )
+
+
+def _question_facts(asked: list[Question], answers: list[Answer]) -> list[stats.QuestionFacts]:
+    first_by_facilitator: dict[int, bool] = {}
+    for answer in sorted(answers, key=lambda a: (a.answered_at, a.id)):
+        first_by_facilitator.setdefault(answer.question_id, answer.by_facilitator)
+    return [
+        stats.QuestionFacts(q.asked_at, q.state, q.first_answered_at, first_by_facilitator.get(q.id))
+        for q in asked
+    ]
+
+
+def _peer_answers(answers: list[Answer]) -> list[tuple[Person, int]]:
+    peers = [a.answerer for a in answers if not a.by_facilitator]
+    counts = Counter(p.id for p in peers)
+    return [(person, counts[person.id]) for person in {p.id: p for p in peers}.values()]
+
+
+def _participation_of(entry: RosterEntry, contributions: dict[int, tuple[int, int]]) -> Participation:
+    asked, answered = contributions.get(entry.person.id, (0, 0))
+    return Participation(entry.person.name, entry.introduction is not None, asked, answered, entry.last_seen)
+
+
+def _questions(questions: Sequence[Question]) -> Listed[Entry]:
+    return _capped([Entry(q.asker.name, q.text[:TEXT], q.asked_at, q.ref) for q in questions], ITEMS)
+
+
+def _capped(items: Sequence[T], cap: int) -> Listed[T]:
+    return Listed(list(items[:cap]), len(items))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _listed(data: dict[str, Any], load: Callable[[Any], T]) -> Listed[T]:
+    return Listed([load(item) for item in data["items"]], int(data["total"]))
+
+
+def _entry(data: dict[str, Any]) -> Entry:
+    ref = data["ref"]
+    return Entry(
+        data["name"], data["text"], datetime.fromisoformat(data["at"]), MessageRef(**ref) if ref else None
+    )
+
+
+def _participation(data: dict[str, Any]) -> Participation:
+    return Participation(
+        data["name"],
+        bool(data["introduced"]),
+        int(data["asked"]),
+        int(data["answered"]),
+        datetime.fromisoformat(data["last_seen"]),
+    )

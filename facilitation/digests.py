@@ -1,0 +1,110 @@
+"""The facilitators' digest: when it is due, which window it covers, and who receives it.
+
+Due: once per course-local day, at or after the course's digest time. The day is stored
+(`last_digest_on`) in the transaction that queues the digest, so it goes out once, also across
+restarts, and any number of days missed while Flock was down add up to one digest. A course's
+first digest is the first digest time after it was created.
+
+Window: from the previous scheduled digest moment (the last digest day at the digest time) until
+now; before any digest, from the course's creation but at most one day back. /digest on demand
+covers the same window and leaves the schedule alone.
+
+Recipients: the facilitators' chat set with /alerts_here, else each facilitator who started the
+bot. A digest with nothing waiting and nothing new is not sent; its day still counts as done.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from facilitation.digest_content import Digest, DigestFacts, assemble
+from facilitation.model import CourseSettings
+from facilitation.ports import DigestSchedule, Notice, UnitOfWork
+from facilitation.scope import courses_run_by
+
+FIRST_WINDOW = timedelta(days=1)
+AHEAD_OF_UTC = timedelta(hours=14)  # the most any time zone is ahead (Pacific/Kiritimati)
+
+
+def scheduled_at(settings: CourseSettings, day: date) -> datetime:
+    """The digest moment of a course-local day."""
+    return datetime.combine(day, settings.digest_at, tzinfo=ZoneInfo(settings.timezone))
+
+
+def due_day(schedule: DigestSchedule, now: datetime) -> date | None:
+    """The course-local day whose digest is due now, if one is."""
+    settings = schedule.course.settings
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    today = local.date()
+    if local.time() < settings.digest_at:
+        return None
+    if schedule.last_digest_on is None:
+        return today if scheduled_at(settings, today) > schedule.created_at else None
+    return today if today > schedule.last_digest_on else None
+
+
+def latest_local_day(now: datetime) -> date:
+    """No course's local date is later: courses digested on it or after need no look."""
+    return (now + AHEAD_OF_UTC).date()
+
+
+def window_start(schedule: DigestSchedule, now: datetime) -> datetime:
+    if schedule.last_digest_on is None:
+        return max(schedule.created_at, now - FIRST_WINDOW)
+    start = scheduled_at(schedule.course.settings, schedule.last_digest_on)
+    # The digest time was moved later after today's digest: its previous moment was a day earlier.
+    return start if start <= now else start - timedelta(days=1)
+
+
+async def send_due(uow: UnitOfWork, now: datetime) -> int:
+    """Queue every due digest and mark its day, together; returns how many messages were queued."""
+    async with uow:
+        queued = 0
+        for candidate in await uow.digests.undigested(before=latest_local_day(now)):
+            if due_day(candidate, now) is None:
+                continue
+            # Read again under a lock: another Flock process may have sent it meanwhile.
+            schedule = await uow.digests.claim(candidate.course.id)
+            if schedule is not None and (day := due_day(schedule, now)) is not None:
+                queued += await _send(uow, schedule, day, now)
+        await uow.commit()
+    return queued
+
+
+async def on_demand(
+    uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str], now: datetime
+) -> list[Digest]:
+    """/digest: in a course chat its course; in private every course the person runs, or the one named."""
+    async with uow:
+        courses = await courses_run_by(uow, chat_id, person_id, tags)
+        return [await _compose(uow, await uow.digests.schedule(c.id), now) for c in courses]
+
+
+async def _send(uow: UnitOfWork, schedule: DigestSchedule, day: date, now: datetime) -> int:
+    """Mark the day, and queue the digest for the course's recipients unless it is quiet."""
+    await uow.digests.mark_sent(schedule.course.id, day)
+    digest = await _compose(uow, schedule, now)
+    if digest.is_quiet:
+        return 0
+    recipients = await uow.alerts.recipients(schedule.course.id)
+    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    for chat_id in chats:
+        await uow.outbox.put(Notice(chat_id, "digest", digest.to_data()), now)
+    return len(chats)
+
+
+async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> Digest:
+    course, since = schedule.course, window_start(schedule, now)
+    digests = uow.digests
+    facts = DigestFacts(
+        unresolved=await digests.unresolved(course.id),
+        asked=await digests.asked_since(course.id, since),
+        resolved=await digests.resolved_since(course.id, since),
+        answers=await digests.answers_since(course.id, since),
+        introductions=await digests.introduced_since(course.id, since),
+        roster=await uow.learners.roster(course.id),
+        contributions=await digests.contributions(course.id),
+        facilitators={p.id for p in await uow.courses.facilitators(course.id)},
+    )
+    return assemble(course, since, now, facts)

@@ -1,0 +1,72 @@
+"""Closing the loop with the asker: "Did this answer your question?", privately, once.
+
+"Yes" resolves the question and credits the answer; "Not yet" puts it back in the facilitators'
+queue (open again, flagged for follow-up, overdue one SLA later). No reply after a day: one
+reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from facilitation import alerts
+from facilitation.errors import NotAllowed, NotFound
+from facilitation.model import Course, Person, Question, QuestionState
+from facilitation.ports import Notice, UnitOfWork
+
+REMIND_AFTER = timedelta(hours=24)
+BATCH = 200
+
+
+def _data(question: Question, course_tag: str, answerer: str, reminder: bool) -> dict[str, object]:
+    return {
+        **alerts.question_data(question, Course(question.course_id, course_tag.lstrip("#"), "")),
+        "answerer": answerer,
+        "reminder": reminder,
+    }
+
+
+async def offer(uow: UnitOfWork, course: Course, question: Question, answerer: Person, now: datetime) -> None:
+    """Called inside the unit of work that records a question's first answer."""
+    if question.asker.id <= 0 or not await uow.followups.started(question.asker.id):
+        return  # anonymous, or never opened a private chat: the bot can't ask
+    found = await uow.followups.get(question.id)
+    if found is None or found[1]:
+        return  # asked once already (the asker said "not yet" and it was answered again)
+    await uow.followups.mark_sent(question.id, now)
+    data = _data(question, course.tag, answerer.name, reminder=False)
+    await uow.outbox.put(Notice(question.asker.id, "followup", data), now)
+
+
+async def remind_due(uow: UnitOfWork, now: datetime) -> int:
+    async with uow:
+        due = await uow.followups.due_reminders(now - REMIND_AFTER, BATCH)
+        for question in due:
+            course = await uow.courses.get(question.course_id)
+            tag = course.tag if course else ""
+            await uow.followups.mark_reminded(question.id, now)
+            await uow.outbox.put(Notice(question.asker.id, "followup", _data(question, tag, "", True)), now)
+        await uow.commit()
+    return len(due)
+
+
+async def respond(uow: UnitOfWork, question_id: int, person: Person, solved: bool, now: datetime) -> Question:
+    async with uow:
+        found = await uow.followups.get(question_id)
+        if found is None or not found[1]:
+            raise NotAllowed("That button isn't valid any more.")
+        question = found[0]
+        if question.asker.id != person.id:
+            raise NotAllowed("Only the person who asked can answer this.")
+        if question.state is not QuestionState.ANSWERED:
+            raise NotFound(f"That question is already {question.state.value}.")
+        if solved:
+            await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
+            await uow.followups.accept_first_answer(question.id)
+            await alerts.close(uow, question.id, "resolved", person, now)
+        else:
+            course = await uow.courses.get(question.course_id)
+            sla = course.settings.sla if course else timedelta(hours=2)
+            await uow.followups.reopen(question.id, now + sla)
+        await uow.commit()
+    return question

@@ -1,0 +1,127 @@
+"""After a first answer, the asker is asked privately whether it solved the question."""
+
+from __future__ import annotations
+
+from bot.recording import Call
+from tests.builders import JSON, group, private, user
+from tests.support.harness import Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitator
+BEN = user(12, "Ben")  # asker
+CLEO = user(13, "Cleo", "cleo_p")  # peer who answers
+CHAT = group(-1001500, "Onboarding 2026")
+
+
+async def set_up(flock: Harness, *, asker_started: bool = True) -> JSON:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    if asker_started:
+        await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    question = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(question)
+    return question
+
+
+async def answer(flock: Harness, question: JSON, text: str = "Use the link on the login page.") -> list[Call]:
+    return await flock.send(flock.telegram.post(CHAT, CLEO, text, reply_to=question["message"]))
+
+
+def asks(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method == "sendMessage" and c.chat_id == BEN["id"]]
+
+
+def press(flock: Harness, person: JSON, message: Call, label: str) -> JSON:
+    row = message.params["reply_markup"]["inline_keyboard"][0]
+    data = next(b["callback_data"] for b in row if b["text"] == label)
+    return flock.telegram.press(person, message.result, data)
+
+
+async def test_first_answer_asks_the_asker_privately_once(flock: Harness) -> None:
+    question = await set_up(flock)
+
+    first = await answer(flock, question)
+    second = await answer(flock, question, "Or ask IT on the help desk.")
+
+    assert len(asks(first)) == 1
+    assert "Cleo answered your question" in asks(first)[0].text
+    assert "Did this answer your question?" in asks(first)[0].text
+    assert [b["text"] for b in asks(first)[0].params["reply_markup"]["inline_keyboard"][0]] == [
+        "Yes, solved",
+        "Not yet",
+    ]
+    assert asks(second) == []
+
+
+async def test_an_asker_who_never_started_the_bot_is_not_asked(flock: Harness) -> None:
+    question = await set_up(flock, asker_started=False)
+
+    calls = await answer(flock, question)
+
+    assert asks(calls) == []
+
+
+async def test_yes_resolves_the_question_and_credits_the_answer(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+
+    calls = await flock.send(press(flock, BEN, ask, "Yes, solved"))
+
+    assert await flock.rows("select state, closed_by from questions") == [("resolved", BEN["id"])]
+    assert await flock.rows("select answerer_id, accepted from answers") == [(CLEO["id"], True)]
+    assert [c.text for c in calls if c.method == "editMessageText"] == [
+        "✅ Great — marked as solved, and the answer is credited. Thanks!"
+    ]
+
+
+async def test_not_yet_puts_the_question_back_in_the_facilitators_queue(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+
+    await flock.send(press(flock, BEN, ask, "Not yet"))
+    flock.clock.advance(hours=2)
+    tick = await flock.tick()
+
+    assert await flock.rows("select state, needs_follow_up from questions") == [("open", True)]
+    alerts = [c for c in tick if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    assert len(alerts) == 1
+
+
+async def test_an_answer_after_not_yet_does_not_ask_again(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+    await flock.send(press(flock, BEN, ask, "Not yet"))
+
+    calls = await answer(flock, question, "Try clearing your cookies first.")
+
+    assert asks(calls) == []
+    assert await flock.rows("select state from questions") == [("answered",)]
+
+
+async def test_no_reply_in_a_day_gets_one_reminder(flock: Harness) -> None:
+    question = await set_up(flock)
+    await answer(flock, question)
+
+    flock.clock.advance(hours=23, minutes=59)
+    early = await flock.tick()
+    flock.clock.advance(minutes=1)
+    reminded = await flock.tick()
+    flock.clock.advance(hours=24)
+    later = await flock.tick()
+
+    assert asks(early) == []
+    assert len(asks(reminded)) == 1
+    assert asks(reminded)[0].text.startswith("Still wondering")
+    assert asks(later) == []
+
+
+async def test_someone_else_pressing_the_asker_buttons_changes_nothing(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+
+    calls = await flock.send(press(flock, CLEO, ask, "Yes, solved"))
+
+    assert [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"] == [
+        "Only the person who asked can answer this."
+    ]
+    assert await flock.rows("select state from questions") == [("answered",)]
