@@ -16,7 +16,8 @@ from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render_alerts, render_digest, texts
+from bot import render_alerts, render_digest, render_stats, texts
+from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
 from facilitation.ports import Clock
@@ -123,6 +124,17 @@ class OutboxSender:
             names = [name for _, name in data["people"]]
             text = texts.greeting(names, data.get("courses", []))
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
+        elif envelope.kind == "weekly_chart":
+            from bot import stats_chart  # matplotlib is heavy: loaded on the first chart, not at start
+
+            stats = stats_data.from_data(data)
+            chart = await asyncio.to_thread(stats_chart.render, stats)
+            await self._bot.send_photo(
+                envelope.chat_id,
+                chart,
+                caption=render_stats.chart_caption(stats),
+                filename=f"{stats.course.hashtag}-week.png",
+            )
         elif envelope.kind == "digest":
             await self._bot.send_message(envelope.chat_id, render_digest.digest(Digest.from_data(data)))
         else:

@@ -53,7 +53,8 @@ HELP_GROUP = (
     "<code>#question</code>, <code>#q</code> or /ask, and reply to a question to answer it. "
     "The asker marks it done with /solved (as a reply).\n"
     "/questions lists open questions here.\n\n"
-    "Facilitators: /course, /settings, /facilitators, /roster, /dismiss (as a reply)."
+    "Facilitators: /course, /settings, /facilitators, /roster, /unanswered, /digest, /stats "
+    "(sent to you privately), /dismiss (as a reply), /alerts_here in a facilitators' group."
 )
 
 HELP_PRIVATE = (
@@ -61,8 +62,13 @@ HELP_PRIVATE = (
     "the course group and tells facilitators when a question goes unanswered.\n\n"
     "/mine — your questions and their state\n"
     "/intro — your introduction (add text to replace it)\n"
-    "/roster — who introduced themselves (facilitators)\n"
-    "/settings — a course's settings (facilitators)\n\n"
+    "\nFacilitators:\n"
+    "/unanswered — questions still waiting for an answer\n"
+    "/digest — the digest now (it also comes daily)\n"
+    "/stats [7d|30d|all] — numbers and a chart\n"
+    "/roster — who introduced themselves\n"
+    "/export — everything as a zip of CSV files\n"
+    "/settings — a course's settings\n\n"
     "To start a course, add me to its group and run <code>/setup #tag Title</code> there."
 )
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import readers
 from bot.context import Runtime
 from bot.sender import OutboxSender
 from facilitation import alerts, digests, followups, greetings
@@ -33,7 +34,7 @@ class Ticker:
         greeted = await greetings.send_due(self._runtime.uow(), now)
         alerted = await alerts.send_due(self._runtime.uow(), now)
         reminded = await followups.remind_due(self._runtime.uow(), now)
-        digested = await digests.send_due(self._runtime.uow(), now)
+        digested = await digests.send_due(self._runtime.uow(), now, readers.stats)
         if greeted or alerted or reminded or digested:
             self._sender.wake()
         await inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)

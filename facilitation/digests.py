@@ -18,10 +18,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from facilitation import stats_data
 from facilitation.digest_content import Digest, DigestFacts, assemble
 from facilitation.model import CourseSettings
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
 from facilitation.scope import courses_run_by
+from facilitation.stats import StatsReaderFactory, week_stats
 
 FIRST_WINDOW = timedelta(days=1)
 AHEAD_OF_UTC = timedelta(hours=14)  # the most any time zone is ahead (Pacific/Kiritimati)
@@ -57,7 +59,7 @@ def window_start(schedule: DigestSchedule, now: datetime) -> datetime:
     return start if start <= now else start - timedelta(days=1)
 
 
-async def send_due(uow: UnitOfWork, now: datetime) -> int:
+async def send_due(uow: UnitOfWork, now: datetime, weekly_stats: StatsReaderFactory | None = None) -> int:
     """Queue every due digest and mark its day, together; returns how many messages were queued."""
     async with uow:
         queued = 0
@@ -67,7 +69,7 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
             # Read again under a lock: another Flock process may have sent it meanwhile.
             schedule = await uow.digests.claim(candidate.course.id)
             if schedule is not None and (day := due_day(schedule, now)) is not None:
-                queued += await _send(uow, schedule, day, now)
+                queued += await _send(uow, schedule, day, now, weekly_stats)
         await uow.commit()
     return queued
 
@@ -81,17 +83,33 @@ async def on_demand(
         return [await _compose(uow, await uow.digests.schedule(c.id), now) for c in courses]
 
 
-async def _send(uow: UnitOfWork, schedule: DigestSchedule, day: date, now: datetime) -> int:
-    """Mark the day, and queue the digest for the course's recipients unless it is quiet."""
+async def _send(
+    uow: UnitOfWork,
+    schedule: DigestSchedule,
+    day: date,
+    now: datetime,
+    weekly_stats: StatsReaderFactory | None,
+) -> int:
+    """Mark the day, and queue the digest for the course's recipients unless it is quiet; the
+    course's first digest of the week also carries the week's chart."""
     await uow.digests.mark_sent(schedule.course.id, day)
     digest = await _compose(uow, schedule, now)
     if digest.is_quiet:
         return 0
     recipients = await uow.alerts.recipients(schedule.course.id)
     chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    chart = None
+    if weekly_stats is not None and _first_of_week(schedule.last_digest_on, day):
+        chart = stats_data.to_data(await week_stats(uow, weekly_stats, schedule.course, now))
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, "digest", digest.to_data()), now)
+        if chart is not None and chart["days"]:
+            await uow.outbox.put(Notice(chat_id, "weekly_chart", chart), now)
     return len(chats)
+
+
+def _first_of_week(last: date | None, day: date) -> bool:
+    return last is None or last.isocalendar()[:2] != day.isocalendar()[:2]
 
 
 async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> Digest:

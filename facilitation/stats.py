@@ -192,3 +192,13 @@ async def course_stats(
             helpers = await reader.peer_answers(course.id, since)
             found.append(summarise(course, chosen, facts, helpers, now))
     return found
+
+
+async def week_stats(
+    uow: UnitOfWork, reader_for: StatsReaderFactory, course: Course, now: datetime
+) -> CourseStats:
+    """The last seven days of one course, inside an open unit of work (the weekly digest's chart)."""
+    reader = reader_for(uow)
+    since = window_start(Window.WEEK, now, ZoneInfo(course.settings.timezone))
+    facts = await reader.questions(course.id, since)
+    return summarise(course, Window.WEEK, facts, await reader.peer_answers(course.id, since), now)

@@ -330,3 +330,28 @@ async def test_long_digest_is_shortened_to_one_message(flock: Harness) -> None:
     assert "<b>⏳ Unanswered</b> (40)" in replies[0]
     assert "• …and 35 more" in replies[0]  # five shown: ten would not fit
     assert "<b>👥 Learners</b> (61)" in replies[0]
+
+
+def photos(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method == "sendPhoto"]
+
+
+async def test_the_first_digest_of_the_week_carries_the_weeks_chart(flock: Harness) -> None:
+    await set_up(flock)
+    await cohort_day(flock)
+
+    flock.clock.current = at(2026, 11, 3, 8, 0)  # Tuesday: the course's first digest this week
+    first = await flock.tick()
+    flock.clock.current = at(2026, 11, 4, 8, 0)  # Wednesday
+    await say(flock, BEN, "#q Is the Wednesday session still on?")
+    second = await flock.tick()
+    flock.clock.current = at(2026, 11, 9, 8, 0)  # next Monday
+    next_week = await flock.tick()
+
+    assert len(digests(first)) == 1
+    assert len(photos(first)) == 1
+    assert photos(first)[0].chat_id == ANA["id"]
+    assert photos(first)[0].files["photo"][1].startswith(b"\x89PNG")
+    assert len(digests(second)) == 1
+    assert photos(second) == []
+    assert len(photos(next_week)) == 1
