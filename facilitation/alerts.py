@@ -123,7 +123,8 @@ async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -
         if alert.claimed_by.id == person.id:
             raise NotFound("You've already taken it.")
         raise NotAllowed(f"{alert.claimed_by.name} has already taken it.")
-    await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla)
+    if not await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla):
+        raise NotAllowed("Someone else has just taken it.")
     await _edit_messages(uow, [alert.id], {"status": "claimed", "by": person.name}, now)
     return Alert(alert.id, alert.course, alert.question, person, None)
 

@@ -87,15 +87,21 @@ class SqlAlerts(Repository):
             if subject is not None and message is not None
         ]
 
-    async def claim(self, alert: Alert, person_id: int, now: datetime, next_alert_at: datetime) -> None:
-        await self.session.execute(
-            update(AlertRow).where(AlertRow.id == alert.id).values(claimed_by=person_id, claimed_at=now)
+    async def claim(self, alert: Alert, person_id: int, now: datetime, next_alert_at: datetime) -> bool:
+        """False when someone else claimed it first (two presses racing in two processes)."""
+        result = await self.session.execute(
+            update(AlertRow)
+            .where(AlertRow.id == alert.id, AlertRow.claimed_by.is_(None))
+            .values(claimed_by=person_id, claimed_at=now)
         )
+        if not getattr(result, "rowcount", 0):
+            return False
         await self.session.execute(
             update(QuestionRow)
             .where(QuestionRow.id == alert.question.id)
             .values(claimed_by=person_id, claimed_at=now, next_alert_at=next_alert_at)
         )
+        return True
 
     async def defer(self, question_id: int, until: datetime) -> None:
         await self.session.execute(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.recording import Call, api_error
+from facilitation import alerts as facilitation_alerts
+from facilitation.errors import NotAllowed
+from facilitation.model import Person
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
 
@@ -391,3 +395,35 @@ async def test_alert_is_retried_after_telegram_answers_429_and_500(flock: Harnes
     assert await flock.rows("select attempts, sent_at is not null from outbox where kind = 'alert'") == [
         (3, True)
     ]
+
+
+async def test_two_facilitators_claiming_at_the_same_moment_leave_one_claim(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock)
+    flock.clock.advance(hours=2)
+    sent = {c.chat_id: c for c in alerts(await flock.tick())}
+    runtime = flock.flock.runtime
+
+    def pressed(person: JSON) -> facilitation_alerts.Pressed:
+        result = sent[person["id"]].result
+        alert_id = int(
+            sent[person["id"]].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+        )
+        return facilitation_alerts.Pressed(
+            alert_id,
+            "claim",
+            Person(person["id"], person["first_name"]),
+            result["chat"]["id"],
+            result["message_id"],
+        )
+
+    outcomes = await asyncio.gather(
+        facilitation_alerts.press(runtime.uow(), pressed(ANA), flock.clock.now()),
+        facilitation_alerts.press(runtime.uow(), pressed(DAN), flock.clock.now()),
+        return_exceptions=True,
+    )
+
+    refused = [o for o in outcomes if isinstance(o, NotAllowed)]
+    assert len(refused) == 1
+    claimed = await flock.rows("select claimed_by from alerts")
+    assert claimed in ([(ANA["id"],)], [(DAN["id"],)])

@@ -16,11 +16,13 @@ it with FLOCK_TELEGRAM_API_URL=http://127.0.0.1:8081/bot.
 from __future__ import annotations
 
 import argparse
+import email.policy
 import json
 import sys
 import threading
 import time
 import urllib.parse
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -61,22 +63,44 @@ class FakeTelegram:
         return self.answers.respond(method, params)
 
 
+def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """Uploads (sendPhoto, sendDocument): text fields as values, files as name, size and bytes."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=email.policy.default).parsebytes(head + body)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        decoded = part.get_payload(decode=True)
+        payload = decoded if isinstance(decoded, bytes) else b""
+        filename = part.get_filename()
+        if filename:
+            params.setdefault("_files", {})[str(name)] = {"filename": filename, "size": len(payload)}
+            params.setdefault("_bytes", {})[str(name)] = payload
+        else:
+            params[str(name)] = _value(str(name), payload.decode())
+    return params
+
+
+def _value(key: str, raw: str) -> Any:
+    if key in PLAIN_TEXT_FIELDS:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
 def _decode(body: bytes, content_type: str) -> dict[str, Any]:
     if not body:
         return {}
+    if "multipart/form-data" in content_type:
+        return _multipart(body, content_type)
     if "json" in content_type:
         decoded: dict[str, Any] = json.loads(body)
         return decoded
     params: dict[str, Any] = {}
     for key, values in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items():
-        value = values[-1]
-        if key in PLAIN_TEXT_FIELDS:
-            params[key] = value
-            continue
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
+        params[key] = _value(key, values[-1])
     return params
 
 
@@ -95,7 +119,15 @@ def make_handler(telegram: FakeTelegram) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if self.path == "/_test/calls":
-                self._send(200, [{"method": c.method, "params": c.params} for c in telegram.answers.calls])
+                calls = [
+                    {
+                        "method": c.method,
+                        "result": c.result,
+                        "params": {k: v for k, v in c.params.items() if k != "_bytes"},
+                    }
+                    for c in telegram.answers.calls
+                ]
+                self._send(200, calls)
             elif self.path == "/_test/pending":
                 with telegram.lock:
                     self._send(200, telegram.updates)
