@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,16 +29,27 @@ class Ticker:
         self._runtime = runtime
         self._sender = sender
         self._sessions = sessions
+        self.failed: list[str] = []  # the jobs the last tick could not finish
 
     async def tick(self) -> None:
-        now = self._runtime.clock.now()
-        greeted = await greetings.send_due(self._runtime.uow(), now)
-        alerted = await alerts.send_due(self._runtime.uow(), now)
-        reminded = await followups.remind_due(self._runtime.uow(), now)
-        digested = await digests.send_due(self._runtime.uow(), now, readers.stats)
-        if greeted or alerted or reminded or digested:
+        now, uow = self._runtime.clock.now(), self._runtime.uow
+        jobs: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("greetings", lambda: greetings.send_due(uow(), now)),
+            ("alerts", lambda: alerts.send_due(uow(), now)),
+            ("follow-ups", lambda: followups.remind_due(uow(), now)),
+            ("digests", lambda: digests.send_due(uow(), now, readers.stats)),
+            ("inbox pruning", lambda: inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)),
+        ]
+        queued = False
+        self.failed = []
+        for name, job in jobs:
+            try:  # each job its own transaction: one failing can't hold the others back
+                queued |= bool(await job())
+            except Exception:
+                log.exception("tick: %s failed; retrying next tick", name)
+                self.failed.append(name)
+        if queued:
             self._sender.wake()
-        await inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():

@@ -45,6 +45,7 @@ class Harness:
 
     async def tick(self) -> list[Call]:
         await self.flock.ticker.tick()
+        assert self.flock.ticker.failed == [], f"tick jobs failed: {self.flock.ticker.failed} (see the log)"
         await self.flock.sender.flush()
         return self.api.take()
 
