@@ -68,10 +68,7 @@ async def unanswered(update: Update, context: FlockContext) -> None:
         tags(argument_text(message)),
     )
     text = texts.unanswered(found, context.now())
-    if in_group(message):
-        await send_privately(update, context, person.id, text)
-    else:
-        await reply(update, text)
+    await send_privately(update, context, person.id, text)
 
 
 async def followup(update: Update, context: FlockContext) -> None:

@@ -106,7 +106,12 @@ async def is_chat_admin(context: FlockContext, chat_id: int, user_id: int) -> bo
 
 
 async def send_privately(update: Update, context: FlockContext, user_id: int, text: str) -> None:
-    """Facilitator material goes to the facilitator, not the group."""
+    """Facilitator material goes to the facilitator, not the group: asked for in private it is
+    the reply; asked for in a group it comes as a private message, and the group hears only that."""
+    message = update.effective_message
+    if message is None or not in_group(message):
+        await reply(update, text)
+        return
     try:
         await context.bot.send_message(user_id, text)
     except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import render_digest
 from bot.context import FlockContext
-from bot.handlers.common import argument_text, command, in_group, reply, require_sender, send_privately, tags
+from bot.handlers.common import argument_text, command, in_group, require_sender, send_privately, tags
 from facilitation import digests
 
 
@@ -23,10 +23,7 @@ async def digest(update: Update, context: FlockContext) -> None:
         context.now(),
     )
     for text in map(render_digest.digest, found):  # in a group: its one course
-        if group:
-            await send_privately(update, context, person.id, text)
-        else:
-            await reply(update, text)
+        await send_privately(update, context, person.id, text)
 
 
 HANDLERS = [command("digest", digest)]

@@ -50,10 +50,7 @@ async def roster(update: Update, context: FlockContext) -> None:
         person.id,
         tags(argument_text(message)),
     )
-    if in_group(message):
-        await send_privately(update, context, person.id, texts.rosters(found))
-    else:
-        await reply(update, texts.rosters(found))
+    await send_privately(update, context, person.id, texts.rosters(found))
 
 
 HANDLERS = [command("intro", intro), command("roster", roster)]
