@@ -11,7 +11,7 @@ from telegram.request import BaseRequest
 
 from bot.context import FlockContext, Runtime
 from bot.errors import on_error
-from bot.handlers import alerts, courses, digests, introductions, membership, posts, questions
+from bot.handlers import alerts, courses, digests, guests, introductions, membership, posts, questions
 from bot.handlers import export as export_handlers
 from bot.handlers import stats as stats_handlers
 
@@ -49,6 +49,7 @@ def build_application(
         *introductions.HANDLERS,
         *digests.HANDLERS,
         *alerts.HANDLERS,
+        *guests.HANDLERS,
         *stats_handlers.HANDLERS,
         *export_handlers.HANDLERS,
     ):

@@ -31,6 +31,8 @@ ADMINS = [
     BotCommand("dismiss", "Not a question (reply to it)"),
     BotCommand("stats", "Question stats: 7d, 30d or all (facilitators)"),
     BotCommand("unanswered", "Open questions of your courses"),
+    BotCommand("guest", 'Schedule a guest Q&A: @user "Title" start [length]'),
+    BotCommand("sessions", "Guest sessions coming up"),
     BotCommand("alerts_here", "Send this course's alerts to this chat"),
 ]
 PRIVATE = [

@@ -10,13 +10,15 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render_alerts, render_digest, render_stats, texts
+from bot import render_alerts, render_digest, render_sessions, render_stats, texts
 from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
@@ -29,6 +31,13 @@ REACTIONS = {
     Ack.QUESTION: ReactionEmoji.EYES,
     Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
     Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+}
+SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
+    "session_announced": render_sessions.announced,
+    "session_cancelled": lambda data, _: render_sessions.cancelled(data),
+    "session_moved": lambda data, _: render_sessions.moved(data),
+    "session_reminder": lambda data, _: render_sessions.reminder(data),
+    "guest_not_ready": lambda data, _: render_sessions.guest_not_ready(data),
 }
 # Telegram's answers that no retry will change.
 PERMANENT = (Forbidden, BadRequest)
@@ -135,6 +144,9 @@ class OutboxSender:
                 caption=render_stats.chart_caption(stats),
                 filename=f"{stats.course.hashtag}-week.png",
             )
+        elif envelope.kind in SESSION_TEXTS:
+            text = SESSION_TEXTS[envelope.kind](data, self._bot.username)
+            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         elif envelope.kind == "digest":
             await self._bot.send_message(envelope.chat_id, render_digest.digest(Digest.from_data(data)))
         else:

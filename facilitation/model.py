@@ -156,3 +156,28 @@ class Recipients:
     alerts_chat_id: int | None
     started: list[Person]  # facilitators who opened a private chat with the bot
     to_nudge: list[Person]  # never started it and not yet told to
+
+
+class Phase(enum.StrEnum):
+    COLLECTING = "collecting"  # from scheduling until the start: questions and votes come in
+    LIVE = "live"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class GuestSession:
+    id: int
+    course: Course
+    title: str
+    guest_username: str
+    guest_id: int | None
+    invite_token: str
+    starts_at: datetime
+    ends_at: datetime
+    phase: Phase
+    opened_at: datetime | None = None
+
+    @property
+    def is_upcoming_or_live(self) -> bool:
+        return self.phase in (Phase.COLLECTING, Phase.LIVE)

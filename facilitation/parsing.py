@@ -6,7 +6,7 @@ Each reader returns a value or raises ParseError with a message fit to show the 
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from facilitation.errors import ParseError
@@ -99,3 +99,32 @@ def format_duration(value: timedelta) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts) or "0s"
+
+
+TIME_FORMS = "2026-12-01 15:00, 15:00, tomorrow 15:00 or in 45m"
+_DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3])[:.]([0-5]\d)")
+
+
+def moment(text: str, now: datetime, timezone_name: str) -> datetime:
+    """A point in time as people write it, read in the course's time zone; returned in UTC."""
+    value = " ".join(text.strip().lower().split())
+    zone = ZoneInfo(timezone_name)
+    local_now = now.astimezone(zone)
+    if value.startswith("in "):
+        return now + duration(value.removeprefix("in "))
+    if match := _DATE_TIME.fullmatch(value):
+        year, month, day, hour, minute = (int(g) for g in match.groups())
+        try:
+            return datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
+        except ValueError:
+            raise ParseError(f"There is no such date: {value[:20]}.") from None
+    day_offset = 0
+    if value.startswith("tomorrow "):
+        day_offset, value = 1, value.removeprefix("tomorrow ")
+    if _CLOCK.fullmatch(value):
+        at = clock_time(value)
+        candidate = datetime.combine(local_now.date() + timedelta(days=day_offset), at, tzinfo=zone)
+        if day_offset == 0 and candidate <= local_now:
+            candidate += timedelta(days=1)  # "15:00" means the next 15:00
+        return candidate.astimezone(UTC)
+    raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a time. Try {TIME_FORMS}.")

@@ -15,9 +15,11 @@ from facilitation.model import (
     Chat,
     Course,
     CourseSettings,
+    GuestSession,
     Introduction,
     MessageRef,
     Person,
+    Phase,
     Question,
     QuestionState,
     Recipients,
@@ -134,6 +136,28 @@ class FollowupRepository(Protocol):
     async def reopen(self, question_id: int, next_alert_at: datetime) -> None: ...
 
 
+class GuestSessionRepository(Protocol):
+    async def add(
+        self,
+        course: Course,
+        title: str,
+        guest_username: str,
+        token: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        created_by: int,
+        now: datetime,
+    ) -> GuestSession: ...
+    async def get(self, session_id: int) -> GuestSession | None: ...
+    async def by_token(self, token: str) -> GuestSession | None: ...
+    async def bind_guest(self, session_id: int, person_id: int, now: datetime) -> None: ...
+    async def of_courses(self, course_ids: Sequence[int]) -> list[GuestSession]: ...
+    async def set_phase(self, session_id: int, phase: Phase, now: datetime) -> None: ...
+    async def move(self, session_id: int, starts_at: datetime, ends_at: datetime) -> None: ...
+    async def starting_before(self, moment: datetime) -> list[tuple[GuestSession, set[str]]]: ...
+    async def mark(self, session_id: int, reminder: str, now: datetime) -> None: ...
+
+
 class Outbox(Protocol):
     async def put(self, notice: Notice, now: datetime) -> None: ...
 
@@ -149,6 +173,7 @@ class UnitOfWork(Protocol):
     greetings: GreetingRepository
     alerts: AlertRepository
     followups: FollowupRepository
+    guest_sessions: GuestSessionRepository
     digests: DigestRepository
     outbox: Outbox
 

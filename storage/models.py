@@ -189,6 +189,80 @@ class AlertRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))  # answered, resolved, dismissed
 
 
+class GuestSessionRow(Base):
+    """A scheduled Q&A with a guest expert; every phase change is found by the tick."""
+
+    __tablename__ = "guest_sessions"
+    __table_args__ = (Index("ix_guest_sessions_phase", "phase", "starts_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    guest_username: Mapped[str] = mapped_column(String(64))
+    guest_id: Mapped[int | None]  # bound when the guest opens the invite link
+    invite_token: Mapped[str] = mapped_column(String(64), unique=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    phase: Mapped[str] = mapped_column(String(12))  # collecting, live, ended, cancelled
+    batch_size: Mapped[int] = mapped_column(default=5)
+    created_by: Mapped[int]
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    warned_24h_at: Mapped[datetime | None]  # facilitators told the guest hasn't opened the link
+    warned_1h_at: Mapped[datetime | None]
+    reminded_24h_at: Mapped[datetime | None]  # the guest reminded
+    reminded_15m_at: Mapped[datetime | None]
+    last_batch_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    transcript: Mapped[str | None] = mapped_column(Text)
+
+
+class SessionQuestionRow(Base):
+    __tablename__ = "session_questions"
+    __table_args__ = (Index("ix_session_questions_rank", "session_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("guest_sessions.id"))
+    number: Mapped[int]  # 1, 2, 3… within the session, as shown on the board
+    asker_id: Mapped[int]
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str] = mapped_column(Text)  # for merging near-duplicates
+    chat_id: Mapped[int | None]  # where it was asked; None when asked privately
+    message_id: Mapped[int | None]
+    thread_id: Mapped[int | None]
+    asked_at: Mapped[datetime]
+    hidden: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(10))  # queued, sent, answered, skipped
+    sent_at: Mapped[datetime | None]
+    guest_message_id: Mapped[int | None]  # the message the guest replies to
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+
+
+class SessionAskerRow(Base):
+    """Everyone who asked a question; a merged duplicate keeps both askers."""
+
+    __tablename__ = "session_askers"
+    question_id: Mapped[int] = mapped_column(ForeignKey("session_questions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+
+
+class SessionVoteRow(Base):
+    __tablename__ = "session_votes"
+    question_id: Mapped[int] = mapped_column(ForeignKey("session_questions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class SessionBoardRow(Base):
+    """The one question-board message per chat that Flock keeps editing."""
+
+    __tablename__ = "session_boards"
+    session_id: Mapped[int] = mapped_column(ForeignKey("guest_sessions.id"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None]
+    thread_id: Mapped[int | None]
+
+
 class GreetingRow(Base):
     __tablename__ = "greetings"
     __table_args__ = (Index("ix_greetings_chat_greeted", "chat_id", "greeted_at"),)

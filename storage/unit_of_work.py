@@ -21,6 +21,7 @@ from facilitation.ports import (
     DigestRepository,
     FollowupRepository,
     GreetingRepository,
+    GuestSessionRepository,
     IntroductionRepository,
     LearnerRepository,
     Outbox,
@@ -31,6 +32,7 @@ from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
 from storage.repositories.followups import SqlFollowups
+from storage.repositories.guest_sessions import SqlGuestSessions
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
     greetings: GreetingRepository
     alerts: AlertRepository
     followups: FollowupRepository
+    guest_sessions: GuestSessionRepository
     digests: DigestRepository
     outbox: Outbox
 
@@ -87,6 +90,7 @@ class SqlUnitOfWork:
         self.greetings = SqlGreetings(session)
         self.alerts = SqlAlerts(session)
         self.followups = SqlFollowups(session)
+        self.guest_sessions = SqlGuestSessions(session)
         self.digests = SqlDigests(session)
         self.outbox = SqlOutbox(session)
         return self

@@ -8,7 +8,8 @@ from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot import convert, texts
 from bot.context import FlockContext
-from bot.handlers.common import command, in_group, reply, require_sender
+from bot.handlers import guests
+from bot.handlers.common import argument_text, command, in_group, reply, require_sender
 from facilitation import courses, greetings, people
 
 _GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
@@ -64,6 +65,10 @@ async def start(update: Update, context: FlockContext) -> None:
         await reply(update, texts.HELP_GROUP)
         return
     person = require_sender(message)
+    payload = argument_text(message).strip()
+    if payload.startswith("guest_"):  # the invite deep link t.me/<bot>?start=guest_<token>
+        await guests.open_invite(update, context, person, payload.removeprefix("guest_"))
+        return
     facilitated = await people.started(context.uow(), person, context.now())
     await reply(update, texts.welcome_private(person, facilitated))
 

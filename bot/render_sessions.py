@@ -1,0 +1,102 @@
+"""Guest-session messages: announcements, invites, changes, reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.links import deep_link
+from bot.texts import escape
+from facilitation.model import GuestSession
+
+
+def when(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a %-d %b, %H:%M} ({escape(timezone)})"
+
+
+def _when(data: dict[str, Any]) -> str:
+    return when(datetime.fromisoformat(data["starts_at"]), data["timezone"])
+
+
+def _minutes(data: dict[str, Any]) -> int:
+    span = datetime.fromisoformat(data["ends_at"]) - datetime.fromisoformat(data["starts_at"])
+    return int(span.total_seconds() // 60)
+
+
+def scheduled(session: GuestSession, bot_username: str) -> str:
+    invite = deep_link(bot_username, f"guest_{session.invite_token}")
+    return (
+        f"Scheduled session <b>{session.id}</b>: “{escape(session.title)}” with "
+        f"@{escape(session.guest_username)}, {when(session.starts_at, session.course.settings.timezone)}.\n\n"
+        f"Send this invite link to @{escape(session.guest_username)} only — it binds the first "
+        f"account that opens it as the guest:\n{invite}"
+    )
+
+
+def announced(data: dict[str, Any], bot_username: str) -> str:
+    ask = deep_link(bot_username, f"ask_{data['session_id']}")
+    return (
+        f"🎤 <b>Guest Q&amp;A: {escape(data['title'])}</b> with @{escape(data['guest'])}\n"
+        f"{_when(data)}, {_minutes(data)} min.\n\n"
+        f"Ask your question now: <code>/askguest your question</code> here, reply to this message, "
+        f'or <a href="{ask}">ask privately</a> (anonymously if you like). '
+        "Upvote the questions you want answered most."
+    )
+
+
+def cancelled(data: dict[str, Any]) -> str:
+    return f"❌ The guest Q&amp;A “{escape(data['title'])}” ({_when(data)}) is cancelled."
+
+
+def moved(data: dict[str, Any]) -> str:
+    return f"🕒 The guest Q&amp;A “{escape(data['title'])}” moved to {_when(data)}."
+
+
+def reminder(data: dict[str, Any]) -> str:
+    return (
+        f"⏰ Reminder: your Q&amp;A “{escape(data['title'])}” with {data['course']} starts in "
+        f"{data['before']} ({_when(data)}). I'll send you the top questions at the start."
+    )
+
+
+def guest_not_ready(data: dict[str, Any]) -> str:
+    return (
+        f"⚠️ @{escape(data['guest'])} hasn't opened the invite for “{escape(data['title'])}” yet, and it "
+        f"starts in {data['before']} ({_when(data)}). /sessions shows it."
+    )
+
+
+def welcome_guest(session: GuestSession) -> str:
+    return (
+        f"Welcome! You're the guest of <b>{escape(session.title)}</b> for {session.course.tag}, "
+        f"{when(session.starts_at, session.course.settings.timezone)}.\n\n"
+        "How it works: learners collect and upvote questions until the start. Then I send you the "
+        "top questions in small batches, each as its own message. Reply to a question to answer "
+        "it — I pass every answer back to the group and to whoever asked. /skip as a reply passes "
+        "on a question. More questions follow as you answer."
+    )
+
+
+def session_list(sessions: list[GuestSession]) -> str:
+    if not sessions:
+        return "No guest sessions coming up."
+    lines = ["<b>Guest sessions</b>"]
+    for s in sessions:
+        state = "🔴 live now" if s.phase.value == "live" else when(s.starts_at, s.course.settings.timezone)
+        guest = "" if s.guest_id else " · guest hasn't opened the invite yet"
+        lines.append(
+            f"<b>{s.id}</b> · {s.course.tag} · “{escape(s.title)}” with @{escape(s.guest_username)} "
+            f"· {state}{guest}"
+        )
+    return "\n".join(lines)
+
+
+GUEST_USAGE = (
+    'Usage: <code>/guest @username "Title" start [duration]</code>, for example '
+    '<code>/guest @ada "Careers in data" tomorrow 15:00 90m</code>. Start: '
+    "<code>2026-12-01 15:00</code>, <code>15:00</code>, <code>tomorrow 15:00</code> or "
+    "<code>in 45m</code>, in the course's time zone."
+)
+SESSION_ID_USAGE = "Give the session number: <code>{command} 12</code> (see /sessions)."

@@ -1,0 +1,213 @@
+"""Guest-expert Q&A sessions: scheduling, the guest's invite, moving, cancelling, reminders.
+
+A session collects questions from the moment it is scheduled until it starts. The invite link
+carries an unguessable token that binds exactly one Telegram account as the session's guest.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from facilitation import parsing
+from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.model import GuestSession, Person, Phase
+from facilitation.ports import Notice, UnitOfWork
+from facilitation.scope import course_facilitated, course_for_command, require_facilitator
+
+DEFAULT_LENGTH = timedelta(minutes=60)
+MAX_TITLE = 200
+# (field marking it sent, how long before the start, who is told)
+REMINDERS = (
+    ("warned_24h_at", timedelta(hours=24), "facilitators"),
+    ("warned_1h_at", timedelta(hours=1), "facilitators"),
+    ("reminded_24h_at", timedelta(hours=24), "guest"),
+    ("reminded_15m_at", timedelta(minutes=15), "guest"),
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """/guest @username "Title" <start> [duration], as typed."""
+
+    guest_username: str
+    title: str
+    when: str  # the start, possibly followed by a duration
+
+
+def session_data(session: GuestSession) -> dict[str, object]:
+    return {
+        "session_id": session.id,
+        "title": session.title,
+        "guest": session.guest_username,
+        "course": session.course.tag,
+        "timezone": session.course.settings.timezone,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+    }
+
+
+def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timedelta]:
+    """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
+    words = text.split()
+    if len(words) > 1:
+        try:
+            length = parsing.duration(words[-1])
+            return parsing.moment(" ".join(words[:-1]), now, timezone), length
+        except ParseError:
+            pass
+    return parsing.moment(text, now, timezone), DEFAULT_LENGTH
+
+
+async def schedule(
+    uow: UnitOfWork, chat_id: int | None, person: Person, tags: list[str], request: Request, now: datetime
+) -> GuestSession:
+    title = request.title.strip()[:MAX_TITLE]
+    if not title:
+        raise ParseError("Give the session a title in quotes.")
+    async with uow:
+        course = await (
+            course_for_command(uow, chat_id, tags)
+            if chat_id is not None
+            else course_facilitated(uow, person.id, tags)
+        )
+        await require_facilitator(uow, course, person.id)
+        starts_at, length = read_when(request.when, now, course.settings.timezone)
+        if starts_at <= now:
+            raise ParseError("That time has already passed. Pick a start in the future.")
+        token = secrets.token_urlsafe(18)
+        session = await uow.guest_sessions.add(
+            course,
+            title,
+            request.guest_username.lstrip("@"),
+            token,
+            starts_at,
+            starts_at + length,
+            person.id,
+            now,
+        )
+        for chat in await uow.courses.chats_of(course.id):
+            await uow.outbox.put(Notice(chat.id, "session_announced", session_data(session)), now)
+        await uow.commit()
+    return session
+
+
+async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[GuestSession]:
+    """/sessions: the chat's course, or in private the courses the person runs or learns in."""
+    async with uow:
+        if chat_id is not None:
+            courses = [await course_for_command(uow, chat_id, tags)]
+        else:
+            courses = await uow.courses.facilitated_by(person_id) + await uow.learners.courses_of(person_id)
+        return await uow.guest_sessions.of_courses(sorted({c.id for c in courses}))
+
+
+async def _facilitated_session(uow: UnitOfWork, session_id: int, person_id: int) -> GuestSession:
+    session = await uow.guest_sessions.get(session_id)
+    if session is None:
+        raise NotFound(f"There is no session {session_id}.")
+    await require_facilitator(uow, session.course, person_id)
+    if not session.is_upcoming_or_live:
+        raise NotFound(f"Session {session_id} has already {session.phase.value}.")
+    return session
+
+
+async def _tell_everyone(uow: UnitOfWork, session: GuestSession, kind: str, now: datetime) -> None:
+    data = session_data(session)
+    for chat in await uow.courses.chats_of(session.course.id):
+        await uow.outbox.put(Notice(chat.id, kind, data), now)
+    if session.guest_id is not None:
+        await uow.outbox.put(Notice(session.guest_id, kind, data), now)
+
+
+async def cancel(uow: UnitOfWork, session_id: int, person: Person, now: datetime) -> GuestSession:
+    async with uow:
+        session = await _facilitated_session(uow, session_id, person.id)
+        await uow.guest_sessions.set_phase(session.id, Phase.CANCELLED, now)
+        await _tell_everyone(uow, session, "session_cancelled", now)
+        await uow.commit()
+    return session
+
+
+async def move(uow: UnitOfWork, session_id: int, person: Person, when: str, now: datetime) -> GuestSession:
+    async with uow:
+        session = await _facilitated_session(uow, session_id, person.id)
+        if session.phase is not Phase.COLLECTING:
+            raise NotAllowed("A session that has started can't be moved.")
+        starts_at = parsing.moment(when, now, session.course.settings.timezone)
+        if starts_at <= now:
+            raise ParseError("That time has already passed. Pick a start in the future.")
+        ends_at = starts_at + (session.ends_at - session.starts_at)
+        await uow.guest_sessions.move(session.id, starts_at, ends_at)
+        moved = GuestSession(
+            session.id,
+            session.course,
+            session.title,
+            session.guest_username,
+            session.guest_id,
+            session.invite_token,
+            starts_at,
+            ends_at,
+            session.phase,
+            session.opened_at,
+        )
+        await _tell_everyone(uow, moved, "session_moved", now)
+        await uow.commit()
+    return moved
+
+
+async def open_invite(uow: UnitOfWork, token: str, person: Person, now: datetime) -> GuestSession:
+    """The guest opened the invite link: bind their account, once and for one account only."""
+    async with uow:
+        session = await uow.guest_sessions.by_token(token)
+        if session is None or not session.is_upcoming_or_live:
+            raise NotFound("This invite link isn't valid any more. Ask the facilitators for a new one.")
+        if session.guest_id is not None and session.guest_id != person.id:
+            raise NotAllowed("This invite has already been used by someone else.")
+        await uow.people.seen(person, now)
+        await uow.people.mark_started(person.id, now)
+        if session.guest_id is None:
+            await uow.guest_sessions.bind_guest(session.id, person.id, now)
+        await uow.commit()
+    return GuestSession(
+        session.id,
+        session.course,
+        session.title,
+        session.guest_username,
+        person.id,
+        session.invite_token,
+        session.starts_at,
+        session.ends_at,
+        session.phase,
+        now,
+    )
+
+
+async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
+    """Warn facilitators 24 h and 1 h before a start the guest hasn't prepared for; remind the
+    guest 24 h and 15 min before. Each once; a moved session gets them again."""
+    sent = 0
+    async with uow:
+        for session, done in await uow.guest_sessions.starting_before(now + timedelta(hours=24)):
+            for field, before, audience in REMINDERS:
+                if field in done or now < session.starts_at - before or now >= session.starts_at:
+                    continue
+                if audience == "facilitators" and session.guest_id is None:
+                    sent += await _warn_facilitators(uow, session, before, now)
+                elif audience == "guest" and session.guest_id is not None:
+                    data = {**session_data(session), "before": parsing.format_duration(before)}
+                    await uow.outbox.put(Notice(session.guest_id, "session_reminder", data), now)
+                    sent += 1
+                await uow.guest_sessions.mark(session.id, field, now)
+        await uow.commit()
+    return sent
+
+
+async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, before: timedelta, now: datetime) -> int:
+    recipients = await uow.alerts.recipients(session.course.id)
+    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    data = {**session_data(session), "before": parsing.format_duration(before)}
+    for chat_id in chats:
+        await uow.outbox.put(Notice(chat_id, "guest_not_ready", data), now)
+    return len(chats)
