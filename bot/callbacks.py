@@ -45,3 +45,15 @@ def parse_followup_button(data: str | None) -> FollowupButton | None:
     if match is None:
         return None
     return FollowupButton(match.group(1) == "y", int(match.group(2)))
+
+
+_VOTE = re.compile(r"gv:(\d{1,12})")
+
+
+def vote_button(question_id: int) -> str:
+    return f"gv:{question_id}"
+
+
+def parse_vote_button(data: str | None) -> int | None:
+    match = _VOTE.fullmatch(data or "")
+    return int(match.group(1)) if match else None

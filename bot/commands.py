@@ -12,6 +12,7 @@ from telegram import (
 )
 
 GROUP = [
+    BotCommand("askguest", "Ask the guest of a Q&A session"),
     BotCommand("ask", "Ask the course a question"),
     BotCommand("intro", "Introduce yourself"),
     BotCommand("questions", "Open questions in this chat"),

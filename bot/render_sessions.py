@@ -6,8 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import vote_button
 from bot.links import deep_link
-from bot.texts import escape
+from bot.texts import escape, excerpt
 from facilitation.model import GuestSession
 
 
@@ -100,3 +103,48 @@ GUEST_USAGE = (
     "<code>in 45m</code>, in the course's time zone."
 )
 SESSION_ID_USAGE = "Give the session number: <code>{command} 12</code> (see /sessions)."
+
+
+def board(data: dict[str, Any], bot_username: str) -> str:
+    """The announcement with the questions so far, best first."""
+    lines = [announced(data, bot_username)]
+    questions = data.get("questions", [])
+    if questions:
+        lines.append("\n<b>Questions so far</b> (tap to upvote)")
+        for q in questions:
+            who = f" — {escape(q['asker'])}" if q["asker"] else " — anonymous"
+            lines.append(f"<b>{q['n']}.</b> {excerpt(q['text'], 160)}{who} · 👍 {q['votes']}")
+        if data.get("more"):
+            lines.append(f"…and {data['more']} more")
+    return "\n".join(lines)
+
+
+def board_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    questions = data.get("questions", [])
+    if not questions:
+        return None
+    buttons = [
+        InlineKeyboardButton(f"👍 {q['n']} ({q['votes']})", callback_data=vote_button(q["id"]))
+        for q in questions
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
+
+
+def asked_reply(merged: bool, title: str) -> str:
+    if merged:
+        return f"Someone asked that already for “{escape(title)}”, so I've added you to it."
+    return f"Added to the board for “{escape(title)}”. Others can upvote it."
+
+
+def ask_privately(session: GuestSession) -> str:
+    return (
+        f"Your question for <b>{escape(session.title)}</b> ({session.course.tag}): send\n"
+        f"<code>/askguest {session.id} your question</code>\n"
+        f"or, to keep your name from the guest and the group (facilitators still see it):\n"
+        f"<code>/askguest {session.id} anon your question</code>"
+    )
+
+
+ASKGUEST_USAGE = (
+    "Usage: <code>/askguest your question</code> (add the session number when several are running)."
+)

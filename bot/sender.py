@@ -33,7 +33,6 @@ REACTIONS = {
     Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
 }
 SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
-    "session_announced": render_sessions.announced,
     "session_cancelled": lambda data, _: render_sessions.cancelled(data),
     "session_moved": lambda data, _: render_sessions.moved(data),
     "session_reminder": lambda data, _: render_sessions.reminder(data),
@@ -109,7 +108,21 @@ class OutboxSender:
                 reply_markup=render_alerts.alert_keyboard(data["alert_id"]),
             )
             return message.message_id
-        if envelope.kind == "followup":
+        if envelope.kind == "session_announced":  # also the chat's question board: keep its id
+            message = await self._bot.send_message(
+                envelope.chat_id,
+                render_sessions.board(data, self._bot.username),
+                message_thread_id=envelope.thread_id,
+            )
+            return message.message_id
+        if envelope.kind == "board_edit":
+            await self._bot.edit_message_text(
+                render_sessions.board(data, self._bot.username),
+                envelope.chat_id,
+                data["message_id_to_edit"],
+                reply_markup=render_sessions.board_keyboard(data),
+            )
+        elif envelope.kind == "followup":
             await self._bot.send_message(
                 envelope.chat_id,
                 render_alerts.followup_text(data),

@@ -88,7 +88,11 @@ async def schedule(
             now,
         )
         for chat in await uow.courses.chats_of(course.id):
-            await uow.outbox.put(Notice(chat.id, "session_announced", session_data(session)), now)
+            # The announcement is also the chat's question board: its id is kept to edit it.
+            notice = Notice(
+                chat.id, "session_announced", session_data(session), subject=f"board:{session.id}"
+            )
+            await uow.outbox.put(notice, now)
         await uow.commit()
     return session
 
@@ -211,3 +215,11 @@ async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, before: tim
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, "guest_not_ready", data), now)
     return len(chats)
+
+
+async def listed_one(uow: UnitOfWork, session_id: int) -> GuestSession:
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+    if session is None or not session.is_upcoming_or_live:
+        raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+    return session

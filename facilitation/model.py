@@ -181,3 +181,15 @@ class GuestSession:
     @property
     def is_upcoming_or_live(self) -> bool:
         return self.phase in (Phase.COLLECTING, Phase.LIVE)
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """A guest-session question as the question board shows it."""
+
+    question_id: int
+    number: int
+    text: str
+    votes: int
+    asker: str | None  # None when asked anonymously
+    asked_at: datetime

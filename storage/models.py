@@ -253,16 +253,6 @@ class SessionVoteRow(Base):
     person_id: Mapped[int] = mapped_column(primary_key=True)
 
 
-class SessionBoardRow(Base):
-    """The one question-board message per chat that Flock keeps editing."""
-
-    __tablename__ = "session_boards"
-    session_id: Mapped[int] = mapped_column(ForeignKey("guest_sessions.id"), primary_key=True)
-    chat_id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int | None]
-    thread_id: Mapped[int | None]
-
-
 class GreetingRow(Base):
     __tablename__ = "greetings"
     __table_args__ = (Index("ix_greetings_chat_greeted", "chat_id", "greeted_at"),)
@@ -286,7 +276,10 @@ class OutboxRow(Base):
     """Messages owed to chats, written with the change that caused them."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),
+        Index("ix_outbox_message", "chat_id", "message_id"),  # which sent message is a board
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     chat_id: Mapped[int]
     thread_id: Mapped[int | None]

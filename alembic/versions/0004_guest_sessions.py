@@ -18,6 +18,9 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_message', ['chat_id', 'message_id'], unique=False)
+
     op.create_table('guest_sessions',
     sa.Column('id', ID, autoincrement=True, nullable=False),
     sa.Column('course_id', ID, nullable=False),
@@ -47,14 +50,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_guest_sessions_course_id'), ['course_id'], unique=False)
         batch_op.create_index('ix_guest_sessions_phase', ['phase', 'starts_at'], unique=False)
 
-    op.create_table('session_boards',
-    sa.Column('session_id', ID, nullable=False),
-    sa.Column('chat_id', ID, nullable=False),
-    sa.Column('message_id', ID, nullable=True),
-    sa.Column('thread_id', ID, nullable=True),
-    sa.ForeignKeyConstraint(['session_id'], ['guest_sessions.id'], name=op.f('fk_session_boards_session_id_guest_sessions')),
-    sa.PrimaryKeyConstraint('session_id', 'chat_id', name=op.f('pk_session_boards'))
-    )
     op.create_table('session_questions',
     sa.Column('id', ID, autoincrement=True, nullable=False),
     sa.Column('session_id', ID, nullable=False),
@@ -95,13 +90,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_message')
+
     op.drop_table('session_votes')
     op.drop_table('session_askers')
     with op.batch_alter_table('session_questions', schema=None) as batch_op:
         batch_op.drop_index('ix_session_questions_rank')
 
     op.drop_table('session_questions')
-    op.drop_table('session_boards')
     with op.batch_alter_table('guest_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_guest_sessions_phase')
         batch_op.drop_index(batch_op.f('ix_guest_sessions_course_id'))

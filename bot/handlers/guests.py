@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import render_sessions
+from bot import callbacks, convert, render_sessions
 from bot.context import FlockContext
 from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
-from facilitation import guest_sessions
+from facilitation import guest_questions, guest_sessions
+from facilitation.errors import FlockError
 from facilitation.model import Person
 
 _REQUEST = re.compile(r'@(\w{3,32})\s+["“”](.+?)["“”]\s+(.+)', re.S)
@@ -81,9 +83,76 @@ async def open_invite(update: Update, context: FlockContext, person: Person, tok
     await reply(update, render_sessions.welcome_guest(session))
 
 
-HANDLERS = [
+_ASK = re.compile(r"(?:(\d{1,12})\s+)?(?:(anon)\s+)?(.+)", re.S | re.I)
+
+
+async def ask(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    match = _ASK.fullmatch(argument_text(message).strip())
+    if match is None:
+        raise Refusal(render_sessions.ASKGUEST_USAGE)
+    number, anonymous, text = match.groups()
+    group = in_group(message)
+    asked = await guest_questions.ask(
+        context.uow(),
+        message.chat_id if group else None,
+        int(number) if number else None,
+        person,
+        text,
+        bool(anonymous) and not group,
+        tags(text),
+        convert.ref(message) if group else None,
+        context.now(),
+    )
+    await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
+
+
+async def open_ask_link(update: Update, context: FlockContext, session_id: str) -> None:
+    """/start ask_<session>: how to ask privately (and anonymously)."""
+    found = await guest_sessions.listed_one(context.uow(), int(session_id) if session_id.isdigit() else 0)
+    await reply(update, render_sessions.ask_privately(found))
+
+
+async def vote(update: Update, context: FlockContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    question_id = callbacks.parse_vote_button(query.data)
+    if question_id is None or query.message is None:
+        await query.answer("That button isn't valid any more.")
+        return
+    try:
+        cast = await guest_questions.vote(
+            context.uow(),
+            question_id,
+            convert.person(query.from_user),
+            query.message.chat.id,
+            query.message.message_id,
+            context.now(),
+        )
+    except FlockError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer("Upvoted 👍" if cast else "Vote withdrawn")
+
+
+async def hide(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    session_id, rest = _session_id(update, "/session_hide")
+    if not rest.strip().isdigit():
+        raise Refusal("Usage: <code>/session_hide 12 3</code> hides question 3 of session 12.")
+    await guest_questions.hide(context.uow(), session_id, int(rest), require_sender(message), context.now())
+    await reply(update, f"Hidden: question {int(rest)} of session {session_id} is off the board.")
+
+
+HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("guest", schedule),
     command("sessions", sessions),
     command("session_cancel", cancel),
     command("session_move", move),
+    command("askguest", ask),
+    command("session_hide", hide),
+    CallbackQueryHandler(vote, pattern=r"^gv:"),
 ]

@@ -69,6 +69,9 @@ async def start(update: Update, context: FlockContext) -> None:
     if payload.startswith("guest_"):  # the invite deep link t.me/<bot>?start=guest_<token>
         await guests.open_invite(update, context, person, payload.removeprefix("guest_"))
         return
+    if payload.startswith("ask_"):  # t.me/<bot>?start=ask_<session>: asking privately
+        await guests.open_ask_link(update, context, payload.removeprefix("ask_"))
+        return
     facilitated = await people.started(context.uow(), person, context.now())
     await reply(update, texts.welcome_private(person, facilitated))
 

@@ -7,16 +7,23 @@ from dataclasses import replace
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot import convert
+from bot import convert, render_sessions
 from bot.context import FlockContext
-from bot.handlers.common import argument_text
-from facilitation import posts
+from bot.handlers.common import argument_text, reply
+from facilitation import guest_questions, posts
 
 
 async def message(update: Update, context: FlockContext) -> None:
     post = convert.post(update.effective_message) if update.effective_message else None
     if post is None or post.author.id == context.bot.id:
         return
+    if post.reply_to is not None:  # a reply to a guest session's board is a question for the guest
+        asked = await guest_questions.reply_to_board(
+            context.uow(), post.chat.id, post.reply_to, post.author, post.text, post.ref, post.at
+        )
+        if asked is not None:
+            await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
+            return
     await posts.receive(context.uow(), post)
 
 

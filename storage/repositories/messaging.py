@@ -58,3 +58,19 @@ class SqlOutbox(Repository):
                 due_at=now,
             )
         )
+
+    async def put_latest(self, notice: Notice, now: datetime) -> None:
+        pending = await self.session.scalar(
+            select(OutboxRow).where(
+                OutboxRow.subject == notice.subject,
+                OutboxRow.chat_id == notice.chat_id,
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.attempts == 0,
+            )
+        )
+        if pending is None:
+            await self.put(notice, now)
+        else:
+            pending.payload = json.dumps(notice.data, ensure_ascii=False)
+            await self.session.flush()

@@ -1,0 +1,143 @@
+"""Learners' questions for a guest session: asking (also anonymously), merging near-duplicates,
+upvoting, hiding, and the question board every course chat shows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.guest_sessions import session_data
+from facilitation.model import GuestSession, MessageRef, Person
+from facilitation.ports import Notice, UnitOfWork
+from facilitation.scope import course_for_command, require_facilitator
+
+MAX_TEXT = 1000
+BOARD_SIZE = 15  # questions shown on the board, best first
+
+
+def normalise(text: str) -> str:
+    """Same words after normalising: case, accents, punctuation and spacing don't count."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", letters))
+
+
+@dataclass(frozen=True)
+class Asked:
+    session: GuestSession
+    merged: bool  # the same question was already there: the asker joined it
+
+
+async def _session_for(
+    uow: UnitOfWork, chat_id: int | None, session_id: int | None, tags: list[str]
+) -> GuestSession:
+    if session_id is not None:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None or not session.is_upcoming_or_live:
+            raise NotFound(f"Session {session_id} isn't taking questions.")
+        return session
+    if chat_id is None:
+        raise ParseError("Say which session: /askguest 12 your question (see /sessions).")
+    course = await course_for_command(uow, chat_id, tags)
+    open_now = await uow.guest_sessions.collecting_in(course.id)
+    if not open_now:
+        raise NotFound("No guest session is taking questions right now. /sessions shows what's coming.")
+    if len(open_now) > 1:
+        numbers = ", ".join(str(s.id) for s in open_now)
+        raise ParseError(f"Several sessions are taking questions ({numbers}). Add the number: /askguest 12 …")
+    return open_now[0]
+
+
+async def ask(
+    uow: UnitOfWork,
+    chat_id: int | None,
+    session_id: int | None,
+    person: Person,
+    text: str,
+    anonymous: bool,
+    tags: list[str],
+    ref: MessageRef | None,
+    now: datetime,
+) -> Asked:
+    text = text.strip()[:MAX_TEXT]
+    if not text:
+        raise ParseError("Write your question after the command.")
+    async with uow:
+        session = await _session_for(uow, chat_id, session_id, tags)
+        await uow.people.seen(person, now)
+        key = normalise(text)
+        existing = await uow.guest_sessions.question_by_text(session.id, key)
+        if existing is not None:
+            await uow.guest_sessions.add_asker(existing, person.id, anonymous)
+            asked = Asked(session, merged=True)
+        else:
+            await uow.guest_sessions.add_question(session.id, person, anonymous, text, key, ref, now)
+            asked = Asked(session, merged=False)
+        await refresh_boards(uow, session, now)
+        await uow.commit()
+    return asked
+
+
+async def vote(
+    uow: UnitOfWork, question_id: int, person: Person, chat_id: int, message_id: int, now: datetime
+) -> bool:
+    """Toggle the person's vote; only from a board message of the question's own session."""
+    async with uow:
+        found = await uow.guest_sessions.question(question_id)
+        board = await uow.guest_sessions.board_at(chat_id, message_id)
+        if found is None or board is None or board.id != found[0] or found[1]:
+            raise NotAllowed("That button isn't valid any more.")
+        if not board.is_upcoming_or_live:
+            raise NotFound("This session is over: votes are closed.")
+        cast = await uow.guest_sessions.toggle_vote(question_id, person.id)
+        await refresh_boards(uow, board, now)
+        await uow.commit()
+    return cast
+
+
+async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, now: datetime) -> GuestSession:
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None:
+            raise NotFound(f"There is no session {session_id}.")
+        await require_facilitator(uow, session.course, person.id)
+        if not await uow.guest_sessions.hide(session.id, number):
+            raise NotFound(f"Session {session_id} has no question {number}.")
+        await refresh_boards(uow, session, now)
+        await uow.commit()
+    return session
+
+
+async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
+    """Queue one edit per board; a later change replaces an edit not yet sent."""
+    items = await uow.guest_sessions.board(session.id)
+    data = {
+        **session_data(session),
+        "questions": [
+            {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
+            for i in items[:BOARD_SIZE]
+        ],
+        "more": max(0, len(items) - BOARD_SIZE),
+    }
+    for chat_id, message_id in await uow.guest_sessions.boards(session.id):
+        notice = Notice(
+            chat_id,
+            "board_edit",
+            {**data, "message_id_to_edit": message_id},
+            subject=f"board_edit:{session.id}",
+        )
+        await uow.outbox.put_latest(notice, now)
+
+
+async def reply_to_board(
+    uow: UnitOfWork, chat_id: int, replied_to: int, person: Person, text: str, ref: MessageRef, now: datetime
+) -> Asked | None:
+    """A reply to a session's board is a question for the guest; None when it isn't a board."""
+    async with uow:
+        session = await uow.guest_sessions.board_at(chat_id, replied_to)
+    if session is None or not session.is_upcoming_or_live:
+        return None
+    return await ask(uow, None, session.id, person, text, False, [], ref, now)

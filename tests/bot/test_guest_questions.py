@@ -1,0 +1,166 @@
+"""Collecting questions for a guest: asking, merging, the board, votes, hiding, anonymity."""
+
+from __future__ import annotations
+
+from bot.recording import Call
+from tests.builders import JSON, group, private, user
+from tests.support.harness import Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitator
+BEN = user(12, "Ben")
+CLEO = user(13, "Cleo", "cleo_p")
+CHAT = group(-1001500, "Onboarding 2026")
+
+
+async def set_up(flock: Harness, sessions: int = 1) -> Call:
+    """A course with a session collecting questions; returns the board message as sent."""
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    boards = []
+    for n in range(sessions):
+        calls = await flock.send(
+            flock.telegram.post(CHAT, ANA, f'/guest @ada_expert "Careers {n + 1}" tomorrow 15:00')
+        )
+        boards += [c for c in calls if c.method == "sendMessage" and c.text.startswith("🎤")]
+    return boards[0]
+
+
+def edits(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method == "editMessageText"]
+
+
+def replies(calls: list[Call]) -> list[str]:
+    return [c.text for c in calls if c.method == "sendMessage"]
+
+
+def vote(flock: Harness, person: JSON, board: Call, number: int, latest: Call) -> JSON:
+    buttons = [b for row in latest.params["reply_markup"]["inline_keyboard"] for b in row]
+    data = next(b["callback_data"] for b in buttons if b["text"].startswith(f"👍 {number} "))
+    return flock.telegram.press(person, board.result, data)
+
+
+async def test_askguest_puts_the_question_on_the_board(flock: Harness) -> None:
+    board = await set_up(flock)
+
+    calls = await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+
+    assert replies(calls) == ["Added to the board for “Careers 1”. Others can upvote it."]
+    (edit,) = edits(calls)
+    assert edit.params["message_id"] == board.result["message_id"]
+    assert "<b>1.</b> How did you get your first data job? — Ben · 👍 0" in edit.text
+    assert edit.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "👍 1 (0)"
+
+
+async def test_a_reply_to_the_board_is_a_question_for_the_guest(flock: Harness) -> None:
+    board = await set_up(flock)
+    board_message = {**board.result, "chat": CHAT}
+
+    calls = await flock.send(
+        flock.telegram.post(CHAT, CLEO, "Which courses helped you most?", reply_to=board_message)
+    )
+
+    assert replies(calls) == ["Added to the board for “Careers 1”. Others can upvote it."]
+    assert await flock.rows("select text, asker_id, chat_id from session_questions") == [
+        ("Which courses helped you most?", CLEO["id"], CHAT["id"])
+    ]
+    assert await flock.rows("select count(*) from questions") == [(0,)]  # not a course question
+
+
+async def test_near_duplicates_merge_and_keep_both_askers(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+
+    calls = await flock.send(flock.telegram.post(CHAT, CLEO, "/askguest how did you get your FIRST data job"))
+
+    assert replies(calls) == ["Someone asked that already for “Careers 1”, so I've added you to it."]
+    assert await flock.rows("select count(*) from session_questions") == [(1,)]
+    assert await flock.rows("select person_id from session_askers order by person_id") == [(12,), (13,)]
+
+
+async def test_upvote_toggles_one_vote_per_person(flock: Harness) -> None:
+    board = await set_up(flock)
+    asked = await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+    latest = edits(asked)[0]
+
+    first = await flock.send(vote(flock, CLEO, board, 1, latest))
+    second = await flock.send(vote(flock, CLEO, board, 1, latest))
+    other = await flock.send(vote(flock, ANA, board, 1, latest))
+
+    toasts = [c.params.get("text") for c in first + second + other if c.method == "answerCallbackQuery"]
+    assert toasts == ["Upvoted 👍", "Vote withdrawn", "Upvoted 👍"]
+    assert await flock.rows("select person_id from session_votes") == [(ANA["id"],)]
+    assert "👍 1" in edits(other)[0].text
+
+
+async def test_the_board_ranks_by_votes_then_age(flock: Harness) -> None:
+    board = await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest First question about careers?"))
+    asked = await flock.send(flock.telegram.post(CHAT, CLEO, "/askguest Second question about salaries?"))
+
+    calls = await flock.send(vote(flock, ANA, board, 2, edits(asked)[0]))
+
+    text = edits(calls)[0].text
+    assert text.index("Second question") < text.index("First question")
+
+
+async def test_a_vote_from_another_message_is_refused(flock: Harness) -> None:
+    board = await set_up(flock)
+    asked = await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+    data = edits(asked)[0].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    elsewhere = {**board.result, "message_id": board.result["message_id"] + 50}
+
+    calls = await flock.send(flock.telegram.press(CLEO, elsewhere, data))
+
+    assert [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"] == [
+        "That button isn't valid any more."
+    ]
+    assert await flock.rows("select count(*) from session_votes") == [(0,)]
+
+
+async def test_a_facilitator_hides_a_question_and_a_learner_cannot(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest Something off topic here?"))
+
+    refused = replies(await flock.send(flock.telegram.post(CHAT, CLEO, "/session_hide 1 1")))
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, "/session_hide 1 1"))
+
+    assert refused == ["Only facilitators of #onb26 can do that."]
+    assert replies(calls) == ["Hidden: question 1 of session 1 is off the board."]
+    assert "Something off topic" not in edits(calls)[0].text
+    assert await flock.rows("select hidden from session_questions") == [(True,)]
+
+
+async def test_anonymous_private_question_shows_no_name(flock: Harness) -> None:
+    await set_up(flock)
+
+    link = replies(await flock.send(flock.telegram.post(private(BEN), BEN, "/start ask_1")))
+    calls = await flock.send(
+        flock.telegram.post(private(BEN), BEN, "/askguest 1 anon Is the pay really that good?")
+    )
+
+    assert "<code>/askguest 1 anon your question</code>" in link[0]
+    assert "Is the pay really that good? — anonymous" in edits(calls)[0].text
+    assert await flock.rows("select asker_id, anonymous, chat_id from session_questions") == [
+        (BEN["id"], True, None)
+    ]
+
+
+async def test_two_sessions_collecting_need_the_number(flock: Harness) -> None:
+    await set_up(flock, sessions=2)
+
+    unclear = replies(await flock.send(flock.telegram.post(CHAT, BEN, "/askguest Which one is this for?")))
+    clear = replies(await flock.send(flock.telegram.post(CHAT, BEN, "/askguest 2 Which one is this for?")))
+
+    assert unclear == ["Several sessions are taking questions (1, 2). Add the number: /askguest 12 …"]
+    assert clear == ["Added to the board for “Careers 2”. Others can upvote it."]
+
+
+async def test_no_session_collecting_says_so(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+
+    calls = await flock.send(flock.telegram.post(CHAT, BEN, "/askguest Anyone there?"))
+
+    assert replies(calls) == [
+        "No guest session is taking questions right now. /sessions shows what's coming."
+    ]
