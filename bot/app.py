@@ -54,6 +54,7 @@ def build_application(
         *export_handlers.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
+    app.add_handler(guests.GUEST_REPLIES)
     app.add_handler(membership.FALLBACK)
     for handler in posts.HANDLERS:
         app.add_handler(handler, group=1)

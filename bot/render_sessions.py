@@ -148,3 +148,41 @@ def ask_privately(session: GuestSession) -> str:
 ASKGUEST_USAGE = (
     "Usage: <code>/askguest your question</code> (add the session number when several are running)."
 )
+
+
+def guest_question(data: dict[str, Any]) -> str:
+    who = f"asked by {escape(data['asker'])}" if data.get("asker") else "asked anonymously"
+    return (
+        f"❓ <b>Question {data['n']}</b> for “{escape(data['title'])}” ({who}):\n\n{escape(data['text'])}\n\n"
+        "<i>Reply to this message to answer, or reply /skip to pass.</i>"
+    )
+
+
+def guest_answer(data: dict[str, Any]) -> str:
+    who = f" (asked by {escape(data['asker'])})" if data.get("asker") else ""
+    question = f"<i>{escape(data['text'])}</i>"
+    return f"🎤 <b>@{escape(data['guest'])} answers</b>{who}:\n{question}\n\n{escape(data['answer'])}"
+
+
+def guest_answer_private(data: dict[str, Any]) -> str:
+    return (
+        f"🎤 @{escape(data['guest'])} answered your question in “{escape(data['title'])}”:\n"
+        f"<i>{escape(data['text'])}</i>\n\n{escape(data['answer'])}"
+    )
+
+
+def transcript_caption(data: dict[str, Any]) -> str:
+    return f"📝 Transcript of “{escape(data['title'])}” with @{escape(data['guest'])}"
+
+
+def leftovers(data: dict[str, Any]) -> str:
+    lines = [f"“{escape(data['title'])}” has ended. These questions got no answer from the guest:"]
+    lines += [
+        f"{q['n']}. {escape(q['text'])} — {escape(q['asker']) if q['asker'] else 'anonymous'}"
+        for q in data["questions"]
+    ]
+    return "\n".join(lines)
+
+
+ANSWER_SENT = "✅ Thanks — your answer is on its way to the group and to whoever asked."
+SKIPPED = "Skipped."

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, ReactionTypeEmoji
+from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -34,6 +34,8 @@ REACTIONS = {
 }
 SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "session_cancelled": lambda data, _: render_sessions.cancelled(data),
+    "guest_answer_private": lambda data, _: render_sessions.guest_answer_private(data),
+    "session_leftovers": lambda data, _: render_sessions.leftovers(data),
     "session_moved": lambda data, _: render_sessions.moved(data),
     "session_reminder": lambda data, _: render_sessions.reminder(data),
     "guest_not_ready": lambda data, _: render_sessions.guest_not_ready(data),
@@ -115,7 +117,32 @@ class OutboxSender:
                 message_thread_id=envelope.thread_id,
             )
             return message.message_id
-        if envelope.kind == "board_edit":
+        if envelope.kind == "guest_question":  # the guest replies to it: keep its id
+            message = await self._bot.send_message(envelope.chat_id, render_sessions.guest_question(data))
+            return message.message_id
+        if envelope.kind == "guest_answer":
+            reply = (
+                ReplyParameters(data["reply_to"], allow_sending_without_reply=True)
+                if data["reply_to"]
+                else None
+            )
+            await self._bot.send_message(
+                envelope.chat_id,
+                render_sessions.guest_answer(data),
+                reply_parameters=reply,
+                message_thread_id=envelope.thread_id,
+            )
+        elif envelope.kind == "transcript":
+            document = InputFile(
+                data["markdown"].encode("utf-8"), filename=f"session-{data['session_id']}.md"
+            )
+            await self._bot.send_document(
+                envelope.chat_id,
+                document,
+                caption=render_sessions.transcript_caption(data),
+                message_thread_id=envelope.thread_id,
+            )
+        elif envelope.kind == "board_edit":
             await self._bot.edit_message_text(
                 render_sessions.board(data, self._bot.username),
                 envelope.chat_id,

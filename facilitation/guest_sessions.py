@@ -194,24 +194,36 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
     sent = 0
     async with uow:
         for session, done in await uow.guest_sessions.starting_before(now + timedelta(hours=24)):
-            for field, before, audience in REMINDERS:
-                if field in done or now < session.starts_at - before or now >= session.starts_at:
+            if now >= session.starts_at:
+                continue
+            # Several due at once (a session scheduled for soon): one message, the real time left.
+            left = parsing.format_duration(
+                timedelta(minutes=round((session.starts_at - now).total_seconds() / 60))
+            )
+            for audience in ("facilitators", "guest"):
+                due = [
+                    f
+                    for f, before, who in REMINDERS
+                    if who == audience and f not in done and now >= session.starts_at - before
+                ]
+                if not due:
                     continue
                 if audience == "facilitators" and session.guest_id is None:
-                    sent += await _warn_facilitators(uow, session, before, now)
+                    sent += await _warn_facilitators(uow, session, left, now)
                 elif audience == "guest" and session.guest_id is not None:
-                    data = {**session_data(session), "before": parsing.format_duration(before)}
+                    data = {**session_data(session), "before": left}
                     await uow.outbox.put(Notice(session.guest_id, "session_reminder", data), now)
                     sent += 1
-                await uow.guest_sessions.mark(session.id, field, now)
+                for field in due:
+                    await uow.guest_sessions.mark(session.id, field, now)
         await uow.commit()
     return sent
 
 
-async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, before: timedelta, now: datetime) -> int:
+async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, now: datetime) -> int:
     recipients = await uow.alerts.recipients(session.course.id)
     chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
-    data = {**session_data(session), "before": parsing.format_duration(before)}
+    data = {**session_data(session), "before": left}
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, "guest_not_ready", data), now)
     return len(chats)

@@ -193,3 +193,18 @@ class BoardItem:
     votes: int
     asker: str | None  # None when asked anonymously
     asked_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionQuestion:
+    """A question for a guest, as the live session handles it."""
+
+    id: int
+    session_id: int
+    number: int
+    text: str
+    asker: str | None  # None when anonymous
+    ref: MessageRef | None  # where it was asked; None when asked privately
+    state: str  # queued, sent, answered, skipped
+    answer: str | None = None
+    answered_at: datetime | None = None

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks, convert, render_sessions
+from bot import callbacks, convert, render_sessions, texts
 from bot.context import FlockContext
-from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
-from facilitation import guest_questions, guest_sessions
+from bot.handlers.common import (
+    Refusal,
+    argument_text,
+    command,
+    friendly,
+    in_group,
+    reply,
+    require_sender,
+    tags,
+)
+from facilitation import guest_live, guest_questions, guest_sessions
 from facilitation.errors import FlockError
 from facilitation.model import Person
 
@@ -147,6 +156,52 @@ async def hide(update: Update, context: FlockContext) -> None:
     await reply(update, f"Hidden: question {int(rest)} of session {session_id} is off the board.")
 
 
+async def guest_reply(update: Update, context: FlockContext) -> None:
+    """Private messages: a guest's answers (and /skip); anyone else gets the help pointer."""
+    message = update.effective_message
+    assert message is not None
+    person = require_sender(message)
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    text = convert.text(message)
+    answered = await guest_live.reply_from_guest(context.uow(), person, replied, text, context.now())
+    if answered is None:
+        await reply(update, texts.PRIVATE_FALLBACK)
+        return
+    await reply(
+        update, render_sessions.SKIPPED if text.strip().startswith("/skip") else render_sessions.ANSWER_SENT
+    )
+
+
+async def end(update: Update, context: FlockContext) -> None:
+    assert update.effective_message is not None
+    session_id, _ = _session_id(update, "/session_end")
+    session = await guest_live.end_now(
+        context.uow(), session_id, require_sender(update.effective_message), context.now()
+    )
+    await reply(update, f"Ended session {session.id}: the transcript is on its way to the course chats.")
+
+
+async def batch(update: Update, context: FlockContext) -> None:
+    assert update.effective_message is not None
+    session_id, rest = _session_id(update, "/session_batch")
+    if not rest.strip().isdigit():
+        raise Refusal("Usage: <code>/session_batch 12 3</code> sends the guest 3 questions at a time.")
+    person = require_sender(update.effective_message)
+    await guest_live.set_batch(context.uow(), session_id, person, int(rest))
+    await reply(update, f"Session {session_id} now sends the guest {int(rest)} questions at a time.")
+
+
+async def transcript(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    session_id, _ = _session_id(update, "/transcript")
+    session, text = await guest_live.stored_transcript(context.uow(), session_id)
+    await message.reply_document(
+        InputFile(text.encode("utf-8"), filename=f"session-{session.id}.md"),
+        caption=render_sessions.transcript_caption({"title": session.title, "guest": session.guest_username}),
+    )
+
+
 HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("guest", schedule),
     command("sessions", sessions),
@@ -155,4 +210,12 @@ HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("askguest", ask),
     command("session_hide", hide),
     CallbackQueryHandler(vote, pattern=r"^gv:"),
+    command("session_end", end),
+    command("session_batch", batch),
+    command("transcript", transcript),
+    command("skip", guest_reply),
 ]
+# Before the private-chat fallback: a guest's replies are answers.
+GUEST_REPLIES = MessageHandler(
+    filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND, friendly(guest_reply)
+)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from facilitation.model import BoardItem, Course, GuestSession, MessageRef, Person, Phase
+from facilitation.model import BoardItem, Course, GuestSession, MessageRef, Person, Phase, SessionQuestion
 from storage import mapping
 from storage.models import (
     CourseRow,
@@ -263,6 +264,160 @@ class SqlGuestSessions(Repository):
             for q, n, name in rows
         ]
 
+    async def in_phase(self, phase: Phase, before: datetime | None) -> list[GuestSession]:
+        """Sessions in the phase; with `before`, only those whose next boundary has passed
+        (the start for collecting ones, the end for live ones)."""
+        query = (
+            select(GuestSessionRow, CourseRow)
+            .join(CourseRow, CourseRow.id == GuestSessionRow.course_id)
+            .where(GuestSessionRow.phase == phase.value)
+        )
+        if before is not None:
+            boundary = GuestSessionRow.starts_at if phase is Phase.COLLECTING else GuestSessionRow.ends_at
+            query = query.where(boundary <= before)
+        rows = await self.session.execute(query.order_by(GuestSessionRow.starts_at))
+        return [_session(s, mapping.course(c)) for s, c in rows]
+
+    async def last_batch_at(self, session_id: int) -> datetime | None:
+        return await self.session.scalar(
+            select(GuestSessionRow.last_batch_at).where(GuestSessionRow.id == session_id)
+        )
+
+    async def batch_size(self, session_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(GuestSessionRow.batch_size).where(GuestSessionRow.id == session_id)
+            )
+            or 5
+        )
+
+    async def set_batch_size(self, session_id: int, size: int) -> None:
+        await self.session.execute(
+            update(GuestSessionRow).where(GuestSessionRow.id == session_id).values(batch_size=size)
+        )
+
+    async def next_batch(self, session_id: int, size: int) -> list[SessionQuestion]:
+        items = [i for i in await self.board(session_id)]
+        queued = set(
+            await self.session.scalars(
+                select(SessionQuestionRow.id).where(
+                    SessionQuestionRow.session_id == session_id, SessionQuestionRow.state == "queued"
+                )
+            )
+        )
+        chosen = [i.question_id for i in items if i.question_id in queued][:size]
+        return [q for q in [await self._question(qid) for qid in chosen] if q is not None]
+
+    async def _question(self, question_id: int) -> SessionQuestion | None:
+        found = (
+            await self.session.execute(
+                select(SessionQuestionRow, PersonRow.name)
+                .outerjoin(PersonRow, PersonRow.id == SessionQuestionRow.asker_id)
+                .where(SessionQuestionRow.id == question_id)
+            )
+        ).first()
+        return _question(found[0], found[1]) if found else None
+
+    async def mark_sent(self, question_ids: Sequence[int], session_id: int, now: datetime) -> None:
+        if question_ids:
+            await self.session.execute(
+                update(SessionQuestionRow)
+                .where(SessionQuestionRow.id.in_(question_ids))
+                .values(state="sent", sent_at=now)
+            )
+        await self.session.execute(
+            update(GuestSessionRow).where(GuestSessionRow.id == session_id).values(last_batch_at=now)
+        )
+
+    async def outstanding(self, session_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).where(
+                    SessionQuestionRow.session_id == session_id, SessionQuestionRow.state == "sent"
+                )
+            )
+            or 0
+        )
+
+    async def sent_to_guest(self, guest_id: int, message_id: int) -> SessionQuestion | None:
+        subject = await self.session.scalar(
+            select(OutboxRow.subject).where(
+                OutboxRow.chat_id == guest_id,
+                OutboxRow.message_id == message_id,
+                OutboxRow.kind == "guest_question",
+            )
+        )
+        return await self._question(int(subject.split(":")[1])) if subject else None
+
+    async def settle(self, question_id: int, state: str, answer: str | None, now: datetime) -> None:
+        await self.session.execute(
+            update(SessionQuestionRow)
+            .where(SessionQuestionRow.id == question_id)
+            .values(state=state, answer=answer, answered_at=now)
+        )
+
+    async def askers(self, question_id: int) -> list[tuple[int, bool, bool]]:
+        """(person id, anonymous, has started the bot) of everyone who asked it."""
+        rows = await self.session.execute(
+            select(SessionAskerRow.person_id, SessionAskerRow.anonymous, PersonRow.started_at)
+            .outerjoin(PersonRow, PersonRow.id == SessionAskerRow.person_id)
+            .where(SessionAskerRow.question_id == question_id)
+        )
+        return [(person, anonymous, started is not None) for person, anonymous, started in rows]
+
+    async def _questions(self, session_id: int, states: Sequence[str], order: Any) -> list[SessionQuestion]:
+        rows = await self.session.execute(
+            select(SessionQuestionRow, PersonRow.name)
+            .outerjoin(PersonRow, PersonRow.id == SessionQuestionRow.asker_id)
+            .where(
+                SessionQuestionRow.session_id == session_id,
+                SessionQuestionRow.state.in_(states),
+                SessionQuestionRow.hidden.is_(False),
+            )
+            .order_by(order, SessionQuestionRow.id)
+        )
+        return [_question(q, name) for q, name in rows]
+
+    async def answered(self, session_id: int) -> list[SessionQuestion]:
+        return await self._questions(session_id, ["answered"], SessionQuestionRow.answered_at)
+
+    async def unanswered(self, session_id: int) -> list[SessionQuestion]:
+        return await self._questions(session_id, ["queued", "sent", "skipped"], SessionQuestionRow.number)
+
+    async def save_transcript(self, session_id: int, text: str) -> None:
+        await self.session.execute(
+            update(GuestSessionRow).where(GuestSessionRow.id == session_id).values(transcript=text)
+        )
+
+    async def transcript(self, session_id: int) -> str | None:
+        return await self.session.scalar(
+            select(GuestSessionRow.transcript).where(GuestSessionRow.id == session_id)
+        )
+
+    async def live_as_guest(self, person_id: int) -> GuestSession | None:
+        """The live (or just ended) session this person is the guest of."""
+        sessions = [
+            s
+            for s in await self.in_phase(Phase.LIVE, None) + await self.in_phase(Phase.ENDED, None)
+            if s.guest_id == person_id
+        ]
+        return sessions[0] if sessions else None
+
 
 def board_subject(session_id: int) -> str:
     return f"board:{session_id}"
+
+
+def _question(row: SessionQuestionRow, asker: str | None) -> SessionQuestion:
+    ref = MessageRef(row.chat_id, row.message_id, row.thread_id) if row.chat_id and row.message_id else None
+    return SessionQuestion(
+        row.id,
+        row.session_id,
+        row.number,
+        row.text,
+        None if row.anonymous else asker or "someone",
+        ref,
+        row.state,
+        row.answer,
+        row.answered_at,
+    )

@@ -1,0 +1,188 @@
+"""A guest session live: batches to the guest, answers relayed back, the end and its transcript.
+
+Every step runs from the tick or from a guest's reply, and writes what it sends to the outbox in
+the same transaction as the state change: a restart resumes any phase and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from facilitation.errors import FlockError, NotFound, ParseError
+from facilitation.guest_sessions import session_data
+from facilitation.model import GuestSession, Person, Phase, SessionQuestion
+from facilitation.ports import Notice, UnitOfWork
+from facilitation.scope import require_facilitator
+
+BATCH_EVERY = timedelta(minutes=10)
+MAX_BATCH = 20
+
+
+def _question_data(session: GuestSession, q: SessionQuestion) -> dict[str, object]:
+    return {**session_data(session), "question_id": q.id, "n": q.number, "text": q.text, "asker": q.asker}
+
+
+async def advance(uow: UnitOfWork, now: datetime) -> int:
+    """Start what is due, send the next batches, end what is over; returns messages queued."""
+    queued = 0
+    async with uow:
+        repo = uow.guest_sessions
+        for session in await repo.in_phase(Phase.COLLECTING, now):
+            await repo.set_phase(session.id, Phase.LIVE, now)
+            queued += await _batch(uow, session, now)
+        for session in await repo.in_phase(Phase.LIVE, None):
+            if session.ends_at <= now:
+                queued += await _end(uow, session, now)
+                continue
+            last = await repo.last_batch_at(session.id)
+            if await repo.outstanding(session.id) == 0 or last is None or last <= now - BATCH_EVERY:
+                queued += await _batch(uow, session, now)
+        await uow.commit()
+    return queued
+
+
+async def _batch(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
+    if session.guest_id is None:
+        return 0  # the guest never opened the invite: questions wait, facilitators were warned
+    batch = await uow.guest_sessions.next_batch(session.id, await uow.guest_sessions.batch_size(session.id))
+    if not batch:
+        return 0
+    for q in batch:
+        notice = Notice(session.guest_id, "guest_question", _question_data(session, q), subject=f"gq:{q.id}")
+        await uow.outbox.put(notice, now)
+    await uow.guest_sessions.mark_sent([q.id for q in batch], session.id, now)
+    return len(batch)
+
+
+def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at: datetime) -> str:
+    lines = [
+        f"# {session.title}",
+        "",
+        f"Guest Q&A with @{session.guest_username} for {session.course.tag}, "
+        f"{session.starts_at:%Y-%m-%d %H:%M} UTC.",
+        "",
+    ]
+    if not answered:
+        lines.append("No questions were answered.")
+    for n, q in enumerate(answered, 1):
+        lines += [
+            f"## {n}. {q.text}",
+            "",
+            f"*Asked by {q.asker or 'an anonymous learner'}*",
+            "",
+            q.answer or "",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
+    repo = uow.guest_sessions
+    await repo.set_phase(session.id, Phase.ENDED, now)
+    text = transcript(session, await repo.answered(session.id), now)
+    await repo.save_transcript(session.id, text)
+    queued = 0
+    for chat in await uow.courses.chats_of(session.course.id):
+        await uow.outbox.put(Notice(chat.id, "transcript", {**session_data(session), "markdown": text}), now)
+        queued += 1
+    leftovers = await repo.unanswered(session.id)
+    if leftovers:
+        recipients = await uow.alerts.recipients(session.course.id)
+        chats = (
+            [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+        )
+        data = {
+            **session_data(session),
+            "questions": [{"n": q.number, "text": q.text, "asker": q.asker} for q in leftovers],
+        }
+        for chat_id in chats:
+            await uow.outbox.put(Notice(chat_id, "session_leftovers", data), now)
+            queued += 1
+    return queued
+
+
+async def reply_from_guest(
+    uow: UnitOfWork, guest: Person, replied_to: int | None, text: str, now: datetime
+) -> SessionQuestion | None:
+    """A private message from someone: an answer (or /skip) when they are a session's guest
+    replying to a question; None when they aren't a guest at all."""
+    async with uow:
+        session = await uow.guest_sessions.live_as_guest(guest.id)
+        if session is None:
+            return None
+        if replied_to is None:
+            raise FlockError("To answer, reply to one of the questions I sent you. /skip as a reply passes.")
+        q = await uow.guest_sessions.sent_to_guest(guest.id, replied_to)
+        if q is None or q.session_id != session.id:
+            raise NotFound("That isn't one of the questions I sent you. Reply to a question to answer it.")
+        if q.state in ("answered", "skipped"):
+            raise NotFound(f"You've already {q.state} question {q.number}.")
+        skipping = text.strip().lower().split("@")[0] == "/skip"
+        if not skipping and not text.strip():
+            raise ParseError("Write your answer as text, replying to the question.")
+        await uow.guest_sessions.settle(
+            q.id, "skipped" if skipping else "answered", None if skipping else text, now
+        )
+        if not skipping:
+            await _relay(uow, session, q, text, now)
+            if session.phase is Phase.ENDED:  # a late answer still joins the transcript
+                await uow.guest_sessions.save_transcript(
+                    session.id, transcript(session, await uow.guest_sessions.answered(session.id), now)
+                )
+        await uow.commit()
+    return q
+
+
+async def _relay(
+    uow: UnitOfWork, session: GuestSession, q: SessionQuestion, answer: str, now: datetime
+) -> None:
+    data = {**_question_data(session, q), "answer": answer}
+    boards = dict(await uow.guest_sessions.boards(session.id))
+    for chat in await uow.courses.chats_of(session.course.id):
+        reply_to: int | None
+        thread: int | None
+        if q.ref is not None and q.ref.chat_id == chat.id:
+            reply_to, thread = q.ref.message_id, q.ref.thread_id
+        else:  # asked privately, anonymously or in another chat: answer under the board
+            reply_to, thread = boards.get(chat.id), None
+        await uow.outbox.put(
+            Notice(chat.id, "guest_answer", {**data, "reply_to": reply_to}, thread_id=thread), now
+        )
+    for person_id, _anonymous, started in await uow.guest_sessions.askers(q.id):
+        if started:
+            await uow.outbox.put(Notice(person_id, "guest_answer_private", data), now)
+
+
+async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetime) -> GuestSession:
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None:
+            raise NotFound(f"There is no session {session_id}.")
+        await require_facilitator(uow, session.course, person.id)
+        if session.phase is not Phase.LIVE:
+            raise NotFound(f"Session {session_id} isn't live (it is {session.phase.value}).")
+        await _end(uow, session, now)
+        await uow.commit()
+    return session
+
+
+async def set_batch(uow: UnitOfWork, session_id: int, person: Person, size: int) -> GuestSession:
+    if not 1 <= size <= MAX_BATCH:
+        raise ParseError(f"A batch has 1 to {MAX_BATCH} questions.")
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None:
+            raise NotFound(f"There is no session {session_id}.")
+        await require_facilitator(uow, session.course, person.id)
+        await uow.guest_sessions.set_batch_size(session.id, size)
+        await uow.commit()
+    return session
+
+
+async def stored_transcript(uow: UnitOfWork, session_id: int) -> tuple[GuestSession, str]:
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        text = await uow.guest_sessions.transcript(session_id) if session else None
+    if session is None or text is None:
+        raise NotFound(f"Session {session_id} has no transcript yet: it appears when the session ends.")
+    return session, text
