@@ -177,10 +177,9 @@ def transcript_caption(data: dict[str, Any]) -> str:
 
 def leftovers(data: dict[str, Any]) -> str:
     lines = [f"“{escape(data['title'])}” has ended. These questions got no answer from the guest:"]
-    lines += [
-        f"{q['n']}. {escape(q['text'])} — {escape(q['asker']) if q['asker'] else 'anonymous'}"
-        for q in data["questions"]
-    ]
+    for q in data["questions"]:
+        who = escape(q["asker"]) if q["asker"] else f"{escape(q.get('asked_by', ''))} (anonymously)"
+        lines.append(f"{q['n']}. {escape(q['text'])} — {who}")
     return "\n".join(lines)
 
 

@@ -93,7 +93,10 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
         )
         data = {
             **session_data(session),
-            "questions": [{"n": q.number, "text": q.text, "asker": q.asker} for q in leftovers],
+            # Facilitators see who asked, even anonymously; the guest and the group don't.
+            "questions": [
+                {"n": q.number, "text": q.text, "asker": q.asker, "asked_by": q.asked_by} for q in leftovers
+            ],
         }
         for chat_id in chats:
             await uow.outbox.put(Notice(chat_id, "session_leftovers", data), now)

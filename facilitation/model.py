@@ -208,3 +208,4 @@ class SessionQuestion:
     state: str  # queued, sent, answered, skipped
     answer: str | None = None
     answered_at: datetime | None = None
+    asked_by: str = ""  # the name even when anonymous: facilitators may see it

@@ -420,4 +420,5 @@ def _question(row: SessionQuestionRow, asker: str | None) -> SessionQuestion:
         row.state,
         row.answer,
         row.answered_at,
+        asker or "someone",
     )

@@ -190,6 +190,7 @@ async def test_the_end_posts_the_transcript_and_hands_leftovers_to_facilitators(
     leftovers = to(end, ANA)[0].text
     assert "got no answer from the guest" in leftovers
     assert "How did you get your first data job?" in leftovers
+    assert "What do you earn? — Ben (anonymously)" in leftovers  # facilitators may know
     assert [c.method for c in resent] == ["sendDocument"]
     assert await flock.rows("select phase from guest_sessions") == [("ended",)]
 
