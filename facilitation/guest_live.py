@@ -110,14 +110,18 @@ async def reply_from_guest(
     """A private message from someone: an answer (or /skip) when they are a session's guest
     replying to a question; None when they aren't a guest at all."""
     async with uow:
-        session = await uow.guest_sessions.live_as_guest(guest.id)
-        if session is None:
-            return None
-        if replied_to is None:
-            raise FlockError("To answer, reply to one of the questions I sent you. /skip as a reply passes.")
-        q = await uow.guest_sessions.sent_to_guest(guest.id, replied_to)
-        if q is None or q.session_id != session.id:
+        # The question replied to names its session, so a guest of two sessions is never confused.
+        q = await uow.guest_sessions.sent_to_guest(guest.id, replied_to) if replied_to else None
+        session = await uow.guest_sessions.get(q.session_id) if q else None
+        if session is None or session.guest_id != guest.id:
+            if await uow.guest_sessions.live_as_guest(guest.id) is None:
+                return None  # not a guest: the caller shows the usual help
+            if replied_to is None:
+                raise FlockError(
+                    "To answer, reply to one of the questions I sent you. /skip as a reply passes."
+                )
             raise NotFound("That isn't one of the questions I sent you. Reply to a question to answer it.")
+        assert q is not None
         if q.state in ("answered", "skipped"):
             raise NotFound(f"You've already {q.state} question {q.number}.")
         skipping = text.strip().lower().split("@")[0] == "/skip"
