@@ -43,6 +43,7 @@ SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
 # Telegram's answers that no retry will change.
 PERMANENT = (Forbidden, BadRequest)
 CHATS_AT_ONCE = 50
+ROUND = 1000  # rows read for one round of delivery
 
 
 class OutboxSender:
@@ -66,10 +67,17 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout=every)
             self._wake.clear()
 
+    def _wake_in(self, seconds: float) -> None:
+        """A row put off for this long: deliver it then, not at the next tick."""
+        asyncio.get_running_loop().call_later(seconds + 0.05, self._wake.set)
+
     async def flush(self) -> int:
         by_chat: defaultdict[int, list[Envelope]] = defaultdict(list)
-        for envelope in await self._store.due(self._clock.now(), limit=1000):
+        due = await self._store.due(self._clock.now(), limit=ROUND)
+        for envelope in due:
             by_chat[envelope.chat_id].append(envelope)
+        if len(due) == ROUND:
+            self._wake.set()  # more are waiting: the next round starts when this one ends
         limit = asyncio.Semaphore(CHATS_AT_ONCE)
 
         async def serve(envelopes: list[Envelope]) -> int:
@@ -85,13 +93,16 @@ class OutboxSender:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await self._store.retry(envelope.id, str(error), self._clock.now() + timedelta(seconds=seconds))
+            self._wake_in(seconds)
             return 0
         except PERMANENT as error:
             log.info("outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error)
             await self._store.failed(envelope.id, str(error), self._clock.now())
             return 0
         except (NetworkError, TimedOut) as error:
-            await self._store.retry(envelope.id, str(error), self._clock.now() + backoff(envelope.attempts))
+            delay = backoff(envelope.attempts)
+            await self._store.retry(envelope.id, str(error), self._clock.now() + delay)
+            self._wake_in(delay.total_seconds())
             return 0
         except (KeyError, ValueError, TypeError) as error:
             log.error("outbox %s cannot be rendered: %r", envelope.id, error)

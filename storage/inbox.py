@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import InboxRow
-from storage.repositories.base import Repository
 
 
 async def store(
@@ -18,14 +18,16 @@ async def store(
     """Durably record raw updates; an update already stored is left as it is."""
     if not updates:
         return
+    rows: dict[int, dict[str, object]] = {}
+    for update_id, payload in updates:  # a batch may carry an update twice: the first one counts
+        rows.setdefault(update_id, {"update_id": update_id, "payload": payload, "received_at": now})
     async with sessions() as session, session.begin():
-        repository = Repository(session)
-        for update_id, payload in updates:
-            await repository.upsert(
-                InboxRow,
-                {"update_id": update_id, "payload": payload, "received_at": now},
-                keys=("update_id",),
-            )
+        dialect = session.bind.dialect.name if session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # One statement for the batch (executemany), not one round trip per update.
+        await session.execute(
+            insert(InboxRow).on_conflict_do_nothing(index_elements=["update_id"]), list(rows.values())
+        )
 
 
 async def unprocessed(session: AsyncSession, limit: int) -> list[tuple[int, str]]:

@@ -136,7 +136,8 @@ class QuestionRow(Base):
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
-        Index("ix_questions_followup", "state", "followup_sent_at"),
+        # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
+        Index("ix_questions_followup_due", "state", "followup_reminded_at", "followup_sent_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
@@ -255,7 +256,8 @@ class SessionVoteRow(Base):
 
 class GreetingRow(Base):
     __tablename__ = "greetings"
-    __table_args__ = (Index("ix_greetings_chat_greeted", "chat_id", "greeted_at"),)
+    # The tick asks for greetings not yet sent and for chats greeted lately: both by greeted_at.
+    __table_args__ = (Index("ix_greetings_greeted", "greeted_at", "chat_id"),)
     chat_id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(primary_key=True)
     joined_at: Mapped[datetime]

@@ -42,7 +42,7 @@ def _start(api_url: str, database_url: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait(condition: Callable[[], bool], seconds: float = 60) -> None:
+def _wait(condition: Callable[[], bool], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -1,0 +1,456 @@
+"""Figure 1: group updates per second through Flock's real path, beside two ceilings.
+
+- Flock: `bot.runner.assemble` with the recording Bot API (no network, no rate limiter), each
+  batch of 100 as polling delivers it: `Poller.store` (the inbox write, committed), then
+  `InboxProcessor.drain` (Update.de_json, Application.process_update, the services, the outbox
+  rows, the processed marks: one transaction per batch).
+- Framework ceiling: the same Application set-up with one no-op handler, fed the same JSON
+  (json.loads, Update.de_json, process_update).
+- Database ceiling: the rows Flock writes for the same updates (inbox, people, learners,
+  questions, answers, introductions, reactions in the outbox, edits, state changes, processed
+  marks) written with one executemany per table and one commit per batch of 100.
+
+Latency per update: for Flock and the framework ceiling, each update's own processing is timed
+inside its batch, and Flock's per-batch work around it (inbox write, fetch, marks, commit) is
+shared out evenly over the batch's updates. The database ceiling has no per-update work, so its
+latency is its batch time divided by the batch size.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+
+from benchmarks.report import Figure, Report, median, percentile
+from benchmarks.traffic import Cohorts, Generated
+from bot.context import FlockContext
+from bot.recording import RecordingRequest
+from bot.runner import assemble
+from bot.settings import Settings
+from storage.database import create_engine, session_factory
+from storage.models import (
+    AnswerRow,
+    AttachmentRow,
+    CourseRow,
+    FacilitatorRow,
+    InboxRow,
+    IntroductionRow,
+    LearnerRow,
+    OutboxRow,
+    PersonRow,
+    QuestionRow,
+)
+from tests.support.clock import FrozenClock
+
+TOKEN = "123456:BENCH-token"
+BATCH = 100  # what one getUpdates answers at most
+WARM_BATCHES = 3  # processed first and not counted: imports, caches, the query compiler
+
+
+@dataclass
+class Run:
+    """Timings of one path over the same updates."""
+
+    seconds: float = 0.0
+    updates: int = 0
+    latencies: list[float] = field(default_factory=list)  # seconds per update
+    statements: int = 0  # SQL statements sent to the database, over the counted batches
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    def ms(self, share: float) -> float:
+        return percentile(self.latencies, share) * 1000
+
+
+def workload(count: int, seed: int = 7) -> tuple[Cohorts, list[dict[str, Any]], list[Generated]]:
+    cohorts = Cohorts(groups=20, learners=60, seed=seed)
+    setup = cohorts.setup()
+    return cohorts, setup, list(cohorts.traffic(count + WARM_BATCHES * BATCH))
+
+
+def _batches(items: Sequence[Generated]) -> list[Sequence[Generated]]:
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+
+
+async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated]) -> Run:
+    clock = FrozenClock(cohorts.now())
+    api = RecordingRequest(admins=cohorts.admins)
+    flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
+    processor = flock.poller.processor
+    own: list[float] = []
+    process = processor._process  # timed per update, inside its batch
+
+    async def timed(update_id: int, payload: str) -> None:
+        started = time.perf_counter()
+        await process(update_id, payload)
+        own.append(time.perf_counter() - started)
+
+    processor._process = timed  # type: ignore[method-assign]
+    run = Run()
+    sent = [0]
+
+    def count(*_: object) -> None:
+        sent[0] += 1
+
+    event.listen(flock.engine.sync_engine, "before_cursor_execute", count)
+    await flock.app.initialize()
+    try:
+        await flock.poller.store(setup)
+        await processor.drain()
+        for number, chunk in enumerate(_batches(items)):
+            clock.current = chunk[-1].at
+            raw = [g.update for g in chunk]
+            own.clear()
+            before = sent[0]
+            started = time.perf_counter()
+            await flock.poller.store(raw)
+            await processor.drain()
+            elapsed = time.perf_counter() - started
+            api.calls.clear()
+            if number < WARM_BATCHES:
+                continue
+            shared = (elapsed - sum(own)) / len(own)
+            run.latencies += [t + shared for t in own]
+            run.seconds += elapsed
+            run.updates += len(chunk)
+            run.statements += sent[0] - before
+    finally:
+        await flock.app.shutdown()
+        await flock.close()
+    return run
+
+
+async def statement_cost(url: str, count: int = 400) -> float:
+    """Seconds for one small statement through an AsyncSession (an ORM select by primary key, in
+    an open transaction), the unit that Flock's per-update work is made of."""
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session, session.begin():
+            times = []
+            for n in range(count):
+                started = time.perf_counter()
+                await session.execute(select(CourseRow).where(CourseRow.id == 1 + n % 5))
+                times.append(time.perf_counter() - started)
+    finally:
+        await engine.dispose()
+    return median(times[count // 4 :])
+
+
+async def framework_ceiling(items: list[Generated]) -> Run:
+    """Flock's Application set-up (defaults, context type, no updater) with a single no-op handler."""
+
+    async def nothing(update: Update, context: FlockContext) -> None:
+        return None
+
+    api = RecordingRequest()
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .request(api)
+        .get_updates_request(api)
+        .updater(None)
+        .context_types(ContextTypes(context=FlockContext))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .build()
+    )
+    app.add_handler(TypeHandler(Update, nothing))
+    payloads = [json.dumps(g.update, ensure_ascii=False) for g in items]
+    run = Run()
+    await app.initialize()
+    try:
+        for number, start in enumerate(range(0, len(payloads), BATCH)):
+            times = []
+            batch_started = time.perf_counter()
+            for payload in payloads[start : start + BATCH]:
+                started = time.perf_counter()
+                await app.process_update(Update.de_json(json.loads(payload), app.bot))
+                times.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - batch_started
+            if number < WARM_BATCHES:
+                continue
+            run.latencies += times
+            run.seconds += elapsed
+            run.updates += len(times)
+    finally:
+        await app.shutdown()
+    return run
+
+
+class _Rows:
+    """The rows Flock writes for a batch of updates, for plain executemany inserts."""
+
+    def __init__(self) -> None:
+        self.questions_by_message: dict[tuple[int, int], int] = {}
+
+    def batch(self, chunk: Sequence[Generated], now: datetime) -> dict[str, list[dict[str, Any]]]:
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for g in chunk:
+            rows["inbox"].append(
+                {
+                    "update_id": g.update["update_id"],
+                    "payload": json.dumps(g.update, ensure_ascii=False),
+                    "received_at": now,
+                }
+            )
+            if g.kind == "edit":
+                rows["edits"].append({"c": g.chat_id, "m": g.message_id, "text": g.text})
+                continue
+            author = g.author
+            name = " ".join(filter(None, [author["first_name"], author.get("last_name")]))
+            rows["people"].append(
+                {"id": author["id"], "name": name, "username": author.get("username"), "last_seen_at": g.at}
+            )
+            course_id = _course_of(g.chat_id)
+            rows["learners"].append(
+                {
+                    "course_id": course_id,
+                    "person_id": author["id"],
+                    "posts": 1,
+                    "first_seen_at": g.at,
+                    "last_seen_at": g.at,
+                }
+            )
+            if g.kind == "question":
+                assert g.target is not None
+                rows["questions"].append(
+                    {
+                        "id": g.target,
+                        "course_id": course_id,
+                        "chat_id": g.chat_id,
+                        "message_id": g.message_id,
+                        "asker_id": author["id"],
+                        "text": g.text,
+                        "state": "open",
+                        "asked_at": g.at,
+                        "next_alert_at": g.at + timedelta(hours=2),
+                    }
+                )
+                rows["outbox"].append(_reaction(g, now, "question"))
+            elif g.kind in ("answer", "thread"):
+                rows["answers"].append(
+                    {
+                        "question_id": g.target,
+                        "chat_id": g.chat_id,
+                        "message_id": g.message_id,
+                        "answerer_id": author["id"],
+                        "text": g.text,
+                        "answered_at": g.at,
+                    }
+                )
+                rows["states"].append({"q": g.target, "state": "answered"})
+            elif g.kind == "solved":
+                rows["states"].append({"q": g.target, "state": "resolved"})
+                rows["outbox"].append(_reaction(g, now, "resolved"))
+            elif g.kind == "introduction":
+                rows["introductions"].append(
+                    {
+                        "course_id": course_id,
+                        "person_id": author["id"],
+                        "chat_id": g.chat_id,
+                        "message_id": g.message_id,
+                        "text": g.text,
+                        "posted_at": g.at,
+                    }
+                )
+                rows["outbox"].append(_reaction(g, now, "introduction"))
+        return rows
+
+
+def _course_of(chat_id: int) -> int:
+    return -1009000000000 - chat_id + 1  # Cohorts numbers its groups from -1009000000000 down
+
+
+def _reaction(g: Generated, now: datetime, ack: str) -> dict[str, Any]:
+    return {
+        "chat_id": g.chat_id,
+        "kind": "reaction",
+        "created_at": now,
+        "due_at": now,
+        "payload": json.dumps({"message_id": g.message_id, "ack": ack}),
+    }
+
+
+async def database_ceiling(url: str, cohorts: Cohorts, items: list[Generated]) -> Run:
+    engine = create_engine(url)  # Flock's engine settings: WAL, synchronous=NORMAL, BEGIN IMMEDIATE
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    people, learners = dialect.insert(PersonRow), dialect.insert(LearnerRow)
+    statements: dict[str, Any] = {
+        "inbox": insert(InboxRow),
+        "people": people.on_conflict_do_update(
+            index_elements=["id"],
+            set_={
+                "name": people.excluded.name,
+                "username": people.excluded.username,
+                "last_seen_at": people.excluded.last_seen_at,
+            },
+        ),
+        "learners": learners.on_conflict_do_update(
+            index_elements=["course_id", "person_id"],
+            set_={"posts": LearnerRow.posts + 1, "last_seen_at": learners.excluded.last_seen_at},
+        ),
+        "questions": insert(QuestionRow),
+        "answers": insert(AnswerRow),
+        "introductions": insert(IntroductionRow),
+        "outbox": insert(OutboxRow),
+        "edits": update(QuestionRow)
+        .where(QuestionRow.chat_id == bindparam("c"), QuestionRow.message_id == bindparam("m"))
+        .values(text=bindparam("text")),
+        "states": update(QuestionRow)
+        .where(QuestionRow.id == bindparam("q"))
+        .values(state=bindparam("state")),
+    }
+    run = Run()
+    rows = _Rows()
+    try:
+        async with engine.begin() as connection:
+            await _courses(connection, cohorts, items[0].at)
+        for number, chunk in enumerate(_batches(items)):
+            now = chunk[-1].at
+            batch = rows.batch(chunk, now)
+            started = time.perf_counter()
+            async with engine.begin() as connection:
+                for table, statement in statements.items():
+                    if batch.get(table):
+                        await connection.execute(statement, batch[table])
+                ids = [r["update_id"] for r in batch["inbox"]]
+                await connection.execute(
+                    update(InboxRow).where(InboxRow.update_id.in_(ids)).values(processed_at=now)
+                )
+            elapsed = time.perf_counter() - started
+            if number < WARM_BATCHES:
+                continue
+            run.latencies += [elapsed / len(chunk)] * len(chunk)
+            run.seconds += elapsed
+            run.updates += len(chunk)
+    finally:
+        await engine.dispose()
+    return run
+
+
+async def _courses(connection: AsyncConnection, cohorts: Cohorts, now: datetime) -> None:
+    for n, chat in enumerate(cohorts.chats):
+        course_id = n + 1
+        await connection.execute(
+            insert(CourseRow).values(
+                id=course_id,
+                hashtag=f"bench{n}",
+                title=f"Bench cohort {n}",
+                timezone="UTC",
+                sla_seconds=7200,
+                digest_at="08:00",
+                detect="auto",
+                created_at=now,
+            )
+        )
+        await connection.execute(
+            insert(AttachmentRow).values(
+                course_id=course_id,
+                chat_id=chat.chat["id"],
+                scope="all",
+                chat_title=chat.chat["title"],
+                chat_kind="supergroup",
+                is_forum=False,
+                active=True,
+                attached_at=now,
+            )
+        )
+        await connection.execute(
+            insert(FacilitatorRow).values(course_id=course_id, person_id=chat.admin["id"], added_at=now)
+        )
+
+
+Fresh = Callable[[str], Awaitable[str]]  # a new migrated database's URL, for a label
+
+
+async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> None:
+    """Flock, then its two ceilings, over the same updates on one backend."""
+    cohorts, setup, items = workload(count)
+    flock = await flock_path(await fresh("ingest"), cohorts, setup, items)
+    framework = await framework_ceiling(items)
+    ceiling_url = await fresh("ceiling")
+    database = await database_ceiling(ceiling_url, cohorts, items)
+    cost = await statement_cost(ceiling_url)
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+    target = ">= 1500" if backend == "sqlite" else ">= 1000"
+    section = f"ingest {name}"
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s",
+            flock.rate,
+            "upd/s",
+            target,
+            framework.rate,
+            "framework ceiling",
+            note=f"{flock.updates} updates, batches of {BATCH}",
+        )
+    )
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s vs database ceiling",
+            flock.rate,
+            "upd/s",
+            "",
+            database.rate,
+            "database ceiling",
+        )
+    )
+    report.add(Figure(section, "framework ceiling (no-op handler)", framework.rate, "upd/s"))
+    report.add(Figure(section, "database ceiling (plain inserts)", database.rate, "upd/s"))
+    report.add(
+        Figure(
+            section,
+            "Flock p50 latency per update",
+            flock.ms(0.5),
+            "ms",
+            "",
+            framework.ms(0.5),
+            "framework p50",
+        )
+    )
+    report.add(
+        Figure(
+            section,
+            "Flock p99 latency per update",
+            flock.ms(0.99),
+            "ms",
+            "< 20",
+            framework.ms(0.99),
+            "framework p99",
+        )
+    )
+    report.add(Figure(section, "database ceiling p99 per update", database.ms(0.99), "ms"))
+    per_update = flock.statements / max(1, flock.updates)
+    bound = 1 / (per_update * cost) if per_update and cost else 0.0
+    report.add(Figure(section, "SQL statements per update (Flock)", per_update, ""))
+    report.add(Figure(section, "one small statement through AsyncSession", cost * 1000, "ms"))
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s vs statements x statement cost",
+            flock.rate,
+            "upd/s",
+            "",
+            bound,
+            "that bound",
+            note="what the statements alone allow: statements per update times one statement's cost",
+        )
+    )

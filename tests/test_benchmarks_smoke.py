@@ -1,0 +1,33 @@
+"""The benchmark harness keeps working: the quick ingestion benchmark on SQLite, tiny.
+
+No timing is asserted (a test machine is no benchmark machine); only that every figure is
+measured and the table and JSON come out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+
+
+def test_quick_ingestion_benchmark_runs_and_writes_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "results.json"
+
+    code = main(
+        ["--quick", "--only", "ingest", "--no-postgres", "--ingest-count", "60", "--json", str(results)]
+    )
+
+    printed = capsys.readouterr().out
+    written = json.loads(results.read_text(encoding="utf-8"))
+    names = [figure["name"] for figure in written["figures"]]
+    assert code == 0
+    assert "ingest SQLite: Flock updates/s" in printed
+    assert "Flock updates/s" in names
+    assert "framework ceiling (no-op handler)" in names
+    assert "database ceiling (plain inserts)" in names
+    assert all(figure["value"] > 0 for figure in written["figures"])
