@@ -26,7 +26,7 @@ SECTIONS = ("ingest", "scale", "outbound", "memory")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes: a minute or two instead of ~15")
+    parser.add_argument("--quick", action="store_true", help="small sizes: under 2 minutes, not about 9")
     parser.add_argument(
         "--database-url",
         help="a PostgreSQL server to use (postgresql+asyncpg://user@host/db; scratch databases are created "
