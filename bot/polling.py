@@ -21,6 +21,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import FlockApp
 from bot.inbox import InboxProcessor
+from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
 
@@ -84,9 +85,11 @@ class Poller:
 
     async def store(self, raw: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox; returns the next offset."""
-        rows = [(int(item["update_id"]), json.dumps(item, ensure_ascii=False)) for item in raw]
+        rows = [
+            (int(item["update_id"]), chat_of(item), json.dumps(item, ensure_ascii=False)) for item in raw
+        ]
         await inbox.store(self._sessions, rows, self._clock.now())
-        return max(update_id for update_id, _ in rows) + 1
+        return max(update_id for update_id, _, _ in rows) + 1
 
     async def _get_updates(self, offset: int | None) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"timeout": self._poll_seconds, "allowed_updates": ALLOWED_UPDATES}

@@ -13,14 +13,19 @@ from storage.models import InboxRow
 
 
 async def store(
-    sessions: async_sessionmaker[AsyncSession], updates: Sequence[tuple[int, str]], now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    updates: Sequence[tuple[int, int | None, str]],
+    now: datetime,
 ) -> None:
-    """Durably record raw updates; an update already stored is left as it is."""
+    """Durably record raw updates (update_id, chat_id, JSON); an update already stored is left
+    as it is."""
     if not updates:
         return
     rows: dict[int, dict[str, object]] = {}
-    for update_id, payload in updates:  # a batch may carry an update twice: the first one counts
-        rows.setdefault(update_id, {"update_id": update_id, "payload": payload, "received_at": now})
+    for update_id, chat_id, payload in updates:  # a batch may carry an update twice: the first counts
+        rows.setdefault(
+            update_id, {"update_id": update_id, "chat_id": chat_id, "payload": payload, "received_at": now}
+        )
     async with sessions() as session, session.begin():
         dialect = session.bind.dialect.name if session.bind else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

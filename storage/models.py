@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -269,9 +270,21 @@ class InboxRow(Base):
 
     __tablename__ = "inbox"
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # The chat an update belongs to: several processes keep each chat's updates in order.
+    chat_id: Mapped[int | None]
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    __table_args__ = (
+        Index(
+            "ix_inbox_pending_chat",
+            "chat_id",
+            "update_id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+    )
 
 
 class OutboxRow(Base):
