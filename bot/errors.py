@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import FlockContext
+from storage.errors import is_transient
 
 log = logging.getLogger("flock.errors")
+
+_transient: ContextVar[list[BaseException] | None] = ContextVar("flock_transient_errors", default=None)
+
+
+@contextmanager
+def watch_transient() -> Iterator[list[BaseException]]:
+    """Collects transient database errors PTB hands to the error handler while an update is
+    processed, so the inbox can run the batch again instead of apologising for an outage."""
+    seen: list[BaseException] = []
+    token = _transient.set(seen)
+    try:
+        yield seen
+    finally:
+        _transient.reset(token)
 
 
 async def on_error(update: object, context: FlockContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    watching = _transient.get()
+    if watching is not None and context.error is not None and is_transient(context.error):
+        watching.append(context.error)
+        return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

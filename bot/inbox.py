@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
+from bot import errors
 from bot.app import FlockApp
 from facilitation.ports import Clock
 from storage import inbox
+from storage.errors import is_transient
 from storage.unit_of_work import batch
 
 log = logging.getLogger("flock.inbox")
 
 BATCH = 100
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class RetryBatch(Exception):
+    """A handler hit a transient database error: undo the whole batch and run it again."""
 
 
 class InboxProcessor:
@@ -25,15 +33,31 @@ class InboxProcessor:
         self._clock = clock
 
     async def drain(self) -> int:
-        """Process every stored, unprocessed update in order; returns how many."""
+        """Process every stored update this process may claim, in order; returns how many.
+
+        A transient database error (lost connection, restart, deadlock, locked file) rolls the
+        batch back and runs it again after a pause, so an outage delays updates, never drops them.
+        """
         total = 0
-        while count := await self._process_batch():
+        delay = 0.5
+        while True:
+            try:
+                count = await self._process_batch()
+            except Exception as error:
+                if not (isinstance(error, RetryBatch) or is_transient(error)):
+                    raise
+                log.warning("database unavailable (%s); retrying the batch in %.1fs", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+                continue
+            delay = 0.5
+            if not count:
+                return total
             total += count
-        return total
 
     async def _process_batch(self) -> int:
         async with batch(self._sessions) as session:
-            rows = await inbox.unprocessed(session, BATCH)
+            rows = await inbox.claim(session, BATCH)
             for update_id, payload in rows:
                 await self._process(update_id, payload)
             await inbox.mark_processed(session, [update_id for update_id, _ in rows], self._clock.now())
@@ -45,4 +69,7 @@ class InboxProcessor:
         except (ValueError, TypeError, KeyError):
             log.exception("update %s is not a readable update; skipped", update_id)
             return
-        await self._app.process_update(update)
+        with errors.watch_transient() as failures:
+            await self._app.process_update(update)
+        if failures:
+            raise RetryBatch(f"update {update_id}: {failures[0]}")

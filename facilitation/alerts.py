@@ -19,13 +19,26 @@ from facilitation.scope import course_facilitated, courses_run_by, require_facil
 
 COMBINE_ABOVE = 5  # more due at once for a course: one combined message instead
 SNOOZE = timedelta(hours=1)
-BATCH = 500
+BATCH = 200  # questions per transaction: a long write transaction stalls every other writer
+MAX_BATCHES = 10  # per tick; whatever is left is still due at the next one
 
 
 def in_quiet_hours(settings: CourseSettings, now: datetime) -> bool:
     if settings.quiet is None:
         return False
     return settings.quiet.contains(now.astimezone(ZoneInfo(settings.timezone)).time())
+
+
+def quiet_hours_end(settings: CourseSettings, now: datetime) -> datetime | None:
+    """When the quiet hours `now` falls in end, or None outside them."""
+    if settings.quiet is None or not in_quiet_hours(settings, now):
+        return None
+    zone = ZoneInfo(settings.timezone)
+    local = now.astimezone(zone)
+    end = datetime.combine(local.date(), settings.quiet.end, tzinfo=zone)
+    if end <= local:
+        end = datetime.combine(local.date() + timedelta(days=1), settings.quiet.end, tzinfo=zone)
+    return end.astimezone(now.tzinfo)
 
 
 def question_data(question: Question, course: Course) -> dict[str, object]:
@@ -43,18 +56,28 @@ def question_data(question: Question, course: Course) -> dict[str, object]:
 
 
 async def send_due(uow: UnitOfWork, now: datetime) -> int:
-    """Alert every question that became overdue, outside its course's quiet hours."""
-    async with uow:
-        by_course: defaultdict[int, list[Question]] = defaultdict(list)
-        for question in await uow.alerts.due(now, BATCH):
-            by_course[question.course_id].append(question)
-        sent = 0
-        for course_id, questions in by_course.items():
-            course = await uow.courses.get(course_id)
-            if course is None or in_quiet_hours(course.settings, now):
-                continue  # quiet hours hold alerts back; they stay due and go out when they end
-            sent += await _alert(uow, course, questions, now)
-        await uow.commit()
+    """Alert every question that became overdue. Questions of a course in its quiet hours are
+    held until those hours end, so they leave the due set and can't crowd out other courses."""
+    sent = 0
+    for _ in range(MAX_BATCHES):
+        async with uow:
+            due = await uow.alerts.due(now, BATCH)
+            by_course: defaultdict[int, list[Question]] = defaultdict(list)
+            for question in due:
+                by_course[question.course_id].append(question)
+            for course_id, questions in by_course.items():
+                course = await uow.courses.get(course_id)
+                if course is None:
+                    continue
+                held_until = quiet_hours_end(course.settings, now)
+                if held_until is not None:
+                    for question in questions:
+                        await uow.alerts.defer(question.id, held_until)
+                    continue
+                sent += await _alert(uow, course, questions, now)
+            await uow.commit()
+        if len(due) < BATCH:
+            break
     return sent
 
 

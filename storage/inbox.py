@@ -35,14 +35,42 @@ async def store(
         )
 
 
-async def unprocessed(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
-    rows = await session.execute(
-        select(InboxRow.update_id, InboxRow.payload)
-        .where(InboxRow.processed_at.is_(None))
+async def claim(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
+    """The next updates this process may handle, in update_id order, locked until the batch
+    commits (PostgreSQL; SQLite has one writer). Other processes skip locked rows, so each update
+    is handled once; an update waits while an earlier one of its chat is held elsewhere, so each
+    chat's updates keep their order across processes."""
+    rows = (
+        await session.execute(
+            select(InboxRow.update_id, InboxRow.chat_id, InboxRow.payload)
+            .where(InboxRow.processed_at.is_(None))
+            .order_by(InboxRow.update_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    chats = {chat_id for _, chat_id, _ in rows if chat_id is not None}
+    if not chats or session.get_bind().dialect.name == "sqlite":  # one writer: nothing held elsewhere
+        return [(update_id, payload) for update_id, _, payload in rows]
+    ours = {update_id for update_id, _, _ in rows}
+    pending = await session.execute(
+        select(InboxRow.chat_id, InboxRow.update_id)
+        .where(
+            InboxRow.processed_at.is_(None),
+            InboxRow.chat_id.in_(chats),
+            InboxRow.update_id <= max(ours),
+        )
         .order_by(InboxRow.update_id)
-        .limit(limit)
     )
-    return [(update_id, payload) for update_id, payload in rows]
+    held_elsewhere: dict[int, int] = {}  # chat → its first update another process holds
+    for chat_id, update_id in pending:
+        if chat_id is not None and update_id not in ours:
+            held_elsewhere.setdefault(chat_id, update_id)
+    return [
+        (update_id, payload)
+        for update_id, chat_id, payload in rows
+        if chat_id is None or update_id < held_elsewhere.get(chat_id, update_id + 1)
+    ]
 
 
 async def mark_processed(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:

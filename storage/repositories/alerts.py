@@ -26,6 +26,7 @@ class SqlAlerts(Repository):
             .where(QuestionRow.state == _OPEN, QuestionRow.next_alert_at <= now)
             .order_by(QuestionRow.next_alert_at, QuestionRow.id)
             .limit(limit)
+            .with_for_update(skip_locked=True, of=QuestionRow)  # another process has these
         )
         return [mapping.question(q, p) for q, p in rows]
 

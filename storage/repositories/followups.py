@@ -44,6 +44,7 @@ class SqlFollowups(Repository):
             )
             .order_by(QuestionRow.followup_sent_at)
             .limit(limit)
+            .with_for_update(skip_locked=True, of=QuestionRow)  # another process has these
         )
         return [mapping.question(q, p) for q, p in rows]
 

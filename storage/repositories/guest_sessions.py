@@ -122,6 +122,7 @@ class SqlGuestSessions(Repository):
             .join(CourseRow, CourseRow.id == GuestSessionRow.course_id)
             .where(GuestSessionRow.phase == Phase.COLLECTING.value, GuestSessionRow.starts_at <= moment)
             .order_by(GuestSessionRow.starts_at)
+            .with_for_update(skip_locked=True, of=GuestSessionRow)  # another process has these
         )
         return [
             (_session(s, mapping.course(c)), {r for r in REMINDERS if getattr(s, r) is not None})
@@ -275,8 +276,10 @@ class SqlGuestSessions(Repository):
         if before is not None:
             boundary = GuestSessionRow.starts_at if phase is Phase.COLLECTING else GuestSessionRow.ends_at
             query = query.where(boundary <= before)
-        rows = await self.session.execute(query.order_by(GuestSessionRow.starts_at))
-        return [_session(s, mapping.course(c)) for s, c in rows]
+        # Only the tick asks; a session another process is advancing right now is its business.
+        query = query.order_by(GuestSessionRow.starts_at)
+        query = query.with_for_update(skip_locked=True, of=GuestSessionRow)
+        return [_session(s, mapping.course(c)) for s, c in await self.session.execute(query)]
 
     async def last_batch_at(self, session_id: int) -> datetime | None:
         return await self.session.scalar(

@@ -31,6 +31,7 @@ class SqlGreetings(Repository):
             .outerjoin(PersonRow, PersonRow.id == GreetingRow.person_id)
             .where(GreetingRow.greeted_at.is_(None), GreetingRow.chat_id.not_in(recently_greeted))
             .order_by(GreetingRow.chat_id, GreetingRow.joined_at)
+            .with_for_update(skip_locked=True, of=GreetingRow)  # another process has these
         )
         due: dict[int, list[Person]] = defaultdict(list)
         for chat_id, person_id, person in rows:

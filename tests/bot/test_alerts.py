@@ -427,3 +427,29 @@ async def test_two_facilitators_claiming_at_the_same_moment_leave_one_claim(floc
     assert len(refused) == 1
     claimed = await flock.rows("select claimed_by from alerts")
     assert claimed in ([(ANA["id"],)], [(DAN["id"],)])
+
+
+async def test_a_course_in_quiet_hours_does_not_hold_back_other_courses(flock: Harness) -> None:
+    other = group(-1001700, "Data Skills")
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings quiet 00:00-23:59"))
+    flock.make_admin(other, ANA)
+    await flock.send(flock.telegram.post(other, ANA, "/setup #dsk26 Data Skills"))
+    many = facilitation_alerts.BATCH + 5  # more than one tick transaction reads
+    await flock.send(
+        *(flock.telegram.post(CHAT, BEN, f"Quiet question {n}: where is part {n}?") for n in range(many))
+    )
+    flock.clock.advance(minutes=1)
+    await flock.send(flock.telegram.post(other, CLEO, "Where do I upload the dataset?"))
+
+    flock.clock.advance(hours=2, minutes=1)
+    calls = await flock.tick()
+    held = await flock.rows(
+        "SELECT count(*) FROM questions WHERE chat_id = :chat AND next_alert_at > :now",
+        chat=CHAT["id"],
+        now=flock.clock.now(),
+    )
+
+    assert [c.chat_id for c in alerts(calls)] == [ANA["id"]]
+    assert "Where do I upload the dataset?" in alerts(calls)[0].text
+    assert held == [(many,)]  # held until the quiet hours end, out of the due set
