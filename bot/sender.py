@@ -43,7 +43,8 @@ SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
 # Telegram's answers that no retry will change.
 PERMANENT = (Forbidden, BadRequest)
 CHATS_AT_ONCE = 50
-ROUND = 1000  # rows read for one round of delivery
+ROUND = 1000  # rows claimed for one round of delivery
+LEASE_MARGIN = timedelta(seconds=30)  # stop sending this long before a claim's lease ends
 
 
 class OutboxSender:
@@ -73,16 +74,25 @@ class OutboxSender:
 
     async def flush(self) -> int:
         by_chat: defaultdict[int, list[Envelope]] = defaultdict(list)
-        due = await self._store.due(self._clock.now(), limit=ROUND)
+        due, lease_until = await self._store.claim(self._clock.now(), limit=ROUND)
         for envelope in due:
             by_chat[envelope.chat_id].append(envelope)
         if len(due) == ROUND:
             self._wake.set()  # more are waiting: the next round starts when this one ends
         limit = asyncio.Semaphore(CHATS_AT_ONCE)
+        stop_at = lease_until - LEASE_MARGIN
 
         async def serve(envelopes: list[Envelope]) -> int:
+            delivered = 0
             async with limit:
-                return sum([await self._deliver(envelope) for envelope in envelopes])
+                for envelope in envelopes:
+                    if self._clock.now() >= stop_at:
+                        # A chat slowed by its rate limit: leave the rest for when the lease
+                        # ends rather than send what another process may take by then.
+                        self._wake_in((lease_until - self._clock.now()).total_seconds())
+                        break
+                    delivered += await self._deliver(envelope)
+            return delivered
 
         return sum(await asyncio.gather(*(serve(rows) for rows in by_chat.values())))
 

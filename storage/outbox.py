@@ -36,10 +36,14 @@ class OutboxStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def due(self, now: datetime, limit: int = 100) -> list[Envelope]:
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(OutboxRow)
+    async def claim(self, now: datetime, limit: int = 100) -> tuple[list[Envelope], datetime]:
+        """Due rows, leased to this process until the returned moment: their due time moves past
+        the lease, so another process (which skips rows locked mid-claim) can't take them, and
+        rows whose sender died become due again when it ends."""
+        lease_until = now + LEASE
+        async with self._sessions() as session, session.begin():
+            chosen = (
+                select(OutboxRow.id)
                 .where(
                     OutboxRow.sent_at.is_(None),
                     OutboxRow.failed_at.is_(None),
@@ -47,11 +51,29 @@ class OutboxStore:
                 )
                 .order_by(OutboxRow.due_at, OutboxRow.id)
                 .limit(limit)
+                .with_for_update(skip_locked=True)
             )
-            return [
-                Envelope(r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts)
-                for r in rows
-            ]
+            claimed = (
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(chosen.scalar_subquery()))
+                    .values(due_at=lease_until)
+                    .returning(
+                        OutboxRow.id,
+                        OutboxRow.chat_id,
+                        OutboxRow.thread_id,
+                        OutboxRow.kind,
+                        OutboxRow.payload,
+                        OutboxRow.attempts,
+                    ),
+                    execution_options={"synchronize_session": False},
+                )
+            ).all()
+        rows = sorted(claimed, key=lambda r: r.id)  # RETURNING has no order; a chat's go out as queued
+        envelopes = [
+            Envelope(r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts) for r in rows
+        ]
+        return envelopes, lease_until
 
     async def sent(self, envelope_id: int, now: datetime, message_id: int | None = None) -> None:
         await self._set(envelope_id, sent_at=now, message_id=message_id, attempts=OutboxRow.attempts + 1)
@@ -88,6 +110,9 @@ class OutboxStore:
     async def _set(self, envelope_id: int, **values: Any) -> None:
         async with self._sessions() as session, session.begin():
             await session.execute(update(OutboxRow).where(OutboxRow.id == envelope_id).values(**values))
+
+
+LEASE = timedelta(minutes=5)
 
 
 def backoff(attempts: int) -> timedelta:
