@@ -20,6 +20,12 @@ NO_TOKEN = (
 )
 
 
+NO_WEBHOOK = (
+    "flock: webhook mode needs FLOCK_WEBHOOK_URL (the public HTTPS URL Telegram will call) and "
+    "FLOCK_WEBHOOK_SECRET (1-256 characters of A-Z, a-z, 0-9, _ and -, checked on every call)."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -41,9 +47,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    if args.webhook and (settings.webhook_url is None or settings.webhook_secret is None):
+        print(NO_WEBHOOK, file=sys.stderr)
+        return 2
+    token = settings.bot_token.get_secret_value().strip()
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run(settings, settings.bot_token.get_secret_value().strip(), SystemClock()))
+            asyncio.run(run(settings, token, SystemClock(), webhook=args.webhook))
     except InvalidToken:
         print("flock: Telegram rejected FLOCK_BOT_TOKEN; copy it again from @BotFather.", file=sys.stderr)
         return 2
@@ -83,7 +93,13 @@ def _outbox(args: argparse.Namespace, settings: Settings) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flock", description="Keeps a training cohort talking.")
     commands = parser.add_subparsers(required=True, metavar="command")
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(action=_run)
+    run = commands.add_parser("run", help="run the bot (long polling, or a webhook with --webhook)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on FLOCK_WEBHOOK_LISTEN:FLOCK_WEBHOOK_PORT instead of polling",
+    )
+    run.set_defaults(action=_run)
     demo = commands.add_parser("demo", help="replay a week of a cohort offline and tell the story")
     demo.add_argument("--file", default="examples/cohort.jsonl")
     demo.add_argument("--database", default=None, help="SQLite file to keep (default: temporary)")

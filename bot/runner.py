@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
-from bot import commands
+from bot import commands, webhook
 from bot.app import FlockApp, build_application
 from bot.context import Runtime
-from bot.polling import Poller
+from bot.polling import ALLOWED_UPDATES, Poller
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.tick import Ticker
@@ -82,7 +82,7 @@ async def _connect(app: FlockApp, stop: asyncio.Event) -> None:
             delay = min(delay * 2, 60)
 
 
-async def run(settings: Settings, token: str, clock: Clock) -> None:
+async def run(settings: Settings, token: str, clock: Clock, *, webhook: bool = False) -> None:
     await upgrade(settings.database_url)
     flock = assemble(settings, token, clock)
     stop = asyncio.Event()
@@ -93,11 +93,15 @@ async def run(settings: Settings, token: str, clock: Clock) -> None:
         await _connect(flock.app, stop)
         async with flock.app:
             bot = flock.app.bot
-            await bot.delete_webhook()
+            if webhook:
+                updates = await _webhook_tasks(flock, settings, stop)
+            else:
+                await bot.delete_webhook()
+                updates = [asyncio.create_task(flock.poller.run(stop), name="poll")]
             await commands.publish(bot)
-            log.info("Flock is running as @%s", bot.username)
+            log.info("Flock is running as @%s (%s)", bot.username, "webhook" if webhook else "polling")
             tasks: list[asyncio.Task[object]] = [
-                asyncio.create_task(flock.poller.run(stop), name="poll"),
+                *updates,
                 asyncio.create_task(flock.ticker.run(stop, settings.tick_seconds), name="tick"),
                 asyncio.create_task(flock.sender.run(stop, settings.tick_seconds), name="outbox"),
             ]
@@ -114,3 +118,25 @@ async def run(settings: Settings, token: str, clock: Clock) -> None:
                     raise task.exception()  # type: ignore[misc]
     finally:
         await flock.close()
+
+
+async def _webhook_tasks(flock: Flock, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[object]]:
+    """Serve the endpoint, then tell Telegram where it is: the first update finds it listening."""
+    assert settings.webhook_url is not None, "checked by the CLI"
+    assert settings.webhook_secret is not None, "checked by the CLI"
+    secret = settings.webhook_secret.get_secret_value()
+    worker = webhook.InboxWorker(flock.poller.processor, flock.sender.wake, settings.tick_seconds)
+    endpoint = webhook.create_app(
+        flock.sessions,
+        flock.runtime.clock,
+        path=settings.webhook_path,
+        secret=secret,
+        on_stored=worker.wake,
+    )
+    server = webhook.server(endpoint, settings.webhook_listen, settings.webhook_port)
+    serving = await server.start(stop)
+    url = settings.webhook_url
+    await flock.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    where = f"{settings.webhook_listen}:{settings.webhook_port}"
+    log.info("webhook set to %s, listening on %s", settings.webhook_url, where)
+    return [serving, asyncio.create_task(worker.run(stop), name="inbox")]

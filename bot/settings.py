@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +20,31 @@ class Settings(BaseSettings):
     telegram_api_url: str = TELEGRAM_API_URL
     tick_seconds: float = Field(default=15.0, gt=0, le=3600)
     log_level: str = "INFO"
+    # Webhook mode (`flock run --webhook`): Telegram POSTs updates to this public HTTPS URL,
+    # which a reverse proxy or load balancer forwards to LISTEN:PORT.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, gt=0, lt=65536)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ValueError("use the public URL Telegram should call, e.g. https://bot.example.org/telegram")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -37,6 +64,11 @@ class Settings(BaseSettings):
         if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
             raise ValueError("use sqlite+aiosqlite:///file.db or postgresql+asyncpg://user@host/db")
         return value
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the endpoint listens: the path of the public URL (a proxy may rewrite the host)."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def file_api_url(self) -> str:
