@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import sys
 
 from pydantic import ValidationError
 from telegram.error import Conflict, InvalidToken
 
+from bot import logs
 from bot.context import SystemClock
 from bot.settings import Settings
 
@@ -29,9 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         field = "FLOCK_" + str(problem["loc"][0]).upper() if problem["loc"] else "setting"
         print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    logs.configure(settings.log_level, settings.log_format, secrets=[token])
     return int(args.action(args, settings) or 0)
 
 
