@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
+from bot import metrics, texts
 from bot.context import FlockContext
 
 log = logging.getLogger("flock.errors")
@@ -16,6 +16,7 @@ log = logging.getLogger("flock.errors")
 async def on_error(update: object, context: FlockContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
+    metrics.update_failed(context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, TelegramError):
