@@ -72,6 +72,15 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    findings = asyncio.run(doctor.diagnose(settings, token))
+    print(doctor.render(findings, secrets=[token]))
+    return 0 if doctor.healthy(findings) else 1
+
+
 def _outbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.outbox_report import report
 
@@ -90,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database management").add_subparsers(required=True, metavar="action")
     db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)
     commands.add_parser("outbox", help="show pending and failed messages").set_defaults(action=_outbox)
+    commands.add_parser("doctor", help="check the token, database, webhook and course chats").set_defaults(
+        action=_doctor
+    )
     return parser
 
 
