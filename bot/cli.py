@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import sys
 
 from pydantic import ValidationError
 from telegram.error import Conflict, InvalidToken
 
+from bot import logs
 from bot.context import SystemClock
 from bot.settings import Settings
 
@@ -35,9 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         field = "FLOCK_" + str(problem["loc"][0]).upper() if problem["loc"] else "setting"
         print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    logs.configure(settings.log_level, settings.log_format, secrets=[token])
     return int(args.action(args, settings) or 0)
 
 
@@ -83,6 +82,15 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    findings = asyncio.run(doctor.diagnose(settings, token))
+    print(doctor.render(findings, secrets=[token]))
+    return 0 if doctor.healthy(findings) else 1
+
+
 def _outbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.outbox_report import report
 
@@ -107,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database management").add_subparsers(required=True, metavar="action")
     db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)
     commands.add_parser("outbox", help="show pending and failed messages").set_defaults(action=_outbox)
+    commands.add_parser("doctor", help="check the token, database, webhook and course chats").set_defaults(
+        action=_doctor
+    )
     return parser
 
 

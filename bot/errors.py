@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
+from bot import metrics, texts
 from bot.context import FlockContext
 from storage.errors import is_transient
 
@@ -38,6 +38,7 @@ async def on_error(update: object, context: FlockContext) -> None:
         watching.append(context.error)
         return
     log.error("update %s failed", update_id, exc_info=context.error)
+    metrics.update_failed(context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, TelegramError):

@@ -9,8 +9,10 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
-from bot import errors
+from bot import errors, logs
 from bot.app import FlockApp
+from bot.metrics import Metrics, update_kind
+from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
 from storage.errors import is_transient
@@ -27,10 +29,17 @@ class RetryBatch(Exception):
 
 
 class InboxProcessor:
-    def __init__(self, app: FlockApp, sessions: async_sessionmaker[AsyncSession], clock: Clock):
+    def __init__(
+        self,
+        app: FlockApp,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        metrics: Metrics | None = None,
+    ):
         self._app = app
         self._sessions = sessions
         self._clock = clock
+        self._metrics = metrics or Metrics()
 
     async def drain(self) -> int:
         """Process every stored update this process may claim, in order; returns how many.
@@ -60,16 +69,29 @@ class InboxProcessor:
             rows = await inbox.claim(session, BATCH)
             for update_id, payload in rows:
                 await self._process(update_id, payload)
+            await self._observe_lag(session, [update_id for update_id, _ in rows])
             await inbox.mark_processed(session, [update_id for update_id, _ in rows], self._clock.now())
         return len(rows)
 
     async def _process(self, update_id: int, payload: str) -> None:
-        try:
-            update = Update.de_json(json.loads(payload), self._app.bot)
-        except (ValueError, TypeError, KeyError):
-            log.exception("update %s is not a readable update; skipped", update_id)
-            return
-        with errors.watch_transient() as failures:
-            await self._app.process_update(update)
+        with logs.context(update_id=update_id):  # every line logged while handling it says which
+            try:
+                raw = json.loads(payload)
+                update = Update.de_json(raw, self._app.bot)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                log.exception("update %s is not a readable update; skipped", update_id)
+                self._metrics.updates_processed.labels("other", "error").inc()
+                return
+            with (
+                logs.context(chat_id=chat_of(raw)),
+                self._metrics.processing(update_kind(raw)),
+                errors.watch_transient() as failures,
+            ):
+                await self._app.process_update(update)
         if failures:
             raise RetryBatch(f"update {update_id}: {failures[0]}")
+
+    async def _observe_lag(self, session: AsyncSession, update_ids: list[int]) -> None:
+        now = self._clock.now()
+        for received in await inbox.received_at(session, update_ids):
+            self._metrics.inbox_lag.observe(max(0.0, (now - received).total_seconds()))

@@ -21,6 +21,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import FlockApp
 from bot.inbox import InboxProcessor
+from bot.metrics import Metrics
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
@@ -46,13 +47,15 @@ class Poller:
         clock: Clock,
         poll_seconds: int = LONG_POLL_SECONDS,
         after_batch: Callable[[], None] = lambda: None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._after_batch = after_batch
         self._app = app
         self._sessions = sessions
         self._clock = clock
         self._poll_seconds = poll_seconds
-        self.processor = InboxProcessor(app, sessions, clock)
+        self._metrics = metrics or Metrics()
+        self.processor = InboxProcessor(app, sessions, clock, self._metrics)
 
     async def run(self, stop: asyncio.Event) -> None:
         processed = await self.processor.drain()  # what a previous run stored but never processed
@@ -85,10 +88,9 @@ class Poller:
 
     async def store(self, raw: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox; returns the next offset."""
-        rows = [
-            (int(item["update_id"]), chat_of(item), json.dumps(item, ensure_ascii=False)) for item in raw
-        ]
+        rows = [(int(item["update_id"]), chat_of(item), json.dumps(item, ensure_ascii=False)) for item in raw]
         await inbox.store(self._sessions, rows, self._clock.now())
+        self._metrics.updates_stored.inc(len(rows))
         return max(update_id for update_id, _, _ in rows) + 1
 
     async def _get_updates(self, offset: int | None) -> list[dict[str, Any]]:

@@ -43,6 +43,7 @@ class RecordingRequest(BaseRequest):
 
     admins: set[tuple[int, int]] = field(default_factory=set)
     reads_all_messages: bool = True
+    webhook: JSON = field(default_factory=lambda: {"url": "", "has_custom_certificate": False})
     failures: dict[str, Callable[[JSON], tuple[int, JSON] | None]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900000))
@@ -126,6 +127,8 @@ class RecordingRequest(BaseRequest):
             return self._message(params)
         if method == "getUpdates":
             return []
+        if method == "getWebhookInfo":
+            return {"pending_update_count": 0, **self.webhook}
         return True
 
     def _message(self, params: JSON) -> JSON:

@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 from bot import commands, webhook
 from bot.app import FlockApp, build_application
 from bot.context import Runtime
+from bot.metrics import Metrics
 from bot.polling import ALLOWED_UPDATES, Poller
 from bot.sender import OutboxSender
 from bot.settings import Settings
@@ -39,6 +40,7 @@ class Flock:
     poller: Poller
     ticker: Ticker
     sender: OutboxSender
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -62,9 +64,11 @@ def assemble(
         request=request,
         rate_limited=rate_limited,
     )
-    sender = OutboxSender(app.bot, OutboxStore(sessions), clock)
-    poller = Poller(app, sessions, clock, after_batch=sender.wake)
-    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender, sessions), sender)
+    metrics = Metrics()
+    sender = OutboxSender(app.bot, OutboxStore(sessions), clock, metrics)
+    poller = Poller(app, sessions, clock, after_batch=sender.wake, metrics=metrics)
+    ticker = Ticker(runtime, sender, sessions, metrics)
+    return Flock(engine, sessions, app, runtime, poller, ticker, sender, metrics)
 
 
 async def _connect(app: FlockApp, stop: asyncio.Event) -> None:
@@ -132,6 +136,7 @@ async def _webhook_tasks(flock: Flock, settings: Settings, stop: asyncio.Event) 
         path=settings.webhook_path,
         secret=secret,
         on_stored=worker.wake,
+        metrics=flock.metrics,
     )
     server = webhook.server(endpoint, settings.webhook_listen, settings.webhook_port)
     serving = await server.start(stop)

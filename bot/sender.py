@@ -19,6 +19,7 @@ from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import render_alerts, render_digest, render_sessions, render_stats, texts
+from bot.metrics import Metrics
 from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
@@ -48,10 +49,11 @@ LEASE_MARGIN = timedelta(seconds=30)  # stop sending this long before a claim's 
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, store: OutboxStore, clock: Clock) -> None:
+    def __init__(self, bot: Bot, store: OutboxStore, clock: Clock, metrics: Metrics | None = None) -> None:
         self._bot = bot
         self._store = store
         self._clock = clock
+        self._metrics = metrics or Metrics()
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -62,6 +64,7 @@ class OutboxSender:
         while not stop.is_set():
             try:
                 await self.flush()
+                self._metrics.outbox_pending.set(await self._store.pending())
             except Exception:  # a failed round must not end delivery; the next one retries
                 log.exception("outbox delivery failed")
             with contextlib.suppress(TimeoutError):
@@ -97,27 +100,37 @@ class OutboxSender:
         return sum(await asyncio.gather(*(serve(rows) for rows in by_chat.values())))
 
     async def _deliver(self, envelope: Envelope) -> int:
+        about = {"outbox_id": envelope.id, "kind": envelope.kind, "chat_id": envelope.chat_id}
         try:
             message_id = await self._send(envelope)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.debug("outbox %s: %s; retrying in %.0fs", envelope.id, error, seconds, extra=about)
+            self._metrics.outbox_retried.labels(envelope.kind).inc()
             await self._store.retry(envelope.id, str(error), self._clock.now() + timedelta(seconds=seconds))
             self._wake_in(seconds)
             return 0
         except PERMANENT as error:
-            log.info("outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error)
+            log.info(
+                "outbox %s to chat %s failed for good: %s", envelope.id, envelope.chat_id, error, extra=about
+            )
+            self._metrics.outbox_failed.labels(envelope.kind).inc()
             await self._store.failed(envelope.id, str(error), self._clock.now())
             return 0
         except (NetworkError, TimedOut) as error:
             delay = backoff(envelope.attempts)
+            log.debug("outbox %s: %s; retrying in %s", envelope.id, error, delay, extra=about)
+            self._metrics.outbox_retried.labels(envelope.kind).inc()
             await self._store.retry(envelope.id, str(error), self._clock.now() + delay)
             self._wake_in(delay.total_seconds())
             return 0
         except (KeyError, ValueError, TypeError) as error:
-            log.error("outbox %s cannot be rendered: %r", envelope.id, error)
+            log.error("outbox %s cannot be rendered: %r", envelope.id, error, extra=about)
+            self._metrics.outbox_failed.labels(envelope.kind).inc()
             await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
             return 0
+        self._metrics.outbox_sent.labels(envelope.kind).inc()
         await self._store.sent(envelope.id, self._clock.now(), message_id)
         return 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -20,6 +21,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = TELEGRAM_API_URL
     tick_seconds: float = Field(default=15.0, gt=0, le=3600)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     # Webhook mode (`flock run --webhook`): Telegram POSTs updates to this public HTTPS URL,
     # which a reverse proxy or load balancer forwards to LISTEN:PORT.
     webhook_url: str | None = None
@@ -53,6 +55,11 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_case_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import readers
 from bot.context import Runtime
+from bot.metrics import Metrics
 from bot.sender import OutboxSender
 from facilitation import alerts, digests, followups, greetings, guest_live, guest_sessions
 from storage import inbox
@@ -24,11 +25,16 @@ INBOX_RETENTION = timedelta(days=7)
 
 class Ticker:
     def __init__(
-        self, runtime: Runtime, sender: OutboxSender, sessions: async_sessionmaker[AsyncSession]
+        self,
+        runtime: Runtime,
+        sender: OutboxSender,
+        sessions: async_sessionmaker[AsyncSession],
+        metrics: Metrics | None = None,
     ) -> None:
         self._runtime = runtime
         self._sender = sender
         self._sessions = sessions
+        self._metrics = metrics or Metrics()
         self.failed: list[str] = []  # the jobs the last tick could not finish
 
     async def tick(self) -> None:
@@ -46,9 +52,10 @@ class Ticker:
         self.failed = []
         for name, job in jobs:
             try:  # each job its own transaction: one failing can't hold the others back
-                queued |= bool(await job())
+                with self._metrics.tick_job(name):
+                    queued |= bool(await job())
             except Exception:
-                log.exception("tick: %s failed; retrying next tick", name)
+                log.exception("tick: %s failed; retrying next tick", name, extra={"job": name})
                 self.failed.append(name)
         if queued:
             self._sender.wake()

@@ -16,14 +16,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 
 from bot.inbox import InboxProcessor
+from bot.metrics import Metrics
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
@@ -41,7 +43,7 @@ def create_app(
     path: str,
     secret: str,
     on_stored: Callable[[], None],
-    metrics: Any | None = None,
+    metrics: Metrics | None = None,
 ) -> Starlette:
     """The ASGI app: the update endpoint at `path`, `/healthz`, and `/metrics` when given."""
 
@@ -64,6 +66,8 @@ def create_app(
             # No 200: Telegram keeps the update and sends it again, so nothing is lost.
             log.exception("update %s could not be stored; Telegram will resend it", update_id)
             return Response(status_code=503)
+        if metrics is not None:
+            metrics.updates_stored.inc()
         on_stored()
         return Response(status_code=200)
 
@@ -80,7 +84,12 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
     ]
     if metrics is not None:
-        routes.append(Mount("/metrics", app=metrics))
+        registry = metrics.registry
+
+        async def scrape(request: Request) -> Response:
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+        routes.append(Route("/metrics", scrape, methods=["GET"]))
     return Starlette(routes=routes)
 
 

@@ -85,3 +85,10 @@ async def prune(sessions: async_sessionmaker[AsyncSession], processed_before: da
     """Forget long-processed updates; Telegram never resends an update that old."""
     async with sessions() as session, session.begin():
         await session.execute(delete(InboxRow).where(InboxRow.processed_at < processed_before))
+
+
+async def received_at(session: AsyncSession, update_ids: Sequence[int]) -> list[datetime]:
+    """When these updates reached the inbox (for the inbox lag metric)."""
+    if not update_ids:
+        return []
+    return list(await session.scalars(select(InboxRow.received_at).where(InboxRow.update_id.in_(update_ids))))

@@ -93,6 +93,14 @@ class OutboxStore:
             failed = await session.scalar(select(func.count()).where(OutboxRow.failed_at.is_not(None)))
             return pending or 0, failed or 0
 
+    async def pending(self) -> int:
+        """Rows not yet sent nor failed; read through the pending index, cheap to ask often."""
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count()).where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+            )
+            return count or 0
+
     async def failures(self, limit: int) -> list[OutboxEntry]:
         """The latest rows that failed for good, with Telegram's reason."""
         return await self._listing(OutboxRow.failed_at.is_not(None), OutboxRow.failed_at.desc(), limit)

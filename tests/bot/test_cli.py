@@ -41,6 +41,15 @@ def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
 
 
+def test_an_unknown_log_format_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = flock("outbox", cwd=tmp_path, FLOCK_LOG_FORMAT="xml")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("flock: FLOCK_LOG_FORMAT:")
+    assert "'text' or 'json'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_unsupported_database_url_is_refused_in_one_line(tmp_path: Path) -> None:
     result = flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL="mysql://localhost/flock")
 

@@ -131,3 +131,26 @@ async def test_health_reports_the_database(flock: Harness) -> None:
     assert healthy.json() == {"ok": True}
     assert down.status_code == 503
     assert down.json()["ok"] is False
+
+
+async def test_metrics_are_served_beside_the_endpoint(flock: Harness) -> None:
+    app = create_app(
+        flock.flock.sessions,
+        flock.clock,
+        path="/telegram",
+        secret=SECRET,
+        on_stored=lambda: None,
+        metrics=flock.flock.metrics,
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flock") as client:
+        await client.post(
+            "/telegram",
+            content=json.dumps(flock.telegram.post(private(ANA), ANA, "/start")),
+            headers={SECRET_HEADER: SECRET},
+        )
+        await flock.flock.poller.processor.drain()
+        scraped = await client.get("/metrics")
+
+    assert scraped.status_code == 200
+    assert "flock_updates_stored_total 1.0" in scraped.text
+    assert 'flock_updates_processed_total{kind="message",outcome="ok"} 1.0' in scraped.text
