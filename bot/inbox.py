@@ -67,10 +67,11 @@ class InboxProcessor:
     async def _process_batch(self) -> int:
         async with batch(self._sessions) as session:
             rows = await inbox.claim(session, BATCH)
-            for update_id, payload in rows:
-                await self._process(update_id, payload)
-            await self._observe_lag(session, [update_id for update_id, _ in rows])
-            await inbox.mark_processed(session, [update_id for update_id, _ in rows], self._clock.now())
+            for row in rows:
+                waited = self._clock.now() - row.received_at
+                self._metrics.inbox_lag.observe(max(0.0, waited.total_seconds()))
+                await self._process(row.update_id, row.payload)
+            await inbox.mark_processed(session, [row.update_id for row in rows], self._clock.now())
         return len(rows)
 
     async def _process(self, update_id: int, payload: str) -> None:
@@ -90,8 +91,3 @@ class InboxProcessor:
                 await self._app.process_update(update)
         if failures:
             raise RetryBatch(f"update {update_id}: {failures[0]}")
-
-    async def _observe_lag(self, session: AsyncSession, update_ids: list[int]) -> None:
-        now = self._clock.now()
-        for received in await inbox.received_at(session, update_ids):
-            self._metrics.inbox_lag.observe(max(0.0, (now - received).total_seconds()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -35,24 +36,31 @@ async def store(
         )
 
 
-async def claim(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class Claimed:
+    update_id: int
+    payload: str
+    received_at: datetime
+
+
+async def claim(session: AsyncSession, limit: int) -> list[Claimed]:
     """The next updates this process may handle, in update_id order, locked until the batch
     commits (PostgreSQL; SQLite has one writer). Other processes skip locked rows, so each update
     is handled once; an update waits while an earlier one of its chat is held elsewhere, so each
     chat's updates keep their order across processes."""
     rows = (
         await session.execute(
-            select(InboxRow.update_id, InboxRow.chat_id, InboxRow.payload)
+            select(InboxRow.update_id, InboxRow.chat_id, InboxRow.payload, InboxRow.received_at)
             .where(InboxRow.processed_at.is_(None))
             .order_by(InboxRow.update_id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
     ).all()
-    chats = {chat_id for _, chat_id, _ in rows if chat_id is not None}
+    chats = {row.chat_id for row in rows if row.chat_id is not None}
     if not chats or session.get_bind().dialect.name == "sqlite":  # one writer: nothing held elsewhere
-        return [(update_id, payload) for update_id, _, payload in rows]
-    ours = {update_id for update_id, _, _ in rows}
+        return [Claimed(row.update_id, row.payload, row.received_at) for row in rows]
+    ours = {row.update_id for row in rows}
     pending = await session.execute(
         select(InboxRow.chat_id, InboxRow.update_id)
         .where(
@@ -67,9 +75,9 @@ async def claim(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
         if chat_id is not None and update_id not in ours:
             held_elsewhere.setdefault(chat_id, update_id)
     return [
-        (update_id, payload)
-        for update_id, chat_id, payload in rows
-        if chat_id is None or update_id < held_elsewhere.get(chat_id, update_id + 1)
+        Claimed(row.update_id, row.payload, row.received_at)
+        for row in rows
+        if row.chat_id is None or row.update_id < held_elsewhere.get(row.chat_id, row.update_id + 1)
     ]
 
 
@@ -85,10 +93,3 @@ async def prune(sessions: async_sessionmaker[AsyncSession], processed_before: da
     """Forget long-processed updates; Telegram never resends an update that old."""
     async with sessions() as session, session.begin():
         await session.execute(delete(InboxRow).where(InboxRow.processed_at < processed_before))
-
-
-async def received_at(session: AsyncSession, update_ids: Sequence[int]) -> list[datetime]:
-    """When these updates reached the inbox (for the inbox lag metric)."""
-    if not update_ids:
-        return []
-    return list(await session.scalars(select(InboxRow.received_at).where(InboxRow.update_id.in_(update_ids))))
