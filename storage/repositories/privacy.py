@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 
 from facilitation.model import Footprint
 from facilitation.ports import PurgeProgress, PurgeSchedule, Removal
@@ -23,13 +23,14 @@ from storage.models import (
     SessionQuestionRow,
 )
 from storage.repositories.base import Repository
+from storage.repositories.privacy_queries import Scope, purgeable
 
 _FRAGMENTS_PER_QUERY = 50
 
 
 class SqlPrivacy(Repository):
     async def footprint(self, person_id: int, course_id: int | None) -> Footprint:
-        scope = _Scope(person_id, course_id)
+        scope = Scope(person_id, course_id)
         return Footprint(
             introductions=await self._count(IntroductionRow, scope.introductions()),
             questions=await self._count(QuestionRow, scope.questions(kept_only=True)),
@@ -39,7 +40,7 @@ class SqlPrivacy(Repository):
         )
 
     async def remove_words(self, person_id: int, course_id: int | None) -> Removal:
-        removed, scope = REMOVED, _Scope(person_id, course_id)
+        removed, scope = REMOVED, Scope(person_id, course_id)
         intros = list(await self.session.scalars(select(IntroductionRow.text).where(*scope.introductions())))
         questions = await self._texts(QuestionRow.text, scope.questions(kept_only=True))
         answers = await self._texts(AnswerRow.text, scope.answers(kept_only=True))
@@ -118,7 +119,7 @@ class SqlPrivacy(Repository):
     ) -> PurgeProgress:
         """Up to `limit` rows of each kind, oldest first; resumes from the earliest kind cut short."""
         purged, cut_short = 0, []
-        for model, moment, condition, values in _purgeable(course_id, REMOVED):
+        for model, moment, condition, values in purgeable(course_id, REMOVED):
             query = select(model.id, moment).where(moment < before, condition)
             if since is not None:
                 query = query.where(moment >= since)
@@ -147,7 +148,7 @@ class SqlPrivacy(Repository):
     async def _replace(self, model: Any, conditions: list[ColumnElement[bool]], **values: str) -> None:
         await self.session.execute(update(model).where(*conditions).values(**values))
 
-    async def _ended_sessions(self, scope: _Scope) -> list[int]:
+    async def _ended_sessions(self, scope: Scope) -> list[int]:
         touched = select(SessionQuestionRow.session_id).where(
             or_(and_(*scope.guest_questions(kept_only=True)), and_(*scope.guest_answers(kept_only=True)))
         )
@@ -157,105 +158,3 @@ class SqlPrivacy(Repository):
             )
         )
         return sorted(rows)
-
-
-class _Scope:
-    """Where one person's words are, in every course or in one."""
-
-    def __init__(self, person_id: int, course_id: int | None) -> None:
-        self.person_id, self.course_id, self.removed = person_id, course_id, REMOVED
-
-    def introductions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = [IntroductionRow.person_id == self.person_id]
-        if self.course_id is not None:
-            found.append(IntroductionRow.course_id == self.course_id)
-        return found
-
-    def questions(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = [QuestionRow.asker_id == self.person_id]
-        if self.course_id is not None:
-            found.append(QuestionRow.course_id == self.course_id)
-        if kept_only:
-            found.append(QuestionRow.text != self.removed)
-        return found
-
-    def answers(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = [AnswerRow.answerer_id == self.person_id]
-        if self.course_id is not None:
-            found.append(AnswerRow.question_id.in_(_course_questions(self.course_id)))
-        if kept_only:
-            found.append(AnswerRow.text != self.removed)
-        return found
-
-    def guest_questions(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = [SessionQuestionRow.asker_id == self.person_id]
-        if self.course_id is not None:
-            found.append(SessionQuestionRow.session_id.in_(_course_sessions(self.course_id)))
-        if kept_only:
-            found.append(SessionQuestionRow.text != self.removed)
-        return found
-
-    def guest_answers(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
-        sessions = select(GuestSessionRow.id).where(GuestSessionRow.guest_id == self.person_id)
-        if self.course_id is not None:
-            sessions = sessions.where(GuestSessionRow.course_id == self.course_id)
-        found: list[ColumnElement[bool]] = [
-            SessionQuestionRow.session_id.in_(sessions),
-            SessionQuestionRow.answer.is_not(None),
-        ]
-        if kept_only:
-            found.append(SessionQuestionRow.answer != self.removed)
-        return found
-
-
-def _course_questions(course_id: int) -> Select[int]:
-    return select(QuestionRow.id).where(QuestionRow.course_id == course_id)
-
-
-def _course_sessions(course_id: int) -> Select[int]:
-    return select(GuestSessionRow.id).where(GuestSessionRow.course_id == course_id)
-
-
-def _purgeable(course_id: int, removed: str) -> list[tuple[Any, Any, ColumnElement[bool], dict[str, Any]]]:
-    """Per kind of stored text: its rows of the course, the moment that dates it, the condition
-    that it still holds words, and what purging writes."""
-    sessions = _course_sessions(course_id)
-    return [
-        (
-            QuestionRow,
-            QuestionRow.asked_at,
-            (QuestionRow.course_id == course_id) & (QuestionRow.text != removed),
-            {"text": removed},
-        ),
-        (
-            AnswerRow,
-            AnswerRow.answered_at,
-            AnswerRow.question_id.in_(_course_questions(course_id)) & (AnswerRow.text != removed),
-            {"text": removed},
-        ),
-        (
-            IntroductionRow,
-            IntroductionRow.posted_at,
-            (IntroductionRow.course_id == course_id) & (IntroductionRow.text != removed),
-            {"text": removed},
-        ),
-        (
-            SessionQuestionRow,
-            SessionQuestionRow.asked_at,
-            SessionQuestionRow.session_id.in_(sessions)
-            & or_(SessionQuestionRow.text != removed, SessionQuestionRow.answer != removed),
-            {
-                "text": removed,
-                "normalized": removed,
-                "answer": case((SessionQuestionRow.answer.is_(None), None), else_=removed),
-            },
-        ),
-        (
-            GuestSessionRow,
-            GuestSessionRow.ends_at,
-            (GuestSessionRow.course_id == course_id)
-            & GuestSessionRow.transcript.is_not(None)
-            & (GuestSessionRow.transcript != removed),
-            {"transcript": removed},
-        ),
-    ]
