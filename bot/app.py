@@ -11,7 +11,17 @@ from telegram.request import BaseRequest
 
 from bot.context import FlockContext, Runtime
 from bot.errors import on_error
-from bot.handlers import alerts, courses, digests, guests, introductions, membership, posts, questions
+from bot.handlers import (
+    alerts,
+    courses,
+    digests,
+    guests,
+    introductions,
+    membership,
+    posts,
+    privacy,
+    questions,
+)
 from bot.handlers import export as export_handlers
 from bot.handlers import stats as stats_handlers
 
@@ -66,6 +76,7 @@ def build_application(
         *guests.HANDLERS,
         *stats_handlers.HANDLERS,
         *export_handlers.HANDLERS,
+        *privacy.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)

@@ -57,3 +57,29 @@ def vote_button(question_id: int) -> str:
 def parse_vote_button(data: str | None) -> int | None:
     match = _VOTE.fullmatch(data or "")
     return int(match.group(1)) if match else None
+
+
+_FORGET_ME = re.compile(r"pv:m:([yn]):(\d{1,16})")
+_FORGET = re.compile(r"pv:f:([yn]):(\d{1,12}):(\d{1,16})")
+
+
+@dataclass(frozen=True)
+class ForgetButton:
+    confirmed: bool
+    person_id: int  # whose words go
+    course_id: int | None = None  # None: /forget_me, every course
+
+
+def forget_button(confirmed: bool, person_id: int, course_id: int | None = None) -> str:
+    answer = "y" if confirmed else "n"
+    if course_id is None:
+        return f"pv:m:{answer}:{person_id}"
+    return f"pv:f:{answer}:{course_id}:{person_id}"
+
+
+def parse_forget_button(data: str | None) -> ForgetButton | None:
+    if match := _FORGET_ME.fullmatch(data or ""):
+        return ForgetButton(match.group(1) == "y", int(match.group(2)))
+    if match := _FORGET.fullmatch(data or ""):
+        return ForgetButton(match.group(1) == "y", int(match.group(3)), int(match.group(2)))
+    return None

@@ -18,6 +18,7 @@ GROUP = [
     BotCommand("questions", "Open questions in this chat"),
     BotCommand("solved", "Mark a question solved (reply to it)"),
     BotCommand("course", "What course this chat belongs to"),
+    BotCommand("privacy", "What Flock stores and how to remove it"),
     BotCommand("help", "How Flock works"),
 ]
 ADMINS = [
@@ -35,6 +36,7 @@ ADMINS = [
     BotCommand("guest", 'Schedule a guest Q&A: @user "Title" start [length]'),
     BotCommand("sessions", "Guest sessions coming up"),
     BotCommand("alerts_here", "Send this course's alerts to this chat"),
+    BotCommand("forget", "Remove a learner's words from this course (reply)"),
 ]
 PRIVATE = [
     BotCommand("mine", "Your questions and their state"),
@@ -46,6 +48,9 @@ PRIVATE = [
     BotCommand("unanswered", "Open questions of your courses (facilitators)"),
     BotCommand("settings", "Course settings (facilitators)"),
     BotCommand("facilitators", "Facilitators of your course"),
+    BotCommand("forget", "Remove a learner's words: @username #tag (facilitators)"),
+    BotCommand("privacy", "What Flock stores about you"),
+    BotCommand("forget_me", "Remove your words and name from Flock"),
     BotCommand("help", "How Flock works"),
 ]
 

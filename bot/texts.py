@@ -54,7 +54,8 @@ HELP_GROUP = (
     "The asker marks it done with /solved (as a reply).\n"
     "/questions lists open questions here.\n\n"
     "Facilitators: /course, /settings, /facilitators, /roster, /unanswered, /digest, /stats "
-    "(sent to you privately), /dismiss (as a reply), /alerts_here in a facilitators' group."
+    "(sent to you privately), /dismiss and /forget (as replies), /alerts_here in a facilitators' group.\n"
+    "/privacy: what Flock stores and how to remove it."
 )
 
 HELP_PRIVATE = (
@@ -62,13 +63,15 @@ HELP_PRIVATE = (
     "the course group and tells facilitators when a question goes unanswered.\n\n"
     "/mine — your questions and their state\n"
     "/intro — your introduction (add text to replace it)\n"
+    "/privacy — what I store about you; /forget_me removes it\n"
     "\nFacilitators:\n"
     "/unanswered — questions still waiting for an answer\n"
     "/digest — the digest now (it also comes daily)\n"
     "/stats [7d|30d|all] — numbers and a chart\n"
     "/roster — who introduced themselves\n"
     "/export — everything as a zip of CSV files\n"
-    "/settings — a course's settings\n\n"
+    "/settings — a course's settings\n"
+    "/forget @username #tag — remove a learner's words from a course\n\n"
     "To start a course, add me to its group and run <code>/setup #tag Title</code> there."
 )
 
@@ -142,9 +145,10 @@ def _course_view(view: CourseView) -> str:
 def settings(course: Course) -> str:
     s = course.settings
     quiet = f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else "off"
+    retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
     return (
         f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
-        f"digest {s.digest_at:%H:%M} · detect {s.detect.value}"
+        f"digest {s.digest_at:%H:%M} · detect {s.detect.value}{retention}"
     )
 
 
@@ -154,7 +158,8 @@ SETTINGS_USAGE = (
     "<code>timezone Europe/Berlin</code>\n"
     "<code>quiet 22:00-07:00</code> or <code>quiet off</code> — no alerts then\n"
     "<code>digest 08:00</code> — daily digest time\n"
-    "<code>detect auto</code> or <code>detect tagged</code> — recognise questions, or #question only"
+    "<code>detect auto</code> or <code>detect tagged</code> — recognise questions, or #question only\n"
+    "<code>retention 90d</code> or <code>retention off</code> — remove message texts older than that"
 )
 
 

@@ -14,7 +14,7 @@ from bot import readers
 from bot.context import Runtime
 from bot.metrics import Metrics
 from bot.sender import OutboxSender
-from facilitation import alerts, digests, followups, greetings, guest_live, guest_sessions
+from facilitation import alerts, digests, followups, greetings, guest_live, guest_sessions, privacy
 from storage import inbox
 
 log = logging.getLogger("flock.tick")
@@ -46,6 +46,7 @@ class Ticker:
             ("session reminders", lambda: guest_sessions.send_reminders(uow(), now)),
             ("guest sessions", lambda: guest_live.advance(uow(), now)),
             ("digests", lambda: digests.send_due(uow(), now, readers.stats)),
+            ("retention", lambda: privacy.purge_expired(uow(), now)),
             ("inbox pruning", lambda: inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)),
         ]
         queued = False

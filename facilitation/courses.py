@@ -11,7 +11,7 @@ from facilitation.model import Attachment, Chat, Course, CourseSettings, Person,
 from facilitation.ports import UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
 
-SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect")
+SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,13 @@ async def find_course(uow: UnitOfWork, chat_id: int | None, person_id: int, tags
 
 
 async def change_setting(
-    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str], key: str, value: str
+    uow: UnitOfWork,
+    chat_id: int | None,
+    sender: Person,
+    tags: list[str],
+    key: str,
+    value: str,
+    now: datetime,
 ) -> Course:
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
@@ -115,6 +121,8 @@ async def change_setting(
         await uow.courses.save_settings(course.id, settings)
         if settings.sla != course.settings.sla:
             await uow.alerts.reschedule(course.id, settings.sla)
+        if settings.retention != course.settings.retention:  # the tick purges from the next round
+            await uow.privacy.schedule_purge(course.id, now if settings.retention else None)
         await uow.commit()
     return replace(course, settings=settings)
 
@@ -130,6 +138,8 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, digest_at=parsing.clock_time(value))
     if key == "detect":
         return replace(settings, detect=parsing.detection(value))
+    if key == "retention":
+        return replace(settings, retention=parsing.retention(value))
     raise ParseError(f"There is no setting “{key[:30]}”. Settings: {', '.join(SETTING_KEYS)}.")
 
 

@@ -56,6 +56,7 @@ class CourseSettings:
     quiet: QuietHours | None = None
     digest_at: time = time(8, 0)
     detect: Detection = Detection.AUTO
+    retention: timedelta | None = None  # message texts older than this are purged; None: kept
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,22 @@ class RosterEntry:
     introduction: str | None
     posts: int
     last_seen: datetime
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What Flock holds of one person's words: what forgetting them removes (or removed)."""
+
+    introductions: int = 0
+    questions: int = 0
+    answers: int = 0
+    guest_questions: int = 0  # asked of a guest in a guest session
+    guest_answers: int = 0  # given as the guest of a session
+
+    @property
+    def empty(self) -> bool:
+        counts = (self.introductions, self.questions, self.answers, self.guest_questions, self.guest_answers)
+        return not any(counts)
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,20 @@ def moment(text: str, now: datetime, timezone_name: str) -> datetime:
             candidate += timedelta(days=1)  # "15:00" means the next 15:00
         return candidate.astimezone(UTC)
     raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a time. Try {TIME_FORMS}.")
+
+
+_RETENTION = re.compile(r"(\d{1,4})d")
+MAX_RETENTION_DAYS = 3650
+
+
+def retention(text: str) -> timedelta | None:
+    """`90d` keeps message texts 90 days; `off` keeps them for good."""
+    value = text.strip().lower()
+    if value == "off":
+        return None
+    match = _RETENTION.fullmatch(value)
+    if match is None or not 1 <= int(match.group(1)) <= MAX_RETENTION_DAYS:
+        raise ParseError(
+            f"Retention is a number of days from 1 to {MAX_RETENTION_DAYS}, like 90d, or off."
+        )
+    return timedelta(days=int(match.group(1)))

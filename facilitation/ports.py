@@ -16,6 +16,7 @@ from facilitation.model import (
     Chat,
     Course,
     CourseSettings,
+    Footprint,
     GuestSession,
     Introduction,
     MessageRef,
@@ -194,6 +195,54 @@ class GuestSessionRepository(Protocol):
     async def live_as_guest(self, person_id: int) -> GuestSession | None: ...
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What removing a person's words did: counts, the words themselves (to find their copies),
+    and the ended guest sessions whose transcripts quoted them."""
+
+    footprint: Footprint
+    words: list[str]
+    sessions: list[int]
+
+
+@dataclass(frozen=True)
+class PurgeSchedule:
+    course_id: int
+    retention: timedelta
+    purged_through: datetime | None  # texts before this are purged already
+
+
+@dataclass(frozen=True)
+class PurgeProgress:
+    purged: int
+    resume_from: datetime | None  # None: everything before the cutoff is purged
+
+
+class PrivacyRepository(Protocol):
+    """A person's words (all of them, or in one course) and copies of them; course retention."""
+
+    async def footprint(self, person_id: int, course_id: int | None) -> Footprint: ...
+    # Deletes introductions; questions' and answers' texts become redaction.REMOVED (rows stay).
+    async def remove_words(self, person_id: int, course_id: int | None) -> Removal: ...
+    async def forget_name(self, person_id: int, name: str) -> None: ...
+    # Raw updates (id, JSON) received up to an update id that may mention the person (their id)
+    # or hold one of the fragments.
+    async def inbox_mentioning(
+        self, person_id: int, fragments: Sequence[str], up_to_update: int | None
+    ) -> list[tuple[int, str]]: ...
+    async def rewrite_inbox(self, payloads: dict[int, str]) -> None: ...
+    # Outbox rows (id, JSON) whose payload contains one of the fragments.
+    async def outbox_containing(self, fragments: Sequence[str]) -> list[tuple[int, str]]: ...
+    async def rewrite_outbox(self, payloads: dict[int, str]) -> None: ...
+    async def schedule_purge(self, course_id: int, at: datetime | None) -> None: ...
+    async def purge_due(self, now: datetime, limit: int) -> list[PurgeSchedule]: ...
+    # Texts dated in [since, before) become redaction.REMOVED, up to `limit` rows of each kind.
+    async def purge_texts(
+        self, course_id: int, since: datetime | None, before: datetime, limit: int
+    ) -> PurgeProgress: ...
+    async def mark_purged(self, course_id: int, through: datetime | None, next_at: datetime) -> None: ...
+
+
 class Outbox(Protocol):
     async def put(self, notice: Notice, now: datetime) -> None: ...
     async def put_latest(self, notice: Notice, now: datetime) -> None:
@@ -214,6 +263,7 @@ class UnitOfWork(Protocol):
     followups: FollowupRepository
     guest_sessions: GuestSessionRepository
     digests: DigestRepository
+    privacy: PrivacyRepository
     outbox: Outbox
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None: ...

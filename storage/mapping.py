@@ -35,6 +35,7 @@ def course(row: CourseRow) -> Course:
         quiet=quiet,
         digest_at=time.fromisoformat(row.digest_at),
         detect=Detection(row.detect),
+        retention=timedelta(seconds=row.retention_seconds) if row.retention_seconds else None,
     )
     return Course(row.id, row.hashtag, row.title, settings)
 
@@ -46,6 +47,7 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.quiet_end = settings.quiet.end.strftime("%H:%M") if settings.quiet else None
     row.digest_at = settings.digest_at.strftime("%H:%M")
     row.detect = settings.detect.value
+    row.retention_seconds = int(settings.retention.total_seconds()) if settings.retention else None
 
 
 def question(row: QuestionRow, asker: PersonRow | None) -> Question:

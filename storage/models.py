@@ -73,6 +73,9 @@ class CourseRow(Base):
     created_at: Mapped[datetime]
     alerts_chat_id: Mapped[int | None]  # /alerts_here: one chat for alerts and digests
     last_digest_on: Mapped[str | None] = mapped_column(String(10))  # course-local date, ISO
+    retention_seconds: Mapped[int | None]  # message texts older than this are purged; None: kept
+    purged_through: Mapped[datetime | None]  # texts before this moment are purged already
+    next_purge_at: Mapped[datetime | None] = mapped_column(index=True)  # None while retention is off
 
 
 class FacilitatorRow(Base):
@@ -118,6 +121,7 @@ class IntroductionRow(Base):
     __table_args__ = (
         Index("ix_introductions_current", "course_id", "person_id", "replaced_at"),
         Index("ix_introductions_message", "chat_id", "message_id"),
+        Index("ix_introductions_course_posted", "course_id", "posted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
@@ -136,6 +140,7 @@ class QuestionRow(Base):
         Index("ix_questions_chat_state", "chat_id", "state", "asked_at"),
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
+        Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
         Index("ix_questions_alert_due", "state", "next_alert_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
         Index("ix_questions_followup_due", "state", "followup_reminded_at", "followup_sent_at"),
@@ -163,7 +168,10 @@ class QuestionRow(Base):
 
 class AnswerRow(Base):
     __tablename__ = "answers"
-    __table_args__ = (Index("ix_answers_message", "chat_id", "message_id"),)
+    __table_args__ = (
+        Index("ix_answers_message", "chat_id", "message_id"),
+        Index("ix_answers_answered_at", "answered_at"),  # retention: what is past a course's age
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     chat_id: Mapped[int]

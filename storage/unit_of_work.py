@@ -26,6 +26,7 @@ from facilitation.ports import (
     LearnerRepository,
     Outbox,
     PersonRepository,
+    PrivacyRepository,
     QuestionRepository,
 )
 from storage.repositories.alerts import SqlAlerts
@@ -36,6 +37,7 @@ from storage.repositories.guest_sessions import SqlGuestSessions
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
+from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.questions import SqlQuestions
 from storage.transfer import move_chat
 
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     followups: FollowupRepository
     guest_sessions: GuestSessionRepository
     digests: DigestRepository
+    privacy: PrivacyRepository
     outbox: Outbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -92,6 +95,7 @@ class SqlUnitOfWork:
         self.followups = SqlFollowups(session)
         self.guest_sessions = SqlGuestSessions(session)
         self.digests = SqlDigests(session)
+        self.privacy = SqlPrivacy(session)
         self.outbox = SqlOutbox(session)
         return self
 

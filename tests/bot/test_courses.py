@@ -721,7 +721,10 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("digest 8am", "I couldn't read “8am” as a time of day. Use HH:MM, like 08:00."),
         ("digest 24:00", "I couldn't read “24:00” as a time of day. Use HH:MM, like 08:00."),
         ("detect sometimes", "Detection is auto (questions are recognised) or tagged (#question only)."),
-        ("colour red", "There is no setting “colour”. Settings: sla, timezone, quiet, digest, detect."),
+        (
+            "colour red",
+            "There is no setting “colour”. Settings: sla, timezone, quiet, digest, detect, retention.",
+        ),
     ],
 )
 async def test_invalid_setting_value_is_explained_and_nothing_changes(

@@ -1,0 +1,156 @@
+"""Forgetting a person (/forget_me), a learner of one course (/forget), and course retention.
+
+Forgetting keeps every row and count — stats, digests and exports still count the questions and
+answers — but their texts become REMOVED; introductions go; raw updates and outbox payloads lose
+the same words. /forget_me also drops the person's name and username (FORMER_LEARNER is shown).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from facilitation import guest_live, redaction
+from facilitation.courses import find_course
+from facilitation.errors import FlockError, NotFound
+from facilitation.model import Course, Footprint, Person
+from facilitation.ports import UnitOfWork
+from facilitation.redaction import FORMER_LEARNER, REMOVED
+from facilitation.scope import require_facilitator
+
+__all__ = ["FORMER_LEARNER", "REMOVED", "Forgetting"]
+
+PURGE_EVERY = timedelta(hours=1)  # a course's expired texts go within the hour
+PURGE_ROWS = 200  # of each kind of text, per course and tick: no tick holds a long transaction
+PURGE_COURSES = 20
+PURGE_BUDGET = 1000  # rows per tick, over all courses
+
+
+@dataclass(frozen=True)
+class Forgetting:
+    """Whom a /forget concerns, and what it removes (or removed)."""
+
+    course: Course
+    person: Person
+    footprint: Footprint
+
+
+async def preview_forget_me(uow: UnitOfWork, person: Person) -> Footprint:
+    async with uow:
+        return await uow.privacy.footprint(person.id, None)
+
+
+async def forget_me(uow: UnitOfWork, person: Person, up_to_update: int | None, now: datetime) -> Footprint:
+    """Everything of theirs, in every course; `up_to_update` bounds the raw updates scrubbed, so
+    what they send after confirming is theirs again."""
+    async with uow:
+        removed = await _erase(uow, person.id, None, up_to_update, now)
+        await uow.commit()
+    return removed
+
+
+async def preview_forget(
+    uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str], target: Person | str
+) -> Forgetting:
+    async with uow:
+        course = await find_course(uow, chat_id, sender.id, tags)
+        await require_facilitator(uow, course, sender.id)
+        person = await _learner(uow, target)
+        return Forgetting(course, person, await uow.privacy.footprint(person.id, course.id))
+
+
+async def forget(
+    uow: UnitOfWork, course_id: int, sender: Person, person_id: int, up_to_update: int | None, now: datetime
+) -> Forgetting:
+    """One course's words of one learner, confirmed by a facilitator of that course."""
+    async with uow:
+        course = await _course(uow, course_id)
+        await require_facilitator(uow, course, sender.id)
+        person = await uow.people.get(person_id) or Person(person_id, FORMER_LEARNER)
+        removed = await _erase(uow, person_id, course, up_to_update, now)
+        await uow.commit()
+    return Forgetting(course, person, removed)
+
+
+async def check_cancel(uow: UnitOfWork, course_id: int, sender: Person) -> Course:
+    """Only a facilitator may cancel a facilitator's /forget; cancelling changes nothing."""
+    async with uow:
+        course = await _course(uow, course_id)
+        await require_facilitator(uow, course, sender.id)
+        return course
+
+
+async def _erase(
+    uow: UnitOfWork, person_id: int, course: Course | None, up_to_update: int | None, now: datetime
+) -> Footprint:
+    removal = await uow.privacy.remove_words(person_id, course.id if course else None)
+    if course is None:
+        await uow.privacy.forget_name(person_id, FORMER_LEARNER)
+    for session_id in removal.sessions:  # transcripts are rewritten from the scrubbed rows
+        session = await uow.guest_sessions.get(session_id)
+        if session is not None:
+            text = guest_live.transcript(session, await uow.guest_sessions.answered(session_id), now)
+            await uow.guest_sessions.save_transcript(session_id, text)
+    chats = None if course is None else {chat.id for chat in await uow.courses.chats_of(course.id)}
+    words, probes = removal.words, redaction.probes(removal.words)
+    inbox = {}
+    for update_id, payload in await uow.privacy.inbox_mentioning(person_id, probes, up_to_update):
+        data = json.loads(payload)
+        # Their own messages (and names) first, then copies of their words in others' messages.
+        written = redaction.scrub_update(data, person_id, words, chats, rename=course is None)
+        data, copied = redaction.scrub_copies(data, words)
+        if written or copied:
+            inbox[update_id] = json.dumps(data, ensure_ascii=False)
+    await uow.privacy.rewrite_inbox(inbox)
+    outbox = {}
+    for row_id, payload in await uow.privacy.outbox_containing(probes):
+        data, copied = redaction.scrub_copies(json.loads(payload), words)
+        if copied:
+            outbox[row_id] = json.dumps(data, ensure_ascii=False)
+    await uow.privacy.rewrite_outbox(outbox)
+    return removal.footprint
+
+
+async def _course(uow: UnitOfWork, course_id: int) -> Course:
+    course = await uow.courses.get(course_id)
+    if course is None:
+        raise NotFound("That course doesn't exist any more.")
+    return course
+
+
+async def _learner(uow: UnitOfWork, target: Person | str) -> Person:
+    if isinstance(target, Person):
+        if target.id <= 0:
+            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
+        return target
+    person = await uow.people.by_username(target.lstrip("@"))
+    if person is None:
+        raise NotFound(
+            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
+            "with /forget instead."
+        )
+    return person
+
+
+async def purge_expired(uow: UnitOfWork, now: datetime) -> int:
+    """The tick's retention job: texts older than their course's retention become REMOVED, a
+    bounded batch at a time; a course with more due is due again at the next tick."""
+    purged = 0
+    async with uow:
+        for schedule in await uow.privacy.purge_due(now, PURGE_COURSES):
+            cutoff = now - schedule.retention
+            progress = await uow.privacy.purge_texts(
+                schedule.course_id, schedule.purged_through, cutoff, PURGE_ROWS
+            )
+            purged += progress.purged
+            if progress.resume_from is None:
+                # A lengthened retention leaves the mark where it was: nothing before it is due.
+                through = max(cutoff, schedule.purged_through or cutoff)
+                await uow.privacy.mark_purged(schedule.course_id, through, now + PURGE_EVERY)
+            else:
+                await uow.privacy.mark_purged(schedule.course_id, progress.resume_from, now)
+            if purged >= PURGE_BUDGET:
+                break
+        await uow.commit()
+    return 0  # nothing queued for the outbox

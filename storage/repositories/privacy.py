@@ -1,0 +1,160 @@
+"""A person's words and their copies, for forgetting; course retention, for purging old texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+
+from facilitation.model import Footprint
+from facilitation.ports import PurgeProgress, PurgeSchedule, Removal
+from facilitation.redaction import REMOVED
+from storage.models import (
+    AnswerRow,
+    CourseRow,
+    GuestSessionRow,
+    InboxRow,
+    IntroductionRow,
+    OutboxRow,
+    PersonRow,
+    QuestionRow,
+    SessionQuestionRow,
+)
+from storage.repositories.base import Repository
+from storage.repositories.privacy_queries import Scope, purgeable
+
+_FRAGMENTS_PER_QUERY = 50
+
+
+class SqlPrivacy(Repository):
+    async def footprint(self, person_id: int, course_id: int | None) -> Footprint:
+        scope = Scope(person_id, course_id)
+        return Footprint(
+            introductions=await self._count(IntroductionRow, scope.introductions()),
+            questions=await self._count(QuestionRow, scope.questions(kept_only=True)),
+            answers=await self._count(AnswerRow, scope.answers(kept_only=True)),
+            guest_questions=await self._count(SessionQuestionRow, scope.guest_questions(kept_only=True)),
+            guest_answers=await self._count(SessionQuestionRow, scope.guest_answers(kept_only=True)),
+        )
+
+    async def remove_words(self, person_id: int, course_id: int | None) -> Removal:
+        removed, scope = REMOVED, Scope(person_id, course_id)
+        intros = list(await self.session.scalars(select(IntroductionRow.text).where(*scope.introductions())))
+        questions = await self._texts(QuestionRow.text, scope.questions(kept_only=True))
+        answers = await self._texts(AnswerRow.text, scope.answers(kept_only=True))
+        asked = await self._texts(SessionQuestionRow.text, scope.guest_questions(kept_only=True))
+        given = await self._texts(SessionQuestionRow.answer, scope.guest_answers(kept_only=True))
+        sessions = await self._ended_sessions(scope)
+        await self.session.execute(delete(IntroductionRow).where(*scope.introductions()))
+        await self._replace(QuestionRow, scope.questions(), text=removed)
+        await self._replace(AnswerRow, scope.answers(), text=removed)
+        await self._replace(SessionQuestionRow, scope.guest_questions(), text=removed, normalized=removed)
+        await self._replace(SessionQuestionRow, scope.guest_answers(), answer=removed)
+        footprint = Footprint(len(intros), len(questions), len(answers), len(asked), len(given))
+        words = [w for w in (*intros, *questions, *answers, *asked, *given) if w]
+        return Removal(footprint, words, sessions)
+
+    async def forget_name(self, person_id: int, name: str) -> None:
+        await self.session.execute(
+            update(PersonRow).where(PersonRow.id == person_id).values(name=name, username=None)
+        )
+
+    async def inbox_mentioning(
+        self, person_id: int, fragments: Sequence[str], up_to_update: int | None
+    ) -> list[tuple[int, str]]:
+        # The inbox holds at most a week of updates; their id as text narrows it to candidates.
+        bound = [] if up_to_update is None else [InboxRow.update_id <= up_to_update]
+        return await self._containing(
+            InboxRow.update_id, InboxRow.payload, [str(person_id), *fragments], bound
+        )
+
+    async def rewrite_inbox(self, payloads: dict[int, str]) -> None:
+        for update_id, payload in payloads.items():
+            await self.session.execute(
+                update(InboxRow).where(InboxRow.update_id == update_id).values(payload=payload)
+            )
+
+    async def outbox_containing(self, fragments: Sequence[str]) -> list[tuple[int, str]]:
+        return await self._containing(OutboxRow.id, OutboxRow.payload, fragments, [])
+
+    async def _containing(
+        self, key: Any, payload: Any, fragments: Sequence[str], conditions: list[ColumnElement[bool]]
+    ) -> list[tuple[int, str]]:
+        found: dict[int, str] = {}
+        for start in range(0, len(fragments), _FRAGMENTS_PER_QUERY):
+            chunk = fragments[start : start + _FRAGMENTS_PER_QUERY]
+            matches = or_(*(payload.contains(fragment, autoescape=True) for fragment in chunk))
+            rows = await self.session.execute(select(key, payload).where(matches, *conditions))
+            found.update({row_key: text for row_key, text in rows})
+        return sorted(found.items())
+
+    async def rewrite_outbox(self, payloads: dict[int, str]) -> None:
+        for row_id, payload in payloads.items():
+            await self.session.execute(
+                update(OutboxRow).where(OutboxRow.id == row_id).values(payload=payload)
+            )
+
+    async def schedule_purge(self, course_id: int, at: datetime | None) -> None:
+        await self.session.execute(
+            update(CourseRow).where(CourseRow.id == course_id).values(next_purge_at=at)
+        )
+
+    async def purge_due(self, now: datetime, limit: int) -> list[PurgeSchedule]:
+        rows = await self.session.scalars(
+            select(CourseRow)
+            .where(CourseRow.next_purge_at <= now, CourseRow.retention_seconds.is_not(None))
+            .order_by(CourseRow.next_purge_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has a single writer anyway
+        )
+        return [
+            PurgeSchedule(row.id, timedelta(seconds=row.retention_seconds or 0), row.purged_through)
+            for row in rows
+        ]
+
+    async def purge_texts(
+        self, course_id: int, since: datetime | None, before: datetime, limit: int
+    ) -> PurgeProgress:
+        """Up to `limit` rows of each kind, oldest first; resumes from the earliest kind cut short."""
+        purged, cut_short = 0, []
+        for model, moment, condition, values in purgeable(course_id, REMOVED):
+            query = select(model.id, moment).where(moment < before, condition)
+            if since is not None:
+                query = query.where(moment >= since)
+            rows = list(await self.session.execute(query.order_by(moment).limit(limit)))
+            if rows:
+                await self.session.execute(
+                    update(model).where(model.id.in_([row_id for row_id, _ in rows])).values(**values)
+                )
+            purged += len(rows)
+            if len(rows) == limit:
+                cut_short.append(rows[-1][1])
+        return PurgeProgress(purged, min(cut_short) if cut_short else None)
+
+    async def mark_purged(self, course_id: int, through: datetime | None, next_at: datetime) -> None:
+        values: dict[str, Any] = {"next_purge_at": next_at}
+        if through is not None:
+            values["purged_through"] = through
+        await self.session.execute(update(CourseRow).where(CourseRow.id == course_id).values(**values))
+
+    async def _count(self, model: Any, conditions: list[ColumnElement[bool]]) -> int:
+        return await self.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+    async def _texts(self, column: Any, conditions: list[ColumnElement[bool]]) -> list[str]:
+        return [text for text in await self.session.scalars(select(column).where(*conditions)) if text]
+
+    async def _replace(self, model: Any, conditions: list[ColumnElement[bool]], **values: str) -> None:
+        await self.session.execute(update(model).where(*conditions).values(**values))
+
+    async def _ended_sessions(self, scope: Scope) -> list[int]:
+        touched = select(SessionQuestionRow.session_id).where(
+            or_(and_(*scope.guest_questions(kept_only=True)), and_(*scope.guest_answers(kept_only=True)))
+        )
+        rows = await self.session.scalars(
+            select(GuestSessionRow.id).where(
+                GuestSessionRow.id.in_(touched), GuestSessionRow.transcript.is_not(None)
+            )
+        )
+        return sorted(rows)
