@@ -57,9 +57,11 @@ async def diagnose(settings: Settings, token: str, request: BaseRequest | None =
     if bot is None:
         return found
     try:
-        await _webhook(found, bot, getattr(settings, "webhook_url", None))
+        await _webhook(found, bot, settings.webhook_url)
         for chat in chats or []:
             found.append(await _chat(bot, chat))
+    except Exception as error:  # an answer doctor didn't expect is a finding, not a traceback
+        found.append(Finding("fail", f"Telegram gave an unexpected answer: {error}", "run doctor again"))
     finally:
         await bot.shutdown()
     return found
