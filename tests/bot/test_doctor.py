@@ -11,7 +11,7 @@ import pytest
 from bot import doctor
 from bot.recording import BOT_ID, RecordingRequest, api_error
 from bot.settings import Settings
-from storage.migrations import upgrade
+from storage.migrations import head, upgrade
 from tests.bot.test_cli import flock as run_flock
 from tests.builders import group, user
 from tests.support.bot_api_server import serve
@@ -52,7 +52,7 @@ async def test_a_healthy_set_up_is_all_ticks_and_exit_0(flock: Harness, database
     assert lines[:2] + lines[3:] == [
         "✓ token: Telegram knows the bot as @flock_test_bot",
         "✓ privacy mode is off: the bot reads every group message",
-        "✓ database schema is up to date (0006)",
+        f"✓ database schema is up to date ({head()})",
         "✓ no webhook set: Flock polls (0 updates waiting)",
         "✓ Onboarding 2026 (#onb26): admin, reads every message",
         "exit 0",
@@ -91,7 +91,7 @@ async def test_a_database_behind_the_code_asks_for_flock_db_upgrade(tmp_path: Pa
 
     report = await check(url, RecordingRequest())
 
-    assert "✗ the database schema is behind: 0004, this Flock needs 0006 — run `flock db upgrade`" in report
+    assert f"✗ the database schema is behind: 0004, this Flock needs {head()} — run `flock db upgrade`" in report
     assert report.endswith("exit 1")
 
 
