@@ -91,7 +91,8 @@ async def test_a_database_behind_the_code_asks_for_flock_db_upgrade(tmp_path: Pa
 
     report = await check(url, RecordingRequest())
 
-    assert f"✗ the database schema is behind: 0004, this Flock needs {head()} — run `flock db upgrade`" in report
+    behind = f"✗ the database schema is behind: 0004, this Flock needs {head()} — run `flock db upgrade`"
+    assert behind in report
     assert report.endswith("exit 1")
 
 
