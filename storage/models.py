@@ -135,6 +135,9 @@ class QuestionRow(Base):
         UniqueConstraint("chat_id", "message_id", "course_id"),
         Index("ix_questions_chat_state", "chat_id", "state", "asked_at"),
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
+        # The digest: what waits, by state and the asker's "not solved yet"; what was solved since.
+        Index("ix_questions_course_follow_up", "course_id", "needs_follow_up", "state", "asked_at"),
+        Index("ix_questions_course_resolved", "course_id", "resolved_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
@@ -163,7 +166,10 @@ class QuestionRow(Base):
 
 class AnswerRow(Base):
     __tablename__ = "answers"
-    __table_args__ = (Index("ix_answers_message", "chat_id", "message_id"),)
+    __table_args__ = (
+        Index("ix_answers_message", "chat_id", "message_id"),
+        Index("ix_answers_answered", "answered_at"),  # a window's answers, without the course's history
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     chat_id: Mapped[int]
