@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.links import message_link
 from bot.texts import age, escape, excerpt, plural
-from facilitation.digest_content import Digest, Entry, Listed, Participation
+from facilitation.digest_content import Digest, Entry, Participation
+from facilitation.model import Listed
 from facilitation.parsing import format_duration
 
 MAX_LENGTH = 4096  # Telegram's limit, counted here on the HTML: longer than the text it shows

@@ -2,28 +2,28 @@
 
 A digest is frozen when it is queued: the outbox row carries `Digest.to_data()` and the bot
 renders `Digest.from_data(...)` when it sends it, so a retry says the same thing. Lists keep
-their first few items and their length; the renderer may show fewer to fit one message.
+their first few items and their length (storage reads no more than that); the renderer may show
+fewer to fit one message.
 The numbers follow /stats (facilitation/stats.py), so both say the same about the same days.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from facilitation import stats
-from facilitation.introductions import Roster
 from facilitation.model import (
     Answer,
     Course,
     Introduction,
+    Listed,
     MessageRef,
     Person,
     Question,
-    QuestionState,
     RosterEntry,
 )
 
@@ -33,18 +33,7 @@ LEARNERS = 40
 TEXT = 300  # characters of a question or introduction kept; the renderer shortens further
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Listed(Generic[T]):
-    """The first items of a list, and how many it had."""
-
-    items: list[T]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -123,22 +112,21 @@ class Digest:
 
 @dataclass(frozen=True)
 class DigestFacts:
-    """The rows one digest is made from."""
+    """What one digest is made from: each list as its first rows and its length, as read."""
 
-    unresolved: list[tuple[Question, bool]]  # with "the asker said it isn't solved yet"
-    asked: list[Question]
-    resolved: list[Question]
-    answers: list[Answer]
-    introductions: list[Introduction]
-    roster: list[RosterEntry]
-    contributions: dict[int, tuple[int, int]]  # person id: (asked, answered)
-    facilitators: set[int]
+    unanswered: Listed[Question]
+    follow_up: Listed[Question]  # the asker said it isn't solved yet
+    unresolved: Listed[Question]  # answered, not marked solved
+    resolved: Listed[Question]
+    introductions: Listed[Introduction]  # learners' (facilitators aside)
+    silent: Listed[RosterEntry]
+    learners: Listed[RosterEntry]  # facilitators aside
+    asked: list[Question]  # in the window, whole
+    answers: list[Answer]  # in the window, whole
+    contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
 
 
 def assemble(course: Course, since: datetime, now: datetime, facts: DigestFacts) -> Digest:
-    waiting = [q for q, follow_up in facts.unresolved if not follow_up]
-    roster = Roster(course, [e for e in facts.roster if e.person.id not in facts.facilitators])
-    introductions = [i for i in facts.introductions if i.person.id not in facts.facilitators]
     question_facts = _question_facts(facts.asked, facts.answers)
     by_peers, answered = stats.peer_firsts(question_facts)
     waits = [w for f in question_facts if (w := stats.time_to_first_answer(f)) is not None]
@@ -148,20 +136,20 @@ def assemble(course: Course, since: datetime, now: datetime, facts: DigestFacts)
         timezone=course.settings.timezone,
         since=since,
         at=now,
-        unanswered=_questions([q for q in waiting if q.state is QuestionState.OPEN]),
-        follow_up=_questions([q for q, follow_up in facts.unresolved if follow_up]),
-        unresolved=_questions([q for q in waiting if q.state is QuestionState.ANSWERED]),
+        unanswered=_questions(facts.unanswered),
+        follow_up=_questions(facts.follow_up),
+        unresolved=_questions(facts.unresolved),
         resolved=_questions(facts.resolved),
-        introductions=_capped(
-            [Entry(i.person.name, i.text[:TEXT], i.posted_at, i.ref) for i in introductions], ITEMS
+        introductions=_listed_as(
+            facts.introductions, lambda i: Entry(i.person.name, i.text[:TEXT], i.posted_at, i.ref), ITEMS
         ),
-        silent=_capped([e.person.name for e in roster.silent], NAMES),
+        silent=_listed_as(facts.silent, lambda e: e.person.name, NAMES),
         helpers=[(p.name, n) for p, n in stats.top_helpers(_peer_answers(facts.answers))],
         asked=len(question_facts),
         answered=answered,
         by_peers=by_peers,
         median_first_answer=stats.median(waits),
-        learners=_capped([_participation_of(e, facts.contributions) for e in roster.entries], LEARNERS),
+        learners=_listed_as(facts.learners, lambda e: _participation_of(e, facts.contributions), LEARNERS),
     )
 
 
@@ -186,12 +174,12 @@ def _participation_of(entry: RosterEntry, contributions: dict[int, tuple[int, in
     return Participation(entry.person.name, entry.introduction is not None, asked, answered, entry.last_seen)
 
 
-def _questions(questions: Sequence[Question]) -> Listed[Entry]:
-    return _capped([Entry(q.asker.name, q.text[:TEXT], q.asked_at, q.ref) for q in questions], ITEMS)
+def _questions(listed: Listed[Question]) -> Listed[Entry]:
+    return _listed_as(listed, lambda q: Entry(q.asker.name, q.text[:TEXT], q.asked_at, q.ref), ITEMS)
 
 
-def _capped(items: Sequence[T], cap: int) -> Listed[T]:
-    return Listed(list(items[:cap]), len(items))
+def _listed_as(listed: Listed[U], convert: Callable[[U], T], cap: int) -> Listed[T]:
+    return Listed([convert(item) for item in listed.items[:cap]], listed.total)
 
 
 def _plain(value: Any) -> Any:

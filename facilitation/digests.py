@@ -15,12 +15,13 @@ bot. A digest with nothing waiting and nothing new is not sent; its day still co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from facilitation import stats_data
-from facilitation.digest_content import Digest, DigestFacts, assemble
-from facilitation.model import CourseSettings
+from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, assemble
+from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
 from facilitation.scope import courses_run_by
 from facilitation.stats import StatsReaderFactory, week_stats
@@ -115,14 +116,24 @@ def _first_of_week(last: date | None, day: date) -> bool:
 async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> Digest:
     course, since = schedule.course, window_start(schedule, now)
     digests = uow.digests
+    counts = await digests.unresolved_counts(course.id)
+
+    async def waiting(states: Sequence[QuestionState], follow_up: bool) -> Listed[Question]:
+        total = sum(counts.get((state, follow_up), 0) for state in states)
+        found = await digests.unresolved(course.id, states, follow_up, ITEMS) if total else []
+        return Listed(found, total)
+
+    learners = await digests.learners(course.id, silent=False, limit=LEARNERS)
     facts = DigestFacts(
-        unresolved=await digests.unresolved(course.id),
+        unanswered=await waiting([QuestionState.OPEN], follow_up=False),
+        follow_up=await waiting(UNRESOLVED, follow_up=True),
+        unresolved=await waiting([QuestionState.ANSWERED], follow_up=False),
+        resolved=await digests.resolved_since(course.id, since, limit=ITEMS),
+        introductions=await digests.introduced_since(course.id, since, limit=ITEMS),
+        silent=await digests.learners(course.id, silent=True, limit=NAMES),
+        learners=learners,
         asked=await digests.asked_since(course.id, since),
-        resolved=await digests.resolved_since(course.id, since),
         answers=await digests.answers_since(course.id, since),
-        introductions=await digests.introduced_since(course.id, since),
-        roster=await uow.learners.roster(course.id),
-        contributions=await digests.contributions(course.id),
-        facilitators={p.id for p in await uow.courses.facilitators(course.id)},
+        contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
     )
     return assemble(course, since, now, facts)

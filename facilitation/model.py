@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 class Scope(enum.StrEnum):
@@ -25,6 +28,18 @@ class QuestionState(enum.StrEnum):
 
 
 UNRESOLVED = (QuestionState.OPEN, QuestionState.ANSWERED)
+
+
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """The first items of a list, and how many it had."""
+
+    items: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ class PostOutcome:
 async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
     async with uow:
         outcome = PostOutcome()
-        attachments = await uow.courses.attachments(post.chat.id)
+        attachments = await uow.courses.recent_attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         # A reply in a tracked thread belongs to the question's course even without the hashtag.
@@ -42,7 +42,8 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
-            await uow.learners.record_post(course.id, post.author.id, post.at)
+            if not await uow.learners.record_post_in_chat(course.id, post.chat.id, post.author.id, post.at):
+                continue  # detached meanwhile, by another process: the post is no longer the course's
             await _classify(uow, course, post, tags, thread, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)

@@ -139,6 +139,9 @@ class QuestionRow(Base):
         UniqueConstraint("chat_id", "message_id", "course_id"),
         Index("ix_questions_chat_state", "chat_id", "state", "asked_at"),
         Index("ix_questions_course_state", "course_id", "state", "asked_at"),
+        # The digest: what waits, by state and the asker's "not solved yet"; what was solved since.
+        Index("ix_questions_course_follow_up", "course_id", "needs_follow_up", "state", "asked_at"),
+        Index("ix_questions_course_resolved", "course_id", "resolved_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
         Index("ix_questions_alert_due", "state", "next_alert_at"),
@@ -170,7 +173,8 @@ class AnswerRow(Base):
     __tablename__ = "answers"
     __table_args__ = (
         Index("ix_answers_message", "chat_id", "message_id"),
-        Index("ix_answers_answered_at", "answered_at"),  # retention: what is past a course's age
+        # What is past a course's retention, and a digest window's answers without the history.
+        Index("ix_answers_answered_at", "answered_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)

@@ -17,7 +17,8 @@ async def message(update: Update, context: FlockContext) -> None:
     post = convert.post(update.effective_message) if update.effective_message else None
     if post is None or post.author.id == context.bot.id:
         return
-    if post.reply_to is not None:  # a reply to a guest session's board is a question for the guest
+    # A reply to a guest session's board is a question for the guest.
+    if post.reply_to is not None and _replies_to(update, context.bot.id):
         asked = await guest_questions.reply_to_board(
             context.uow(), post.chat.id, post.reply_to, post.author, post.text, post.ref, post.at
         )
@@ -25,6 +26,14 @@ async def message(update: Update, context: FlockContext) -> None:
             await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
             return
     await posts.receive(context.uow(), post)
+
+
+def _replies_to(update: Update, bot_id: int) -> bool:
+    """Boards are the bot's own messages: a reply to anyone else's needs no look for one."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    author = replied.from_user if replied else None
+    return author is not None and author.id == bot_id
 
 
 async def edited(update: Update, context: FlockContext) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
-from storage import mapping
+from storage import mapping, process_cache
 from storage.models import AttachmentRow, CourseRow, FacilitatorRow, PersonRow
 from storage.repositories.base import Repository
 
@@ -20,6 +20,7 @@ class SqlCourses(Repository):
         return mapping.course(row) if row else None
 
     async def add(self, hashtag: str, title: str, now: datetime) -> Course:
+        process_cache.courses_changed(self.session)
         row = CourseRow(hashtag=hashtag, title=title[:200], created_at=now)
         mapping.write_settings(row, CourseSettings())
         self.session.add(row)
@@ -27,6 +28,7 @@ class SqlCourses(Repository):
         return mapping.course(row)
 
     async def save_settings(self, course_id: int, settings: CourseSettings) -> None:
+        process_cache.courses_changed(self.session)
         row = await self.session.get_one(CourseRow, course_id)
         mapping.write_settings(row, settings)
         await self.session.flush()
@@ -40,6 +42,13 @@ class SqlCourses(Repository):
         )
         return [Attachment(mapping.course(c), a.chat_id, Scope(a.scope)) for a, c in rows]
 
+    async def recent_attachments(self, chat_id: int) -> list[Attachment]:
+        found = process_cache.attachments(self.session, chat_id)
+        if found is None:
+            found = await self.attachments(chat_id)
+            process_cache.learn_attachments(self.session, chat_id, found)
+        return found
+
     async def attach(self, course_id: int, chat: Chat, scope: Scope, now: datetime) -> None:
         values = {
             "scope": scope.value,
@@ -48,6 +57,7 @@ class SqlCourses(Repository):
             "is_forum": chat.is_forum,
             "active": True,
         }
+        process_cache.courses_changed(self.session)
         await self.upsert(
             AttachmentRow,
             {"course_id": course_id, "chat_id": chat.id, "attached_at": now, **values},
@@ -56,6 +66,7 @@ class SqlCourses(Repository):
         )
 
     async def detach(self, course_id: int, chat_id: int) -> None:
+        process_cache.courses_changed(self.session)
         await self.session.execute(
             update(AttachmentRow)
             .where(AttachmentRow.course_id == course_id, AttachmentRow.chat_id == chat_id)

@@ -2,18 +2,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from facilitation.model import Course, Person, RosterEntry
-from storage import mapping
-from storage.models import CourseRow, IntroductionRow, LearnerRow, PersonRow
+from storage import mapping, process_cache
+from storage.models import AttachmentRow, CourseRow, IntroductionRow, LearnerRow, PersonRow
 from storage.repositories.base import Repository
 
 
 class SqlPeople(Repository):
     async def seen(self, person: Person, now: datetime) -> None:
-        current = {"name": person.name[:256], "username": person.username, "last_seen_at": now}
+        """Stores the person's current name; while the stored one is known to be the same, only
+        every so often (process_cache.PEOPLE_TTL), so last_seen_at is that precise. Another
+        process storing a different name meanwhile is corrected here within that time."""
+        name = person.name[:256]
+        if process_cache.person_unchanged(self.session, person.id, name, person.username):
+            return
+        current = {"name": name, "username": person.username, "last_seen_at": now}
         await self.upsert(PersonRow, {"id": person.id, **current}, keys=("id",), update=current)
+        process_cache.learn_person(self.session, person.id, name, person.username)
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id)
@@ -53,6 +61,36 @@ class SqlLearners(Repository):
                 "last_seen_at": now,
             },
         )
+
+    async def record_post_in_chat(self, course_id: int, chat_id: int, person_id: int, now: datetime) -> bool:
+        """record_post, in the same statement checking that the course is still attached to the
+        chat (another process may have detached it since this one last read the chat's courses);
+        False, and nothing counted, when it is not."""
+        attached = (
+            select(AttachmentRow.course_id)
+            .where(
+                AttachmentRow.course_id == course_id,
+                AttachmentRow.chat_id == chat_id,
+                AttachmentRow.active,
+            )
+            .exists()
+        )
+        stamp = literal(now, LearnerRow.last_seen_at.type)
+        rows = select(literal(course_id), literal(person_id), literal(1), stamp, stamp).where(attached)
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(LearnerRow).from_select(
+            ["course_id", "person_id", "posts", "first_seen_at", "last_seen_at"], rows
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["course_id", "person_id"],
+            set_={"posts": LearnerRow.posts + 1, "last_seen_at": statement.excluded.last_seen_at},
+        )
+        result = await self.session.execute(statement)
+        if getattr(result, "rowcount", 0):
+            return True
+        process_cache.forget_attachments(self.session, chat_id)
+        return False
 
     async def roster(self, course_id: int) -> list[RosterEntry]:
         rows = await self.session.execute(

@@ -355,3 +355,63 @@ async def test_the_first_digest_of_the_week_carries_the_weeks_chart(flock: Harne
     assert len(digests(second)) == 1
     assert photos(second) == []
     assert len(photos(next_week)) == 1
+
+
+async def test_digest_counts_everything_but_reads_and_lists_only_the_first(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, ANA, "#intro I'm Ana, your facilitator")  # facilitators are not learners
+    quiet = [user(200 + n, f"Quiet {n:02}") for n in range(35)]
+    introduced = [user(300 + n, f"Intro {n:02}") for n in range(12)]
+    await flock.send(*(flock.telegram.post(CHAT, person, "Hi!") for person in quiet))
+    await flock.send(*(flock.telegram.post(CHAT, p, f"#intro I'm {p['first_name']}") for p in introduced))
+    asked = [flock.telegram.post(CHAT, BEN, f"#q Question {n:02}?") for n in range(15)]
+    await flock.send(*asked)
+    await flock.send(
+        *(flock.telegram.post(CHAT, CLEO, "Try this", reply_to=q["message"]) for q in asked[12:]),
+        flock.telegram.post(CHAT, BEN, "/solved", reply_to=asked[14]["message"]),
+    )
+    await execute(flock, "update questions set needs_follow_up = true where text = 'Question 13?'")
+
+    replies = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+
+    sections = replies[0].split("\n\n")
+    assert len(replies) == 1
+    assert sections[1] == "\n".join(
+        ["<b>⏳ Unanswered</b> (12)"]
+        + [f'• <a href="https://t.me/c/1500/{149 + n}">Question {n:02}?</a> — Ben, 0m' for n in range(10)]
+        + ["• …and 2 more"]
+    )
+    assert sections[2:5] == [
+        '<b>🔁 Not solved yet, says the asker</b> (1)\n• <a href="https://t.me/c/1500/162">Question 13?</a>'
+        " — Ben, 0m",
+        '<b>💬 Answered, not yet solved</b> (1)\n• <a href="https://t.me/c/1500/161">Question 12?</a>'
+        " — Ben, 0m",
+        '<b>✅ Solved since the last digest</b> (1)\n• <a href="https://t.me/c/1500/163">Question 14?</a>'
+        " — Ben",
+    ]
+    assert sections[5] == "\n".join(
+        ["<b>🤗 New introductions</b> (12)"]
+        + [
+            f'• <a href="https://t.me/c/1500/{137 + n}">Intro {n:02}</a>: I\'m Intro {n:02}'
+            for n in range(10)
+        ]
+        + ["• …and 2 more"]
+    )
+    assert (
+        sections[6]
+        == "<b>🙈 Posted but never introduced</b> (37)\nBen, Cleo, "
+        + ", ".join(f"Quiet {n:02}" for n in range(28))
+        + " and 7 more"
+    )
+    learners = sections[9].split("\n")
+    assert learners[:3] == [
+        "<b>👥 Learners</b> (49)",
+        "• Ben — no intro · asked 15 · answered 0 · seen 0m ago",
+        "• Cleo — no intro · asked 0 · answered 3 · seen 0m ago",
+    ]
+    assert learners[3:] == [
+        *(f"• Intro {n:02} — intro ✓ · asked 0 · answered 0 · seen 0m ago" for n in range(12)),
+        *(f"• Quiet {n:02} — no intro · asked 0 · answered 0 · seen 0m ago" for n in range(16)),
+        "• …and 19 more",
+    ]
+    assert "Ana" not in replies[0]

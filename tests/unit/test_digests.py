@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -13,6 +14,7 @@ from facilitation.model import (
     Course,
     CourseSettings,
     Introduction,
+    Listed,
     MessageRef,
     Person,
     Question,
@@ -20,6 +22,8 @@ from facilitation.model import (
     RosterEntry,
 )
 from facilitation.ports import DigestSchedule
+
+T = TypeVar("T")
 
 BERLIN = CourseSettings(timezone="Europe/Berlin", digest_at=time(8, 0))
 CREATED = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
@@ -154,34 +158,39 @@ def answer(aid: int, qid: int, who: Person, at: datetime, by_facilitator: bool =
     return Answer(aid, qid, who, "An answer", at, MessageRef(-1001500, 200 + aid), by_facilitator)
 
 
+def listed(items: list[T]) -> Listed[T]:
+    return Listed(items, len(items))
+
+
 def facts(**changes: object) -> DigestFacts:
+    """Facts as storage reads them: facilitators (Ana) are not learners, lists come sorted."""
     asked = SINCE + timedelta(hours=1)
+    learners = [
+        RosterEntry(BEN, "Hi, I'm Ben", 2, NOW),
+        RosterEntry(CLEO, None, 3, NOW),
+        RosterEntry(DAN, None, 2, NOW),
+    ]
     base: dict[str, object] = {
-        "unresolved": [
-            (question(1, BEN, QuestionState.OPEN, asked), False),
-            (question(2, CLEO, QuestionState.ANSWERED, asked, asked + timedelta(minutes=30)), False),
-            (question(3, DAN, QuestionState.ANSWERED, asked, asked + timedelta(hours=1)), True),
-        ],
+        "unanswered": listed([question(1, BEN, QuestionState.OPEN, asked)]),
+        "follow_up": listed([question(3, DAN, QuestionState.ANSWERED, asked, asked + timedelta(hours=1))]),
+        "unresolved": listed(
+            [question(2, CLEO, QuestionState.ANSWERED, asked, asked + timedelta(minutes=30))]
+        ),
+        "resolved": listed([]),
+        "introductions": listed([Introduction(1, 1, BEN, "Hi, I'm Ben", asked, MessageRef(-1001500, 99))]),
+        "silent": listed([e for e in learners if e.introduction is None]),
+        "learners": listed(learners),
         "asked": [
             question(1, BEN, QuestionState.OPEN, asked),
             question(2, CLEO, QuestionState.ANSWERED, asked, asked + timedelta(minutes=30)),
             question(3, DAN, QuestionState.ANSWERED, asked, asked + timedelta(hours=1)),
         ],
-        "resolved": [],
         "answers": [
             answer(1, 2, DAN, asked + timedelta(minutes=30)),
             answer(2, 3, ANA, asked + timedelta(hours=1), by_facilitator=True),
             answer(3, 3, CLEO, asked + timedelta(hours=2)),
         ],
-        "introductions": [Introduction(1, 1, BEN, "Hi, I'm Ben", asked, MessageRef(-1001500, 99))],
-        "roster": [
-            RosterEntry(ANA, "I run this", 5, NOW),
-            RosterEntry(BEN, "Hi, I'm Ben", 2, NOW),
-            RosterEntry(CLEO, None, 3, NOW),
-            RosterEntry(DAN, None, 2, NOW),
-        ],
         "contributions": {12: (1, 0), 13: (1, 1), 14: (1, 1)},
-        "facilitators": {11},
     }
     base.update(changes)
     return DigestFacts(**base)  # type: ignore[arg-type]
@@ -220,16 +229,17 @@ def test_facilitators_are_not_learners_in_the_digest() -> None:
 
 
 def test_long_lists_keep_their_first_items_and_their_length() -> None:
-    many = [(question(i, BEN, QuestionState.OPEN, SINCE), False) for i in range(1, 26)]
+    many = [question(i, BEN, QuestionState.OPEN, SINCE) for i in range(1, 26)]
 
-    digest = assemble(course(), SINCE, NOW, facts(unresolved=many))
+    digest = assemble(course(), SINCE, NOW, facts(unanswered=listed(many)))
 
     assert len(digest.unanswered.items) == 10
     assert (digest.unanswered.total, digest.unanswered.more) == (25, 15)
 
 
 def test_a_day_without_anything_to_tell_is_quiet() -> None:
-    quiet = facts(unresolved=[], asked=[], answers=[], introductions=[])
+    none: Listed[object] = listed([])
+    quiet = facts(unanswered=none, follow_up=none, unresolved=none, introductions=none, asked=[], answers=[])
 
     assert assemble(course(), SINCE, NOW, quiet).is_quiet
     assert not assemble(course(), SINCE, NOW, facts()).is_quiet
@@ -247,7 +257,7 @@ def test_rendered_digest_never_exceeds_one_message() -> None:
     names = [Person(100 + n, "&" * 256) for n in range(40)]  # each "&" grows to "&amp;"
     roster = [RosterEntry(p, None, 1, NOW) for p in names]
 
-    text = render(assemble(course(), SINCE, NOW, facts(roster=roster)))
+    text = render(assemble(course(), SINCE, NOW, facts(learners=listed(roster), silent=listed(roster))))
 
     assert len(text) <= 4096
     assert text.endswith("\n…")
