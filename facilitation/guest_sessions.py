@@ -51,13 +51,23 @@ def session_data(session: GuestSession) -> dict[str, object]:
 def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timedelta]:
     """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
     words = text.split()
+    specific: ParseError | None = None  # a start that reads as a time but is refused, and why
     if len(words) > 1:
         try:
             length = parsing.duration(words[-1])
-            return parsing.moment(" ".join(words[:-1]), now, timezone), length
         except ParseError:
             pass
-    return parsing.moment(text, now, timezone), DEFAULT_LENGTH
+        else:
+            try:
+                return parsing.moment(" ".join(words[:-1]), now, timezone), length
+            except ParseError as error:
+                specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
+    try:
+        return parsing.moment(text, now, timezone), DEFAULT_LENGTH
+    except ParseError:
+        if specific is not None:
+            raise specific from None
+        raise
 
 
 async def schedule(

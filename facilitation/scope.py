@@ -42,7 +42,7 @@ async def course_facilitated(uow: UnitOfWork, person_id: int, tags: list[str]) -
         for course in courses:
             if course.hashtag in tags:
                 return course
-        raise NotAllowed(f"You don't facilitate #{tags[0]}.")
+        raise NotAllowed(f"You don't facilitate #{tags[0][:64]}.")
     if len(courses) == 1:
         return courses[0]
     if not courses:
