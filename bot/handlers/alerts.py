@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, convert, render_alerts, texts
 from bot.context import FlockContext
+from bot.fit import toast
 from bot.handlers.common import (
     argument_text,
     command,
@@ -40,7 +41,7 @@ async def button(update: Update, context: FlockContext) -> None:
     try:
         await alerts.press(context.uow(), action, context.now())
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(toast(error.message), show_alert=True)
         return
     await query.answer(TOASTS[pressed.action])
 
@@ -83,7 +84,7 @@ async def followup(update: Update, context: FlockContext) -> None:
             context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
         )
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(toast(error.message), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(

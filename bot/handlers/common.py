@@ -15,6 +15,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import convert, texts
 from bot.context import FlockContext
+from bot.fit import fit
 from facilitation import parsing
 from facilitation.errors import FlockError
 from facilitation.model import Person
@@ -37,7 +38,7 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "Group" user behind anonymous adm
 async def reply(update: Update, text: str) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_html(text, do_quote=message.chat.type != "private")
+        await message.reply_html(fit(text), do_quote=message.chat.type != "private")
 
 
 def friendly(callback: Callback) -> Callback:
@@ -113,7 +114,7 @@ async def send_privately(update: Update, context: FlockContext, user_id: int, te
         await reply(update, text)
         return
     try:
-        await context.bot.send_message(user_id, text)
+        await context.bot.send_message(user_id, fit(text))
     except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"
         await reply(update, texts.start_me_first(context.bot.username))
         return
