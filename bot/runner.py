@@ -15,6 +15,7 @@ from bot import commands
 from bot.app import FlockApp, build_application
 from bot.context import Runtime
 from bot.polling import Poller
+from bot.redaction import redact_token
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.tick import Ticker
@@ -52,6 +53,7 @@ def assemble(
     request: BaseRequest | None = None,
     rate_limited: bool = True,
 ) -> Flock:
+    redact_token(token)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     runtime = Runtime(uow=lambda: SqlUnitOfWork(sessions), clock=clock)

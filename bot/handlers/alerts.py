@@ -33,7 +33,7 @@ async def button(update: Update, context: FlockContext) -> None:
     pressed = callbacks.parse_alert_button(query.data)
     message = query.message
     if pressed is None or message is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     action = alerts.Pressed(
         pressed.alert_id, pressed.action, convert.person(query.from_user), message.chat.id, message.message_id
@@ -77,7 +77,7 @@ async def followup(update: Update, context: FlockContext) -> None:
     assert query is not None
     pressed = callbacks.parse_followup_button(query.data)
     if pressed is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     try:
         await followups.respond(

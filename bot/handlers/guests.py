@@ -131,7 +131,7 @@ async def vote(update: Update, context: FlockContext) -> None:
     assert query is not None
     question_id = callbacks.parse_vote_button(query.data)
     if question_id is None or query.message is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     try:
         cast = await guest_questions.vote(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ChatMemberHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, MessageHandler, filters
 
 from bot import convert, texts
 from bot.context import FlockContext
@@ -82,6 +82,12 @@ async def help_command(update: Update, context: FlockContext) -> None:
     await reply(update, texts.HELP_GROUP if in_group(message) else texts.HELP_PRIVATE)
 
 
+async def stale_button(update: Update, context: FlockContext) -> None:
+    """A button no handler claims (old, foreign or forged data, a game): stop its spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.BUTTON_GONE)
+
+
 async def private_fallback(update: Update, context: FlockContext) -> None:
     await reply(update, texts.PRIVATE_FALLBACK)
 
@@ -96,3 +102,4 @@ HANDLERS: list[object] = [
 ]
 # Registered after every command: whatever else reaches Flock in private gets a pointer to /help.
 FALLBACK = MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, private_fallback)
+STALE_BUTTONS = CallbackQueryHandler(stale_button)
