@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from html import escape
 from typing import Any, TypeAlias
 
-from telegram import Message, Update
+from telegram import ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CommandHandler, filters
@@ -104,6 +104,27 @@ async def is_chat_admin(context: FlockContext, chat_id: int, user_id: int) -> bo
         log.warning("getChatMember failed for chat %s: %s", chat_id, error)
         return False
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+class ChatMembers:
+    """The domain's ChatMembership port: Telegram says who is in a chat (getChatMember)."""
+
+    def __init__(self, context: FlockContext) -> None:
+        self._context = context
+
+    async def is_member(self, chat_id: int, person_id: int) -> bool:
+        try:
+            member = await self._context.bot.get_chat_member(chat_id, person_id)
+        except TelegramError as error:  # can't tell: the caller refuses, politely
+            log.warning("getChatMember failed for chat %s: %s", chat_id, error)
+            return False
+        if isinstance(member, ChatMemberRestricted):
+            return member.is_member
+        return member.status in (
+            ChatMemberStatus.OWNER,
+            ChatMemberStatus.ADMINISTRATOR,
+            ChatMemberStatus.MEMBER,
+        )
 
 
 async def send_privately(update: Update, context: FlockContext, user_id: int, text: str) -> None:

@@ -11,6 +11,7 @@ from bot import callbacks, convert, render_sessions, texts
 from bot.context import FlockContext
 from bot.fit import toast
 from bot.handlers.common import (
+    ChatMembers,
     Refusal,
     argument_text,
     command,
@@ -116,13 +117,19 @@ async def ask(update: Update, context: FlockContext) -> None:
         tags(text),
         convert.ref(message) if group else None,
         context.now(),
+        ChatMembers(context),
     )
     await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
 
 async def open_ask_link(update: Update, context: FlockContext, session_id: str) -> None:
     """/start ask_<session>: how to ask privately (and anonymously)."""
-    found = await guest_sessions.listed_one(context.uow(), parsing.number(session_id) or 0)
+    person = require_sender(update.effective_message) if update.effective_message else None
+    if person is None:
+        return
+    found = await guest_sessions.listed_one(
+        context.uow(), parsing.number(session_id) or 0, person.id, ChatMembers(context)
+    )
     await reply(update, render_sessions.ask_privately(found))
 
 
@@ -199,7 +206,14 @@ async def transcript(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     session_id, _ = _session_id(update, "/transcript")
-    session, text = await guest_live.stored_transcript(context.uow(), session_id)
+    person = require_sender(message)
+    session, text = await guest_live.stored_transcript(
+        context.uow(),
+        session_id,
+        person.id,
+        message.chat_id if in_group(message) else None,
+        ChatMembers(context),
+    )
     await message.reply_document(
         InputFile(text.encode("utf-8"), filename=f"session-{session.id}.md"),
         caption=render_sessions.transcript_caption({"title": session.title, "guest": session.guest_username}),
