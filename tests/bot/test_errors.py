@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.context import FlockContext
+from bot.handlers import alerts as alerts_handlers
 from tests.builders import group, user
 from tests.support.harness import TOKEN, Harness
 
@@ -49,3 +50,20 @@ async def test_the_token_is_redacted_from_any_logger_and_argument(
 
     assert SECRET_HALF not in caplog.text
     assert "bot<bot-token>/getMe" in caplog.text
+
+
+async def test_a_failing_button_apologises_in_its_answer_not_in_the_chat(
+    flock: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> None:
+        raise RuntimeError("broken button")
+
+    monkeypatch.setattr(alerts_handlers.alerts, "press", broken)
+    press = flock.telegram.press(BEN, {"message_id": 5, "date": 0, "chat": CHAT}, "al:c:1")
+
+    calls = await flock.send(press)
+
+    assert [(c.method, c.params.get("text")) for c in calls] == [
+        ("answerCallbackQuery", texts.SOMETHING_WRONG)
+    ]
+    assert f"update {press['update_id']} failed" in caplog.text

@@ -3,6 +3,7 @@ anything else, and never an error message that repeats a huge input back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import callbacks, sanitize
 from facilitation import detection, guest_sessions, parsing, scope, stats
 from facilitation.errors import ParseError
 from facilitation.model import Attachment, Course, Detection, Scope
@@ -244,3 +246,77 @@ def test_scope_of_any_text_is_among_the_chats_courses(text: str) -> None:
 def test_the_longest_duration_is_sixty_days_whatever_is_typed() -> None:
     assert parsing.duration("60d") == timedelta(days=60)
     assert value_or_parse_error(parsing.duration, "1" * 100_000 + "d") is None
+
+
+DECODERS = [callbacks.parse_alert_button, callbacks.parse_followup_button, callbacks.parse_vote_button]
+
+
+@pytest.mark.parametrize("decode", DECODERS, ids=["alert", "followup", "vote"])
+@MANY
+@given(data=st.one_of(TEXT, st.none()))
+def test_button_data_decodes_to_a_button_or_none(
+    decode: Callable[[str | None], Any], data: str | None
+) -> None:
+    found = decode(data)
+
+    if found is not None:  # only what Flock itself writes: ASCII, short, ids that fit the database
+        assert data is not None
+        assert data.isascii()
+        assert len(data.encode()) <= 64
+
+
+@MANY
+@given(
+    ident=st.integers(0, 10**12 - 1),
+    solved=st.booleans(),
+    action=st.sampled_from(["claim", "snooze", "dismiss"]),
+)
+def test_button_data_round_trips_within_telegrams_64_bytes(ident: int, solved: bool, action: str) -> None:
+    written = [
+        callbacks.alert_button(action, ident),
+        callbacks.followup_button(solved, ident),
+        callbacks.vote_button(ident),
+    ]
+
+    assert all(len(data.encode()) <= 64 for data in written)
+    assert callbacks.parse_alert_button(written[0]) == callbacks.AlertButton(action, ident)
+    assert callbacks.parse_followup_button(written[1]) == callbacks.FollowupButton(solved, ident)
+    assert callbacks.parse_vote_button(written[2]) == ident
+
+
+@pytest.mark.parametrize(
+    "data", ["al:c:١٢", "gv:²", "fu:y:𝟗", "al:c:1\n", "gv:1 ", "al:x:1", "gv:" + "9" * 13]
+)
+def test_forged_button_data_is_refused(data: str) -> None:
+    assert all(decode(data) is None for decode in DECODERS)
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value.keys(), *(s for v in value.values() for s in strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(ANY_CHARACTER)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(ANY_CHARACTER), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@MANY
+@given(update=st.dictionaries(st.text(ANY_CHARACTER, max_size=8), JSON_VALUES, max_size=5))
+def test_any_update_json_becomes_storable_text(update: dict[str, Any]) -> None:
+    stored = sanitize.storable_json(update)
+
+    stored.encode("utf-8")  # would raise on a lone surrogate
+    assert not any("\x00" in text for text in strings(json.loads(stored)))
+    if sanitize.clean(update) == update:
+        assert json.loads(stored) == update
