@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from telegram.error import Conflict, InvalidToken
 
 from bot.context import SystemClock
+from bot.redaction import redact_token
 from bot.settings import Settings
 
 NO_TOKEN = (
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.bot_token is not None:  # before anything can log it (assemble() redacts it too)
+        redact_token(settings.bot_token.get_secret_value())
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     return int(args.action(args, settings) or 0)
