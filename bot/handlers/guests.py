@@ -122,11 +122,8 @@ async def ask(update: Update, context: FlockContext) -> None:
     await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
 
-async def open_ask_link(update: Update, context: FlockContext, session_id: str) -> None:
+async def open_ask_link(update: Update, context: FlockContext, person: Person, session_id: str) -> None:
     """/start ask_<session>: how to ask privately (and anonymously)."""
-    person = require_sender(update.effective_message) if update.effective_message else None
-    if person is None:
-        return
     found = await guest_sessions.listed_one(
         context.uow(), parsing.number(session_id) or 0, person.id, ChatMembers(context)
     )

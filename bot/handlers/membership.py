@@ -70,7 +70,7 @@ async def start(update: Update, context: FlockContext) -> None:
         await guests.open_invite(update, context, person, payload.removeprefix("guest_"))
         return
     if payload.startswith("ask_"):  # t.me/<bot>?start=ask_<session>: asking privately
-        await guests.open_ask_link(update, context, payload.removeprefix("ask_"))
+        await guests.open_ask_link(update, context, person, payload.removeprefix("ask_"))
         return
     facilitated = await people.started(context.uow(), person, context.now())
     await reply(update, texts.welcome_private(person, facilitated))
