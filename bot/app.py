@@ -81,6 +81,7 @@ def build_application(
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)
     app.add_handler(membership.FALLBACK)
+    app.add_handler(membership.STALE_BUTTONS)
     for handler in posts.HANDLERS:
         app.add_handler(handler, group=1)
     app.add_error_handler(on_error)

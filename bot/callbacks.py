@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 ALERT_ACTIONS = {"c": "claim", "s": "snooze", "d": "dismiss"}
-_ALERT = re.compile(r"al:([csd]):(\d{1,12})")
+_ALERT = re.compile(r"al:([csd]):([0-9]{1,12})")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def parse_alert_button(data: str | None) -> AlertButton | None:
     return AlertButton(ALERT_ACTIONS[match.group(1)], int(match.group(2)))
 
 
-_FOLLOWUP = re.compile(r"fu:([yn]):(\d{1,12})")
+_FOLLOWUP = re.compile(r"fu:([yn]):([0-9]{1,12})")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def parse_followup_button(data: str | None) -> FollowupButton | None:
     return FollowupButton(match.group(1) == "y", int(match.group(2)))
 
 
-_VOTE = re.compile(r"gv:(\d{1,12})")
+_VOTE = re.compile(r"gv:([0-9]{1,12})")
 
 
 def vote_button(question_id: int) -> str:

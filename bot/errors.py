@@ -39,10 +39,16 @@ async def on_error(update: object, context: FlockContext) -> None:
         return
     log.error("update %s failed", update_id, exc_info=context.error)
     metrics.update_failed(context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if isinstance(context.error, TelegramError):
+    if not isinstance(update, Update) or isinstance(context.error, TelegramError):
         return  # talking to Telegram is what failed; don't try again from here
+    if update.callback_query is not None:  # a button: the apology stops its spinner
+        try:
+            await update.callback_query.answer(texts.SOMETHING_WRONG)
+        except TelegramError:
+            log.warning("could not apologise for update %s", update_id)
+        return
+    if update.effective_chat is None:
+        return
     message = update.effective_message
     topic = message.message_thread_id if message is not None and message.is_topic_message else None
     try:

@@ -16,8 +16,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot import redaction
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-REDACTED = "[redacted]"
+REDACTED = redaction.MASK
 NOISY = ("httpx", "httpcore", "alembic")
 # Attributes every LogRecord has; anything else on a record came from `extra` or context().
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
@@ -51,11 +53,11 @@ class Redact(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self._secrets = [s for s in secrets if s]
+        for secret in self._secrets:
+            redaction.redact_token(secret)  # records are cleaned as they are made, for any handler
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED).replace(secret.replace(":", "%3A"), REDACTED)
-        return text
+        return redaction.redact(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._secrets:

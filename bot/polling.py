@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -22,6 +21,7 @@ from telegram.warnings import PTBUserWarning
 from bot.app import FlockApp
 from bot.inbox import InboxProcessor
 from bot.metrics import Metrics
+from bot.sanitize import storable_json
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
@@ -88,7 +88,7 @@ class Poller:
 
     async def store(self, raw: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox; returns the next offset."""
-        rows = [(int(item["update_id"]), chat_of(item), json.dumps(item, ensure_ascii=False)) for item in raw]
+        rows = [(int(item["update_id"]), chat_of(item), storable_json(item)) for item in raw]
         await inbox.store(self._sessions, rows, self._clock.now())
         self._metrics.updates_stored.inc(len(rows))
         return max(update_id for update_id, _, _ in rows) + 1

@@ -39,9 +39,11 @@ class Call:
 
 @dataclass
 class RecordingRequest(BaseRequest):
-    """Answers Bot API methods from memory; `admins` holds (chat_id, user_id) pairs."""
+    """Answers Bot API methods from memory; `admins` holds (chat_id, user_id) pairs, and every
+    other user is a member of every chat, but for `strangers`."""
 
     admins: set[tuple[int, int]] = field(default_factory=set)
+    strangers: set[int] = field(default_factory=set)  # user ids who are in no chat at all
     reads_all_messages: bool = True
     webhook: JSON = field(default_factory=lambda: {"url": "", "has_custom_certificate": False})
     failures: dict[str, Callable[[JSON], tuple[int, JSON] | None]] = field(default_factory=dict)
@@ -103,6 +105,8 @@ class RecordingRequest(BaseRequest):
         if method == "getChatMember":
             chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
             status = "administrator" if (chat_id, user_id) in self.admins else "member"
+            if user_id in self.strangers:
+                status = "left"
             user = {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": "Someone"}
             extra = (
                 {

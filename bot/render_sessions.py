@@ -158,16 +158,19 @@ def guest_question(data: dict[str, Any]) -> str:
     )
 
 
+QUOTED = 300  # a question quoted above its answer, or in a list
+
+
 def guest_answer(data: dict[str, Any]) -> str:
     who = f" (asked by {escape(data['asker'])})" if data.get("asker") else ""
-    question = f"<i>{escape(data['text'])}</i>"
+    question = f"<i>{excerpt(data['text'], QUOTED)}</i>"  # shortened: the answer is what matters
     return f"🎤 <b>@{escape(data['guest'])} answers</b>{who}:\n{question}\n\n{escape(data['answer'])}"
 
 
 def guest_answer_private(data: dict[str, Any]) -> str:
     return (
         f"🎤 @{escape(data['guest'])} answered your question in “{escape(data['title'])}”:\n"
-        f"<i>{escape(data['text'])}</i>\n\n{escape(data['answer'])}"
+        f"<i>{excerpt(data['text'], QUOTED)}</i>\n\n{escape(data['answer'])}"
     )
 
 
@@ -179,7 +182,7 @@ def leftovers(data: dict[str, Any]) -> str:
     lines = [f"“{escape(data['title'])}” has ended. These questions got no answer from the guest:"]
     for q in data["questions"]:
         who = escape(q["asker"]) if q["asker"] else f"{escape(q.get('asked_by', ''))} (anonymously)"
-        lines.append(f"{q['n']}. {escape(q['text'])} — {who}")
+        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}")
     return "\n".join(lines)
 
 

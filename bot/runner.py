@@ -16,6 +16,7 @@ from bot.app import FlockApp, build_application
 from bot.context import Runtime
 from bot.metrics import Metrics
 from bot.polling import ALLOWED_UPDATES, Poller
+from bot.redaction import redact_token
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.tick import Ticker
@@ -54,6 +55,7 @@ def assemble(
     request: BaseRequest | None = None,
     rate_limited: bool = True,
 ) -> Flock:
+    redact_token(token)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     runtime = Runtime(uow=lambda: SqlUnitOfWork(sessions), clock=clock)

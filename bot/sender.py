@@ -19,6 +19,7 @@ from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import render_alerts, render_digest, render_sessions, render_stats, texts
+from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
 from facilitation import stats_data
 from facilitation.acks import Ack
@@ -140,19 +141,20 @@ class OutboxSender:
         if envelope.kind == "alert":
             message = await self._bot.send_message(
                 envelope.chat_id,
-                render_alerts.alert_text(data, now),
+                fit(render_alerts.alert_text(data, now)),
                 reply_markup=render_alerts.alert_keyboard(data["alert_id"]),
             )
             return message.message_id
         if envelope.kind == "session_announced":  # also the chat's question board: keep its id
             message = await self._bot.send_message(
                 envelope.chat_id,
-                render_sessions.board(data, self._bot.username),
+                fit(render_sessions.board(data, self._bot.username)),
                 message_thread_id=envelope.thread_id,
             )
             return message.message_id
         if envelope.kind == "guest_question":  # the guest replies to it: keep its id
-            message = await self._bot.send_message(envelope.chat_id, render_sessions.guest_question(data))
+            text = fit(render_sessions.guest_question(data))
+            message = await self._bot.send_message(envelope.chat_id, text)
             return message.message_id
         if envelope.kind == "guest_answer":
             reply = (
@@ -162,7 +164,7 @@ class OutboxSender:
             )
             await self._bot.send_message(
                 envelope.chat_id,
-                render_sessions.guest_answer(data),
+                fit(render_sessions.guest_answer(data)),
                 reply_parameters=reply,
                 message_thread_id=envelope.thread_id,
             )
@@ -173,12 +175,12 @@ class OutboxSender:
             await self._bot.send_document(
                 envelope.chat_id,
                 document,
-                caption=render_sessions.transcript_caption(data),
+                caption=fit(render_sessions.transcript_caption(data), CAPTION),
                 message_thread_id=envelope.thread_id,
             )
         elif envelope.kind == "board_edit":
             await self._bot.edit_message_text(
-                render_sessions.board(data, self._bot.username),
+                fit(render_sessions.board(data, self._bot.username)),
                 envelope.chat_id,
                 data["message_id_to_edit"],
                 reply_markup=render_sessions.board_keyboard(data),
@@ -186,17 +188,17 @@ class OutboxSender:
         elif envelope.kind == "followup":
             await self._bot.send_message(
                 envelope.chat_id,
-                render_alerts.followup_text(data),
+                fit(render_alerts.followup_text(data)),
                 reply_markup=render_alerts.followup_keyboard(data["question_id"]),
             )
         elif envelope.kind == "alert_edit":
             await self._edit(
-                envelope.chat_id, data["message_id_to_edit"], render_alerts.edited_alert_text(data, now)
+                envelope.chat_id, data["message_id_to_edit"], fit(render_alerts.edited_alert_text(data, now))
             )
         elif envelope.kind == "alert_batch":
-            await self._bot.send_message(envelope.chat_id, render_alerts.batch_text(data, now))
+            await self._bot.send_message(envelope.chat_id, fit(render_alerts.batch_text(data, now)))
         elif envelope.kind == "nudge":
-            text = render_alerts.nudge_text(data, self._bot.username)
+            text = fit(render_alerts.nudge_text(data, self._bot.username))
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         elif envelope.kind == "reaction":
             emoji = REACTIONS[Ack(data["ack"])]
@@ -205,7 +207,7 @@ class OutboxSender:
             )
         elif envelope.kind == "greeting":
             names = [name for _, name in data["people"]]
-            text = texts.greeting(names, data.get("courses", []))
+            text = fit(texts.greeting(names, data.get("courses", [])))
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         elif envelope.kind == "weekly_chart":
             from bot import stats_chart  # matplotlib is heavy: loaded on the first chart, not at start
@@ -215,14 +217,14 @@ class OutboxSender:
             await self._bot.send_photo(
                 envelope.chat_id,
                 chart,
-                caption=render_stats.chart_caption(stats),
+                caption=fit(render_stats.chart_caption(stats), CAPTION),
                 filename=f"{stats.course.hashtag}-week.png",
             )
         elif envelope.kind in SESSION_TEXTS:
-            text = SESSION_TEXTS[envelope.kind](data, self._bot.username)
+            text = fit(SESSION_TEXTS[envelope.kind](data, self._bot.username))
             await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
         elif envelope.kind == "digest":
-            await self._bot.send_message(envelope.chat_id, render_digest.digest(Digest.from_data(data)))
+            await self._bot.send_message(envelope.chat_id, fit(render_digest.digest(Digest.from_data(data))))
         else:
             raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")
         return None

@@ -99,6 +99,7 @@ def start_me_first(bot_username: str) -> str:
 
 GROUP_ONLY = "That command works in a course group."
 PRIVATE_ONLY = "That command works in a private chat with me."
+BUTTON_GONE = "That button isn't valid any more."
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 

@@ -174,6 +174,13 @@ async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: 
     """/alerts_here: a course's alerts and digests go to this chat; None sends them privately."""
     async with uow:
         course = await course_facilitated(uow, person_id, tags)
+        if chat_id is not None:  # alerts name learners and quote them: not for another course's chat
+            for attached in await uow.courses.attachments(chat_id):
+                if not await uow.courses.is_facilitator(attached.course.id, person_id):
+                    raise NotAllowed(
+                        f"This chat belongs to {attached.course.tag}, which you don't facilitate, so "
+                        f"{course.tag}'s alerts can't come here. Use a chat of your facilitators."
+                    )
         await uow.alerts.route(course.id, chat_id)
         await uow.commit()
     return course

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from facilitation.errors import FlockError, NotFound, ParseError
 from facilitation.guest_sessions import session_data
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
-from facilitation.ports import Notice, UnitOfWork
-from facilitation.scope import require_facilitator
+from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.scope import require_attached, require_course_member, require_facilitator
 
 BATCH_EVERY = timedelta(minutes=10)
 MAX_BATCH = 20
@@ -186,10 +186,17 @@ async def set_batch(uow: UnitOfWork, session_id: int, person: Person, size: int)
     return session
 
 
-async def stored_transcript(uow: UnitOfWork, session_id: int) -> tuple[GuestSession, str]:
+async def stored_transcript(
+    uow: UnitOfWork, session_id: int, person_id: int, chat_id: int | None, members: ChatMembership
+) -> tuple[GuestSession, str]:
+    """/transcript: in the course's own chats, or privately for its members."""
     async with uow:
         session = await uow.guest_sessions.get(session_id)
         text = await uow.guest_sessions.transcript(session_id) if session else None
-    if session is None or text is None:
-        raise NotFound(f"Session {session_id} has no transcript yet: it appears when the session ends.")
+        if session is None or text is None:
+            raise NotFound(f"Session {session_id} has no transcript yet: it appears when the session ends.")
+        if chat_id is not None:
+            await require_attached(uow, chat_id, session.course, f"Session {session_id}")
+        else:
+            await require_course_member(uow, session.course, person_id, members, session.guest_id)
     return session, text

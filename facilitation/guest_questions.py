@@ -11,8 +11,13 @@ from datetime import datetime
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
 from facilitation.model import GuestSession, MessageRef, Person
-from facilitation.ports import Notice, UnitOfWork
-from facilitation.scope import course_for_command, require_facilitator
+from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.scope import (
+    course_for_command,
+    require_attached,
+    require_course_member,
+    require_facilitator,
+)
 
 MAX_TEXT = 1000
 BOARD_SIZE = 15  # questions shown on the board, best first
@@ -38,6 +43,8 @@ async def _session_for(
         session = await uow.guest_sessions.get(session_id)
         if session is None or not session.is_upcoming_or_live:
             raise NotFound(f"Session {session_id} isn't taking questions.")
+        if chat_id is not None:
+            await require_attached(uow, chat_id, session.course, f"Session {session_id}")
         return session
     if chat_id is None:
         raise ParseError("Say which session: /askguest 12 your question (see /sessions).")
@@ -61,12 +68,15 @@ async def ask(
     tags: list[str],
     ref: MessageRef | None,
     now: datetime,
+    members: ChatMembership | None = None,  # asked for privately: who may
 ) -> Asked:
     text = text.strip()[:MAX_TEXT]
     if not text:
         raise ParseError("Write your question after the command.")
     async with uow:
         session = await _session_for(uow, chat_id, session_id, tags)
+        if chat_id is None:
+            await require_course_member(uow, session.course, person.id, members, session.guest_id)
         await uow.people.seen(person, now)
         key = normalise(text)
         existing = await uow.guest_sessions.question_by_text(session.id, key)
@@ -140,4 +150,4 @@ async def reply_to_board(
         session = await uow.guest_sessions.board_at(chat_id, replied_to)
     if session is None or not session.is_upcoming_or_live:
         return None
-    return await ask(uow, None, session.id, person, text, False, [], ref, now)
+    return await ask(uow, chat_id, session.id, person, text, False, [], ref, now)

@@ -13,8 +13,13 @@ from datetime import datetime, timedelta
 from facilitation import parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import GuestSession, Person, Phase
-from facilitation.ports import Notice, UnitOfWork
-from facilitation.scope import course_facilitated, course_for_command, require_facilitator
+from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.scope import (
+    course_facilitated,
+    course_for_command,
+    require_course_member,
+    require_facilitator,
+)
 
 DEFAULT_LENGTH = timedelta(minutes=60)
 MAX_TITLE = 200
@@ -51,13 +56,23 @@ def session_data(session: GuestSession) -> dict[str, object]:
 def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timedelta]:
     """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
     words = text.split()
+    specific: ParseError | None = None  # a start that reads as a time but is refused, and why
     if len(words) > 1:
         try:
             length = parsing.duration(words[-1])
-            return parsing.moment(" ".join(words[:-1]), now, timezone), length
         except ParseError:
             pass
-    return parsing.moment(text, now, timezone), DEFAULT_LENGTH
+        else:
+            try:
+                return parsing.moment(" ".join(words[:-1]), now, timezone), length
+            except ParseError as error:
+                specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
+    try:
+        return parsing.moment(text, now, timezone), DEFAULT_LENGTH
+    except ParseError:
+        if specific is not None:
+            raise specific from None
+        raise
 
 
 async def schedule(
@@ -229,9 +244,13 @@ async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, 
     return len(chats)
 
 
-async def listed_one(uow: UnitOfWork, session_id: int) -> GuestSession:
+async def listed_one(
+    uow: UnitOfWork, session_id: int, person_id: int, members: ChatMembership
+) -> GuestSession:
+    """/start ask_<session>: the session a member of its course may ask privately."""
     async with uow:
         session = await uow.guest_sessions.get(session_id)
-    if session is None or not session.is_upcoming_or_live:
-        raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+        if session is None or not session.is_upcoming_or_live:
+            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+        await require_course_member(uow, session.course, person_id, members, session.guest_id)
     return session

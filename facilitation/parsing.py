@@ -15,6 +15,7 @@ from facilitation.model import Detection, QuietHours
 # Not after a word, "#" or "/": "https://x.org/#intro" is a link, not a hashtag.
 _HASHTAG = re.compile(r"(?<![\w#/])#(\w+)", re.UNICODE)
 _COURSE_TAG = re.compile(r"[A-Za-z0-9_]{2,64}")
+_NUMBER = re.compile(r"[0-9]{1,12}")
 _DURATION_PART = re.compile(r"(\d{1,6})([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
@@ -26,6 +27,12 @@ MAX_DURATION = timedelta(days=60)
 def hashtags(text: str) -> list[str]:
     """Every hashtag in the text, lower case, without '#', in order of appearance."""
     return [tag.lower() for tag in _HASHTAG.findall(text)]
+
+
+def number(word: str) -> int | None:
+    """A session or question number as typed: ASCII digits, few enough for the database.
+    (str.isdigit() accepts "²" and "①", which int() then refuses.)"""
+    return int(word) if _NUMBER.fullmatch(word.strip()) else None
 
 
 def course_tag(word: str) -> str:
@@ -102,6 +109,10 @@ def format_duration(value: timedelta) -> str:
 
 
 TIME_FORMS = "2026-12-01 15:00, 15:00, tomorrow 15:00 or in 45m"
+MAX_AHEAD = timedelta(days=5 * 366)
+TOO_FAR = "That is too far ahead. Pick a time within the next five years."
+UNREADABLE_TIME = "I couldn't read"
+LONG_GONE = "That time has already passed. Pick a start in the future."
 _DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3])[:.]([0-5]\d)")
 
 
@@ -115,9 +126,14 @@ def moment(text: str, now: datetime, timezone_name: str) -> datetime:
     if match := _DATE_TIME.fullmatch(value):
         year, month, day, hour, minute = (int(g) for g in match.groups())
         try:
-            return datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
+            when = datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
         except ValueError:
             raise ParseError(f"There is no such date: {value[:20]}.") from None
+        except OverflowError:  # year 1 or 9999, pushed past the calendar's edge by the zone's offset
+            raise ParseError(TOO_FAR if year > 1 else LONG_GONE) from None
+        if when - now > MAX_AHEAD:  # a session's end (start + length) must still be a date
+            raise ParseError(TOO_FAR)
+        return when
     day_offset = 0
     if value.startswith("tomorrow "):
         day_offset, value = 1, value.removeprefix("tomorrow ")
@@ -127,7 +143,7 @@ def moment(text: str, now: datetime, timezone_name: str) -> datetime:
         if day_offset == 0 and candidate <= local_now:
             candidate += timedelta(days=1)  # "15:00" means the next 15:00
         return candidate.astimezone(UTC)
-    raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a time. Try {TIME_FORMS}.")
+    raise ParseError(f"{UNREADABLE_TIME} “{text.strip()[:40]}” as a time. Try {TIME_FORMS}.")
 
 
 _RETENTION = re.compile(r"(\d{1,4})d")

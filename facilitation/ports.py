@@ -47,6 +47,12 @@ class Notice:
     subject: str | None = None  # names what the sent message shows, so it can be edited later
 
 
+class ChatMembership(Protocol):
+    """Whether a person is in a chat: only Telegram knows (the bot layer asks it)."""
+
+    async def is_member(self, chat_id: int, person_id: int) -> bool: ...
+
+
 class CourseRepository(Protocol):
     async def get(self, course_id: int) -> Course | None: ...
     async def by_hashtag(self, hashtag: str) -> Course | None: ...

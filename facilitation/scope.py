@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.model import Attachment, Course, Scope
-from facilitation.ports import UnitOfWork
+from facilitation.ports import ChatMembership, UnitOfWork
 
 
 def courses_in_scope(
@@ -42,7 +42,7 @@ async def course_facilitated(uow: UnitOfWork, person_id: int, tags: list[str]) -
         for course in courses:
             if course.hashtag in tags:
                 return course
-        raise NotAllowed(f"You don't facilitate #{tags[0]}.")
+        raise NotAllowed(f"You don't facilitate #{tags[0][:64]}.")
     if len(courses) == 1:
         return courses[0]
     if not courses:
@@ -70,3 +70,29 @@ async def courses_run_by(
     if not courses:
         raise NotAllowed("You don't facilitate any course. Facilitators set one up with /setup.")
     return courses
+
+
+async def require_course_member(
+    uow: UnitOfWork,
+    course: Course,
+    person_id: int,
+    members: ChatMembership | None,
+    guest_id: int | None = None,
+) -> None:
+    """For what the course's chats see anyway (a session's board, its transcript), asked for in
+    private: its facilitators, its learners, the session's guest, and whoever is in its chats."""
+    if person_id == guest_id or await uow.courses.is_facilitator(course.id, person_id):
+        return
+    if course.id in {c.id for c in await uow.learners.courses_of(person_id)}:
+        return
+    chats = await uow.courses.chats_of(course.id) if members is not None else []
+    for chat in chats:
+        if members is not None and await members.is_member(chat.id, person_id):
+            return
+    raise NotAllowed(f"That is for the members of {course.tag}'s group. Join it first.")
+
+
+async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, what: str) -> None:
+    """A numbered session used from a group must belong to one of the group's courses."""
+    if course.id not in {a.course.id for a in await uow.courses.attachments(chat_id)}:
+        raise NotFound(f"{what} belongs to a course this chat isn't part of.")

@@ -52,6 +52,11 @@ class Telegram:
         self._updates: Iterator[int] = itertools.count(1000)
         self._messages: defaultdict[int, Iterator[int]] = defaultdict(lambda: itertools.count(100))
 
+    def skip_ahead(self, updates: int, messages: int) -> None:
+        """Number on from here: for a copy of a database that holds the earlier numbers."""
+        self._updates = itertools.count(updates)
+        self._messages = defaultdict(lambda: itertools.count(messages))
+
     def _date(self) -> int:
         return int(self.clock.now().timestamp())
 

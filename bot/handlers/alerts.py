@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, convert, render_alerts, texts
 from bot.context import FlockContext
+from bot.fit import toast
 from bot.handlers.common import (
     argument_text,
     command,
@@ -32,7 +33,7 @@ async def button(update: Update, context: FlockContext) -> None:
     pressed = callbacks.parse_alert_button(query.data)
     message = query.message
     if pressed is None or message is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     action = alerts.Pressed(
         pressed.alert_id, pressed.action, convert.person(query.from_user), message.chat.id, message.message_id
@@ -40,7 +41,7 @@ async def button(update: Update, context: FlockContext) -> None:
     try:
         await alerts.press(context.uow(), action, context.now())
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(toast(error.message), show_alert=True)
         return
     await query.answer(TOASTS[pressed.action])
 
@@ -76,14 +77,14 @@ async def followup(update: Update, context: FlockContext) -> None:
     assert query is not None
     pressed = callbacks.parse_followup_button(query.data)
     if pressed is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     try:
         await followups.respond(
             context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
         )
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(toast(error.message), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(

@@ -8,13 +8,14 @@ from collections.abc import Callable, Coroutine
 from html import escape
 from typing import Any, TypeAlias
 
-from telegram import Message, Update
+from telegram import ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import convert, texts
 from bot.context import FlockContext
+from bot.fit import fit
 from facilitation import parsing
 from facilitation.errors import FlockError
 from facilitation.model import Person
@@ -37,7 +38,7 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "Group" user behind anonymous adm
 async def reply(update: Update, text: str) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_html(text, do_quote=message.chat.type != "private")
+        await message.reply_html(fit(text), do_quote=message.chat.type != "private")
 
 
 def friendly(callback: Callback) -> Callback:
@@ -105,6 +106,27 @@ async def is_chat_admin(context: FlockContext, chat_id: int, user_id: int) -> bo
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
+class ChatMembers:
+    """The domain's ChatMembership port: Telegram says who is in a chat (getChatMember)."""
+
+    def __init__(self, context: FlockContext) -> None:
+        self._context = context
+
+    async def is_member(self, chat_id: int, person_id: int) -> bool:
+        try:
+            member = await self._context.bot.get_chat_member(chat_id, person_id)
+        except TelegramError as error:  # can't tell: the caller refuses, politely
+            log.warning("getChatMember failed for chat %s: %s", chat_id, error)
+            return False
+        if isinstance(member, ChatMemberRestricted):
+            return member.is_member
+        return member.status in (
+            ChatMemberStatus.OWNER,
+            ChatMemberStatus.ADMINISTRATOR,
+            ChatMemberStatus.MEMBER,
+        )
+
+
 async def send_privately(update: Update, context: FlockContext, user_id: int, text: str) -> None:
     """Facilitator material goes to the facilitator, not the group: asked for in private it is
     the reply; asked for in a group it comes as a private message, and the group hears only that."""
@@ -113,7 +135,7 @@ async def send_privately(update: Update, context: FlockContext, user_id: int, te
         await reply(update, text)
         return
     try:
-        await context.bot.send_message(user_id, text)
+        await context.bot.send_message(user_id, fit(text))
     except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"
         await reply(update, texts.start_me_first(context.bot.username))
         return

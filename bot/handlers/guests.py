@@ -9,7 +9,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import callbacks, convert, render_sessions, texts
 from bot.context import FlockContext
+from bot.fit import toast
 from bot.handlers.common import (
+    ChatMembers,
     Refusal,
     argument_text,
     command,
@@ -19,7 +21,7 @@ from bot.handlers.common import (
     require_sender,
     tags,
 )
-from facilitation import guest_live, guest_questions, guest_sessions
+from facilitation import guest_live, guest_questions, guest_sessions, parsing
 from facilitation.errors import FlockError
 from facilitation.model import Person
 
@@ -60,9 +62,10 @@ def _session_id(update: Update, name: str) -> tuple[int, str]:
     message = update.effective_message
     assert message is not None
     words = argument_text(message).split(maxsplit=1)
-    if not words or not words[0].isdigit() or len(words[0]) > 12:
+    session_id = parsing.number(words[0]) if words else None
+    if session_id is None:
         raise Refusal(render_sessions.SESSION_ID_USAGE.format(command=name))
-    return int(words[0]), words[1] if len(words) > 1 else ""
+    return session_id, words[1] if len(words) > 1 else ""
 
 
 async def cancel(update: Update, context: FlockContext) -> None:
@@ -92,7 +95,7 @@ async def open_invite(update: Update, context: FlockContext, person: Person, tok
     await reply(update, render_sessions.welcome_guest(session))
 
 
-_ASK = re.compile(r"(?:(\d{1,12})\s+)?(?:(anon)\s+)?(.+)", re.S | re.I)
+_ASK = re.compile(r"(?:([0-9]{1,12})\s+)?(?:(anon)\s+)?(.+)", re.S | re.I)
 
 
 async def ask(update: Update, context: FlockContext) -> None:
@@ -102,25 +105,28 @@ async def ask(update: Update, context: FlockContext) -> None:
     match = _ASK.fullmatch(argument_text(message).strip())
     if match is None:
         raise Refusal(render_sessions.ASKGUEST_USAGE)
-    number, anonymous, text = match.groups()
+    session_number, anonymous, text = match.groups()
     group = in_group(message)
     asked = await guest_questions.ask(
         context.uow(),
         message.chat_id if group else None,
-        int(number) if number else None,
+        int(session_number) if session_number else None,
         person,
         text,
         bool(anonymous) and not group,
         tags(text),
         convert.ref(message) if group else None,
         context.now(),
+        ChatMembers(context),
     )
     await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
 
-async def open_ask_link(update: Update, context: FlockContext, session_id: str) -> None:
+async def open_ask_link(update: Update, context: FlockContext, person: Person, session_id: str) -> None:
     """/start ask_<session>: how to ask privately (and anonymously)."""
-    found = await guest_sessions.listed_one(context.uow(), int(session_id) if session_id.isdigit() else 0)
+    found = await guest_sessions.listed_one(
+        context.uow(), parsing.number(session_id) or 0, person.id, ChatMembers(context)
+    )
     await reply(update, render_sessions.ask_privately(found))
 
 
@@ -129,7 +135,7 @@ async def vote(update: Update, context: FlockContext) -> None:
     assert query is not None
     question_id = callbacks.parse_vote_button(query.data)
     if question_id is None or query.message is None:
-        await query.answer("That button isn't valid any more.")
+        await query.answer(texts.BUTTON_GONE)
         return
     try:
         cast = await guest_questions.vote(
@@ -141,7 +147,7 @@ async def vote(update: Update, context: FlockContext) -> None:
             context.now(),
         )
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(toast(error.message), show_alert=True)
         return
     await query.answer("Upvoted 👍" if cast else "Vote withdrawn")
 
@@ -150,10 +156,11 @@ async def hide(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     session_id, rest = _session_id(update, "/session_hide")
-    if not rest.strip().isdigit():
+    question = parsing.number(rest)
+    if question is None:
         raise Refusal("Usage: <code>/session_hide 12 3</code> hides question 3 of session 12.")
-    await guest_questions.hide(context.uow(), session_id, int(rest), require_sender(message), context.now())
-    await reply(update, f"Hidden: question {int(rest)} of session {session_id} is off the board.")
+    await guest_questions.hide(context.uow(), session_id, question, require_sender(message), context.now())
+    await reply(update, f"Hidden: question {question} of session {session_id} is off the board.")
 
 
 async def guest_reply(update: Update, context: FlockContext) -> None:
@@ -184,18 +191,26 @@ async def end(update: Update, context: FlockContext) -> None:
 async def batch(update: Update, context: FlockContext) -> None:
     assert update.effective_message is not None
     session_id, rest = _session_id(update, "/session_batch")
-    if not rest.strip().isdigit():
+    size = parsing.number(rest)
+    if size is None:
         raise Refusal("Usage: <code>/session_batch 12 3</code> sends the guest 3 questions at a time.")
     person = require_sender(update.effective_message)
-    await guest_live.set_batch(context.uow(), session_id, person, int(rest))
-    await reply(update, f"Session {session_id} now sends the guest {int(rest)} questions at a time.")
+    await guest_live.set_batch(context.uow(), session_id, person, size)
+    await reply(update, f"Session {session_id} now sends the guest {size} questions at a time.")
 
 
 async def transcript(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     session_id, _ = _session_id(update, "/transcript")
-    session, text = await guest_live.stored_transcript(context.uow(), session_id)
+    person = require_sender(message)
+    session, text = await guest_live.stored_transcript(
+        context.uow(),
+        session_id,
+        person.id,
+        message.chat_id if in_group(message) else None,
+        ChatMembers(context),
+    )
     await message.reply_document(
         InputFile(text.encode("utf-8"), filename=f"session-{session.id}.md"),
         caption=render_sessions.transcript_caption({"title": session.title, "guest": session.guest_username}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ChatMemberHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, MessageHandler, filters
 
 from bot import convert, texts
 from bot.context import FlockContext
@@ -70,7 +70,7 @@ async def start(update: Update, context: FlockContext) -> None:
         await guests.open_invite(update, context, person, payload.removeprefix("guest_"))
         return
     if payload.startswith("ask_"):  # t.me/<bot>?start=ask_<session>: asking privately
-        await guests.open_ask_link(update, context, payload.removeprefix("ask_"))
+        await guests.open_ask_link(update, context, person, payload.removeprefix("ask_"))
         return
     facilitated = await people.started(context.uow(), person, context.now())
     await reply(update, texts.welcome_private(person, facilitated))
@@ -80,6 +80,12 @@ async def help_command(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     await reply(update, texts.HELP_GROUP if in_group(message) else texts.HELP_PRIVATE)
+
+
+async def stale_button(update: Update, context: FlockContext) -> None:
+    """A button no handler claims (old, foreign or forged data, a game): stop its spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.BUTTON_GONE)
 
 
 async def private_fallback(update: Update, context: FlockContext) -> None:
@@ -96,3 +102,4 @@ HANDLERS: list[object] = [
 ]
 # Registered after every command: whatever else reaches Flock in private gets a pointer to /help.
 FALLBACK = MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, private_fallback)
+STALE_BUTTONS = CallbackQueryHandler(stale_button)

@@ -1,0 +1,330 @@
+"""Who may do what: every command and every button, for each kind of person.
+
+One row per command or button; one column per role. A cell is either allowed (the command does
+its work: its `ok` text appears in what Flock sends) or refused (a polite answer, and every table
+but the inbox and outbox exactly as before). To add a command, add a row; the roles and the world
+they act in are built once, below.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.recording import Call
+from storage.models import Base
+from tests.builders import JSON, group, private, user
+from tests.support.clock import FrozenClock
+from tests.support.harness import Harness
+
+# The roles. Each acts in the row's chat (the course group, or their own private chat), except
+# the stranger, who has never been in a course chat and can only write to Flock privately.
+LEARNER = "learner"
+FACILITATOR = "facilitator"
+OTHER_FACILITATOR = "facilitator of another course"
+ADMIN = "chat admin, not a facilitator"
+GUEST = "guest of a session"
+STRANGER = "stranger in private"
+ROLES = [LEARNER, FACILITATOR, OTHER_FACILITATOR, ADMIN, GUEST, STRANGER]
+EVERYONE_IN_THE_GROUP = frozenset(ROLES) - {STRANGER}
+
+BEN = user(12, "Ben", "ben_l")  # learner: asked two questions
+ANA = user(11, "Ana", "ana_f")  # facilitator of #onb26, admin of its group
+FAY = user(15, "Fay", "fay_o")  # facilitator of #other; a silent member of #onb26's group
+CAL = user(16, "Cal", "cal_a")  # admin of #onb26's group
+ADA = user(20, "Ada", "ada_expert")  # guest of sessions 1 (collecting) and 2 (ended)
+SAM = user(40, "Sam", "sam_s")  # never in any course chat
+LEO = user(13, "Leo", "leo_l")  # another learner, who answered Ben (not a role)
+PEOPLE = {LEARNER: BEN, FACILITATOR: ANA, OTHER_FACILITATOR: FAY, ADMIN: CAL, GUEST: ADA, STRANGER: SAM}
+CHAT = group(-1001500, "Onboarding 2026")
+OTHER = group(-1001600, "Other course")
+GROUP, PRIVATE = "group", "private"
+UNTRACKED_TABLES = {"inbox", "outbox"}  # bookkeeping of updates in and messages out
+
+
+@dataclass
+class World:
+    open_question: JSON  # Ben's unanswered question (alerted)
+    alert: Call  # the alert Ana got for it
+    followup: Call  # Ben's "did this answer your question?"
+    board: JSON  # session 1's board message in the group
+    guest_question: JSON  # the question session 3 (live) sent the guest
+
+
+async def invite_ada(flock: Harness, session: str) -> None:
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, f"/guest @ada_expert {session}"))
+    token = re.search(r"start=guest_([\w-]+)", "".join(c.text for c in calls))
+    assert token is not None
+    await flock.send(flock.telegram.post(private(ADA), ADA, f"/start guest_{token.group(1)}"))
+
+
+async def build_world(flock: Harness) -> World:
+    send, t = flock.send, flock.telegram
+    await send(t.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await send(t.post(OTHER, FAY, "/setup #other Other course"))
+    for person in (ANA, BEN, FAY, SAM):
+        await send(t.post(private(person), person, "/start"))
+    answered = t.post(CHAT, BEN, "How do I reset my portal password?")
+    await send(answered)
+    await send(t.post(CHAT, LEO, "Hi all, I'm Leo #intro"))
+    followup = next(
+        c
+        for c in await send(
+            t.post(CHAT, LEO, "Use the link on the login page.", reply_to=answered["message"])
+        )
+        if c.chat_id == BEN["id"]
+    )
+    open_question = t.post(CHAT, BEN, "Where do I find the slides for week one?")
+    await send(open_question)
+    await invite_ada(flock, '"Careers" in 3h')
+    board_edit = [
+        c
+        for c in await send(t.post(CHAT, BEN, "/askguest What should I learn first?"))
+        if c.method == "editMessageText"
+    ][-1]
+    await send(t.post(CHAT, ANA, '/guest @ada_expert "Archive" in 30m'))
+    await send(t.post(CHAT, ANA, "/session_end 2"))  # not live yet: ends at its start
+    await invite_ada(flock, '"Live now" in 1h 3h')
+    await send(t.post(private(BEN), BEN, "/askguest 3 What did you study?"))
+    flock.clock.advance(hours=1)
+    live = await flock.tick()  # session 2 ends, session 3 goes live: its question goes to Ada
+    question = next(c for c in live if c.chat_id == ADA["id"] and c.text.startswith("❓"))
+    flock.clock.advance(hours=1)
+    alert = next(c for c in await flock.tick() if "reply_markup" in c.params and c.chat_id == ANA["id"])
+    board = {"message_id": board_edit.params["message_id"], "date": 0, "chat": CHAT}
+    return World(open_question["message"], alert, followup, board, question.result)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A command or a button, where it is used, who may use it, and what shows it worked."""
+
+    name: str
+    where: str  # GROUP or PRIVATE (the stranger is always in private)
+    allowed: frozenset[str]
+    ok: str  # a regular expression found in what Flock sends when the cell is allowed
+    command: str = ""
+    reply_to: Callable[[World], JSON] | None = None
+    button: Callable[[World], tuple[JSON, str]] | None = None  # (message it sits under, data)
+
+
+def command(name: str, where: str, allowed: set[str] | frozenset[str], ok: str, **kw: object) -> Row:
+    return Row(name, where, frozenset(allowed), ok, command=name, **kw)  # type: ignore[arg-type]
+
+
+def alert_button(action: int) -> Callable[[World], tuple[JSON, str]]:
+    def pressed(world: World) -> tuple[JSON, str]:
+        buttons = [b for row in world.alert.params["reply_markup"]["inline_keyboard"] for b in row]
+        return world.alert.result, buttons[action]["callback_data"]
+
+    return pressed
+
+
+def followup_button(action: int) -> Callable[[World], tuple[JSON, str]]:
+    def pressed(world: World) -> tuple[JSON, str]:
+        row = world.followup.params["reply_markup"]["inline_keyboard"][0]
+        return world.followup.result, row[action]["callback_data"]
+
+    return pressed
+
+
+def vote(world: World) -> tuple[JSON, str]:
+    return world.board, "gv:1"
+
+
+def open_question(world: World) -> JSON:
+    return world.open_question
+
+
+ONLY_FACILITATOR = {FACILITATOR}
+COURSE_MEMBERS = EVERYONE_IN_THE_GROUP  # in private: anyone in a course chat, not a stranger
+
+ROWS = [
+    # Courses and settings
+    command("/setup #onb26", GROUP, ONLY_FACILITATOR, "Attached"),
+    command("/setup #newcourse tagged", GROUP, {FACILITATOR, ADMIN}, "Created"),
+    command("/detach", GROUP, {FACILITATOR, ADMIN}, "Detached"),
+    command("/course", GROUP, EVERYONE_IN_THE_GROUP, "Facilitators:"),
+    command("/settings", GROUP, ONLY_FACILITATOR, "sla 2h"),
+    command("/settings sla 1h", GROUP, ONLY_FACILITATOR, "Updated"),
+    command("/settings #onb26", PRIVATE, ONLY_FACILITATOR, "sla 2h"),
+    command("/settings #onb26 quiet 22:00-07:00", PRIVATE, ONLY_FACILITATOR, "Updated"),
+    command("/facilitator add @leo_l", GROUP, ONLY_FACILITATOR, "now facilitates"),
+    command("/facilitator add @leo_l #onb26", PRIVATE, ONLY_FACILITATOR, "now facilitates"),
+    command("/facilitator remove @ana_f", GROUP, set(), "no longer facilitates"),  # the last one stays
+    command("/facilitators", GROUP, EVERYONE_IN_THE_GROUP, "Facilitators of #onb26"),
+    command("/facilitators #onb26", PRIVATE, ONLY_FACILITATOR, "Facilitators of #onb26"),
+    command("/alerts_here", GROUP, {FACILITATOR}, "will come to this chat"),
+    command("/alerts_here #onb26", PRIVATE, ONLY_FACILITATOR, "to each facilitator privately"),
+    # Questions and introductions
+    command("/ask How do I join the call?", GROUP, EVERYONE_IN_THE_GROUP, "👀"),
+    command("/intro Hi, I'm new here", GROUP, EVERYONE_IN_THE_GROUP, "🤗"),
+    command("/intro #onb26 Hi, I'm new here", PRIVATE, {LEARNER}, "is saved"),
+    command("/solved", GROUP, {LEARNER, FACILITATOR}, "Marked as solved", reply_to=open_question),
+    command("/dismiss", GROUP, ONLY_FACILITATOR, "Dismissed", reply_to=open_question),
+    command("/questions", GROUP, EVERYONE_IN_THE_GROUP, "Waiting for an answer"),
+    command("/mine", PRIVATE, {LEARNER}, "Your questions"),
+    # Facilitator views
+    command("/roster", GROUP, ONLY_FACILITATOR, "Introduced"),
+    command("/roster #onb26", PRIVATE, ONLY_FACILITATOR, "Introduced"),
+    command("/digest", GROUP, ONLY_FACILITATOR, "Digest:"),
+    command("/digest #onb26", PRIVATE, ONLY_FACILITATOR, "Digest:"),
+    command("/stats", GROUP, ONLY_FACILITATOR, "last 7 days"),
+    command("/stats #onb26", PRIVATE, ONLY_FACILITATOR, "last 7 days"),
+    command("/unanswered", GROUP, ONLY_FACILITATOR, "unanswered question"),
+    command("/unanswered #onb26", PRIVATE, ONLY_FACILITATOR, "unanswered question"),
+    command("/export #onb26", PRIVATE, ONLY_FACILITATOR, r"#onb26: \d+ questions"),
+    # Guest sessions
+    command('/guest @ada_expert "Data jobs" tomorrow 15:00', GROUP, ONLY_FACILITATOR, "Scheduled session"),
+    command('/guest #onb26 @ada_expert "Data jobs" tomorrow 15:00', PRIVATE, ONLY_FACILITATOR, "Scheduled"),
+    command("/sessions", GROUP, EVERYONE_IN_THE_GROUP, "Careers"),
+    command("/sessions", PRIVATE, {LEARNER, FACILITATOR}, "Careers"),
+    command("/session_move 1 tomorrow 18:00", GROUP, ONLY_FACILITATOR, "Moved session"),
+    command("/session_move 1 tomorrow 18:00", PRIVATE, ONLY_FACILITATOR, "Moved session"),
+    command("/session_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled session"),
+    command("/session_cancel 1", PRIVATE, ONLY_FACILITATOR, "Cancelled session"),
+    command("/session_hide 1 1", GROUP, ONLY_FACILITATOR, "Hidden"),
+    command("/session_batch 1 3", GROUP, ONLY_FACILITATOR, "questions at a time"),
+    command("/session_end 3", GROUP, ONLY_FACILITATOR, "Ended session"),
+    command("/askguest 1 Which tools do you use?", GROUP, EVERYONE_IN_THE_GROUP, "Added to the board"),
+    command("/askguest 1 Which tools do you use?", PRIVATE, COURSE_MEMBERS, "Added to the board"),
+    command("/askguest 1 anon Which tools do you use?", PRIVATE, COURSE_MEMBERS, "Added to the board"),
+    command("/transcript 2", GROUP, EVERYONE_IN_THE_GROUP, "Transcript of"),
+    command("/transcript 2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
+    command("/start ask_1", PRIVATE, COURSE_MEMBERS, "Your question for"),
+    command("/skip", PRIVATE, {GUEST}, "Skipped", reply_to=lambda world: world.guest_question),
+    # Buttons
+    Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
+    Row("alert: snooze", PRIVATE, frozenset(ONLY_FACILITATOR), "Snoozed", button=alert_button(1)),
+    Row("alert: not a question", PRIVATE, frozenset(ONLY_FACILITATOR), "Dismissed", button=alert_button(2)),
+    Row("follow-up: solved", PRIVATE, frozenset({LEARNER}), "marked as solved", button=followup_button(0)),
+    Row("follow-up: not yet", PRIVATE, frozenset({LEARNER}), "still needs help", button=followup_button(1)),
+    Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
+    # Privacy (being added alongside): /privacy, /forget_me and /forget go here, e.g.
+    # command("/forget_me", PRIVATE, frozenset(ROLES), "…"),
+    # command("/forget @ben_l", GROUP, ONLY_FACILITATOR, "…", reply_to=…),
+]
+CELLS = [(row, role) for row in ROWS for role in ROLES]
+
+
+def chat_for(row: Row, role: str) -> JSON:
+    person = PEOPLE[role]
+    return CHAT if row.where == GROUP and role != STRANGER else private(person)
+
+
+def update_for(flock: Harness, world: World, row: Row, role: str) -> JSON:
+    person, chat = PEOPLE[role], chat_for(row, role)
+    if row.button is None:
+        reply_to = row.reply_to(world) if row.reply_to else None
+        return flock.telegram.post(chat, person, row.command, reply_to=reply_to)
+    message, data = row.button(world)
+    if role == STRANGER and row.where == GROUP:  # he can't see the group: a forged press
+        message = {**message, "chat": private(person)}
+    return flock.telegram.press(person, message, data)
+
+
+def said(calls: list[Call]) -> list[str]:
+    """Everything Flock said: messages, edits, captions, button answers, reactions."""
+    out = []
+    for c in calls:
+        if c.method == "setMessageReaction":
+            out += [r.get("emoji", "") for r in c.params.get("reaction", [])]
+        else:
+            out += [str(c.params[k]) for k in ("text", "caption") if c.params.get(k)]
+    return out
+
+
+async def snapshot(flock: Harness) -> dict[str, list[tuple[object, ...]]]:
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in UNTRACKED_TABLES]
+    async with flock.flock.sessions() as session:
+        return {
+            name: sorted((tuple(r) for r in await session.execute(text(f"select * from {name}"))), key=repr)
+            for name in tables
+        }
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path
+    world: World
+    now: datetime
+
+
+_TEMPLATE: list[Template] = []  # the world, built by the first cell and copied for every other
+
+
+def _url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _configure(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    flock.make_admin(CHAT, CAL)
+    flock.make_admin(OTHER, FAY)
+    flock.api.strangers.add(SAM["id"])
+
+
+@pytest.fixture
+async def cell(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> AsyncIterator[tuple[Harness, World]]:
+    """A fresh copy of the world for each cell. The matrix is about rules, not storage, so it
+    runs on SQLite only (every other bot test runs on both)."""
+    if not _TEMPLATE:
+        path = tmp_path_factory.mktemp("authorisation") / "world.db"
+        shutil.copy(sqlite_template, path)
+        async with Harness(_url(path), FrozenClock()) as builder:
+            _configure(builder)
+            world = await build_world(builder)
+            _TEMPLATE.append(Template(path, world, builder.clock.now()))
+    template = _TEMPLATE[0]
+    shutil.copy(template.path, tmp_path / "flock.db")
+    async with Harness(_url(tmp_path / "flock.db"), FrozenClock(template.now)) as flock:
+        _configure(flock)
+        flock.telegram.skip_ahead(updates=100_000, messages=10_000)
+        flock.api._ids = itertools.count(990_000)  # past the ids of the messages the copy knows
+        yield flock, template.world
+
+
+@pytest.mark.parametrize(("row", "role"), CELLS, ids=[f"{r.name} [{r.where}] × {role}" for r, role in CELLS])
+async def test_authorisation(cell: tuple[Harness, World], row: Row, role: str) -> None:
+    flock, world = cell
+    before = await snapshot(flock)
+
+    calls = await flock.send(update_for(flock, world, row, role))
+
+    words = said(calls)
+    worked = any(re.search(row.ok, w) for w in words)
+    if role in row.allowed:
+        assert worked, f"expected it to work; Flock said {words}"
+        return
+    assert not worked, f"expected a refusal; Flock said {words}"
+    assert words, "a refusal must still answer"
+    assert all("went wrong" not in w for w in words), words
+    assert await snapshot(flock) == before
+
+
+# A numbered session used from another course's group: FAY runs #other, in #other's group.
+ACROSS_COURSES = ["/askguest 1 Which tools do you use?", "/transcript 2", "/session_cancel 1"]
+
+
+@pytest.mark.parametrize("typed", ACROSS_COURSES)
+async def test_a_session_of_another_course_is_out_of_reach_from_a_group(
+    cell: tuple[Harness, World], typed: str
+) -> None:
+    flock, _ = cell
+    before = await snapshot(flock)
+
+    calls = await flock.send(flock.telegram.post(OTHER, FAY, typed))
+
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert re.search("isn't part of|Only facilitators of #onb26", calls[0].text)
+    assert await snapshot(flock) == before
