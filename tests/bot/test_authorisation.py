@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.callbacks import forget_button
 from bot.recording import Call
 from storage.models import Base
 from tests.builders import JSON, group, private, user
@@ -144,6 +145,18 @@ def open_question(world: World) -> JSON:
     return world.open_question
 
 
+def forget_me_ben(world: World) -> tuple[JSON, str]:
+    return world.followup.result, forget_button(True, BEN["id"])
+
+
+def forget_ben(world: World) -> tuple[JSON, str]:
+    return world.alert.result, forget_button(True, BEN["id"], course_id=1)
+
+
+def keep_ben(world: World) -> tuple[JSON, str]:
+    return world.alert.result, forget_button(False, BEN["id"], course_id=1)
+
+
 ONLY_FACILITATOR = {FACILITATOR}
 COURSE_MEMBERS = EVERYONE_IN_THE_GROUP  # in private: anyone in a course chat, not a stranger
 
@@ -208,9 +221,17 @@ ROWS = [
     Row("follow-up: solved", PRIVATE, frozenset({LEARNER}), "marked as solved", button=followup_button(0)),
     Row("follow-up: not yet", PRIVATE, frozenset({LEARNER}), "still needs help", button=followup_button(1)),
     Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
-    # Privacy (being added alongside): /privacy, /forget_me and /forget go here, e.g.
-    # command("/forget_me", PRIVATE, frozenset(ROLES), "…"),
-    # command("/forget @ben_l", GROUP, ONLY_FACILITATOR, "…", reply_to=…),
+    # Privacy: anyone may read the policy and forget themselves; only facilitators forget others
+    command("/privacy", GROUP, EVERYONE_IN_THE_GROUP, "Flock stores"),
+    command("/privacy", PRIVATE, frozenset(ROLES), "Your data in Flock"),
+    command("/forget_me", PRIVATE, frozenset(ROLES), "Forget me?"),
+    # Never in front of the group (the stranger, as always, writes privately, where it works).
+    command("/forget_me", GROUP, {STRANGER}, "Forget me?"),
+    command("/forget", GROUP, ONLY_FACILITATOR, "Forget Ben in #onb26", reply_to=open_question),
+    command("/forget @ben_l #onb26", PRIVATE, ONLY_FACILITATOR, "Forget Ben in #onb26"),
+    Row("forget me: confirm", PRIVATE, frozenset({LEARNER}), "Done. Removed", button=forget_me_ben),
+    Row("forget: confirm", PRIVATE, frozenset(ONLY_FACILITATOR), "Done. Removed Ben", button=forget_ben),
+    Row("forget: cancel", PRIVATE, frozenset(ONLY_FACILITATOR), "Cancelled", button=keep_ben),
 ]
 CELLS = [(row, role) for row in ROWS for role in ROLES]
 
