@@ -43,7 +43,13 @@ def _install() -> None:
 
     def redacting_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = make_record(*args, **kwargs)
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: logging reports it, with the raw text, when it formats
+            message = f"{record.msg} {record.args}"
+            if redact(message) != message:
+                record.msg, record.args = redact(message), None
+            return record
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
