@@ -9,12 +9,16 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import FlockContext
+from storage.database import unavailable
 
 log = logging.getLogger("flock.errors")
 
 
 async def on_error(update: object, context: FlockContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    if unavailable(context.error):  # not the person's doing: the update is processed again later
+        log.warning("update %s: the database is unavailable (%s)", update_id, context.error)
+        return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -4,14 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+# Errors that say the database is down, restarting, unreachable or busy, not that a statement is
+# wrong: whatever failed with one of them will work when tried again later.
+_UNAVAILABLE = (
+    OSError,
+    PendingRollbackError,  # the connection broke inside a transaction
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+)
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """Did this fail because the database was unavailable (down, restarting, locked)?"""
+    while error is not None:
+        if isinstance(error, _UNAVAILABLE):
+            return True
+        if isinstance(error, DBAPIError):
+            if error.connection_invalidated or isinstance(error, OperationalError):
+                return True
+            error = error.orig
+        else:
+            error = error.__cause__
+    return False
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

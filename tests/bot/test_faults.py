@@ -1,0 +1,207 @@
+"""Faults: `flock run` as a real process under Telegram errors, dropped connections, SIGKILL and a
+database outage, and the outbox sender under SQLite lock contention.
+
+Each test prints its figures (run with -s to see them): what was sent, processed, lost and
+duplicated.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.bot_api_server import FakeTelegram
+from tests.support.flock_process import (
+    ADMIN,
+    GROUP,
+    LEARNERS,
+    FlockProcess,
+    control,
+    message,
+    private,
+    questions,
+    safe,
+    scalar,
+    stream,
+    traffic,
+    wait,
+)
+from tests.support.postgres import Cluster
+
+
+@pytest.fixture
+def flock_process(
+    telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
+) -> Iterator[FlockProcess]:
+    process = FlockProcess(telegram[1], database_url, tmp_path / "flock.log", tick_seconds=0.5)
+    yield process
+    process.ensure_stopped()
+
+
+def _figures(title: str, **figures: object) -> None:
+    print(f"\n[faults] {title}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.items()))
+
+
+def _question(text: str) -> str:
+    found = re.search(r"Question number \d+", text)
+    return found.group(0) if found else ""
+
+
+def _backend(database_url: str) -> str:
+    return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+GROUPS = [{"id": -1005560000 - g, "type": "supergroup", "title": f"Fault group {g}"} for g in range(4)]
+# Each fault hits the calls of its method in turn: `every` n-th call it sees, `times` times.
+FAULTS = [
+    {"kind": "429", "method": "getUpdates", "times": 2, "retry_after": 1},
+    {"kind": "500", "method": "getUpdates", "every": 2, "times": 1},
+    {"kind": "drop", "method": "getUpdates", "every": 2, "times": 1},
+    {"kind": "429", "method": "sendMessage", "every": 3, "times": 4, "retry_after": 1},
+    {"kind": "500", "method": "sendMessage", "every": 3, "times": 4},
+    {"kind": "drop", "method": "sendMessage", "every": 4, "times": 3},
+    {"kind": "timeout", "method": "sendMessage", "every": 12, "times": 2, "delay": 6},
+    {"kind": "429", "method": "setMessageReaction", "every": 3, "times": 4, "retry_after": 1},
+    {"kind": "500", "method": "setMessageReaction", "every": 3, "times": 4},
+    {"kind": "drop", "method": "setMessageReaction", "every": 4, "times": 3},
+    {"kind": "timeout", "method": "setMessageReaction", "every": 5, "times": 1, "delay": 6},
+]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_flock_run_rides_out_429s_500s_timeouts_and_dropped_connections(
+    telegram: tuple[FakeTelegram, str], database_url: str, flock_process: FlockProcess
+) -> None:
+    fake, api_url = telegram
+    per_group = 8
+    updates = [message(1, learner, "/start", private(learner)) for learner in LEARNERS]
+    for g, chat in enumerate(GROUPS):
+        fake.answers.admins.add((chat["id"], ADMIN["id"]))
+        updates.append(message(1, ADMIN, f"/setup #fault{g} Fault course {g}", chat))
+        updates += questions(per_group, chat, first=g * per_group)
+    asked = [u["message"] for u in updates if u["message"]["text"].startswith("Question")]
+    count = lambda sql: safe(lambda q: scalar(database_url, q), sql)  # noqa: E731
+    pending = "select count(*) from outbox where sent_at is null and failed_at is null"
+    control(api_url, "faults", FAULTS)
+    fake.inject(updates)
+
+    flock_process.start()
+    wait(
+        lambda: count("select count(*) from inbox where processed_at is not null") == len(updates),
+        seconds=45,
+        what=f"every update processed\n{flock_process.tail()}",
+    )
+    wait(lambda: count(pending) == 0, seconds=45, what="the outbox drained")
+    wait(lambda: fake.updates == [], what="the last offset confirmed")
+    exit_code = flock_process.stop()
+
+    faults = control(api_url, "faults")
+    delivered = [d for d in fake.deliveries if d.method in ("setMessageReaction", "sendMessage")]
+    reactions = [(d.chat_id, d.message_id) for d in delivered if d.method == "setMessageReaction"]
+    followups = [d for d in delivered if "Did this answer your question?" in d.text]
+    identities = [d.identity for d in delivered]
+    queued = count("select count(*) from outbox")
+    _figures(
+        "429/500/timeouts/dropped connections",
+        faults_injected=sum(f["hits"] for f in faults),
+        updates_sent=len(updates),
+        processed=count("select count(*) from inbox where processed_at is not null"),
+        messages_queued=queued,
+        delivered=count("select count(*) from outbox where sent_at is not null"),
+        failed=count("select count(*) from outbox where failed_at is not null"),
+        duplicated=len(identities) - len(set(identities)),
+    )
+    assert exit_code == 0
+    assert [f["hits"] for f in faults] == [f["times"] for f in faults]
+    assert count("select count(*) from questions") == count("select count(*) from answers") == len(asked)
+    assert queued == 2 * len(asked)  # a reaction and an asker's follow-up for each question
+    assert count("select count(*) from outbox where sent_at is not null") == queued
+    assert sorted(reactions) == sorted((q["chat"]["id"], q["message_id"]) for q in asked)
+    assert sorted((d.chat_id, _question(d.text)) for d in followups) == sorted(
+        (q["from"]["id"], _question(q["text"])) for q in asked
+    )
+    assert len(identities) == len(set(identities))
+
+
+def test_sigkill_at_random_points_while_updates_stream_in_loses_and_repeats_nothing(
+    telegram: tuple[FakeTelegram, str], database_url: str, flock_process: FlockProcess
+) -> None:
+    fake, _ = telegram
+    fake.answers.admins.add((GROUP["id"], ADMIN["id"]))
+    rounds, seed = 120, random.randrange(10**6)
+    chance = random.Random(seed)
+    updates = traffic(rounds)
+    count = lambda sql: safe(lambda q: scalar(database_url, q), sql)  # noqa: E731
+    processed = lambda: count("select count(*) from inbox where processed_at is not null")  # noqa: E731
+
+    flock_process.start()
+    feeder = stream(fake.inject, updates, seconds=8)
+    kills = 0
+    for _ in range(3):
+        before = max(processed(), 0)
+        wait(lambda n=before: processed() in range(n + 1, len(updates) + 1), what="processing to go on")
+        time.sleep(chance.uniform(0.05, 1.0))
+        flock_process.kill()
+        kills += 1
+        flock_process.start()
+    feeder.join()
+    wait(lambda: processed() == len(updates), what=f"every update processed\n{flock_process.tail()}")
+    wait(lambda: fake.updates == [], what="the last offset confirmed")
+    flock_process.wait_until_up(fake)
+    exit_code = flock_process.stop()
+
+    stored, done = count("select count(*) from inbox"), processed()
+    questions, answers = count("select count(*) from questions"), count("select count(*) from answers")
+    _figures(
+        f"SIGKILL while updates stream in ({_backend(database_url)}, seed {seed})",
+        kills=kills,
+        updates_sent=len(updates),
+        stored=stored,
+        processed=done,
+        lost=len(updates) - done,
+        duplicated=questions + answers - 2 * rounds,
+    )
+    assert exit_code == 0
+    assert stored == done == len(updates)
+    assert (questions, answers) == (rounds, rounds)
+    assert count("select count(*) from questions where state = 'answered'") == rounds
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_outage_under_load_is_ridden_out_without_losing_updates(
+    telegram: tuple[FakeTelegram, str], database_url: str, flock_process: FlockProcess, postgres: Cluster
+) -> None:
+    fake, _ = telegram
+    fake.answers.admins.add((GROUP["id"], ADMIN["id"]))
+    rounds = 120
+    updates = traffic(rounds)
+    count = lambda sql: safe(lambda q: scalar(database_url, q), sql)  # noqa: E731
+    processed = lambda: count("select count(*) from inbox where processed_at is not null")  # noqa: E731
+
+    flock_process.start()
+    feeder = stream(fake.inject, updates, seconds=8)
+    wait(lambda: processed() > 20, what="processing to start")
+    postgres.restart(down_seconds=3)
+    feeder.join()
+    wait(lambda: processed() == len(updates) or not flock_process.running(), seconds=60, what="processing")
+    assert flock_process.running(), flock_process.tail()
+    wait(lambda: fake.updates == [], seconds=30, what="the last offset confirmed")
+    exit_code = flock_process.stop()
+
+    done = processed()
+    questions, answers = count("select count(*) from questions"), count("select count(*) from answers")
+    _figures(
+        "PostgreSQL stopped for 3 s under load",
+        updates_sent=len(updates),
+        processed=done,
+        lost=len(updates) - done,
+        duplicated=questions + answers - 2 * rounds,
+    )
+    assert exit_code == 0
+    assert done == len(updates)
+    assert (questions, answers) == (rounds, rounds)
