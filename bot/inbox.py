@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
@@ -25,10 +26,18 @@ class DatabaseUnavailable(Exception):
 
 
 class InboxProcessor:
-    def __init__(self, app: FlockApp, sessions: async_sessionmaker[AsyncSession], clock: Clock):
+    def __init__(
+        self,
+        app: FlockApp,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
+    ):
         self._app = app
         self._sessions = sessions
         self._clock = clock
+        # A batch holds SQLite's write lock: waiting its turn lets the outbox's marks in between.
+        self._turns = turns or contextlib.nullcontext()
         self._outage: BaseException | None = None
         app.add_error_handler(self._note_outage)
 
@@ -40,7 +49,7 @@ class InboxProcessor:
         return total
 
     async def _process_batch(self) -> int:
-        async with batch(self._sessions) as session:
+        async with self._turns, batch(self._sessions) as session:
             rows = await inbox.unprocessed(session, BATCH)
             self._outage = None
             for update_id, payload in rows:

@@ -46,13 +46,14 @@ class Poller:
         clock: Clock,
         poll_seconds: int = LONG_POLL_SECONDS,
         after_batch: Callable[[], None] = lambda: None,
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
     ) -> None:
         self._after_batch = after_batch
         self._app = app
         self._sessions = sessions
         self._clock = clock
         self._poll_seconds = poll_seconds
-        self.processor = InboxProcessor(app, sessions, clock)
+        self.processor = InboxProcessor(app, sessions, clock, turns)
 
     async def run(self, stop: asyncio.Event) -> None:
         processed = await self._persist(stop, [])  # what a previous run stored but never processed

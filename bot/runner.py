@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -19,7 +20,7 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.tick import Ticker
 from facilitation.ports import Clock
-from storage.database import create_engine, session_factory
+from storage.database import create_engine, session_factory, write_turns
 from storage.migrations import upgrade
 from storage.outbox import OutboxStore
 from storage.unit_of_work import SqlUnitOfWork
@@ -39,6 +40,7 @@ class Flock:
     poller: Poller
     ticker: Ticker
     sender: OutboxSender
+    turns: AbstractAsyncContextManager[None]  # at SQLite's write lock: storage.database.write_turns
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -62,9 +64,10 @@ def assemble(
         request=request,
         rate_limited=rate_limited,
     )
-    sender = OutboxSender(app.bot, OutboxStore(sessions), clock)
-    poller = Poller(app, sessions, clock, after_batch=sender.wake)
-    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender, sessions), sender)
+    turns = write_turns(engine)
+    sender = OutboxSender(app.bot, OutboxStore(sessions, turns), clock)
+    poller = Poller(app, sessions, clock, after_batch=sender.wake, turns=turns)
+    return Flock(engine, sessions, app, runtime, poller, Ticker(runtime, sender, sessions), sender, turns)
 
 
 async def _connect(app: FlockApp, stop: asyncio.Event) -> None:

@@ -83,7 +83,8 @@ class OutboxSender:
     async def flush(self) -> int:
         await self._record_unrecorded()
         by_chat: defaultdict[int, list[Envelope]] = defaultdict(list)
-        due = await self._store.due(self._clock.now(), limit=ROUND)
+        async with self._store.turns:
+            due = await self._store.due(self._clock.now(), limit=ROUND)
         for envelope in due:
             if envelope.id not in self._unrecorded:
                 by_chat[envelope.chat_id].append(envelope)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import re
 from typing import Any
 
 import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +28,7 @@ _UNAVAILABLE = (
     asyncpg.InterfaceError,
     asyncpg.exceptions.InternalClientError,
 )
+_SQLITE_BUSY = re.compile(r"database (table )?is (locked|busy)")
 
 
 def unavailable(error: BaseException | None) -> bool:
@@ -33,7 +37,7 @@ def unavailable(error: BaseException | None) -> bool:
         if isinstance(error, _UNAVAILABLE):
             return True
         if isinstance(error, DBAPIError):
-            if error.connection_invalidated or isinstance(error, OperationalError):
+            if error.connection_invalidated or _SQLITE_BUSY.search(str(error.orig)):
                 return True
             error = error.orig
         else:
@@ -41,14 +45,25 @@ def unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, busy_seconds: float = 30, **kwargs: Any) -> AsyncEngine:
+    """busy_seconds: how long a SQLite writer waits for the write lock before "database is locked"."""
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, busy_seconds, **kwargs)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+def write_turns(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[None]:
+    """Turns at SQLite's single write lock, first come first served, for writers that would
+    otherwise starve one another. SQLite's busy wait polls with growing sleeps, so a writer that
+    commits and begins again at once (the inbox, batch after batch) can keep another (the outbox
+    marking a message sent) waiting past its busy timeout. PostgreSQL locks rows: no turns."""
+    if engine.dialect.name == "sqlite":
+        return asyncio.Lock()
+    return contextlib.nullcontext()
+
+
+def _sqlite_engine(url: str, busy_seconds: float, **kwargs: Any) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": busy_seconds}, **kwargs)
 
     # pysqlite's own transaction handling breaks SAVEPOINT; take it over, as SQLAlchemy's docs
     # advise. BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait for it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,8 +34,13 @@ class OutboxEntry:
 
 
 class OutboxStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self.turns = turns or contextlib.nullcontext()  # storage.database.write_turns
 
     async def due(self, now: datetime, limit: int = 100) -> list[Envelope]:
         async with self._sessions() as session:
@@ -86,7 +92,7 @@ class OutboxStore:
             return [OutboxEntry(r.id, r.kind, r.chat_id, r.last_error or "", r.due_at) for r in rows]
 
     async def _set(self, envelope_id: int, **values: Any) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self.turns, self._sessions() as session, session.begin():
             await session.execute(update(OutboxRow).where(OutboxRow.id == envelope_id).values(**values))
 
 

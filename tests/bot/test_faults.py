@@ -7,14 +7,21 @@ duplicated.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.sender import OutboxSender
+from storage.database import create_engine, session_factory
+from storage.outbox import OutboxStore
+from tests.builders import JSON, group, user
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.flock_process import (
     ADMIN,
@@ -31,6 +38,7 @@ from tests.support.flock_process import (
     traffic,
     wait,
 )
+from tests.support.harness import Harness
 from tests.support.postgres import Cluster
 
 
@@ -205,3 +213,107 @@ def test_postgresql_outage_under_load_is_ridden_out_without_losing_updates(
     assert exit_code == 0
     assert done == len(updates)
     assert (questions, answers) == (rounds, rounds)
+
+
+CHAT = group(-1001700, "Lock test")
+ANA, BEN = user(11, "Ana", "ana_f"), user(12, "Ben")
+
+
+async def _queue_reactions(flock: Harness, questions: int) -> list[JSON]:
+    """A course and that many questions stored and processed; their reactions wait in the outbox."""
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #lock26 Lock course"))
+    asked = [flock.telegram.post(CHAT, BEN, f"#q how does lock step {n} work") for n in range(questions)]
+    await flock.flock.poller.store(asked)
+    return asked
+
+
+def _sqlite_path(database_url: str) -> str:
+    return database_url.removeprefix("sqlite+aiosqlite:///")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_message_whose_sent_mark_meets_a_locked_database_is_never_sent_again(
+    flock: Harness, database_url: str
+) -> None:
+    asked = await _queue_reactions(flock, questions=8)
+    await flock.flock.poller.processor.drain()
+    # The sender's own engine gives up on the lock after 0.2 s, as Flock's does after 30 s.
+    impatient = create_engine(database_url, busy_seconds=0.2)
+    sender = OutboxSender(flock.flock.app.bot, OutboxStore(session_factory(impatient)), flock.clock)
+    writer = sqlite3.connect(_sqlite_path(database_url), isolation_level=None, check_same_thread=False)
+    held, released = threading.Event(), threading.Event()
+
+    def release() -> None:
+        writer.execute("COMMIT")
+        released.set()
+
+    def lock_on_first_send(params: JSON) -> None:  # another writer takes the lock as it goes out
+        if not held.is_set():
+            writer.execute("BEGIN IMMEDIATE")
+            held.set()
+            threading.Timer(1.0, release).start()
+
+    flock.api.failures["setMessageReaction"] = lock_on_first_send
+    waiting: list[int] = []
+
+    await sender.flush()
+    waiting.append(sender.unrecorded)
+    assert await asyncio.to_thread(released.wait, 10)
+    await sender.flush()
+    waiting.append(sender.unrecorded)
+    await impatient.dispose()
+    writer.close()
+
+    reactions = [c.params["message_id"] for c in flock.api.take("setMessageReaction")]
+    _figures(
+        "sent marks meeting a held SQLite lock",
+        queued=len(asked),
+        delivered=len(reactions),
+        marks_waiting_after_round_1=waiting[0],
+        after_round_2=waiting[1],
+        duplicated=len(reactions) - len(set(reactions)),
+    )
+    assert waiting[0] > 0  # the lock did keep some marks out
+    assert waiting[1] == 0
+    assert sorted(reactions) == sorted(u["message"]["message_id"] for u in asked)
+    assert await flock.rows(
+        "select count(*), min(attempts), max(attempts) from outbox where sent_at is not null"
+    ) == [(len(asked), 1, 1)]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_sent_marks_get_their_turn_while_the_inbox_writes_batch_after_batch(
+    flock: Harness, database_url: str
+) -> None:
+    asked = await _queue_reactions(flock, questions=600)
+    impatient = create_engine(database_url, busy_seconds=0.2)
+    store = OutboxStore(session_factory(impatient), flock.flock.turns)  # the inbox's turns
+    sender = OutboxSender(flock.flock.app.bot, store, flock.clock)
+    draining = asyncio.create_task(flock.flock.poller.processor.drain())
+    rounds, waited, failed = 0, 0, 0
+
+    while not draining.done():
+        try:
+            await sender.flush()
+        except Exception:  # as OutboxSender.run: a failed round is retried
+            failed += 1
+        waited = max(waited, sender.unrecorded)
+        rounds += 1
+        await asyncio.sleep(0.01)
+    await draining
+    await sender.flush()
+    await impatient.dispose()
+
+    reactions = [c.params["message_id"] for c in flock.api.take("setMessageReaction")]
+    _figures(
+        "sent marks while the inbox ingests",
+        updates=len(asked),
+        sender_rounds=rounds,
+        failed_rounds=failed,
+        most_marks_waiting=waited,
+        delivered=len(reactions),
+        duplicated=len(reactions) - len(set(reactions)),
+    )
+    assert (failed, waited) == (0, 0)
+    assert sorted(reactions) == sorted(u["message"]["message_id"] for u in asked)
