@@ -37,7 +37,7 @@ class InboxProcessor:
         self._sessions = sessions
         self._clock = clock
         # A batch holds SQLite's write lock: waiting its turn lets the outbox's marks in between.
-        self._turns = turns or contextlib.nullcontext()
+        self._turns = turns if turns is not None else contextlib.nullcontext()
         self._outage: BaseException | None = None
         app.add_error_handler(self._note_outage)
 

@@ -40,7 +40,7 @@ class OutboxStore:
         turns: contextlib.AbstractAsyncContextManager[None] | None = None,
     ) -> None:
         self._sessions = sessions
-        self.turns = turns or contextlib.nullcontext()  # storage.database.write_turns
+        self.turns = turns if turns is not None else contextlib.nullcontext()  # database.write_turns
 
     async def due(self, now: datetime, limit: int = 100) -> list[Envelope]:
         async with self._sessions() as session:
