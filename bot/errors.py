@@ -33,9 +33,11 @@ def watch_transient() -> Iterator[list[BaseException]]:
 
 async def on_error(update: object, context: FlockContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
-    watching = _transient.get()
-    if watching is not None and context.error is not None and is_transient(context.error):
-        watching.append(context.error)
+    if is_transient(context.error):  # not the person's doing: the update is processed again later
+        log.warning("update %s: the database is unavailable (%s)", update_id, context.error)
+        watching = _transient.get()
+        if watching is not None and context.error is not None:
+            watching.append(context.error)
         return
     log.error("update %s failed", update_id, exc_info=context.error)
     metrics.update_failed(context.error)

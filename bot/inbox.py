@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import logging
 
@@ -15,17 +15,16 @@ from bot.metrics import Metrics, update_kind
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
-from storage.errors import is_transient
 from storage.unit_of_work import batch
 
 log = logging.getLogger("flock.inbox")
 
 BATCH = 100
-MAX_BACKOFF_SECONDS = 30.0
 
 
-class RetryBatch(Exception):
-    """A handler hit a transient database error: undo the whole batch and run it again."""
+class DatabaseUnavailable(Exception):
+    """A handler met a database outage, a deadlock or a locked file: the batch is rolled back and
+    processed again later (the caller waits and retries), so nothing is lost or apologised for."""
 
 
 class InboxProcessor:
@@ -35,37 +34,25 @@ class InboxProcessor:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         metrics: Metrics | None = None,
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
     ):
         self._app = app
         self._sessions = sessions
         self._clock = clock
         self._metrics = metrics or Metrics()
+        # A batch holds SQLite's write lock: waiting its turn lets the outbox's marks in between.
+        self._turns = turns if turns is not None else contextlib.nullcontext()
 
     async def drain(self) -> int:
         """Process every stored update this process may claim, in order; returns how many.
-
-        A transient database error (lost connection, restart, deadlock, locked file) rolls the
-        batch back and runs it again after a pause, so an outage delays updates, never drops them.
-        """
+        Raises DatabaseUnavailable (or the database's own error) when the database fails."""
         total = 0
-        delay = 0.5
-        while True:
-            try:
-                count = await self._process_batch()
-            except Exception as error:
-                if not (isinstance(error, RetryBatch) or is_transient(error)):
-                    raise
-                log.warning("database unavailable (%s); retrying the batch in %.1fs", error, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-                continue
-            delay = 0.5
-            if not count:
-                return total
+        while count := await self._process_batch():
             total += count
+        return total
 
     async def _process_batch(self) -> int:
-        async with batch(self._sessions) as session:
+        async with self._turns, batch(self._sessions) as session:
             rows = await inbox.claim(session, BATCH)
             for row in rows:
                 waited = self._clock.now() - row.received_at
@@ -89,5 +76,5 @@ class InboxProcessor:
                 errors.watch_transient() as failures,
             ):
                 await self._app.process_update(update)
-        if failures:
-            raise RetryBatch(f"update {update_id}: {failures[0]}")
+        if failures:  # the rest would fail too: roll back, try it all later
+            raise DatabaseUnavailable(f"update {update_id}: {failures[0]}") from failures[0]

@@ -48,6 +48,7 @@ class Poller:
         poll_seconds: int = LONG_POLL_SECONDS,
         after_batch: Callable[[], None] = lambda: None,
         metrics: Metrics | None = None,
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
     ) -> None:
         self._after_batch = after_batch
         self._app = app
@@ -55,10 +56,10 @@ class Poller:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._metrics = metrics or Metrics()
-        self.processor = InboxProcessor(app, sessions, clock, self._metrics)
+        self.processor = InboxProcessor(app, sessions, clock, self._metrics, turns)
 
     async def run(self, stop: asyncio.Event) -> None:
-        processed = await self.processor.drain()  # what a previous run stored but never processed
+        processed = await self._persist(stop, [])  # what a previous run stored but never processed
         self._after_batch()
         if processed:
             log.info("processed %d updates left over from the last run", processed)
@@ -81,10 +82,29 @@ class Poller:
                 log.warning("getUpdates failed (%s); retrying", error)
                 await _sleep(stop, min(60, 2 ** min(failures, 6)))
                 continue
-            if raw:
-                offset = await self.store(raw)
-                await self.processor.drain()
+            if raw and (stored := await self._persist(stop, raw)) is not None:
+                offset = max(int(item["update_id"]) for item in raw) + 1
                 self._after_batch()
+                log.debug("stored and processed %d updates", stored)
+
+    async def _persist(self, stop: asyncio.Event, raw: list[dict[str, Any]]) -> int | None:
+        """Store a batch and process the inbox, riding out a database outage: until the batch is
+        stored the offset stays put, so Telegram keeps every update for us. Returns how many were
+        processed, or None when stopped first."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                if raw:
+                    await self.store(raw)
+                return await self.processor.drain()
+            except Exception as error:  # the database is down or locked: wait for it, lose nothing
+                failures += 1
+                delay = min(30.0, 0.5 * 2**failures)
+                log.warning(
+                    "the database failed (%s); retrying in %.0fs", error, delay, exc_info=failures == 1
+                )
+                await _sleep(stop, delay)
+        return None
 
     async def store(self, raw: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox; returns the next offset."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,7 +22,7 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.tick import Ticker
 from facilitation.ports import Clock
-from storage.database import create_engine, session_factory
+from storage.database import create_engine, session_factory, write_turns
 from storage.migrations import upgrade
 from storage.outbox import OutboxStore
 from storage.unit_of_work import SqlUnitOfWork
@@ -42,6 +43,7 @@ class Flock:
     ticker: Ticker
     sender: OutboxSender
     metrics: Metrics
+    turns: AbstractAsyncContextManager[None]  # at SQLite's write lock: storage.database.write_turns
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -67,10 +69,11 @@ def assemble(
         rate_limited=rate_limited,
     )
     metrics = Metrics()
-    sender = OutboxSender(app.bot, OutboxStore(sessions), clock, metrics)
-    poller = Poller(app, sessions, clock, after_batch=sender.wake, metrics=metrics)
+    turns = write_turns(engine)
+    sender = OutboxSender(app.bot, OutboxStore(sessions, turns), clock, metrics)
+    poller = Poller(app, sessions, clock, after_batch=sender.wake, metrics=metrics, turns=turns)
     ticker = Ticker(runtime, sender, sessions, metrics)
-    return Flock(engine, sessions, app, runtime, poller, ticker, sender, metrics)
+    return Flock(engine, sessions, app, runtime, poller, ticker, sender, metrics, turns)
 
 
 async def _connect(app: FlockApp, stop: asyncio.Event) -> None:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
@@ -47,6 +47,7 @@ PERMANENT = (Forbidden, BadRequest)
 CHATS_AT_ONCE = 50
 ROUND = 1000  # rows claimed for one round of delivery
 LEASE_MARGIN = timedelta(seconds=30)  # stop sending this long before a claim's lease ends
+RECORD_AGAIN_SECONDS = 1.0  # a delivery not yet marked sent: try to record it again after this
 
 
 class OutboxSender:
@@ -56,12 +57,19 @@ class OutboxSender:
         self._clock = clock
         self._metrics = metrics or Metrics()
         self._wake = asyncio.Event()
+        # Delivered, but the database would not take the "sent" mark (locked, down): (when, the
+        # message id). Kept here, and out of every round, until it is recorded: sent once only.
+        self._unrecorded: dict[int, tuple[datetime, int | None]] = {}
 
     def wake(self) -> None:
         """Something was just queued: deliver now rather than at the next tick."""
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
+        try:
+            await self._store.release_own_claims(self._clock.now())
+        except Exception:  # they come back when their lease ends anyway
+            log.exception("could not release the claims of the last run")
         while not stop.is_set():
             try:
                 await self.flush()
@@ -76,11 +84,18 @@ class OutboxSender:
         """A row put off for this long: deliver it then, not at the next tick."""
         asyncio.get_running_loop().call_later(seconds + 0.05, self._wake.set)
 
+    @property
+    def unrecorded(self) -> int:
+        """Messages delivered whose "sent" mark is still waiting for the database."""
+        return len(self._unrecorded)
+
     async def flush(self) -> int:
+        await self._record_unrecorded()
         by_chat: defaultdict[int, list[Envelope]] = defaultdict(list)
         due, lease_until = await self._store.claim(self._clock.now(), limit=ROUND)
         for envelope in due:
-            by_chat[envelope.chat_id].append(envelope)
+            if envelope.id not in self._unrecorded:
+                by_chat[envelope.chat_id].append(envelope)
         if len(due) == ROUND:
             self._wake.set()  # more are waiting: the next round starts when this one ends
         limit = asyncio.Semaphore(CHATS_AT_ONCE)
@@ -95,10 +110,40 @@ class OutboxSender:
                         # ends rather than send what another process may take by then.
                         self._wake_in((lease_until - self._clock.now()).total_seconds())
                         break
-                    delivered += await self._deliver(envelope)
+                    delivered += await self._settle(envelope)
             return delivered
 
         return sum(await asyncio.gather(*(serve(rows) for rows in by_chat.values())))
+
+    async def _settle(self, envelope: Envelope) -> int:
+        """Deliver one row and record the outcome; a chat's lane never stops on an error here,
+        so a round ends only when every lane has, and never leaves a send running behind it."""
+        try:
+            return await self._deliver(envelope)
+        except Exception:  # recording a retry or a failure did not work: the row stays due
+            log.exception("outbox %s: could not record the outcome; it stays due", envelope.id)
+            return 0
+
+    async def _record_sent(self, envelope_id: int, message_id: int | None) -> None:
+        sent_at = self._clock.now()
+        try:
+            await self._store.sent(envelope_id, sent_at, message_id)
+        except Exception as error:
+            log.warning(
+                "outbox %s was delivered but not marked sent (%s); recording it later", envelope_id, error
+            )
+            self._unrecorded[envelope_id] = (sent_at, message_id)
+            self._wake_in(RECORD_AGAIN_SECONDS)
+
+    async def _record_unrecorded(self) -> None:
+        for envelope_id, (sent_at, message_id) in list(self._unrecorded.items()):
+            try:
+                await self._store.sent(envelope_id, sent_at, message_id)
+            except Exception as error:
+                log.warning("%d delivered messages still not marked sent (%s)", len(self._unrecorded), error)
+                self._wake_in(RECORD_AGAIN_SECONDS)
+                return
+            del self._unrecorded[envelope_id]
 
     async def _deliver(self, envelope: Envelope) -> int:
         about = {"outbox_id": envelope.id, "kind": envelope.kind, "chat_id": envelope.chat_id}
@@ -132,7 +177,7 @@ class OutboxSender:
             await self._store.failed(envelope.id, f"unrenderable: {error!r}", self._clock.now())
             return 0
         self._metrics.outbox_sent.labels(envelope.kind).inc()
-        await self._store.sent(envelope.id, self._clock.now(), message_id)
+        await self._record_sent(envelope.id, message_id)
         return 1
 
     async def _send(self, envelope: Envelope) -> int | None:

@@ -24,11 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.inbox import InboxProcessor
+from bot.inbox import DatabaseUnavailable, InboxProcessor
 from bot.metrics import Metrics
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
+from storage.errors import is_transient
 
 log = logging.getLogger("flock.webhook")
 
@@ -129,8 +130,11 @@ class InboxWorker:
             try:
                 if await self._processor.drain():
                     self._after_batch()
-            except Exception:  # a failed drain must not end processing; the rows wait in the inbox
-                log.exception("inbox processing failed; retrying")
+            except Exception as error:  # a failed drain must not end processing; rows wait in the inbox
+                if is_transient(error) or isinstance(error, DatabaseUnavailable):
+                    log.warning("the database failed (%s); processing again shortly", error)
+                else:
+                    log.exception("inbox processing failed; retrying")
                 await _pause(stop, 1.0)
                 continue
             with contextlib.suppress(TimeoutError):

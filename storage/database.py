@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy import event
@@ -14,14 +16,25 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, busy_seconds: float = 30, **kwargs: Any) -> AsyncEngine:
+    """busy_seconds: how long a SQLite writer waits for the write lock before "database is locked"."""
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, busy_seconds, **kwargs)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+def write_turns(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[None]:
+    """Turns at SQLite's single write lock, first come first served, for writers that would
+    otherwise starve one another. SQLite's busy wait polls with growing sleeps, so a writer that
+    commits and begins again at once (the inbox, batch after batch) can keep another (the outbox
+    marking a message sent) waiting past its busy timeout. PostgreSQL locks rows: no turns."""
+    if engine.dialect.name == "sqlite":
+        return asyncio.Lock()
+    return contextlib.nullcontext()
+
+
+def _sqlite_engine(url: str, busy_seconds: float, **kwargs: Any) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": busy_seconds}, **kwargs)
 
     # pysqlite's own transaction handling breaks SAVEPOINT; take it over, as SQLAlchemy's docs
     # advise. BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait for it

@@ -1,23 +1,42 @@
-"""Which database errors are worth retrying: the same work may well succeed a moment later."""
+"""Which database errors are worth retrying: the same work will succeed once the database is back.
+
+A handler that meets one doesn't apologise and its update isn't lost: the inbox batch is rolled
+back and processed again later. Ordinary SQL errors are not among them; they roll back alone.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+import re
 
-# SQLSTATEs of conflicts PostgreSQL resolves by aborting one side: serialization failure,
-# deadlock, and the connection-level classes (server restart, admin shutdown, too many clients).
-_RETRYABLE_STATES = ("40001", "40P01", "08", "57P", "53300")
+import asyncpg
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
+
+# Errors that say the database is down, restarting, unreachable or busy, not that a statement is
+# wrong: whatever failed with one of them will work when tried again later.
+_UNAVAILABLE = (
+    OSError,
+    PendingRollbackError,  # the connection broke inside a transaction
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+)
+_CONFLICTS = ("40001", "40P01")  # serialization failure, deadlock: PostgreSQL aborted one side
+_SQLITE_BUSY = re.compile(r"database (table )?is (locked|busy)")
 
 
 def is_transient(error: BaseException | None) -> bool:
-    """True for a lost connection, a restarting server, a deadlock or a locked SQLite file."""
-    if isinstance(error, OperationalError):
-        # SQLite reports schema mistakes as OperationalError too; only its lock is passing.
-        sqlite = type(error.orig).__module__.startswith(("sqlite3", "aiosqlite"))
-        return not sqlite or any(word in str(error.orig) for word in ("locked", "busy"))
-    if isinstance(error, DBAPIError):
-        if error.connection_invalidated:
+    """Did this fail because the database was unavailable (down, restarting, locked) or chose
+    this transaction as a deadlock's or a serialization conflict's loser?"""
+    while error is not None:
+        if isinstance(error, _UNAVAILABLE):
             return True
-        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-        return isinstance(state, str) and state.startswith(_RETRYABLE_STATES)
-    return isinstance(error, ConnectionError)  # the driver failing to reach the server at all
+        if isinstance(error, DBAPIError):
+            if error.connection_invalidated or _SQLITE_BUSY.search(str(error.orig)):
+                return True
+            if str(getattr(error.orig, "sqlstate", "")).startswith(_CONFLICTS):
+                return True
+            error = error.orig
+        else:
+            error = error.__cause__
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,15 +34,20 @@ class OutboxEntry:
 
 
 class OutboxStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        turns: contextlib.AbstractAsyncContextManager[None] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self.turns = turns if turns is not None else contextlib.nullcontext()  # database.write_turns
 
     async def claim(self, now: datetime, limit: int = 100) -> tuple[list[Envelope], datetime]:
         """Due rows, leased to this process until the returned moment: their due time moves past
         the lease, so another process (which skips rows locked mid-claim) can't take them, and
         rows whose sender died become due again when it ends."""
         lease_until = now + LEASE
-        async with self._sessions() as session, session.begin():
+        async with self.turns, self._sessions() as session, session.begin():
             chosen = (
                 select(OutboxRow.id)
                 .where(
@@ -74,6 +80,20 @@ class OutboxStore:
             Envelope(r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts) for r in rows
         ]
         return envelopes, lease_until
+
+    async def release_own_claims(self, now: datetime) -> None:
+        """At start, on SQLite: every lease is a dead run's (one process per SQLite database), so
+        its rows are due now instead of when the lease would end. Rows put off by a retry come
+        forward too; a restart retrying them early is harmless. On PostgreSQL another live process
+        may hold them: they wait for their lease."""
+        if self._sessions.kw["bind"].dialect.name != "sqlite":
+            return
+        async with self.turns, self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None), OutboxRow.due_at > now)
+                .values(due_at=now)
+            )
 
     async def sent(self, envelope_id: int, now: datetime, message_id: int | None = None) -> None:
         await self._set(envelope_id, sent_at=now, message_id=message_id, attempts=OutboxRow.attempts + 1)
@@ -116,11 +136,11 @@ class OutboxStore:
             return [OutboxEntry(r.id, r.kind, r.chat_id, r.last_error or "", r.due_at) for r in rows]
 
     async def _set(self, envelope_id: int, **values: Any) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self.turns, self._sessions() as session, session.begin():
             await session.execute(update(OutboxRow).where(OutboxRow.id == envelope_id).values(**values))
 
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=2)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -2,12 +2,23 @@
 
 It speaks the Bot API over HTTP the way Telegram does for the methods Flock uses, queues updates
 that a test (or a person with curl) injects, honours getUpdates offsets and long polling, and
-records every call. Control endpoints live under /_test/:
+records every call. It can also misbehave the way Telegram and the network do (faults), so
+tests can show that Flock keeps going. Control endpoints live under /_test/:
 
-    POST /_test/updates   body: a JSON list of updates (update_id may be omitted)
-    POST /_test/admins    body: [[chat_id, user_id], ...]
-    GET  /_test/calls     every Bot API call so far, as JSON
-    GET  /_test/pending   updates not yet confirmed by an offset
+    POST   /_test/updates    body: a JSON list of updates (update_id may be omitted)
+    POST   /_test/admins     body: [[chat_id, user_id], ...]
+    GET    /_test/calls      every Bot API call so far, as JSON
+    GET    /_test/delivered  the calls that were answered with success, each with its identity
+    GET    /_test/pending    updates not yet confirmed by an offset
+    POST   /_test/faults     body: one fault or a list, added after those already set (see Fault)
+    GET    /_test/faults     the faults set, with how many calls each has hit
+    DELETE /_test/faults     clears them
+
+A fault is {"kind": "429" | "500" | "timeout" | "drop", "method": "sendMessage" (or "*", every
+method but getMe), "every": 3 (hit each 3rd matching call), "times": 5 (then stop; omitted: no
+limit), "retry_after": 1 (429), "delay": 7 (timeout: seconds to hold the call before hanging up,
+past the client's read timeout)}. A faulted call is not carried out: a 429 or 500 is answered at
+once, a dropped call is hung up on after its request is read, without an answer.
 
 Run it by hand with `python -m tests.support.bot_api_server --port 8081` and point Flock at
 it with FLOCK_TELEGRAM_API_URL=http://127.0.0.1:8081/bot.
@@ -16,17 +27,21 @@ it with FLOCK_TELEGRAM_API_URL=http://127.0.0.1:8081/bot.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.policy
 import json
+import socket
 import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import asdict
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from bot.recording import Call, RecordingRequest
+from tests.support.api_faults import HANG_UP, Delivery, Fault
 
 PLAIN_TEXT_FIELDS = {"text", "caption", "description", "short_description", "name"}
 
@@ -37,6 +52,20 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.answers = RecordingRequest()
+        self.faults: list[Fault] = []
+        self.deliveries: list[Delivery] = []  # every call carried out but getUpdates, in order
+
+    def add_faults(self, faults: list[Fault]) -> None:
+        with self.lock:
+            self.faults.extend(faults)
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
+    def _fault_for(self, method: str) -> Fault | None:
+        with self.lock:
+            return next((fault for fault in self.faults if fault.strikes(method)), None)
 
     def inject(self, updates: list[dict[str, Any]]) -> None:
         with self.lock:
@@ -57,10 +86,19 @@ class FakeTelegram:
             return list(self.updates[:100])
 
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call: (HTTP status or HANG_UP, body)."""
+        fault = self._fault_for(method)
+        if fault is not None:
+            self.answers.calls.append(Call(method, params, result=f"fault: {fault.kind}"))
+            return fault.answer()
         if method == "getUpdates":
             self.answers.calls.append(Call(method, params))
             return 200, {"ok": True, "result": self.get_updates(params)}
-        return self.answers.respond(method, params)
+        status, body = self.answers.respond(method, params)
+        if status == 200:
+            with self.lock:
+                self.deliveries.append(Delivery.of(method, params))
+        return status, body
 
 
 def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
@@ -128,14 +166,33 @@ def make_handler(telegram: FakeTelegram) -> type[BaseHTTPRequestHandler]:
                     for c in telegram.answers.calls
                 ]
                 self._send(200, calls)
+            elif self.path == "/_test/delivered":
+                with telegram.lock:
+                    self._send(200, [asdict(d) for d in telegram.deliveries])
             elif self.path == "/_test/pending":
                 with telegram.lock:
                     self._send(200, telegram.updates)
+            elif self.path == "/_test/faults":
+                with telegram.lock:
+                    self._send(200, [asdict(f) for f in telegram.faults])
             else:
                 self._post()
 
         def do_POST(self) -> None:
             self._post()
+
+        def do_DELETE(self) -> None:
+            if self.path == "/_test/faults":
+                telegram.clear_faults()
+                self._send(200, {"ok": True})
+            else:
+                self._send(404, {"ok": False, "description": "Not Found"})
+
+        def _hang_up(self) -> None:
+            """Close the socket without a word, as a dropped connection looks to the client."""
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
 
         def _post(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -146,10 +203,23 @@ def make_handler(telegram: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             elif self.path == "/_test/admins":
                 telegram.answers.admins.update((int(c), int(u)) for c, u in json.loads(raw))
                 self._send(200, {"ok": True})
+            elif self.path == "/_test/faults":
+                given = json.loads(raw)
+                try:
+                    faults = [Fault(**f) for f in (given if isinstance(given, list) else [given])]
+                except (TypeError, ValueError) as error:
+                    self._send(400, {"ok": False, "description": str(error)})
+                    return
+                telegram.add_faults(faults)
+                self._send(200, {"ok": True})
             else:
                 method = self.path.rstrip("/").rsplit("/", 1)[-1]
                 body = _decode(raw, self.headers.get("Content-Type", ""))
-                self._send(*telegram.call(method, body))
+                status, answer = telegram.call(method, body)
+                if status == HANG_UP:
+                    self._hang_up()
+                else:
+                    self._send(status, answer)
 
     return Handler
 

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,9 @@ class Cluster:
             account = pwd.getpwnam(self._user)
             os.chown(self.root, account.pw_uid, account.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "flock", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self._start_server()
+
+    def _start_server(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -65,6 +69,12 @@ class Cluster:
             "-w",
             "start",
         )
+
+    def restart(self, down_seconds: float) -> None:
+        """An outage: stop the server (closing every connection), stay down a while, start again."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(down_seconds)
+        self._start_server()
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
