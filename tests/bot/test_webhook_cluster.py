@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.bot.test_process import ADMIN, GROUP, LEARNERS, _message, _safe, _scalar, _wait
-from tests.bot.test_process import telegram as telegram  # the fixture
 from tests.support.bot_api_server import FakeTelegram
+from tests.support.flock_process import ADMIN, GROUP, LEARNERS, message, safe, scalar, wait
 from tests.support.load_balancer import LoadBalancer
 
 SECRET = "cluster-secret"
@@ -56,7 +55,7 @@ class Node:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(self.healthy, seconds=60)
+        wait(self.healthy, seconds=60)
 
     def healthy(self) -> bool:
         try:
@@ -98,16 +97,16 @@ def _deliver(balancer: LoadBalancer, update: dict[str, Any]) -> int:
 
 def _traffic() -> list[dict[str, Any]]:
     updates = [
-        _message(1, ADMIN, "/setup #clu26 Cluster course"),
-        _message(2, ADMIN, "/settings sla 30s"),
+        message(1, ADMIN, "/setup #clu26 Cluster course"),
+        message(2, ADMIN, "/settings sla 30s"),
     ]
     for n in range(ROUNDS):
         asker, helper = LEARNERS[n % 10], LEARNERS[(n + 1) % 10]
-        question = _message(10 + 2 * n, asker, f"Question number {n}: how does step {n} work?")
+        question = message(10 + 2 * n, asker, f"Question number {n}: how does step {n} work?")
         updates.append(question)
-        updates.append(_message(11 + 2 * n, helper, f"Answer {n}", reply_to_message=question["message"]))
+        updates.append(message(11 + 2 * n, helper, f"Answer {n}", reply_to_message=question["message"]))
     for n in range(UNANSWERED):
-        updates.append(_message(1000 + n, LEARNERS[n % 10], f"Still stuck on part {n}, can anyone help?"))
+        updates.append(message(1000 + n, LEARNERS[n % 10], f"Still stuck on part {n}, can anyone help?"))
     for update_id, update in enumerate(updates, start=1):
         update["update_id"] = update_id
     start = {
@@ -142,7 +141,7 @@ def test_two_webhook_processes_behind_a_load_balancer_lose_and_repeat_nothing(
         pytest.skip("several processes share one PostgreSQL database; SQLite has one writer")
     fake, api_url = telegram
     fake.answers.admins.add((GROUP["id"], ADMIN["id"]))
-    count = lambda sql: _scalar(database_url, sql)  # noqa: E731
+    count = lambda sql: scalar(database_url, sql)  # noqa: E731
     balancer = LoadBalancer([])
     nodes = [Node(api_url, database_url, balancer.port) for _ in range(2)]
     balancer.backends.extend(node.port for node in nodes)
@@ -161,10 +160,10 @@ def test_two_webhook_processes_behind_a_load_balancer_lose_and_repeat_nothing(
             if index == 2 * len(updates) // 3:
                 nodes[1].start()
             tries.append(_deliver(balancer, update))
-        _wait(lambda: _safe(count, "select count(*) from inbox where processed_at is null") == 0, 90)
+        wait(lambda: safe(count, "select count(*) from inbox where processed_at is null") == 0, 90)
         # Each unanswered question becomes overdue 30 s after it was asked: wait for the alerts.
-        _wait(lambda: _safe(count, "select count(*) from alerts where period = 1") >= UNANSWERED, 90)
-        _wait(lambda: _safe(count, ALERT_ROWS + " and sent_at is null and failed_at is null") == 0, 60)
+        wait(lambda: safe(count, "select count(*) from alerts where period = 1") >= UNANSWERED, 90)
+        wait(lambda: safe(count, ALERT_ROWS + " and sent_at is null and failed_at is null") == 0, 60)
         exit_codes = [node.stop() for node in nodes]
     finally:
         for node in nodes:

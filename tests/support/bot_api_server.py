@@ -148,7 +148,7 @@ def make_handler(telegram: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             return None
 
         def _send(self, status: int, body: Any) -> None:
-            raw = json.dumps(body, ensure_ascii=False).encode()
+            raw = json.dumps(body).encode()  # escaped as Telegram does: a lone surrogate survives
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
