@@ -22,7 +22,12 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = redaction.MASK
 NOISY = ("httpx", "httpcore", "alembic")
 # Attributes every LogRecord has; anything else on a record came from `extra` or context().
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's terminal-coloured copy of the message
+}
 _context: ContextVar[Mapping[str, Any] | None] = ContextVar("flock_log_context", default=None)
 
 

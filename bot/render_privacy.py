@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import forget_button
 from bot.links import deep_link
-from bot.texts import name, plural
+from bot.texts import name
 from bot.tick import INBOX_RETENTION
 from facilitation.model import Footprint
 from facilitation.privacy import FORMER_LEARNER, REMOVED, Forgetting
@@ -61,16 +61,18 @@ def forget_me_in_group(bot_username: str) -> str:
 
 
 def _listed(footprint: Footprint) -> str:
-    items = [
-        plural(footprint.introductions, "introduction"),
-        plural(footprint.questions, "question"),
-        plural(footprint.answers, "answer"),
+    counts = [
+        (footprint.introductions, "introduction", "introductions"),
+        (footprint.questions, "question", "questions"),
+        (footprint.answers, "answer", "answers"),
+        (footprint.guest_questions, "guest-session question", "guest-session questions"),
+        (footprint.guest_answers, "answer given as a guest", "answers given as a guest"),
     ]
-    if footprint.guest_questions:
-        items.append(plural(footprint.guest_questions, "guest-session question"))
-    if footprint.guest_answers:
-        items.append(plural(footprint.guest_answers, "answer as a guest"))
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    # "1 question", not "0 introductions, 1 question and 0 answers"
+    items = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    if not items:
+        return "no introductions, questions or answers"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def forget_me_prompt(footprint: Footprint) -> str:
