@@ -156,6 +156,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # socketserver's 5 would refuse a burst of 30 new connections
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client gone mid-answer (Flock stopped at the end of a run) is not the server's error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def _handler(telegram: LimitedTelegram) -> type[BaseHTTPRequestHandler]:
     base = make_handler(telegram)

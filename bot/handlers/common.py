@@ -92,6 +92,20 @@ def require_sender(message: Message) -> Person:
     return person
 
 
+def named_or_replied(message: Message, words: list[str], not_a_bot: str) -> Person | str | None:
+    """Whom a command is about: an `@username` among its words, else the author of the message it
+    replies to (a bot's message is refused with `not_a_bot`), else None."""
+    named = next((w for w in words if w.startswith("@") and len(w) > 1), None)
+    if named:
+        return named
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    if replied.sender_chat is None and replied.from_user is not None and replied.from_user.is_bot:
+        raise Refusal(not_a_bot)
+    return convert.author(replied)
+
+
 def require_group(message: Message) -> None:
     if not in_group(message):
         raise Refusal(texts.GROUP_ONLY)

@@ -12,13 +12,14 @@ from bot.handlers.common import (
     command,
     in_group,
     is_chat_admin,
+    named_or_replied,
     reply,
     require_group,
     require_sender,
     tags,
 )
 from facilitation import courses, parsing
-from facilitation.model import Person, Scope
+from facilitation.model import Scope
 
 
 async def setup(update: Update, context: FlockContext) -> None:
@@ -106,7 +107,7 @@ async def facilitator(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     words = argument_text(message).split()
     action = words[0].lower() if words else ""
-    target = _target(message, words[1:])
+    target = named_or_replied(message, words[1:], texts.BOT_CANNOT_FACILITATE)
     if action not in ("add", "remove") or target is None:
         raise Refusal(texts.FACILITATOR_USAGE)
     chat_id = message.chat_id if in_group(message) else None
@@ -119,18 +120,6 @@ async def facilitator(update: Update, context: FlockContext) -> None:
     else:
         found, who = await courses.remove_facilitator(context.uow(), chat_id, person, named, target)
         await reply(update, texts.facilitator_removed(found, who))
-
-
-def _target(message: Message, words: list[str]) -> Person | str | None:
-    named = next((w for w in words if w.startswith("@") and len(w) > 1), None)
-    if named:
-        return named
-    replied = message.reply_to_message
-    if replied is None or replied.forum_topic_created is not None:
-        return None
-    if replied.sender_chat is None and replied.from_user is not None and replied.from_user.is_bot:
-        raise Refusal(texts.BOT_CANNOT_FACILITATE)
-    return convert.author(replied)
 
 
 async def facilitators(update: Update, context: FlockContext) -> None:

@@ -8,7 +8,16 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks, convert, render_privacy
 from bot.callbacks import ForgetButton
 from bot.context import FlockContext
-from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
+from bot.handlers.common import (
+    Refusal,
+    argument_text,
+    command,
+    in_group,
+    named_or_replied,
+    reply,
+    require_sender,
+    tags,
+)
 from facilitation import privacy
 from facilitation.errors import FlockError, NotAllowed
 from facilitation.model import Person
@@ -38,7 +47,7 @@ async def forget(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     person = require_sender(message)
-    target = _target(message, argument_text(message).split())
+    target = named_or_replied(message, argument_text(message).split(), render_privacy.CANNOT_FORGET_BOT)
     if target is None:
         raise Refusal(render_privacy.FORGET_USAGE)
     chat_id = message.chat_id if in_group(message) else None
@@ -52,18 +61,6 @@ async def forget(update: Update, context: FlockContext) -> None:
 
 async def _ask(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
     await message.reply_html(text, reply_markup=keyboard, do_quote=in_group(message))
-
-
-def _target(message: Message, words: list[str]) -> Person | str | None:
-    named = next((w for w in words if w.startswith("@") and len(w) > 1), None)
-    if named:
-        return named
-    replied = message.reply_to_message
-    if replied is None or replied.forum_topic_created is not None:
-        return None
-    if replied.sender_chat is None and replied.from_user is not None and replied.from_user.is_bot:
-        raise Refusal(render_privacy.CANNOT_FORGET_BOT)
-    return convert.author(replied)
 
 
 async def button(update: Update, context: FlockContext) -> None:

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.bot_api_server import FakeTelegram
-from tests.support.flock_process import ADMIN, GROUP, LEARNERS, message, safe, scalar, wait
+from tests.support.flock_process import ADMIN, GROUP, LEARNERS, FlockProcess, message, safe, scalar, wait
 from tests.support.load_balancer import LoadBalancer
 
 SECRET = "cluster-secret"
@@ -31,31 +28,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class Node:
+class Node(FlockProcess):
     """One `flock run --webhook` process on a fixed port, restartable."""
 
-    def __init__(self, api_url: str, database_url: str, balancer_port: int) -> None:
+    def __init__(self, api_url: str, database_url: str, balancer_port: int, log: Path) -> None:
         self.port = _free_port()
-        self.env = {
-            **os.environ,
-            "FLOCK_BOT_TOKEN": "42:cluster-test",
-            "FLOCK_TELEGRAM_API_URL": api_url,
-            "FLOCK_DATABASE_URL": database_url,
-            "FLOCK_TICK_SECONDS": "1",
+        webhook = {
             "FLOCK_WEBHOOK_URL": f"http://127.0.0.1:{balancer_port}/telegram",
             "FLOCK_WEBHOOK_SECRET": SECRET,
             "FLOCK_WEBHOOK_PORT": str(self.port),
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(api_url, database_url, log, args=("--webhook",), env=webhook)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "--webhook"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait(self.healthy, seconds=60)
+        super().start()
+        wait(self.healthy, seconds=60, what=f"the webhook on port {self.port}")
 
     def healthy(self) -> bool:
         try:
@@ -64,16 +51,6 @@ class Node:
             return connection.getresponse().status == 200
         except OSError:
             return False
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=40)
 
 
 def _deliver(balancer: LoadBalancer, update: dict[str, Any]) -> int:
@@ -135,7 +112,7 @@ ALERT_ROWS = "select count(*) from outbox where kind in ('alert', 'alert_batch')
 
 
 def test_two_webhook_processes_behind_a_load_balancer_lose_and_repeat_nothing(
-    telegram: tuple[FakeTelegram, str], database_url: str
+    telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share one PostgreSQL database; SQLite has one writer")
@@ -143,7 +120,7 @@ def test_two_webhook_processes_behind_a_load_balancer_lose_and_repeat_nothing(
     fake.answers.admins.add((GROUP["id"], ADMIN["id"]))
     count = lambda sql: scalar(database_url, sql)  # noqa: E731
     balancer = LoadBalancer([])
-    nodes = [Node(api_url, database_url, balancer.port) for _ in range(2)]
+    nodes = [Node(api_url, database_url, balancer.port, tmp_path / f"flock-{n}.log") for n in range(2)]
     balancer.backends.extend(node.port for node in nodes)
     balancer.forwarded.update(dict.fromkeys(balancer.backends, 0))
     updates = _traffic()
@@ -167,8 +144,7 @@ def test_two_webhook_processes_behind_a_load_balancer_lose_and_repeat_nothing(
         exit_codes = [node.stop() for node in nodes]
     finally:
         for node in nodes:
-            if node.process is not None and node.process.poll() is None:
-                node.process.kill()
+            node.ensure_stopped()
         balancer.close()
 
     alert_messages = _alert_messages(fake)

@@ -30,14 +30,25 @@ class FlockProcess:
     """One `flock run` at a time on one database; its output goes to a log file, never a pipe
     nobody reads (a full pipe would stall the process)."""
 
-    def __init__(self, api_url: str, database_url: str, log: Path, tick_seconds: float = 1) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        database_url: str,
+        log: Path,
+        tick_seconds: float = 1,
+        *,
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.env = {
             **os.environ,
             "FLOCK_BOT_TOKEN": "42:process-test",
             "FLOCK_TELEGRAM_API_URL": api_url,
             "FLOCK_DATABASE_URL": database_url,
             "FLOCK_TICK_SECONDS": str(tick_seconds),
+            **(env or {}),
         }
+        self.args = args
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -47,7 +58,7 @@ class FlockProcess:
             output.write(f"--- start {self.starts + 1}\n".encode())
             output.flush()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run"],
+                [sys.executable, "-m", "bot.cli", "run", *self.args],
                 env=self.env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
