@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from facilitation import parsing
-from facilitation.errors import FlockError, NotAllowed, NotFound, ParseError
+from facilitation import parsing, people
+from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
 from facilitation.ports import UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
@@ -162,7 +162,7 @@ async def add_facilitator(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
-        person = await _resolve(uow, target, now)
+        person = await people.named(uow, target, "the command", now)
         added = await uow.courses.add_facilitator(course.id, person.id, now)
         await uow.commit()
     return course, person, added
@@ -174,7 +174,7 @@ async def remove_facilitator(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
-        person = await _resolve(uow, target, None)
+        person = await people.named(uow, target, "the command")
         if not await uow.courses.is_facilitator(course.id, person.id):
             raise NotFound(f"{person.name} isn't a facilitator of {course.tag}.")
         if len(await uow.courses.facilitators(course.id)) == 1:
@@ -190,19 +190,3 @@ async def list_facilitators(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         return course, await uow.courses.facilitators(course.id)
-
-
-async def _resolve(uow: UnitOfWork, target: Person | str, now: datetime | None) -> Person:
-    if isinstance(target, Person):
-        if target.id <= 0:
-            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
-        if now is not None:
-            await uow.people.seen(target, now)
-        return target
-    person = await uow.people.by_username(target.lstrip("@"))
-    if person is None:
-        raise NotFound(
-            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
-            "with the command instead."
-        )
-    return person

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from facilitation.errors import FlockError, NotFound
 from facilitation.model import Course, Person
 from facilitation.ports import UnitOfWork
 
@@ -16,3 +17,21 @@ async def started(uow: UnitOfWork, person: Person, now: datetime) -> list[Course
         courses = await uow.courses.facilitated_by(person.id)
         await uow.commit()
     return courses
+
+
+async def named(uow: UnitOfWork, target: Person | str, command: str, now: datetime | None = None) -> Person:
+    """The person a command is about: the author of the message it replied to (recorded as seen
+    when `now` is given), or someone Flock has seen under the given @username."""
+    if isinstance(target, Person):
+        if target.id <= 0:
+            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
+        if now is not None:
+            await uow.people.seen(target, now)
+        return target
+    person = await uow.people.by_username(target.lstrip("@"))
+    if person is None:
+        raise NotFound(
+            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
+            f"with {command} instead."
+        )
+    return person

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from facilitation import guest_live, redaction
+from facilitation import guest_live, people, redaction
 from facilitation.courses import find_course
-from facilitation.errors import FlockError, NotFound
+from facilitation.errors import NotFound
 from facilitation.model import Course, Footprint, Person
 from facilitation.ports import UnitOfWork
 from facilitation.redaction import FORMER_LEARNER, REMOVED
@@ -56,7 +56,7 @@ async def preview_forget(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
-        person = await _learner(uow, target)
+        person = await people.named(uow, target, "/forget")
         return Forgetting(course, person, await uow.privacy.footprint(person.id, course.id))
 
 
@@ -117,20 +117,6 @@ async def _course(uow: UnitOfWork, course_id: int) -> Course:
     if course is None:
         raise NotFound("That course doesn't exist any more.")
     return course
-
-
-async def _learner(uow: UnitOfWork, target: Person | str) -> Person:
-    if isinstance(target, Person):
-        if target.id <= 0:
-            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
-        return target
-    person = await uow.people.by_username(target.lstrip("@"))
-    if person is None:
-        raise NotFound(
-            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
-            "with /forget instead."
-        )
-    return person
 
 
 async def purge_expired(uow: UnitOfWork, now: datetime) -> int:
