@@ -181,6 +181,21 @@ async def test_forget_me_leaves_no_trace_of_their_words_but_every_count(flock: H
     ]
 
 
+async def test_after_forget_me_a_new_message_stores_the_name_again(flock: Harness) -> None:
+    await set_up(flock)
+    await bens_words(flock)
+    asked = await prompt(flock, private(BEN), BEN, "/forget_me")
+    await flock.send(flock.telegram.press(BEN, asked.result, buttons(asked)["Forget me"]))
+    forgotten = await flock.rows("SELECT name, username FROM people WHERE id = :id", id=BEN["id"])
+
+    await post(flock, CHAT, BEN, "Hello again, everyone!")
+
+    assert forgotten == [("Former learner", None)]
+    assert await flock.rows("SELECT name, username FROM people WHERE id = :id", id=BEN["id"]) == [
+        ("Ben", "ben_b")
+    ]
+
+
 async def test_forget_me_removes_guest_session_questions_and_rewrites_the_transcript(flock: Harness) -> None:
     await set_up(flock)
     calls = await flock.send(flock.telegram.post(CHAT, ANA, '/guest @ada_expert "Careers in data" in 30m'))
