@@ -10,37 +10,36 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import metrics, texts
+from bot import texts
 from bot.context import FlockContext
 from storage.errors import is_transient
 
 log = logging.getLogger("flock.errors")
 
-_transient: ContextVar[list[BaseException] | None] = ContextVar("flock_transient_errors", default=None)
+_seen: ContextVar[list[BaseException] | None] = ContextVar("flock_handler_errors", default=None)
 
 
 @contextmanager
-def watch_transient() -> Iterator[list[BaseException]]:
-    """Collects transient database errors PTB hands to the error handler while an update is
-    processed, so the inbox can run the batch again instead of apologising for an outage."""
-    seen: list[BaseException] = []
-    token = _transient.set(seen)
+def watch(seen: list[BaseException]) -> Iterator[None]:
+    """Collects into `seen` the errors PTB hands the error handler while one update is processed
+    (process_update never raises them): the inbox reruns the batch on a transient one, metrics
+    count the rest."""
+    token = _seen.set(seen)
     try:
-        yield seen
+        yield
     finally:
-        _transient.reset(token)
+        _seen.reset(token)
 
 
 async def on_error(update: object, context: FlockContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    watching = _seen.get()
+    if watching is not None and context.error is not None:
+        watching.append(context.error)
     if is_transient(context.error):  # not the person's doing: the update is processed again later
         log.warning("update %s: the database is unavailable (%s)", update_id, context.error)
-        watching = _transient.get()
-        if watching is not None and context.error is not None:
-            watching.append(context.error)
         return
     log.error("update %s failed", update_id, exc_info=context.error)
-    metrics.update_failed(context.error)
     if not isinstance(update, Update) or isinstance(context.error, TelegramError):
         return  # talking to Telegram is what failed; don't try again from here
     if update.callback_query is not None:  # a button: the apology stops its spinner

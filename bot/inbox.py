@@ -15,6 +15,7 @@ from bot.metrics import Metrics, update_kind
 from bot.update_chat import chat_of
 from facilitation.ports import Clock
 from storage import inbox
+from storage.errors import is_transient
 from storage.unit_of_work import batch
 
 log = logging.getLogger("flock.inbox")
@@ -70,11 +71,17 @@ class InboxProcessor:
                 log.exception("update %s is not a readable update; skipped", update_id)
                 self._metrics.updates_processed.labels("other", "error").inc()
                 return
+            seen: list[BaseException] = []
+
+            def failed() -> bool:  # an outage is not the update's failure: it is processed again
+                return any(not is_transient(e) for e in seen)
+
             with (
                 logs.context(chat_id=chat_of(raw)),
-                self._metrics.processing(update_kind(raw)),
-                errors.watch_transient() as failures,
+                errors.watch(seen),
+                self._metrics.processing(update_kind(raw), failed),
             ):
                 await self._app.process_update(update)
-        if failures:  # the rest would fail too: roll back, try it all later
-            raise DatabaseUnavailable(f"update {update_id}: {failures[0]}") from failures[0]
+        outage = next((e for e in seen if is_transient(e)), None)
+        if outage is not None:  # the rest would fail too: roll back, try it all later
+            raise DatabaseUnavailable(f"update {update_id}: {outage}") from outage

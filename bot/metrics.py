@@ -7,9 +7,8 @@ Outbox: sent, retried, failed (by kind), and the rows still pending. Tick: secon
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -19,17 +18,6 @@ from telegram.constants import UpdateType
 
 UPDATE_KINDS = frozenset(kind.value for kind in UpdateType)
 LAG_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600)
-# Set while an update is processed; the error handler marks it, since PTB doesn't raise.
-_failed: ContextVar[list[BaseException] | None] = ContextVar("flock_update_failed", default=None)
-
-
-def update_failed(error: BaseException | None) -> None:
-    """The update being processed ended in an error a handler did not deal with."""
-    failures = _failed.get()
-    if failures is not None and error is not None:
-        failures.append(error)
-
-
 def update_kind(payload: Mapping[str, Any]) -> str:
     """message, callback_query, … — the one field besides update_id; bounded for a label."""
     kind = next((key for key in payload if key != "update_id"), "other")
@@ -77,17 +65,14 @@ class Metrics:
         )
 
     @contextmanager
-    def processing(self, kind: str) -> Iterator[None]:
-        """Times one update and counts it, as an error if the error handler saw one."""
-        failures: list[BaseException] = []
-        token = _failed.set(failures)
+    def processing(self, kind: str, failed: Callable[[], bool]) -> Iterator[None]:
+        """Times one update and counts it, as an error when `failed()` says so at the end."""
         started = time.perf_counter()
         outcome = "error"
         try:
             yield
-            outcome = "error" if failures else "ok"
+            outcome = "error" if failed() else "ok"
         finally:
-            _failed.reset(token)
             self.update_seconds.observe(time.perf_counter() - started)
             self.updates_processed.labels(kind, outcome).inc()
 

@@ -17,6 +17,7 @@ from facilitation import detection, guest_sessions, parsing, scope, stats
 from facilitation.errors import ParseError
 from facilitation.model import Attachment, Course, Detection, Scope
 from tests.support.corpus import entries
+from tests.unit.test_parsing import READERS as settings_readers
 
 # Pieces that make parsers work hard: near-misses of every form, markup, invisible characters.
 FRAGMENTS = [
@@ -105,15 +106,7 @@ def value_or_parse_error(read: Callable[..., Any], *args: Any) -> Any:
 
 
 NAMES = ["course_tag", "duration", "clock", "zone", "quiet", "detect", "window"]
-READERS: list[Callable[[str], Any]] = [
-    parsing.course_tag,
-    parsing.duration,
-    parsing.clock_time,
-    parsing.timezone,
-    parsing.quiet_hours,
-    parsing.detection,
-    lambda text: stats.window(text.split()),
-]
+READERS: list[Callable[[str], Any]] = [*settings_readers, lambda text: stats.window(text.split())]
 
 
 @pytest.mark.parametrize("read", READERS, ids=NAMES)
