@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         problem = error.errors()[0]
         field = "FLOCK_" + str(problem["loc"][0]).upper() if problem["loc"] else "setting"
-        print(f"flock: {field}: {problem['msg']}", file=sys.stderr)
+        print(f"flock: {field}: {str(problem['msg']).removeprefix('Value error, ')}", file=sys.stderr)
         return 2
     token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
     logs.configure(settings.log_level, settings.log_format, secrets=[token])
