@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.context import FlockContext
 from storage.errors import is_transient
+from storage.held import HeldWritesFailed
 
 log = logging.getLogger("flock.errors")
 
@@ -38,6 +39,9 @@ async def on_error(update: object, context: FlockContext) -> None:
         watching.append(context.error)
     if is_transient(context.error):  # not the person's doing: the update is processed again later
         log.warning("update %s: the database is unavailable (%s)", update_id, context.error)
+        return
+    if isinstance(context.error, HeldWritesFailed):  # another update's writes: the batch is redone
+        log.warning("update %s: %s", update_id, context.error)
         return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, TelegramError):

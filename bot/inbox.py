@@ -12,10 +12,11 @@ from telegram import Update
 from bot import errors, logs
 from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
-from bot.update_chat import chat_of
+from bot.update_chat import chat_of, replied_to, sender_of
 from facilitation.ports import Clock
-from storage import inbox
+from storage import held, inbox
 from storage.errors import is_transient
+from storage.held import HeldWritesFailed
 from storage.unit_of_work import batch
 
 log = logging.getLogger("flock.inbox")
@@ -53,8 +54,19 @@ class InboxProcessor:
         return total
 
     async def _process_batch(self) -> int:
-        async with self._turns, batch(self._sessions) as session:
+        try:
+            return await self._run_batch(hold_writes=True)
+        except HeldWritesFailed as error:  # rare: done again the slow way, each update on its own
+            log.warning("a batch's held writes failed (%s); processing it again without holding", error)
+            return await self._run_batch(hold_writes=False)
+
+    async def _run_batch(self, hold_writes: bool) -> int:
+        async with self._turns, batch(self._sessions, hold_writes) as session:
             rows = await inbox.claim(session, BATCH)
+            if not rows:
+                return 0
+            if hold_writes:
+                await _prefetch(session, rows)
             for row in rows:
                 waited = self._clock.now() - row.received_at
                 self._metrics.inbox_lag.observe(max(0.0, waited.total_seconds()))
@@ -74,7 +86,7 @@ class InboxProcessor:
             seen: list[BaseException] = []
 
             def failed() -> bool:  # an outage is not the update's failure: it is processed again
-                return any(not is_transient(e) for e in seen)
+                return any(not _retried(e) for e in seen)
 
             with (
                 logs.context(chat_id=chat_of(raw)),
@@ -82,6 +94,38 @@ class InboxProcessor:
                 self._metrics.processing(update_kind(raw), failed),
             ):
                 await self._app.process_update(update)
+        unsent = next((e for e in seen if isinstance(e, HeldWritesFailed)), None)
+        if unsent is not None:  # the batch is done again without holding writes
+            raise unsent
         outage = next((e for e in seen if is_transient(e)), None)
         if outage is not None:  # the rest would fail too: roll back, try it all later
             raise DatabaseUnavailable(f"update {update_id}: {outage}") from outage
+
+
+def _retried(error: BaseException) -> bool:
+    return is_transient(error) or isinstance(error, HeldWritesFailed)
+
+
+async def _prefetch(session: AsyncSession, rows: list[inbox.Claimed]) -> None:
+    """What the batch's updates will read, read once: their chats' attachments and facilitators,
+    and the threads their messages reply to."""
+    chats: set[int] = set()
+    replies: set[tuple[int, int]] = set()
+    senders: set[int] = set()
+    for row in rows:
+        try:
+            raw = json.loads(row.payload)
+        except ValueError:
+            continue
+        if not isinstance(raw, dict):
+            continue
+        chat = chat_of(raw)
+        if chat is not None:
+            chats.add(chat)
+        reply = replied_to(raw)
+        if reply is not None:
+            replies.add(reply)
+        sender = sender_of(raw)
+        if sender is not None:
+            senders.add(sender)
+    await held.prefetch(session, chats, replies, senders)

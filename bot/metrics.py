@@ -18,6 +18,8 @@ from telegram.constants import UpdateType
 
 UPDATE_KINDS = frozenset(kind.value for kind in UpdateType)
 LAG_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600)
+
+
 def update_kind(payload: Mapping[str, Any]) -> str:
     """message, callback_query, … — the one field besides update_id; bounded for a label."""
     kind = next((key for key in payload if key != "update_id"), "other")
@@ -86,4 +88,3 @@ class Metrics:
             raise
         finally:
             self.tick_job_seconds.labels(job).observe(time.perf_counter() - started)
-

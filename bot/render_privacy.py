@@ -133,4 +133,3 @@ def keyboard(person_id: int, course_id: int | None, label: str) -> InlineKeyboar
 
 def forget_label(found: Forgetting) -> str:
     return f"Forget {found.person.name[:40]}"
-

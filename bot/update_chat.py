@@ -24,3 +24,27 @@ def chat_of(update: dict[str, Any]) -> int | None:
         if isinstance(node, dict) and isinstance(node.get("id"), int):
             return int(node["id"])
     return None
+
+
+def replied_to(update: dict[str, Any]) -> tuple[int, int] | None:
+    """(chat id, message id) of the message a message or its edit replies to."""
+    for kind in ("message", "edited_message"):
+        message = update.get(kind)
+        if not isinstance(message, dict):
+            continue
+        chat, original = message.get("chat"), message.get("reply_to_message")
+        if isinstance(chat, dict) and isinstance(original, dict):
+            chat_id, message_id = chat.get("id"), original.get("message_id")
+            if isinstance(chat_id, int) and isinstance(message_id, int):
+                return chat_id, message_id
+    return None
+
+
+def sender_of(update: dict[str, Any]) -> int | None:
+    """Who sent a message or its edit."""
+    for kind in ("message", "edited_message"):
+        message = update.get(kind)
+        sender = message.get("from") if isinstance(message, dict) else None
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None

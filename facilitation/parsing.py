@@ -157,7 +157,5 @@ def retention(text: str) -> timedelta | None:
         return None
     match = _RETENTION.fullmatch(value)
     if match is None or not 1 <= int(match.group(1)) <= MAX_RETENTION_DAYS:
-        raise ParseError(
-            f"Retention is a number of days from 1 to {MAX_RETENTION_DAYS}, like 90d, or off."
-        )
+        raise ParseError(f"Retention is a number of days from 1 to {MAX_RETENTION_DAYS}, like 90d, or off.")
     return timedelta(days=int(match.group(1)))

@@ -101,15 +101,19 @@ async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, pers
 
 async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
     """An edit updates the stored text; an edit that adds #question or #intro starts tracking."""
+    tags = parsing.hashtags(post.text)
+    may_start = bool(detection.QUESTION_TAGS.intersection(tags)) or detection.is_introduction(tags)
     async with uow:
         question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
-        changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
+        if not may_start:  # nothing depends on whether a stored text changed
+            await uow.questions.retext(post.chat.id, post.ref.message_id, question)
+            await uow.introductions.retext(post.ref, intro)
+            await uow.commit()
+            return PostOutcome()
+        changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)
         await uow.commit()
     if changed:
         return PostOutcome()
-    tags = parsing.hashtags(post.text)
-    if detection.QUESTION_TAGS.intersection(tags) or detection.is_introduction(tags):
-        return await receive(uow, post)
-    return PostOutcome()
+    return await receive(uow, post)

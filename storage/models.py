@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -41,6 +42,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         moment: datetime = value
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements sent many rows at a time."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Base(DeclarativeBase):

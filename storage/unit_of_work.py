@@ -2,7 +2,9 @@
 
 The inbox commits once per batch of updates (DESIGN.md, "Updates in"). While a batch is open,
 each unit of work is a SAVEPOINT in the batch's transaction, so a failing update undoes only
-its own changes and the batch's commit makes all the others durable together.
+its own changes and the batch's commit makes all the others durable together. A batch that
+holds writes (storage/held.py) keeps each unit's writes apart until it commits instead, and
+begins its SAVEPOINT only when something of it must reach the database sooner.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from facilitation.ports import (
     PrivacyRepository,
     QuestionRepository,
 )
+from storage import held
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
@@ -45,13 +48,20 @@ _batch: ContextVar[AsyncSession | None] = ContextVar("flock_batch_session", defa
 
 
 @asynccontextmanager
-async def batch(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One transaction shared by every unit of work opened inside; commits at the end."""
+async def batch(
+    sessions: async_sessionmaker[AsyncSession], hold_writes: bool = False
+) -> AsyncIterator[AsyncSession]:
+    """One transaction shared by every unit of work opened inside; commits at the end. With
+    hold_writes, the busy path's writes wait for the end and go together (storage/held.py)."""
     async with sessions() as session, session.begin():
         token = _batch.set(session)
+        if hold_writes:
+            held.hold(session)
         try:
             yield session
+            await held.release(session)
         finally:
+            held.forget(session)
             _batch.reset(token)
 
 
@@ -73,18 +83,24 @@ class SqlUnitOfWork:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._savepoint: AsyncSessionTransaction | None = None
+        self._held: held.Held | None = None
+        self._unit: held.Unit | None = None
         self._committed = False
 
     async def __aenter__(self) -> Self:
         shared = _batch.get()
-        if shared is not None:
-            self._session = shared
-            self._savepoint = await shared.begin_nested()
+        self._held = held.of(shared) if shared is not None else None
+        self._savepoint = None
+        if shared is None:
+            session = self._sessions()
+        elif self._held is not None:
+            session = shared
+            self._unit = self._held.begin()
         else:
-            self._session = self._sessions()
-            self._savepoint = None
+            session = shared
+            self._savepoint = await shared.begin_nested()
+        self._session = session
         self._committed = False
-        session = self._session
         self.courses = SqlCourses(session)
         self.people = SqlPeople(session)
         self.learners = SqlLearners(session)
@@ -105,9 +121,13 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._savepoint is not None:
-            if not self._committed and self._savepoint.is_active:
-                await self._savepoint.rollback()
+        if self._held is not None and self._unit is not None:
+            if not self._committed:
+                await self._held.rollback(self.session, self._unit)
+        elif self._savepoint is not None:
+            savepoint = self._savepoint.sync_transaction
+            if not self._committed and savepoint is not None:
+                await held.roll_back(self.session, savepoint)
         elif self._session is not None:
             if not self._committed:
                 await self._session.rollback()
@@ -123,7 +143,9 @@ class SqlUnitOfWork:
         await move_chat(self.session, old_chat_id, new_chat_id)
 
     async def commit(self) -> None:
-        if self._savepoint is not None:
+        if self._held is not None and self._unit is not None:
+            await self._held.commit(self.session, self._unit)
+        elif self._savepoint is not None:
             await self._savepoint.commit()
         else:
             await self.session.commit()

@@ -95,9 +95,7 @@ async def settings(update: Update, context: FlockContext) -> None:
     key, value = words[0].lower(), " ".join(words[1:])
     if not value:
         raise Refusal(texts.setting_needs_value(key))
-    changed = await courses.change_setting(
-        context.uow(), chat_id, person, named, key, value, context.now()
-    )
+    changed = await courses.change_setting(context.uow(), chat_id, person, named, key, value, context.now())
     await reply(update, texts.setting_changed(changed, key))
 
 

@@ -11,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Base
 
 
+def dialect_of(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -23,7 +27,7 @@ class Repository:
         update: Mapping[str, Any] | None = None,
     ) -> None:
         """Insert a row, or on a key conflict update the given columns (or do nothing)."""
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        dialect = dialect_of(self.session)
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = insert(model).values(**values)
         if update:

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
-from storage import mapping, process_cache
+from storage import held, mapping, process_cache
 from storage.models import AttachmentRow, CourseRow, FacilitatorRow, PersonRow
 from storage.repositories.base import Repository
 
@@ -43,6 +43,9 @@ class SqlCourses(Repository):
         return [Attachment(mapping.course(c), a.chat_id, Scope(a.scope)) for a, c in rows]
 
     async def recent_attachments(self, chat_id: int) -> list[Attachment]:
+        batch = held.of(self.session)
+        if batch is not None and batch.attachments is not None and chat_id in batch.attachments:
+            return batch.attachments[chat_id]  # read for the whole batch as it began
         found = process_cache.attachments(self.session, chat_id)
         if found is None:
             found = await self.attachments(chat_id)
@@ -89,6 +92,9 @@ class SqlCourses(Repository):
         return [mapping.person(row, person_id) for person_id, row in rows]
 
     async def is_facilitator(self, course_id: int, person_id: int) -> bool:
+        batch = held.of(self.session)
+        if batch is not None and batch.facilitators is not None and course_id in batch.facilitated:
+            return (course_id, person_id) in batch.facilitators  # read once for the batch
         found = await self.session.scalar(
             select(FacilitatorRow.person_id).where(
                 FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == person_id

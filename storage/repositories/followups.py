@@ -2,17 +2,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from facilitation.model import Person, Question, QuestionState
-from storage import mapping
-from storage.models import AnswerRow, PersonRow, QuestionRow
+from storage import held, mapping
+from storage.models import AnswerRow, PersonRow, QuestionRow, table_of
 from storage.repositories.base import Repository
+
+_questions = table_of(QuestionRow)
+_SENT = (
+    update(_questions).where(_questions.c.id == bindparam("b_id")).values(followup_sent_at=bindparam("b_at"))
+)
 
 
 class SqlFollowups(Repository):
     async def started(self, person_id: int) -> bool:
-        started = await self.session.scalar(select(PersonRow.started_at).where(PersonRow.id == person_id))
+        batch = held.of(self.session)
+        if batch is not None and person_id in batch.started:
+            return batch.started[person_id]  # read with the thread the batch's messages reply to
+        # Held writes don't touch started_at unseen: mark_started records it in the batch.
+        started = await self.session.scalar(
+            select(PersonRow.started_at)
+            .where(PersonRow.id == person_id)
+            .execution_options(**{held.UNAFFECTED: True})
+        )
+        if batch is not None:
+            batch.started[person_id] = started is not None
         return started is not None
 
     async def get(self, question_id: int) -> tuple[Question, bool] | None:
@@ -29,9 +44,8 @@ class SqlFollowups(Repository):
         return mapping.question(question, asker), question.followup_sent_at is not None
 
     async def mark_sent(self, question_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(QuestionRow).where(QuestionRow.id == question_id).values(followup_sent_at=now)
-        )
+        values = {"b_id": question_id, "b_at": now}
+        await held.write(self.session, _SENT, values, [("question", question_id)])
 
     async def due_reminders(self, sent_before: datetime, limit: int) -> list[Question]:
         rows = await self.session.execute(

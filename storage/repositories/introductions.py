@@ -2,12 +2,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from facilitation.model import Course, Introduction, MessageRef, Person
-from storage import mapping
-from storage.models import CourseRow, IntroductionRow, PersonRow
+from storage import held, mapping
+from storage.models import CourseRow, IntroductionRow, PersonRow, table_of
 from storage.repositories.base import Repository
+
+# Held to the batch's end on the busy path (storage/held.py).
+_intros = table_of(IntroductionRow)
+_ADD = insert(_intros)
+_REPLACED = (
+    update(_intros)
+    .where(
+        _intros.c.course_id == bindparam("b_course"),
+        _intros.c.person_id == bindparam("b_person"),
+        _intros.c.replaced_at.is_(None),
+    )
+    .values(replaced_at=bindparam("b_at"))
+)
+_RETEXT = (
+    update(_intros)
+    .where(_intros.c.chat_id == bindparam("b_chat"), _intros.c.message_id == bindparam("b_message"))
+    .values(text=bindparam("b_text"))
+)
 
 
 class SqlIntroductions(Repository):
@@ -26,6 +44,23 @@ class SqlIntroductions(Repository):
     async def replace(
         self, course_id: int, person: Person, text: str, ref: MessageRef | None, now: datetime
     ) -> Introduction:
+        batch = held.of(self.session)
+        if batch is not None:
+            intro_id = await held.new_id(self.session, _intros)
+            mine = ("introduction of", course_id, person.id)
+            batch.add(_REPLACED, {"b_course": course_id, "b_person": person.id, "b_at": now}, [mine])
+            chat_id, message_id = (ref.chat_id, ref.message_id) if ref else (None, None)
+            values = {
+                "id": intro_id,
+                "course_id": course_id,
+                "person_id": person.id,
+                "text": text,
+                "posted_at": now,
+                "chat_id": chat_id,
+                "message_id": message_id,
+            }
+            batch.add(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
+            return Introduction(intro_id, course_id, person, text, now, ref)
         await self.session.execute(
             update(IntroductionRow)
             .where(
@@ -54,6 +89,11 @@ class SqlIntroductions(Repository):
             .values(text=text)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def retext(self, ref: MessageRef, text: str) -> None:
+        """edit, when whether anything changed doesn't matter (so it can wait for the batch)."""
+        values = {"b_chat": ref.chat_id, "b_message": ref.message_id, "b_text": text}
+        await held.write(self.session, _RETEXT, values, [("introduction at", ref.chat_id, ref.message_id)])
 
     async def current_of(self, person_id: int) -> list[tuple[Course, Introduction]]:
         rows = await self.session.execute(

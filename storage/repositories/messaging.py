@@ -7,12 +7,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from facilitation.model import Person
 from facilitation.ports import Notice
-from storage import mapping
-from storage.models import GreetingRow, OutboxRow, PersonRow
+from storage import held, mapping
+from storage.models import GreetingRow, OutboxRow, PersonRow, table_of
 from storage.repositories.base import Repository
 
 
@@ -46,19 +46,24 @@ class SqlGreetings(Repository):
         )
 
 
+_PUT = insert(table_of(OutboxRow))
+
+
 class SqlOutbox(Repository):
     async def put(self, notice: Notice, now: datetime) -> None:
-        self.session.add(
-            OutboxRow(
-                chat_id=notice.chat_id,
-                thread_id=notice.thread_id,
-                kind=notice.kind,
-                subject=notice.subject,
-                payload=json.dumps(notice.data, ensure_ascii=False),
-                created_at=now,
-                due_at=now,
-            )
-        )
+        values = {
+            "chat_id": notice.chat_id,
+            "thread_id": notice.thread_id,
+            "kind": notice.kind,
+            "subject": notice.subject,
+            "payload": json.dumps(notice.data, ensure_ascii=False),
+            "created_at": now,
+            "due_at": now,
+        }
+        if held.of(self.session) is not None:
+            await held.write(self.session, _PUT, values, [])  # a new row: no other write touches it
+        else:
+            self.session.add(OutboxRow(**values))
 
     async def put_latest(self, notice: Notice, now: datetime) -> None:
         pending = await self.session.scalar(

@@ -1,14 +1,45 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from facilitation.model import Course, Person, RosterEntry
-from storage import mapping, process_cache
-from storage.models import AttachmentRow, CourseRow, IntroductionRow, LearnerRow, PersonRow
-from storage.repositories.base import Repository
+from storage import held, mapping, process_cache
+from storage.models import AttachmentRow, CourseRow, IntroductionRow, LearnerRow, PersonRow, table_of
+from storage.repositories.base import Repository, dialect_of
+
+_people = table_of(PersonRow)
+_STARTED = (
+    update(_people)
+    .where(_people.c.id == bindparam("b_id"), _people.c.started_at.is_(None))
+    .values(started_at=bindparam("b_at"))
+)
+
+
+@cache
+def _person_upsert(dialect: str) -> Insert:
+    """Sent for many people at once: the values come with each row."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table_of(PersonRow))
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"name": new.name, "username": new.username, "last_seen_at": new.last_seen_at},
+    )
+
+
+@cache
+def _post_counted(dialect: str) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table_of(LearnerRow))
+    return statement.on_conflict_do_update(
+        index_elements=["course_id", "person_id"],
+        set_={"posts": statement.table.c.posts + 1, "last_seen_at": statement.excluded.last_seen_at},
+    )
 
 
 class SqlPeople(Repository):
@@ -19,8 +50,9 @@ class SqlPeople(Repository):
         name = person.name[:256]
         if process_cache.person_unchanged(self.session, person.id, name, person.username):
             return
-        current = {"name": name, "username": person.username, "last_seen_at": now}
-        await self.upsert(PersonRow, {"id": person.id, **current}, keys=("id",), update=current)
+        values = {"id": person.id, "name": name, "username": person.username, "last_seen_at": now}
+        upsert = _person_upsert(dialect_of(self.session))
+        await held.write(self.session, upsert, values, [("person", person.id)])
         process_cache.learn_person(self.session, person.id, name, person.username)
 
     async def get(self, person_id: int) -> Person | None:
@@ -37,11 +69,11 @@ class SqlPeople(Repository):
         return mapping.person(row, row.id) if row else None
 
     async def mark_started(self, person_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(PersonRow)
-            .where(PersonRow.id == person_id, PersonRow.started_at.is_(None))
-            .values(started_at=now)
-        )
+        values = {"b_id": person_id, "b_at": now}
+        await held.write(self.session, _STARTED, values, [("person", person_id)])
+        batch = held.of(self.session)
+        if batch is not None:
+            batch.started[person_id] = True
 
 
 class SqlLearners(Repository):
@@ -65,7 +97,22 @@ class SqlLearners(Repository):
     async def record_post_in_chat(self, course_id: int, chat_id: int, person_id: int, now: datetime) -> bool:
         """record_post, in the same statement checking that the course is still attached to the
         chat (another process may have detached it since this one last read the chat's courses);
-        False, and nothing counted, when it is not."""
+        False, and nothing counted, when it is not. In an inbox batch, the check is against the
+        attachments the batch read when it began, and the count waits for the batch's end."""
+        batch = held.of(self.session)
+        if batch is not None and batch.attachments is not None and chat_id in batch.attachments:
+            if all(a.course.id != course_id for a in batch.attachments[chat_id]):
+                process_cache.forget_attachments(self.session, chat_id)
+                return False
+            values = {
+                "course_id": course_id,
+                "person_id": person_id,
+                "posts": 1,
+                "first_seen_at": now,
+                "last_seen_at": now,
+            }
+            batch.add(_post_counted(dialect_of(self.session)), values, [("learner", course_id, person_id)])
+            return True
         attached = (
             select(AttachmentRow.course_id)
             .where(

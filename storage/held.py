@@ -1,0 +1,421 @@
+"""Writes held back for the rest of an inbox batch, and what the batch reads once for all its
+updates.
+
+Round trips, not SQL, bound how fast messages are taken in: every statement costs a hop to the
+database (aiosqlite's thread, asyncpg's socket) worth dozens of times what SQLite spends on it.
+So while a batch of updates is processed, the busy path's writes (people seen, posts counted,
+questions, answers, reactions) are kept here and sent at the batch's end as one executemany per
+statement, and the rows its reads need (the threads replied to, the chats' attachments, the
+courses' facilitators) are read once for the whole batch.
+
+What keeps this equivalent to writing at once:
+- A statement that is not held and touches a table with held writes sends them first, so every
+  read sees the batch's own writes; any write that is not held sends them all first.
+- A unit of work's held writes are its own until it commits: a failing update's are dropped.
+  Its SAVEPOINT is begun only when something of it must reach the database before the batch
+  ends (it writes directly, or a read needs its writes), so most updates need none.
+- Writes sharing a key (a row they touch) keep their order; tables are written parents first.
+- When the held writes of updates that have finished fail as they are sent, the batch is rolled
+  back and done again without holding anything (HeldWritesFailed), so the update at fault fails
+  alone, as it would have.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
+
+from sqlalchemy import Executable, Table, event, func, select, tuple_
+from sqlalchemy.exc import ResourceClosedError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.sql import ClauseElement, visitors
+from sqlalchemy.sql.dml import UpdateBase
+
+from facilitation.model import Attachment, Question, Scope
+from storage import mapping
+from storage.models import (
+    AlertRow,
+    AnswerRow,
+    AttachmentRow,
+    Base,
+    CourseRow,
+    FacilitatorRow,
+    PersonRow,
+    QuestionRow,
+)
+
+_KEY = "flock_held"
+_ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
+_THREADS = frozenset({"questions", "answers"})  # what the thread overlay is made of
+ID_BLOCK = 32  # ids taken from a PostgreSQL sequence at once
+# An execution option: this direct write leaves what the batch read as it was, or its repository
+# updates that itself (storage/repositories/questions.py, edit).
+KEEPS_READS = "flock_keeps_batch_reads"
+# An execution option: this read doesn't depend on the held writes (its repository knows why).
+UNAFFECTED = "flock_unaffected_by_held"
+
+
+class HeldWritesFailed(Exception):
+    """Writes of updates already handled failed when sent: the batch must be done again without
+    holding writes, so that the update they came from fails alone."""
+
+
+@dataclass
+class _Write:
+    statement: UpdateBase
+    params: dict[str, Any]
+    keys: frozenset[Hashable]
+
+
+@dataclass
+class _Group:
+    statement: UpdateBase
+    rows: list[dict[str, Any]]
+    keys: set[Hashable]
+
+
+@dataclass
+class Unit:
+    writes: list[_Write] = field(default_factory=list)
+    savepoint: SessionTransaction | None = None
+
+
+@dataclass
+class Held:
+    done: list[_Write] = field(default_factory=list)  # of committed units of work
+    units: list[Unit] = field(default_factory=list)  # open units of work, outermost first
+    tables: set[str] = field(default_factory=set)  # tables with held writes
+    sending: bool = False
+    # Read once for the batch; None when no longer trustworthy (a direct write changed it).
+    threads: dict[tuple[int, int], list[Question]] | None = None
+    chats: set[int] = field(default_factory=set)  # the chats whose attachments were read
+    attachments: dict[int, list[Attachment]] | None = None  # active, by chat, at the batch's start
+    facilitators: set[tuple[int, int]] | None = None  # (course, person)
+    facilitated: set[int] = field(default_factory=set)  # courses whose facilitators are known
+    started: dict[int, bool] = field(default_factory=dict)  # person: has a private chat
+    alerted: set[int] | None = None  # questions with open alerts, of those in `alerts_known`
+    alerts_known: set[int] = field(default_factory=set)
+    ids: dict[str, deque[int]] = field(default_factory=dict)
+    highest: dict[str, int] = field(default_factory=dict)  # the highest id handed out, by table
+
+    def add(self, statement: UpdateBase, params: Mapping[str, Any], keys: Iterable[Hashable]) -> None:
+        write = _Write(statement, dict(params), frozenset(keys))
+        (self.units[-1].writes if self.units else self.done).append(write)
+        self.tables.add(_table(statement))
+
+    # Units of work ---------------------------------------------------------------------------
+
+    def begin(self) -> Unit:
+        unit = Unit()
+        self.units.append(unit)
+        return unit
+
+    async def commit(self, session: AsyncSession, unit: Unit) -> None:
+        if unit not in self.units:
+            return  # committed already
+        self.units.remove(unit)
+        (self.units[-1].writes if self.units else self.done).extend(unit.writes)
+        savepoint = unit.savepoint
+        if savepoint is not None and savepoint.is_active:
+            await session.run_sync(lambda _: savepoint.commit())
+
+    async def rollback(self, session: AsyncSession, unit: Unit) -> None:
+        if unit not in self.units:
+            return
+        self.units.remove(unit)
+        if unit.writes or unit.savepoint is not None:
+            self.threads = None  # its changes may be in them
+        if unit.savepoint is not None:
+            await roll_back(session, unit.savepoint)
+
+    # Sending ---------------------------------------------------------------------------------
+
+    def send(self, session: Session, writing: bool = False) -> None:
+        """Everything held, in order: the finished units' writes, then each open unit's inside
+        its savepoint, begun now if need be (always when a direct write follows)."""
+        if self.sending:
+            return
+        self.sending = True
+        try:
+            if self.done:
+                writes, self.done = self.done, []
+                try:
+                    _execute(session, writes)
+                except Exception as error:
+                    raise HeldWritesFailed(str(error)) from error
+            for unit in self.units:
+                if unit.savepoint is None and (writing or unit.writes):
+                    unit.savepoint = session.begin_nested()
+                if unit.writes:
+                    writes, unit.writes = unit.writes, []
+                    _execute(session, writes)
+            self.tables.clear()
+        finally:
+            self.sending = False
+
+    def before_direct_write(self, session: Session, tables: set[str], keeps_reads: bool = False) -> None:
+        self.send(session, writing=True)
+        for table in tables:  # SQLite numbers a direct insert itself: ours start after it
+            self.ids.pop(table, None)
+        if keeps_reads:  # the repository brings what the batch read up to date itself
+            return
+        if tables & _THREADS:
+            self.threads = None
+        if tables & {"attachments", "courses"}:
+            self.attachments = None
+        if tables & {"facilitators"}:
+            self.facilitators = None
+        if tables & {"people"}:
+            self.started.clear()
+        if tables & {"alerts"}:
+            self.alerted = None
+
+    # The thread overlay: the batch's own changes to what it read -----------------------------
+
+    def thread(self, chat_id: int, message_id: int) -> list[Question] | None:
+        return None if self.threads is None else self.threads.get((chat_id, message_id))
+
+    def asked(self, question: Question) -> None:
+        key = (question.ref.chat_id, question.ref.message_id)
+        if self.threads is not None and key in self.threads:
+            self.threads[key] = [*self.threads[key], question]
+
+    def answered(self, question: Question, chat_id: int, message_id: int) -> None:
+        key = (chat_id, message_id)
+        known = self.threads.get(key) if self.threads is not None else None
+        if known is not None and all(q.id != question.id for q in known):
+            self.threads[key] = [*known, question]  # type: ignore[index]
+
+    def changed(self, question_id: int, **changes: Any) -> None:
+        if self.threads is None:
+            return
+        for key, questions in self.threads.items():
+            if any(q.id == question_id for q in questions):
+                self.threads[key] = [replace(q, **changes) if q.id == question_id else q for q in questions]
+
+    def retexted(self, chat_id: int, message_id: int, new_text: str) -> None:
+        if self.threads is None:
+            return
+        for key, questions in self.threads.items():
+            self.threads[key] = [
+                replace(q, text=new_text) if (q.ref.chat_id, q.ref.message_id) == (chat_id, message_id) else q
+                for q in questions
+            ]
+
+
+async def roll_back(session: AsyncSession, savepoint: SessionTransaction) -> None:
+    """Rolls the savepoint back, also when a failed flush left it inactive (the session refuses
+    everything until then), unless it is over already."""
+    with contextlib.suppress(ResourceClosedError):
+        await session.run_sync(lambda _: savepoint.rollback())
+
+
+def of(session: AsyncSession | Session) -> Held | None:
+    """The batch's held writes, when this session is an inbox batch that holds them."""
+    found = session.info.get(_KEY)
+    return found if isinstance(found, Held) else None
+
+
+def hold(session: AsyncSession) -> Held:
+    held = session.info[_KEY] = Held()
+    return held
+
+
+async def release(session: AsyncSession) -> None:
+    """Sends what is held (the batch is about to commit) and stops holding."""
+    held = of(session)
+    if held is not None:
+        await session.run_sync(held.send)
+        session.info.pop(_KEY, None)
+
+
+def forget(session: AsyncSession) -> None:
+    session.info.pop(_KEY, None)
+
+
+async def write(
+    session: AsyncSession, statement: UpdateBase, params: Mapping[str, Any], keys: Iterable[Hashable]
+) -> bool:
+    """Holds the write when the session holds writes (True), else executes it at once."""
+    held = of(session)
+    if held is None:
+        await session.execute(statement, dict(params))
+        return False
+    held.add(statement, params, keys)
+    return True
+
+
+async def new_id(session: AsyncSession, table: Table) -> int:
+    """An id for a row inserted later in the batch: from the sequence in blocks (PostgreSQL), or
+    after the highest stored (SQLite: the batch holds the only write lock)."""
+    held = of(session)
+    assert held is not None
+    free = held.ids.setdefault(table.name, deque())
+    if not free:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            found = await session.scalars(
+                select(func.nextval(sequence)).select_from(func.generate_series(1, ID_BLOCK))
+            )
+            free.extend(found)
+        else:  # the stored rows and the batch's own held ones: no need to send those first
+            stored = await session.scalar(
+                select(table.c.id)
+                .order_by(table.c.id.desc())
+                .limit(1)
+                .execution_options(**{UNAFFECTED: True})
+            )
+            start = max(stored or 0, held.highest.get(table.name, 0)) + 1
+            free.extend(range(start, start + ID_BLOCK))
+    handed = free.popleft()
+    held.highest[table.name] = max(handed, held.highest.get(table.name, 0))
+    return handed
+
+
+def question_alerted(held: Held, question_id: int) -> bool | None:
+    """Whether the question has open alerts, when the batch knows."""
+    if held.alerted is None or question_id not in held.alerts_known:
+        return None
+    return question_id in held.alerted
+
+
+def _table(statement: UpdateBase) -> str:
+    return str(statement.table.name)  # type: ignore[union-attr]
+
+
+def _execute(session: Session, writes: list[_Write]) -> None:
+    """Each table's writes in one executemany per run of one statement, parents first; a write
+    moves up to join its statement's group unless a write in between shares a key with it."""
+    tables: dict[str, list[_Group]] = {}
+    for write in writes:
+        groups = tables.setdefault(_table(write.statement), [])
+        for group in reversed(groups):
+            if group.statement is write.statement:
+                group.rows.append(write.params)
+                group.keys |= write.keys
+                break
+            if group.keys & write.keys:
+                groups.append(_Group(write.statement, [write.params], set(write.keys)))
+                break
+        else:
+            groups.append(_Group(write.statement, [write.params], set(write.keys)))
+    connection = session.connection()
+    for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
+        for group in tables[name]:
+            connection.execute(group.statement, group.rows)
+
+
+def _tables_of(statement: Executable) -> set[str]:
+    return {str(e.name) for e in visitors.iterate(cast(ClauseElement, statement)) if isinstance(e, Table)}
+
+
+class FlockSession(Session):
+    """The sessions Flock makes: they send held writes before any statement that needs them."""
+
+
+@event.listens_for(FlockSession, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    held = of(state.session)
+    if held is None or held.sending:
+        return
+    tables = _tables_of(state.statement)
+    if state.is_select:
+        if tables & held.tables and not state.execution_options.get(UNAFFECTED):
+            held.send(state.session)
+    else:
+        held.before_direct_write(state.session, tables, bool(state.execution_options.get(KEEPS_READS)))
+
+
+@event.listens_for(FlockSession, "before_flush")
+def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    held = of(session)
+    if held is None or held.sending:
+        return
+    tables = {str(obj.__table__.name) for obj in [*session.new, *session.dirty, *session.deleted]}
+    held.before_direct_write(session, tables)
+
+
+# Read once per batch -------------------------------------------------------------------------
+
+
+async def prefetch(
+    session: AsyncSession, chats: set[int], replies: set[tuple[int, int]], senders: set[int]
+) -> None:
+    """Reads, for the whole batch, the threads its messages reply to, the chats' attachments,
+    their courses' facilitators, and whether the senders opened a private chat with the bot."""
+    held = of(session)
+    if held is None:
+        return
+    held.started = {person: False for person in senders}
+    if senders:
+        people = select(PersonRow.id, PersonRow.started_at).where(PersonRow.id.in_(senders))
+        held.started.update({person: at is not None for person, at in await session.execute(people)})
+    held.chats, held.attachments = set(chats), {chat: [] for chat in chats}
+    if chats:
+        rows = await session.execute(
+            select(AttachmentRow, CourseRow)
+            .join(CourseRow, CourseRow.id == AttachmentRow.course_id)
+            .where(AttachmentRow.chat_id.in_(chats), AttachmentRow.active)
+            .order_by(AttachmentRow.attached_at)
+        )
+        for attachment, course in rows:
+            held.attachments[attachment.chat_id].append(
+                Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
+            )
+    courses = {a.course.id for found in held.attachments.values() for a in found}
+    held.facilitators = set()
+    held.facilitated = courses
+    if courses:
+        pairs = await session.execute(
+            select(FacilitatorRow.course_id, FacilitatorRow.person_id).where(
+                FacilitatorRow.course_id.in_(courses)
+            )
+        )
+        held.facilitators = {(course, person) for course, person in pairs}
+    held.threads = {pair: [] for pair in replies}
+    if not replies:
+        return
+    answers = (
+        await session.execute(
+            select(AnswerRow.chat_id, AnswerRow.message_id, AnswerRow.question_id).where(
+                tuple_(AnswerRow.chat_id, AnswerRow.message_id).in_(replies)
+            )
+        )
+    ).all()
+    answered = {question_id for _, _, question_id in answers}
+    found = await session.execute(
+        select(QuestionRow, PersonRow)
+        .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+        .where(
+            tuple_(QuestionRow.chat_id, QuestionRow.message_id).in_(replies) | QuestionRow.id.in_(answered)
+        )
+        .order_by(QuestionRow.id)
+    )
+    by_id: dict[int, Question] = {}
+    for row, person in found:
+        question = by_id[row.id] = mapping.question(row, person)
+        held.started[question.asker.id] = person is not None and person.started_at is not None
+        key = (row.chat_id, row.message_id)
+        if key in held.threads:
+            held.threads[key].append(question)
+    for chat_id, message_id, question_id in answers:
+        answered_question = by_id.get(question_id)
+        thread = held.threads[(chat_id, message_id)]
+        if answered_question is not None and all(q.id != question_id for q in thread):
+            thread.append(answered_question)
+    for questions in held.threads.values():
+        questions.sort(key=lambda q: q.id)
+    held.alerts_known = set(by_id)
+    held.alerted = set()
+    if by_id:
+        held.alerted = set(
+            await session.scalars(
+                select(AlertRow.question_id).where(
+                    AlertRow.question_id.in_(by_id), AlertRow.outcome.is_(None)
+                )
+            )
+        )
