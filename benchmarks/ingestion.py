@@ -94,9 +94,9 @@ async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], it
     own: list[float] = []
     process = processor._process  # timed per update, inside its batch
 
-    async def timed(update_id: int, payload: str) -> None:
+    async def timed(update_id: int, payload: str, raw: dict[str, Any] | None = None) -> None:
         started = time.perf_counter()
-        await process(update_id, payload)
+        await process(update_id, payload, raw)
         own.append(time.perf_counter() - started)
 
     processor._process = timed  # type: ignore[method-assign]

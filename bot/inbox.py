@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
@@ -65,19 +66,22 @@ class InboxProcessor:
             rows = await inbox.claim(session, BATCH)
             if not rows:
                 return 0
+            raws = [_read(row.payload) for row in rows]
             if hold_writes:
-                await _prefetch(session, rows)
-            for row in rows:
+                await _prefetch(session, raws)
+            for row, raw in zip(rows, raws, strict=True):
                 waited = self._clock.now() - row.received_at
                 self._metrics.inbox_lag.observe(max(0.0, waited.total_seconds()))
-                await self._process(row.update_id, row.payload)
+                await self._process(row.update_id, row.payload, raw)
             await inbox.mark_processed(session, [row.update_id for row in rows], self._clock.now())
         return len(rows)
 
-    async def _process(self, update_id: int, payload: str) -> None:
+    async def _process(self, update_id: int, payload: str, raw: dict[str, Any] | None = None) -> None:
+        """raw: the payload read already, if it was."""
         with logs.context(update_id=update_id):  # every line logged while handling it says which
             try:
-                raw = json.loads(payload)
+                if raw is None:
+                    raw = json.loads(payload)
                 update = Update.de_json(raw, self._app.bot)
             except (ValueError, TypeError, KeyError, AttributeError):
                 log.exception("update %s is not a readable update; skipped", update_id)
@@ -106,18 +110,22 @@ def _retried(error: BaseException) -> bool:
     return is_transient(error) or isinstance(error, HeldWritesFailed)
 
 
-async def _prefetch(session: AsyncSession, rows: list[inbox.Claimed]) -> None:
+def _read(payload: str) -> dict[str, Any] | None:
+    try:
+        raw = json.loads(payload)
+    except ValueError:
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
-    and the threads their messages reply to."""
+    the threads their messages reply to, and whether their senders opened a private chat."""
     chats: set[int] = set()
     replies: set[tuple[int, int]] = set()
     senders: set[int] = set()
-    for row in rows:
-        try:
-            raw = json.loads(row.payload)
-        except ValueError:
-            continue
-        if not isinstance(raw, dict):
+    for raw in raws:
+        if raw is None:
             continue
         chat = chat_of(raw)
         if chat is not None:

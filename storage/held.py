@@ -37,6 +37,7 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from facilitation.model import Attachment, Question, Scope
 from storage import mapping
+from storage.errors import is_transient
 from storage.models import (
     AlertRow,
     AnswerRow,
@@ -89,10 +90,10 @@ class Held:
     done: list[_Write] = field(default_factory=list)  # of committed units of work
     units: list[Unit] = field(default_factory=list)  # open units of work, outermost first
     tables: set[str] = field(default_factory=set)  # tables with held writes
+    sent: set[str] = field(default_factory=set)  # tables held writes went to, in this batch
     sending: bool = False
     # Read once for the batch; None when no longer trustworthy (a direct write changed it).
     threads: dict[tuple[int, int], list[Question]] | None = None
-    chats: set[int] = field(default_factory=set)  # the chats whose attachments were read
     attachments: dict[int, list[Attachment]] | None = None  # active, by chat, at the batch's start
     facilitators: set[tuple[int, int]] | None = None  # (course, person)
     facilitated: set[int] = field(default_factory=set)  # courses whose facilitators are known
@@ -127,8 +128,9 @@ class Held:
         if unit not in self.units:
             return
         self.units.remove(unit)
-        if unit.writes or unit.savepoint is not None:
-            self.threads = None  # its changes may be in them
+        if unit.writes or unit.savepoint is not None:  # what it changed in the batch's reads
+            self.threads = None
+            self.started.clear()
         if unit.savepoint is not None:
             await roll_back(session, unit.savepoint)
 
@@ -146,6 +148,8 @@ class Held:
                 try:
                     _execute(session, writes)
                 except Exception as error:
+                    if is_transient(error):
+                        raise  # the database is away: the batch is retried as it is, later
                     raise HeldWritesFailed(str(error)) from error
             for unit in self.units:
                 if unit.savepoint is None and (writing or unit.writes):
@@ -153,6 +157,7 @@ class Held:
                 if unit.writes:
                     writes, unit.writes = unit.writes, []
                     _execute(session, writes)
+            self.sent |= self.tables
             self.tables.clear()
         finally:
             self.sending = False
@@ -326,6 +331,8 @@ def _before_statement(state: ORMExecuteState) -> None:
     if state.is_select:
         if tables & held.tables and not state.execution_options.get(UNAFFECTED):
             held.send(state.session)
+        if tables & held.sent:  # rows loaded before held writes changed them are loaded again
+            state.update_execution_options(populate_existing=True)
     else:
         held.before_direct_write(state.session, tables, bool(state.execution_options.get(KEEPS_READS)))
 
@@ -354,7 +361,7 @@ async def prefetch(
     if senders:
         people = select(PersonRow.id, PersonRow.started_at).where(PersonRow.id.in_(senders))
         held.started.update({person: at is not None for person, at in await session.execute(people)})
-    held.chats, held.attachments = set(chats), {chat: [] for chat in chats}
+    held.attachments = {chat: [] for chat in chats}
     if chats:
         rows = await session.execute(
             select(AttachmentRow, CourseRow)

@@ -222,3 +222,17 @@ async def test_a_batch_of_chatter_costs_a_few_statements_not_a_few_per_message(f
     assert await flock.rows("select sum(posts) from learners") == [(60,)]
     # Claim, prefetch, ids, one executemany per statement, marks, commit: not 60 × several.
     assert len(statements) <= 20, "\n".join(s.split("\n")[0][:100] for s in statements)
+
+
+async def test_what_a_batch_wrote_reads_back_fresh_later_in_the_batch(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    question = flock.telegram.post(CHAT, BEN, "How do I install the course tools?")
+    await flock.send(question)
+    answer = flock.telegram.post(CHAT, CLEO, "Use the installer.", reply_to=question["message"])
+    mine = flock.telegram.post(private_chat(BEN), BEN, "/mine")
+
+    replies = await flock.replies(answer, mine)
+
+    assert len(replies) == 1
+    assert "💬 answered" in replies[0]
