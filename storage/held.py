@@ -28,7 +28,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, event, func, select, tuple_
+from sqlalchemy import Executable, Table, bindparam, event, func, select
 from sqlalchemy.exc import ResourceClosedError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
@@ -162,10 +162,13 @@ class Held:
         finally:
             self.sending = False
 
-    def before_direct_write(self, session: Session, tables: set[str], keeps_reads: bool = False) -> None:
+    def before_direct_write(
+        self, session: Session, tables: set[str], inserts: bool, keeps_reads: bool = False
+    ) -> None:
         self.send(session, writing=True)
-        for table in tables:  # SQLite numbers a direct insert itself: ours start after it
-            self.ids.pop(table, None)
+        if inserts:  # SQLite numbers a direct insert itself: ours must start after it
+            for table in tables:
+                self.ids.pop(table, None)
         if keeps_reads:  # the repository brings what the batch read up to date itself
             return
         if tables & _THREADS:
@@ -334,7 +337,8 @@ def _before_statement(state: ORMExecuteState) -> None:
         if tables & held.sent:  # rows loaded before held writes changed them are loaded again
             state.update_execution_options(populate_existing=True)
     else:
-        held.before_direct_write(state.session, tables, bool(state.execution_options.get(KEEPS_READS)))
+        keeps_reads = bool(state.execution_options.get(KEEPS_READS))
+        held.before_direct_write(state.session, tables, state.is_insert, keeps_reads)
 
 
 @event.listens_for(FlockSession, "before_flush")
@@ -343,10 +347,46 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
     if held is None or held.sending:
         return
     tables = {str(obj.__table__.name) for obj in [*session.new, *session.dirty, *session.deleted]}
-    held.before_direct_write(session, tables)
+    held.before_direct_write(session, tables, inserts=bool(session.new))
 
 
 # Read once per batch -------------------------------------------------------------------------
+
+
+# What a batch reads once, built once: the lists are bound as they are (expanding IN), so each
+# statement compiles the first time only, and every one of them reads by an index.
+_STARTED = select(PersonRow.id, PersonRow.started_at).where(
+    PersonRow.id.in_(bindparam("people", expanding=True))
+)
+_ATTACHED = (
+    select(AttachmentRow, CourseRow)
+    .join(CourseRow, CourseRow.id == AttachmentRow.course_id)
+    .where(AttachmentRow.chat_id.in_(bindparam("chats", expanding=True)), AttachmentRow.active)
+    .order_by(AttachmentRow.attached_at)
+)
+_FACILITATORS = select(FacilitatorRow.course_id, FacilitatorRow.person_id).where(
+    FacilitatorRow.course_id.in_(bindparam("courses", expanding=True))
+)
+# Both columns by IN lists, the exact (chat, message) pairs picked afterwards.
+_ANSWERS_AT = select(AnswerRow.chat_id, AnswerRow.message_id, AnswerRow.question_id).where(
+    AnswerRow.chat_id.in_(bindparam("chats", expanding=True)),
+    AnswerRow.message_id.in_(bindparam("messages", expanding=True)),
+)
+_QUESTIONS_AT = (
+    select(QuestionRow, PersonRow)
+    .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+    .where(
+        (
+            QuestionRow.chat_id.in_(bindparam("chats", expanding=True))
+            & QuestionRow.message_id.in_(bindparam("messages", expanding=True))
+        )
+        | QuestionRow.id.in_(bindparam("answered", expanding=True))
+    )
+    .order_by(QuestionRow.id)
+)
+_ALERTED = select(AlertRow.question_id).where(
+    AlertRow.question_id.in_(bindparam("questions", expanding=True)), AlertRow.outcome.is_(None)
+)
 
 
 async def prefetch(
@@ -359,17 +399,11 @@ async def prefetch(
         return
     held.started = {person: False for person in senders}
     if senders:
-        people = select(PersonRow.id, PersonRow.started_at).where(PersonRow.id.in_(senders))
-        held.started.update({person: at is not None for person, at in await session.execute(people)})
+        found_people = await session.execute(_STARTED, {"people": list(senders)})
+        held.started.update({person: at is not None for person, at in found_people})
     held.attachments = {chat: [] for chat in chats}
     if chats:
-        rows = await session.execute(
-            select(AttachmentRow, CourseRow)
-            .join(CourseRow, CourseRow.id == AttachmentRow.course_id)
-            .where(AttachmentRow.chat_id.in_(chats), AttachmentRow.active)
-            .order_by(AttachmentRow.attached_at)
-        )
-        for attachment, course in rows:
+        for attachment, course in await session.execute(_ATTACHED, {"chats": list(chats)}):
             held.attachments[attachment.chat_id].append(
                 Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
             )
@@ -377,33 +411,23 @@ async def prefetch(
     held.facilitators = set()
     held.facilitated = courses
     if courses:
-        pairs = await session.execute(
-            select(FacilitatorRow.course_id, FacilitatorRow.person_id).where(
-                FacilitatorRow.course_id.in_(courses)
-            )
-        )
+        pairs = await session.execute(_FACILITATORS, {"courses": list(courses)})
         held.facilitators = {(course, person) for course, person in pairs}
     held.threads = {pair: [] for pair in replies}
     if not replies:
         return
-    answers = (
-        await session.execute(
-            select(AnswerRow.chat_id, AnswerRow.message_id, AnswerRow.question_id).where(
-                tuple_(AnswerRow.chat_id, AnswerRow.message_id).in_(replies)
-            )
-        )
-    ).all()
+    at = {"chats": list({chat for chat, _ in replies}), "messages": list({m for _, m in replies})}
+    answers = [
+        (chat, message, question)
+        for chat, message, question in await session.execute(_ANSWERS_AT, at)
+        if (chat, message) in replies
+    ]
     answered = {question_id for _, _, question_id in answers}
-    found = await session.execute(
-        select(QuestionRow, PersonRow)
-        .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-        .where(
-            tuple_(QuestionRow.chat_id, QuestionRow.message_id).in_(replies) | QuestionRow.id.in_(answered)
-        )
-        .order_by(QuestionRow.id)
-    )
+    found = await session.execute(_QUESTIONS_AT, {**at, "answered": list(answered)})
     by_id: dict[int, Question] = {}
     for row, person in found:
+        if (row.chat_id, row.message_id) not in replies and row.id not in answered:
+            continue
         question = by_id[row.id] = mapping.question(row, person)
         held.started[question.asker.id] = person is not None and person.started_at is not None
         key = (row.chat_id, row.message_id)
@@ -419,10 +443,4 @@ async def prefetch(
     held.alerts_known = set(by_id)
     held.alerted = set()
     if by_id:
-        held.alerted = set(
-            await session.scalars(
-                select(AlertRow.question_id).where(
-                    AlertRow.question_id.in_(by_id), AlertRow.outcome.is_(None)
-                )
-            )
-        )
+        held.alerted = set(await session.scalars(_ALERTED, {"questions": list(by_id)}))

@@ -53,13 +53,27 @@ async def edited_command(update: Update, context: FlockContext) -> None:
     await posts.edited(context.uow(), replace(post, text=text))
 
 
+class _NotAServiceMessage(filters.UpdateFilter):
+    """~filters.StatusUpdate.ALL, asking its thirty questions only of a message without text (a
+    service message never has any): on the busy path, that check was a fifth of a handler's time."""
+
+    __slots__ = ()
+
+    def filter(self, update: Update) -> bool:
+        message = update.effective_message
+        if message is None:
+            return False
+        return message.text is not None or not filters.StatusUpdate.ALL.check_update(update)
+
+
+# Cheapest first: each update meets these filters whatever it is.
 _GROUP_POSTS = (
-    filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.IS_AUTOMATIC_FORWARD
+    filters.ChatType.GROUPS & ~filters.COMMAND & _NotAServiceMessage() & ~filters.IS_AUTOMATIC_FORWARD
 )
 
 HANDLERS = [
-    MessageHandler(_GROUP_POSTS & filters.UpdateType.MESSAGE, message),
-    MessageHandler(_GROUP_POSTS & filters.UpdateType.EDITED_MESSAGE, edited),
+    MessageHandler(filters.UpdateType.MESSAGE & _GROUP_POSTS, message),
+    MessageHandler(filters.UpdateType.EDITED_MESSAGE & _GROUP_POSTS, edited),
     MessageHandler(
         filters.ChatType.GROUPS
         & filters.UpdateType.EDITED_MESSAGE
