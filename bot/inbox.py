@@ -13,7 +13,7 @@ from telegram import Update
 from bot import errors, logs
 from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
-from bot.update_chat import chat_of, replied_to, sender_of
+from bot.update_chat import chat_of, edited_message_of, replied_to, sender_of
 from facilitation.ports import Clock
 from storage import held, inbox
 from storage.errors import is_transient
@@ -124,6 +124,7 @@ async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) ->
     chats: set[int] = set()
     replies: set[tuple[int, int]] = set()
     senders: set[int] = set()
+    edited: set[tuple[int, int]] = set()
     for raw in raws:
         if raw is None:
             continue
@@ -136,4 +137,7 @@ async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) ->
         sender = sender_of(raw)
         if sender is not None:
             senders.add(sender)
-    await held.prefetch(session, chats, replies, senders)
+        message = edited_message_of(raw)
+        if message is not None:
+            edited.add(message)
+    await held.prefetch(session, chats, replies, senders, edited)

@@ -48,3 +48,14 @@ def sender_of(update: dict[str, Any]) -> int | None:
         if isinstance(sender, dict) and isinstance(sender.get("id"), int):
             return int(sender["id"])
     return None
+
+
+def edited_message_of(update: dict[str, Any]) -> tuple[int, int] | None:
+    """(chat id, message id) of the message an edit changes."""
+    message = update.get("edited_message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    if isinstance(message, dict) and isinstance(chat, dict):
+        chat_id, message_id = chat.get("id"), message.get("message_id")
+        if isinstance(chat_id, int) and isinstance(message_id, int):
+            return chat_id, message_id
+    return None

@@ -28,14 +28,14 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, event, func, select
+from sqlalchemy import Executable, Table, bindparam, event, func, select, union_all
 from sqlalchemy.exc import ResourceClosedError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.sql import ClauseElement, visitors
 from sqlalchemy.sql.dml import UpdateBase
 
-from facilitation.model import Attachment, Question, Scope
+from facilitation.model import Attachment, Person, Question, Scope
 from storage import mapping
 from storage.errors import is_transient
 from storage.models import (
@@ -45,8 +45,10 @@ from storage.models import (
     Base,
     CourseRow,
     FacilitatorRow,
+    IntroductionRow,
     PersonRow,
     QuestionRow,
+    table_of,
 )
 
 _KEY = "flock_held"
@@ -93,7 +95,11 @@ class Held:
     sent: set[str] = field(default_factory=set)  # tables held writes went to, in this batch
     sending: bool = False
     # Read once for the batch; None when no longer trustworthy (a direct write changed it).
-    threads: dict[tuple[int, int], list[Question]] | None = None
+    threads: dict[tuple[int, int], list[int]] | None = None  # question ids asked at / answered by
+    questions: dict[int, Question] = field(default_factory=dict)  # those, as they are now
+    followed_up: dict[int, bool] = field(default_factory=dict)  # question: follow-up offered
+    introduced: set[tuple[int, int]] | None = None  # edited messages that are introductions
+    edits_known: set[tuple[int, int]] = field(default_factory=set)  # the edited messages read
     attachments: dict[int, list[Attachment]] | None = None  # active, by chat, at the batch's start
     facilitators: set[tuple[int, int]] | None = None  # (course, person)
     facilitated: set[int] = field(default_factory=set)  # courses whose facilitators are known
@@ -129,7 +135,7 @@ class Held:
             return
         self.units.remove(unit)
         if unit.writes or unit.savepoint is not None:  # what it changed in the batch's reads
-            self.threads = None
+            self.forget_threads()
             self.started.clear()
         if unit.savepoint is not None:
             await roll_back(session, unit.savepoint)
@@ -172,7 +178,9 @@ class Held:
         if keeps_reads:  # the repository brings what the batch read up to date itself
             return
         if tables & _THREADS:
-            self.threads = None
+            self.forget_threads()
+        if tables & {"introductions"}:
+            self.introduced = None
         if tables & {"attachments", "courses"}:
             self.attachments = None
         if tables & {"facilitators"}:
@@ -184,35 +192,68 @@ class Held:
 
     # The thread overlay: the batch's own changes to what it read -----------------------------
 
+    def forget_threads(self) -> None:
+        self.threads = None
+        self.questions.clear()
+        self.followed_up.clear()
+
     def thread(self, chat_id: int, message_id: int) -> list[Question] | None:
-        return None if self.threads is None else self.threads.get((chat_id, message_id))
+        ids = None if self.threads is None else self.threads.get((chat_id, message_id))
+        return None if ids is None else [self.questions[i] for i in ids]
+
+    def question(self, question_id: int) -> tuple[Question, bool] | None:
+        """A question the batch knows, and whether its follow-up was offered."""
+        if self.threads is None or question_id not in self.followed_up:
+            return None
+        return self.questions[question_id], self.followed_up[question_id]
+
+    def learn_thread(self, chat_id: int, message_id: int, questions: list[Question]) -> None:
+        if self.threads is not None:
+            self.threads[(chat_id, message_id)] = [q.id for q in questions]
+            for question in questions:
+                self.questions.setdefault(question.id, question)
 
     def asked(self, question: Question) -> None:
-        key = (question.ref.chat_id, question.ref.message_id)
-        if self.threads is not None and key in self.threads:
-            self.threads[key] = [*self.threads[key], question]
+        if self.threads is None:
+            return
+        self.questions[question.id] = question
+        self.followed_up[question.id] = False
+        ids = self.threads.get((question.ref.chat_id, question.ref.message_id))
+        if ids is not None:
+            ids.append(question.id)
 
     def answered(self, question: Question, chat_id: int, message_id: int) -> None:
-        key = (chat_id, message_id)
-        known = self.threads.get(key) if self.threads is not None else None
-        if known is not None and all(q.id != question.id for q in known):
-            self.threads[key] = [*known, question]  # type: ignore[index]
+        if self.threads is None:
+            return
+        self.questions.setdefault(question.id, question)
+        ids = self.threads.get((chat_id, message_id))
+        if ids is not None and question.id not in ids:
+            ids.append(question.id)
+            ids.sort()
 
     def changed(self, question_id: int, **changes: Any) -> None:
-        if self.threads is None:
-            return
-        for key, questions in self.threads.items():
-            if any(q.id == question_id for q in questions):
-                self.threads[key] = [replace(q, **changes) if q.id == question_id else q for q in questions]
+        if question_id in self.questions:
+            self.questions[question_id] = replace(self.questions[question_id], **changes)
 
     def retexted(self, chat_id: int, message_id: int, new_text: str) -> None:
-        if self.threads is None:
-            return
-        for key, questions in self.threads.items():
-            self.threads[key] = [
-                replace(q, text=new_text) if (q.ref.chat_id, q.ref.message_id) == (chat_id, message_id) else q
-                for q in questions
-            ]
+        for question in list(self.questions.values()):
+            if (question.ref.chat_id, question.ref.message_id) == (chat_id, message_id):
+                self.questions[question.id] = replace(question, text=new_text)
+
+    def offered(self, question_id: int) -> None:
+        if question_id in self.followed_up:
+            self.followed_up[question_id] = True
+
+    def introduction_at(self, chat_id: int, message_id: int) -> bool | None:
+        """Whether an introduction was posted as this message, when the batch knows."""
+        key = (chat_id, message_id)
+        if self.introduced is None or key not in self.edits_known:
+            return None
+        return key in self.introduced
+
+    def introduced_as(self, chat_id: int | None, message_id: int | None) -> None:
+        if self.introduced is not None and chat_id is not None and message_id is not None:
+            self.introduced.add((chat_id, message_id))
 
 
 async def roll_back(session: AsyncSession, savepoint: SessionTransaction) -> None:
@@ -367,33 +408,48 @@ _ATTACHED = (
 _FACILITATORS = select(FacilitatorRow.course_id, FacilitatorRow.person_id).where(
     FacilitatorRow.course_id.in_(bindparam("courses", expanding=True))
 )
-# Both columns by IN lists, the exact (chat, message) pairs picked afterwards.
-_ANSWERS_AT = select(AnswerRow.chat_id, AnswerRow.message_id, AnswerRow.question_id).where(
-    AnswerRow.chat_id.in_(bindparam("chats", expanding=True)),
-    AnswerRow.message_id.in_(bindparam("messages", expanding=True)),
+# The questions asked at, or answered by, the messages (chat, message): each column by an IN list
+# (the exact pairs picked afterwards), with the asker and whether alerts about it are open.
+_q, _a, _p = table_of(QuestionRow), table_of(AnswerRow), table_of(PersonRow)
+_alerted = select(AlertRow.id).where(AlertRow.question_id == _q.c.id, AlertRow.outcome.is_(None)).exists()
+_COLUMNS = (
+    *_q.c,
+    _p.c.name.label("asker_name"),
+    _p.c.username.label("asker_username"),
+    (_p.c.id.is_not(None)).label("asker_known"),
+    _p.c.started_at.label("asker_started_at"),
+    _alerted.label("alerted"),
 )
-_QUESTIONS_AT = (
-    select(QuestionRow, PersonRow)
-    .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+_THREADS_AT = union_all(
+    select(_q.c.chat_id.label("at_chat"), _q.c.message_id.label("at_message"), *_COLUMNS)
+    .select_from(_q.outerjoin(_p, _p.c.id == _q.c.asker_id))
     .where(
-        (
-            QuestionRow.chat_id.in_(bindparam("chats", expanding=True))
-            & QuestionRow.message_id.in_(bindparam("messages", expanding=True))
-        )
-        | QuestionRow.id.in_(bindparam("answered", expanding=True))
-    )
-    .order_by(QuestionRow.id)
+        _q.c.chat_id.in_(bindparam("chats", expanding=True)),
+        _q.c.message_id.in_(bindparam("messages", expanding=True)),
+    ),
+    select(_a.c.chat_id.label("at_chat"), _a.c.message_id.label("at_message"), *_COLUMNS)
+    .select_from(_a.join(_q, _q.c.id == _a.c.question_id).outerjoin(_p, _p.c.id == _q.c.asker_id))
+    .where(
+        _a.c.chat_id.in_(bindparam("chats", expanding=True)),
+        _a.c.message_id.in_(bindparam("messages", expanding=True)),
+    ),
 )
-_ALERTED = select(AlertRow.question_id).where(
-    AlertRow.question_id.in_(bindparam("questions", expanding=True)), AlertRow.outcome.is_(None)
+_INTRODUCTIONS_AT = select(IntroductionRow.chat_id, IntroductionRow.message_id).where(
+    IntroductionRow.chat_id.in_(bindparam("chats", expanding=True)),
+    IntroductionRow.message_id.in_(bindparam("messages", expanding=True)),
 )
 
 
 async def prefetch(
-    session: AsyncSession, chats: set[int], replies: set[tuple[int, int]], senders: set[int]
+    session: AsyncSession,
+    chats: set[int],
+    replies: set[tuple[int, int]],
+    senders: set[int],
+    edited: set[tuple[int, int]],
 ) -> None:
-    """Reads, for the whole batch, the threads its messages reply to, the chats' attachments,
-    their courses' facilitators, and whether the senders opened a private chat with the bot."""
+    """Reads, for the whole batch: the chats' attachments and their courses' facilitators,
+    whether the senders opened a private chat with the bot, the threads of the messages replied
+    to and edited, and which edited messages are introductions."""
     held = of(session)
     if held is None:
         return
@@ -413,34 +469,35 @@ async def prefetch(
     if courses:
         pairs = await session.execute(_FACILITATORS, {"courses": list(courses)})
         held.facilitators = {(course, person) for course, person in pairs}
+    held.introduced, held.edits_known = set(), set(edited)
+    if edited:
+        at_edited = {"chats": list({c for c, _ in edited}), "messages": list({m for _, m in edited})}
+        found_intros = {
+            (row.chat_id, row.message_id) for row in await session.execute(_INTRODUCTIONS_AT, at_edited)
+        }
+        held.introduced = edited & found_intros
+    replies = replies | edited
     held.threads = {pair: [] for pair in replies}
+    held.questions, held.followed_up = {}, {}
     if not replies:
         return
     at = {"chats": list({chat for chat, _ in replies}), "messages": list({m for _, m in replies})}
-    answers = [
-        (chat, message, question)
-        for chat, message, question in await session.execute(_ANSWERS_AT, at)
-        if (chat, message) in replies
-    ]
-    answered = {question_id for _, _, question_id in answers}
-    found = await session.execute(_QUESTIONS_AT, {**at, "answered": list(answered)})
-    by_id: dict[int, Question] = {}
-    for row, person in found:
-        if (row.chat_id, row.message_id) not in replies and row.id not in answered:
-            continue
-        question = by_id[row.id] = mapping.question(row, person)
-        held.started[question.asker.id] = person is not None and person.started_at is not None
-        key = (row.chat_id, row.message_id)
-        if key in held.threads:
-            held.threads[key].append(question)
-    for chat_id, message_id, question_id in answers:
-        answered_question = by_id.get(question_id)
-        thread = held.threads[(chat_id, message_id)]
-        if answered_question is not None and all(q.id != question_id for q in thread):
-            thread.append(answered_question)
-    for questions in held.threads.values():
-        questions.sort(key=lambda q: q.id)
-    held.alerts_known = set(by_id)
     held.alerted = set()
-    if by_id:
-        held.alerted = set(await session.scalars(_ALERTED, {"questions": list(by_id)}))
+    for row in await session.execute(_THREADS_AT, at):
+        if (row.at_chat, row.at_message) not in replies:
+            continue
+        if row.id not in held.questions:
+            question = mapping.question(cast(QuestionRow, row), None)  # a row of the same columns
+            if row.asker_known:
+                question = replace(question, asker=Person(row.asker_id, row.asker_name, row.asker_username))
+            held.questions[row.id] = question
+            held.followed_up[row.id] = row.followup_sent_at is not None
+            held.started[row.asker_id] = row.asker_started_at is not None
+            if row.alerted:
+                held.alerted.add(row.id)
+        thread = held.threads[(row.at_chat, row.at_message)]
+        if row.id not in thread:
+            thread.append(row.id)
+    for ids in held.threads.values():
+        ids.sort()
+    held.alerts_known = set(held.questions)

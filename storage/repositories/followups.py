@@ -31,6 +31,10 @@ class SqlFollowups(Repository):
         return started is not None
 
     async def get(self, question_id: int) -> tuple[Question, bool] | None:
+        batch = held.of(self.session)
+        known = batch.question(question_id) if batch is not None else None
+        if known is not None:
+            return known
         found = (
             await self.session.execute(
                 select(QuestionRow, PersonRow)
@@ -46,6 +50,9 @@ class SqlFollowups(Repository):
     async def mark_sent(self, question_id: int, now: datetime) -> None:
         values = {"b_id": question_id, "b_at": now}
         await held.write(self.session, _SENT, values, [("question", question_id)])
+        batch = held.of(self.session)
+        if batch is not None:
+            batch.offered(question_id)
 
     async def due_reminders(self, sent_before: datetime, limit: int) -> list[Question]:
         rows = await self.session.execute(

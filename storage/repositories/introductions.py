@@ -60,6 +60,7 @@ class SqlIntroductions(Repository):
                 "message_id": message_id,
             }
             batch.add(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
+            batch.introduced_as(chat_id, message_id)
             return Introduction(intro_id, course_id, person, text, now, ref)
         await self.session.execute(
             update(IntroductionRow)
@@ -83,6 +84,11 @@ class SqlIntroductions(Repository):
         return Introduction(row.id, course_id, person, text, now, ref)
 
     async def edit(self, ref: MessageRef, text: str) -> bool:
+        batch = held.of(self.session)
+        known = batch.introduction_at(ref.chat_id, ref.message_id) if batch is not None else None
+        if known is not None:  # the batch read whether this message is an introduction
+            await self.retext(ref, text)
+            return known
         result = await self.session.execute(
             update(IntroductionRow)
             .where(IntroductionRow.chat_id == ref.chat_id, IntroductionRow.message_id == ref.message_id)

@@ -105,9 +105,9 @@ class SqlQuestions(Repository):
             .order_by(QuestionRow.id)
         )
         found = [mapping.question(q, p) for q, p in rows]
-        if batch is not None and batch.threads is not None:
-            batch.threads[(chat_id, message_id)] = found
-        return list(found)
+        if batch is not None:
+            batch.learn_thread(chat_id, message_id, found)
+        return found
 
     async def add_answer(
         self,
@@ -170,6 +170,11 @@ class SqlQuestions(Repository):
             batch.changed(question_id, state=state, **({"resolved_at": resolved_at} if closes else {}))
 
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool:
+        batch = held.of(self.session)
+        known = batch.thread(chat_id, message_id) if batch is not None else None
+        if known is not None:  # the batch read what is stored at this message: hold the edit
+            await self.retext(chat_id, message_id, text)
+            return bool(known)
         changed = 0
         for table in (QuestionRow, AnswerRow):
             result = await self.session.execute(
