@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
@@ -23,6 +24,7 @@ from storage.unit_of_work import batch
 log = logging.getLogger("flock.inbox")
 
 BATCH = 100
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(Exception):
@@ -120,24 +122,12 @@ def _read(payload: str) -> dict[str, Any] | None:
 
 async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
-    the threads their messages reply to, and whether their senders opened a private chat."""
-    chats: set[int] = set()
-    replies: set[tuple[int, int]] = set()
-    senders: set[int] = set()
-    edited: set[tuple[int, int]] = set()
-    for raw in raws:
-        if raw is None:
-            continue
-        chat = chat_of(raw)
-        if chat is not None:
-            chats.add(chat)
-        reply = replied_to(raw)
-        if reply is not None:
-            replies.add(reply)
-        sender = sender_of(raw)
-        if sender is not None:
-            senders.add(sender)
-        message = edited_message_of(raw)
-        if message is not None:
-            edited.add(message)
-    await held.prefetch(session, chats, replies, senders, edited)
+    the threads their messages reply to or edit, and whether their senders opened a private chat."""
+    readable = [raw for raw in raws if raw is not None]
+
+    def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
+        return {value for raw in readable if (value := read(raw)) is not None}
+
+    await held.prefetch(
+        session, found(chat_of), found(replied_to), found(sender_of), found(edited_message_of)
+    )

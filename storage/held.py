@@ -50,6 +50,7 @@ from storage.models import (
     QuestionRow,
     table_of,
 )
+from storage.repositories.base import dialect_of
 
 _KEY = "flock_held"
 _ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
@@ -108,6 +109,7 @@ class Held:
     alerts_known: set[int] = field(default_factory=set)
     ids: dict[str, deque[int]] = field(default_factory=dict)
     highest: dict[str, int] = field(default_factory=dict)  # the highest id handed out, by table
+    stored: dict[str, int] = field(default_factory=dict)  # the highest id stored (SQLite), by table
 
     def add(self, statement: UpdateBase, params: Mapping[str, Any], keys: Iterable[Hashable]) -> None:
         write = _Write(statement, dict(params), frozenset(keys))
@@ -175,6 +177,7 @@ class Held:
         if inserts:  # SQLite numbers a direct insert itself: ours must start after it
             for table in tables:
                 self.ids.pop(table, None)
+                self.stored.pop(table, None)
         if keeps_reads:  # the repository brings what the batch read up to date itself
             return
         if tables & _THREADS:
@@ -312,13 +315,11 @@ async def new_id(session: AsyncSession, table: Table) -> int:
             )
             free.extend(found)
         else:  # the stored rows and the batch's own held ones: no need to send those first
-            stored = await session.scalar(
-                select(table.c.id)
-                .order_by(table.c.id.desc())
-                .limit(1)
-                .execution_options(**{UNAFFECTED: True})
-            )
-            start = max(stored or 0, held.highest.get(table.name, 0)) + 1
+            stored = held.stored.get(table.name)
+            if stored is None:
+                highest_stored = select(func.max(table.c.id)).execution_options(**{UNAFFECTED: True})
+                stored = held.stored[table.name] = await session.scalar(highest_stored) or 0
+            start = max(stored, held.highest.get(table.name, 0)) + 1
             free.extend(range(start, start + ID_BLOCK))
     handed = free.popleft()
     held.highest[table.name] = max(handed, held.highest.get(table.name, 0))
@@ -399,14 +400,16 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
 _STARTED = select(PersonRow.id, PersonRow.started_at).where(
     PersonRow.id.in_(bindparam("people", expanding=True))
 )
-_ATTACHED = (
-    select(AttachmentRow, CourseRow)
+_ATTACHED = (  # with each course's facilitators, a row per facilitator
+    select(AttachmentRow, CourseRow, FacilitatorRow.person_id)
     .join(CourseRow, CourseRow.id == AttachmentRow.course_id)
+    .outerjoin(FacilitatorRow, FacilitatorRow.course_id == AttachmentRow.course_id)
     .where(AttachmentRow.chat_id.in_(bindparam("chats", expanding=True)), AttachmentRow.active)
-    .order_by(AttachmentRow.attached_at)
+    .order_by(AttachmentRow.attached_at, AttachmentRow.course_id)
 )
-_FACILITATORS = select(FacilitatorRow.course_id, FacilitatorRow.person_id).where(
-    FacilitatorRow.course_id.in_(bindparam("courses", expanding=True))
+_NUMBERED = ("questions", "answers", "introductions")  # the tables the batch numbers rows of
+_HIGHEST = select(
+    *(select(func.max(Base.metadata.tables[name].c.id)).scalar_subquery() for name in _NUMBERED)
 )
 # The questions asked at, or answered by, the messages (chat, message): each column by an IN list
 # (the exact pairs picked afterwards), with the asker and whether alerts about it are open.
@@ -457,18 +460,21 @@ async def prefetch(
     if senders:
         found_people = await session.execute(_STARTED, {"people": list(senders)})
         held.started.update({person: at is not None for person, at in found_people})
-    held.attachments = {chat: [] for chat in chats}
+    held.attachments, held.facilitators, held.facilitated = {chat: [] for chat in chats}, set(), set()
     if chats:
-        for attachment, course in await session.execute(_ATTACHED, {"chats": list(chats)}):
-            held.attachments[attachment.chat_id].append(
-                Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
-            )
-    courses = {a.course.id for found in held.attachments.values() for a in found}
-    held.facilitators = set()
-    held.facilitated = courses
-    if courses:
-        pairs = await session.execute(_FACILITATORS, {"courses": list(courses)})
-        held.facilitators = {(course, person) for course, person in pairs}
+        seen: set[tuple[int, int]] = set()
+        for attachment, course, facilitator in await session.execute(_ATTACHED, {"chats": list(chats)}):
+            if (attachment.chat_id, course.id) not in seen:
+                seen.add((attachment.chat_id, course.id))
+                held.attachments[attachment.chat_id].append(
+                    Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
+                )
+            held.facilitated.add(course.id)
+            if facilitator is not None:
+                held.facilitators.add((course.id, facilitator))
+    if dialect_of(session) == "sqlite":  # read now, not one statement per table later
+        highest = (await session.execute(_HIGHEST)).one()
+        held.stored = {name: value or 0 for name, value in zip(_NUMBERED, highest, strict=True)}
     held.introduced, held.edits_known = set(), set(edited)
     if edited:
         at_edited = {"chats": list({c for c, _ in edited}), "messages": list({m for _, m in edited})}
