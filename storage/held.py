@@ -28,7 +28,16 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, event, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Table,
+    bindparam,
+    event,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import ResourceClosedError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
@@ -55,7 +64,7 @@ from storage.repositories.base import dialect_of
 _KEY = "flock_held"
 _ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
 _THREADS = frozenset({"questions", "answers"})  # what the thread overlay is made of
-ID_BLOCK = 32  # ids taken from a PostgreSQL sequence at once
+ID_BLOCK = 100  # ids taken from a PostgreSQL sequence at once: about a batch's worth
 # An execution option: this direct write leaves what the batch read as it was, or its repository
 # updates that itself (storage/repositories/questions.py, edit).
 KEEPS_READS = "flock_keeps_batch_reads"
@@ -411,35 +420,63 @@ _NUMBERED = ("questions", "answers", "introductions")  # the tables the batch nu
 _HIGHEST = select(
     *(select(func.max(Base.metadata.tables[name].c.id)).scalar_subquery() for name in _NUMBERED)
 )
-# The questions asked at, or answered by, the messages (chat, message): each column by an IN list
-# (the exact pairs picked afterwards), with the asker and whether alerts about it are open.
+# Messages (chat, message) by each column's IN list: indexed, one statement compiled; the exact
+# pairs are picked from what it finds.
+_Located = tuple[ColumnElement[int], ColumnElement[int]]
+
+
+def _at(columns: _Located) -> ColumnElement[bool]:
+    chat, message = columns
+    return chat.in_(bindparam("chats", expanding=True)) & message.in_(bindparam("messages", expanding=True))
+
+
+def _located(messages: set[tuple[int, int]]) -> dict[str, Any]:
+    return {"chats": list({chat for chat, _ in messages}), "messages": list({m for _, m in messages})}
+
+
+# The questions asked at, or answered by, the messages, with the asker and whether alerts about
+# the question are open: the columns a Question is made of, and no more.
 _q, _a, _p = table_of(QuestionRow), table_of(AnswerRow), table_of(PersonRow)
 _alerted = select(AlertRow.id).where(AlertRow.question_id == _q.c.id, AlertRow.outcome.is_(None)).exists()
 _COLUMNS = (
-    *_q.c,
+    *(
+        _q.c[name]
+        for name in (
+            "id",
+            "course_id",
+            "chat_id",
+            "message_id",
+            "thread_id",
+            "asker_id",
+            "text",
+            "state",
+            "asked_at",
+            "first_answered_at",
+            "resolved_at",
+            "followup_sent_at",
+        )
+    ),
     _p.c.name.label("asker_name"),
     _p.c.username.label("asker_username"),
     (_p.c.id.is_not(None)).label("asker_known"),
     _p.c.started_at.label("asker_started_at"),
     _alerted.label("alerted"),
 )
+
+
 _THREADS_AT = union_all(
     select(_q.c.chat_id.label("at_chat"), _q.c.message_id.label("at_message"), *_COLUMNS)
     .select_from(_q.outerjoin(_p, _p.c.id == _q.c.asker_id))
-    .where(
-        _q.c.chat_id.in_(bindparam("chats", expanding=True)),
-        _q.c.message_id.in_(bindparam("messages", expanding=True)),
-    ),
+    .where(_at((_q.c.chat_id, _q.c.message_id))),
     select(_a.c.chat_id.label("at_chat"), _a.c.message_id.label("at_message"), *_COLUMNS)
     .select_from(_a.join(_q, _q.c.id == _a.c.question_id).outerjoin(_p, _p.c.id == _q.c.asker_id))
-    .where(
-        _a.c.chat_id.in_(bindparam("chats", expanding=True)),
-        _a.c.message_id.in_(bindparam("messages", expanding=True)),
-    ),
+    .where(_at((_a.c.chat_id, _a.c.message_id))),
 )
-_INTRODUCTIONS_AT = select(IntroductionRow.chat_id, IntroductionRow.message_id).where(
-    IntroductionRow.chat_id.in_(bindparam("chats", expanding=True)),
-    IntroductionRow.message_id.in_(bindparam("messages", expanding=True)),
+
+
+_intro = table_of(IntroductionRow)
+_INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
+    _at((_intro.c.chat_id, _intro.c.message_id))
 )
 
 
@@ -477,17 +514,14 @@ async def prefetch(
         held.stored = {name: value or 0 for name, value in zip(_NUMBERED, highest, strict=True)}
     held.introduced, held.edits_known = set(), set(edited)
     if edited:
-        at_edited = {"chats": list({c for c, _ in edited}), "messages": list({m for _, m in edited})}
-        found_intros = {
-            (row.chat_id, row.message_id) for row in await session.execute(_INTRODUCTIONS_AT, at_edited)
-        }
-        held.introduced = edited & found_intros
+        intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
+        held.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
     replies = replies | edited
     held.threads = {pair: [] for pair in replies}
     held.questions, held.followed_up = {}, {}
     if not replies:
         return
-    at = {"chats": list({chat for chat, _ in replies}), "messages": list({m for _, m in replies})}
+    at = _located(replies)
     held.alerted = set()
     for row in await session.execute(_THREADS_AT, at):
         if (row.at_chat, row.at_message) not in replies:
