@@ -82,7 +82,10 @@ def build_application(
     app.add_handler(guests.GUEST_REPLIES)
     app.add_handler(membership.FALLBACK)
     app.add_handler(membership.STALE_BUTTONS)
+    # Group posts first, and their handling ends the update's: they are most updates, and none of
+    # the handlers above (commands, private chats, service messages, buttons) takes one, so
+    # asking each of them about every post is work for nothing.
     for handler in posts.HANDLERS:
-        app.add_handler(handler, group=1)
+        app.add_handler(handler, group=-1)
     app.add_error_handler(on_error)
     return app

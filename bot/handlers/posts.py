@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot import convert, render_sessions
 from bot.context import FlockContext
-from bot.handlers.common import argument_text, reply
+from bot.handlers.common import Callback, argument_text, reply
 from facilitation import guest_questions, posts
 
 
@@ -71,13 +72,24 @@ _GROUP_POSTS = (
     filters.ChatType.GROUPS & ~filters.COMMAND & _NotAServiceMessage() & ~filters.IS_AUTOMATIC_FORWARD
 )
 
+
+def _final(callback: Callable[[Update, FlockContext], Awaitable[None]]) -> Callback:
+    """No other handler is asked about an update once this one has taken it (bot/app.py)."""
+
+    async def handle(update: Update, context: FlockContext) -> None:
+        await callback(update, context)
+        raise ApplicationHandlerStop
+
+    return handle
+
+
 HANDLERS = [
-    MessageHandler(filters.UpdateType.MESSAGE & _GROUP_POSTS, message),
-    MessageHandler(filters.UpdateType.EDITED_MESSAGE & _GROUP_POSTS, edited),
+    MessageHandler(filters.UpdateType.MESSAGE & _GROUP_POSTS, _final(message)),
+    MessageHandler(filters.UpdateType.EDITED_MESSAGE & _GROUP_POSTS, _final(edited)),
     MessageHandler(
         filters.ChatType.GROUPS
         & filters.UpdateType.EDITED_MESSAGE
         & filters.Regex(r"^/(ask|intro)(@\w+)?\s"),
-        edited_command,
+        _final(edited_command),
     ),
 ]
