@@ -34,7 +34,7 @@ from tests.support.clock import FrozenClock
 TOKEN = "123456:BENCH-token"
 TICKS = 15  # idle ticks timed (after 3 to warm up)
 LIVE = 1_000  # group updates taken in on the full database
-_IN_LIST = re.compile(r"\((?:\?|\$\d+)(?:, (?:\?|\$\d+))*\)")
+_IN_LIST = re.compile(r"\((?:\?|\$\d+(?:::\w+)?)(?:, (?:\?|\$\d+(?:::\w+)?))*\)")
 
 
 @dataclass

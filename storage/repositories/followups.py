@@ -55,19 +55,27 @@ class SqlFollowups(Repository):
             batch.offered(question_id)
 
     async def due_reminders(self, sent_before: datetime, limit: int) -> list[Question]:
-        rows = await self.session.execute(
-            select(QuestionRow, PersonRow)
-            .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-            .where(
-                QuestionRow.state == QuestionState.ANSWERED.value,
-                QuestionRow.followup_sent_at <= sent_before,
-                QuestionRow.followup_reminded_at.is_(None),
+        due = list(
+            await self.session.scalars(
+                select(QuestionRow)
+                .where(
+                    QuestionRow.state == QuestionState.ANSWERED.value,
+                    QuestionRow.followup_sent_at <= sent_before,
+                    QuestionRow.followup_reminded_at.is_(None),
+                )
+                .order_by(QuestionRow.followup_sent_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)  # another process has these
             )
-            .order_by(QuestionRow.followup_sent_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=QuestionRow)  # another process has these
         )
-        return [mapping.question(q, p) for q, p in rows]
+        # The askers by id, not joined: joined, PostgreSQL may hash all of people for a few rows.
+        by_id: dict[int, PersonRow] = {}
+        if due:
+            askers = await self.session.scalars(
+                select(PersonRow).where(PersonRow.id.in_({q.asker_id for q in due}))
+            )
+            by_id = {person.id: person for person in askers}
+        return [mapping.question(q, by_id.get(q.asker_id)) for q in due]
 
     async def mark_reminded(self, question_id: int, now: datetime) -> None:
         await self.session.execute(
