@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     ColumnElement,
@@ -62,9 +63,10 @@ from storage.models import (
 from storage.repositories.base import dialect_of
 
 _KEY = "flock_held"
+_sequence_pools: WeakKeyDictionary[Any, dict[str, deque[int]]] = WeakKeyDictionary()  # by engine
 _ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
 _THREADS = frozenset({"questions", "answers"})  # what the thread overlay is made of
-ID_BLOCK = 100  # ids taken from a PostgreSQL sequence at once: about a batch's worth
+ID_BLOCK = 100  # ids a process takes from a PostgreSQL sequence at once
 # An execution option: this direct write leaves what the batch read as it was, or its repository
 # updates that itself (storage/repositories/questions.py, edit).
 KEEPS_READS = "flock_keeps_batch_reads"
@@ -116,7 +118,7 @@ class Held:
     started: dict[int, bool] = field(default_factory=dict)  # person: has a private chat
     alerted: set[int] | None = None  # questions with open alerts, of those in `alerts_known`
     alerts_known: set[int] = field(default_factory=set)
-    ids: dict[str, deque[int]] = field(default_factory=dict)
+    ids: dict[str, deque[int]] = field(default_factory=dict)  # SQLite: numbered for this batch
     highest: dict[str, int] = field(default_factory=dict)  # the highest id handed out, by table
     stored: dict[str, int] = field(default_factory=dict)  # the highest id stored (SQLite), by table
 
@@ -300,14 +302,13 @@ def forget(session: AsyncSession) -> None:
 
 async def write(
     session: AsyncSession, statement: UpdateBase, params: Mapping[str, Any], keys: Iterable[Hashable]
-) -> bool:
-    """Holds the write when the session holds writes (True), else executes it at once."""
+) -> None:
+    """Holds the write when the session holds writes, else executes it at once."""
     held = of(session)
     if held is None:
         await session.execute(statement, dict(params))
-        return False
-    held.add(statement, params, keys)
-    return True
+    else:
+        held.add(statement, params, keys)
 
 
 async def new_id(session: AsyncSession, table: Table) -> int:
@@ -315,9 +316,12 @@ async def new_id(session: AsyncSession, table: Table) -> int:
     after the highest stored (SQLite: the batch holds the only write lock)."""
     held = of(session)
     assert held is not None
-    free = held.ids.setdefault(table.name, deque())
+    postgresql = dialect_of(session) == "postgresql"
+    # Sequence values are this process's until used, whatever becomes of the batch that took them.
+    pools = _sequence_pools.setdefault(session.bind, {}) if postgresql else held.ids
+    free = pools.setdefault(table.name, deque())
     if not free:
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
+        if postgresql:
             sequence = func.pg_get_serial_sequence(table.name, "id")
             found = await session.scalars(
                 select(func.nextval(sequence)).select_from(func.generate_series(1, ID_BLOCK))
