@@ -18,44 +18,38 @@ _CHAT_PATHS = (
 
 def chat_of(update: dict[str, Any]) -> int | None:
     for path in _CHAT_PATHS:
-        node: Any = update
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("id"), int):
-            return int(node["id"])
+        chat = _int_at(update, (*path, "id"))
+        if chat is not None:
+            return chat
     return None
 
 
 def replied_to(update: dict[str, Any]) -> tuple[int, int] | None:
     """(chat id, message id) of the message a message or its edit replies to."""
     for kind in ("message", "edited_message"):
-        message = update.get(kind)
-        if not isinstance(message, dict):
-            continue
-        chat, original = message.get("chat"), message.get("reply_to_message")
-        if isinstance(chat, dict) and isinstance(original, dict):
-            chat_id, message_id = chat.get("id"), original.get("message_id")
-            if isinstance(chat_id, int) and isinstance(message_id, int):
-                return chat_id, message_id
+        found = _pair(update, (kind, "chat", "id"), (kind, "reply_to_message", "message_id"))
+        if found is not None:
+            return found
     return None
 
 
 def sender_of(update: dict[str, Any]) -> int | None:
     """Who sent a message or its edit."""
-    for kind in ("message", "edited_message"):
-        message = update.get(kind)
-        sender = message.get("from") if isinstance(message, dict) else None
-        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
-            return int(sender["id"])
-    return None
+    return _int_at(update, ("message", "from", "id")) or _int_at(update, ("edited_message", "from", "id"))
 
 
 def edited_message_of(update: dict[str, Any]) -> tuple[int, int] | None:
     """(chat id, message id) of the message an edit changes."""
-    message = update.get("edited_message")
-    chat = message.get("chat") if isinstance(message, dict) else None
-    if isinstance(message, dict) and isinstance(chat, dict):
-        chat_id, message_id = chat.get("id"), message.get("message_id")
-        if isinstance(chat_id, int) and isinstance(message_id, int):
-            return chat_id, message_id
-    return None
+    return _pair(update, ("edited_message", "chat", "id"), ("edited_message", "message_id"))
+
+
+def _pair(update: dict[str, Any], first: tuple[str, ...], second: tuple[str, ...]) -> tuple[int, int] | None:
+    a, b = _int_at(update, first), _int_at(update, second)
+    return (a, b) if a is not None and b is not None else None
+
+
+def _int_at(update: dict[str, Any], path: tuple[str, ...]) -> int | None:
+    node: Any = update
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, int) and not isinstance(node, bool) else None

@@ -258,6 +258,12 @@ class Held:
         if question_id in self.followed_up:
             self.followed_up[question_id] = True
 
+    def alerts_open(self, question_id: int) -> bool | None:
+        """Whether the question has open alerts, when the batch knows."""
+        if self.alerted is None or question_id not in self.alerts_known:
+            return None
+        return question_id in self.alerted
+
     def introduction_at(self, chat_id: int, message_id: int) -> bool | None:
         """Whether an introduction was posted as this message, when the batch knows."""
         key = (chat_id, message_id)
@@ -289,14 +295,14 @@ def hold(session: AsyncSession) -> Held:
 
 
 async def release(session: AsyncSession) -> None:
-    """Sends what is held (the batch is about to commit) and stops holding."""
+    """Sends what is held: the batch is about to commit."""
     held = of(session)
     if held is not None:
         await session.run_sync(held.send)
-        session.info.pop(_KEY, None)
 
 
 def forget(session: AsyncSession) -> None:
+    """Stops holding: the batch is over, committed or not."""
     session.info.pop(_KEY, None)
 
 
@@ -337,13 +343,6 @@ async def new_id(session: AsyncSession, table: Table) -> int:
     handed = free.popleft()
     held.highest[table.name] = max(handed, held.highest.get(table.name, 0))
     return handed
-
-
-def question_alerted(held: Held, question_id: int) -> bool | None:
-    """Whether the question has open alerts, when the batch knows."""
-    if held.alerted is None or question_id not in held.alerts_known:
-        return None
-    return question_id in held.alerted
 
 
 def _table(statement: UpdateBase) -> str:

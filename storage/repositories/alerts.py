@@ -111,7 +111,7 @@ class SqlAlerts(Repository):
 
     async def close(self, question_id: int, outcome: str) -> list[int]:
         batch = held.of(self.session)
-        if batch is not None and held.question_alerted(batch, question_id) is False:
+        if batch is not None and batch.alerts_open(question_id) is False:
             return []  # the batch read its open alerts: none
         ids = list(
             await self.session.scalars(
