@@ -236,3 +236,31 @@ async def test_what_a_batch_wrote_reads_back_fresh_later_in_the_batch(flock: Har
 
     assert len(replies) == 1
     assert "💬 answered" in replies[0]
+
+
+@pytest.mark.xfail(strict=True, reason="a rolled-back update's introduction stays in the batch's reads")
+async def test_an_edit_of_an_introduction_whose_update_failed_starts_it_afresh(
+    flock: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    from facilitation import posts
+
+    original = posts._classify
+
+    async def failing(uow: Any, course: Any, post: posts.Post, *args: Any) -> None:
+        await original(uow, course, post, *args)  # the introduction is written, then the update fails
+        if "explode" in post.text:
+            raise RuntimeError("the handler fails after its writes")
+
+    monkeypatch.setattr(posts, "_classify", failing)
+    introduction = flock.telegram.post(CHAT, CLEO, "#intro explode: Cleo, data engineer")
+    # In the same batch, the author corrects the message: nothing of the failed update is stored,
+    # so the edit is a new introduction, not a change to one the batch only thought it had.
+    edit = flock.telegram.edit(introduction, "#intro Cleo, data engineer in Lyon")
+
+    await flock.send(introduction, edit)
+
+    assert await flock.rows("select person_id, text from introductions") == [
+        (13, "Cleo, data engineer in Lyon")
+    ]
