@@ -11,7 +11,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot import readers
 from bot.export_zip import ZipExport
 from facilitation import export
 from storage.database import create_engine, session_factory
@@ -38,7 +37,7 @@ async def main(url: str, person_id: int, hashtag: str, now: datetime) -> dict[st
             started = time.perf_counter()
             with ZipExport(path) as archive:
                 summary = await export.export(
-                    SqlUnitOfWork(sessions), readers.export, person_id, [hashtag], archive, now
+                    SqlUnitOfWork(sessions), person_id, [hashtag], archive, now
                 )
             seconds = time.perf_counter() - started
             size = path.stat().st_size

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from benchmarks import bulk
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
-from bot import readers, render_digest, render_stats
+from bot import render_digest, render_stats
 from bot.recording import RecordingRequest
 from bot.runner import Flock, assemble
 from bot.settings import Settings
@@ -252,7 +252,7 @@ async def measure(
 
             async def course_stats(window: Window = window) -> None:
                 found = await stats.course_stats(
-                    uow(), readers.stats, None, largest.facilitator, tags, window, bulk.NOW
+                    uow(), None, largest.facilitator, tags, window, bulk.NOW
                 )
                 for summary in found:
                     render_stats.summary(summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,8 @@ class SystemClock:
 class Runtime:
     uow: UnitOfWorkFactory
     clock: Clock
+    # Errors after which the update is processed again (a database outage): no apology for them.
+    redone: Callable[[BaseException | None], bool] = lambda _: False
 
 
 class FlockContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

@@ -12,8 +12,6 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import FlockContext
-from storage.errors import is_transient
-from storage.held import HeldWritesFailed
 
 log = logging.getLogger("flock.errors")
 
@@ -37,11 +35,8 @@ async def on_error(update: object, context: FlockContext) -> None:
     watching = _seen.get()
     if watching is not None and context.error is not None:
         watching.append(context.error)
-    if is_transient(context.error):  # not the person's doing: the update is processed again later
-        log.warning("update %s: the database is unavailable (%s)", update_id, context.error)
-        return
-    if isinstance(context.error, HeldWritesFailed):  # another update's writes: the batch is redone
-        log.warning("update %s: %s", update_id, context.error)
+    if context.runtime.redone(context.error):  # not the person's doing: processed again later
+        log.warning("update %s will be processed again: %s", update_id, context.error)
         return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, TelegramError):

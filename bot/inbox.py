@@ -16,10 +16,9 @@ from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
 from bot.update_chat import chat_of, edited_message_of, replied_to, sender_of
 from facilitation.ports import Clock
-from storage import held, inbox
-from storage.errors import is_transient
-from storage.held import HeldWritesFailed
-from storage.unit_of_work import batch
+from storage import inbox
+from storage.batch.unit_of_work import BatchUnitOfWork
+from storage.errors import HeldWritesFailed, is_transient, redone
 
 log = logging.getLogger("flock.inbox")
 
@@ -64,13 +63,13 @@ class InboxProcessor:
             return await self._run_batch(hold_writes=False)
 
     async def _run_batch(self, hold_writes: bool) -> int:
-        async with self._turns, batch(self._sessions, hold_writes) as session:
+        async with self._turns, BatchUnitOfWork.open(self._sessions, hold_writes) as batch:
+            session = batch.session
             rows = await inbox.claim(session, BATCH)
             if not rows:
                 return 0
             raws = [_read(row.payload) for row in rows]
-            if hold_writes:
-                await _prefetch(session, raws)
+            await _read_once(batch, raws)
             for row, raw in zip(rows, raws, strict=True):
                 waited = self._clock.now() - row.received_at
                 self._metrics.inbox_lag.observe(max(0.0, waited.total_seconds()))
@@ -92,7 +91,7 @@ class InboxProcessor:
             seen: list[BaseException] = []
 
             def failed() -> bool:  # an outage is not the update's failure: it is processed again
-                return any(not _retried(e) for e in seen)
+                return any(not redone(e) for e in seen)
 
             with (
                 logs.context(chat_id=chat_of(raw)),
@@ -108,10 +107,6 @@ class InboxProcessor:
             raise DatabaseUnavailable(f"update {update_id}: {outage}") from outage
 
 
-def _retried(error: BaseException) -> bool:
-    return is_transient(error) or isinstance(error, HeldWritesFailed)
-
-
 def _read(payload: str) -> dict[str, Any] | None:
     try:
         raw = json.loads(payload)
@@ -120,7 +115,7 @@ def _read(payload: str) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
-async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) -> None:
+async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
     the threads their messages reply to or edit, and whether their senders opened a private chat."""
     readable = [raw for raw in raws if raw is not None]
@@ -128,6 +123,4 @@ async def _prefetch(session: AsyncSession, raws: list[dict[str, Any] | None]) ->
     def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
         return {value for raw in readable if (value := read(raw)) is not None}
 
-    await held.prefetch(
-        session, found(chat_of), found(replied_to), found(sender_of), found(edited_message_of)
-    )
+    await batch.read(found(chat_of), found(replied_to), found(sender_of), found(edited_message_of))

@@ -23,9 +23,10 @@ from bot.settings import Settings
 from bot.tick import Ticker
 from facilitation.ports import Clock
 from storage.database import create_engine, session_factory, write_turns
+from storage.errors import redone
 from storage.migrations import upgrade
 from storage.outbox import OutboxStore
-from storage.unit_of_work import SqlUnitOfWork
+from storage.unit_of_work import units
 
 log = logging.getLogger("flock")
 GRACE_SECONDS = 20
@@ -60,7 +61,7 @@ def assemble(
     redact_token(token)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    runtime = Runtime(uow=lambda: SqlUnitOfWork(sessions), clock=clock)
+    runtime = Runtime(uow=units(sessions), clock=clock, redone=redone)
     app = build_application(
         token,
         runtime,

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import readers
 from bot.context import Runtime
 from bot.metrics import Metrics
 from bot.sender import OutboxSender
@@ -45,7 +44,7 @@ class Ticker:
             ("follow-ups", lambda: followups.remind_due(uow(), now)),
             ("session reminders", lambda: guest_sessions.send_reminders(uow(), now)),
             ("guest sessions", lambda: guest_live.advance(uow(), now)),
-            ("digests", lambda: digests.send_due(uow(), now, readers.stats)),
+            ("digests", lambda: digests.send_due(uow(), now)),
             ("retention", lambda: privacy.purge_expired(uow(), now)),
             ("inbox pruning", lambda: inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)),
         ]

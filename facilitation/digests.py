@@ -24,7 +24,7 @@ from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFa
 from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
 from facilitation.scope import courses_run_by
-from facilitation.stats import StatsReaderFactory, week_stats
+from facilitation.stats import week_stats
 
 FIRST_WINDOW = timedelta(days=1)
 AHEAD_OF_UTC = timedelta(hours=14)  # the most any time zone is ahead (Pacific/Kiritimati)
@@ -60,7 +60,7 @@ def window_start(schedule: DigestSchedule, now: datetime) -> datetime:
     return start if start <= now else start - timedelta(days=1)
 
 
-async def send_due(uow: UnitOfWork, now: datetime, weekly_stats: StatsReaderFactory | None = None) -> int:
+async def send_due(uow: UnitOfWork, now: datetime) -> int:
     """Queue every due digest and mark its day, together; returns how many messages were queued."""
     async with uow:
         queued = 0
@@ -70,7 +70,7 @@ async def send_due(uow: UnitOfWork, now: datetime, weekly_stats: StatsReaderFact
             # Read again under a lock: another Flock process may have sent it meanwhile.
             schedule = await uow.digests.claim(candidate.course.id)
             if schedule is not None and (day := due_day(schedule, now)) is not None:
-                queued += await _send(uow, schedule, day, now, weekly_stats)
+                queued += await _send(uow, schedule, day, now)
         await uow.commit()
     return queued
 
@@ -89,7 +89,6 @@ async def _send(
     schedule: DigestSchedule,
     day: date,
     now: datetime,
-    weekly_stats: StatsReaderFactory | None,
 ) -> int:
     """Mark the day, and queue the digest for the course's recipients unless it is quiet; the
     course's first digest of the week also carries the week's chart."""
@@ -100,8 +99,8 @@ async def _send(
     recipients = await uow.alerts.recipients(schedule.course.id)
     chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
     chart = None
-    if weekly_stats is not None and _first_of_week(schedule.last_digest_on, day):
-        chart = stats_data.to_data(await week_stats(uow, weekly_stats, schedule.course, now))
+    if _first_of_week(schedule.last_digest_on, day):
+        chart = stats_data.to_data(await week_stats(uow, schedule.course, now))
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, "digest", digest.to_data()), now)
         if chart is not None and chart["days"]:

@@ -7,7 +7,7 @@ and in which order the parts are written.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -70,7 +70,6 @@ class ExportReader(Protocol):
     async def counts(self, course_id: int) -> ExportCounts: ...
 
 
-ExportReaderFactory = Callable[[UnitOfWork], ExportReader]
 
 
 class ExportSink(Protocol):
@@ -83,7 +82,6 @@ class ExportSink(Protocol):
 
 async def export(
     uow: UnitOfWork,
-    reader_for: ExportReaderFactory,
     person_id: int,
     tags: list[str],
     sink: ExportSink,
@@ -92,7 +90,7 @@ async def export(
     """The course the facilitator names (or the only one they run), written part by part."""
     async with uow:
         course = await course_facilitated(uow, person_id, tags)
-        reader = reader_for(uow)
+        reader = uow.export
         await sink.begin(course)
         await sink.questions(reader.question_lines(course.id))
         await sink.introductions(reader.introductions(course.id))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from facilitation.model import (
     Alert,
@@ -30,6 +30,10 @@ from facilitation.model import (
     Scope,
     SessionQuestion,
 )
+
+if TYPE_CHECKING:  # they name UnitOfWork in turn
+    from facilitation.export import ExportReader
+    from facilitation.stats import StatsReader
 
 
 class Clock(Protocol):
@@ -59,9 +63,6 @@ class CourseRepository(Protocol):
     async def add(self, hashtag: str, title: str, now: datetime) -> Course: ...
     async def save_settings(self, course_id: int, settings: CourseSettings) -> None: ...
     async def attachments(self, chat_id: int) -> list[Attachment]: ...
-    # The same, as this process read them at most a few seconds ago (a course detached since is
-    # caught by LearnerRepository.record_post_in_chat): for the path every message takes.
-    async def recent_attachments(self, chat_id: int) -> list[Attachment]: ...
     async def attach(self, course_id: int, chat: Chat, scope: Scope, now: datetime) -> None: ...
     async def detach(self, course_id: int, chat_id: int) -> None: ...
     async def chats_of(self, course_id: int) -> list[Chat]: ...
@@ -81,10 +82,6 @@ class PersonRepository(Protocol):
 
 class LearnerRepository(Protocol):
     async def record_post(self, course_id: int, person_id: int, now: datetime) -> None: ...
-    # record_post if the course is still attached to the chat; False (nothing counted) if not.
-    async def record_post_in_chat(
-        self, course_id: int, chat_id: int, person_id: int, now: datetime
-    ) -> bool: ...
     async def roster(self, course_id: int) -> list[RosterEntry]: ...
     async def courses_of(self, person_id: int) -> list[Course]: ...
 
@@ -94,8 +91,8 @@ class IntroductionRepository(Protocol):
     async def replace(
         self, course_id: int, person: Person, text: str, ref: MessageRef | None, now: datetime
     ) -> Introduction: ...
+    # The text of the introduction posted as this message, if any; whether there was one.
     async def edit(self, ref: MessageRef, text: str) -> bool: ...
-    async def retext(self, ref: MessageRef, text: str) -> None: ...  # edit, result not needed
     async def current_of(self, person_id: int) -> list[tuple[Course, Introduction]]: ...
 
 
@@ -117,8 +114,8 @@ class QuestionRepository(Protocol):
     async def set_state(
         self, question_id: int, state: QuestionState, by: int | None, now: datetime
     ) -> None: ...
+    # The text of the question or answer posted as this message, if any; whether there was one.
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool: ...
-    async def retext(self, chat_id: int, message_id: int, text: str) -> None: ...  # edit, no result
     async def unresolved_in_chat(self, chat_id: int, limit: int) -> list[Question]: ...
     async def asked_by(self, person_id: int, limit: int) -> list[tuple[Course, Question]]: ...
 
@@ -281,6 +278,8 @@ class UnitOfWork(Protocol):
     digests: DigestRepository
     privacy: PrivacyRepository
     outbox: Outbox
+    stats: StatsReader
+    export: ExportReader
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None: ...
     async def commit(self) -> None: ...

@@ -33,7 +33,7 @@ class PostOutcome:
 async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
     async with uow:
         outcome = PostOutcome()
-        attachments = await uow.courses.recent_attachments(post.chat.id)
+        attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         # A reply in a tracked thread belongs to the question's course even without the hashtag.
@@ -42,8 +42,7 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
-            if not await uow.learners.record_post_in_chat(course.id, post.chat.id, post.author.id, post.at):
-                continue  # detached meanwhile, by another process: the post is no longer the course's
+            await uow.learners.record_post(course.id, post.author.id, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)
@@ -106,14 +105,9 @@ async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
     async with uow:
         question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
-        if not may_start:  # nothing depends on whether a stored text changed
-            await uow.questions.retext(post.chat.id, post.ref.message_id, question)
-            await uow.introductions.retext(post.ref, intro)
-            await uow.commit()
-            return PostOutcome()
         changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)
         await uow.commit()
-    if changed:
+    if changed or not may_start:
         return PostOutcome()
     return await receive(uow, post)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -48,7 +48,6 @@ class StatsReader(Protocol):
     async def peer_answers(self, course_id: int, since: datetime | None) -> list[tuple[Person, int]]: ...
 
 
-StatsReaderFactory = Callable[[UnitOfWork], StatsReader]
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,6 @@ def summarise(
 
 async def course_stats(
     uow: UnitOfWork,
-    reader_for: StatsReaderFactory,
     chat_id: int | None,
     person_id: int,
     tags: list[str],
@@ -184,7 +182,7 @@ async def course_stats(
     """In a course chat: its course; in private: every course the person runs, or the one named."""
     async with uow:
         courses = await courses_run_by(uow, chat_id, person_id, tags)
-        reader = reader_for(uow)
+        reader = uow.stats
         found = []
         for course in courses:
             since = window_start(chosen, now, ZoneInfo(course.settings.timezone))
@@ -194,11 +192,9 @@ async def course_stats(
     return found
 
 
-async def week_stats(
-    uow: UnitOfWork, reader_for: StatsReaderFactory, course: Course, now: datetime
-) -> CourseStats:
+async def week_stats(uow: UnitOfWork, course: Course, now: datetime) -> CourseStats:
     """The last seven days of one course, inside an open unit of work (the weekly digest's chart)."""
-    reader = reader_for(uow)
+    reader = uow.stats
     since = window_start(Window.WEEK, now, ZoneInfo(course.settings.timezone))
     facts = await reader.questions(course.id, since)
     return summarise(course, Window.WEEK, facts, await reader.peer_answers(course.id, since), now)

@@ -15,8 +15,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.held import FlockSession
-
 
 def create_engine(url: str, *, busy_seconds: float = 30, **kwargs: Any) -> AsyncEngine:
     """busy_seconds: how long a SQLite writer waits for the write lock before "database is locked"."""
@@ -58,6 +56,4 @@ def _sqlite_engine(url: str, busy_seconds: float, **kwargs: Any) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        engine, expire_on_commit=False, autoflush=False, sync_session_class=FlockSession
-    )
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -40,3 +40,14 @@ def is_transient(error: BaseException | None) -> bool:
         else:
             error = error.__cause__
     return False
+
+
+class HeldWritesFailed(Exception):
+    """Writes of updates already handled failed when an inbox batch sent them: the batch must be
+    done again without holding writes, so that the update they came from fails alone."""
+
+
+def redone(error: BaseException | None) -> bool:
+    """Is the update's batch processed again because of this error (so it is no one's fault to
+    apologise for)?"""
+    return isinstance(error, HeldWritesFailed) or is_transient(error)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import process_cache
 from storage.models import (
     AnswerRow,
     AttachmentRow,
@@ -17,7 +16,6 @@ from storage.models import (
 
 
 async def move_chat(session: AsyncSession, old: int, new: int) -> None:
-    process_cache.courses_changed(session)
     # An attachment already made under the new id wins over the old one.
     taken = select(AttachmentRow.course_id).where(AttachmentRow.chat_id == new)
     await session.execute(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from telegram import InputFile, Update
 
-from bot import readers, render_stats
+from bot import render_stats
 from bot.context import FlockContext
 from bot.export_zip import ZipExport, file_name
 from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
@@ -27,7 +27,7 @@ async def export_course(update: Update, context: FlockContext) -> None:
         path = Path(folder) / "export.zip"
         with ZipExport(path) as archive:
             summary = await export.export(
-                context.uow(), readers.export, person.id, tags(argument_text(message)), archive, now
+                context.uow(), person.id, tags(argument_text(message)), archive, now
             )
         size = path.stat().st_size
         if size > render_stats.TELEGRAM_UPLOAD_LIMIT:

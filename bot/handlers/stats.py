@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import readers, render_stats, texts
+from bot import render_stats, texts
 from bot.context import FlockContext
 from bot.handlers.common import argument_text, command, in_group, reply, require_sender, tags
 from facilitation import stats
@@ -22,7 +22,6 @@ async def course_stats(update: Update, context: FlockContext) -> None:
     group = in_group(message)
     found = await stats.course_stats(
         context.uow(),
-        readers.stats,
         message.chat_id if group else None,
         person.id,
         tags(words),

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from facilitation.model import Alert, Person, Question, QuestionState, Recipients
-from storage import held, mapping
+from storage import mapping
 from storage.models import AlertRow, CourseRow, FacilitatorRow, OutboxRow, PersonRow, QuestionRow
 from storage.repositories.base import Repository
 
@@ -110,9 +110,6 @@ class SqlAlerts(Repository):
         )
 
     async def close(self, question_id: int, outcome: str) -> list[int]:
-        batch = held.of(self.session)
-        if batch is not None and batch.alerts_open(question_id) is False:
-            return []  # the batch read its open alerts: none
         ids = list(
             await self.session.scalars(
                 select(AlertRow.id).where(AlertRow.question_id == question_id, AlertRow.outcome.is_(None))

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
+from storage.writes import DirectWrites, Writes
 
 
 def dialect_of(session: AsyncSession) -> str:
@@ -16,8 +17,11 @@ def dialect_of(session: AsyncSession) -> str:
 
 
 class Repository:
-    def __init__(self, session: AsyncSession) -> None:
+    """writes: where the busy path's writes go (at once, unless an inbox batch holds them)."""
+
+    def __init__(self, session: AsyncSession, writes: Writes | None = None) -> None:
         self.session = session
+        self.writes: Writes = writes if writes is not None else DirectWrites(session)
 
     async def upsert(
         self,

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
-from storage import held, mapping, process_cache
+from storage import mapping
 from storage.models import AttachmentRow, CourseRow, FacilitatorRow, PersonRow
 from storage.repositories.base import Repository
 
@@ -20,7 +20,6 @@ class SqlCourses(Repository):
         return mapping.course(row) if row else None
 
     async def add(self, hashtag: str, title: str, now: datetime) -> Course:
-        process_cache.courses_changed(self.session)
         row = CourseRow(hashtag=hashtag, title=title[:200], created_at=now)
         mapping.write_settings(row, CourseSettings())
         self.session.add(row)
@@ -28,7 +27,6 @@ class SqlCourses(Repository):
         return mapping.course(row)
 
     async def save_settings(self, course_id: int, settings: CourseSettings) -> None:
-        process_cache.courses_changed(self.session)
         row = await self.session.get_one(CourseRow, course_id)
         mapping.write_settings(row, settings)
         await self.session.flush()
@@ -42,16 +40,6 @@ class SqlCourses(Repository):
         )
         return [Attachment(mapping.course(c), a.chat_id, Scope(a.scope)) for a, c in rows]
 
-    async def recent_attachments(self, chat_id: int) -> list[Attachment]:
-        batch = held.of(self.session)
-        if batch is not None and batch.attachments is not None and chat_id in batch.attachments:
-            return batch.attachments[chat_id]  # read for the whole batch as it began
-        found = process_cache.attachments(self.session, chat_id)
-        if found is None:
-            found = await self.attachments(chat_id)
-            process_cache.learn_attachments(self.session, chat_id, found)
-        return found
-
     async def attach(self, course_id: int, chat: Chat, scope: Scope, now: datetime) -> None:
         values = {
             "scope": scope.value,
@@ -60,7 +48,6 @@ class SqlCourses(Repository):
             "is_forum": chat.is_forum,
             "active": True,
         }
-        process_cache.courses_changed(self.session)
         await self.upsert(
             AttachmentRow,
             {"course_id": course_id, "chat_id": chat.id, "attached_at": now, **values},
@@ -69,7 +56,6 @@ class SqlCourses(Repository):
         )
 
     async def detach(self, course_id: int, chat_id: int) -> None:
-        process_cache.courses_changed(self.session)
         await self.session.execute(
             update(AttachmentRow)
             .where(AttachmentRow.course_id == course_id, AttachmentRow.chat_id == chat_id)
@@ -92,9 +78,6 @@ class SqlCourses(Repository):
         return [mapping.person(row, person_id) for person_id, row in rows]
 
     async def is_facilitator(self, course_id: int, person_id: int) -> bool:
-        batch = held.of(self.session)
-        if batch is not None and batch.facilitators is not None and course_id in batch.facilitated:
-            return (course_id, person_id) in batch.facilitators  # read once for the batch
         found = await self.session.scalar(
             select(FacilitatorRow.person_id).where(
                 FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == person_id

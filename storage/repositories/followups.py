@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 
 from facilitation.model import Person, Question, QuestionState
-from storage import held, mapping
+from storage import mapping
 from storage.models import AnswerRow, PersonRow, QuestionRow, table_of
 from storage.repositories.base import Repository
 
@@ -17,24 +17,10 @@ _SENT = (
 
 class SqlFollowups(Repository):
     async def started(self, person_id: int) -> bool:
-        batch = held.of(self.session)
-        if batch is not None and person_id in batch.started:
-            return batch.started[person_id]  # read with the thread the batch's messages reply to
-        # Held writes don't touch started_at unseen: mark_started records it in the batch.
-        started = await self.session.scalar(
-            select(PersonRow.started_at)
-            .where(PersonRow.id == person_id)
-            .execution_options(**{held.UNAFFECTED: True})
-        )
-        if batch is not None:
-            batch.started[person_id] = started is not None
+        started = await self.session.scalar(select(PersonRow.started_at).where(PersonRow.id == person_id))
         return started is not None
 
     async def get(self, question_id: int) -> tuple[Question, bool] | None:
-        batch = held.of(self.session)
-        known = batch.question(question_id) if batch is not None else None
-        if known is not None:
-            return known
         found = (
             await self.session.execute(
                 select(QuestionRow, PersonRow)
@@ -48,11 +34,7 @@ class SqlFollowups(Repository):
         return mapping.question(question, asker), question.followup_sent_at is not None
 
     async def mark_sent(self, question_id: int, now: datetime) -> None:
-        values = {"b_id": question_id, "b_at": now}
-        await held.write(self.session, _SENT, values, [("question", question_id)])
-        batch = held.of(self.session)
-        if batch is not None:
-            batch.offered(question_id)
+        await self.writes.execute(_SENT, {"b_id": question_id, "b_at": now}, [("questions", question_id)])
 
     async def due_reminders(self, sent_before: datetime, limit: int) -> list[Question]:
         due = list(

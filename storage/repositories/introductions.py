@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from facilitation.model import Course, Introduction, MessageRef, Person
-from storage import held, mapping
+from storage import mapping
 from storage.models import CourseRow, IntroductionRow, PersonRow, table_of
 from storage.repositories.base import Repository
 
-# Held to the batch's end on the busy path (storage/held.py).
+# The busy path's writes: sent at once, or held to an inbox batch's end (storage/writes.py).
 _intros = table_of(IntroductionRow)
 _ADD = insert(_intros)
 _REPLACED = (
@@ -44,62 +44,35 @@ class SqlIntroductions(Repository):
     async def replace(
         self, course_id: int, person: Person, text: str, ref: MessageRef | None, now: datetime
     ) -> Introduction:
-        batch = held.of(self.session)
-        if batch is not None:
-            intro_id = await held.new_id(self.session, _intros)
-            mine = ("introduction of", course_id, person.id)
-            batch.add(_REPLACED, {"b_course": course_id, "b_person": person.id, "b_at": now}, [mine])
-            chat_id, message_id = (ref.chat_id, ref.message_id) if ref else (None, None)
-            values = {
-                "id": intro_id,
-                "course_id": course_id,
-                "person_id": person.id,
-                "text": text,
-                "posted_at": now,
-                "chat_id": chat_id,
-                "message_id": message_id,
-            }
-            batch.add(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
-            batch.introduced_as(chat_id, message_id)
-            return Introduction(intro_id, course_id, person, text, now, ref)
-        await self.session.execute(
-            update(IntroductionRow)
-            .where(
-                IntroductionRow.course_id == course_id,
-                IntroductionRow.person_id == person.id,
-                IntroductionRow.replaced_at.is_(None),
-            )
-            .values(replaced_at=now)
-        )
-        row = IntroductionRow(
-            course_id=course_id,
-            person_id=person.id,
-            text=text,
-            posted_at=now,
-            chat_id=ref.chat_id if ref else None,
-            message_id=ref.message_id if ref else None,
-        )
-        self.session.add(row)
-        await self.session.flush()
-        return Introduction(row.id, course_id, person, text, now, ref)
+        mine = ("introduction of", course_id, person.id)
+        replaced = {"b_course": course_id, "b_person": person.id, "b_at": now}
+        await self.writes.execute(_REPLACED, replaced, [mine])
+        chat_id, message_id = (ref.chat_id, ref.message_id) if ref else (None, None)
+        values = {
+            "course_id": course_id,
+            "person_id": person.id,
+            "text": text,
+            "posted_at": now,
+            "chat_id": chat_id,
+            "message_id": message_id,
+        }
+        intro_id = await self.writes.insert(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
+        return Introduction(intro_id, course_id, person, text, now, ref)
 
     async def edit(self, ref: MessageRef, text: str) -> bool:
-        batch = held.of(self.session)
-        known = batch.introduction_at(ref.chat_id, ref.message_id) if batch is not None else None
-        if known is not None:  # the batch read whether this message is an introduction
-            await self.retext(ref, text)
-            return known
-        result = await self.session.execute(
-            update(IntroductionRow)
-            .where(IntroductionRow.chat_id == ref.chat_id, IntroductionRow.message_id == ref.message_id)
-            .values(text=text)
-        )
-        return bool(getattr(result, "rowcount", 0))
-
-    async def retext(self, ref: MessageRef, text: str) -> None:
-        """edit, when whether anything changed doesn't matter (so it can wait for the batch)."""
+        posted_here = await self.posted_at(ref)
         values = {"b_chat": ref.chat_id, "b_message": ref.message_id, "b_text": text}
-        await held.write(self.session, _RETEXT, values, [("introduction at", ref.chat_id, ref.message_id)])
+        await self.writes.execute(_RETEXT, values, [("introduction at", ref.chat_id, ref.message_id)])
+        return posted_here
+
+    async def posted_at(self, ref: MessageRef) -> bool:
+        """Whether an introduction was posted as this message."""
+        found = await self.session.scalar(
+            select(IntroductionRow.id)
+            .where(IntroductionRow.chat_id == ref.chat_id, IntroductionRow.message_id == ref.message_id)
+            .limit(1)
+        )
+        return found is not None
 
     async def current_of(self, person_id: int) -> list[tuple[Course, Introduction]]:
         rows = await self.session.execute(

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 
 from facilitation.model import Person
 from facilitation.ports import Notice
-from storage import held, mapping
+from storage import mapping
 from storage.models import GreetingRow, OutboxRow, PersonRow, table_of
 from storage.repositories.base import Repository
 
@@ -60,10 +60,7 @@ class SqlOutbox(Repository):
             "created_at": now,
             "due_at": now,
         }
-        if held.of(self.session) is not None:
-            await held.write(self.session, _PUT, values, [])  # a new row: no other write touches it
-        else:
-            self.session.add(OutboxRow(**values))
+        await self.writes.execute(_PUT, values)  # a new row: no other write touches it
 
     async def put_latest(self, notice: Notice, now: datetime) -> None:
         pending = await self.session.scalar(

@@ -11,7 +11,6 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from facilitation.model import Footprint
 from facilitation.ports import PurgeProgress, PurgeSchedule, Removal
 from facilitation.redaction import REMOVED
-from storage import process_cache
 from storage.models import (
     AnswerRow,
     CourseRow,
@@ -63,7 +62,6 @@ class SqlPrivacy(Repository):
         )
         # The name this process remembers is the one just removed: their next message stores
         # their name again, as the confirmation says, instead of matching the stale copy.
-        process_cache.cache_of(self.session).people.pop(person_id, None)
 
     async def inbox_mentioning(
         self, person_id: int, fragments: Sequence[str], up_to_update: int | None

@@ -238,7 +238,6 @@ async def test_what_a_batch_wrote_reads_back_fresh_later_in_the_batch(flock: Har
     assert "💬 answered" in replies[0]
 
 
-@pytest.mark.xfail(strict=True, reason="a rolled-back update's introduction stays in the batch's reads")
 async def test_an_edit_of_an_introduction_whose_update_failed_starts_it_afresh(
     flock: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

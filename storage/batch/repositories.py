@@ -1,0 +1,184 @@
+"""The busy path's repositories inside an inbox batch.
+
+Each is its plain repository (storage/repositories/) writing to the batch's buffer instead of
+the database, answering from the batch's snapshot what the batch read once, and keeping the
+snapshot up to date with what it writes. `BATCH_AWARE` names the methods that work this way;
+the batch unit of work (storage/batch/unit_of_work.py) sends the buffer before any other.
+A read the snapshot can't answer sends the buffer first, then asks the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from facilitation.model import Answer, Attachment, Introduction, MessageRef, Person, Question, QuestionState
+from storage.batch.buffer import WriteBuffer
+from storage.batch.snapshot import Snapshot
+from storage.repositories.alerts import SqlAlerts
+from storage.repositories.courses import SqlCourses
+from storage.repositories.followups import SqlFollowups
+from storage.repositories.introductions import SqlIntroductions
+from storage.repositories.messaging import SqlOutbox
+from storage.repositories.people import SqlLearners, SqlPeople
+from storage.repositories.questions import SqlQuestions
+
+# A person's name is stored again, although unchanged, when last stored longer ago than this:
+# so last_seen_at is that precise, and a rename stored by another process is corrected.
+SEEN_EVERY = timedelta(seconds=60)
+
+
+class _InBatch:
+    BATCH_AWARE: ClassVar[frozenset[str]]
+
+    def __init__(self, session: AsyncSession, buffer: WriteBuffer, snapshot: Snapshot) -> None:
+        super().__init__(session, buffer)  # type: ignore[call-arg]
+        self.buffer, self.snapshot = buffer, snapshot
+
+    async def _before_reading(self) -> None:
+        await self.buffer.send(before_write=False)
+
+
+class BatchCourses(_InBatch, SqlCourses):
+    BATCH_AWARE = frozenset({"attachments", "is_facilitator"})
+
+    async def attachments(self, chat_id: int) -> list[Attachment]:
+        known = self.snapshot.attached(chat_id)
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().attachments(chat_id)
+
+    async def is_facilitator(self, course_id: int, person_id: int) -> bool:
+        known = self.snapshot.is_facilitator(course_id, person_id)
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().is_facilitator(course_id, person_id)
+
+
+class BatchPeople(_InBatch, SqlPeople):
+    BATCH_AWARE = frozenset({"seen", "mark_started"})
+
+    async def seen(self, person: Person, now: datetime) -> None:
+        stored = self.snapshot.people.get(person.id)
+        if (
+            stored is not None
+            and (stored.name, stored.username) == (person.name[:256], person.username)
+            and stored.last_seen_at is not None
+            and now - stored.last_seen_at < SEEN_EVERY
+        ):
+            return
+        await super().seen(person, now)
+        self.snapshot.saw(person, now)
+
+    async def mark_started(self, person_id: int, now: datetime) -> None:
+        await super().mark_started(person_id, now)
+        self.snapshot.started(person_id)
+
+
+class BatchLearners(_InBatch, SqlLearners):
+    BATCH_AWARE = frozenset({"record_post"})
+
+
+class BatchQuestions(_InBatch, SqlQuestions):
+    BATCH_AWARE = frozenset({"add", "thread_of", "add_answer", "set_state", "edit"})
+
+    async def add(
+        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+    ) -> Question:
+        question = await super().add(course_id, asker, text, ref, now, overdue_at)
+        self.snapshot.asked(question)
+        return question
+
+    async def thread_of(self, chat_id: int, message_id: int) -> list[Question]:
+        known = self.snapshot.thread((chat_id, message_id))
+        if known is not None:
+            return known
+        await self._before_reading()
+        found = await super().thread_of(chat_id, message_id)
+        self.snapshot.learn_thread((chat_id, message_id), found)
+        return found
+
+    async def add_answer(
+        self,
+        question: Question,
+        answerer: Person,
+        text: str,
+        ref: MessageRef,
+        by_facilitator: bool,
+        now: datetime,
+    ) -> Answer:
+        answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
+        self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
+        return answer
+
+    async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
+        await super().set_state(question_id, state, by, now)
+        closes = state in (QuestionState.RESOLVED, QuestionState.DISMISSED)
+        resolved = {"resolved_at": now if state is QuestionState.RESOLVED else None} if closes else {}
+        self.snapshot.changed(question_id, state=state, **resolved)
+
+    async def edit(self, chat_id: int, message_id: int, text: str) -> bool:
+        tracked = await super().edit(chat_id, message_id, text)  # asks thread_of: the snapshot's
+        self.snapshot.retexted((chat_id, message_id), text)
+        return tracked
+
+
+class BatchIntroductions(_InBatch, SqlIntroductions):
+    BATCH_AWARE = frozenset({"replace", "edit", "posted_at"})
+
+    async def replace(
+        self, course_id: int, person: Person, text: str, ref: MessageRef | None, now: datetime
+    ) -> Introduction:
+        introduction = await super().replace(course_id, person, text, ref, now)
+        if ref is not None:
+            self.snapshot.introduced_as((ref.chat_id, ref.message_id))
+        return introduction
+
+    async def posted_at(self, ref: MessageRef) -> bool:
+        known = self.snapshot.introduction_at((ref.chat_id, ref.message_id))
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().posted_at(ref)
+
+
+class BatchFollowups(_InBatch, SqlFollowups):
+    BATCH_AWARE = frozenset({"started", "get", "mark_sent"})
+
+    async def started(self, person_id: int) -> bool:
+        stored = self.snapshot.people.get(person_id)
+        if stored is not None and stored.started is not None:
+            return stored.started
+        await self._before_reading()
+        return await super().started(person_id)
+
+    async def get(self, question_id: int) -> tuple[Question, bool] | None:
+        known = self.snapshot.question(question_id)
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().get(question_id)
+
+    async def mark_sent(self, question_id: int, now: datetime) -> None:
+        await super().mark_sent(question_id, now)
+        self.snapshot.offered(question_id)
+
+
+class BatchAlerts(_InBatch, SqlAlerts):
+    BATCH_AWARE = frozenset({"close"})
+
+    async def close(self, question_id: int, outcome: str) -> list[int]:
+        if self.snapshot.alerts_open(question_id) is False:
+            return []  # the batch read its open alerts: none
+        await self.buffer.send()  # closing writes at once, inside this update's savepoint
+        closed = await super().close(question_id, outcome)
+        self.snapshot.closed_alerts(question_id)
+        return closed
+
+
+class BatchOutbox(_InBatch, SqlOutbox):
+    BATCH_AWARE = frozenset({"put"})

@@ -1,0 +1,267 @@
+"""What an inbox batch reads once for all its updates, kept up to date by the batch's own writes.
+
+Read from the claimed updates' JSON before the first is handled: the chats' attachments with
+their courses' facilitators, the senders as stored (name, last seen, whether they opened a
+private chat), the threads of the messages replied to or edited (the questions asked at or
+answered by them, with their askers and whether alerts about them are open), and which edited
+messages are introductions. Each part answers only for what it read (`None`: ask the database);
+`forget` drops it all when something the batch-aware repositories don't see may have changed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, bindparam, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from facilitation.model import Attachment, Person, Question, Scope
+from storage import mapping
+from storage.models import (
+    AlertRow,
+    AnswerRow,
+    AttachmentRow,
+    CourseRow,
+    FacilitatorRow,
+    IntroductionRow,
+    PersonRow,
+    QuestionRow,
+    table_of,
+)
+
+Message = tuple[int, int]  # (chat id, message id)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A person as stored when the batch read them."""
+
+    name: str | None
+    username: str | None
+    last_seen_at: datetime | None
+    started: bool | None  # opened a private chat with the bot; None: not read
+
+
+@dataclass
+class Snapshot:
+    attachments: dict[int, list[Attachment]] | None = None  # active, by chat
+    facilitators: set[tuple[int, int]] = field(default_factory=set)  # (course, person)
+    facilitated: set[int] = field(default_factory=set)  # courses whose facilitators were read
+    people: dict[int, Stored] = field(default_factory=dict)
+    threads: dict[Message, list[int]] | None = None  # question ids asked at / answered by
+    questions: dict[int, Question] = field(default_factory=dict)  # those, as they are now
+    followed_up: dict[int, bool] = field(default_factory=dict)  # question: follow-up offered
+    alerted: set[int] = field(default_factory=set)  # of the questions read: alerts open
+    introduced: set[Message] = field(default_factory=set)  # of edits_known: introductions
+    edits_known: set[Message] = field(default_factory=set)
+
+    def forget(self) -> None:
+        self.attachments, self.threads = None, None
+        for known in (self.facilitated, self.people, self.questions, self.followed_up, self.edits_known):
+            known.clear()
+
+    # Answers, where the snapshot knows -------------------------------------------------------
+
+    def attached(self, chat_id: int) -> list[Attachment] | None:
+        return None if self.attachments is None else self.attachments.get(chat_id)
+
+    def is_facilitator(self, course_id: int, person_id: int) -> bool | None:
+        if course_id not in self.facilitated:
+            return None
+        return (course_id, person_id) in self.facilitators
+
+    def thread(self, message: Message) -> list[Question] | None:
+        ids = None if self.threads is None else self.threads.get(message)
+        return None if ids is None else [self.questions[i] for i in ids]
+
+    def question(self, question_id: int) -> tuple[Question, bool] | None:
+        """A question the snapshot knows, and whether its follow-up was offered."""
+        if question_id not in self.followed_up:
+            return None
+        return self.questions[question_id], self.followed_up[question_id]
+
+    def alerts_open(self, question_id: int) -> bool | None:
+        return question_id in self.alerted if question_id in self.followed_up else None
+
+    def introduction_at(self, message: Message) -> bool | None:
+        return message in self.introduced if message in self.edits_known else None
+
+    # The batch's own changes -----------------------------------------------------------------
+
+    def saw(self, person: Person, now: datetime) -> None:
+        known = self.people.get(person.id)
+        started = known.started if known is not None else None
+        self.people[person.id] = Stored(person.name[:256], person.username, now, started)
+
+    def started(self, person_id: int) -> None:
+        if person_id in self.people:
+            self.people[person_id] = replace(self.people[person_id], started=True)
+
+    def learn_thread(self, message: Message, questions: list[Question]) -> None:
+        if self.threads is None:
+            return
+        self.threads[message] = [q.id for q in questions]
+        for question in questions:
+            self.questions.setdefault(question.id, question)
+
+    def asked(self, question: Question) -> None:
+        if self.threads is None:
+            return
+        self.questions[question.id] = question
+        self.followed_up[question.id] = False  # and no alerts yet
+        ids = self.threads.get((question.ref.chat_id, question.ref.message_id))
+        if ids is not None:
+            ids.append(question.id)
+
+    def answered(self, question: Question, message: Message, now: datetime) -> None:
+        if self.threads is None:
+            return
+        self.questions.setdefault(question.id, question)
+        ids = self.threads.get(message)
+        if ids is not None and question.id not in ids:
+            ids.append(question.id)
+            ids.sort()
+        if question.first_answered_at is None:
+            self.changed(question.id, first_answered_at=now)
+
+    def changed(self, question_id: int, **changes: Any) -> None:
+        if question_id in self.questions:
+            self.questions[question_id] = replace(self.questions[question_id], **changes)
+
+    def retexted(self, message: Message, text: str) -> None:
+        for question in list(self.questions.values()):
+            if (question.ref.chat_id, question.ref.message_id) == message:
+                self.questions[question.id] = replace(question, text=text)
+
+    def offered(self, question_id: int) -> None:
+        if question_id in self.followed_up:
+            self.followed_up[question_id] = True
+
+    def closed_alerts(self, question_id: int) -> None:
+        self.alerted.discard(question_id)
+
+    def introduced_as(self, message: Message | None) -> None:
+        if message is not None:
+            self.introduced.add(message)
+
+
+# Reading it --------------------------------------------------------------------------------------
+
+# Built once: the lists are bound as they are (expanding IN), so each statement compiles the
+# first time only, and every one of them reads by an index.
+_PEOPLE = select(
+    PersonRow.id, PersonRow.name, PersonRow.username, PersonRow.last_seen_at, PersonRow.started_at
+).where(PersonRow.id.in_(bindparam("people", expanding=True)))
+_ATTACHED = (  # with each course's facilitators, a row per facilitator
+    select(AttachmentRow, CourseRow, FacilitatorRow.person_id)
+    .join(CourseRow, CourseRow.id == AttachmentRow.course_id)
+    .outerjoin(FacilitatorRow, FacilitatorRow.course_id == AttachmentRow.course_id)
+    .where(AttachmentRow.chat_id.in_(bindparam("chats", expanding=True)), AttachmentRow.active)
+    .order_by(AttachmentRow.attached_at, AttachmentRow.course_id)
+)
+# Messages (chat, message) by each column's IN list: indexed, one statement compiled; the exact
+# pairs are picked from what it finds.
+_Located = tuple[ColumnElement[int], ColumnElement[int]]
+
+
+def _at(columns: _Located) -> ColumnElement[bool]:
+    chat, message = columns
+    return chat.in_(bindparam("chats", expanding=True)) & message.in_(bindparam("messages", expanding=True))
+
+
+def _located(messages: set[Message]) -> dict[str, Any]:
+    return {"chats": list({chat for chat, _ in messages}), "messages": list({m for _, m in messages})}
+
+
+# The questions asked at, or answered by, the messages, with the asker and whether alerts about
+# the question are open: the columns a Question is made of, and no more.
+_q, _a, _p = table_of(QuestionRow), table_of(AnswerRow), table_of(PersonRow)
+_alerted = select(AlertRow.id).where(AlertRow.question_id == _q.c.id, AlertRow.outcome.is_(None)).exists()
+_QUESTION = ("id", "course_id", "chat_id", "message_id", "thread_id", "asker_id", "text", "state")
+_COLUMNS = (
+    *(_q.c[name] for name in _QUESTION),
+    *(_q.c[name] for name in ("asked_at", "first_answered_at", "resolved_at", "followup_sent_at")),
+    _p.c.name.label("asker_name"),
+    _p.c.username.label("asker_username"),
+    _p.c.last_seen_at.label("asker_last_seen_at"),
+    (_p.c.id.is_not(None)).label("asker_known"),
+    _p.c.started_at.label("asker_started_at"),
+    _alerted.label("alerted"),
+)
+_THREADS_AT = union_all(
+    select(_q.c.chat_id.label("at_chat"), _q.c.message_id.label("at_message"), *_COLUMNS)
+    .select_from(_q.outerjoin(_p, _p.c.id == _q.c.asker_id))
+    .where(_at((_q.c.chat_id, _q.c.message_id))),
+    select(_a.c.chat_id.label("at_chat"), _a.c.message_id.label("at_message"), *_COLUMNS)
+    .select_from(_a.join(_q, _q.c.id == _a.c.question_id).outerjoin(_p, _p.c.id == _q.c.asker_id))
+    .where(_at((_a.c.chat_id, _a.c.message_id))),
+)
+_intro = table_of(IntroductionRow)
+_INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
+    _at((_intro.c.chat_id, _intro.c.message_id))
+)
+
+
+async def read(
+    session: AsyncSession, chats: set[int], replies: set[Message], senders: set[int], edited: set[Message]
+) -> Snapshot:
+    """What the batch's updates will read, read once (a statement per part that has anything
+    to read)."""
+    snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
+    if senders:
+        snapshot.people = dict.fromkeys(senders, Stored(None, None, None, started=False))  # not stored yet
+        for row in await session.execute(_PEOPLE, {"people": list(senders)}):
+            snapshot.people[row.id] = Stored(
+                row.name, row.username, row.last_seen_at, row.started_at is not None
+            )
+    if chats:
+        await _read_attachments(session, snapshot, chats)
+    if edited:
+        intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
+        snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
+    await _read_threads(session, snapshot, replies | edited)
+    return snapshot
+
+
+async def _read_attachments(session: AsyncSession, snapshot: Snapshot, chats: set[int]) -> None:
+    attachments = cast(dict[int, list[Attachment]], snapshot.attachments)
+    seen: set[tuple[int, int]] = set()
+    for attachment, course, facilitator in await session.execute(_ATTACHED, {"chats": list(chats)}):
+        if (attachment.chat_id, course.id) not in seen:
+            seen.add((attachment.chat_id, course.id))
+            attachments[attachment.chat_id].append(
+                Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
+            )
+        snapshot.facilitated.add(course.id)
+        if facilitator is not None:
+            snapshot.facilitators.add((course.id, facilitator))
+
+
+async def _read_threads(session: AsyncSession, snapshot: Snapshot, messages: set[Message]) -> None:
+    snapshot.threads = {message: [] for message in messages}
+    if not messages:
+        return
+    for row in await session.execute(_THREADS_AT, _located(messages)):
+        message = (row.at_chat, row.at_message)
+        if message not in messages:
+            continue
+        if row.id not in snapshot.questions:
+            question = mapping.question(cast(QuestionRow, row), None)  # a row of the same columns
+            if row.asker_known:
+                asker = Person(row.asker_id, row.asker_name, row.asker_username)
+                question = replace(question, asker=asker)
+                started = row.asker_started_at is not None
+                snapshot.people.setdefault(
+                    row.asker_id, Stored(row.asker_name, row.asker_username, row.asker_last_seen_at, started)
+                )
+            snapshot.questions[row.id] = question
+            snapshot.followed_up[row.id] = row.followup_sent_at is not None
+            if row.alerted:
+                snapshot.alerted.add(row.id)
+        thread = snapshot.threads[message]
+        if row.id not in thread:
+            thread.append(row.id)
+    for ids in snapshot.threads.values():
+        ids.sort()

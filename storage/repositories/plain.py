@@ -1,0 +1,78 @@
+"""Every repository, plain: reads and writes go to the database at once, in one session."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from facilitation.export import ExportReader
+from facilitation.ports import (
+    AlertRepository,
+    CourseRepository,
+    DigestRepository,
+    FollowupRepository,
+    GreetingRepository,
+    GuestSessionRepository,
+    IntroductionRepository,
+    LearnerRepository,
+    Outbox,
+    PersonRepository,
+    PrivacyRepository,
+    QuestionRepository,
+)
+from facilitation.stats import StatsReader
+from storage.repositories.alerts import SqlAlerts
+from storage.repositories.courses import SqlCourses
+from storage.repositories.digests import SqlDigests
+from storage.repositories.export import SqlExport
+from storage.repositories.followups import SqlFollowups
+from storage.repositories.guest_sessions import SqlGuestSessions
+from storage.repositories.introductions import SqlIntroductions
+from storage.repositories.messaging import SqlGreetings, SqlOutbox
+from storage.repositories.people import SqlLearners, SqlPeople
+from storage.repositories.privacy import SqlPrivacy
+from storage.repositories.questions import SqlQuestions
+from storage.repositories.stats import SqlStats
+from storage.transfer import move_chat
+
+
+class Repositories:
+    """The repositories of facilitation.ports.UnitOfWork."""
+
+    courses: CourseRepository
+    people: PersonRepository
+    learners: LearnerRepository
+    introductions: IntroductionRepository
+    questions: QuestionRepository
+    greetings: GreetingRepository
+    alerts: AlertRepository
+    followups: FollowupRepository
+    guest_sessions: GuestSessionRepository
+    digests: DigestRepository
+    privacy: PrivacyRepository
+    outbox: Outbox
+    stats: StatsReader
+    export: ExportReader
+
+
+class PlainRepositories(Repositories):
+    """Every repository, bound to one session."""
+
+    def bind(self, session: AsyncSession) -> None:
+        self._bound = session
+        self.courses = SqlCourses(session)
+        self.people = SqlPeople(session)
+        self.learners = SqlLearners(session)
+        self.introductions = SqlIntroductions(session)
+        self.questions = SqlQuestions(session)
+        self.greetings = SqlGreetings(session)
+        self.alerts = SqlAlerts(session)
+        self.followups = SqlFollowups(session)
+        self.guest_sessions = SqlGuestSessions(session)
+        self.digests = SqlDigests(session)
+        self.privacy = SqlPrivacy(session)
+        self.outbox = SqlOutbox(session)
+        self.stats = SqlStats(session)
+        self.export = SqlExport(session)
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        await move_chat(self._bound, old_chat_id, new_chat_id)
