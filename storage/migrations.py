@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alembic import command
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "alembic"
+_HERE = Path(__file__).resolve().parent
+# Installed from a wheel the scripts sit inside the package; in a checkout, at the repository's top.
+_PACKAGED = _HERE / "alembic_scripts"
+SCRIPTS = _PACKAGED if _PACKAGED.is_dir() else _HERE.parent / "alembic"
 
 
 def alembic_config(url: str) -> Config:

@@ -39,6 +39,8 @@ class FlockProcess:
         *,
         args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        command: tuple[str, ...] = (sys.executable, "-m", "bot.cli"),
+        cwd: Path | None = None,
     ) -> None:
         self.env = {
             **os.environ,
@@ -49,6 +51,8 @@ class FlockProcess:
             **(env or {}),
         }
         self.args = args
+        self.command = command  # another install's `flock` runs that install's code
+        self.cwd = cwd
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -58,8 +62,9 @@ class FlockProcess:
             output.write(f"--- start {self.starts + 1}\n".encode())
             output.flush()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run", *self.args],
+                [*self.command, "run", *self.args],
                 env=self.env,
+                cwd=self.cwd,
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
