@@ -33,7 +33,7 @@ class Delivery:
 
 @dataclass
 class Narrator:
-    names: dict[int, str] = field(default_factory=dict)  # people, and group titles, by chat id
+    names: dict[int, str] = field(default_factory=dict)  # people by id, which is their private chat's
     course: Course | None = None  # as it is now: its time zone is the story's
     _day: date | None = None
 
@@ -42,16 +42,13 @@ class Narrator:
         return ZoneInfo(self.course.settings.timezone if self.course else "UTC")
 
     def learn(self, update: JSON) -> None:
-        """Remember the names an update shows, to tell chats and people apart by name."""
+        """Remember the names an update shows, to say who a private message went to."""
         for body in update.values():
             if not isinstance(body, dict):
                 continue
             for person in [body.get("from"), *body.get("new_chat_members", [])]:
                 if isinstance(person, dict) and not person.get("is_bot"):
                     self.names[int(person["id"])] = _name(person)
-            chat = body.get("chat") or {}
-            if chat.get("title"):
-                self.names[int(chat["id"])] = str(chat["title"])
 
     def update(
         self, update: JSON, at: datetime, replies: list[Call], deliveries: list[Delivery]
@@ -121,7 +118,7 @@ class Narrator:
             where = " privately" if private else ""
             author = replied.get("from", {})
             target = _quote(replied) if author.get("is_bot") else _name(author)
-            if author.get("id") == _body(update)["from"]["id"]:
+            if author.get("id") == body.get("from", {}).get("id"):
                 target = "their own message"
             return f"{who} replies{where} to {target}: {said}"
         return f"{who}{', privately to Flock' if private else ' in the group'}: {said}"
@@ -168,8 +165,8 @@ class Narrator:
         if kind == "session_announced":
             return "the guest session is announced in the group; the announcement is its question board", text
         if kind == "board_edit":
-            board = text[text.index(next(t for t in text if t.startswith("Questions so far"))) :]
-            return "the question board in the group now reads", board
+            listed = next((i for i, line in enumerate(text) if line.startswith("Questions so far")), 0)
+            return "the question board in the group now reads", text[listed:]
         if kind == "guest_question":
             return f"question {data.get('n')} goes to {guest}, the guest, privately", text
         if kind == "guest_answer":
