@@ -1,31 +1,41 @@
-"""`flock demo`: replay a cohort's week through the real Application, offline, and tell the story.
+"""`flock demo`: play a cohort's week through the real Application, offline, and tell the story.
 
 Updates go through the inbox and the Application exactly as in `flock run`; the Bot API is the
-in-process recording one, so every call Flock makes is shown instead of sent. The stand-in
+in-process recording one, so every message Flock sends is shown instead of sent. The stand-in
 API reports whoever runs /setup as a chat admin.
+
+The clock is the story's: it stands at each update's time while the update is handled, and
+between updates it moves on to each moment something falls due (bot/next_due.py), where the
+tick and the outbox sender run as they would have then. So the 08:00 digest is told at 08:00
+and an alert when the question's SLA ran out, not when the next message happens to arrive.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import sys
 import tempfile
-from datetime import UTC, datetime
+from collections import defaultdict, deque
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from bot.demo_refs import Said, UnknownReference
+from bot.demo_story import Delivery, Narrator
+from bot.next_due import next_due
 from bot.recording import Call, RecordingRequest
 from bot.runner import Flock, assemble
 from bot.settings import Settings
+from facilitation.model import Course
+from storage import mapping
 from storage.migrations import upgrade
+from storage.models import CourseRow, OutboxRow
 
 
-class ReplayClock:
-    """Time as the replayed updates say it is."""
+class StoryClock:
+    """Time as the story says it is; only the replay moves it, and only forwards."""
 
     def __init__(self) -> None:
         self.current = datetime.now(UTC)
@@ -48,77 +58,112 @@ def fresh_database(database: str | None) -> Path:
     return db_file
 
 
+def moment_of(update: dict[str, Any]) -> datetime:
+    """When it happened: a message's date (an edit's), or the date the cohort file gives a press."""
+    for kind in ("message", "edited_message", "my_chat_member", "chat_member", "callback_query"):
+        if kind in update:
+            body = update[kind]
+            return datetime.fromtimestamp(body.get("edit_date") or body["date"], UTC)
+    raise ValueError(f"update {update.get('update_id')} has no date")
+
+
 async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path) -> int:
     url = f"sqlite+aiosqlite:///{db_file}"
     await upgrade(url)
-    clock, api = ReplayClock(), RecordingRequest()
+    clock, api = StoryClock(), RecordingRequest()
     flock = assemble(Settings(database_url=url), "0:demo", clock, request=api, rate_limited=False)
-    print(f"Replaying {len(updates)} updates from {source} into {db_file}\n")
+    print(f"Replaying {len(updates)} updates from {source} into {db_file}")
+    print("Times are the course's own (UTC until it sets its time zone).")
     try:
         async with flock.app:
             api.take()
-            for update in updates:
-                await _replay(flock, api, clock, update)
+            replay = Replay(flock, api, clock)
+            try:
+                for update in updates:
+                    at = moment_of(update)
+                    await replay.until(at)
+                    await replay.update(update, at)
+                await replay.until(replay.end_of_day())
+            except UnknownReference as error:
+                print(f"flock demo: {source}: {error}", file=sys.stderr)
+                return 1
             print(await _summary(flock))
     finally:
         await flock.close()
     return 0
 
 
-async def _replay(flock: Flock, api: RecordingRequest, clock: ReplayClock, update: dict[str, Any]) -> None:
-    body = _body(update)
-    clock.current = datetime.fromtimestamp(body.get("edit_date") or body["date"], UTC)
-    if str(body.get("text", "")).startswith("/setup") and "from" in body:
-        api.admins.add((body["chat"]["id"], body["from"]["id"]))
-    print(f"{clock.current:%a %H:%M}  {_describe(update)}")
-    await flock.poller.store([update])
-    await flock.poller.processor.drain()
-    await flock.ticker.tick()
-    await flock.sender.flush()
-    for call in api.take():
-        line = _describe_call(call)
-        if line:
-            print(f"           ↳ {line}")
+class Replay:
+    def __init__(self, flock: Flock, api: RecordingRequest, clock: StoryClock) -> None:
+        self._flock, self._api, self._clock = flock, api, clock
+        self._said = Said()
+        self._narrator = Narrator()
+        self._course: Course | None = None  # as the last tick left it
 
+    async def until(self, end: datetime) -> None:
+        """Run the tick at every moment before `end` at which something falls due."""
+        while (due := await next_due(self._flock.sessions, self._clock.current)) is not None and due < end:
+            self._clock.current = due
+            self._tell(self._narrator.moment(due, await self._tick()))
 
-def _body(update: dict[str, Any]) -> dict[str, Any]:
-    for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
-        if kind in update:
-            return dict(update[kind])
-    return {"date": 0}
+    async def update(self, update: dict[str, Any], at: datetime) -> None:
+        """Handle one update at its time, then tick: the sender delivers what it caused."""
+        self._clock.current = at
+        update = self._said.resolve(update)
+        self._narrator.learn(update)
+        body = update.get("message", {})
+        if str(body.get("text", "")).startswith("/setup") and "from" in body:
+            self._api.admins.add((body["chat"]["id"], body["from"]["id"]))
+        await self._flock.poller.store([update])
+        await self._flock.poller.processor.drain()
+        replies = self._api.take()
+        self._said.record(replies, at)
+        self._tell(self._narrator.update(update, at, replies, await self._tick()))
 
+    def end_of_day(self) -> datetime:
+        """Midnight after the last moment told, in the course's time."""
+        local = self._clock.current.astimezone(self._narrator.zone)
+        midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=self._narrator.zone)
+        return midnight.astimezone(UTC)
 
-def _name(user: dict[str, Any]) -> str:
-    return " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
+    async def _tick(self) -> list[Delivery]:
+        now = self._clock.current
+        await self._flock.ticker.tick()
+        await self._flock.sender.flush()
+        calls = self._api.take()
+        self._said.record(calls, now)
+        return await self._delivered(calls, now)
 
+    async def _delivered(self, calls: list[Call], now: datetime) -> list[Delivery]:
+        """Each call paired with the outbox row it delivered, in the order Flock queued them.
+        Chats are served concurrently but each chat's rows in order, so per chat they pair up."""
+        by_chat: defaultdict[int, deque[Call]] = defaultdict(deque)
+        for call in calls:
+            by_chat[call.chat_id].append(call)
+        async with self._flock.sessions() as session:
+            rows = await session.execute(
+                select(OutboxRow.chat_id, OutboxRow.kind, OutboxRow.payload)
+                .where(OutboxRow.sent_at >= now)
+                .order_by(OutboxRow.id)
+            )
+            course = await session.scalar(select(CourseRow).order_by(CourseRow.id).limit(1))
+        deliveries = [
+            Delivery(kind, json.loads(payload), by_chat[chat_id].popleft())
+            for chat_id, kind, payload in rows
+            if by_chat[chat_id]
+        ]
+        deliveries += [Delivery("", {}, call) for left in by_chat.values() for call in left]
+        self._course = mapping.course(course) if course is not None else None
+        return deliveries
 
-def _describe(update: dict[str, Any]) -> str:
-    if "my_chat_member" in update:
-        change = update["my_chat_member"]
-        return f"{_name(change['from'])} adds Flock to “{change['chat']['title']}”"
-    body = _body(update)
-    who = _name(body.get("from", {}))
-    if body.get("new_chat_members"):
-        return "joined the group: " + ", ".join(_name(u) for u in body["new_chat_members"])
-    where = "in private" if body["chat"]["type"] == "private" else ""
-    verb = "edits" if "edited_message" in update else ("replies" if "reply_to_message" in body else "says")
-    said = body.get("text") or body.get("caption") or "[sticker]"
-    return f"{who} {verb}{' ' + where if where else ''}: {said}"
-
-
-def _describe_call(call: Call) -> str:
-    if call.method == "sendMessage":
-        target = "in private" if call.chat_id > 0 else "in the group"
-        return f"Flock writes {target}: " + _plain(call.text).replace("\n", "\n             ")
-    if call.method == "setMessageReaction":
-        return "Flock reacts " + "".join(r["emoji"] for r in call.params.get("reaction", []))
-    if call.method == "getChatMember":
-        return ""  # an admin check: a detail, not part of the story
-    return f"Flock calls {call.method}"
-
-
-def _plain(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+    def _tell(self, lines: list[str]) -> None:
+        if lines:
+            print("\n".join(lines))
+        if self._course != self._narrator.course:
+            zone_before = self._narrator.zone
+            self._narrator.course = self._course
+            if self._narrator.zone != zone_before:
+                print(f"            (From here on, times are the course's: {self._narrator.zone.key}.)")
 
 
 async def _summary(flock: Flock) -> str:

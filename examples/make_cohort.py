@@ -1,6 +1,20 @@
 """Writes examples/cohort.jsonl: a week of a small cohort, as the Bot API would deliver it.
 
 Run `python examples/make_cohort.py` after changing the story; `flock demo` replays the file.
+
+Each line is one update. Three things in it can't be known before Flock runs, so they are
+written as references that `flock demo` fills in from what Flock has said by then:
+
+- `{"$flock_message": {"chat": <id>, "containing": "<words>"}}` stands for the latest message
+  Flock sent to that chat with those words in it (a reply's `reply_to_message`, a button's
+  `message`);
+- `{"$flock_button": "<label>"}` is the callback data of the button, under that message, whose
+  label starts so;
+- `{"$deep_link": {"chat": <id>, "payload": "<prefix>"}}` is `/start <payload>` for the
+  t.me/…?start= link Flock sent to that chat whose payload starts so (the guest's invite
+  carries a token drawn when the session is scheduled).
+
+Telegram sends a button press without a date; here it carries one, so the demo knows when.
 """
 
 from __future__ import annotations
@@ -9,7 +23,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+COURSE_TIME = ZoneInfo("Europe/Madrid")  # where the course is run from; the story is told in it
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Data Skills — Autumn 2026"}
 BOT = {"id": 7000000001, "is_bot": True, "first_name": "Flock", "username": "flock_test_bot"}
 MAYA = {"id": 501, "is_bot": False, "first_name": "Maya", "last_name": "Okafor", "username": "maya_okafor"}
@@ -18,19 +34,33 @@ LEO = {"id": 503, "is_bot": False, "first_name": "Leo", "last_name": "Martin", "
 TOMAS = {"id": 504, "is_bot": False, "first_name": "Tomás", "last_name": "Ibarra"}  # no username
 AIKO = {"id": 505, "is_bot": False, "first_name": "Aiko", "last_name": "Sato", "username": "aiko_s"}
 BEN = {"id": 506, "is_bot": False, "first_name": "Ben", "username": "ben_builds"}
+SOFIA = {"id": 601, "is_bot": False, "first_name": "Sofia", "last_name": "Lind", "username": "sofia_dataops"}
 
-START = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)  # a Monday
+MONDAY = datetime(2026, 11, 2, tzinfo=COURSE_TIME)
+BOARD = "Guest Q&A"  # words of the session's announcement, which is also its question board
+
+
+def private(person: dict[str, Any]) -> dict[str, Any]:
+    return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
+
+
+def flock_message(chat: dict[str, Any], containing: str) -> dict[str, Any]:
+    return {"$flock_message": {"chat": chat["id"], "containing": containing}}
 
 
 class Story:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
-        self.now = START
+        self.now = MONDAY
         self.update_id = 610000000
         self.message_id = 40
+        self.query_id = 88000
+        self.kept: dict[str, dict[str, Any]] = {}  # messages a later day replies to
 
     def at(self, day: int, hour: int, minute: int = 0) -> Story:
-        self.now = START.replace(hour=hour, minute=minute) + timedelta(days=day)
+        """Day 0 is Monday; the hour is the course's."""
+        local = (MONDAY + timedelta(days=day)).replace(hour=hour, minute=minute)
+        self.now = local.astimezone(UTC)
         return self
 
     def _update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +72,7 @@ class Story:
     def say(
         self,
         who: dict[str, Any],
-        text: str,
+        text: str | dict[str, Any],
         reply_to: dict[str, Any] | None = None,
         chat: dict[str, Any] = GROUP,
         **extra: Any,
@@ -57,13 +87,38 @@ class Story:
         }
         if text:
             message["text"] = text
-            if text.startswith("/"):
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            command = text if isinstance(text, str) else "/start"
+            if command.startswith("/"):
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command.split()[0])}
+                ]
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         self._update("message", message)
         self.now += timedelta(minutes=1)
         return message
+
+    def tell_flock(self, who: dict[str, Any], text: str, reply_to: dict[str, Any] | None = None) -> None:
+        self.say(who, text, reply_to=reply_to, chat=private(who))
+
+    def open_link(self, who: dict[str, Any], sent_to: dict[str, Any], payload: str) -> None:
+        """`who` taps a t.me/…?start= link Flock sent to `sent_to` (or it was passed on to them)."""
+        self.say(who, {"$deep_link": {"chat": sent_to["id"], "payload": payload}}, chat=private(who))
+
+    def press(self, who: dict[str, Any], chat: dict[str, Any], containing: str, button: str) -> None:
+        self.query_id += 1
+        self._update(
+            "callback_query",
+            {
+                "id": str(self.query_id),
+                "from": who,
+                "chat_instance": f"demo-{chat['id']}",
+                "message": flock_message(chat, containing),
+                "data": {"$flock_button": button},
+                "date": int(self.now.timestamp()),  # not in Telegram's update: see the module's note
+            },
+        )
+        self.now += timedelta(minutes=1)
 
     def edit(self, message: dict[str, Any], text: str) -> None:
         edited = {**message, "text": text, "edit_date": int(self.now.timestamp())}
@@ -85,15 +140,14 @@ class Story:
         self.say(people[0], "", new_chat_members=list(people))
 
 
-def story() -> list[dict[str, Any]]:
-    s = Story()
-    s.at(0, 8, 25).say(
-        MAYA, "/start", chat={"id": MAYA["id"], "type": "private", "first_name": MAYA["first_name"]}
-    )
+def monday(s: Story) -> None:
+    s.at(0, 8, 25).tell_flock(MAYA, "/start")
     s.at(0, 8, 30).bot_added(MAYA)
     s.say(MAYA, "/setup #dsk26 Data Skills — Autumn 2026")
+    s.say(MAYA, "/settings timezone Europe/Madrid")
+    s.say(MAYA, "/settings quiet 21:00-07:30")
     s.at(0, 9, 0).joined(PRIYA)
-    s.joined(LEO, TOMAS)
+    s.joined(LEO, TOMAS)  # a minute after the last greeting: greeted together, five minutes on
     s.at(0, 9, 20).say(
         PRIYA,
         "Hi all! I'm Priya, a nurse in Leeds moving into health analytics. "
@@ -104,45 +158,113 @@ def story() -> list[dict[str, Any]]:
     )
     s.at(0, 11, 5).say(TOMAS, "Hola! Tomás from Buenos Aires, I run reporting for a small NGO. #intro")
     s.at(0, 14, 0).joined(AIKO)
+    s.at(0, 14, 10).tell_flock(AIKO, "/start")
+    s.at(0, 16, 30).tell_flock(
+        MAYA, '/guest @sofia_dataops "Versioning data for analysis" 2026-11-05 15:00 45m'
+    )
 
+
+def tuesday(s: Story) -> None:
     s.at(1, 10, 12)
     pivot = s.say(
         PRIYA,
         "How do I pivot a table in pandas when the index has duplicate values? I keep getting a ValueError.",
     )
-    s.at(1, 10, 40)
-    s.say(
+    s.at(1, 10, 40).say(
         LEO,
         "Use pivot_table instead of pivot and pick an aggfunc, e.g. "
         "df.pivot_table(index='ward', columns='month', values='visits', aggfunc='sum').",
         reply_to=pivot,
     )
     s.at(1, 11, 2).say(PRIYA, "That worked, thank you Leo! #solved", reply_to=pivot)
+    s.at(1, 12, 30).say(
+        PRIYA, "/askguest How do you keep a 5 GB dataset versioned without paying for a data lake?"
+    )
+    s.at(1, 12, 45).say(
+        LEO,
+        "What do you use for lineage when notebooks feed dashboards?",
+        reply_to=flock_message(GROUP, BOARD),
+    )
     s.at(1, 16, 30).say(AIKO, "Hi, Aiko here, data engineer in Osaka 👋 #intro")
+    s.at(1, 17, 0).open_link(AIKO, GROUP, "ask_")
+    s.tell_flock(AIKO, "/askguest 1 anon Is DVC worth it for a team of two, or is that overkill?")
+    s.at(1, 18, 0).press(TOMAS, GROUP, BOARD, "👍 3")
 
+
+def wednesday(s: Story) -> None:
+    s.at(2, 8, 40).press(PRIYA, GROUP, BOARD, "👍 3")
     s.at(2, 9, 15)
     versioning = s.say(AIKO, "#q Is there a recommended way to version datasets alongside our notebooks?")
     s.at(2, 9, 50)
     s.edit(
         versioning, "#q Is there a recommended way to version datasets (a few GB) alongside our notebooks?"
     )
+    s.at(2, 10, 0).press(LEO, GROUP, BOARD, "👍 1")
+    # Nobody answers Aiko: the facilitators hear of it at 11:15, two hours on. Maya answers.
+    s.at(2, 11, 40).say(
+        MAYA,
+        "Good one, Aiko. Keep the data out of git: DVC or git-annex track it next to the notebooks, "
+        "and Sofia's session on Thursday is about exactly this.",
+        reply_to=versioning,
+    )
+    s.at(2, 12, 10).press(AIKO, private(AIKO), "Did this answer", "Yes, solved")
     s.at(2, 13, 0)
     quiz = s.say(TOMAS, "Does anyone know whether the week 3 quiz counts towards the certificate?")
-    s.at(2, 13, 45)
-    s.say(MAYA, "It does: 10% of the final mark. You can retake it once.", reply_to=quiz)
+    s.at(2, 13, 45).say(MAYA, "It does: 10% of the final mark. You can retake it once.", reply_to=quiz)
+    # Sofia opens her invite only after the facilitators are warned, a day before the start.
+    s.at(2, 18, 20).open_link(SOFIA, MAYA, "guest_")
+    # Asked in the evening: overdue at 21:30, inside the quiet hours, so alerted at 07:30.
+    s.at(2, 19, 30)
+    s.kept["plots"] = s.say(LEO, "#q Which plotting library do people here use for small multiples?")
 
+
+def thursday(s: Story) -> None:
     s.at(3, 8, 2).say(LEO, "Morning everyone ☕")
     s.at(3, 8, 4).joined(BEN)
     s.at(3, 8, 5).say(BEN, "hey all, is the recording from Tuesday up somewhere")
-    s.at(3, 12, 0).say(BEN, "Where do I find the slides from the SQL workshop on Tuesday?")
-    s.at(3, 12, 20).say(
-        PRIYA, "They're pinned in the course channel, under Week 2.", reply_to=s.updates[-1]["message"]
+    s.at(3, 8, 10).say(
+        PRIYA, "seaborn's FacetGrid, or plotnine if you like ggplot.", reply_to=s.kept["plots"]
     )
-    s.at(3, 12, 25).say(BEN, "Found them, thanks!", reply_to=s.updates[-1]["message"])
+    s.at(3, 12, 0)
+    slides = s.say(BEN, "Where do I find the slides from the SQL workshop on Tuesday?")
+    s.at(3, 12, 20)
+    pinned = s.say(PRIYA, "They're pinned in the course channel, under Week 2.", reply_to=slides)
+    s.at(3, 12, 25).say(BEN, "Found them, thanks!", reply_to=pinned)
+    s.at(3, 14, 0).tell_flock(MAYA, "/session_batch 1 2")
+    # 15:00: the session starts and Sofia gets the two most upvoted questions.
+    s.at(3, 15, 6).tell_flock(
+        SOFIA,
+        "For two people, yes: DVC costs an afternoon to set up and pays off the first time someone "
+        "asks which data a chart was made from.",
+        reply_to=flock_message(SOFIA, "Is DVC worth it"),
+    )
+    s.at(3, 15, 11).tell_flock(
+        SOFIA,
+        "Object storage you already pay for (S3, GCS) plus DVC or lakeFS. Version the pointers in "
+        "git, never the bytes.",
+        reply_to=flock_message(SOFIA, "5 GB dataset"),
+    )
+    s.at(3, 15, 14).say(
+        BEN, "Do you snapshot raw data or only the cleaned tables?", reply_to=flock_message(GROUP, BOARD)
+    )
+    s.at(3, 15, 24).tell_flock(
+        SOFIA,
+        "OpenLineage if you have Airflow; otherwise a README per dashboard naming its notebook "
+        "and data version goes a long way.",
+        reply_to=flock_message(SOFIA, "lineage"),
+    )
 
+
+def friday(s: Story) -> None:
     s.at(4, 9, 0).say(MAYA, "/settings sla 4h")
     s.at(4, 9, 1).say(LEO, "/questions")
     s.at(4, 17, 30).say(MAYA, "/roster")
+
+
+def story() -> list[dict[str, Any]]:
+    s = Story()
+    for day in (monday, tuesday, wednesday, thursday, friday):
+        day(s)
     return s.updates
 
 

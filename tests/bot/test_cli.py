@@ -77,7 +77,7 @@ def test_demo_replays_the_cohort_and_tells_what_was_stored(tmp_path: Path) -> No
     assert "Created Data Skills — Autumn 2026 (#dsk26)" in result.stdout
     assert "Flock reacts 👀" in result.stdout
     assert "[resolved] Priya Raman" in result.stdout
-    assert "[open    ] Aiko Sato" in result.stdout
+    assert "[resolved] Aiko Sato" in result.stdout
     assert "Posted but never introduced (1)" in result.stdout
 
 

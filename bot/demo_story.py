@@ -1,0 +1,235 @@
+"""The demo's account of a cohort's week: who did what, and what Flock said, when, to whom.
+
+Times are the course's own. Flock's words are shown as people read them: markup stripped,
+buttons in brackets, a document's content below its caption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.demo_refs import buttons, plain
+from bot.recording import JSON, Call
+from facilitation.model import Course
+from facilitation.parsing import format_duration
+
+INDENT = " " * 12  # under "Wed 11:15 — "
+MORE = INDENT + "  "  # under "↳ "
+HELP = ("/start", "/help")  # their replies are long lists of commands: the first paragraph tells
+FACILITATOR_KINDS = {"alert", "alert_batch", "digest", "weekly_chart", "session_leftovers", "guest_not_ready"}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message the outbox sender delivered: the row's kind and data, and the API call."""
+
+    kind: str
+    data: JSON
+    call: Call
+
+
+@dataclass
+class Narrator:
+    names: dict[int, str] = field(default_factory=dict)  # people by id, which is their private chat's
+    course: Course | None = None  # as it is now: its time zone is the story's
+    _day: date | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.course.settings.timezone if self.course else "UTC")
+
+    def learn(self, update: JSON) -> None:
+        """Remember the names an update shows, to say who a private message went to."""
+        for body in update.values():
+            if not isinstance(body, dict):
+                continue
+            for person in [body.get("from"), *body.get("new_chat_members", [])]:
+                if isinstance(person, dict) and not person.get("is_bot"):
+                    self.names[int(person["id"])] = _name(person)
+
+    def update(
+        self, update: JSON, at: datetime, replies: list[Call], deliveries: list[Delivery]
+    ) -> list[str]:
+        """An update, Flock's direct replies to it, and what the tick after it delivered."""
+        lines = self._heading(at, self._describe(update))
+        message = _body(update)
+        who = _name(message.get("from", {}))
+        gist = str(message.get("text", "")).strip() in HELP
+        here = int(message.get("chat", {}).get("id", 0))
+        for call in replies:
+            lines += self._reply(call, who, here, gist)
+        for delivery in deliveries:
+            headline, body = self._delivery(delivery, at)
+            lines += _block(INDENT + "↳ " + headline, body, MORE)
+        return lines
+
+    def moment(self, at: datetime, deliveries: list[Delivery]) -> list[str]:
+        """A moment nobody wrote at: what fell due then."""
+        lines: list[str] = []
+        for delivery in deliveries:
+            headline, body = self._delivery(delivery, at)
+            *day, heading = self._heading(at, headline)
+            lines += [*day, *_block(heading, body, INDENT)]
+        return lines
+
+    def _heading(self, at: datetime, text: str) -> list[str]:
+        local = at.astimezone(self.zone)
+        lines = []
+        if local.date() != self._day:
+            self._day = local.date()
+            lines += ["", f"── {local:%A %-d %B} ──"]
+        return [*lines, f"{local:%a %H:%M} — {text}"]
+
+    def _who(self, chat_id: int) -> str:
+        if chat_id < 0:
+            return "the group"
+        return self.names.get(chat_id, f"user {chat_id}")
+
+    def _describe(self, update: JSON) -> str:
+        if "my_chat_member" in update:
+            change = update["my_chat_member"]
+            return f"{_name(change['from'])} adds Flock to “{change['chat']['title']}”"
+        if "callback_query" in update:
+            query = update["callback_query"]
+            pressed = next(
+                (b["text"] for b in buttons(query["message"]) if b.get("callback_data") == query["data"]),
+                query["data"],
+            )
+            return f"{_name(query['from'])} taps [{pressed}] under {_quote(query['message'])}"
+        body = _body(update)
+        who = _name(body.get("from", {}))
+        if body.get("new_chat_members"):
+            people = [_name(u) for u in body["new_chat_members"]]
+            return _and(people) + (" joins" if len(people) == 1 else " join") + " the group"
+        said = str(body.get("text") or body.get("caption") or "[sticker]")
+        private = body["chat"]["type"] == "private"
+        if said.startswith("/start guest_"):
+            return f"{who} opens the guest invite link"
+        if said.startswith("/start ask_"):
+            return f"{who} opens the board's “ask privately” link"
+        said = said.replace("\n", "\n" + INDENT)
+        if "edited_message" in update:
+            return f"{who} edits their message: {said}"
+        replied = body.get("reply_to_message")
+        if replied:
+            where = " privately" if private else ""
+            author = replied.get("from", {})
+            target = _quote(replied) if author.get("is_bot") else _name(author)
+            if author.get("id") == body.get("from", {}).get("id"):
+                target = "their own message"
+            return f"{who} replies{where} to {target}: {said}"
+        return f"{who}{', privately to Flock' if private else ' in the group'}: {said}"
+
+    def _reply(self, call: Call, who: str, here: int, gist: bool) -> list[str]:
+        if call.method == "getChatMember":
+            return []  # an admin check: a detail, not part of the story
+        if call.method == "answerCallbackQuery":
+            if not call.params.get("text"):
+                return []  # the button's spinner stopped, nothing shown
+            return [f"{INDENT}↳ Flock shows {who}: {call.params.get('text', '')}"]
+        where = ""
+        if call.method != "editMessageText" and call.chat_id < 0:
+            where = " in the group"
+        elif call.chat_id != here:
+            where = f" privately to {self._who(call.chat_id)}"
+        verb = "edits its message" if call.method == "editMessageText" else "replies"
+        text = _read(call)
+        if gist and "" in text:
+            text = [*text[: text.index("")], "[… and the commands]"]
+        return _block(f"{INDENT}↳ Flock {verb}{where}:", text, MORE)
+
+    def _delivery(self, delivery: Delivery, at: datetime) -> tuple[str, list[str]]:
+        """What a delivered message is, in a facilitator's words, and what it says."""
+        kind, data, call = delivery.kind, delivery.data, delivery.call
+        to = self._who(call.chat_id) + (" (facilitator)" if kind in FACILITATOR_KINDS else "")
+        guest = f"@{data.get('guest', '')}"
+        text = _read(call)
+        if kind == "reaction":
+            emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
+            return f"Flock reacts {emoji}", []
+        if kind == "alert":
+            return f"{self._overdue(data, at)}: alert to {to}", text
+        if kind == "alert_edit":
+            return f"the alert to {to} now reads: {text[-1] if text else ''}", []
+        if kind == "digest":
+            return f"daily digest to {to}", text
+        if kind == "weekly_chart":
+            return f"the week in a chart, to {to}", text
+        if kind == "greeting":
+            return "Flock welcomes the newcomers in the group", text
+        if kind == "followup":
+            return f"Flock asks {to} privately whether the answer helped", text
+        if kind == "session_announced":
+            return "the guest session is announced in the group; the announcement is its question board", text
+        if kind == "board_edit":
+            listed = next((i for i, line in enumerate(text) if line.startswith("Questions so far")), 0)
+            return "the question board in the group now reads", text[listed:]
+        if kind == "guest_question":
+            return f"question {data.get('n')} goes to {guest}, the guest, privately", text
+        if kind == "guest_answer":
+            return f"{guest}'s answer is relayed to the group", text
+        if kind == "guest_answer_private":
+            return f"and to {to}, who asked, privately", text
+        if kind == "transcript":
+            return "the session is over: its transcript is posted in the group", text
+        if kind == "session_leftovers":
+            return f"the questions the guest left unanswered, to {to}", text
+        if kind == "session_reminder":
+            return f"reminder to {guest}, the guest: the session starts in {data.get('before')}", text
+        if kind == "guest_not_ready":
+            return f"warning to {to}: {guest} hasn't opened the invite", text
+        return f"Flock writes to {to}", text
+
+    def _overdue(self, data: JSON, at: datetime) -> str:
+        waited = at - datetime.fromisoformat(str(data["asked_at"]))
+        elapsed = format_duration(timedelta(minutes=round(waited.total_seconds() / 60)))
+        settings = self.course.settings if self.course else None
+        if settings is None or waited <= settings.sla + timedelta(minutes=1):
+            return f"{elapsed} without an answer"
+        quiet = settings.quiet
+        if quiet is not None and at.astimezone(self.zone).time() == quiet.end:
+            return f"{elapsed} without an answer (overdue in the quiet hours, so told when they end)"
+        return f"still no answer after {elapsed}"
+
+
+def _block(headline: str, body: list[str], indent: str) -> list[str]:
+    return [headline, *(indent + line if line else "" for line in body)]
+
+
+def _read(call: Call) -> list[str]:
+    """The message as its reader sees it: text (or caption), buttons, a document's content."""
+    text = str(call.params.get("text") or call.params.get("caption") or "")
+    lines = plain(text).splitlines()
+    if call.method == "sendPhoto":
+        lines.append("[a chart image]")
+    keyboard = buttons({"reply_markup": call.params.get("reply_markup")})
+    if keyboard:
+        lines.append(" ".join(f"[{b['text']}]" for b in keyboard))
+    for name, content, mimetype in call.files.values():
+        if mimetype.startswith("text/") or name.endswith(".md"):
+            lines += ["", f"{name}:", *("  " + line for line in content.decode("utf-8").splitlines())]
+    return lines
+
+
+def _quote(message: JSON) -> str:
+    """Flock's message, by its first line."""
+    first = plain(str(message.get("text") or message.get("caption") or "")).split("\n", 1)[0]
+    return f"Flock's “{first[:60]}{'…' if len(first) > 60 else ''}”"
+
+
+def _body(update: JSON) -> dict[str, Any]:
+    for kind in ("message", "edited_message", "my_chat_member", "chat_member", "callback_query"):
+        if kind in update:
+            return dict(update[kind])
+    return {}
+
+
+def _name(user: dict[str, Any]) -> str:
+    return " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

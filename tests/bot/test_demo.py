@@ -1,0 +1,109 @@
+"""`flock demo` plays the cohort's week on its own clock: each message at the moment it falls due."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import demo
+from bot.next_due import next_due
+from storage.database import create_engine, session_factory
+
+COHORT = Path(__file__).resolve().parents[2] / "examples" / "cohort.jsonl"
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
+    """The demo's account, line by line, and the database it leaves."""
+    db_file = tmp_path_factory.mktemp("demo") / "demo.db"
+    updates = demo.load(str(COHORT))
+    assert updates is not None
+    told = io.StringIO()
+    with contextlib.redirect_stdout(told):
+        assert asyncio.run(demo.run_demo(updates, str(COHORT), db_file)) == 0
+    return told.getvalue().splitlines(), db_file
+
+
+def _index(lines: list[str], start: str, after: int = 0) -> int:
+    return next(i for i, line in enumerate(lines) if i >= after and line.startswith(start))
+
+
+def _utc(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def test_the_daily_digest_arrives_at_eight_in_the_course_s_time(played: tuple[list[str], Path]) -> None:
+    lines, db_file = played
+
+    for day in ("Tue", "Wed", "Thu", "Fri"):
+        assert f"{day} 08:00 — daily digest to Maya Okafor (facilitator)" in lines
+    with sqlite3.connect(db_file) as db:
+        sent = [_utc(at) for (at,) in db.execute("select sent_at from outbox where kind = 'digest'")]
+    # Europe/Madrid is UTC+1 in November.
+    assert [(at.day, at.hour, at.minute) for at in sent] == [(3, 7, 0), (4, 7, 0), (5, 7, 0), (6, 7, 0)]
+
+
+def test_an_unanswered_question_is_alerted_when_its_sla_runs_out_not_later(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, db_file = played
+
+    asked = _index(lines, "Wed 09:15 — Aiko Sato in the group: #q Is there a recommended way")
+    alert = _index(lines, "Wed 11:15 — 2h without an answer: alert to Maya Okafor (facilitator)")
+    answer = _index(lines, "Wed 11:40 — Maya Okafor replies to Aiko Sato")
+    assert asked < alert < answer
+    with sqlite3.connect(db_file) as db:
+        rows = db.execute(
+            "select q.asked_at, a.created_at from alerts a join questions q on q.id = a.question_id "
+            "order by a.id"
+        ).fetchall()
+    # Aiko's at its SLA; Leo's (the next test) when the quiet hours end; neither again.
+    assert [(_utc(made) - _utc(asked)).total_seconds() / 3600 for asked, made in rows] == [2, 12]
+
+
+def test_a_question_overdue_in_the_quiet_hours_is_alerted_when_they_end(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, _ = played
+
+    asked = _index(lines, "Wed 19:30 — Leo Martin in the group: #q Which plotting library")
+    alert = _index(lines, "Thu 07:30 — 12h without an answer (overdue in the quiet hours")
+    assert asked < alert
+    assert not any(line.startswith(("Wed 21:", "Wed 22:", "Wed 23:")) for line in lines)
+
+
+def test_the_guest_session_plays_out_batch_answers_then_transcript(played: tuple[list[str], Path]) -> None:
+    lines, _ = played
+
+    reminder = _index(lines, "Thu 14:45 — reminder to @sofia_dataops, the guest")
+    # Batches of two, most upvoted first: the anonymous question 3 (two votes), then question 1.
+    first = _index(lines, "Thu 15:00 — question 3 goes to @sofia_dataops", reminder)
+    second = _index(lines, "Thu 15:00 — question 1 goes to @sofia_dataops", first)
+    answered = _index(lines, "Thu 15:06 — Sofia Lind replies privately", second)
+    relayed = _index(lines, "            ↳ @sofia_dataops's answer is relayed to the group", answered)
+    asker = _index(lines, "            ↳ and to Aiko Sato, who asked, privately", relayed)
+    # Ten minutes after a batch the next one goes, answered or not.
+    _index(lines, "Thu 15:10 — question 2 goes to @sofia_dataops", asker)
+    transcript = _index(lines, "Thu 15:45 — the session is over: its transcript is posted", asker)
+    leftovers = _index(lines, "Thu 15:45 — the questions the guest left unanswered", transcript)
+    told = "\n".join(lines[transcript:leftovers])
+    assert "## 1. Is DVC worth it for a team of two" in told
+    assert "Version the pointers in git, never the bytes." in told
+    assert "Do you snapshot raw data" in lines[leftovers + 2]
+
+
+async def test_after_the_week_the_next_thing_due_is_saturday_s_digest(played: tuple[list[str], Path]) -> None:
+    _, db_file = played
+    engine = create_engine(f"sqlite+aiosqlite:///{db_file}")
+    try:
+        friday_night = datetime(2026, 11, 6, 22, 59, tzinfo=UTC)
+        saturday_eight = datetime(2026, 11, 7, 7, 0, tzinfo=UTC)
+        assert await next_due(session_factory(engine), friday_night) == saturday_eight
+    finally:
+        await engine.dispose()
