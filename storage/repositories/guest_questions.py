@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Subquery, delete, func, select, update
 
 from facilitation.model import BoardItem, MessageRef, Person
-from storage.models import PersonRow, SessionAskerRow, SessionQuestionRow, SessionVoteRow
+from storage.models import GuestSessionRow, PersonRow, SessionAskerRow, SessionQuestionRow, SessionVoteRow
 from storage.repositories.base import Repository
 
 
@@ -40,6 +40,12 @@ class SqlGuestQuestions(Repository):
         ref: MessageRef | None,
         now: datetime,
     ) -> int:
+        # Each session numbers its questions 1, 2, 3…: whoever numbers next holds the session's
+        # row until their transaction ends, so two processes never read the same highest number
+        # (SQLite has one writer; the unique index on (session_id, number) backs this up).
+        await self.session.execute(
+            select(GuestSessionRow.id).where(GuestSessionRow.id == session_id).with_for_update(key_share=True)
+        )
         number = await self.session.scalar(
             select(func.coalesce(func.max(SessionQuestionRow.number), 0)).where(
                 SessionQuestionRow.session_id == session_id
