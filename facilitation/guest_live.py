@@ -26,16 +26,16 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
     """Start what is due, send the next batches, end what is over; returns messages queued."""
     queued = 0
     async with uow:
-        repo = uow.guest_sessions
-        for session in await repo.in_phase(Phase.COLLECTING, now):
-            await repo.set_phase(session.id, Phase.LIVE, now)
+        sessions, batches = uow.guest_sessions, uow.guest_batches
+        for session in await sessions.in_phase(Phase.COLLECTING, now):
+            await sessions.set_phase(session.id, Phase.LIVE, now)
             queued += await _batch(uow, session, now)
-        for session in await repo.in_phase(Phase.LIVE, None):
+        for session in await sessions.in_phase(Phase.LIVE, None):
             if session.ends_at <= now:
                 queued += await _end(uow, session, now)
                 continue
-            last = await repo.last_batch_at(session.id)
-            if await repo.outstanding(session.id) == 0 or last is None or last <= now - BATCH_EVERY:
+            last = await batches.last_batch_at(session.id)
+            if await batches.outstanding(session.id) == 0 or last is None or last <= now - BATCH_EVERY:
                 queued += await _batch(uow, session, now)
         await uow.commit()
     return queued
@@ -44,13 +44,13 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
 async def _batch(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     if session.guest_id is None:
         return 0  # the guest never opened the invite: questions wait, facilitators were warned
-    batch = await uow.guest_sessions.next_batch(session.id, await uow.guest_sessions.batch_size(session.id))
+    batch = await uow.guest_batches.next_batch(session.id, await uow.guest_batches.batch_size(session.id))
     if not batch:
         return 0
     for q in batch:
         notice = Notice(session.guest_id, "guest_question", _question_data(session, q), subject=f"gq:{q.id}")
         await uow.outbox.put(notice, now)
-    await uow.guest_sessions.mark_sent([q.id for q in batch], session.id, now)
+    await uow.guest_batches.mark_sent([q.id for q in batch], session.id, now)
     return len(batch)
 
 
@@ -77,15 +77,14 @@ def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at:
 
 
 async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
-    repo = uow.guest_sessions
-    await repo.set_phase(session.id, Phase.ENDED, now)
-    text = transcript(session, await repo.answered(session.id), now)
-    await repo.save_transcript(session.id, text)
+    await uow.guest_sessions.set_phase(session.id, Phase.ENDED, now)
+    text = transcript(session, await uow.guest_batches.answered(session.id), now)
+    await uow.guest_sessions.save_transcript(session.id, text)
     queued = 0
     for chat in await uow.courses.chats_of(session.course.id):
         await uow.outbox.put(Notice(chat.id, "transcript", {**session_data(session), "markdown": text}), now)
         queued += 1
-    leftovers = await repo.unanswered(session.id)
+    leftovers = await uow.guest_batches.unanswered(session.id)
     if leftovers:
         recipients = await uow.alerts.recipients(session.course.id)
         chats = (
@@ -111,7 +110,7 @@ async def reply_from_guest(
     replying to a question; None when they aren't a guest at all."""
     async with uow:
         # The question replied to names its session, so a guest of two sessions is never confused.
-        q = await uow.guest_sessions.sent_to_guest(guest.id, replied_to) if replied_to else None
+        q = await uow.guest_batches.sent_to_guest(guest.id, replied_to) if replied_to else None
         session = await uow.guest_sessions.get(q.session_id) if q else None
         if session is None or session.guest_id != guest.id:
             if await uow.guest_sessions.live_as_guest(guest.id) is None:
@@ -127,14 +126,14 @@ async def reply_from_guest(
         skipping = text.strip().lower().split("@")[0] == "/skip"
         if not skipping and not text.strip():
             raise ParseError("Write your answer as text, replying to the question.")
-        await uow.guest_sessions.settle(
+        await uow.guest_batches.settle(
             q.id, "skipped" if skipping else "answered", None if skipping else text, now
         )
         if not skipping:
             await _relay(uow, session, q, text, now)
             if session.phase is Phase.ENDED:  # a late answer still joins the transcript
                 await uow.guest_sessions.save_transcript(
-                    session.id, transcript(session, await uow.guest_sessions.answered(session.id), now)
+                    session.id, transcript(session, await uow.guest_batches.answered(session.id), now)
                 )
         await uow.commit()
     return q
@@ -155,7 +154,7 @@ async def _relay(
         await uow.outbox.put(
             Notice(chat.id, "guest_answer", {**data, "reply_to": reply_to}, thread_id=thread), now
         )
-    for person_id, _anonymous, started in await uow.guest_sessions.askers(q.id):
+    for person_id, _anonymous, started in await uow.guest_batches.askers(q.id):
         if started:
             await uow.outbox.put(Notice(person_id, "guest_answer_private", data), now)
 
@@ -181,7 +180,7 @@ async def set_batch(uow: UnitOfWork, session_id: int, person: Person, size: int)
         if session is None:
             raise NotFound(f"There is no session {session_id}.")
         await require_facilitator(uow, session.course, person.id)
-        await uow.guest_sessions.set_batch_size(session.id, size)
+        await uow.guest_batches.set_batch_size(session.id, size)
         await uow.commit()
     return session
 

@@ -79,12 +79,12 @@ async def ask(
             await require_course_member(uow, session.course, person.id, members, session.guest_id)
         await uow.people.seen(person, now)
         key = normalise(text)
-        existing = await uow.guest_sessions.question_by_text(session.id, key)
+        existing = await uow.guest_questions.question_by_text(session.id, key)
         if existing is not None:
-            await uow.guest_sessions.add_asker(existing, person.id, anonymous)
+            await uow.guest_questions.add_asker(existing, person.id, anonymous)
             asked = Asked(session, merged=True)
         else:
-            await uow.guest_sessions.add_question(session.id, person, anonymous, text, key, ref, now)
+            await uow.guest_questions.add_question(session.id, person, anonymous, text, key, ref, now)
             asked = Asked(session, merged=False)
         await refresh_boards(uow, session, now)
         await uow.commit()
@@ -96,13 +96,13 @@ async def vote(
 ) -> bool:
     """Toggle the person's vote; only from a board message of the question's own session."""
     async with uow:
-        found = await uow.guest_sessions.question(question_id)
+        found = await uow.guest_questions.question(question_id)
         board = await uow.guest_sessions.board_at(chat_id, message_id)
         if found is None or board is None or board.id != found[0] or found[1]:
             raise NotAllowed("That button isn't valid any more.")
         if not board.is_upcoming_or_live:
             raise NotFound("This session is over: votes are closed.")
-        cast = await uow.guest_sessions.toggle_vote(question_id, person.id)
+        cast = await uow.guest_questions.toggle_vote(question_id, person.id)
         await refresh_boards(uow, board, now)
         await uow.commit()
     return cast
@@ -114,7 +114,7 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
         if session is None:
             raise NotFound(f"There is no session {session_id}.")
         await require_facilitator(uow, session.course, person.id)
-        if not await uow.guest_sessions.hide(session.id, number):
+        if not await uow.guest_questions.hide(session.id, number):
             raise NotFound(f"Session {session_id} has no question {number}.")
         await refresh_boards(uow, session, now)
         await uow.commit()
@@ -123,7 +123,7 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
 
 async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
     """Queue one edit per board; a later change replaces an edit not yet sent."""
-    items = await uow.guest_sessions.board(session.id)
+    items = await uow.guest_questions.board(session.id)
     data = {
         **session_data(session),
         "questions": [

@@ -90,7 +90,7 @@ async def _erase(
     for session_id in removal.sessions:  # transcripts are rewritten from the scrubbed rows
         session = await uow.guest_sessions.get(session_id)
         if session is not None:
-            text = guest_live.transcript(session, await uow.guest_sessions.answered(session_id), now)
+            text = guest_live.transcript(session, await uow.guest_batches.answered(session_id), now)
             await uow.guest_sessions.save_transcript(session_id, text)
     chats = None if course is None else {chat.id for chat in await uow.courses.chats_of(course.id)}
     words, probes = removal.words, redaction.probes(removal.words)

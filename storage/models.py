@@ -240,7 +240,12 @@ class GuestSessionRow(Base):
 
 class SessionQuestionRow(Base):
     __tablename__ = "session_questions"
-    __table_args__ = (Index("ix_session_questions_rank", "session_id", "state"),)
+    __table_args__ = (
+        Index("ix_session_questions_rank", "session_id", "state"),
+        # One question per board number. An index rather than a table constraint: SQLite adds it
+        # without rebuilding the table (which its foreign keys to these rows forbid).
+        Index("ix_session_questions_number", "session_id", "number", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("guest_sessions.id"))
     number: Mapped[int]  # 1, 2, 3… within the session, as shown on the board

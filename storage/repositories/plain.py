@@ -11,6 +11,8 @@ from facilitation.ports import (
     DigestRepository,
     FollowupRepository,
     GreetingRepository,
+    GuestBatchRepository,
+    GuestQuestionRepository,
     GuestSessionRepository,
     IntroductionRepository,
     LearnerRepository,
@@ -25,6 +27,8 @@ from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
 from storage.repositories.export import SqlExport
 from storage.repositories.followups import SqlFollowups
+from storage.repositories.guest_batches import SqlGuestBatches
+from storage.repositories.guest_questions import SqlGuestQuestions
 from storage.repositories.guest_sessions import SqlGuestSessions
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
@@ -47,6 +51,8 @@ class Repositories:
     alerts: AlertRepository
     followups: FollowupRepository
     guest_sessions: GuestSessionRepository
+    guest_questions: GuestQuestionRepository
+    guest_batches: GuestBatchRepository
     digests: DigestRepository
     privacy: PrivacyRepository
     outbox: Outbox
@@ -68,6 +74,8 @@ class PlainRepositories(Repositories):
         self.alerts = SqlAlerts(session)
         self.followups = SqlFollowups(session)
         self.guest_sessions = SqlGuestSessions(session)
+        self.guest_questions = SqlGuestQuestions(session)
+        self.guest_batches = SqlGuestBatches(session)
         self.digests = SqlDigests(session)
         self.privacy = SqlPrivacy(session)
         self.outbox = SqlOutbox(session)
