@@ -24,7 +24,6 @@ from sqlalchemy import select, text
 
 from bot.demo_refs import Said, UnknownReference
 from bot.demo_story import Delivery, Narrator
-from bot.next_due import next_due
 from bot.recording import Call, RecordingRequest
 from bot.runner import Flock, assemble
 from bot.settings import Settings
@@ -32,6 +31,7 @@ from facilitation.model import Course
 from storage import mapping
 from storage.migrations import upgrade
 from storage.models import CourseRow, OutboxRow
+from storage.next_due import next_due
 
 
 class StoryClock:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot import demo
-from bot.next_due import next_due
 from storage.database import create_engine, session_factory
+from storage.next_due import next_due
 
 COHORT = Path(__file__).resolve().parents[2] / "examples" / "cohort.jsonl"
 
