@@ -63,10 +63,15 @@ class WriteBuffer:
         self._ids: dict[str, deque[int]] = {}  # SQLite: numbered for this batch
         self._highest: dict[str, int] = {}  # the highest id handed out, by table
         self._stored: dict[str, int] | None = None  # SQLite: the highest ids stored
+        self._sending = False
 
     @property
-    def empty(self) -> bool:
-        return not self._done and not any(unit.writes for unit in self._units)
+    def holding(self) -> set[str]:
+        """The tables that writes are held for (none while they are being sent)."""
+        if self._sending:
+            return set()
+        held = [*self._done, *(write for unit in self._units for write in unit.writes)]
+        return {str(write.statement.table.name) for write in held}  # type: ignore[union-attr]
 
     # Writes ------------------------------------------------------------------------------------
 
@@ -117,6 +122,13 @@ class WriteBuffer:
         await self._session.run_sync(self._send, before_write)
 
     def _send(self, session: Session, before_write: bool) -> None:
+        self._sending = True
+        try:
+            self._send_all(session, before_write)
+        finally:
+            self._sending = False
+
+    def _send_all(self, session: Session, before_write: bool) -> None:
         if self._done:
             writes, self._done = self._done, []
             try:

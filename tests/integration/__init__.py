@@ -1,0 +1,1 @@
+"""Storage on real databases: models against migrations, repositories, migrations up and down."""

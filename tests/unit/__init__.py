@@ -1,0 +1,1 @@
+"""The domain alone: rules, parsers and renderers, no database and no Telegram."""

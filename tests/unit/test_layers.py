@@ -1,4 +1,6 @@
-"""The domain imports only the standard library and itself (DESIGN.md, Architecture)."""
+"""Imports point inward (docs/ARCHITECTURE.md, Layers): the domain imports only the standard
+library and itself; in bot/, only the composition root, the runners and the operator commands
+reach into storage/."""
 
 from __future__ import annotations
 
@@ -6,7 +8,22 @@ import ast
 import sys
 from pathlib import Path
 
-DOMAIN = Path(__file__).resolve().parents[2] / "facilitation"
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = ROOT / "facilitation"
+# bot/ modules that may import storage/: the composition root, the runners, the operator commands.
+WIRING = {
+    "app.py",
+    "runner.py",
+    "inbox.py",
+    "polling.py",
+    "webhook.py",
+    "tick.py",
+    "sender.py",
+    "cli.py",
+    "doctor.py",
+    "demo.py",
+    "outbox_report.py",
+}
 
 
 def _imported_roots(path: Path) -> set[str]:
@@ -27,3 +44,13 @@ def test_facilitation_imports_only_the_standard_library_and_itself() -> None:
     }
 
     assert foreign == set()
+
+
+def test_only_the_wiring_of_bot_reaches_into_storage() -> None:
+    reaching = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot").rglob("*.py")
+        if "storage" in _imported_roots(path) and str(path.relative_to(ROOT / "bot")) not in WIRING
+    }
+
+    assert reaching == set()
