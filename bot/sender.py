@@ -169,6 +169,7 @@ class OutboxSender:
         return await self._send_out(envelope.chat_id, outgoing)
 
     async def _send_out(self, chat_id: int, outgoing: Outgoing) -> int | None:
+        """Each kind of outgoing message goes out one way, its text fitted to Telegram's limits."""
         match outgoing:
             case Message():
                 reply = (
