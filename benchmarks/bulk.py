@@ -24,6 +24,7 @@ import asyncpg
 from sqlalchemy import Table
 from sqlalchemy.engine import make_url
 
+from facilitation.notices import NoticeKind
 from storage.models import Base
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday morning
@@ -217,7 +218,11 @@ class Generator:
                 }
             )
             self._outbox_sent(
-                rows, chat_id, "reaction", {"message_id": 2 * 10**8 + k, "ack": "introduction"}, posted
+                rows,
+                chat_id,
+                NoticeKind.REACTION,
+                {"message_id": 2 * 10**8 + k, "ack": "introduction"},
+                posted,
             )
 
     def _questions(
@@ -262,7 +267,9 @@ class Generator:
                 "followup_sent_at": None,
                 "followup_reminded_at": None,
             }
-            self._outbox_sent(rows, chat_id, "reaction", {"message_id": message_id, "ack": "question"}, asked)
+            self._outbox_sent(
+                rows, chat_id, NoticeKind.REACTION, {"message_id": message_id, "ack": "question"}, asked
+            )
             if state == "open":  # alerted before; next due later today
                 row["alerts_sent"] = rnd.randint(1, 3)
                 row["next_alert_at"] = self.now + timedelta(seconds=rnd.uniform(300, 7200))
@@ -344,7 +351,7 @@ class Generator:
             self._outbox_sent(
                 rows,
                 person,
-                "alert",
+                NoticeKind.ALERT,
                 {"alert_id": alert_id, "question_id": question_id},
                 at,
                 subject=f"alert:{alert_id}",
@@ -354,7 +361,7 @@ class Generator:
         self,
         rows: ROWS,
         chat_id: int,
-        kind: str,
+        kind: NoticeKind,
         data: dict[str, Any],
         at: datetime,
         subject: str | None = None,
@@ -365,7 +372,7 @@ class Generator:
                 "id": outbox_id,
                 "chat_id": chat_id,
                 "thread_id": None,
-                "kind": kind,
+                "kind": kind.value,
                 "payload": json.dumps(data),
                 "created_at": at,
                 "due_at": at,

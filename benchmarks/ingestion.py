@@ -39,6 +39,7 @@ from bot.context import FlockContext
 from bot.recording import RecordingRequest
 from bot.runner import assemble
 from bot.settings import Settings
+from facilitation.notices import NoticeKind
 from storage.database import create_engine, session_factory
 from storage.models import (
     AnswerRow,
@@ -280,7 +281,7 @@ def _course_of(chat_id: int) -> int:
 def _reaction(g: Generated, now: datetime, ack: str) -> dict[str, Any]:
     return {
         "chat_id": g.chat_id,
-        "kind": "reaction",
+        "kind": NoticeKind.REACTION.value,
         "created_at": now,
         "due_at": now,
         "payload": json.dumps({"message_id": g.message_id, "ack": ack}),

@@ -23,6 +23,7 @@ from benchmarks.report import Figure, Report
 from bot.context import SystemClock
 from bot.runner import Flock, assemble
 from bot.settings import Settings
+from facilitation.notices import NoticeKind
 from storage.models import OutboxRow
 
 TOKEN = "123456:BENCH-token"
@@ -83,7 +84,7 @@ async def measure(report: Report, url: str, alerts: int, chats: int, seed: int =
                 [
                     {
                         "chat_id": chat,
-                        "kind": "alert",
+                        "kind": NoticeKind.ALERT.value,
                         "subject": f"alert:{n + 1}",
                         "created_at": now,
                         "due_at": now,

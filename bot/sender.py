@@ -10,38 +10,20 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import assert_never
 
 from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
-from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render_alerts, render_digest, render_sessions, render_stats, texts
 from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
-from facilitation import stats_data
-from facilitation.acks import Ack
-from facilitation.digest_content import Digest
+from bot.outbox_renderers import Document, Edit, Message, Outgoing, Photo, Reaction, Sending, renderer_for
 from facilitation.ports import Clock
 from storage.outbox import Envelope, OutboxStore, backoff
 
 log = logging.getLogger("flock.outbox")
 
-REACTIONS = {
-    Ack.QUESTION: ReactionEmoji.EYES,
-    Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
-    Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
-}
-SESSION_TEXTS: dict[str, Callable[[dict[str, Any], str], str]] = {
-    "session_cancelled": lambda data, _: render_sessions.cancelled(data),
-    "guest_answer_private": lambda data, _: render_sessions.guest_answer_private(data),
-    "session_leftovers": lambda data, _: render_sessions.leftovers(data),
-    "session_moved": lambda data, _: render_sessions.moved(data),
-    "session_reminder": lambda data, _: render_sessions.reminder(data),
-    "guest_not_ready": lambda data, _: render_sessions.guest_not_ready(data),
-}
 # Telegram's answers that no retry will change.
 PERMANENT = (Forbidden, BadRequest)
 CHATS_AT_ONCE = 50
@@ -181,102 +163,52 @@ class OutboxSender:
         return 1
 
     async def _send(self, envelope: Envelope) -> int | None:
-        """Deliver one row; returns the id of the message it became, where there is one."""
-        data, now = envelope.data, self._clock.now()
-        if envelope.kind == "alert":
-            message = await self._bot.send_message(
-                envelope.chat_id,
-                fit(render_alerts.alert_text(data, now)),
-                reply_markup=render_alerts.alert_keyboard(data["alert_id"]),
-            )
-            return message.message_id
-        if envelope.kind == "session_announced":  # also the chat's question board: keep its id
-            message = await self._bot.send_message(
-                envelope.chat_id,
-                fit(render_sessions.board(data, self._bot.username)),
-                message_thread_id=envelope.thread_id,
-            )
-            return message.message_id
-        if envelope.kind == "guest_question":  # the guest replies to it: keep its id
-            text = fit(render_sessions.guest_question(data))
-            message = await self._bot.send_message(envelope.chat_id, text)
-            return message.message_id
-        if envelope.kind == "guest_answer":
-            reply = (
-                ReplyParameters(data["reply_to"], allow_sending_without_reply=True)
-                if data["reply_to"]
-                else None
-            )
-            await self._bot.send_message(
-                envelope.chat_id,
-                fit(render_sessions.guest_answer(data)),
-                reply_parameters=reply,
-                message_thread_id=envelope.thread_id,
-            )
-        elif envelope.kind == "transcript":
-            document = InputFile(
-                data["markdown"].encode("utf-8"), filename=f"session-{data['session_id']}.md"
-            )
-            await self._bot.send_document(
-                envelope.chat_id,
-                document,
-                caption=fit(render_sessions.transcript_caption(data), CAPTION),
-                message_thread_id=envelope.thread_id,
-            )
-        elif envelope.kind == "board_edit":
-            await self._bot.edit_message_text(
-                fit(render_sessions.board(data, self._bot.username)),
-                envelope.chat_id,
-                data["message_id_to_edit"],
-                reply_markup=render_sessions.board_keyboard(data),
-            )
-        elif envelope.kind == "followup":
-            await self._bot.send_message(
-                envelope.chat_id,
-                fit(render_alerts.followup_text(data)),
-                reply_markup=render_alerts.followup_keyboard(data["question_id"]),
-            )
-        elif envelope.kind == "alert_edit":
-            await self._edit(
-                envelope.chat_id, data["message_id_to_edit"], fit(render_alerts.edited_alert_text(data, now))
-            )
-        elif envelope.kind == "alert_batch":
-            await self._bot.send_message(envelope.chat_id, fit(render_alerts.batch_text(data, now)))
-        elif envelope.kind == "nudge":
-            text = fit(render_alerts.nudge_text(data, self._bot.username))
-            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
-        elif envelope.kind == "reaction":
-            emoji = REACTIONS[Ack(data["ack"])]
-            await self._bot.set_message_reaction(
-                envelope.chat_id, data["message_id"], [ReactionTypeEmoji(emoji)]
-            )
-        elif envelope.kind == "greeting":
-            names = [name for _, name in data["people"]]
-            text = fit(texts.greeting(names, data.get("courses", [])))
-            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
-        elif envelope.kind == "weekly_chart":
-            from bot import stats_chart  # matplotlib is heavy: loaded on the first chart, not at start
+        """Deliver one row; returns the id of the message it became, where that id is kept."""
+        render = renderer_for(envelope.kind)
+        outgoing = render(envelope.data, Sending(self._clock.now(), self._bot.username, envelope.thread_id))
+        return await self._send_out(envelope.chat_id, outgoing)
 
-            stats = stats_data.from_data(data)
-            chart = await asyncio.to_thread(stats_chart.render, stats)
-            await self._bot.send_photo(
-                envelope.chat_id,
-                chart,
-                caption=fit(render_stats.chart_caption(stats), CAPTION),
-                filename=f"{stats.course.hashtag}-week.png",
-            )
-        elif envelope.kind in SESSION_TEXTS:
-            text = fit(SESSION_TEXTS[envelope.kind](data, self._bot.username))
-            await self._bot.send_message(envelope.chat_id, text, message_thread_id=envelope.thread_id)
-        elif envelope.kind == "digest":
-            await self._bot.send_message(envelope.chat_id, fit(render_digest.digest(Digest.from_data(data))))
-        else:
-            raise ValueError(f"no renderer for outbox kind {envelope.kind!r}")
+    async def _send_out(self, chat_id: int, outgoing: Outgoing) -> int | None:
+        """Each kind of outgoing message goes out one way, its text fitted to Telegram's limits."""
+        match outgoing:
+            case Message():
+                reply = (
+                    ReplyParameters(outgoing.reply_to, allow_sending_without_reply=True)
+                    if outgoing.reply_to
+                    else None
+                )
+                message = await self._bot.send_message(
+                    chat_id,
+                    fit(outgoing.text),
+                    reply_markup=outgoing.keyboard,
+                    reply_parameters=reply,
+                    message_thread_id=outgoing.thread_id,
+                )
+                return message.message_id if outgoing.keep_id else None
+            case Edit():
+                try:
+                    await self._bot.edit_message_text(
+                        fit(outgoing.text), chat_id, outgoing.message_id, reply_markup=outgoing.keyboard
+                    )
+                except BadRequest as error:
+                    if not (outgoing.unchanged_is_done and "not modified" in str(error).lower()):
+                        raise
+            case Reaction():
+                await self._bot.set_message_reaction(
+                    chat_id, outgoing.message_id, [ReactionTypeEmoji(outgoing.emoji)]
+                )
+            case Document():
+                await self._bot.send_document(
+                    chat_id,
+                    InputFile(outgoing.content, filename=outgoing.filename),
+                    caption=fit(outgoing.caption, CAPTION),
+                    message_thread_id=outgoing.thread_id,
+                )
+            case Photo():
+                photo = await asyncio.to_thread(outgoing.draw)
+                await self._bot.send_photo(
+                    chat_id, photo, caption=fit(outgoing.caption, CAPTION), filename=outgoing.filename
+                )
+            case _:
+                assert_never(outgoing)
         return None
-
-    async def _edit(self, chat_id: int, message_id: int, text: str) -> None:
-        try:
-            await self._bot.edit_message_text(text, chat_id, message_id, reply_markup=None)
-        except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                raise

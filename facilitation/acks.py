@@ -10,6 +10,7 @@ import enum
 from datetime import datetime
 
 from facilitation.model import MessageRef
+from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
 
@@ -20,5 +21,5 @@ class Ack(enum.StrEnum):
 
 
 async def react(uow: UnitOfWork, ref: MessageRef, ack: Ack, now: datetime) -> None:
-    notice = Notice(ref.chat_id, "reaction", {"message_id": ref.message_id, "ack": ack.value})
+    notice = Notice(ref.chat_id, NoticeKind.REACTION, {"message_id": ref.message_id, "ack": ack.value})
     await uow.outbox.put(notice, now)

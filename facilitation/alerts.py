@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.model import Alert, Course, CourseSettings, Person, Question, QuestionState, Recipients
+from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, courses_run_by, require_facilitator
 
@@ -90,10 +91,12 @@ async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now
         items.append({"alert_id": alert_id, **question_data(question, course)})
     for chat_id in chats:
         if len(items) > COMBINE_ABOVE:
-            await uow.outbox.put(Notice(chat_id, "alert_batch", {"course": course.tag, "items": items}), now)
+            await uow.outbox.put(
+                Notice(chat_id, NoticeKind.ALERT_BATCH, {"course": course.tag, "items": items}), now
+            )
             continue
         for item in items:
-            notice = Notice(chat_id, "alert", item, subject=f"alert:{item['alert_id']}")
+            notice = Notice(chat_id, NoticeKind.ALERT, item, subject=f"alert:{item['alert_id']}")
             await uow.outbox.put(notice, now)
     await _nudge(uow, course, recipients, now)
     return len(items)
@@ -107,7 +110,7 @@ async def _nudge(uow: UnitOfWork, course: Course, recipients: Recipients, now: d
     if not chats:
         return
     names = [p.name for p in recipients.to_nudge]
-    await uow.outbox.put(Notice(chats[0].id, "nudge", {"names": names, "course": course.tag}), now)
+    await uow.outbox.put(Notice(chats[0].id, NoticeKind.NUDGE, {"names": names, "course": course.tag}), now)
     await uow.alerts.mark_nudged(course.id, [p.id for p in recipients.to_nudge], now)
 
 
@@ -167,7 +170,7 @@ async def _edit_messages(
         if alert is None:
             continue
         data = {**question_data(alert.question, alert.course), **status, "message_id_to_edit": message_id}
-        await uow.outbox.put(Notice(chat_id, "alert_edit", data), now)
+        await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
 
 
 async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None) -> Course:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from facilitation import stats_data
 from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, assemble
 from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
+from facilitation.notices import NoticeKind
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
 from facilitation.scope import courses_run_by
 from facilitation.stats import week_stats
@@ -102,9 +103,9 @@ async def _send(
     if _first_of_week(schedule.last_digest_on, day):
         chart = stats_data.to_data(await week_stats(uow, schedule.course, now))
     for chat_id in chats:
-        await uow.outbox.put(Notice(chat_id, "digest", digest.to_data()), now)
+        await uow.outbox.put(Notice(chat_id, NoticeKind.DIGEST, digest.to_data()), now)
         if chart is not None and chart["days"]:
-            await uow.outbox.put(Notice(chat_id, "weekly_chart", chart), now)
+            await uow.outbox.put(Notice(chat_id, NoticeKind.WEEKLY_CHART, chart), now)
     return len(chats)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from facilitation import alerts
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.model import Course, Person, Question, QuestionState
+from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
 REMIND_AFTER = timedelta(hours=24)
@@ -35,7 +36,7 @@ async def offer(uow: UnitOfWork, course: Course, question: Question, answerer: P
         return  # asked once already (the asker said "not yet" and it was answered again)
     await uow.followups.mark_sent(question.id, now)
     data = _data(question, course.tag, answerer.name, reminder=False)
-    await uow.outbox.put(Notice(question.asker.id, "followup", data), now)
+    await uow.outbox.put(Notice(question.asker.id, NoticeKind.FOLLOWUP, data), now)
 
 
 async def remind_due(uow: UnitOfWork, now: datetime) -> int:
@@ -45,7 +46,9 @@ async def remind_due(uow: UnitOfWork, now: datetime) -> int:
             course = await uow.courses.get(question.course_id)
             tag = course.tag if course else ""
             await uow.followups.mark_reminded(question.id, now)
-            await uow.outbox.put(Notice(question.asker.id, "followup", _data(question, tag, "", True)), now)
+            await uow.outbox.put(
+                Notice(question.asker.id, NoticeKind.FOLLOWUP, _data(question, tag, "", True)), now
+            )
         await uow.commit()
     return len(due)
 

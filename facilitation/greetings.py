@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from facilitation.model import Person
+from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
 SPACING = timedelta(minutes=5)
@@ -30,7 +31,7 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
                 await uow.outbox.put(
                     Notice(
                         chat_id,
-                        "greeting",
+                        NoticeKind.GREETING,
                         {
                             "people": [[p.id, p.name] for p in people],
                             "courses": [a.course.title for a in attachments],

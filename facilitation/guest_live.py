@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from facilitation.errors import FlockError, NotFound, ParseError
 from facilitation.guest_sessions import session_data
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
+from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
 from facilitation.scope import require_attached, require_course_member, require_facilitator
 
@@ -48,7 +49,9 @@ async def _batch(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     if not batch:
         return 0
     for q in batch:
-        notice = Notice(session.guest_id, "guest_question", _question_data(session, q), subject=f"gq:{q.id}")
+        notice = Notice(
+            session.guest_id, NoticeKind.GUEST_QUESTION, _question_data(session, q), subject=f"gq:{q.id}"
+        )
         await uow.outbox.put(notice, now)
     await uow.guest_batches.mark_sent([q.id for q in batch], session.id, now)
     return len(batch)
@@ -82,7 +85,9 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     await uow.guest_sessions.save_transcript(session.id, text)
     queued = 0
     for chat in await uow.courses.chats_of(session.course.id):
-        await uow.outbox.put(Notice(chat.id, "transcript", {**session_data(session), "markdown": text}), now)
+        await uow.outbox.put(
+            Notice(chat.id, NoticeKind.TRANSCRIPT, {**session_data(session), "markdown": text}), now
+        )
         queued += 1
     leftovers = await uow.guest_batches.unanswered(session.id)
     if leftovers:
@@ -98,7 +103,7 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
             ],
         }
         for chat_id in chats:
-            await uow.outbox.put(Notice(chat_id, "session_leftovers", data), now)
+            await uow.outbox.put(Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data), now)
             queued += 1
     return queued
 
@@ -152,11 +157,11 @@ async def _relay(
         else:  # asked privately, anonymously or in another chat: answer under the board
             reply_to, thread = boards.get(chat.id), None
         await uow.outbox.put(
-            Notice(chat.id, "guest_answer", {**data, "reply_to": reply_to}, thread_id=thread), now
+            Notice(chat.id, NoticeKind.GUEST_ANSWER, {**data, "reply_to": reply_to}, thread_id=thread), now
         )
     for person_id, _anonymous, started in await uow.guest_batches.askers(q.id):
         if started:
-            await uow.outbox.put(Notice(person_id, "guest_answer_private", data), now)
+            await uow.outbox.put(Notice(person_id, NoticeKind.GUEST_ANSWER_PRIVATE, data), now)
 
 
 async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetime) -> GuestSession:

@@ -11,6 +11,7 @@ from datetime import datetime
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
 from facilitation.model import GuestSession, MessageRef, Person
+from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
 from facilitation.scope import (
     course_for_command,
@@ -135,7 +136,7 @@ async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) 
     for chat_id, message_id in await uow.guest_sessions.boards(session.id):
         notice = Notice(
             chat_id,
-            "board_edit",
+            NoticeKind.BOARD_EDIT,
             {**data, "message_id_to_edit": message_id},
             subject=f"board_edit:{session.id}",
         )

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from facilitation import parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import GuestSession, Person, Phase
+from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
 from facilitation.scope import (
     course_facilitated,
@@ -105,7 +106,7 @@ async def schedule(
         for chat in await uow.courses.chats_of(course.id):
             # The announcement is also the chat's question board: its id is kept to edit it.
             notice = Notice(
-                chat.id, "session_announced", session_data(session), subject=f"board:{session.id}"
+                chat.id, NoticeKind.SESSION_ANNOUNCED, session_data(session), subject=f"board:{session.id}"
             )
             await uow.outbox.put(notice, now)
         await uow.commit()
@@ -132,7 +133,7 @@ async def _facilitated_session(uow: UnitOfWork, session_id: int, person_id: int)
     return session
 
 
-async def _tell_everyone(uow: UnitOfWork, session: GuestSession, kind: str, now: datetime) -> None:
+async def _tell_everyone(uow: UnitOfWork, session: GuestSession, kind: NoticeKind, now: datetime) -> None:
     data = session_data(session)
     for chat in await uow.courses.chats_of(session.course.id):
         await uow.outbox.put(Notice(chat.id, kind, data), now)
@@ -144,7 +145,7 @@ async def cancel(uow: UnitOfWork, session_id: int, person: Person, now: datetime
     async with uow:
         session = await _facilitated_session(uow, session_id, person.id)
         await uow.guest_sessions.set_phase(session.id, Phase.CANCELLED, now)
-        await _tell_everyone(uow, session, "session_cancelled", now)
+        await _tell_everyone(uow, session, NoticeKind.SESSION_CANCELLED, now)
         await uow.commit()
     return session
 
@@ -171,7 +172,7 @@ async def move(uow: UnitOfWork, session_id: int, person: Person, when: str, now:
             session.phase,
             session.opened_at,
         )
-        await _tell_everyone(uow, moved, "session_moved", now)
+        await _tell_everyone(uow, moved, NoticeKind.SESSION_MOVED, now)
         await uow.commit()
     return moved
 
@@ -227,7 +228,7 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
                     sent += await _warn_facilitators(uow, session, left, now)
                 elif audience == "guest" and session.guest_id is not None:
                     data = {**session_data(session), "before": left}
-                    await uow.outbox.put(Notice(session.guest_id, "session_reminder", data), now)
+                    await uow.outbox.put(Notice(session.guest_id, NoticeKind.SESSION_REMINDER, data), now)
                     sent += 1
                 for field in due:
                     await uow.guest_sessions.mark(session.id, field, now)
@@ -240,7 +241,7 @@ async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, 
     chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
     data = {**session_data(session), "before": left}
     for chat_id in chats:
-        await uow.outbox.put(Notice(chat_id, "guest_not_ready", data), now)
+        await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data), now)
     return len(chats)
 
 

@@ -30,6 +30,7 @@ from facilitation.model import (
     Scope,
     SessionQuestion,
 )
+from facilitation.notices import NoticeKind
 
 if TYPE_CHECKING:  # they name UnitOfWork in turn
     from facilitation.export import ExportReader
@@ -45,7 +46,7 @@ class Notice:
     """Something to tell a chat later, rendered by the bot layer when it is sent."""
 
     chat_id: int
-    kind: str
+    kind: NoticeKind
     data: dict[str, Any] = field(default_factory=dict)
     thread_id: int | None = None
     subject: str | None = None  # names what the sent message shows, so it can be edited later

@@ -54,7 +54,7 @@ class SqlOutbox(Repository):
         values = {
             "chat_id": notice.chat_id,
             "thread_id": notice.thread_id,
-            "kind": notice.kind,
+            "kind": notice.kind.value,  # the plain string: what rows already stored hold
             "subject": notice.subject,
             "payload": json.dumps(notice.data, ensure_ascii=False),
             "created_at": now,

@@ -1,0 +1,166 @@
+"""What each kind of outbox row becomes in Telegram: one renderer per NoticeKind, in one table.
+
+A renderer only says what to send; OutboxSender fits the text to Telegram's limits and sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ReactionEmoji
+
+from bot import render_alerts, render_digest, render_sessions, render_stats, texts
+from facilitation import stats_data
+from facilitation.acks import Ack
+from facilitation.digest_content import Digest
+from facilitation.notices import NoticeKind
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What a renderer may use besides the row's data."""
+
+    now: datetime
+    bot_username: str
+    thread_id: int | None  # the topic the notice was queued for; kinds that post there pass it on
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    thread_id: int | None = None
+    reply_to: int | None = None  # sent all the same if that message is gone
+    keep_id: bool = False  # the message is found again by its id: recorded with the row
+
+
+@dataclass(frozen=True)
+class Edit:
+    message_id: int
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    unchanged_is_done: bool = False  # Telegram's "message is not modified" counts as delivered
+
+
+@dataclass(frozen=True)
+class Reaction:
+    message_id: int
+    emoji: ReactionEmoji
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    filename: str
+    caption: str
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    draw: Callable[[], bytes]  # CPU-bound: the sender runs it off the event loop
+    filename: str
+    caption: str
+
+
+Outgoing = Message | Edit | Reaction | Document | Photo
+Renderer = Callable[[dict[str, Any], Sending], Outgoing]
+
+REACTIONS = {
+    Ack.QUESTION: ReactionEmoji.EYES,
+    Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
+    Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+}
+
+
+def _alert(data: dict[str, Any], at: Sending) -> Message:
+    text = render_alerts.alert_text(data, at.now)
+    return Message(text, render_alerts.alert_keyboard(data["alert_id"]), keep_id=True)  # edited later
+
+
+def _guest_answer(data: dict[str, Any], at: Sending) -> Message:
+    return Message(
+        render_sessions.guest_answer(data), thread_id=at.thread_id, reply_to=data["reply_to"] or None
+    )
+
+
+def _transcript(data: dict[str, Any], at: Sending) -> Document:
+    return Document(
+        data["markdown"].encode("utf-8"),
+        f"session-{data['session_id']}.md",
+        render_sessions.transcript_caption(data),
+        thread_id=at.thread_id,
+    )
+
+
+def _greeting(data: dict[str, Any], at: Sending) -> Message:
+    names = [name for _, name in data["people"]]
+    return Message(texts.greeting(names, data.get("courses", [])), thread_id=at.thread_id)
+
+
+def _weekly_chart(data: dict[str, Any], _: Sending) -> Photo:
+    from bot import stats_chart  # matplotlib is heavy: loaded on the first chart, not at start
+
+    stats = stats_data.from_data(data)
+    return Photo(
+        partial(stats_chart.render, stats),
+        f"{stats.course.hashtag}-week.png",
+        render_stats.chart_caption(stats),
+    )
+
+
+def _in_thread(render: Callable[[dict[str, Any]], str]) -> Renderer:
+    """A plain message, in the topic the notice was queued for."""
+    return lambda data, at: Message(render(data), thread_id=at.thread_id)
+
+
+RENDERERS: dict[NoticeKind, Renderer] = {
+    NoticeKind.ALERT: _alert,
+    NoticeKind.ALERT_EDIT: lambda data, at: Edit(
+        data["message_id_to_edit"], render_alerts.edited_alert_text(data, at.now), unchanged_is_done=True
+    ),
+    NoticeKind.ALERT_BATCH: lambda data, at: Message(render_alerts.batch_text(data, at.now)),
+    NoticeKind.NUDGE: lambda data, at: Message(
+        render_alerts.nudge_text(data, at.bot_username), thread_id=at.thread_id
+    ),
+    NoticeKind.FOLLOWUP: lambda data, _: Message(
+        render_alerts.followup_text(data), render_alerts.followup_keyboard(data["question_id"])
+    ),
+    NoticeKind.REACTION: lambda data, _: Reaction(data["message_id"], REACTIONS[Ack(data["ack"])]),
+    NoticeKind.GREETING: _greeting,
+    NoticeKind.DIGEST: lambda data, _: Message(render_digest.digest(Digest.from_data(data))),
+    NoticeKind.WEEKLY_CHART: _weekly_chart,
+    # Also the chat's question board: its id is kept to edit it.
+    NoticeKind.SESSION_ANNOUNCED: lambda data, at: Message(
+        render_sessions.board(data, at.bot_username), thread_id=at.thread_id, keep_id=True
+    ),
+    NoticeKind.SESSION_CANCELLED: _in_thread(render_sessions.cancelled),
+    NoticeKind.SESSION_MOVED: _in_thread(render_sessions.moved),
+    NoticeKind.SESSION_REMINDER: _in_thread(render_sessions.reminder),
+    NoticeKind.GUEST_NOT_READY: _in_thread(render_sessions.guest_not_ready),
+    NoticeKind.BOARD_EDIT: lambda data, at: Edit(
+        data["message_id_to_edit"],
+        render_sessions.board(data, at.bot_username),
+        render_sessions.board_keyboard(data),
+    ),
+    # The guest answers by replying to it: its id is kept.
+    NoticeKind.GUEST_QUESTION: lambda data, _: Message(render_sessions.guest_question(data), keep_id=True),
+    NoticeKind.GUEST_ANSWER: _guest_answer,
+    NoticeKind.GUEST_ANSWER_PRIVATE: _in_thread(render_sessions.guest_answer_private),
+    NoticeKind.SESSION_LEFTOVERS: _in_thread(render_sessions.leftovers),
+    NoticeKind.TRANSCRIPT: _transcript,
+}
+
+
+def renderer_for(kind: str) -> Renderer:
+    """The renderer of a row's stored kind. A kind this version does not know (a newer one queued
+    it) raises ValueError, which fails that row alone as unrenderable."""
+    try:
+        return RENDERERS[NoticeKind(kind)]
+    except ValueError:
+        raise ValueError(f"no renderer for outbox kind {kind!r}") from None

@@ -1,0 +1,30 @@
+"""The kinds of notice the domain queues for chats; the bot layer has one renderer per kind."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NoticeKind(StrEnum):
+    """Each value is stored with its outbox row: renaming one strands the rows already queued."""
+
+    ALERT = "alert"  # an unanswered question, to facilitators
+    ALERT_EDIT = "alert_edit"  # a sent alert, updated: claimed, answered, closed
+    ALERT_BATCH = "alert_batch"  # many alerts at once, as one message
+    NUDGE = "nudge"  # facilitators Flock cannot message yet, asked in the group to start it
+    FOLLOWUP = "followup"  # "did that answer it?", to the asker
+    REACTION = "reaction"  # an acknowledgement on the person's own message
+    GREETING = "greeting"  # newcomers welcomed in the chat
+    DIGEST = "digest"
+    WEEKLY_CHART = "weekly_chart"
+    SESSION_ANNOUNCED = "session_announced"  # also the chat's question board
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_MOVED = "session_moved"
+    SESSION_REMINDER = "session_reminder"  # to the guest, before the start
+    GUEST_NOT_READY = "guest_not_ready"  # to facilitators: the guest never opened the invite
+    BOARD_EDIT = "board_edit"  # a board's questions, updated
+    GUEST_QUESTION = "guest_question"  # to the guest, who replies to it
+    GUEST_ANSWER = "guest_answer"  # the guest's answer, in the chat
+    GUEST_ANSWER_PRIVATE = "guest_answer_private"  # the same, privately to each asker
+    SESSION_LEFTOVERS = "session_leftovers"  # to facilitators: what the guest left unanswered
+    TRANSCRIPT = "transcript"  # a file, once the session ends
