@@ -1,1 +1,2 @@
-"""Behaviour through the real Application: Telegram-shaped updates in, Bot API calls captured, on SQLite and PostgreSQL."""
+"""Behaviour through the real Application: Telegram-shaped updates in, Bot API calls
+captured, on SQLite and PostgreSQL."""
