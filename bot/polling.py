@@ -1,4 +1,4 @@
-"""Long polling that acknowledges an update only after it is stored (DESIGN.md, "Updates in").
+"""Long polling that acknowledges an update only after it is stored (docs/ARCHITECTURE.md, "Updates in").
 
 PTB's Updater moves the offset before handlers run; here getUpdates is called with a new offset
 only once the previous batch is committed to the inbox, so a crash can lose nothing.

@@ -1,6 +1,6 @@
 """Webhook mode: Telegram POSTs each update; it is in the inbox before Telegram hears 200.
 
-Processing happens after the answer, in the background (DESIGN.md, "Updates in"), so a slow
+Processing happens after the answer, in the background (docs/ARCHITECTURE.md, "Updates in"), so a slow
 handler never makes Telegram time out and resend. Several processes may serve one webhook
 behind a load balancer: the inbox claim gives each update to one of them.
 """

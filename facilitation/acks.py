@@ -1,4 +1,4 @@
-"""Acknowledging a post with a reaction instead of a message (DESIGN.md, Chat conventions).
+"""Acknowledging a post with a reaction instead of a message: Flock is quiet in groups (README).
 
 Reactions go through the outbox like everything else Flock says because something changed: they
 are retried, and a busy group's rate limit never holds up the processing of its updates.

@@ -1,4 +1,4 @@
-"""Which posts are questions, introductions or resolutions: the rules of DESIGN.md's glossary."""
+"""Which posts are questions, introductions or resolutions: the rules of the glossary (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -291,7 +291,7 @@ class GreetingRow(Base):
 
 
 class InboxRow(Base):
-    """Updates as received, kept until processed; see DESIGN.md 'Updates in'."""
+    """Updates as received, kept until processed; see docs/ARCHITECTURE.md, 'Updates in'."""
 
     __tablename__ = "inbox"
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -1,5 +1,5 @@
 """The inbox: stored before processing, processed once, resumed after a restart, one bad update
-rolled back alone (DESIGN.md, "Updates in")."""
+rolled back alone (docs/ARCHITECTURE.md, "Updates in")."""
 
 from typing import Any
 

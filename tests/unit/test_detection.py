@@ -1,4 +1,4 @@
-"""Which posts are questions, introductions or resolutions (DESIGN.md glossary)."""
+"""Which posts are questions, introductions or resolutions (docs/ARCHITECTURE.md, Glossary)."""
 
 import pytest
 from hypothesis import given
