@@ -129,6 +129,7 @@ class WriteBuffer:
             self._sending = False
 
     def _send_all(self, session: Session, before_write: bool) -> None:
+        sent = bool(self._done)
         if self._done:
             writes, self._done = self._done, []
             try:
@@ -143,6 +144,9 @@ class WriteBuffer:
             if unit.writes:
                 writes, unit.writes = unit.writes, []
                 _execute(session, writes)
+                sent = True
+        if sent:  # rows loaded earlier in the batch may be stale now: they are loaded again
+            session.expire_all()
 
     # Ids ---------------------------------------------------------------------------------------
 

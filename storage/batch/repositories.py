@@ -49,7 +49,9 @@ class BatchCourses(_InBatch, SqlCourses):
         if known is not None:
             return known
         await self._before_reading()
-        return await super().attachments(chat_id)
+        found = await super().attachments(chat_id)
+        self.snapshot.learn_attachments(chat_id, found)
+        return found
 
     async def is_facilitator(self, course_id: int, person_id: int) -> bool:
         known = self.snapshot.is_facilitator(course_id, person_id)

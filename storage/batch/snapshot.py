@@ -46,11 +46,11 @@ class Stored:
 
 @dataclass
 class Snapshot:
-    attachments: dict[int, list[Attachment]] | None = None  # active, by chat
+    attachments: dict[int, list[Attachment]] = field(default_factory=dict)  # active, by chat
     facilitators: set[tuple[int, int]] = field(default_factory=set)  # (course, person)
     facilitated: set[int] = field(default_factory=set)  # courses whose facilitators were read
     people: dict[int, Stored] = field(default_factory=dict)
-    threads: dict[Message, list[int]] | None = None  # question ids asked at / answered by
+    threads: dict[Message, list[int]] = field(default_factory=dict)  # question ids asked at / answered by
     questions: dict[int, Question] = field(default_factory=dict)  # those, as they are now
     followed_up: dict[int, bool] = field(default_factory=dict)  # question: follow-up offered
     alerted: set[int] = field(default_factory=set)  # of the questions read: alerts open
@@ -58,14 +58,18 @@ class Snapshot:
     edits_known: set[Message] = field(default_factory=set)
 
     def forget(self) -> None:
-        self.attachments, self.threads = None, None
+        """Nothing read is trusted any more; what is read from here on is learned again."""
+        self.attachments, self.threads = {}, {}
         for known in (self.facilitated, self.people, self.questions, self.followed_up, self.edits_known):
             known.clear()
 
     # Answers, where the snapshot knows -------------------------------------------------------
 
     def attached(self, chat_id: int) -> list[Attachment] | None:
-        return None if self.attachments is None else self.attachments.get(chat_id)
+        return self.attachments.get(chat_id)
+
+    def learn_attachments(self, chat_id: int, attachments: list[Attachment]) -> None:
+        self.attachments[chat_id] = attachments
 
     def is_facilitator(self, course_id: int, person_id: int) -> bool | None:
         if course_id not in self.facilitated:
@@ -73,7 +77,7 @@ class Snapshot:
         return (course_id, person_id) in self.facilitators
 
     def thread(self, message: Message) -> list[Question] | None:
-        ids = None if self.threads is None else self.threads.get(message)
+        ids = self.threads.get(message)
         return None if ids is None else [self.questions[i] for i in ids]
 
     def question(self, question_id: int) -> tuple[Question, bool] | None:
@@ -100,15 +104,11 @@ class Snapshot:
             self.people[person_id] = replace(self.people[person_id], started=True)
 
     def learn_thread(self, message: Message, questions: list[Question]) -> None:
-        if self.threads is None:
-            return
         self.threads[message] = [q.id for q in questions]
         for question in questions:
             self.questions.setdefault(question.id, question)
 
     def asked(self, question: Question) -> None:
-        if self.threads is None:
-            return
         self.questions[question.id] = question
         self.followed_up[question.id] = False  # and no alerts yet
         ids = self.threads.get((question.ref.chat_id, question.ref.message_id))
@@ -116,8 +116,6 @@ class Snapshot:
             ids.append(question.id)
 
     def answered(self, question: Question, message: Message, now: datetime) -> None:
-        if self.threads is None:
-            return
         self.questions.setdefault(question.id, question)
         ids = self.threads.get(message)
         if ids is not None and question.id not in ids:
@@ -226,7 +224,7 @@ async def read(
 
 
 async def _read_attachments(session: AsyncSession, snapshot: Snapshot, chats: set[int]) -> None:
-    attachments = cast(dict[int, list[Attachment]], snapshot.attachments)
+    attachments = snapshot.attachments
     seen: set[tuple[int, int]] = set()
     for attachment, course, facilitator in await session.execute(_ATTACHED, {"chats": list(chats)}):
         if (attachment.chat_id, course.id) not in seen:

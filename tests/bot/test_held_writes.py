@@ -327,3 +327,19 @@ async def test_an_edit_of_an_introduction_whose_update_failed_starts_it_afresh(
     assert await flock.rows("select person_id, text from introductions") == [
         (13, "Cleo, data engineer in Lyon")
     ]
+
+
+async def test_rows_read_before_the_batch_changed_them_are_read_again(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    question = flock.telegram.post(CHAT, BEN, "How do I install the course tools?")
+    await flock.send(question)
+    before = flock.telegram.post(private_chat(BEN), BEN, "/mine")  # loads the question as it is
+    answer = flock.telegram.post(CHAT, CLEO, "Use the installer.", reply_to=question["message"])
+    after = flock.telegram.post(private_chat(BEN), BEN, "/mine")
+
+    replies = await flock.replies(before, answer, after)
+
+    assert len(replies) == 2
+    assert "💬 answered" not in replies[0]
+    assert "💬 answered" in replies[1]
