@@ -19,6 +19,7 @@ from sqlalchemy import event
 from benchmarks.traffic import Cohorts
 from bot import texts
 from bot.inbox import InboxProcessor
+from facilitation import posts
 from storage.batch.unit_of_work import current_batch
 from storage.models import Base
 from tests.builders import JSON, Telegram, group, user
@@ -208,21 +209,25 @@ async def test_a_reply_to_a_question_of_the_same_batch_answers_it(flock: Harness
     assert await flock.rows("select answerer_id from answers") == [(13,)]
 
 
-async def test_a_failing_update_keeps_none_of_its_held_writes(
-    flock: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+async def exploding(flock: Harness, monkeypatch: pytest.MonkeyPatch) -> Harness:
+    """A course whose posts saying "explode" fail once they are classified: after their writes
+    (people, learners, the question or introduction, the reaction)."""
     flock.make_admin(CHAT, ANA)
     await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
-    from facilitation import posts
-
     original = posts._classify
 
     async def failing(uow: Any, course: Any, post: posts.Post, *args: Any) -> None:
-        await original(uow, course, post, *args)  # held: people, learners, the question, the reaction
+        await original(uow, course, post, *args)
         if "explode" in post.text:
             raise RuntimeError("the handler fails after its writes")
 
     monkeypatch.setattr(posts, "_classify", failing)
+    return flock
+
+
+async def test_a_failing_update_keeps_none_of_its_held_writes(exploding: Harness) -> None:
+    flock = exploding
     before = flock.telegram.post(CHAT, BEN, "#q where are the slides from day one")
     failing_update = flock.telegram.post(CHAT, CLEO, "#q what if I explode the build")
 
@@ -302,21 +307,8 @@ async def test_what_a_batch_wrote_reads_back_fresh_later_in_the_batch(flock: Har
     assert "💬 answered" in replies[0]
 
 
-async def test_an_edit_of_an_introduction_whose_update_failed_starts_it_afresh(
-    flock: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    flock.make_admin(CHAT, ANA)
-    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
-    from facilitation import posts
-
-    original = posts._classify
-
-    async def failing(uow: Any, course: Any, post: posts.Post, *args: Any) -> None:
-        await original(uow, course, post, *args)  # the introduction is written, then the update fails
-        if "explode" in post.text:
-            raise RuntimeError("the handler fails after its writes")
-
-    monkeypatch.setattr(posts, "_classify", failing)
+async def test_an_edit_of_an_introduction_whose_update_failed_starts_it_afresh(exploding: Harness) -> None:
+    flock = exploding
     introduction = flock.telegram.post(CHAT, CLEO, "#intro explode: Cleo, data engineer")
     # In the same batch, the author corrects the message: nothing of the failed update is stored,
     # so the edit is a new introduction, not a change to one the batch only thought it had.
