@@ -82,10 +82,10 @@ class WriteBuffer:
         return row_id
 
     async def execute(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys = ()) -> None:
-        self._hold(statement, values, keys)
+        self._hold(statement, dict(values), keys)
 
-    def _hold(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys) -> None:
-        write = _Write(statement, dict(values), frozenset(keys))
+    def _hold(self, statement: UpdateBase, values: dict[str, Any], keys: Keys) -> None:
+        write = _Write(statement, values, frozenset(keys))
         (self._units[-1].writes if self._units else self._done).append(write)
 
     # Units of work -----------------------------------------------------------------------------

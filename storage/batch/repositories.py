@@ -25,9 +25,10 @@ from storage.repositories.messaging import SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
 
-# A person's name is stored again, although unchanged, when last stored longer ago than this:
-# so last_seen_at is that precise, and a rename stored by another process is corrected.
-SEEN_EVERY = timedelta(seconds=60)
+# A person whose stored name is current is stored again (for last_seen_at) only this often: it
+# only tells apart people who share a username (PersonRepository.by_username), and every message
+# writing it cost the busy path a row. A changed name is stored at once.
+SEEN_EVERY = timedelta(hours=1)
 
 
 class _InBatch:

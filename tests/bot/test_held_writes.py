@@ -38,7 +38,7 @@ NOW = datetime(2026, 11, 9, 12, 0, tzinfo=UTC)  # after the traffic: the clock o
 # Rows the batch numbers itself are compared by where they were posted (ids differ: a
 # PostgreSQL sequence hands them out in blocks); so are the columns that point at them.
 NUMBERED = ("questions", "answers", "introductions")
-# A person's last_seen_at is stored again only once a minute while their name is unchanged.
+# A person's last_seen_at is stored again only once an hour while their name is unchanged.
 NOT_COMPARED = {("people", "last_seen_at")}
 
 
