@@ -9,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import is_hypothesis_test
 
 from storage.migrations import upgrade_sync
 from tests.support.clock import FrozenClock
@@ -49,12 +50,22 @@ async def _create(cluster: Cluster, name: str, template: str | None) -> None:
         await connection.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the costs a test's parameters, fixtures or decorator already show, so a new test of
+    the kind is marked without anyone remembering to (make test-fast deselects them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+        if "flock_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.process)
+        if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
+            item.add_marker(pytest.mark.property)
+
+
 @pytest.fixture(params=BACKENDS)
 async def database_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    sqlite_template: Path,
-    postgres: Cluster | None,
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> AsyncIterator[str]:
     """A freshly migrated database of each backend; PostgreSQL where the binaries exist."""
     if request.param == "sqlite":
@@ -62,6 +73,8 @@ async def database_url(
         shutil.copy(sqlite_template, target)
         yield f"sqlite+aiosqlite:///{target}"
         return
+    # Asked for here, not as a parameter, so a run of the SQLite half never starts a cluster.
+    postgres: Cluster | None = request.getfixturevalue("postgres")
     if postgres is None:
         pytest.skip("PostgreSQL binaries not found")
     name = f"test_{os.getpid()}_{next(_names)}"
