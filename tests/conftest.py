@@ -65,7 +65,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(params=BACKENDS)
 async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres: Cluster | None,
 ) -> AsyncIterator[str]:
     """A freshly migrated database of each backend; PostgreSQL where the binaries exist."""
     if request.param == "sqlite":
@@ -73,8 +76,6 @@ async def database_url(
         shutil.copy(sqlite_template, target)
         yield f"sqlite+aiosqlite:///{target}"
         return
-    # Asked for here, not as a parameter, so a run of the SQLite half never starts a cluster.
-    postgres: Cluster | None = request.getfixturevalue("postgres")
     if postgres is None:
         pytest.skip("PostgreSQL binaries not found")
     name = f"test_{os.getpid()}_{next(_names)}"

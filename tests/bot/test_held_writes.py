@@ -50,7 +50,7 @@ STATE = {
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def twin_urls(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres: Cluster | None
 ) -> AsyncIterator[tuple[str, str]]:
     """Two fresh databases of one backend."""
     if request.param == "sqlite":
@@ -60,7 +60,6 @@ async def twin_urls(
             urls.append(f"sqlite+aiosqlite:///{tmp_path / name}.db")
         yield urls[0], urls[1]
         return
-    postgres: Cluster | None = request.getfixturevalue("postgres")  # only now: see database_url
     if postgres is None:
         pytest.skip("PostgreSQL binaries not found")
     names = [f"test_twin_{next(_names)}" for _ in range(2)]
