@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck bench clean
+.PHONY: run demo test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+# The edit-test loop: the same checks, SQLite only, without the tests marked by their cost
+# (pyproject.toml, tests/conftest.py), spread over the cores. `test` still runs them all.
+# The SQLite half of database_url asks for the session's cluster fixture too: the variable keeps
+# that from starting one.
+FAST := not postgres and not process and not property and not slow
+WORKERS ?= auto
+
+test-fast: lint typecheck
+	FLOCK_TEST_SKIP_POSTGRES=1 $(BIN)/python -m pytest -n $(WORKERS) -m "$(FAST)"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import is_hypothesis_test
 
 from storage.migrations import upgrade_sync
 from tests.support.clock import FrozenClock
@@ -47,6 +48,19 @@ async def _create(cluster: Cluster, name: str, template: str | None) -> None:
         await connection.execute(f'CREATE DATABASE "{name}"{suffix}')
     finally:
         await connection.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the costs a test's parameters, fixtures or decorator already show, so a new test of
+    the kind is marked without anyone remembering to (make test-fast deselects them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+        if "flock_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.process)
+        if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
+            item.add_marker(pytest.mark.property)
 
 
 @pytest.fixture(params=BACKENDS)

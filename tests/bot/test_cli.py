@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.process  # each test starts `python -m bot.cli`
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

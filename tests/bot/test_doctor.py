@@ -197,6 +197,7 @@ def api_url() -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.mark.process
 def test_flock_doctor_prints_one_line_per_check_and_never_the_token(tmp_path: Path, api_url: str) -> None:
     url = f"sqlite:///{tmp_path / 'cohort.db'}"
     run_flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL=url)

@@ -158,6 +158,7 @@ async def run_corpus(
     return failures
 
 
+@pytest.mark.slow
 async def test_every_group_command_survives_the_corpus(
     flock: Harness, caplog: pytest.LogCaptureFixture, database_url: str
 ) -> None:
@@ -170,6 +171,7 @@ async def test_every_group_command_survives_the_corpus(
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 async def test_every_private_command_survives_the_corpus(
     flock: Harness, caplog: pytest.LogCaptureFixture, database_url: str
 ) -> None:
@@ -185,6 +187,7 @@ async def test_every_private_command_survives_the_corpus(
 SETTINGS_KEYS = ["sla", "timezone", "quiet", "digest", "detect", "nonsense"]
 
 
+@pytest.mark.slow
 async def test_a_refused_setting_leaves_the_course_row_as_it_was(
     flock: Harness, caplog: pytest.LogCaptureFixture, database_url: str
 ) -> None:

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.corpus import short_entries
 from tests.support.flock_process import (
@@ -21,6 +23,8 @@ from tests.support.flock_process import (
     wait,
 )
 from tests.support.telegram_html import visible_text
+
+pytestmark = pytest.mark.process
 
 COMMANDS = ["/settings #hos26 sla ", "/settings #hos26 ", "/intro #hos26 ", "/askguest 1 ", "/stats "]
 GROUP_COMMANDS = ["/settings sla ", "/ask ", "/guest @x ", "/forget "]  # a few: groups allow 20 a minute

@@ -17,6 +17,8 @@ from tests.support.bot_api_server import FakeTelegram
 from tests.support.flock_process import ADMIN, GROUP, LEARNERS, FlockProcess, message, safe, scalar, wait
 from tests.support.load_balancer import LoadBalancer
 
+pytestmark = pytest.mark.process
+
 SECRET = "cluster-secret"
 ROUNDS = 60  # questions answered in the chat
 UNANSWERED = 12  # questions nobody answers: each must be alerted exactly once per period
