@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -96,7 +97,7 @@ async def twin_urls(
         return
     if postgres is None:
         pytest.skip("PostgreSQL binaries not found")
-    names = [f"test_twin_{next(_names)}" for _ in range(2)]
+    names = [f"test_twin_{os.getpid()}_{next(_names)}" for _ in range(2)]
     for name in names:
         await _create(postgres, name, "flock_template")
     yield postgres.url(names[0]), postgres.url(names[1])
