@@ -1,4 +1,4 @@
-"""Which posts are questions, introductions or resolutions: the rules of the glossary (docs/ARCHITECTURE.md)."""
+"""Which posts are questions, introductions or resolutions (docs/ARCHITECTURE.md, Glossary)."""
 
 from __future__ import annotations
 
