@@ -43,7 +43,9 @@ class _InBatch:
 
 
 class BatchCourses(_InBatch, SqlCourses):
-    BATCH_AWARE = frozenset({"attachments", "is_facilitator"})
+    # facilitated_by (every private /start asks it) reads only courses and facilitators, which no
+    # held write touches: it needs nothing sent, and changes nothing the snapshot holds.
+    BATCH_AWARE = frozenset({"attachments", "is_facilitator", "facilitated_by"})
 
     async def attachments(self, chat_id: int) -> list[Attachment]:
         known = self.snapshot.attached(chat_id)
