@@ -43,8 +43,9 @@ def is_transient(error: BaseException | None) -> bool:
 
 
 class HeldWritesFailed(Exception):
-    """Writes of updates already handled failed when an inbox batch sent them: the batch must be
-    done again without holding writes, so that the update they came from fails alone."""
+    """An inbox batch can't go on holding writes: those of updates already handled failed when
+    sent, or a statement failed with no savepoint to undo it alone. The batch must be done again
+    without holding, so that the update at fault fails alone."""
 
 
 def redone(error: BaseException | None) -> bool:

@@ -25,12 +25,14 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from storage.batch import repositories as aware
 from storage.batch import snapshot
 from storage.batch.buffer import Unit, WriteBuffer, roll_back
 from storage.batch.snapshot import Message, Snapshot
+from storage.errors import HeldWritesFailed, is_transient
 from storage.repositories.plain import PlainRepositories, Repositories
 from storage.transfer import move_chat
 
@@ -172,8 +174,14 @@ class UpdateUnitOfWork(Repositories):
             return
         buffer = self._batch.buffer
         if buffer is not None and self._held is not None:
+            outside_savepoint = self._held.savepoint is None
             if await buffer.rollback(self._held):
                 self._batch.snapshot.forget()  # it may hold what this unit wrote
+            if outside_savepoint and isinstance(exc, DBAPIError) and not is_transient(exc):
+                # A statement failed with no savepoint to roll back to (PostgreSQL has aborted the
+                # batch's transaction): the batch is done again without holding, this update alone
+                # in its savepoint.
+                raise HeldWritesFailed(f"a statement failed in a holding batch: {exc}") from exc
         elif self._savepoint is not None and self._savepoint.sync_transaction is not None:
             await roll_back(self._batch.session, self._savepoint.sync_transaction)
 
