@@ -2,7 +2,9 @@
 
 Forgetting keeps every row and count — stats, digests and exports still count the questions and
 answers — but their texts become REMOVED; introductions go; raw updates and outbox payloads lose
-the same words. /forget_me also drops the person's name and username (FORMER_LEARNER is shown).
+the same words. /forget_me also drops the person's name and username (FORMER_LEARNER is shown) and
+hands every kept row of theirs to a new anonymous person, so what they post next starts a new,
+separate history and never names what was erased.
 """
 
 from __future__ import annotations
@@ -84,8 +86,14 @@ async def check_cancel(uow: UnitOfWork, course_id: int, sender: Person) -> Cours
 async def _erase(
     uow: UnitOfWork, person_id: int, course: Course | None, up_to_update: int | None, now: datetime
 ) -> Footprint:
+    stored = await uow.people.get(person_id) if course is None else None
+    names = {stored.name} if stored is not None and stored.name != FORMER_LEARNER else set()
     removal = await uow.privacy.remove_words(person_id, course.id if course else None)
+    questions: set[int] = set()
     if course is None:
+        # Rows joined on their Telegram id would show the name they post under next.
+        questions = set(await uow.privacy.questions_of(person_id))
+        await uow.privacy.hand_over(person_id, FORMER_LEARNER, now)
         await uow.privacy.forget_name(person_id, FORMER_LEARNER)
     for session_id in removal.sessions:  # transcripts are rewritten from the scrubbed rows
         session = await uow.guest_sessions.get(session_id)
@@ -104,9 +112,11 @@ async def _erase(
             inbox[update_id] = json.dumps(data, ensure_ascii=False)
     await uow.privacy.rewrite_inbox(inbox)
     outbox = {}
-    for row_id, payload in await uow.privacy.outbox_containing(probes):
-        data, copied = redaction.scrub_copies(json.loads(payload), words)
-        if copied:
+    named = [json.dumps(name, ensure_ascii=False) for name in sorted(names)]
+    for row_id, payload in await uow.privacy.outbox_containing([*probes, *named]):
+        data, renamed = redaction.scrub_names(json.loads(payload), names, words, questions)
+        data, copied = redaction.scrub_copies(data, words)
+        if renamed or copied:
             outbox[row_id] = json.dumps(data, ensure_ascii=False)
     await uow.privacy.rewrite_outbox(outbox)
     return removal.footprint

@@ -20,6 +20,8 @@ FORMER_LEARNER = "Former learner"
 # inside someone else's text they are as likely to be that person's own words.
 EMBEDDED_MIN = 12
 _NAME_KEYS = ("last_name", "username")
+# Where an outbox payload holds a person's name: who asked, who answered, whose line of a digest.
+PAYLOAD_NAME_KEYS = ("asker", "answerer", "asked_by", "name")
 
 
 def scrub_update(
@@ -107,6 +109,35 @@ def scrub_copies(data: Any, words: Sequence[str]) -> tuple[Any, bool]:
             any(changed for _, changed in pairs_by_key.values()),
         )
     return data, False
+
+
+def scrub_names(
+    data: Any, names: Collection[str], words: Sequence[str], questions: Collection[int]
+) -> tuple[Any, bool]:
+    """The payload with the person's names replaced by FORMER_LEARNER where they name them: beside
+    a copy of their words or a question they asked or answered, or beside no text or question at
+    all (a digest's line of a person). A namesake's own question keeps its name."""
+    if isinstance(data, list):
+        pairs = [scrub_names(item, names, words, questions) for item in data]
+        return [item for item, _ in pairs], any(changed for _, changed in pairs)
+    if not isinstance(data, dict):
+        return data, False
+    pairs_by_key = {key: scrub_names(value, names, words, questions) for key, value in data.items()}
+    scrubbed = {key: value for key, (value, _) in pairs_by_key.items()}
+    changed = any(changed for _, changed in pairs_by_key.values())
+    named = [key for key in PAYLOAD_NAME_KEYS if scrubbed.get(key) in names]
+    if named and _theirs(data, words, questions):
+        scrubbed.update({key: FORMER_LEARNER for key in named})
+        changed = True
+    return scrubbed, changed
+
+
+def _theirs(data: dict[str, Any], words: Sequence[str], questions: Collection[int]) -> bool:
+    if "text" not in data and "question_id" not in data:
+        return True
+    if data.get("question_id") in questions:
+        return True
+    return any(isinstance(value, str) and _scrub_string(value, words) != value for value in data.values())
 
 
 def _scrub_string(text: str, words: Sequence[str]) -> str:

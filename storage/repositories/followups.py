@@ -44,6 +44,7 @@ class SqlFollowups(Repository):
                     QuestionRow.state == QuestionState.ANSWERED.value,
                     QuestionRow.followup_sent_at <= sent_before,
                     QuestionRow.followup_reminded_at.is_(None),
+                    QuestionRow.asker_id > 0,  # a forgotten asker's questions belong to no chat
                 )
                 .order_by(QuestionRow.followup_sent_at)
                 .limit(limit)

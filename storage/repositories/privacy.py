@@ -17,15 +17,20 @@ from storage.models import (
     GuestSessionRow,
     InboxRow,
     IntroductionRow,
+    LearnerRow,
     OutboxRow,
     PersonRow,
     QuestionRow,
+    SessionAskerRow,
     SessionQuestionRow,
+    SessionVoteRow,
 )
 from storage.repositories.base import Repository
 from storage.repositories.privacy_queries import Scope, purgeable
 
 _FRAGMENTS_PER_QUERY = 50
+# Telegram's user and chat ids have at most 52 significant bits: below this, none can be.
+_FORMER_IDS_BELOW = -(2**52)
 
 
 class SqlPrivacy(Repository):
@@ -62,6 +67,27 @@ class SqlPrivacy(Repository):
         )
         # The name this process remembers is the one just removed: their next message stores
         # their name again, as the confirmation says, instead of matching the stale copy.
+
+    async def questions_of(self, person_id: int) -> list[int]:
+        asked = select(QuestionRow.id).where(QuestionRow.asker_id == person_id)
+        answered = select(AnswerRow.question_id).where(AnswerRow.answerer_id == person_id)
+        return sorted(set(await self.session.scalars(asked.union(answered))))
+
+    async def hand_over(self, person_id: int, name: str, now: datetime) -> int:
+        lowest = await self.session.scalar(select(func.min(PersonRow.id)))
+        former = min(lowest or 0, _FORMER_IDS_BELOW) - 1
+        self.session.add(PersonRow(id=former, name=name, username=None, started_at=None, last_seen_at=now))
+        await self.session.flush()
+        for model, column in (
+            (QuestionRow, QuestionRow.asker_id),
+            (AnswerRow, AnswerRow.answerer_id),
+            (SessionQuestionRow, SessionQuestionRow.asker_id),
+            (SessionAskerRow, SessionAskerRow.person_id),
+            (SessionVoteRow, SessionVoteRow.person_id),
+            (LearnerRow, LearnerRow.person_id),
+        ):
+            await self.session.execute(update(model).where(column == person_id).values({column: former}))
+        return former
 
     async def inbox_mentioning(
         self, person_id: int, fragments: Sequence[str], up_to_update: int | None

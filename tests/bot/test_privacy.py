@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from typing import Any
@@ -171,7 +172,9 @@ async def test_forget_me_leaves_no_trace_of_their_words_but_every_count(flock: H
     assert await traces(flock, "ben_b") == []
     assert await flock.rows("select name, username from people where id = 12") == [("Former learner", None)]
     assert await flock.rows("select count(*) from introductions where person_id = 12") == [(0,)]
-    assert await flock.rows("select text from questions where asker_id = 12") == [("[removed]",)] * 2
+    assert await flock.rows("select count(*) from questions where asker_id = 12") == [(0,)]
+    former = "select q.text, p.name from questions q join people p on p.id = q.asker_id where p.id < 0"
+    assert await flock.rows(former) == [("[removed]", "Former learner")] * 2  # kept, but no longer his
     assert await flock.rows("select count(*) from answers") == [(2,)]
     stats, rows = counted  # the same numbers; only the helper's name changed
     renamed = stats.replace("helpers: Ben (1), Cleo (1)", "helpers: Cleo (1), Former learner (1)")
@@ -349,3 +352,54 @@ async def test_retention_off_keeps_texts_and_a_bad_value_is_explained(flock: Har
     assert bad == "Retention is a number of days from 1 to 3650, like 90d, or off."
     assert not_theirs == "Only facilitators of #onb26 can do that."
     assert await flock.rows("select text from questions") == [("Old question, where is the signup form?",)]
+
+
+LENA = user(17, "Lena", "lena_k")  # learner who asks to be forgotten
+
+
+async def test_after_forget_me_a_new_post_starts_a_new_history_and_erased_rows_stay_anonymous(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    for person in (CLEO, LENA):
+        await flock.send(flock.telegram.post(private(person), person, "/start"))
+    await post(flock, CHAT, LENA, "#intro Hi, I'm Lena from the data team.")
+    await post(flock, CHAT, LENA, "Where do I find the onboarding checklist?")
+    slides = await post(flock, CHAT, CLEO, "Where are the slides for day one?")
+    await post(flock, CHAT, LENA, "They are in the shared drive, folder one.", reply_to=slides["message"])
+    await post(flock, CHAT, LENA, "Thanks, see you all at the kickoff then.")
+    flock.clock.advance(hours=2)
+    await flock.tick()  # her question is overdue: the alert to Ana names her
+    assert "outbox.payload" in await traces(flock, "lena")
+    asked = await prompt(flock, private(LENA), LENA, "/forget_me")
+    confirmed = flock.telegram.press(LENA, asked.result, buttons(asked)["Forget me"])
+    await flock.send(confirmed)
+
+    await post(flock, CHAT, LENA, "Hello again, everyone!")
+
+    [roster] = await flock.replies(flock.telegram.post(private(ANA), ANA, "/roster #onb26"))
+    [waiting] = await flock.replies(flock.telegram.post(CHAT, CLEO, "/questions"))
+    calls = await flock.send(flock.telegram.post(private(ANA), ANA, "/export"))
+    [document] = sent(calls, "sendDocument")
+    archive = zipfile.ZipFile(io.BytesIO(upload(document, "document")[1]))
+    questions = zipped_csv(archive, "questions.csv")
+    assert "Former learner (4 posts)" in roster
+    assert "Lena (1 post)" in roster
+    assert "Former learner" in waiting
+    assert "Lena" not in waiting
+    assert [(row["asker_name"], row["question"]) for row in questions if row["question"] == "[removed]"] == [
+        ("Former learner", "[removed]")
+    ]
+    assert "Lena" not in str(questions)
+    assert await traces(flock, "lena") == ["inbox.payload", "people.name", "people.username"]
+    named = await flock.rows("select update_id from inbox where lower(payload) like '%lena%'")
+    assert min(update_id for (update_id,) in named) > confirmed["update_id"]  # only what came after
+    outbox = await flock.rows("select kind, payload from outbox")
+    stored = {kind: json.loads(payload) for kind, payload in outbox}
+    assert (stored["alert"]["asker"], stored["alert"]["text"]) == ("Former learner", "[removed]")
+    assert stored["followup"]["answerer"] == "Former learner"  # to Cleo, about Lena's answer
+    assert stored["followup"]["text"] == "Where are the slides for day one?"
+    assert await flock.rows("select name, username from people where id = :id", id=LENA["id"]) == [
+        ("Lena", "lena_k")
+    ]
+    assert await flock.rows("select posts from learners where person_id = :id", id=LENA["id"]) == [(1,)]

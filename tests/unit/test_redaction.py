@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from facilitation.redaction import FORMER_LEARNER, REMOVED, probes, scrub_copies, scrub_update
+from facilitation.redaction import FORMER_LEARNER, REMOVED, probes, scrub_copies, scrub_names, scrub_update
 
 BEN = {"id": 12, "is_bot": False, "first_name": "Ben", "last_name": "Stone", "username": "ben_b"}
 CLEO = {"id": 13, "is_bot": False, "first_name": "Cleo"}
@@ -64,3 +64,26 @@ def test_copies_are_removed_whole_cut_short_or_inside_a_longer_text_but_short_wo
         "answer": REMOVED,
     }
     assert probes(words) == ['"Yes"', "How do I ins"]
+
+
+def test_a_payload_loses_their_name_where_it_names_them_and_a_namesake_keeps_theirs() -> None:
+    words = ["How do I reset the VPN?"]
+    payload = {
+        "alerts": [
+            {"question_id": 1, "asker": "Ben", "text": "How do I reset the VPN?"},  # his words
+            {"question_id": 2, "asker": "Ben", "text": "Where is the form?"},  # another Ben's
+            {"question_id": 3, "answerer": "Ben", "text": "Where are the slides?"},  # he answered it
+        ],
+        "quiet": [{"name": "Ben", "asked": 1}],  # a digest's line of him: nothing says otherwise
+    }
+
+    scrubbed, changed = scrub_names(payload, {"Ben"}, words, {1, 3})
+
+    assert changed
+    assert [a.get("asker", a.get("answerer")) for a in scrubbed["alerts"]] == [
+        FORMER_LEARNER,
+        "Ben",
+        FORMER_LEARNER,
+    ]
+    assert scrubbed["quiet"] == [{"name": FORMER_LEARNER, "asked": 1}]
+    assert scrub_names(scrubbed, {"Ben"}, words, {1, 3}) == (scrubbed, False)
