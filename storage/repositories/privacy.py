@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,8 +66,6 @@ class SqlPrivacy(Repository):
         await self.session.execute(
             update(PersonRow).where(PersonRow.id == person_id).values(name=name, username=None)
         )
-        # The name this process remembers is the one just removed: their next message stores
-        # their name again, as the confirmation says, instead of matching the stale copy.
 
     async def questions_of(self, person_id: int) -> list[int]:
         asked = select(QuestionRow.id).where(QuestionRow.asker_id == person_id)
@@ -74,8 +73,9 @@ class SqlPrivacy(Repository):
         return sorted(set(await self.session.scalars(asked.union(answered))))
 
     async def hand_over(self, person_id: int, name: str, now: datetime) -> int:
-        lowest = await self.session.scalar(select(func.min(PersonRow.id)))
-        former = min(lowest or 0, _FORMER_IDS_BELOW) - 1
+        # Drawn at random below every Telegram id, not read as "the lowest, minus one": two
+        # processes erasing at the same moment can't pick the same one.
+        former = _FORMER_IDS_BELOW - secrets.randbelow(2**60)
         self.session.add(PersonRow(id=former, name=name, username=None, started_at=None, last_seen_at=now))
         await self.session.flush()
         for model, column in (
