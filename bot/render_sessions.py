@@ -28,11 +28,21 @@ def _minutes(data: dict[str, Any]) -> int:
     return int(span.total_seconds() // 60)
 
 
+def length(minutes: int) -> str:
+    """90 min, 2 h, 2 h 30 min."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours} h"
+    return f"{minutes} min" if hours < 2 else f"{hours} h {rest} min"
+
+
 def scheduled(session: GuestSession, bot_username: str) -> str:
     invite = deep_link(bot_username, f"guest_{session.invite_token}")
+    start = when(session.starts_at, session.course.settings.timezone)
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
     return (
         f"Scheduled session <b>{session.id}</b>: “{escape(session.title)}” with "
-        f"@{escape(session.guest_username)}, {when(session.starts_at, session.course.settings.timezone)}.\n\n"
+        f"@{escape(session.guest_username)}, {start}, {length(minutes)}.\n\n"
         f"Send this invite link to @{escape(session.guest_username)} only — it binds the first "
         f"account that opens it as the guest:\n{invite}"
     )

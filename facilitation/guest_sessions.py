@@ -23,6 +23,8 @@ from facilitation.scope import (
 )
 
 DEFAULT_LENGTH = timedelta(minutes=60)
+MIN_LENGTH, MAX_LENGTH = timedelta(minutes=10), timedelta(hours=8)
+LENGTH_RANGE = "A session lasts from 10 minutes to 8 hours, like 45m, 90m or 2h."
 MAX_TITLE = 200
 # (field marking it sent, how long before the start, who is told)
 REMINDERS = (
@@ -58,22 +60,31 @@ def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timede
     """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
     words = text.split()
     specific: ParseError | None = None  # a start that reads as a time but is refused, and why
-    if len(words) > 1:
+    # A last word shaped like a duration is the length, whatever its size: "in 1m 0m" is a start
+    # in a minute lasting nothing, refused, not a start in a minute lasting the default hour.
+    if len(words) > 1 and parsing.is_duration(words[-1]):
         try:
-            length = parsing.duration(words[-1])
-        except ParseError:
-            pass
+            starts_at = parsing.moment(" ".join(words[:-1]), now, timezone)
+        except ParseError as error:
+            specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
         else:
-            try:
-                return parsing.moment(" ".join(words[:-1]), now, timezone), length
-            except ParseError as error:
-                specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
+            return starts_at, _length(words[-1])
     try:
         return parsing.moment(text, now, timezone), DEFAULT_LENGTH
     except ParseError:
         if specific is not None:
             raise specific from None
         raise
+
+
+def _length(word: str) -> timedelta:
+    try:
+        length = parsing.duration(word)
+    except ParseError:
+        raise ParseError(LENGTH_RANGE) from None
+    if not MIN_LENGTH <= length <= MAX_LENGTH:
+        raise ParseError(LENGTH_RANGE)
+    return length
 
 
 async def schedule(
