@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import vote_button
+from bot.callbacks import ask_button, vote_button
 from bot.links import deep_link
 from bot.texts import escape, excerpt
 from facilitation.model import GuestSession
@@ -148,11 +148,27 @@ def asked_reply(merged: bool, title: str) -> str:
 
 def ask_privately(session: GuestSession) -> str:
     return (
-        f"Your question for <b>{escape(session.title)}</b> ({session.course.tag}): send\n"
-        f"<code>/askguest {session.id} your question</code>\n"
-        f"or, to keep your name from the guest and the group (facilitators still see it):\n"
-        f"<code>/askguest {session.id} anon your question</code>"
+        f"Your question for <b>{escape(session.title)}</b> ({session.course.tag}): type it as your "
+        "next message here. It goes with your name; tap “Ask anonymously” first to keep your name "
+        "from the guest and the group (facilitators still see it).\n"
+        f"Or send <code>/askguest {session.id} your question</code> or "
+        f"<code>/askguest {session.id} anon your question</code>."
     )
+
+
+def ask_privately_keyboard(session: GuestSession) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Ask with my name", callback_data=ask_button(False, session.id)),
+                InlineKeyboardButton("Ask anonymously", callback_data=ask_button(True, session.id)),
+            ]
+        ]
+    )
+
+
+def ask_mode_chosen(anonymous: bool) -> str:
+    return "Now type your question: it goes " + ("anonymously." if anonymous else "with your name.")
 
 
 ASKGUEST_USAGE = (

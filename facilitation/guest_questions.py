@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
@@ -22,6 +22,7 @@ from facilitation.scope import (
 
 MAX_TEXT = 1000
 BOARD_SIZE = 15  # questions shown on the board, best first
+PRIVATE_ASK_WAIT = timedelta(hours=1)  # after opening the private link, how long the next message counts
 
 
 def normalise(text: str) -> str:
@@ -152,3 +153,34 @@ async def reply_to_board(
     if session is None or not session.is_upcoming_or_live:
         return None
     return await ask(uow, chat_id, session.id, person, text, False, [], ref, now)
+
+
+async def await_private(
+    uow: UnitOfWork, session_id: int, person: Person, anonymous: bool, members: ChatMembership, now: datetime
+) -> GuestSession:
+    """The board's private link (or its buttons): the person's next private message is their
+    question for the session, with their name or without. Stored, so a restart forgets nothing."""
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None or not session.is_upcoming_or_live:
+            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+        await require_course_member(uow, session.course, person.id, members, session.guest_id)
+        await uow.guest_questions.await_private(person.id, session.id, anonymous, now + PRIVATE_ASK_WAIT)
+        await uow.commit()
+    return session
+
+
+async def ask_awaited(
+    uow: UnitOfWork, person: Person, text: str, members: ChatMembership, now: datetime
+) -> Asked | None:
+    """A plain private message: the question the person opened the private link for, if any."""
+    async with uow:
+        awaited = await uow.guest_questions.awaited_private(person.id, now)
+        if awaited is None:
+            return None
+        if not text.strip():
+            raise ParseError("Type your question as a text message.")
+        await uow.guest_questions.forget_private(person.id)  # one question per opening
+        await uow.commit()
+    session_id, anonymous = awaited
+    return await ask(uow, None, session_id, person, text, anonymous, [], None, now, members)

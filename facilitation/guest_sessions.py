@@ -14,11 +14,10 @@ from facilitation import parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import GuestSession, Person, Phase
 from facilitation.notices import NoticeKind
-from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import (
     course_facilitated,
     course_for_command,
-    require_course_member,
     require_facilitator,
 )
 
@@ -254,15 +253,3 @@ async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, 
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data), now)
     return len(chats)
-
-
-async def listed_one(
-    uow: UnitOfWork, session_id: int, person_id: int, members: ChatMembership
-) -> GuestSession:
-    """/start ask_<session>: the session a member of its course may ask privately."""
-    async with uow:
-        session = await uow.guest_sessions.get(session_id)
-        if session is None or not session.is_upcoming_or_live:
-            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
-        await require_course_member(uow, session.course, person_id, members, session.guest_id)
-    return session

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import callbacks, convert, render_sessions, texts
 from bot.context import FlockContext
-from bot.fit import toast
+from bot.fit import fit, toast
 from bot.handlers.common import (
     ChatMembers,
     Refusal,
@@ -123,11 +123,40 @@ async def ask(update: Update, context: FlockContext) -> None:
 
 
 async def open_ask_link(update: Update, context: FlockContext, person: Person, session_id: str) -> None:
-    """/start ask_<session>: how to ask privately (and anonymously)."""
-    found = await guest_sessions.listed_one(
-        context.uow(), parsing.number(session_id) or 0, person.id, ChatMembers(context)
+    """/start ask_<session>: the next private message is the question (or /askguest)."""
+    message = update.effective_message
+    assert message is not None
+    session = await guest_questions.await_private(
+        context.uow(), parsing.number(session_id) or 0, person, False, ChatMembers(context), context.now()
     )
-    await reply(update, render_sessions.ask_privately(found))
+    await message.reply_html(
+        fit(render_sessions.ask_privately(session)),
+        reply_markup=render_sessions.ask_privately_keyboard(session),
+    )
+
+
+async def ask_mode(update: Update, context: FlockContext) -> None:
+    """ "Ask with my name" / "Ask anonymously", under the private link's reply."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse_ask_button(query.data)
+    if parsed is None:
+        await query.answer(texts.BUTTON_GONE)
+        return
+    session_id, anonymous = parsed
+    try:
+        await guest_questions.await_private(
+            context.uow(),
+            session_id,
+            convert.person(query.from_user),
+            anonymous,
+            ChatMembers(context),
+            context.now(),
+        )
+    except FlockError as error:
+        await query.answer(toast(error.message), show_alert=True)
+        return
+    await query.answer(render_sessions.ask_mode_chosen(anonymous))
 
 
 async def vote(update: Update, context: FlockContext) -> None:
@@ -164,19 +193,26 @@ async def hide(update: Update, context: FlockContext) -> None:
 
 
 async def guest_reply(update: Update, context: FlockContext) -> None:
-    """Private messages: a guest's answers (and /skip); anyone else gets the help pointer."""
+    """Private messages: a guest's answers (and /skip), a question after the board's private
+    link; anything else gets the help pointer."""
     message = update.effective_message
     assert message is not None
     person = require_sender(message)
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     text = convert.text(message)
     answered = await guest_live.reply_from_guest(context.uow(), person, replied, text, context.now())
-    if answered is None:
+    if answered is not None:
+        skipped = text.strip().startswith("/skip")
+        await reply(update, render_sessions.SKIPPED if skipped else render_sessions.ANSWER_SENT)
+        return
+    # Not an answer: the question the person opened a board's private link for, if any.
+    asked = await guest_questions.ask_awaited(
+        context.uow(), person, text, ChatMembers(context), context.now()
+    )
+    if asked is None:
         await reply(update, texts.PRIVATE_FALLBACK)
         return
-    await reply(
-        update, render_sessions.SKIPPED if text.strip().startswith("/skip") else render_sessions.ANSWER_SENT
-    )
+    await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
 
 async def end(update: Update, context: FlockContext) -> None:
@@ -225,6 +261,7 @@ HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("askguest", ask),
     command("session_hide", hide),
     CallbackQueryHandler(vote, pattern=r"^gv:"),
+    CallbackQueryHandler(ask_mode, pattern=r"^ga:"),
     command("session_end", end),
     command("session_batch", batch),
     command("transcript", transcript),
