@@ -116,7 +116,9 @@ SESSION_ID_USAGE = "Give the session number: <code>{command} 12</code> (see /ses
 
 
 def board(data: dict[str, Any], bot_username: str) -> str:
-    """The announcement with the questions so far, best first."""
+    """The announcement with the questions so far, best first; once ended, the outcome."""
+    if data.get("ended"):
+        return final_board(data, bot_username)
     lines = [announced(data, bot_username)]
     questions = data.get("questions", [])
     if questions:
@@ -127,6 +129,16 @@ def board(data: dict[str, Any], bot_username: str) -> str:
         if data.get("more"):
             lines.append(f"…and {data['more']} more")
     return "\n".join(lines)
+
+
+def final_board(data: dict[str, Any], bot_username: str) -> str:
+    link = deep_link(bot_username, f"transcript_{data['session_id']}")
+    return (
+        f"🎤 <b>Guest Q&amp;A: {escape(data['title'])}</b> with @{escape(data['guest'])}\n"
+        f"{_when(data)}, {_minutes(data)} min.\n\n"
+        f"This session has ended: {data['answered']} of {data['asked']} questions answered. "
+        f'Thank you all! <a href="{link}">Read the transcript</a>.'
+    )
 
 
 def board_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -201,15 +213,25 @@ def guest_answer_private(data: dict[str, Any]) -> str:
 
 
 def transcript_caption(data: dict[str, Any]) -> str:
-    return f"📝 Transcript of “{escape(data['title'])}” with @{escape(data['guest'])}"
+    caption = f"📝 Transcript of “{escape(data['title'])}” with @{escape(data['guest'])}"
+    return caption + (", updated with a late answer" if data.get("late") else "")
 
 
 def leftovers(data: dict[str, Any]) -> str:
     lines = [f"“{escape(data['title'])}” has ended. These questions got no answer from the guest:"]
     for q in data["questions"]:
         who = escape(q["asker"]) if q["asker"] else f"{escape(q.get('asked_by', ''))} (anonymously)"
-        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}")
+        late = " · ✅ answered late" if q.get("late") else ""
+        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}{late}")
     return "\n".join(lines)
+
+
+def guest_thanks(data: dict[str, Any]) -> str:
+    answered = data["answered"]
+    return (
+        f"🙏 Thank you for “{escape(data['title'])}”! You answered {answered} "
+        f"question{'' if answered == 1 else 's'}; the transcript is in the course chat."
+    )
 
 
 ANSWER_SENT = "✅ Thanks — your answer is on its way to the group and to whoever asked."

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
-from facilitation.model import GuestSession, MessageRef, Person
+from facilitation.model import GuestSession, MessageRef, Person, Phase
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
 from facilitation.scope import (
@@ -123,17 +123,25 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     return session
 
 
-async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
-    """Queue one edit per board; a later change replaces an edit not yet sent."""
+async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime, ended: bool = False) -> None:
+    """Queue one edit per board; a later change replaces an edit not yet sent. An ended
+    session's board keeps only the outcome: no questions to vote on, the transcript's link."""
     items = await uow.guest_questions.board(session.id)
-    data = {
-        **session_data(session),
-        "questions": [
-            {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
-            for i in items[:BOARD_SIZE]
-        ],
-        "more": max(0, len(items) - BOARD_SIZE),
-    }
+    data: dict[str, object] = {**session_data(session)}
+    if ended or session.phase is Phase.ENDED:
+        data |= {
+            "ended": True,
+            "asked": len(items),
+            "answered": len(await uow.guest_batches.answered(session.id)),
+        }
+    else:
+        data |= {
+            "questions": [
+                {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
+                for i in items[:BOARD_SIZE]
+            ],
+            "more": max(0, len(items) - BOARD_SIZE),
+        }
     for chat_id, message_id in await uow.guest_sessions.boards(session.id):
         notice = Notice(
             chat_id,

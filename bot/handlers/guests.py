@@ -23,7 +23,7 @@ from bot.handlers.common import (
 )
 from facilitation import guest_live, guest_questions, guest_sessions, parsing
 from facilitation.errors import FlockError
-from facilitation.model import Person
+from facilitation.model import GuestSession, Person
 
 _REQUEST = re.compile(r'@(\w{3,32})\s+["“”](.+?)["“”]\s+(.+)', re.S)
 
@@ -247,6 +247,22 @@ async def transcript(update: Update, context: FlockContext) -> None:
         message.chat_id if in_group(message) else None,
         ChatMembers(context),
     )
+    await _send_transcript(update, session, text)
+
+
+async def open_transcript_link(
+    update: Update, context: FlockContext, person: Person, session_id: str
+) -> None:
+    """/start transcript_<session>: the ended board's link, privately for the course's members."""
+    session, text = await guest_live.stored_transcript(
+        context.uow(), parsing.number(session_id) or 0, person.id, None, ChatMembers(context)
+    )
+    await _send_transcript(update, session, text)
+
+
+async def _send_transcript(update: Update, session: GuestSession, text: str) -> None:
+    message = update.effective_message
+    assert message is not None
     await message.reply_document(
         InputFile(text.encode("utf-8"), filename=f"session-{session.id}.md"),
         caption=render_sessions.transcript_caption({"title": session.title, "guest": session.guest_username}),

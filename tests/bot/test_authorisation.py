@@ -217,6 +217,7 @@ ROWS = [
     command("/transcript 2", GROUP, EVERYONE_IN_THE_GROUP, "Transcript of"),
     command("/transcript 2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
     command("/start ask_1", PRIVATE, COURSE_MEMBERS, "Your question for"),
+    command("/start transcript_2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
     command("/skip", PRIVATE, {GUEST}, "Skipped", reply_to=lambda world: world.guest_question),
     # Buttons
     Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
