@@ -83,3 +83,16 @@ def parse_forget_button(data: str | None) -> ForgetButton | None:
     if match := _FORGET.fullmatch(data or ""):
         return ForgetButton(match.group(1) == "y", int(match.group(3)), int(match.group(2)))
     return None
+
+
+_ASK = re.compile(r"ga:([na]):([0-9]{1,12})")
+
+
+def ask_button(anonymous: bool, session_id: int) -> str:
+    return f"ga:{'a' if anonymous else 'n'}:{session_id}"
+
+
+def parse_ask_button(data: str | None) -> tuple[int, bool] | None:
+    """(session id, anonymous) of an "ask with my name / anonymously" button."""
+    match = _ASK.fullmatch(data or "")
+    return (int(match.group(2)), match.group(1) == "a") if match else None

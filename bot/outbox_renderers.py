@@ -152,7 +152,14 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.GUEST_QUESTION: lambda data, _: Message(render_sessions.guest_question(data), keep_id=True),
     NoticeKind.GUEST_ANSWER: _guest_answer,
     NoticeKind.GUEST_ANSWER_PRIVATE: _in_thread(render_sessions.guest_answer_private),
-    NoticeKind.SESSION_LEFTOVERS: _in_thread(render_sessions.leftovers),
+    # A late answer marks its question on it: its id is kept.
+    NoticeKind.SESSION_LEFTOVERS: lambda data, at: Message(
+        render_sessions.leftovers(data), thread_id=at.thread_id, keep_id=True
+    ),
+    NoticeKind.LEFTOVERS_EDIT: lambda data, _: Edit(
+        data["message_id_to_edit"], render_sessions.leftovers(data), unchanged_is_done=True
+    ),
+    NoticeKind.GUEST_THANKS: _in_thread(render_sessions.guest_thanks),
     NoticeKind.TRANSCRIPT: _transcript,
 }
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import vote_button
+from bot.callbacks import ask_button, vote_button
 from bot.links import deep_link
 from bot.texts import escape, excerpt
 from facilitation.model import GuestSession
@@ -28,11 +28,21 @@ def _minutes(data: dict[str, Any]) -> int:
     return int(span.total_seconds() // 60)
 
 
+def length(minutes: int) -> str:
+    """90 min, 2 h, 2 h 30 min."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours} h"
+    return f"{minutes} min" if hours < 2 else f"{hours} h {rest} min"
+
+
 def scheduled(session: GuestSession, bot_username: str) -> str:
     invite = deep_link(bot_username, f"guest_{session.invite_token}")
+    start = when(session.starts_at, session.course.settings.timezone)
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
     return (
         f"Scheduled session <b>{session.id}</b>: “{escape(session.title)}” with "
-        f"@{escape(session.guest_username)}, {when(session.starts_at, session.course.settings.timezone)}.\n\n"
+        f"@{escape(session.guest_username)}, {start}, {length(minutes)}.\n\n"
         f"Send this invite link to @{escape(session.guest_username)} only — it binds the first "
         f"account that opens it as the guest:\n{invite}"
     )
@@ -106,7 +116,9 @@ SESSION_ID_USAGE = "Give the session number: <code>{command} 12</code> (see /ses
 
 
 def board(data: dict[str, Any], bot_username: str) -> str:
-    """The announcement with the questions so far, best first."""
+    """The announcement with the questions so far, best first; once ended, the outcome."""
+    if data.get("ended"):
+        return final_board(data, bot_username)
     lines = [announced(data, bot_username)]
     questions = data.get("questions", [])
     if questions:
@@ -117,6 +129,16 @@ def board(data: dict[str, Any], bot_username: str) -> str:
         if data.get("more"):
             lines.append(f"…and {data['more']} more")
     return "\n".join(lines)
+
+
+def final_board(data: dict[str, Any], bot_username: str) -> str:
+    link = deep_link(bot_username, f"transcript_{data['session_id']}")
+    return (
+        f"🎤 <b>Guest Q&amp;A: {escape(data['title'])}</b> with @{escape(data['guest'])}\n"
+        f"{_when(data)}, {_minutes(data)} min.\n\n"
+        f"This session has ended: {data['answered']} of {data['asked']} questions answered. "
+        f'Thank you all! <a href="{link}">Read the transcript</a>.'
+    )
 
 
 def board_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -138,11 +160,27 @@ def asked_reply(merged: bool, title: str) -> str:
 
 def ask_privately(session: GuestSession) -> str:
     return (
-        f"Your question for <b>{escape(session.title)}</b> ({session.course.tag}): send\n"
-        f"<code>/askguest {session.id} your question</code>\n"
-        f"or, to keep your name from the guest and the group (facilitators still see it):\n"
-        f"<code>/askguest {session.id} anon your question</code>"
+        f"Your question for <b>{escape(session.title)}</b> ({session.course.tag}): type it as your "
+        "next message here. It goes with your name; tap “Ask anonymously” first to keep your name "
+        "from the guest and the group (facilitators still see it).\n"
+        f"Or send <code>/askguest {session.id} your question</code> or "
+        f"<code>/askguest {session.id} anon your question</code>."
     )
+
+
+def ask_privately_keyboard(session: GuestSession) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Ask with my name", callback_data=ask_button(False, session.id)),
+                InlineKeyboardButton("Ask anonymously", callback_data=ask_button(True, session.id)),
+            ]
+        ]
+    )
+
+
+def ask_mode_chosen(anonymous: bool) -> str:
+    return "Now type your question: it goes " + ("anonymously." if anonymous else "with your name.")
 
 
 ASKGUEST_USAGE = (
@@ -175,15 +213,25 @@ def guest_answer_private(data: dict[str, Any]) -> str:
 
 
 def transcript_caption(data: dict[str, Any]) -> str:
-    return f"📝 Transcript of “{escape(data['title'])}” with @{escape(data['guest'])}"
+    caption = f"📝 Transcript of “{escape(data['title'])}” with @{escape(data['guest'])}"
+    return caption + (", updated with a late answer" if data.get("late") else "")
 
 
 def leftovers(data: dict[str, Any]) -> str:
     lines = [f"“{escape(data['title'])}” has ended. These questions got no answer from the guest:"]
     for q in data["questions"]:
         who = escape(q["asker"]) if q["asker"] else f"{escape(q.get('asked_by', ''))} (anonymously)"
-        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}")
+        late = " · ✅ answered late" if q.get("late") else ""
+        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}{late}")
     return "\n".join(lines)
+
+
+def guest_thanks(data: dict[str, Any]) -> str:
+    answered = data["answered"]
+    return (
+        f"🙏 Thank you for “{escape(data['title'])}”! You answered {answered} "
+        f"question{'' if answered == 1 else 's'}; the transcript is in the course chat."
+    )
 
 
 ANSWER_SENT = "✅ Thanks — your answer is on its way to the group and to whoever asked."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from facilitation import guest_questions
 from facilitation.errors import FlockError, NotFound, ParseError
 from facilitation.guest_sessions import session_data
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
@@ -79,15 +80,42 @@ def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at:
     return "\n".join(lines).rstrip() + "\n"
 
 
+async def _post_transcript(uow: UnitOfWork, session: GuestSession, now: datetime, late: bool) -> int:
+    """Save the transcript and post it to every course chat; again, marked, after a late answer."""
+    answered = await uow.guest_batches.answered(session.id)
+    text = transcript(session, answered, now)
+    await uow.guest_sessions.save_transcript(session.id, text)
+    chats = await uow.courses.chats_of(session.course.id)
+    data = {**session_data(session), "markdown": text, "late": late}
+    for chat in chats:
+        await uow.outbox.put(Notice(chat.id, NoticeKind.TRANSCRIPT, data), now)
+    return len(chats)
+
+
+def _leftovers_data(session: GuestSession, leftovers: list[SessionQuestion]) -> dict[str, object]:
+    return {
+        **session_data(session),
+        # Facilitators see who asked, even anonymously; the guest and the group don't.
+        "questions": [
+            {
+                "n": q.number,
+                "text": q.text,
+                "asker": q.asker,
+                "asked_by": q.asked_by,
+                "late": q.answer is not None,
+            }
+            for q in leftovers
+        ],
+    }
+
+
 async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     await uow.guest_sessions.set_phase(session.id, Phase.ENDED, now)
-    text = transcript(session, await uow.guest_batches.answered(session.id), now)
-    await uow.guest_sessions.save_transcript(session.id, text)
-    queued = 0
-    for chat in await uow.courses.chats_of(session.course.id):
-        await uow.outbox.put(
-            Notice(chat.id, NoticeKind.TRANSCRIPT, {**session_data(session), "markdown": text}), now
-        )
+    queued = await _post_transcript(uow, session, now, late=False)
+    await guest_questions.refresh_boards(uow, session, now, ended=True)
+    if session.guest_id is not None:
+        data = {**session_data(session), "answered": len(await uow.guest_batches.answered(session.id))}
+        await uow.outbox.put(Notice(session.guest_id, NoticeKind.GUEST_THANKS, data), now)
         queued += 1
     leftovers = await uow.guest_batches.unanswered(session.id)
     if leftovers:
@@ -95,17 +123,33 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
         chats = (
             [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
         )
-        data = {
-            **session_data(session),
-            # Facilitators see who asked, even anonymously; the guest and the group don't.
-            "questions": [
-                {"n": q.number, "text": q.text, "asker": q.asker, "asked_by": q.asked_by} for q in leftovers
-            ],
-        }
+        data = _leftovers_data(session, leftovers)
         for chat_id in chats:
-            await uow.outbox.put(Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data), now)
+            # Its id is kept: a late answer marks the question on it.
+            notice = Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data, subject=f"leftovers:{session.id}")
+            await uow.outbox.put(notice, now)
             queued += 1
     return queued
+
+
+async def _answered_late(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
+    """After the end: a new transcript posted, the board's count and the leftovers list updated."""
+    await _post_transcript(uow, session, now, late=True)
+    await guest_questions.refresh_boards(uow, session, now)
+    ended_at = session.ended_at or now
+    late = [
+        q for q in await uow.guest_batches.answered(session.id) if q.answered_at and q.answered_at >= ended_at
+    ]
+    leftovers = sorted(late + await uow.guest_batches.unanswered(session.id), key=lambda q: q.number)
+    data = _leftovers_data(session, leftovers)
+    for chat_id, message_id in await uow.guest_sessions.sent_leftovers(session.id):
+        notice = Notice(
+            chat_id,
+            NoticeKind.LEFTOVERS_EDIT,
+            {**data, "message_id_to_edit": message_id},
+            subject=f"leftovers_edit:{session.id}",
+        )
+        await uow.outbox.put_latest(notice, now)
 
 
 async def reply_from_guest(
@@ -118,8 +162,13 @@ async def reply_from_guest(
         q = await uow.guest_batches.sent_to_guest(guest.id, replied_to) if replied_to else None
         session = await uow.guest_sessions.get(q.session_id) if q else None
         if session is None or session.guest_id != guest.id:
-            if await uow.guest_sessions.live_as_guest(guest.id) is None:
+            live = await uow.guest_sessions.live_as_guest(guest.id)
+            if live is None:
                 return None  # not a guest: the caller shows the usual help
+            if live.phase is Phase.ENDED:  # "Thanks all!": no instructions once it is over
+                raise FlockError(
+                    f"🙏 Thank you! “{live.title}” has ended; the transcript is in the course chat."
+                )
             if replied_to is None:
                 raise FlockError(
                     "To answer, reply to one of the questions I sent you. /skip as a reply passes."
@@ -137,9 +186,7 @@ async def reply_from_guest(
         if not skipping:
             await _relay(uow, session, q, text, now)
             if session.phase is Phase.ENDED:  # a late answer still joins the transcript
-                await uow.guest_sessions.save_transcript(
-                    session.id, transcript(session, await uow.guest_batches.answered(session.id), now)
-                )
+                await _answered_late(uow, session, now)
         await uow.commit()
     return q
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
-from facilitation.model import GuestSession, MessageRef, Person
+from facilitation.model import GuestSession, MessageRef, Person, Phase
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
 from facilitation.scope import (
@@ -22,6 +22,7 @@ from facilitation.scope import (
 
 MAX_TEXT = 1000
 BOARD_SIZE = 15  # questions shown on the board, best first
+PRIVATE_ASK_WAIT = timedelta(hours=1)  # after opening the private link, how long the next message counts
 
 
 def normalise(text: str) -> str:
@@ -122,17 +123,25 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     return session
 
 
-async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
-    """Queue one edit per board; a later change replaces an edit not yet sent."""
+async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime, ended: bool = False) -> None:
+    """Queue one edit per board; a later change replaces an edit not yet sent. An ended
+    session's board keeps only the outcome: no questions to vote on, the transcript's link."""
     items = await uow.guest_questions.board(session.id)
-    data = {
-        **session_data(session),
-        "questions": [
-            {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
-            for i in items[:BOARD_SIZE]
-        ],
-        "more": max(0, len(items) - BOARD_SIZE),
-    }
+    data: dict[str, object] = {**session_data(session)}
+    if ended or session.phase is Phase.ENDED:
+        data |= {
+            "ended": True,
+            "asked": len(items),
+            "answered": len(await uow.guest_batches.answered(session.id)),
+        }
+    else:
+        data |= {
+            "questions": [
+                {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
+                for i in items[:BOARD_SIZE]
+            ],
+            "more": max(0, len(items) - BOARD_SIZE),
+        }
     for chat_id, message_id in await uow.guest_sessions.boards(session.id):
         notice = Notice(
             chat_id,
@@ -152,3 +161,34 @@ async def reply_to_board(
     if session is None or not session.is_upcoming_or_live:
         return None
     return await ask(uow, chat_id, session.id, person, text, False, [], ref, now)
+
+
+async def await_private(
+    uow: UnitOfWork, session_id: int, person: Person, anonymous: bool, members: ChatMembership, now: datetime
+) -> GuestSession:
+    """The board's private link (or its buttons): the person's next private message is their
+    question for the session, with their name or without. Stored, so a restart forgets nothing."""
+    async with uow:
+        session = await uow.guest_sessions.get(session_id)
+        if session is None or not session.is_upcoming_or_live:
+            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+        await require_course_member(uow, session.course, person.id, members, session.guest_id)
+        await uow.guest_questions.await_private(person.id, session.id, anonymous, now + PRIVATE_ASK_WAIT)
+        await uow.commit()
+    return session
+
+
+async def ask_awaited(
+    uow: UnitOfWork, person: Person, text: str, members: ChatMembership, now: datetime
+) -> Asked | None:
+    """A plain private message: the question the person opened the private link for, if any."""
+    async with uow:
+        awaited = await uow.guest_questions.awaited_private(person.id, now)
+        if awaited is None:
+            return None
+        if not text.strip():
+            raise ParseError("Type your question as a text message.")
+        await uow.guest_questions.forget_private(person.id)  # one question per opening
+        await uow.commit()
+    session_id, anonymous = awaited
+    return await ask(uow, None, session_id, person, text, anonymous, [], None, now, members)

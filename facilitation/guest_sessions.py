@@ -14,15 +14,16 @@ from facilitation import parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import GuestSession, Person, Phase
 from facilitation.notices import NoticeKind
-from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import (
     course_facilitated,
     course_for_command,
-    require_course_member,
     require_facilitator,
 )
 
 DEFAULT_LENGTH = timedelta(minutes=60)
+MIN_LENGTH, MAX_LENGTH = timedelta(minutes=10), timedelta(hours=8)
+LENGTH_RANGE = "A session lasts from 10 minutes to 8 hours, like 45m, 90m or 2h."
 MAX_TITLE = 200
 # (field marking it sent, how long before the start, who is told)
 REMINDERS = (
@@ -58,22 +59,31 @@ def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timede
     """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
     words = text.split()
     specific: ParseError | None = None  # a start that reads as a time but is refused, and why
-    if len(words) > 1:
+    # A last word shaped like a duration is the length, whatever its size: "in 1m 0m" is a start
+    # in a minute lasting nothing, refused, not a start in a minute lasting the default hour.
+    if len(words) > 1 and parsing.is_duration(words[-1]):
         try:
-            length = parsing.duration(words[-1])
-        except ParseError:
-            pass
+            starts_at = parsing.moment(" ".join(words[:-1]), now, timezone)
+        except ParseError as error:
+            specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
         else:
-            try:
-                return parsing.moment(" ".join(words[:-1]), now, timezone), length
-            except ParseError as error:
-                specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
+            return starts_at, _length(words[-1])
     try:
         return parsing.moment(text, now, timezone), DEFAULT_LENGTH
     except ParseError:
         if specific is not None:
             raise specific from None
         raise
+
+
+def _length(word: str) -> timedelta:
+    try:
+        length = parsing.duration(word)
+    except ParseError:
+        raise ParseError(LENGTH_RANGE) from None
+    if not MIN_LENGTH <= length <= MAX_LENGTH:
+        raise ParseError(LENGTH_RANGE)
+    return length
 
 
 async def schedule(
@@ -243,15 +253,3 @@ async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, 
     for chat_id in chats:
         await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data), now)
     return len(chats)
-
-
-async def listed_one(
-    uow: UnitOfWork, session_id: int, person_id: int, members: ChatMembership
-) -> GuestSession:
-    """/start ask_<session>: the session a member of its course may ask privately."""
-    async with uow:
-        session = await uow.guest_sessions.get(session_id)
-        if session is None or not session.is_upcoming_or_live:
-            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
-        await require_course_member(uow, session.course, person_id, members, session.guest_id)
-    return session

@@ -209,6 +209,7 @@ class GuestSession:
     ends_at: datetime
     phase: Phase
     opened_at: datetime | None = None
+    ended_at: datetime | None = None  # answers after it are late
 
     @property
     def is_upcoming_or_live(self) -> bool:

@@ -27,4 +27,6 @@ class NoticeKind(StrEnum):
     GUEST_ANSWER = "guest_answer"  # the guest's answer, in the chat
     GUEST_ANSWER_PRIVATE = "guest_answer_private"  # the same, privately to each asker
     SESSION_LEFTOVERS = "session_leftovers"  # to facilitators: what the guest left unanswered
+    LEFTOVERS_EDIT = "leftovers_edit"  # that list, updated: a question answered late
+    GUEST_THANKS = "guest_thanks"  # to the guest, when the session ends
     TRANSCRIPT = "transcript"  # a file, once the session ends

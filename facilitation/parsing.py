@@ -58,6 +58,11 @@ def duration(text: str) -> timedelta:
     return total
 
 
+def is_duration(word: str) -> bool:
+    """Shaped like a duration ("90m", "1h30m"), whether or not its size is acceptable."""
+    return re.fullmatch(r"(?:\d{1,6}[smhd])+", word.strip().lower()) is not None
+
+
 def clock_time(text: str) -> time:
     match = _CLOCK.fullmatch(text.strip())
     if not match:

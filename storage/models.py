@@ -280,6 +280,17 @@ class SessionVoteRow(Base):
     person_id: Mapped[int] = mapped_column(primary_key=True)
 
 
+class GuestPrivateAskRow(Base):
+    """A person who opened a board's "ask privately" link: their next private message, until it
+    expires, is their question for the session."""
+
+    __tablename__ = "guest_private_asks"
+    person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    session_id: Mapped[int] = mapped_column(ForeignKey("guest_sessions.id"))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime]
+
+
 class GreetingRow(Base):
     __tablename__ = "greetings"
     # The tick asks for greetings not yet sent and for chats greeted lately: both by greeted_at.

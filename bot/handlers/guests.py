@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import callbacks, convert, render_sessions, texts
 from bot.context import FlockContext
-from bot.fit import toast
+from bot.fit import fit, toast
 from bot.handlers.common import (
     ChatMembers,
     Refusal,
@@ -23,7 +23,7 @@ from bot.handlers.common import (
 )
 from facilitation import guest_live, guest_questions, guest_sessions, parsing
 from facilitation.errors import FlockError
-from facilitation.model import Person
+from facilitation.model import GuestSession, Person
 
 _REQUEST = re.compile(r'@(\w{3,32})\s+["“”](.+?)["“”]\s+(.+)', re.S)
 
@@ -123,11 +123,40 @@ async def ask(update: Update, context: FlockContext) -> None:
 
 
 async def open_ask_link(update: Update, context: FlockContext, person: Person, session_id: str) -> None:
-    """/start ask_<session>: how to ask privately (and anonymously)."""
-    found = await guest_sessions.listed_one(
-        context.uow(), parsing.number(session_id) or 0, person.id, ChatMembers(context)
+    """/start ask_<session>: the next private message is the question (or /askguest)."""
+    message = update.effective_message
+    assert message is not None
+    session = await guest_questions.await_private(
+        context.uow(), parsing.number(session_id) or 0, person, False, ChatMembers(context), context.now()
     )
-    await reply(update, render_sessions.ask_privately(found))
+    await message.reply_html(
+        fit(render_sessions.ask_privately(session)),
+        reply_markup=render_sessions.ask_privately_keyboard(session),
+    )
+
+
+async def ask_mode(update: Update, context: FlockContext) -> None:
+    """ "Ask with my name" / "Ask anonymously", under the private link's reply."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse_ask_button(query.data)
+    if parsed is None:
+        await query.answer(texts.BUTTON_GONE)
+        return
+    session_id, anonymous = parsed
+    try:
+        await guest_questions.await_private(
+            context.uow(),
+            session_id,
+            convert.person(query.from_user),
+            anonymous,
+            ChatMembers(context),
+            context.now(),
+        )
+    except FlockError as error:
+        await query.answer(toast(error.message), show_alert=True)
+        return
+    await query.answer(render_sessions.ask_mode_chosen(anonymous))
 
 
 async def vote(update: Update, context: FlockContext) -> None:
@@ -164,19 +193,26 @@ async def hide(update: Update, context: FlockContext) -> None:
 
 
 async def guest_reply(update: Update, context: FlockContext) -> None:
-    """Private messages: a guest's answers (and /skip); anyone else gets the help pointer."""
+    """Private messages: a guest's answers (and /skip), a question after the board's private
+    link; anything else gets the help pointer."""
     message = update.effective_message
     assert message is not None
     person = require_sender(message)
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     text = convert.text(message)
     answered = await guest_live.reply_from_guest(context.uow(), person, replied, text, context.now())
-    if answered is None:
+    if answered is not None:
+        skipped = text.strip().startswith("/skip")
+        await reply(update, render_sessions.SKIPPED if skipped else render_sessions.ANSWER_SENT)
+        return
+    # Not an answer: the question the person opened a board's private link for, if any.
+    asked = await guest_questions.ask_awaited(
+        context.uow(), person, text, ChatMembers(context), context.now()
+    )
+    if asked is None:
         await reply(update, texts.PRIVATE_FALLBACK)
         return
-    await reply(
-        update, render_sessions.SKIPPED if text.strip().startswith("/skip") else render_sessions.ANSWER_SENT
-    )
+    await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
 
 async def end(update: Update, context: FlockContext) -> None:
@@ -211,6 +247,22 @@ async def transcript(update: Update, context: FlockContext) -> None:
         message.chat_id if in_group(message) else None,
         ChatMembers(context),
     )
+    await _send_transcript(update, session, text)
+
+
+async def open_transcript_link(
+    update: Update, context: FlockContext, person: Person, session_id: str
+) -> None:
+    """/start transcript_<session>: the ended board's link, privately for the course's members."""
+    session, text = await guest_live.stored_transcript(
+        context.uow(), parsing.number(session_id) or 0, person.id, None, ChatMembers(context)
+    )
+    await _send_transcript(update, session, text)
+
+
+async def _send_transcript(update: Update, session: GuestSession, text: str) -> None:
+    message = update.effective_message
+    assert message is not None
     await message.reply_document(
         InputFile(text.encode("utf-8"), filename=f"session-{session.id}.md"),
         caption=render_sessions.transcript_caption({"title": session.title, "guest": session.guest_username}),
@@ -225,6 +277,7 @@ HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("askguest", ask),
     command("session_hide", hide),
     CallbackQueryHandler(vote, pattern=r"^gv:"),
+    CallbackQueryHandler(ask_mode, pattern=r"^ga:"),
     command("session_end", end),
     command("session_batch", batch),
     command("transcript", transcript),

@@ -72,6 +72,9 @@ async def start(update: Update, context: FlockContext) -> None:
     if payload.startswith("ask_"):  # t.me/<bot>?start=ask_<session>: asking privately
         await guests.open_ask_link(update, context, person, payload.removeprefix("ask_"))
         return
+    if payload.startswith("transcript_"):  # the ended board's link to its transcript
+        await guests.open_transcript_link(update, context, person, payload.removeprefix("transcript_"))
+        return
     facilitated = await people.started(context.uow(), person, context.now())
     await reply(update, texts.welcome_private(person, facilitated))
 

@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import Subquery, delete, func, select, update
 
 from facilitation.model import BoardItem, MessageRef, Person
-from storage.models import GuestSessionRow, PersonRow, SessionAskerRow, SessionQuestionRow, SessionVoteRow
+from storage.models import (
+    GuestPrivateAskRow,
+    GuestSessionRow,
+    PersonRow,
+    SessionAskerRow,
+    SessionQuestionRow,
+    SessionVoteRow,
+)
 from storage.repositories.base import Repository
 
 
@@ -125,3 +132,27 @@ class SqlGuestQuestions(Repository):
             )
             for q, n, name in rows
         ]
+
+    async def await_private(self, person_id: int, session_id: int, anonymous: bool, until: datetime) -> None:
+        await self.forget_private(person_id)
+        self.session.add(
+            GuestPrivateAskRow(
+                person_id=person_id, session_id=session_id, anonymous=anonymous, expires_at=until
+            )
+        )
+        await self.session.flush()
+
+    async def awaited_private(self, person_id: int, now: datetime) -> tuple[int, bool] | None:
+        found = (
+            await self.session.execute(
+                select(GuestPrivateAskRow.session_id, GuestPrivateAskRow.anonymous).where(
+                    GuestPrivateAskRow.person_id == person_id, GuestPrivateAskRow.expires_at > now
+                )
+            )
+        ).first()
+        return (found[0], found[1]) if found else None
+
+    async def forget_private(self, person_id: int) -> None:
+        await self.session.execute(
+            delete(GuestPrivateAskRow).where(GuestPrivateAskRow.person_id == person_id)
+        )

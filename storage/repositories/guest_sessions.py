@@ -29,6 +29,7 @@ def _session(row: GuestSessionRow, course: Course) -> GuestSession:
         row.ends_at,
         Phase(row.phase),
         row.opened_at,
+        row.ended_at,
     )
 
 
@@ -148,10 +149,17 @@ class SqlGuestSessions(Repository):
         return await self.get(int(subject.split(":")[1]))
 
     async def boards(self, session_id: int) -> list[tuple[int, int]]:
+        return await self._sent(board_subject(session_id), "session_announced")
+
+    async def sent_leftovers(self, session_id: int) -> list[tuple[int, int]]:
+        return await self._sent(leftovers_subject(session_id), "session_leftovers")
+
+    async def _sent(self, subject: str, kind: str) -> list[tuple[int, int]]:
+        """(chat, message) of each message sent for the subject, to edit it."""
         rows = await self.session.execute(
             select(OutboxRow.chat_id, OutboxRow.message_id).where(
-                OutboxRow.subject == board_subject(session_id),
-                OutboxRow.kind == "session_announced",
+                OutboxRow.subject == subject,
+                OutboxRow.kind == kind,
                 OutboxRow.message_id.is_not(None),
             )
         )
@@ -195,3 +203,7 @@ class SqlGuestSessions(Repository):
 
 def board_subject(session_id: int) -> str:
     return f"board:{session_id}"
+
+
+def leftovers_subject(session_id: int) -> str:
+    return f"leftovers:{session_id}"

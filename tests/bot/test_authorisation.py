@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.callbacks import forget_button
+from bot.callbacks import ask_button, forget_button
 from bot.recording import Call
 from storage.models import Base
 from tests.builders import JSON, group, private, user
@@ -141,6 +141,10 @@ def vote(world: World) -> tuple[JSON, str]:
     return world.board, "gv:1"
 
 
+def ask_anonymously(world: World) -> tuple[JSON, str]:
+    return world.followup.result, ask_button(True, 1)
+
+
 def open_question(world: World) -> JSON:
     return world.open_question
 
@@ -213,6 +217,7 @@ ROWS = [
     command("/transcript 2", GROUP, EVERYONE_IN_THE_GROUP, "Transcript of"),
     command("/transcript 2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
     command("/start ask_1", PRIVATE, COURSE_MEMBERS, "Your question for"),
+    command("/start transcript_2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
     command("/skip", PRIVATE, {GUEST}, "Skipped", reply_to=lambda world: world.guest_question),
     # Buttons
     Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
@@ -221,6 +226,7 @@ ROWS = [
     Row("follow-up: solved", PRIVATE, frozenset({LEARNER}), "marked as solved", button=followup_button(0)),
     Row("follow-up: not yet", PRIVATE, frozenset({LEARNER}), "still needs help", button=followup_button(1)),
     Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
+    Row("ask the guest anonymously", PRIVATE, frozenset(COURSE_MEMBERS), "Now type", button=ask_anonymously),
     # Privacy: anyone may read the policy and forget themselves; only facilitators forget others
     command("/privacy", GROUP, EVERYONE_IN_THE_GROUP, "Flock stores"),
     command("/privacy", PRIVATE, frozenset(ROLES), "Your data in Flock"),

@@ -254,3 +254,57 @@ async def test_only_facilitators_end_a_session_early(flock: Harness) -> None:
     ]
     assert next(c.text for c in ended if c.method == "sendMessage").startswith("Ended session 1")
     assert await flock.rows("select phase from guest_sessions") == [("ended",)]
+
+
+def board_edits(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method == "editMessageText" and c.chat_id == CHAT["id"]]
+
+
+async def test_at_the_end_the_board_is_final_and_the_guest_is_thanked(flock: Harness) -> None:
+    await set_up(flock)
+    await ask_three(flock)
+    flock.clock.advance(minutes=30)
+    batch = to(await flock.tick(), ADA)
+    await answer(flock, next(c for c in batch if "Question 2" in c.text), "Python, SQL and a notebook.")
+
+    flock.clock.advance(minutes=60)
+    end = await flock.tick()
+    chat = await flock.send(flock.telegram.post(private(ADA), ADA, "Thanks all!"))
+    link = await flock.send(flock.telegram.post(private(BEN), BEN, "/start transcript_1"))
+
+    final = board_edits(end)[-1]
+    assert "has ended: 1 of 3 questions answered" in final.text
+    assert "https://t.me/flock_test_bot?start=transcript_1" in final.text
+    assert "Upvote" not in final.text
+    assert "Ask your question" not in final.text
+    assert "reply_markup" not in final.params or not final.params["reply_markup"]["inline_keyboard"]
+    (thanks,) = to(end, ADA)
+    assert thanks.text.startswith("🙏 Thank you")
+    assert "reply" not in thanks.text.lower()
+    (said,) = to(chat, ADA)
+    assert "reply to one of the questions" not in said.text
+    assert said.text.startswith("🙏 Thank you")
+    assert [c.method for c in link if c.method != "getChatMember"] == ["sendDocument"]  # a member
+
+
+async def test_a_late_answer_updates_the_transcript_the_board_and_the_leftovers(flock: Harness) -> None:
+    await set_up(flock)
+    await ask_three(flock)
+    flock.clock.advance(minutes=30)
+    batch = to(await flock.tick(), ADA)
+    flock.clock.advance(minutes=60)
+    end = await flock.tick()
+    (leftovers,) = to(end, ANA)
+
+    calls = await answer(flock, next(c for c in batch if "Question 2" in c.text), "Late, but here it is.")
+
+    (document,) = [c for c in calls if c.method == "sendDocument"]
+    assert document.chat_id == CHAT["id"]
+    assert "updated with a late answer" in document.params["caption"]
+    assert "Late, but here it is." in document.files["document"][1].decode()
+    (edited,) = [c for c in calls if c.method == "editMessageText" and c.chat_id == ANA["id"]]
+    assert edited.params["message_id"] == leftovers.result["message_id"]
+    lines = edited.text.splitlines()
+    assert "answered late" in next(line for line in lines if "Which tools do you use every day?" in line)
+    assert "answered late" not in next(line for line in lines if "How did you get your first" in line)
+    assert "1 of 3 questions answered" in board_edits(calls)[-1].text

@@ -164,3 +164,56 @@ async def test_no_session_collecting_says_so(flock: Harness) -> None:
     assert replies(calls) == [
         "No guest session is taking questions right now. /sessions shows what's coming."
     ]
+
+
+def buttons(calls: list[Call]) -> dict[str, str]:
+    """The inline buttons of the messages sent, by their text."""
+    found = [c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params]
+    return {
+        b["text"]: b["callback_data"]
+        for c in found
+        for row in c.params["reply_markup"]["inline_keyboard"]
+        for b in row
+    }
+
+
+async def test_after_the_ask_link_the_next_private_message_is_the_question(flock: Harness) -> None:
+    await set_up(flock)
+
+    opened = await flock.send(flock.telegram.post(private(BEN), BEN, "/start ask_1"))
+    calls = await flock.send(flock.telegram.post(private(BEN), BEN, "What was your first data job like?"))
+    after = replies(await flock.send(flock.telegram.post(private(BEN), BEN, "Thanks!")))
+
+    assert "type it as your next message" in replies(opened)[0]
+    assert set(buttons(opened)) == {"Ask with my name", "Ask anonymously"}
+    assert replies(calls) == ["Added to the board for “Careers 1”. Others can upvote it."]
+    assert "What was your first data job like? — Ben · 👍 0" in edits(calls)[0].text
+    assert await flock.rows("select asker_id, anonymous, chat_id from session_questions") == [
+        (BEN["id"], False, None)
+    ]
+    assert after[0].startswith("I work mostly in course groups")  # one question per opening
+
+
+async def test_ask_anonymously_then_type_the_question(flock: Harness) -> None:
+    await set_up(flock)
+    opened = await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start ask_1"))
+    link = next(c for c in opened if c.method == "sendMessage")
+
+    pressed = await flock.send(flock.telegram.press(CLEO, link.result, buttons(opened)["Ask anonymously"]))
+    calls = await flock.send(flock.telegram.post(private(CLEO), CLEO, "Is the pay really that good?"))
+
+    (toast,) = [c for c in pressed if c.method == "answerCallbackQuery"]
+    assert "anonymously" in toast.params["text"]
+    assert "Is the pay really that good? — anonymous" in edits(calls)[0].text
+    assert await flock.rows("select asker_id, anonymous from session_questions") == [(CLEO["id"], True)]
+
+
+async def test_the_ask_link_waits_an_hour_for_the_question(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start ask_1"))
+
+    flock.clock.advance(minutes=61)
+    late = replies(await flock.send(flock.telegram.post(private(BEN), BEN, "Still there?")))
+
+    assert late[0].startswith("I work mostly in course groups")
+    assert await flock.rows("select count(*) from session_questions") == [(0,)]

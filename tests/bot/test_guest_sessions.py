@@ -182,3 +182,30 @@ async def test_move_changes_the_time_and_tells_everyone(flock: Harness) -> None:
     assert any("moved to Thu 5 Nov, 10:00 (UTC)" in t for t in texts(calls, CHAT))
     assert past == ["That time has already passed. Pick a start in the future."]
     assert missing == ["There is no session 99."]
+
+
+async def test_a_length_outside_ten_minutes_to_eight_hours_is_refused(flock: Harness) -> None:
+    await set_up(flock)
+
+    zero = texts(await schedule(flock, '@ada_expert "Careers" in 1m 0m'))
+    month = texts(await schedule(flock, '@ada_expert "Careers" in 1m 30d'))
+    short = texts(await schedule(flock, '@ada_expert "Careers" tomorrow 15:00 5m'))
+    long = texts(await schedule(flock, '@ada_expert "Careers" tomorrow 15:00 8h1m'))
+
+    for refusal in (zero, month, short, long):
+        assert refusal == ["A session lasts from 10 minutes to 8 hours, like 45m, 90m or 2h."]
+    assert await flock.rows("select count(*) from guest_sessions") == [(0,)]
+
+
+async def test_the_confirmation_states_the_start_and_the_length(flock: Harness) -> None:
+    await set_up(flock)
+
+    shortest = texts(await schedule(flock, '@ada_expert "Careers" tomorrow 15:00 10m'), CHAT)[0]
+    longest = texts(await schedule(flock, '@ada_expert "Careers" tomorrow 16:00 8h'), CHAT)[0]
+    default = texts(await schedule(flock, '@ada_expert "Careers" in 2h'), CHAT)[0]
+
+    assert shortest.startswith(
+        "Scheduled session <b>1</b>: “Careers” with @ada_expert, Tue 3 Nov, 15:00 (UTC), 10 min."
+    )
+    assert "Tue 3 Nov, 16:00 (UTC), 8 h." in longest
+    assert "Mon 2 Nov, 11:00 (UTC), 1 h." in default
