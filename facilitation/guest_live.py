@@ -19,6 +19,10 @@ from facilitation.scope import require_attached, require_course_member, require_
 BATCH_EVERY = timedelta(minutes=10)
 MAX_BATCH = 20
 
+# How long after its end a session still takes its guest's answers (relayed, added late to the
+# transcript) and thanks them for anything else they write.
+LATE_ANSWERS = timedelta(days=7)
+
 
 def _question_data(session: GuestSession, q: SessionQuestion) -> dict[str, object]:
     return {**session_data(session), "question_id": q.id, "n": q.number, "text": q.text, "asker": q.asker}
@@ -162,7 +166,7 @@ async def reply_from_guest(
         q = await uow.guest_batches.sent_to_guest(guest.id, replied_to) if replied_to else None
         session = await uow.guest_sessions.get(q.session_id) if q else None
         if session is None or session.guest_id != guest.id:
-            live = await uow.guest_sessions.live_as_guest(guest.id)
+            live = await uow.guest_sessions.live_as_guest(guest.id, now - LATE_ANSWERS)
             if live is None:
                 return None  # not a guest: the caller shows the usual help
             if live.phase is Phase.ENDED:  # "Thanks all!": no instructions once it is over

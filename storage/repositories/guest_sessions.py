@@ -191,14 +191,20 @@ class SqlGuestSessions(Repository):
             select(GuestSessionRow.transcript).where(GuestSessionRow.id == session_id)
         )
 
-    async def live_as_guest(self, person_id: int) -> GuestSession | None:
-        """The live (or just ended) session this person is the guest of."""
-        sessions = [
-            s
-            for s in await self.in_phase(Phase.LIVE, None) + await self.in_phase(Phase.ENDED, None)
-            if s.guest_id == person_id
-        ]
-        return sessions[0] if sessions else None
+    async def live_as_guest(self, person_id: int, ended_since: datetime) -> GuestSession | None:
+        """The live session this person is the guest of, else one that ended since then."""
+        live = GuestSessionRow.phase == Phase.LIVE.value
+        ended = (GuestSessionRow.phase == Phase.ENDED.value) & (GuestSessionRow.ends_at >= ended_since)
+        found = (
+            await self.session.execute(
+                select(GuestSessionRow, CourseRow)
+                .join(CourseRow, CourseRow.id == GuestSessionRow.course_id)
+                .where(GuestSessionRow.guest_id == person_id, live | ended)
+                .order_by(live.desc(), GuestSessionRow.starts_at.desc())
+                .limit(1)
+            )
+        ).first()
+        return _session(found[0], mapping.course(found[1])) if found else None
 
 
 def board_subject(session_id: int) -> str:
