@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from facilitation.model import Alert, Person, Question, QuestionState, Recipients
 from storage import mapping
@@ -150,15 +150,23 @@ class SqlAlerts(Repository):
         )
 
     async def reschedule(self, course_id: int, sla: timedelta) -> None:
-        """A new SLA applies to open questions not alerted yet."""
-        rows = await self.session.execute(
-            select(QuestionRow.id, QuestionRow.asked_at).where(
-                QuestionRow.course_id == course_id, QuestionRow.state == _OPEN, QuestionRow.alerts_sent == 0
-            )
+        """A new SLA applies to every open question: one SLA after it was asked, or after its last
+        alert or claim, whichever came last, so a shorter SLA is not held back by the old one."""
+        last_alert = (
+            select(AlertRow.question_id, func.max(AlertRow.created_at).label("at"))
+            .where(AlertRow.course_id == course_id)
+            .group_by(AlertRow.question_id)
+            .subquery()
         )
-        for question_id, asked_at in rows.all():
+        rows = await self.session.execute(
+            select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.claimed_at, last_alert.c.at)
+            .outerjoin(last_alert, last_alert.c.question_id == QuestionRow.id)
+            .where(QuestionRow.course_id == course_id, QuestionRow.state == _OPEN)
+        )
+        for question_id, asked_at, claimed_at, alerted_at in rows.all():
+            since = max(t for t in (asked_at, claimed_at, alerted_at) if t is not None)
             await self.session.execute(
-                update(QuestionRow).where(QuestionRow.id == question_id).values(next_alert_at=asked_at + sla)
+                update(QuestionRow).where(QuestionRow.id == question_id).values(next_alert_at=since + sla)
             )
 
     async def unanswered(self, course_ids: Sequence[int], limit: int) -> list[Question]:

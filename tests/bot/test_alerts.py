@@ -338,6 +338,61 @@ async def test_sla_edges_exactly_at_the_sla_is_due(flock: Harness) -> None:
     assert len(alerts(at)) == 1
 
 
+async def test_lowering_the_sla_brings_the_next_alert_one_new_sla_after_the_last(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 3h"))
+    await ask(flock)
+    flock.clock.advance(hours=3)
+    assert len(alerts(await flock.tick())) == 1
+    flock.clock.advance(seconds=5)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+
+    flock.clock.advance(seconds=14)  # 19 s after the alert
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+    assert await flock.rows("select period from alerts order by period") == [(1,), (2,)]
+
+
+async def test_lowering_the_sla_after_a_claim_counts_from_the_claim(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 3h"))
+    await ask(flock)
+    flock.clock.advance(hours=3)
+    first = alerts(await flock.tick())[0]
+    flock.clock.advance(minutes=10)
+    await flock.send(press(flock, ANA, first, "I'll take it"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+
+    flock.clock.advance(seconds=19)
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+
+
+async def test_raising_the_sla_after_an_alert_holds_the_next_one_back(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+    await ask(flock)
+    flock.clock.advance(seconds=20)
+    assert len(alerts(await flock.tick())) == 1
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 1h"))
+
+    flock.clock.advance(minutes=59, seconds=59)
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+
+
 async def test_a_blocked_facilitator_fails_for_good_without_retrying(flock: Harness) -> None:
     await set_up(flock, started=(ANA,))
     await ask(flock)
