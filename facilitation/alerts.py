@@ -53,7 +53,16 @@ def question_data(question: Question, course: Course) -> dict[str, object]:
         "chat_id": question.ref.chat_id,
         "message_id": question.ref.message_id,
         "thread_id": question.ref.thread_id,
+        "not_yet": question.needs_follow_up,
     }
+
+
+async def _alert_data(uow: UnitOfWork, question: Question, course: Course) -> dict[str, object]:
+    """question_data, and for a question the asker said is not solved, who answered it."""
+    data = question_data(question, course)
+    if question.needs_follow_up:
+        data["answerers"] = [p.name for p in await uow.alerts.answerers(question.id)]
+    return data
 
 
 async def send_due(uow: UnitOfWork, now: datetime) -> int:
@@ -88,7 +97,7 @@ async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now
     items = []
     for question in questions:
         alert_id = await uow.alerts.open(question, now, now + course.settings.sla)
-        items.append({"alert_id": alert_id, **question_data(question, course)})
+        items.append({"alert_id": alert_id, **await _alert_data(uow, question, course)})
     for chat_id in chats:
         if len(items) > COMBINE_ABOVE:
             await uow.outbox.put(
@@ -112,6 +121,16 @@ async def _nudge(uow: UnitOfWork, course: Course, recipients: Recipients, now: d
     names = [p.name for p in recipients.to_nudge]
     await uow.outbox.put(Notice(chats[0].id, NoticeKind.NUDGE, {"names": names, "course": course.tag}), now)
     await uow.alerts.mark_nudged(course.id, [p.id for p in recipients.to_nudge], now)
+
+
+async def still_needs_help(uow: UnitOfWork, course: Course, question: Question, now: datetime) -> None:
+    """The asker said the answers did not help (the question is open again): the facilitators
+    hear it now, where alerts go, as an alert of its own; in quiet hours, when they end."""
+    held_until = quiet_hours_end(course.settings, now)
+    if held_until is not None:
+        await uow.alerts.defer(question.id, held_until)
+        return
+    await _alert(uow, course, [question], now)
 
 
 @dataclass(frozen=True)
@@ -169,7 +188,11 @@ async def _edit_messages(
         alert = await uow.alerts.get(alert_id)
         if alert is None:
             continue
-        data = {**question_data(alert.question, alert.course), **status, "message_id_to_edit": message_id}
+        data = {
+            **await _alert_data(uow, alert.question, alert.course),
+            **status,
+            "message_id_to_edit": message_id,
+        }
         await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
 
 

@@ -129,6 +129,7 @@ class Question:
     ref: MessageRef
     first_answered_at: datetime | None = None
     resolved_at: datetime | None = None
+    needs_follow_up: bool = False  # the asker said the answers did not help
 
     @property
     def is_unresolved(self) -> bool:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from facilitation.model import Alert, Person, Question, QuestionState, Recipients
 from storage import mapping
-from storage.models import AlertRow, CourseRow, FacilitatorRow, OutboxRow, PersonRow, QuestionRow
+from storage.models import AlertRow, AnswerRow, CourseRow, FacilitatorRow, OutboxRow, PersonRow, QuestionRow
 from storage.repositories.base import Repository
 
 _OPEN = QuestionState.OPEN.value
@@ -178,3 +178,15 @@ class SqlAlerts(Repository):
             .limit(limit)
         )
         return [mapping.question(q, p) for q, p in rows]
+
+    async def answerers(self, question_id: int) -> list[Person]:
+        rows = await self.session.execute(
+            select(AnswerRow.answerer_id, PersonRow)
+            .outerjoin(PersonRow, PersonRow.id == AnswerRow.answerer_id)
+            .where(AnswerRow.question_id == question_id)
+            .order_by(AnswerRow.answered_at, AnswerRow.id)
+        )
+        found: dict[int, Person] = {}
+        for answerer_id, person in rows:
+            found.setdefault(answerer_id, mapping.person(person, answerer_id))
+        return list(found.values())
