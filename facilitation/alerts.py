@@ -93,19 +93,17 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
 
 async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now: datetime) -> int:
     recipients = await uow.alerts.recipients(course.id)
-    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
     items = []
     for question in questions:
         alert_id = await uow.alerts.open(question, now, now + course.settings.sla)
         items.append({"alert_id": alert_id, **await _alert_data(uow, question, course)})
-    for chat_id in chats:
+    for chat_id, thread_id in recipients.destinations:
         if len(items) > COMBINE_ABOVE:
-            await uow.outbox.put(
-                Notice(chat_id, NoticeKind.ALERT_BATCH, {"course": course.tag, "items": items}), now
-            )
+            data = {"course": course.tag, "items": items}
+            await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_BATCH, data, thread_id), now)
             continue
         for item in items:
-            notice = Notice(chat_id, NoticeKind.ALERT, item, subject=f"alert:{item['alert_id']}")
+            notice = Notice(chat_id, NoticeKind.ALERT, item, thread_id, subject=f"alert:{item['alert_id']}")
             await uow.outbox.put(notice, now)
     await _nudge(uow, course, recipients, now)
     return len(items)
@@ -196,8 +194,11 @@ async def _edit_messages(
         await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
 
 
-async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None) -> Course:
-    """/alerts_here: a course's alerts and digests go to this chat; None sends them privately."""
+async def route_here(
+    uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None, thread_id: int | None = None
+) -> Course:
+    """/alerts_here: a course's alerts and digests go to this chat (this forum topic of it, when
+    given); None sends them privately."""
     async with uow:
         course = await course_facilitated(uow, person_id, tags)
         if chat_id is not None:  # alerts name learners and quote them: not for another course's chat
@@ -207,7 +208,7 @@ async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: 
                         f"This chat belongs to {attached.course.tag}, which you don't facilitate, so "
                         f"{course.tag}'s alerts can't come here. Use a chat of your facilitators."
                     )
-        await uow.alerts.route(course.id, chat_id)
+        await uow.alerts.route(course.id, chat_id, thread_id if chat_id is not None else None)
         await uow.commit()
     return course
 

@@ -92,9 +92,7 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     leftovers = await uow.guest_batches.unanswered(session.id)
     if leftovers:
         recipients = await uow.alerts.recipients(session.course.id)
-        chats = (
-            [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
-        )
+        chats = recipients.destinations
         data = {
             **session_data(session),
             # Facilitators see who asked, even anonymously; the guest and the group don't.
@@ -102,8 +100,8 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
                 {"n": q.number, "text": q.text, "asker": q.asker, "asked_by": q.asked_by} for q in leftovers
             ],
         }
-        for chat_id in chats:
-            await uow.outbox.put(Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data), now)
+        for chat_id, thread_id in chats:
+            await uow.outbox.put(Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data, thread_id), now)
             queued += 1
     return queued
 

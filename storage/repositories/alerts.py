@@ -120,7 +120,12 @@ class SqlAlerts(Repository):
         return ids
 
     async def recipients(self, course_id: int) -> Recipients:
-        chat_id = await self.session.scalar(select(CourseRow.alerts_chat_id).where(CourseRow.id == course_id))
+        routed = (
+            await self.session.execute(
+                select(CourseRow.alerts_chat_id, CourseRow.alerts_thread_id).where(CourseRow.id == course_id)
+            )
+        ).first()
+        chat_id, thread_id = routed if routed is not None else (None, None)
         rows = await self.session.execute(
             select(FacilitatorRow, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == FacilitatorRow.person_id)
@@ -135,7 +140,7 @@ class SqlAlerts(Repository):
                 started.append(who)
             elif facilitator.nudged_at is None:
                 to_nudge.append(who)
-        return Recipients(chat_id, started, to_nudge)
+        return Recipients(chat_id, started, to_nudge, thread_id)
 
     async def mark_nudged(self, course_id: int, person_ids: Sequence[int], now: datetime) -> None:
         await self.session.execute(
@@ -144,9 +149,11 @@ class SqlAlerts(Repository):
             .values(nudged_at=now)
         )
 
-    async def route(self, course_id: int, chat_id: int | None) -> None:
+    async def route(self, course_id: int, chat_id: int | None, thread_id: int | None) -> None:
         await self.session.execute(
-            update(CourseRow).where(CourseRow.id == course_id).values(alerts_chat_id=chat_id)
+            update(CourseRow)
+            .where(CourseRow.id == course_id)
+            .values(alerts_chat_id=chat_id, alerts_thread_id=thread_id)
         )
 
     async def reschedule(self, course_id: int, sla: timedelta) -> None:
