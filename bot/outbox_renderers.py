@@ -66,6 +66,7 @@ class Photo:
     draw: Callable[[], bytes]  # CPU-bound: the sender runs it off the event loop
     filename: str
     caption: str
+    thread_id: int | None = None
 
 
 Outgoing = Message | Edit | Reaction | Document | Photo
@@ -80,7 +81,8 @@ REACTIONS = {
 
 def _alert(data: dict[str, Any], at: Sending) -> Message:
     text = render_alerts.alert_text(data, at.now)
-    return Message(text, render_alerts.alert_keyboard(data["alert_id"]), keep_id=True)  # edited later
+    keyboard = render_alerts.alert_keyboard(data["alert_id"])
+    return Message(text, keyboard, thread_id=at.thread_id, keep_id=True)  # edited later
 
 
 def _guest_answer(data: dict[str, Any], at: Sending) -> Message:
@@ -103,7 +105,7 @@ def _greeting(data: dict[str, Any], at: Sending) -> Message:
     return Message(texts.greeting(names, data.get("courses", [])), thread_id=at.thread_id)
 
 
-def _weekly_chart(data: dict[str, Any], _: Sending) -> Photo:
+def _weekly_chart(data: dict[str, Any], at: Sending) -> Photo:
     from bot import stats_chart  # matplotlib is heavy: loaded on the first chart, not at start
 
     stats = stats_data.from_data(data)
@@ -111,6 +113,7 @@ def _weekly_chart(data: dict[str, Any], _: Sending) -> Photo:
         partial(stats_chart.render, stats),
         f"{stats.course.hashtag}-week.png",
         render_stats.chart_caption(stats),
+        thread_id=at.thread_id,
     )
 
 
@@ -124,7 +127,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ALERT_EDIT: lambda data, at: Edit(
         data["message_id_to_edit"], render_alerts.edited_alert_text(data, at.now), unchanged_is_done=True
     ),
-    NoticeKind.ALERT_BATCH: lambda data, at: Message(render_alerts.batch_text(data, at.now)),
+    NoticeKind.ALERT_BATCH: lambda data, at: Message(
+        render_alerts.batch_text(data, at.now), thread_id=at.thread_id
+    ),
     NoticeKind.NUDGE: lambda data, at: Message(
         render_alerts.nudge_text(data, at.bot_username), thread_id=at.thread_id
     ),
@@ -133,7 +138,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.REACTION: lambda data, _: Reaction(data["message_id"], REACTIONS[Ack(data["ack"])]),
     NoticeKind.GREETING: _greeting,
-    NoticeKind.DIGEST: lambda data, _: Message(render_digest.digest(Digest.from_data(data))),
+    NoticeKind.DIGEST: lambda data, at: Message(
+        render_digest.digest(Digest.from_data(data)), thread_id=at.thread_id
+    ),
     NoticeKind.WEEKLY_CHART: _weekly_chart,
     # Also the chat's question board: its id is kept to edit it.
     NoticeKind.SESSION_ANNOUNCED: lambda data, at: Message(

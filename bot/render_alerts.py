@@ -29,7 +29,17 @@ def _question_line(item: dict[str, Any], now: datetime, limit: int = 200) -> str
 
 
 def alert_text(item: dict[str, Any], now: datetime) -> str:
-    return f"⏰ <b>Unanswered in {item['course']}</b>\n{_question_line(item, now)}"
+    if not item.get("not_yet"):
+        return f"⏰ <b>Unanswered in {item['course']}</b>\n{_question_line(item, now)}"
+    text = f"🙋 <b>Still needs help in {item['course']}</b>\n{_question_line(item, now)}"
+    if item.get("answerers"):  # absent from alerts queued before answerers were named
+        names = _names([escape(n) for n in item["answerers"]])
+        text += f"\n{escape(item['asker'])} says the answers from {names} didn't help."
+    return text
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def alert_keyboard(alert_id: int) -> InlineKeyboardMarkup:
@@ -52,7 +62,10 @@ def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
 def batch_text(data: dict[str, Any], now: datetime) -> str:
     items = data["items"]
     lines = [f"⏰ <b>{len(items)} questions unanswered in {data['course']}</b>"]
-    lines += [f"{n}. {_question_line(item, now, 90)}" for n, item in enumerate(items, 1)]
+    lines += [
+        f"{n}. {_question_line(item, now, 90)}{' (still needs help)' if item.get('not_yet') else ''}"
+        for n, item in enumerate(items, 1)
+    ]
     lines.append("\n/unanswered lists every open question.")
     return "\n".join(lines)
 

@@ -207,7 +207,11 @@ class OutboxSender:
             case Photo():
                 photo = await asyncio.to_thread(outgoing.draw)
                 await self._bot.send_photo(
-                    chat_id, photo, caption=fit(outgoing.caption, CAPTION), filename=outgoing.filename
+                    chat_id,
+                    photo,
+                    caption=fit(outgoing.caption, CAPTION),
+                    filename=outgoing.filename,
+                    message_thread_id=outgoing.thread_id,
                 )
             case _:
                 assert_never(outgoing)

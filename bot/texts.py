@@ -316,9 +316,9 @@ def welcome_private(person: Person, facilitated: list[Course]) -> str:
     return "\n".join(lines)
 
 
-def alerts_routed(course: Course, here: bool) -> str:
+def alerts_routed(course: Course, here: bool, topic: bool = False) -> str:
     if here:
-        return f"Alerts and digests for {course.tag} will come to this chat."
+        return f"Alerts and digests for {course.tag} will come to this {'topic' if topic else 'chat'}."
     return f"Alerts and digests for {course.tag} will come to each facilitator privately."
 
 

@@ -53,7 +53,16 @@ def question_data(question: Question, course: Course) -> dict[str, object]:
         "chat_id": question.ref.chat_id,
         "message_id": question.ref.message_id,
         "thread_id": question.ref.thread_id,
+        "not_yet": question.needs_follow_up,
     }
+
+
+async def _alert_data(uow: UnitOfWork, question: Question, course: Course) -> dict[str, object]:
+    """question_data, and for a question the asker said is not solved, who answered it."""
+    data = question_data(question, course)
+    if question.needs_follow_up:
+        data["answerers"] = [p.name for p in await uow.alerts.answerers(question.id)]
+    return data
 
 
 async def send_due(uow: UnitOfWork, now: datetime) -> int:
@@ -84,19 +93,17 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
 
 async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now: datetime) -> int:
     recipients = await uow.alerts.recipients(course.id)
-    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
     items = []
     for question in questions:
         alert_id = await uow.alerts.open(question, now, now + course.settings.sla)
-        items.append({"alert_id": alert_id, **question_data(question, course)})
-    for chat_id in chats:
+        items.append({"alert_id": alert_id, **await _alert_data(uow, question, course)})
+    for chat_id, thread_id in recipients.destinations:
         if len(items) > COMBINE_ABOVE:
-            await uow.outbox.put(
-                Notice(chat_id, NoticeKind.ALERT_BATCH, {"course": course.tag, "items": items}), now
-            )
+            data = {"course": course.tag, "items": items}
+            await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_BATCH, data, thread_id), now)
             continue
         for item in items:
-            notice = Notice(chat_id, NoticeKind.ALERT, item, subject=f"alert:{item['alert_id']}")
+            notice = Notice(chat_id, NoticeKind.ALERT, item, thread_id, subject=f"alert:{item['alert_id']}")
             await uow.outbox.put(notice, now)
     await _nudge(uow, course, recipients, now)
     return len(items)
@@ -112,6 +119,16 @@ async def _nudge(uow: UnitOfWork, course: Course, recipients: Recipients, now: d
     names = [p.name for p in recipients.to_nudge]
     await uow.outbox.put(Notice(chats[0].id, NoticeKind.NUDGE, {"names": names, "course": course.tag}), now)
     await uow.alerts.mark_nudged(course.id, [p.id for p in recipients.to_nudge], now)
+
+
+async def still_needs_help(uow: UnitOfWork, course: Course, question: Question, now: datetime) -> None:
+    """The asker said the answers did not help (the question is open again): the facilitators
+    hear it now, where alerts go, as an alert of its own; in quiet hours, when they end."""
+    held_until = quiet_hours_end(course.settings, now)
+    if held_until is not None:
+        await uow.alerts.defer(question.id, held_until)
+        return
+    await _alert(uow, course, [question], now)
 
 
 @dataclass(frozen=True)
@@ -169,12 +186,19 @@ async def _edit_messages(
         alert = await uow.alerts.get(alert_id)
         if alert is None:
             continue
-        data = {**question_data(alert.question, alert.course), **status, "message_id_to_edit": message_id}
+        data = {
+            **await _alert_data(uow, alert.question, alert.course),
+            **status,
+            "message_id_to_edit": message_id,
+        }
         await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
 
 
-async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None) -> Course:
-    """/alerts_here: a course's alerts and digests go to this chat; None sends them privately."""
+async def route_here(
+    uow: UnitOfWork, person_id: int, tags: list[str], chat_id: int | None, thread_id: int | None = None
+) -> Course:
+    """/alerts_here: a course's alerts and digests go to this chat (this forum topic of it, when
+    given); None sends them privately."""
     async with uow:
         course = await course_facilitated(uow, person_id, tags)
         if chat_id is not None:  # alerts name learners and quote them: not for another course's chat
@@ -184,7 +208,7 @@ async def route_here(uow: UnitOfWork, person_id: int, tags: list[str], chat_id: 
                         f"This chat belongs to {attached.course.tag}, which you don't facilitate, so "
                         f"{course.tag}'s alerts can't come here. Use a chat of your facilitators."
                     )
-        await uow.alerts.route(course.id, chat_id)
+        await uow.alerts.route(course.id, chat_id, thread_id if chat_id is not None else None)
         await uow.commit()
     return course
 

@@ -98,14 +98,14 @@ async def _send(
     if digest.is_quiet:
         return 0
     recipients = await uow.alerts.recipients(schedule.course.id)
-    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    chats = recipients.destinations
     chart = None
     if _first_of_week(schedule.last_digest_on, day):
         chart = stats_data.to_data(await week_stats(uow, schedule.course, now))
-    for chat_id in chats:
-        await uow.outbox.put(Notice(chat_id, NoticeKind.DIGEST, digest.to_data()), now)
+    for chat_id, thread_id in chats:
+        await uow.outbox.put(Notice(chat_id, NoticeKind.DIGEST, digest.to_data(), thread_id), now)
         if chart is not None and chart["days"]:
-            await uow.outbox.put(Notice(chat_id, NoticeKind.WEEKLY_CHART, chart), now)
+            await uow.outbox.put(Notice(chat_id, NoticeKind.WEEKLY_CHART, chart, thread_id), now)
     return len(chats)
 
 

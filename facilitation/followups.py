@@ -1,12 +1,13 @@
 """Closing the loop with the asker: "Did this answer your question?", privately, once.
 
 "Yes" resolves the question and credits the answer; "Not yet" puts it back in the facilitators'
-queue (open again, flagged for follow-up, overdue one SLA later). No reply after a day: one
-reminder.
+queue (open again, flagged for follow-up) and the facilitators are alerted at once. No reply
+after a day: one reminder.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from facilitation import alerts
@@ -71,5 +72,8 @@ async def respond(uow: UnitOfWork, question_id: int, person: Person, solved: boo
             course = await uow.courses.get(question.course_id)
             sla = course.settings.sla if course else timedelta(hours=2)
             await uow.followups.reopen(question.id, now + sla)
+            if course is not None:
+                reopened = replace(question, state=QuestionState.OPEN, needs_follow_up=True)
+                await alerts.still_needs_help(uow, course, reopened, now)
         await uow.commit()
     return question

@@ -124,13 +124,12 @@ async def _end(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     leftovers = await uow.guest_batches.unanswered(session.id)
     if leftovers:
         recipients = await uow.alerts.recipients(session.course.id)
-        chats = (
-            [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
-        )
         data = _leftovers_data(session, leftovers)
-        for chat_id in chats:
+        for chat_id, thread_id in recipients.destinations:
             # Its id is kept: a late answer marks the question on it.
-            notice = Notice(chat_id, NoticeKind.SESSION_LEFTOVERS, data, subject=f"leftovers:{session.id}")
+            notice = Notice(
+                chat_id, NoticeKind.SESSION_LEFTOVERS, data, thread_id, subject=f"leftovers:{session.id}"
+            )
             await uow.outbox.put(notice, now)
             queued += 1
     return queued

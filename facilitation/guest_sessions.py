@@ -248,8 +248,8 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
 
 async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, now: datetime) -> int:
     recipients = await uow.alerts.recipients(session.course.id)
-    chats = [recipients.alerts_chat_id] if recipients.alerts_chat_id else [p.id for p in recipients.started]
+    chats = recipients.destinations
     data = {**session_data(session), "before": left}
-    for chat_id in chats:
-        await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data), now)
+    for chat_id, thread_id in chats:
+        await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data, thread_id), now)
     return len(chats)

@@ -129,6 +129,7 @@ class Question:
     ref: MessageRef
     first_answered_at: datetime | None = None
     resolved_at: datetime | None = None
+    needs_follow_up: bool = False  # the asker said the answers did not help
 
     @property
     def is_unresolved(self) -> bool:
@@ -188,6 +189,14 @@ class Recipients:
     alerts_chat_id: int | None
     started: list[Person]  # facilitators who opened a private chat with the bot
     to_nudge: list[Person]  # never started it and not yet told to
+    alerts_thread_id: int | None = None  # the forum topic of the alerts chat /alerts_here was run in
+
+    @property
+    def destinations(self) -> list[tuple[int, int | None]]:
+        """(chat, topic) pairs to send to: the alerts chat, or each facilitator privately."""
+        if self.alerts_chat_id:
+            return [(self.alerts_chat_id, self.alerts_thread_id)]
+        return [(p.id, None) for p in self.started]
 
 
 class Phase(enum.StrEnum):

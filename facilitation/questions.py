@@ -100,11 +100,12 @@ async def _may_close(uow: UnitOfWork, question: Question, person_id: int) -> boo
     return person_id == question.asker.id or await uow.courses.is_facilitator(question.course_id, person_id)
 
 
-async def in_chat(uow: UnitOfWork, chat_id: int) -> ChatQuestions:
+async def in_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None = None) -> ChatQuestions:
+    """/questions: what is unresolved in the chat, or in one forum topic of it."""
     async with uow:
         if not await uow.courses.attachments(chat_id):
             raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
-        questions = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT)
+        questions = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT, thread_id)
     return ChatQuestions(
         open=[q for q in questions if q.state is QuestionState.OPEN],
         answered=[q for q in questions if q.state is QuestionState.ANSWERED],

@@ -61,6 +61,7 @@ def question(row: QuestionRow, asker: PersonRow | None) -> Question:
         ref=MessageRef(row.chat_id, row.message_id, row.thread_id),
         first_answered_at=row.first_answered_at,
         resolved_at=row.resolved_at,
+        needs_follow_up=row.needs_follow_up,
     )
 
 

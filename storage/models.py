@@ -80,6 +80,7 @@ class CourseRow(Base):
     detect: Mapped[str] = mapped_column(String(10), default="auto")
     created_at: Mapped[datetime]
     alerts_chat_id: Mapped[int | None]  # /alerts_here: one chat for alerts and digests
+    alerts_thread_id: Mapped[int | None]  # and the forum topic there it was run in
     last_digest_on: Mapped[str | None] = mapped_column(String(10))  # course-local date, ISO
     retention_seconds: Mapped[int | None]  # message texts older than this are purged; None: kept
     purged_through: Mapped[datetime | None]  # texts before this moment are purged already

@@ -52,10 +52,11 @@ async def alerts_here(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     words = argument_text(message).lower().split()
     off = "off" in words or not in_group(message)
+    topic = message.message_thread_id if message.is_topic_message and not off else None
     course = await alerts.route_here(
-        context.uow(), person.id, tags(argument_text(message)), None if off else message.chat_id
+        context.uow(), person.id, tags(argument_text(message)), None if off else message.chat_id, topic
     )
-    await reply(update, texts.alerts_routed(course, here=not off))
+    await reply(update, texts.alerts_routed(course, here=not off, topic=topic is not None))
 
 
 async def unanswered(update: Update, context: FlockContext) -> None:

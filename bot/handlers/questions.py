@@ -70,7 +70,8 @@ async def chat_questions(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     require_group(message)
-    found = await questions.in_chat(context.uow(), message.chat_id)
+    topic = message.message_thread_id if message.is_topic_message else None
+    found = await questions.in_chat(context.uow(), message.chat_id, topic)
     await reply(update, texts.chat_questions(found, context.now()))
 
 

@@ -180,7 +180,10 @@ _alerted = select(AlertRow.id).where(AlertRow.question_id == _q.c.id, AlertRow.o
 _QUESTION = ("id", "course_id", "chat_id", "message_id", "thread_id", "asker_id", "text", "state")
 _COLUMNS = (
     *(_q.c[name] for name in _QUESTION),
-    *(_q.c[name] for name in ("asked_at", "first_answered_at", "resolved_at", "followup_sent_at")),
+    *(
+        _q.c[name]
+        for name in ("asked_at", "first_answered_at", "resolved_at", "followup_sent_at", "needs_follow_up")
+    ),
     _p.c.name.label("asker_name"),
     _p.c.username.label("asker_username"),
     _p.c.last_seen_at.label("asker_last_seen_at"),

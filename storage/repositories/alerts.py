@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from facilitation.model import Alert, Person, Question, QuestionState, Recipients
 from storage import mapping
-from storage.models import AlertRow, CourseRow, FacilitatorRow, OutboxRow, PersonRow, QuestionRow
+from storage.models import AlertRow, AnswerRow, CourseRow, FacilitatorRow, OutboxRow, PersonRow, QuestionRow
 from storage.repositories.base import Repository
 
 _OPEN = QuestionState.OPEN.value
@@ -120,7 +120,12 @@ class SqlAlerts(Repository):
         return ids
 
     async def recipients(self, course_id: int) -> Recipients:
-        chat_id = await self.session.scalar(select(CourseRow.alerts_chat_id).where(CourseRow.id == course_id))
+        routed = (
+            await self.session.execute(
+                select(CourseRow.alerts_chat_id, CourseRow.alerts_thread_id).where(CourseRow.id == course_id)
+            )
+        ).first()
+        chat_id, thread_id = routed if routed is not None else (None, None)
         rows = await self.session.execute(
             select(FacilitatorRow, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == FacilitatorRow.person_id)
@@ -135,7 +140,7 @@ class SqlAlerts(Repository):
                 started.append(who)
             elif facilitator.nudged_at is None:
                 to_nudge.append(who)
-        return Recipients(chat_id, started, to_nudge)
+        return Recipients(chat_id, started, to_nudge, thread_id)
 
     async def mark_nudged(self, course_id: int, person_ids: Sequence[int], now: datetime) -> None:
         await self.session.execute(
@@ -144,21 +149,31 @@ class SqlAlerts(Repository):
             .values(nudged_at=now)
         )
 
-    async def route(self, course_id: int, chat_id: int | None) -> None:
+    async def route(self, course_id: int, chat_id: int | None, thread_id: int | None) -> None:
         await self.session.execute(
-            update(CourseRow).where(CourseRow.id == course_id).values(alerts_chat_id=chat_id)
+            update(CourseRow)
+            .where(CourseRow.id == course_id)
+            .values(alerts_chat_id=chat_id, alerts_thread_id=thread_id)
         )
 
     async def reschedule(self, course_id: int, sla: timedelta) -> None:
-        """A new SLA applies to open questions not alerted yet."""
-        rows = await self.session.execute(
-            select(QuestionRow.id, QuestionRow.asked_at).where(
-                QuestionRow.course_id == course_id, QuestionRow.state == _OPEN, QuestionRow.alerts_sent == 0
-            )
+        """A new SLA applies to every open question: one SLA after it was asked, or after its last
+        alert or claim, whichever came last, so a shorter SLA is not held back by the old one."""
+        last_alert = (
+            select(AlertRow.question_id, func.max(AlertRow.created_at).label("at"))
+            .where(AlertRow.course_id == course_id)
+            .group_by(AlertRow.question_id)
+            .subquery()
         )
-        for question_id, asked_at in rows.all():
+        rows = await self.session.execute(
+            select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.claimed_at, last_alert.c.at)
+            .outerjoin(last_alert, last_alert.c.question_id == QuestionRow.id)
+            .where(QuestionRow.course_id == course_id, QuestionRow.state == _OPEN)
+        )
+        for question_id, asked_at, claimed_at, alerted_at in rows.all():
+            since = max(t for t in (asked_at, claimed_at, alerted_at) if t is not None)
             await self.session.execute(
-                update(QuestionRow).where(QuestionRow.id == question_id).values(next_alert_at=asked_at + sla)
+                update(QuestionRow).where(QuestionRow.id == question_id).values(next_alert_at=since + sla)
             )
 
     async def unanswered(self, course_ids: Sequence[int], limit: int) -> list[Question]:
@@ -170,3 +185,15 @@ class SqlAlerts(Repository):
             .limit(limit)
         )
         return [mapping.question(q, p) for q, p in rows]
+
+    async def answerers(self, question_id: int) -> list[Person]:
+        rows = await self.session.execute(
+            select(AnswerRow.answerer_id, PersonRow)
+            .outerjoin(PersonRow, PersonRow.id == AnswerRow.answerer_id)
+            .where(AnswerRow.question_id == question_id)
+            .order_by(AnswerRow.answered_at, AnswerRow.id)
+        )
+        found: dict[int, Person] = {}
+        for answerer_id, person in rows:
+            found.setdefault(answerer_id, mapping.person(person, answerer_id))
+        return list(found.values())

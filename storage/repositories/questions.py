@@ -122,12 +122,14 @@ class SqlQuestions(Repository):
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
         return tracked
 
-    async def unresolved_in_chat(self, chat_id: int, limit: int) -> list[Question]:
+    async def unresolved_in_chat(
+        self, chat_id: int, limit: int, thread_id: int | None = None
+    ) -> list[Question]:
+        where = [QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED)]
+        if thread_id is not None:
+            where.append(QuestionRow.thread_id == thread_id)
         rows = await self.session.execute(
-            _with_asker()
-            .where(QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED))
-            .order_by(QuestionRow.asked_at, QuestionRow.id)
-            .limit(limit)
+            _with_asker().where(*where).order_by(QuestionRow.asked_at, QuestionRow.id).limit(limit)
         )
         return [mapping.question(q, p) for q, p in rows]
 

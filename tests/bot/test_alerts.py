@@ -18,6 +18,8 @@ BEN = user(12, "Ben")  # learner
 CLEO = user(13, "Cleo", "cleo_p")  # learner
 CHAT = group(-1001500, "Onboarding 2026")
 STAFF = group(-1001900, "Facilitators")
+STAFF_FORUM = group(-1001901, "Facilitators", forum=True)
+ALERTS_TOPIC = 7
 
 
 async def set_up(flock: Harness, *, started: tuple[JSON, ...] = (ANA, DAN)) -> None:
@@ -262,6 +264,44 @@ async def test_alerts_here_routes_alerts_to_the_facilitators_chat_and_off_brings
     assert [c.chat_id for c in alerts(to_ana)] == [ANA["id"]] * 2  # the first one is due again too
 
 
+async def test_alerts_here_in_a_forum_topic_sends_alerts_and_digests_to_that_topic(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    routed = await flock.send(flock.telegram.post(STAFF_FORUM, ANA, "/alerts_here", topic=ALERTS_TOPIC))
+    for n in range(6):
+        await ask(flock, text=f"Question {n}: where is the handout for part {n}?")
+    flock.clock.advance(hours=2)
+    overdue = await flock.tick()
+    flock.clock.current = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+    morning = await flock.tick()
+
+    replies = [c for c in routed if c.method == "sendMessage"]
+    assert [c.text for c in replies] == ["Alerts and digests for #onb26 will come to this topic."]
+    assert replies[0].params.get("message_thread_id") == ALERTS_TOPIC
+    sent = [c for c in overdue + morning if c.method in ("sendMessage", "sendPhoto")]
+    headings = {c.text.split("\n")[0] for c in sent if c.method == "sendMessage"}
+    assert headings == {
+        "⏰ <b>6 questions unanswered in #onb26</b>",
+        "📋 <b>Digest: Onboarding 2026</b> (#onb26)",
+    }
+    assert any(c.method == "sendPhoto" for c in morning)  # the week's chart
+    assert {(c.chat_id, c.params.get("message_thread_id")) for c in sent} == {
+        (STAFF_FORUM["id"], ALERTS_TOPIC)
+    }
+
+
+async def test_a_single_alert_goes_to_the_alerts_topic(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(STAFF_FORUM, ANA, "/alerts_here", topic=ALERTS_TOPIC))
+    await ask(flock)
+    flock.clock.advance(hours=2)
+
+    sent = alerts(await flock.tick())
+
+    assert [(c.chat_id, c.params.get("message_thread_id")) for c in sent] == [
+        (STAFF_FORUM["id"], ALERTS_TOPIC)
+    ]
+
+
 async def test_alerts_here_by_a_learner_is_refused(flock: Harness) -> None:
     await set_up(flock, started=(ANA,))
 
@@ -330,6 +370,61 @@ async def test_sla_edges_exactly_at_the_sla_is_due(flock: Harness) -> None:
     await ask(flock)
 
     flock.clock.advance(seconds=19)
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+
+
+async def test_lowering_the_sla_brings_the_next_alert_one_new_sla_after_the_last(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 3h"))
+    await ask(flock)
+    flock.clock.advance(hours=3)
+    assert len(alerts(await flock.tick())) == 1
+    flock.clock.advance(seconds=5)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+
+    flock.clock.advance(seconds=14)  # 19 s after the alert
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+    assert await flock.rows("select period from alerts order by period") == [(1,), (2,)]
+
+
+async def test_lowering_the_sla_after_a_claim_counts_from_the_claim(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 3h"))
+    await ask(flock)
+    flock.clock.advance(hours=3)
+    first = alerts(await flock.tick())[0]
+    flock.clock.advance(minutes=10)
+    await flock.send(press(flock, ANA, first, "I'll take it"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+
+    flock.clock.advance(seconds=19)
+    before = await flock.tick()
+    flock.clock.advance(seconds=1)
+    at = await flock.tick()
+
+    assert alerts(before) == []
+    assert len(alerts(at)) == 1
+
+
+async def test_raising_the_sla_after_an_alert_holds_the_next_one_back(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 20s"))
+    await ask(flock)
+    flock.clock.advance(seconds=20)
+    assert len(alerts(await flock.tick())) == 1
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings sla 1h"))
+
+    flock.clock.advance(minutes=59, seconds=59)
     before = await flock.tick()
     flock.clock.advance(seconds=1)
     at = await flock.tick()

@@ -9,7 +9,9 @@ from tests.support.harness import Harness
 ANA = user(11, "Ana", "ana_f")  # facilitator
 BEN = user(12, "Ben")  # asker
 CLEO = user(13, "Cleo", "cleo_p")  # peer who answers
+DAN = user(14, "Dan")  # another peer who answers
 CHAT = group(-1001500, "Onboarding 2026")
+STAFF = group(-1001900, "Facilitators")
 
 
 async def set_up(flock: Harness, *, asker_started: bool = True) -> JSON:
@@ -85,6 +87,74 @@ async def test_not_yet_puts_the_question_back_in_the_facilitators_queue(flock: H
     assert await flock.rows("select state, needs_follow_up from questions") == [("open", True)]
     alerts = [c for c in tick if c.method == "sendMessage" and c.chat_id == ANA["id"]]
     assert len(alerts) == 1
+
+
+def alerts_to(calls: list[Call], chat: JSON) -> list[Call]:
+    return [
+        c
+        for c in calls
+        if c.method == "sendMessage" and c.chat_id == chat["id"] and "reply_markup" in c.params
+    ]
+
+
+async def test_not_yet_tells_the_facilitators_at_once_whose_answers_did_not_help(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+    await answer(flock, question, "Or ask IT on the help desk.")
+    await flock.send(
+        flock.telegram.post(CHAT, DAN, "Same here: the link works.", reply_to=question["message"])
+    )
+    flock.clock.advance(minutes=10)
+
+    calls = await flock.send(press(flock, BEN, ask, "Not yet"))
+
+    told = alerts_to(calls, ANA)
+    assert len(told) == 1
+    assert told[0].text.startswith("🙋 <b>Still needs help in #onb26</b>\n")
+    assert "Ben asked 10m ago" in told[0].text
+    assert "https://t.me/c/1500/" in told[0].text
+    assert "Ben says the answers from Cleo and Dan didn't help." in told[0].text
+    assert [c.text for c in calls if c.method == "editMessageText"] == [
+        "Got it — I've told the facilitators it still needs help."
+    ]
+    assert await flock.rows("select period from alerts") == [(1,)]
+
+
+async def test_not_yet_goes_where_alerts_go_and_keeps_its_heading_when_taken(flock: Harness) -> None:
+    question = await set_up(flock)
+    await flock.send(flock.telegram.post(STAFF, ANA, "/alerts_here"))
+    ask = asks(await answer(flock, question))[0]
+
+    calls = await flock.send(press(flock, BEN, ask, "Not yet"))
+    told = alerts_to(calls, STAFF)
+    buttons = [b for row in told[0].params["reply_markup"]["inline_keyboard"] for b in row]
+    claim = next(b["callback_data"] for b in buttons if b["text"] == "I'll take it")
+    taken = await flock.send(flock.telegram.press(ANA, told[0].result, claim))
+
+    assert alerts_to(calls, ANA) == []
+    assert len(told) == 1
+    edited = [c.text for c in taken if c.method == "editMessageText"]
+    assert len(edited) == 1
+    assert edited[0].startswith("🙋 <b>Still needs help in #onb26</b>")
+    assert edited[0].endswith("<b>🙋 Taken by Ana</b>")
+
+
+async def test_not_yet_in_quiet_hours_reaches_the_facilitators_when_they_end(flock: Harness) -> None:
+    question = await set_up(flock)
+    ask = asks(await answer(flock, question))[0]
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings quiet 22:00-07:00"))
+    flock.clock.current = flock.clock.current.replace(hour=23, minute=0)
+
+    night = await flock.send(press(flock, BEN, ask, "Not yet"))
+    flock.clock.advance(hours=7, minutes=59)
+    dawn = await flock.tick()
+    flock.clock.advance(minutes=1)
+    morning = await flock.tick()
+
+    assert alerts_to(night, ANA) == []
+    assert alerts_to(dawn, ANA) == []
+    assert len(alerts_to(morning, ANA)) == 1
+    assert "Ben says the answers from Cleo didn't help." in alerts_to(morning, ANA)[0].text
 
 
 async def test_an_answer_after_not_yet_does_not_ask_again(flock: Harness) -> None:

@@ -520,6 +520,22 @@ async def test_flock_replies_in_a_topic_stay_in_that_topic(flock: Harness) -> No
     assert await flock.rows("select state from questions") == [("resolved",)]
 
 
+async def test_questions_in_a_topic_lists_that_topics_questions(flock: Harness) -> None:
+    await set_up_course(flock, FORUM)
+    await say(flock, BEN, "How do I install the course tools?", FORUM, topic=5)
+    await say(flock, CLEO, "Where is the schedule for week two?", FORUM, topic=9)
+    await say(flock, DAN, "Is the kickoff recorded?", FORUM)  # in General
+
+    in_topic = await flock.replies(flock.telegram.post(FORUM, CLEO, "/questions", topic=5))
+    in_general = await flock.replies(flock.telegram.post(FORUM, CLEO, "/questions"))
+
+    assert len(in_topic) == 1
+    assert "course tools" in in_topic[0]
+    assert "schedule" not in in_topic[0]
+    assert "kickoff" not in in_topic[0]
+    assert all(words in in_general[0] for words in ("course tools", "schedule", "kickoff"))
+
+
 async def test_solved_in_a_topic_without_a_reply_explains(flock: Harness) -> None:
     await set_up_course(flock, FORUM)
     await say(flock, BEN, "How do I install the course tools?", FORUM, topic=5)
