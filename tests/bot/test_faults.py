@@ -154,6 +154,7 @@ def test_sigkill_at_random_points_while_updates_stream_in_loses_and_repeats_noth
     kills = 0
     for _ in range(3):
         before = max(processed(), 0)
+        flock_process.wait_until_up(fake)  # each kill hits a process that got going
         # Processing goes on (or, on a slow start, finished while this process was starting).
         wait(lambda n=before: processed() > n or processed() == len(updates), what="processing to go on")
         time.sleep(chance.uniform(0.05, 1.0))
