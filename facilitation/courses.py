@@ -92,9 +92,9 @@ async def bot_removed(uow: UnitOfWork, chat_id: int) -> list[Course]:
     return courses
 
 
-async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int) -> None:
+async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
     async with uow:
-        await uow.move_chat(old_chat_id, new_chat_id)
+        await uow.move_chat(old_chat_id, new_chat_id, now)
         await uow.commit()
 
 

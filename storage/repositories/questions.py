@@ -9,6 +9,7 @@ from facilitation.model import Answer, Course, MessageRef, Person, Question, Que
 from storage import mapping
 from storage.models import AnswerRow, CourseRow, PersonRow, QuestionRow, table_of
 from storage.repositories.base import Repository
+from storage.transfer import moved_from
 
 _UNRESOLVED = (QuestionState.OPEN.value, QuestionState.ANSWERED.value)
 
@@ -125,7 +126,11 @@ class SqlQuestions(Repository):
     async def unresolved_in_chat(self, chat_id: int, limit: int) -> list[Question]:
         rows = await self.session.execute(
             _with_asker()
-            .where(QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED))
+            .where(
+                # The group the chat was before it became a supergroup: its questions too.
+                (QuestionRow.chat_id == chat_id) | QuestionRow.chat_id.in_(moved_from(chat_id)),
+                QuestionRow.state.in_(_UNRESOLVED),
+            )
             .order_by(QuestionRow.asked_at, QuestionRow.id)
             .limit(limit)
         )

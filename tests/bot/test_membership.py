@@ -403,7 +403,7 @@ async def test_newcomer_names_are_escaped_in_the_greeting(flock: Harness) -> Non
 # Group becoming a supergroup
 
 
-async def test_migration_moves_attachments_and_questions_to_the_new_chat_id(flock: Harness) -> None:
+async def test_migration_moves_attachments_and_leaves_messages_in_the_old_chat(flock: Harness) -> None:
     await set_up(flock, chat=OLD_GROUP)
     await say(flock, OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
     await say(flock, OLD_GROUP, BEN, "#intro Hi, I'm Ben")
@@ -412,11 +412,13 @@ async def test_migration_moves_attachments_and_questions_to_the_new_chat_id(floc
 
     assert messages(calls) == []
     assert await flock.rows("select chat_id, scope, active from attachments") == [(NEW_ID, "all", True)]
-    assert await flock.rows("select chat_id, asker_id, state from questions") == [(NEW_ID, BEN["id"], "open")]
-    assert await flock.rows("select chat_id from introductions") == [(NEW_ID,)]
+    assert await flock.rows("select chat_id, asker_id, state from questions") == [
+        (OLD_GROUP["id"], BEN["id"], "open")
+    ]
+    assert await flock.rows("select chat_id from introductions") == [(OLD_GROUP["id"],)]
 
 
-async def test_migration_moves_answers_and_pending_greetings(flock: Harness) -> None:
+async def test_migration_moves_pending_greetings_and_leaves_answers_in_the_old_chat(flock: Harness) -> None:
     await set_up(flock, chat=OLD_GROUP)
     asked = flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
     await flock.send(asked)
@@ -426,7 +428,7 @@ async def test_migration_moves_answers_and_pending_greetings(flock: Harness) -> 
     await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
     calls = await flock.tick()
 
-    assert await flock.rows("select chat_id, answerer_id from answers") == [(NEW_ID, ANA["id"])]
+    assert await flock.rows("select chat_id, answerer_id from answers") == [(OLD_GROUP["id"], ANA["id"])]
     assert await flock.rows("select chat_id, person_id from greetings") == [(NEW_ID, DANA["id"])]
     assert messages(calls) == [(NEW_ID, greeting("Dana Ruiz"))]
 
@@ -455,7 +457,7 @@ async def test_migration_keeps_an_attachment_already_made_in_the_supergroup(floc
     await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
 
     assert await flock.rows("select chat_id, scope, active from attachments") == [(NEW_ID, "tagged", True)]
-    assert await flock.rows("select chat_id from questions") == [(NEW_ID,)]
+    assert await flock.rows("select chat_id from questions") == [(OLD_GROUP["id"],)]
 
 
 async def test_migration_of_an_unattached_group_changes_nothing(flock: Harness) -> None:
@@ -480,6 +482,53 @@ async def test_migrate_from_message_in_the_new_supergroup_is_harmless(flock: Har
 
     assert messages(calls) == []
     assert await stored(flock) == before
+
+
+async def test_after_an_upgrade_each_message_stays_tied_to_the_chat_it_was_written_in(flock: Harness) -> None:
+    supergroup = group(NEW_ID, "Onboarding 2026")
+    await set_up(flock, chat=OLD_GROUP)
+    await flock.send(flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question"))
+    await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    await flock.send(
+        flock.telegram.post(supergroup, None, migrate_from_chat_id=OLD_GROUP["id"], sender_chat=supergroup)
+    )
+
+    # The supergroup numbers its messages afresh: Dana's question has the number Ben's had.
+    asked = flock.telegram.post(supergroup, DANA, "How do I request a laptop? #question")
+    assert await flock.replies(asked) == []
+    await say(flock, supergroup, ELI, "Ask IT in the #it channel", reply_to=asked["message"])
+    listed = await say(flock, supergroup, BEN, "/questions")
+    calls = await flock.tick()
+
+    assert await flock.rows("select chat_id, message_id, asker_id, state from questions order by id") == [
+        (OLD_GROUP["id"], 101, BEN["id"], "open"),
+        (NEW_ID, 101, DANA["id"], "answered"),
+    ]
+    assert await flock.rows("select chat_id, message_id, answerer_id from answers") == [
+        (NEW_ID, 102, ELI["id"])
+    ]
+    # The old group's question is listed without a link (basic groups have none), the new one
+    # links to its own message in the supergroup.
+    assert listed == [
+        "<b>Waiting for an answer</b>\n• Where do I find the onboarding slides? — Ben, 0m ago\n\n"
+        "<b>Answered, not yet solved</b>\n"
+        '• <a href="https://t.me/c/4001/101">How do I request a laptop?</a> — Dana Ruiz, 0m ago'
+    ]
+    assert [c for c in calls if c.chat_id == BEN["id"]] == []
+
+
+async def test_an_alerts_chat_that_becomes_a_supergroup_keeps_getting_the_alerts(flock: Harness) -> None:
+    staff = group(-4003, "Facilitators", kind="group")
+    await set_up(flock)
+    await say(flock, staff, ANA, "/alerts_here")
+    await flock.send(flock.telegram.migrated(staff, -1004003))
+
+    await say(flock, CHAT, BEN, "Where do I find the onboarding slides? #question")
+    flock.clock.advance(hours=2)
+    calls = await flock.tick()
+
+    assert await flock.rows("select alerts_chat_id from courses") == [(-1004003,)]
+    assert [c.chat_id for c in calls if c.method == "sendMessage"] == [-1004003]
 
 
 # /start, /help and the private fallback
