@@ -531,6 +531,67 @@ async def test_an_alerts_chat_that_becomes_a_supergroup_keeps_getting_the_alerts
     assert [c.chat_id for c in calls if c.method == "sendMessage"] == [-1004003]
 
 
+def upgraded(new_id: int) -> JSON:
+    """Telegram's answer to a call aimed at a group that has become a supergroup."""
+    return {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": new_id},
+    }
+
+
+def upgrade_answered(flock: Harness, *methods: str) -> None:
+    """Telegram has upgraded OLD_GROUP; its service message has not come yet."""
+    for method in methods:
+        flock.api.failures[method] = lambda p: (
+            (400, upgraded(NEW_ID)) if p["chat_id"] == OLD_GROUP["id"] else None
+        )
+
+
+async def test_a_message_owed_to_an_upgraded_group_is_sent_to_the_supergroup(flock: Harness) -> None:
+    await set_up(flock, chat=OLD_GROUP)
+    upgrade_answered(flock, "sendMessage")
+    await flock.send(flock.telegram.joined(OLD_GROUP, DANA))
+
+    calls = await flock.tick() + await flock.tick()
+
+    assert messages(calls) == [(OLD_GROUP["id"], greeting("Dana Ruiz")), (NEW_ID, greeting("Dana Ruiz"))]
+    assert await flock.rows(
+        "select kind, chat_id, sent_at is not null, failed_at is not null from outbox"
+    ) == [("greeting", NEW_ID, True, False)]
+    assert await flock.rows("select chat_id from attachments") == [(NEW_ID,)]
+    assert await flock.rows("select old_chat_id, new_chat_id from chat_moves") == [(OLD_GROUP["id"], NEW_ID)]
+
+
+async def test_a_reaction_in_an_upgraded_group_stays_behind_and_later_messages_go_to_the_supergroup(
+    flock: Harness,
+) -> None:
+    await set_up(flock, chat=OLD_GROUP)
+    upgrade_answered(flock, "sendMessage", "setMessageReaction")
+    await flock.send(flock.telegram.joined(OLD_GROUP, DANA))
+    calls = await flock.send(
+        flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
+    )
+
+    calls += await flock.tick() + await flock.tick()
+
+    assert [(c.method, c.chat_id) for c in calls] == [
+        ("setMessageReaction", OLD_GROUP["id"]),  # answered 400: the group is now a supergroup
+        ("sendMessage", NEW_ID),
+    ]
+    assert await flock.rows(
+        "select kind, chat_id, sent_at is not null, last_error from outbox order by id"
+    ) == [
+        ("reaction", OLD_GROUP["id"], False, "the group became a supergroup; its old messages stay behind"),
+        ("greeting", NEW_ID, True, None),
+    ]
+    # Its service message, coming late, changes nothing more.
+    await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    assert await flock.rows("select chat_id from attachments") == [(NEW_ID,)]
+    assert await flock.rows("select old_chat_id, new_chat_id from chat_moves") == [(OLD_GROUP["id"], NEW_ID)]
+
+
 # /start, /help and the private fallback
 
 
