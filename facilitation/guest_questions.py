@@ -122,10 +122,10 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     return session
 
 
-async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
-    """Queue one edit per board; a later change replaces an edit not yet sent."""
+async def board_data(uow: UnitOfWork, session: GuestSession) -> dict[str, object]:
+    """What a board shows: the session and its best questions."""
     items = await uow.guest_questions.board(session.id)
-    data = {
+    return {
         **session_data(session),
         "questions": [
             {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
@@ -133,6 +133,11 @@ async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) 
         ],
         "more": max(0, len(items) - BOARD_SIZE),
     }
+
+
+async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime) -> None:
+    """Queue one edit per board; a later change replaces an edit not yet sent."""
+    data = await board_data(uow, session)
     for chat_id, message_id in await uow.guest_sessions.boards(session.id):
         notice = Notice(
             chat_id,

@@ -39,6 +39,16 @@ async def move_chat(session: AsyncSession, old: int, new: int, now: datetime) ->
         await session.execute(update(table).where(table.chat_id == old).values(chat_id=new))
     await session.execute(update(CourseRow).where(CourseRow.alerts_chat_id == old).values(alerts_chat_id=new))
     await move_owed(session, old, new, now)
+    # The old group's boards can no longer be edited: they stop being boards.
+    await session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.chat_id == old,
+            OutboxRow.kind == NoticeKind.SESSION_ANNOUNCED,
+            OutboxRow.sent_at.is_not(None),
+        )
+        .values(subject=None)
+    )
 
 
 async def move_owed(session: AsyncSession, old: int, new: int, now: datetime) -> None:

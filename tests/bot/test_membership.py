@@ -592,6 +592,24 @@ async def test_a_reaction_in_an_upgraded_group_stays_behind_and_later_messages_g
     assert await flock.rows("select old_chat_id, new_chat_id from chat_moves") == [(OLD_GROUP["id"], NEW_ID)]
 
 
+async def test_a_guest_board_is_posted_again_in_the_supergroup_and_edited_there(flock: Harness) -> None:
+    supergroup = group(NEW_ID, "Onboarding 2026")
+    await set_up(flock, chat=OLD_GROUP)
+    await say(flock, OLD_GROUP, ANA, '/guest @ada_expert "Careers" tomorrow 15:00')
+    await say(flock, OLD_GROUP, BEN, "/askguest How did you get your first data job?")
+
+    calls = await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    (board,) = [c for c in calls if c.method == "sendMessage"]
+    asked = flock.telegram.post(supergroup, DANA, "/askguest Which courses helped you most?")
+    calls = await flock.send(asked)
+
+    assert board.chat_id == NEW_ID
+    assert "<b>1.</b> How did you get your first data job? — Ben · 👍 0" in board.text
+    (edit,) = [c for c in calls if c.method == "editMessageText"]
+    assert (edit.chat_id, edit.params["message_id"]) == (NEW_ID, board.result["message_id"])
+    assert "<b>2.</b> Which courses helped you most? — Dana Ruiz · 👍 0" in edit.text
+
+
 # /start, /help and the private fallback
 
 
