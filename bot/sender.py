@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
@@ -138,6 +138,14 @@ class OutboxSender:
             self._metrics.outbox_retried.labels(envelope.kind).inc()
             await self._store.retry(envelope.id, str(error), self._clock.now() + timedelta(seconds=seconds))
             self._wake_in(seconds)
+            return 0
+        except ChatMigrated as error:
+            # The group is now a supergroup (its service message may come later, or never): the
+            # chat moves now, and this row goes out again to the new id unless it was about a
+            # message of the old group.
+            log.info("outbox %s: %s", envelope.id, error, extra=about)
+            await self._store.chat_moved(envelope.id, envelope.chat_id, error.new_chat_id, self._clock.now())
+            self._wake.set()
             return 0
         except PERMANENT as error:
             log.info(

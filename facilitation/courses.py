@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from facilitation import parsing, people
+from facilitation import guest_questions, parsing, people
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
-from facilitation.ports import UnitOfWork
+from facilitation.notices import NoticeKind
+from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
 
 SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention")
@@ -92,9 +93,22 @@ async def bot_removed(uow: UnitOfWork, chat_id: int) -> list[Course]:
     return courses
 
 
-async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int) -> None:
+async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
+    """A group became a supergroup: its courses follow, and each session taking questions gets a
+    board there (the old group's can no longer be edited)."""
     async with uow:
-        await uow.move_chat(old_chat_id, new_chat_id)
+        await uow.move_chat(old_chat_id, new_chat_id, now)
+        courses = [a.course.id for a in await uow.courses.attachments(new_chat_id)]
+        for session in await uow.guest_sessions.of_courses(sorted(set(courses))):
+            if new_chat_id in dict(await uow.guest_sessions.boards(session.id)):
+                continue
+            board = Notice(
+                new_chat_id,
+                NoticeKind.SESSION_ANNOUNCED,
+                await guest_questions.board_data(uow, session),
+                subject=f"board:{session.id}",
+            )
+            await uow.outbox.put(board, now)
         await uow.commit()
 
 

@@ -123,25 +123,29 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     return session
 
 
-async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime, ended: bool = False) -> None:
-    """Queue one edit per board; a later change replaces an edit not yet sent. An ended
-    session's board keeps only the outcome: no questions to vote on, the transcript's link."""
+async def board_data(uow: UnitOfWork, session: GuestSession, ended: bool = False) -> dict[str, object]:
+    """What a board shows: the session and its best questions; once it has ended, only the
+    outcome (no questions to vote on, the transcript's link)."""
     items = await uow.guest_questions.board(session.id)
     data: dict[str, object] = {**session_data(session)}
     if ended or session.phase is Phase.ENDED:
-        data |= {
+        return data | {
             "ended": True,
             "asked": len(items),
             "answered": len(await uow.guest_batches.answered(session.id)),
         }
-    else:
-        data |= {
-            "questions": [
-                {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
-                for i in items[:BOARD_SIZE]
-            ],
-            "more": max(0, len(items) - BOARD_SIZE),
-        }
+    return data | {
+        "questions": [
+            {"id": i.question_id, "n": i.number, "text": i.text[:300], "votes": i.votes, "asker": i.asker}
+            for i in items[:BOARD_SIZE]
+        ],
+        "more": max(0, len(items) - BOARD_SIZE),
+    }
+
+
+async def refresh_boards(uow: UnitOfWork, session: GuestSession, now: datetime, ended: bool = False) -> None:
+    """Queue one edit per board; a later change replaces an edit not yet sent."""
+    data = await board_data(uow, session, ended)
     for chat_id, message_id in await uow.guest_sessions.boards(session.id):
         notice = Notice(
             chat_id,

@@ -302,6 +302,15 @@ class GreetingRow(Base):
     greeted_at: Mapped[datetime | None]
 
 
+class ChatMoveRow(Base):
+    """A group that became a supergroup: its messages stay under the old id, the rest follows."""
+
+    __tablename__ = "chat_moves"
+    old_chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(index=True)
+    moved_at: Mapped[datetime]
+
+
 class InboxRow(Base):
     """Updates as received, kept until processed; see docs/ARCHITECTURE.md, 'Updates in'."""
 

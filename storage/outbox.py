@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import OutboxRow
+from storage.transfer import move_chat
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,19 @@ class OutboxStore:
 
     async def retry(self, envelope_id: int, error: str, at: datetime) -> None:
         await self._set(envelope_id, due_at=at, last_error=error[:500], attempts=OutboxRow.attempts + 1)
+
+    async def chat_moved(self, envelope_id: int, old: int, new: int, now: datetime) -> None:
+        """Telegram says the chat has a new id: it moves as when its service message comes, and
+        the row that found out is due again at once (unless it stayed behind with the old chat)."""
+        async with self.turns, self._sessions() as session, session.begin():
+            await move_chat(session, old, new, now)
+            await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == envelope_id, OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None)
+                )
+                .values(due_at=now, attempts=OutboxRow.attempts + 1)
+            )
 
     async def failed(self, envelope_id: int, error: str, now: datetime) -> None:
         await self._set(envelope_id, failed_at=now, last_error=error[:500], attempts=OutboxRow.attempts + 1)

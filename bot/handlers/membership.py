@@ -55,7 +55,7 @@ async def new_members(update: Update, context: FlockContext) -> None:
 async def migrated(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        await courses.chat_migrated(context.uow(), message.chat_id, message.migrate_to_chat_id)
+        await courses.chat_migrated(context.uow(), message.chat_id, message.migrate_to_chat_id, context.now())
 
 
 async def start(update: Update, context: FlockContext) -> None:

@@ -22,6 +22,7 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -194,7 +195,7 @@ class UpdateUnitOfWork(Repositories):
             await self._savepoint.commit()
         self._committed = True
 
-    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+    async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         if self._batch.buffer is not None:
             await self._batch.before_plain()
-        await move_chat(self._batch.session, old_chat_id, new_chat_id)
+        await move_chat(self._batch.session, old_chat_id, new_chat_id, now)

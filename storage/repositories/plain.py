@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.export import ExportReader
@@ -82,5 +84,5 @@ class PlainRepositories(Repositories):
         self.stats = SqlStats(session)
         self.export = SqlExport(session)
 
-    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
-        await move_chat(self._bound, old_chat_id, new_chat_id)
+    async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
+        await move_chat(self._bound, old_chat_id, new_chat_id, now)

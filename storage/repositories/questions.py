@@ -9,6 +9,7 @@ from facilitation.model import Answer, Course, MessageRef, Person, Question, Que
 from storage import mapping
 from storage.models import AnswerRow, CourseRow, PersonRow, QuestionRow, table_of
 from storage.repositories.base import Repository
+from storage.transfer import moved_from
 
 _UNRESOLVED = (QuestionState.OPEN.value, QuestionState.ANSWERED.value)
 
@@ -125,7 +126,9 @@ class SqlQuestions(Repository):
     async def unresolved_in_chat(
         self, chat_id: int, limit: int, thread_id: int | None = None
     ) -> list[Question]:
-        where = [QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED)]
+        # The group the chat was before it became a supergroup: its questions too.
+        here = (QuestionRow.chat_id == chat_id) | QuestionRow.chat_id.in_(moved_from(chat_id))
+        where = [here, QuestionRow.state.in_(_UNRESOLVED)]
         if thread_id is not None:
             where.append(QuestionRow.thread_id == thread_id)
         rows = await self.session.execute(

@@ -403,7 +403,7 @@ async def test_newcomer_names_are_escaped_in_the_greeting(flock: Harness) -> Non
 # Group becoming a supergroup
 
 
-async def test_migration_moves_attachments_and_questions_to_the_new_chat_id(flock: Harness) -> None:
+async def test_migration_moves_attachments_and_leaves_messages_in_the_old_chat(flock: Harness) -> None:
     await set_up(flock, chat=OLD_GROUP)
     await say(flock, OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
     await say(flock, OLD_GROUP, BEN, "#intro Hi, I'm Ben")
@@ -412,11 +412,13 @@ async def test_migration_moves_attachments_and_questions_to_the_new_chat_id(floc
 
     assert messages(calls) == []
     assert await flock.rows("select chat_id, scope, active from attachments") == [(NEW_ID, "all", True)]
-    assert await flock.rows("select chat_id, asker_id, state from questions") == [(NEW_ID, BEN["id"], "open")]
-    assert await flock.rows("select chat_id from introductions") == [(NEW_ID,)]
+    assert await flock.rows("select chat_id, asker_id, state from questions") == [
+        (OLD_GROUP["id"], BEN["id"], "open")
+    ]
+    assert await flock.rows("select chat_id from introductions") == [(OLD_GROUP["id"],)]
 
 
-async def test_migration_moves_answers_and_pending_greetings(flock: Harness) -> None:
+async def test_migration_moves_pending_greetings_and_leaves_answers_in_the_old_chat(flock: Harness) -> None:
     await set_up(flock, chat=OLD_GROUP)
     asked = flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
     await flock.send(asked)
@@ -426,7 +428,7 @@ async def test_migration_moves_answers_and_pending_greetings(flock: Harness) -> 
     await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
     calls = await flock.tick()
 
-    assert await flock.rows("select chat_id, answerer_id from answers") == [(NEW_ID, ANA["id"])]
+    assert await flock.rows("select chat_id, answerer_id from answers") == [(OLD_GROUP["id"], ANA["id"])]
     assert await flock.rows("select chat_id, person_id from greetings") == [(NEW_ID, DANA["id"])]
     assert messages(calls) == [(NEW_ID, greeting("Dana Ruiz"))]
 
@@ -455,7 +457,7 @@ async def test_migration_keeps_an_attachment_already_made_in_the_supergroup(floc
     await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
 
     assert await flock.rows("select chat_id, scope, active from attachments") == [(NEW_ID, "tagged", True)]
-    assert await flock.rows("select chat_id from questions") == [(NEW_ID,)]
+    assert await flock.rows("select chat_id from questions") == [(OLD_GROUP["id"],)]
 
 
 async def test_migration_of_an_unattached_group_changes_nothing(flock: Harness) -> None:
@@ -480,6 +482,132 @@ async def test_migrate_from_message_in_the_new_supergroup_is_harmless(flock: Har
 
     assert messages(calls) == []
     assert await stored(flock) == before
+
+
+async def test_after_an_upgrade_each_message_stays_tied_to_the_chat_it_was_written_in(flock: Harness) -> None:
+    supergroup = group(NEW_ID, "Onboarding 2026")
+    await set_up(flock, chat=OLD_GROUP)
+    await flock.send(flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question"))
+    await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    await flock.send(
+        flock.telegram.post(supergroup, None, migrate_from_chat_id=OLD_GROUP["id"], sender_chat=supergroup)
+    )
+
+    # The supergroup numbers its messages afresh: Dana's question has the number Ben's had.
+    asked = flock.telegram.post(supergroup, DANA, "How do I request a laptop? #question")
+    assert await flock.replies(asked) == []
+    await say(flock, supergroup, ELI, "Ask IT in the #it channel", reply_to=asked["message"])
+    listed = await say(flock, supergroup, BEN, "/questions")
+    calls = await flock.tick()
+
+    assert await flock.rows("select chat_id, message_id, asker_id, state from questions order by id") == [
+        (OLD_GROUP["id"], 101, BEN["id"], "open"),
+        (NEW_ID, 101, DANA["id"], "answered"),
+    ]
+    assert await flock.rows("select chat_id, message_id, answerer_id from answers") == [
+        (NEW_ID, 102, ELI["id"])
+    ]
+    # The old group's question is listed without a link (basic groups have none), the new one
+    # links to its own message in the supergroup.
+    assert listed == [
+        "<b>Waiting for an answer</b>\n• Where do I find the onboarding slides? — Ben, 0m ago\n\n"
+        "<b>Answered, not yet solved</b>\n"
+        '• <a href="https://t.me/c/4001/101">How do I request a laptop?</a> — Dana Ruiz, 0m ago'
+    ]
+    assert [c for c in calls if c.chat_id == BEN["id"]] == []
+
+
+async def test_an_alerts_chat_that_becomes_a_supergroup_keeps_getting_the_alerts(flock: Harness) -> None:
+    staff = group(-4003, "Facilitators", kind="group")
+    await set_up(flock)
+    await say(flock, staff, ANA, "/alerts_here")
+    await flock.send(flock.telegram.migrated(staff, -1004003))
+
+    await say(flock, CHAT, BEN, "Where do I find the onboarding slides? #question")
+    flock.clock.advance(hours=2)
+    calls = await flock.tick()
+
+    assert await flock.rows("select alerts_chat_id from courses") == [(-1004003,)]
+    assert [c.chat_id for c in calls if c.method == "sendMessage"] == [-1004003]
+
+
+def upgraded(new_id: int) -> JSON:
+    """Telegram's answer to a call aimed at a group that has become a supergroup."""
+    return {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": new_id},
+    }
+
+
+def upgrade_answered(flock: Harness, *methods: str) -> None:
+    """Telegram has upgraded OLD_GROUP; its service message has not come yet."""
+    for method in methods:
+        flock.api.failures[method] = lambda p: (
+            (400, upgraded(NEW_ID)) if p["chat_id"] == OLD_GROUP["id"] else None
+        )
+
+
+async def test_a_message_owed_to_an_upgraded_group_is_sent_to_the_supergroup(flock: Harness) -> None:
+    await set_up(flock, chat=OLD_GROUP)
+    upgrade_answered(flock, "sendMessage")
+    await flock.send(flock.telegram.joined(OLD_GROUP, DANA))
+
+    calls = await flock.tick() + await flock.tick()
+
+    assert messages(calls) == [(OLD_GROUP["id"], greeting("Dana Ruiz")), (NEW_ID, greeting("Dana Ruiz"))]
+    assert await flock.rows(
+        "select kind, chat_id, sent_at is not null, failed_at is not null from outbox"
+    ) == [("greeting", NEW_ID, True, False)]
+    assert await flock.rows("select chat_id from attachments") == [(NEW_ID,)]
+    assert await flock.rows("select old_chat_id, new_chat_id from chat_moves") == [(OLD_GROUP["id"], NEW_ID)]
+
+
+async def test_a_reaction_in_an_upgraded_group_stays_behind_and_later_messages_go_to_the_supergroup(
+    flock: Harness,
+) -> None:
+    await set_up(flock, chat=OLD_GROUP)
+    upgrade_answered(flock, "sendMessage", "setMessageReaction")
+    await flock.send(flock.telegram.joined(OLD_GROUP, DANA))
+    calls = await flock.send(
+        flock.telegram.post(OLD_GROUP, BEN, "Where do I find the onboarding slides? #question")
+    )
+
+    calls += await flock.tick() + await flock.tick()
+
+    assert [(c.method, c.chat_id) for c in calls] == [
+        ("setMessageReaction", OLD_GROUP["id"]),  # answered 400: the group is now a supergroup
+        ("sendMessage", NEW_ID),
+    ]
+    assert await flock.rows(
+        "select kind, chat_id, sent_at is not null, last_error from outbox order by id"
+    ) == [
+        ("reaction", OLD_GROUP["id"], False, "the group became a supergroup; its old messages stay behind"),
+        ("greeting", NEW_ID, True, None),
+    ]
+    # Its service message, coming late, changes nothing more.
+    await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    assert await flock.rows("select chat_id from attachments") == [(NEW_ID,)]
+    assert await flock.rows("select old_chat_id, new_chat_id from chat_moves") == [(OLD_GROUP["id"], NEW_ID)]
+
+
+async def test_a_guest_board_is_posted_again_in_the_supergroup_and_edited_there(flock: Harness) -> None:
+    supergroup = group(NEW_ID, "Onboarding 2026")
+    await set_up(flock, chat=OLD_GROUP)
+    await say(flock, OLD_GROUP, ANA, '/guest @ada_expert "Careers" tomorrow 15:00')
+    await say(flock, OLD_GROUP, BEN, "/askguest How did you get your first data job?")
+
+    calls = await flock.send(flock.telegram.migrated(OLD_GROUP, NEW_ID))
+    (board,) = [c for c in calls if c.method == "sendMessage"]
+    asked = flock.telegram.post(supergroup, DANA, "/askguest Which courses helped you most?")
+    calls = await flock.send(asked)
+
+    assert board.chat_id == NEW_ID
+    assert "<b>1.</b> How did you get your first data job? — Ben · 👍 0" in board.text
+    (edit,) = [c for c in calls if c.method == "editMessageText"]
+    assert (edit.chat_id, edit.params["message_id"]) == (NEW_ID, board.result["message_id"])
+    assert "<b>2.</b> Which courses helped you most? — Dana Ruiz · 👍 0" in edit.text
 
 
 # /start, /help and the private fallback
