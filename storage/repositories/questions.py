@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, insert, or_, select, update
 
 from facilitation.model import Answer, Course, MessageRef, Person, Question, QuestionState
 from storage import mapping
@@ -128,7 +128,7 @@ class SqlQuestions(Repository):
     ) -> list[Question]:
         # The group the chat was before it became a supergroup: its questions too.
         here = (QuestionRow.chat_id == chat_id) | QuestionRow.chat_id.in_(moved_from(chat_id))
-        where = [here, QuestionRow.state.in_(_UNRESOLVED)]
+        where: list[ColumnElement[bool]] = [here, QuestionRow.state.in_(_UNRESOLVED)]
         if thread_id is not None:
             where.append(QuestionRow.thread_id == thread_id)
         rows = await self.session.execute(
