@@ -298,13 +298,13 @@ STATE_LABELS = {
 }
 
 
-def my_questions(items: list[tuple[Course, Question]], now: datetime) -> str:
+def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> str:
     if not items:
         return "You haven't asked anything yet. Ask in your course group with #question."
     return "<b>Your questions</b>\n" + "\n".join(
-        f"• {course.tag} {linked(excerpt(q.text, 70), q)} — {STATE_LABELS[q.state.value]}, "
-        f"{age(q.asked_at, now)} ago"
-        for course, q in items
+        f"• {' '.join(c.tag for c in courses)} {linked(excerpt(q.text, 70), q)} — "
+        f"{STATE_LABELS[q.state.value]}, {age(q.asked_at, now)} ago"
+        for courses, q in items
     )
 
 

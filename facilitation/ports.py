@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -117,7 +117,9 @@ class QuestionRepository(Protocol):
     ) -> None: ...
     # The text of the question or answer posted as this message, if any; whether there was one.
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool: ...
-    async def unresolved_in_chat(self, chat_id: int, limit: int) -> list[Question]: ...
+    async def unresolved_in_chat(
+        self, chat_id: int, limit: int, course_ids: Collection[int] | None = None
+    ) -> list[Question]: ...
     async def asked_by(self, person_id: int, limit: int) -> list[tuple[Course, Question]]: ...
 
 

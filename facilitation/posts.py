@@ -88,7 +88,9 @@ async def answer(
     if question.state is QuestionState.OPEN:
         await uow.questions.set_state(question.id, QuestionState.ANSWERED, None, post.at)
         await alerts.close(uow, question.id, "answered", post.author, post.at)
-        await followups.offer(uow, course, question, post.author, post.at)
+        # A message naming several courses is a question per course: its asker is asked once.
+        if not any(q.ref == question.ref for q in outcome.answered):
+            await followups.offer(uow, course, question, post.author, post.at)
     outcome.answered.append(question)
 
 

@@ -70,7 +70,7 @@ async def chat_questions(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     require_group(message)
-    found = await questions.in_chat(context.uow(), message.chat_id)
+    found = await questions.in_chat(context.uow(), message.chat_id, tags(argument_text(message)))
     await reply(update, texts.chat_questions(found, context.now()))
 
 

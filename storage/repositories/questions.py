@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -122,10 +123,14 @@ class SqlQuestions(Repository):
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
         return tracked
 
-    async def unresolved_in_chat(self, chat_id: int, limit: int) -> list[Question]:
+    async def unresolved_in_chat(
+        self, chat_id: int, limit: int, course_ids: Collection[int] | None = None
+    ) -> list[Question]:
+        query = _with_asker().where(QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED))
+        if course_ids is not None:
+            query = query.where(QuestionRow.course_id.in_(course_ids))
         rows = await self.session.execute(
-            _with_asker()
-            .where(QuestionRow.chat_id == chat_id, QuestionRow.state.in_(_UNRESOLVED))
+            query
             .order_by(QuestionRow.asked_at, QuestionRow.id)
             .limit(limit)
         )

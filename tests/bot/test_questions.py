@@ -826,3 +826,51 @@ async def test_solved_by_the_asker_overrules_a_dismissal(flock: Harness) -> None
 
     assert replies == ["✅ Marked as solved. Thanks!"]
     assert await flock.rows("select state, closed_by from questions") == [("resolved", BEN["id"])]
+
+
+# Several tagged courses in one chat
+
+
+async def set_up_two_courses(flock: Harness) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    await flock.send(flock.telegram.post(SHARED, ANA, "/setup #lead26 tagged Leadership 2026"))
+
+
+async def test_question_naming_two_courses_is_listed_once(flock: Harness) -> None:
+    await set_up_two_courses(flock)
+    both = await say(flock, BEN, "#onb26 #lead26 Who presents on Friday afternoon?", SHARED)
+
+    replies = await flock.replies(flock.telegram.post(SHARED, CLEO, "/questions"))
+    mine = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
+
+    link = f"https://t.me/c/1700/{both['message']['message_id']}"
+    assert replies == [
+        "<b>Waiting for an answer</b>\n"
+        f'• <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a> — Ben, 0m ago'
+    ]
+    assert mine == [
+        "<b>Your questions</b>\n"
+        f'• #onb26 #lead26 <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a>'
+        " — ⏳ waiting for an answer, 0m ago"
+    ]
+
+
+async def test_questions_with_a_hashtag_lists_only_that_courses_questions(flock: Harness) -> None:
+    await set_up_two_courses(flock)
+    await say(flock, BEN, "#onb26 Where do I find the course schedule?", SHARED)
+    await say(flock, CLEO, "#lead26 Who presents on Friday afternoon?", SHARED)
+    await say(flock, DAN, "#onb26 #lead26 Is lunch provided on both days?", SHARED)
+
+    onboarding = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #onb26"))
+    leadership = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #lead26"))
+    unknown = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #sales26"))
+
+    assert [line.split("</a>")[0].split(">")[-1] for line in onboarding[0].splitlines()[1:]] == [
+        "#onb26 Where do I find the course schedule?",
+        "#onb26 #lead26 Is lunch provided on both days?",
+    ]
+    assert [line.split("</a>")[0].split(">")[-1] for line in leadership[0].splitlines()[1:]] == [
+        "#lead26 Who presents on Friday afternoon?",
+        "#onb26 #lead26 Is lunch provided on both days?",
+    ]
+    assert unknown == ["This chat doesn't carry #sales26. Its courses: #onb26, #lead26."]
