@@ -100,8 +100,10 @@ async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, pers
     return person_id == question.asker.id or await uow.courses.is_facilitator(course.id, person_id)
 
 
-async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
-    """An edit updates the stored text; an edit that adds #question or #intro starts tracking."""
+async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostOutcome:
+    """An edit updates the stored text; an edit that adds #question or #intro starts tracking, and
+    a question edited into something that no longer reads as one ("never mind, found it") is
+    withdrawn. An /ask is a question whatever it says (`by_command`)."""
     tags = parsing.hashtags(post.text)
     may_start = bool(detection.QUESTION_TAGS.intersection(tags)) or detection.is_introduction(tags)
     async with uow:
@@ -109,7 +111,29 @@ async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
         changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)
+        if changed and not by_command:
+            await _withdraw_if_no_longer_asked(uow, post, tags)
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()
     return await receive(uow, post)
+
+
+async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[str]) -> None:
+    """Closed as dismissed by the asker, its alerts marked "withdrawn": no new state for lists,
+    digests and exports to learn, and /mine shows it as "not a question", which it now is."""
+    here = (post.chat.id, post.ref.message_id)
+    asked = [
+        q
+        for q in await uow.questions.thread_of(*here)
+        if (q.ref.chat_id, q.ref.message_id) == here and q.is_unresolved
+    ]
+    if not asked:
+        return  # an answer was edited, or a question already closed
+    detects = {a.course.id: a.course.settings.detect for a in await uow.courses.attachments(post.chat.id)}
+    for question in asked:
+        detect = detects.get(question.course_id)
+        if detect is None or detection.is_question(post.text, tags, detect, replies_to_tracked=False):
+            continue
+        await uow.questions.set_state(question.id, QuestionState.DISMISSED, post.author.id, post.at)
+        await alerts.close(uow, question.id, "withdrawn", post.author, post.at)

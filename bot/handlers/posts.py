@@ -51,7 +51,7 @@ async def edited_command(update: Update, context: FlockContext) -> None:
     text = argument_text(message).strip() if message else ""
     if post is None or not text:
         return
-    await posts.edited(context.uow(), replace(post, text=text))
+    await posts.edited(context.uow(), replace(post, text=text), by_command=True)
 
 
 class _NotAServiceMessage(filters.UpdateFilter):

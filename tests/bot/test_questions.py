@@ -874,3 +874,36 @@ async def test_questions_with_a_hashtag_lists_only_that_courses_questions(flock:
         "#onb26 #lead26 Is lunch provided on both days?",
     ]
     assert unknown == ["This chat doesn't carry #sales26. Its courses: #onb26, #lead26."]
+
+
+async def test_an_edit_that_still_reads_as_a_question_keeps_it_open(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "#q which room is the Friday workshop in")
+
+    await flock.send(flock.telegram.edit(question, "Which room is the Friday workshop in?"))
+
+    assert await flock.rows("select state, text from questions") == [
+        ("open", "Which room is the Friday workshop in?")
+    ]
+
+
+async def test_an_edit_dropping_the_tag_in_a_tagged_detection_course_withdraws_it(flock: Harness) -> None:
+    await set_up_course(flock)
+    await say(flock, ANA, "/settings detect tagged")
+    question = await say(flock, BEN, "#q Which room is the Friday workshop in?")
+
+    calls = await flock.send(flock.telegram.edit(question, "Which room is the Friday workshop in?"))
+
+    assert [c for c in calls if c.method == "sendMessage"] == []
+    assert await flock.rows("select state, closed_by from questions") == [("dismissed", BEN["id"])]
+
+
+async def test_an_edited_ask_command_stays_a_question_whatever_it_says(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "/ask the Friday workshop room")
+
+    await flock.send(flock.telegram.edit(question, "/ask the room for the Friday workshop"))
+
+    assert await flock.rows("select state, text from questions") == [
+        ("open", "the room for the Friday workshop")
+    ]
