@@ -269,6 +269,15 @@ def solved(questions: list[Question]) -> str:
     return "✅ Marked as solved. Thanks!" if questions else "Nothing to mark."
 
 
+def which_solved(questions: list[Question]) -> str:
+    lines = [f"{n}. {linked(excerpt(q.text, 70), q)}" for n, q in enumerate(questions, 1)]
+    return "Which of your questions is solved?\n" + "\n".join(lines)
+
+
+def solved_one(question: Question) -> str:
+    return f"✅ Marked as solved: {linked(excerpt(question.text, 70), question)} Thanks!"
+
+
 def dismissed(questions: list[Question]) -> str:
     return "Dismissed: I'll stop tracking that message as a question."
 

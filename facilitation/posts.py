@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, followups, parsing
+from facilitation import alerts, detection, followups, parsing, questions
 from facilitation.acks import Ack, react
 from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
+
+WHICH_SOLVED_LIMIT = 8  # buttons to choose from; older questions are listed by /questions
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class PostOutcome:
     questions: list[Question] = field(default_factory=list)
     answered: list[Question] = field(default_factory=list)
     resolved: list[Question] = field(default_factory=list)
+    # #solved outside a thread from someone with several open questions: which one? (oldest first)
+    which_solved: list[Question] = field(default_factory=list)
 
 
 async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
@@ -36,14 +40,17 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
-        # A reply in a tracked thread belongs to the question's course even without the hashtag.
-        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread})
+        own = await _own_open(uow, post, tags) if attachments and not thread else []
+        # A reply in a tracked thread belongs to the question's course even without the hashtag,
+        # and so does a #solved about the writer's own open question.
+        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread + own})
         if not courses:
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
+        await _solve_own(uow, post, own, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)
         await uow.commit()
@@ -77,6 +84,27 @@ async def _classify(
         await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
         await alerts.close(uow, question.id, "resolved", post.author, post.at)
         outcome.resolved.append(question)
+        outcome.acks.append(Ack.RESOLVED)
+
+
+async def _own_open(uow: UnitOfWork, post: Post, tags: list[str]) -> list[Question]:
+    if not detection.marks_solved(tags):
+        return []
+    return await uow.questions.unresolved_asked_by(post.chat.id, post.author.id, WHICH_SOLVED_LIMIT)
+
+
+async def _solve_own(uow: UnitOfWork, post: Post, own: list[Question], outcome: PostOutcome) -> None:
+    """#solved, not as a reply: the writer's only open question is resolved; with several, the
+    bot asks which (a message naming two courses is one question, stored once per course)."""
+    asked = questions.one_per_message(own)
+    if len(asked) > 1:
+        outcome.which_solved = asked
+        return
+    for question in own:
+        await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
+        await alerts.close(uow, question.id, "resolved", post.author, post.at)
+        outcome.resolved.append(question)
+    if own:
         outcome.acks.append(Ack.RESOLVED)
 
 

@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot import convert, render_sessions
 from bot.context import FlockContext
+from bot.handlers import questions
 from bot.handlers.common import Callback, argument_text, reply
 from facilitation import guest_questions, posts
 
@@ -26,7 +27,9 @@ async def message(update: Update, context: FlockContext) -> None:
         if asked is not None:
             await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
             return
-    await posts.receive(context.uow(), post)
+    outcome = await posts.receive(context.uow(), post)
+    if outcome.which_solved:
+        await questions.ask_which_solved(update, outcome.which_solved)
 
 
 def _replies_to(update: Update, bot_id: int) -> bool:

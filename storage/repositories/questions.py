@@ -146,3 +146,16 @@ class SqlQuestions(Repository):
             .limit(limit)
         )
         return [(mapping.course(c), mapping.question(q, p)) for q, p, c in rows]
+
+    async def unresolved_asked_by(self, chat_id: int, person_id: int, limit: int) -> list[Question]:
+        rows = await self.session.execute(
+            _with_asker()
+            .where(
+                QuestionRow.chat_id == chat_id,
+                QuestionRow.asker_id == person_id,
+                QuestionRow.state.in_(_UNRESOLVED),
+            )
+            .order_by(QuestionRow.asked_at, QuestionRow.id)
+            .limit(limit)
+        )
+        return [mapping.question(q, p) for q, p in rows]

@@ -907,3 +907,69 @@ async def test_an_edited_ask_command_stays_a_question_whatever_it_says(flock: Ha
     assert await flock.rows("select state, text from questions") == [
         ("open", "the room for the Friday workshop")
     ]
+
+
+# #solved without a reply
+
+
+async def test_solved_hashtag_without_a_reply_resolves_the_askers_only_open_question(flock: Harness) -> None:
+    await set_up_course(flock)
+    await say(flock, DAN, "Is there a recording of the kickoff?")
+    question = await say(flock, BEN, "How do I install the course tools?")
+    await say(flock, CLEO, "Use the installer.", reply_to=question["message"])
+    thanks = flock.telegram.post(CHAT, BEN, "#solved thanks everyone")
+
+    calls = await flock.send(thanks)
+
+    assert reactions(calls) == [(thanks["message"]["message_id"], "🎉")]
+    assert [c for c in calls if c.method == "sendMessage"] == []
+    assert await flock.rows("select asker_id, state, closed_by from questions order by id") == [
+        (DAN["id"], "open", None),
+        (BEN["id"], "resolved", BEN["id"]),
+    ]
+
+
+async def test_solved_hashtag_without_a_reply_asks_which_of_several(flock: Harness) -> None:
+    await set_up_course(flock)
+    tools = await say(flock, BEN, "How do I install the course tools?")
+    slides = await say(flock, BEN, "Where are the <slides> from day one?")
+
+    calls = await flock.send(flock.telegram.post(CHAT, BEN, "#solved thanks everyone"))
+
+    [which] = [c for c in calls if c.method == "sendMessage"]
+    link = "https://t.me/c/1500/{}".format
+    assert which.text == (
+        "Which of your questions is solved?\n"
+        f'1. <a href="{link(tools["message"]["message_id"])}">How do I install the course tools?</a>\n'
+        f'2. <a href="{link(slides["message"]["message_id"])}">Where are the &lt;slides&gt; from day one?</a>'
+    )
+    assert await flock.rows("select state from questions") == [("open",), ("open",)]
+    buttons = [b for row in which.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["1", "2"]
+
+    stranger = await flock.send(flock.telegram.press(CLEO, which.result, buttons[1]["callback_data"]))
+    pressed = await flock.send(flock.telegram.press(BEN, which.result, buttons[1]["callback_data"]))
+
+    assert [c.params.get("text") for c in stranger if c.method == "answerCallbackQuery"] == [
+        "Only the person who asked, or a facilitator, can mark it solved."
+    ]
+    assert [c.text for c in pressed if c.method == "editMessageText"] == [
+        f'✅ Marked as solved: <a href="{link(slides["message"]["message_id"])}">'
+        "Where are the &lt;slides&gt; from day one?</a> Thanks!"
+    ]
+    assert await flock.rows("select state, closed_by from questions order by id") == [
+        ("open", None),
+        ("resolved", BEN["id"]),
+    ]
+
+
+async def test_solved_hashtag_without_a_reply_works_in_a_tagged_chat_without_the_course_tag(
+    flock: Harness,
+) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    await say(flock, BEN, "#onb26 Where do I find the course schedule?", SHARED)
+
+    calls = await flock.send(flock.telegram.post(SHARED, BEN, "Found it, #solved"))
+
+    assert len(reactions(calls)) == 1
+    assert await flock.rows("select state from questions") == [("resolved",)]
