@@ -47,6 +47,19 @@ def parse_followup_button(data: str | None) -> FollowupButton | None:
     return FollowupButton(match.group(1) == "y", int(match.group(2)))
 
 
+_WHICH_SOLVED = re.compile(r"sv:([0-9]{1,12})")
+
+
+def which_solved_button(message_id: int) -> str:
+    """A #solved outside a thread, asking which question: the chosen question's message."""
+    return f"sv:{message_id}"
+
+
+def parse_which_solved_button(data: str | None) -> int | None:
+    match = _WHICH_SOLVED.fullmatch(data or "")
+    return int(match.group(1)) if match else None
+
+
 _VOTE = re.compile(r"gv:([0-9]{1,12})")
 
 

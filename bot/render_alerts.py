@@ -17,6 +17,7 @@ STATUS = {
     "answered": "✅ Answered by {by}",
     "resolved": "✅ Solved (marked by {by})",
     "dismissed": "🚫 Not a question (dismissed by {by})",
+    "withdrawn": "↩️ Withdrawn by {by}: edited, it no longer asks anything",
 }
 
 

@@ -269,6 +269,15 @@ def solved(questions: list[Question]) -> str:
     return "✅ Marked as solved. Thanks!" if questions else "Nothing to mark."
 
 
+def which_solved(questions: list[Question]) -> str:
+    lines = [f"{n}. {linked(excerpt(q.text, 70), q)}" for n, q in enumerate(questions, 1)]
+    return "Which of your questions is solved?\n" + "\n".join(lines)
+
+
+def solved_one(question: Question) -> str:
+    return f"✅ Marked as solved: {linked(excerpt(question.text, 70), question)} Thanks!"
+
+
 def dismissed(questions: list[Question]) -> str:
     return "Dismissed: I'll stop tracking that message as a question."
 
@@ -298,13 +307,13 @@ STATE_LABELS = {
 }
 
 
-def my_questions(items: list[tuple[Course, Question]], now: datetime) -> str:
+def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> str:
     if not items:
         return "You haven't asked anything yet. Ask in your course group with #question."
     return "<b>Your questions</b>\n" + "\n".join(
-        f"• {course.tag} {linked(excerpt(q.text, 70), q)} — {STATE_LABELS[q.state.value]}, "
-        f"{age(q.asked_at, now)} ago"
-        for course, q in items
+        f"• {' '.join(c.tag for c in courses)} {linked(excerpt(q.text, 70), q)} — "
+        f"{STATE_LABELS[q.state.value]}, {age(q.asked_at, now)} ago"
+        for courses, q in items
     )
 
 

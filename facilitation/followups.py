@@ -64,16 +64,24 @@ async def respond(uow: UnitOfWork, question_id: int, person: Person, solved: boo
             raise NotAllowed("Only the person who asked can answer this.")
         if question.state is not QuestionState.ANSWERED:
             raise NotFound(f"That question is already {question.state.value}.")
-        if solved:
-            await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
-            await uow.followups.accept_first_answer(question.id)
-            await alerts.close(uow, question.id, "resolved", person, now)
-        else:
-            course = await uow.courses.get(question.course_id)
+        for same in await _per_course(uow, question):
+            if solved:
+                await uow.questions.set_state(same.id, QuestionState.RESOLVED, person.id, now)
+                await uow.followups.accept_first_answer(same.id)
+                await alerts.close(uow, same.id, "resolved", person, now)
+                continue
+            course = await uow.courses.get(same.course_id)
             sla = course.settings.sla if course else timedelta(hours=2)
-            await uow.followups.reopen(question.id, now + sla)
+            await uow.followups.reopen(same.id, now + sla)
             if course is not None:
-                reopened = replace(question, state=QuestionState.OPEN, needs_follow_up=True)
+                reopened = replace(same, state=QuestionState.OPEN, needs_follow_up=True)
                 await alerts.still_needs_help(uow, course, reopened, now)
         await uow.commit()
     return question
+
+
+async def _per_course(uow: UnitOfWork, question: Question) -> list[Question]:
+    """The question as stored for each course its message names: one answer from the asker
+    settles them all (they were asked once)."""
+    stored = await uow.questions.asked_at(question.ref.chat_id, question.ref.message_id)
+    return [q for q in stored if q.asker.id == question.asker.id and q.state is QuestionState.ANSWERED]

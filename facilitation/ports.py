@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -118,12 +118,17 @@ class QuestionRepository(Protocol):
     # The text of the question or answer posted as this message, if any; whether there was one.
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool: ...
     async def unresolved_in_chat(
-        self, chat_id: int, limit: int, thread_id: int | None = None
+        self,
+        chat_id: int,
+        limit: int,
+        thread_id: int | None = None,
+        course_ids: Collection[int] | None = None,
     ) -> list[Question]:
-        """Oldest first; with a thread id, only that forum topic's."""
+        """Oldest first; with a thread id, only that forum topic's; with course ids, only theirs."""
         ...
 
     async def asked_by(self, person_id: int, limit: int) -> list[tuple[Course, Question]]: ...
+    async def unresolved_asked_by(self, chat_id: int, person_id: int, limit: int) -> list[Question]: ...
 
 
 class GreetingRepository(Protocol):

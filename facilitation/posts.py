@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, followups, parsing
+from facilitation import alerts, detection, followups, parsing, questions
 from facilitation.acks import Ack, react
 from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
+
+WHICH_SOLVED_LIMIT = 8  # buttons to choose from; older questions are listed by /questions
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class PostOutcome:
     questions: list[Question] = field(default_factory=list)
     answered: list[Question] = field(default_factory=list)
     resolved: list[Question] = field(default_factory=list)
+    # #solved outside a thread from someone with several open questions: which one? (oldest first)
+    which_solved: list[Question] = field(default_factory=list)
 
 
 async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
@@ -36,14 +40,17 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
-        # A reply in a tracked thread belongs to the question's course even without the hashtag.
-        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread})
+        own = await _own_open(uow, post, tags) if attachments and not thread else []
+        # A reply in a tracked thread belongs to the question's course even without the hashtag,
+        # and so does a #solved about the writer's own open question.
+        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread + own})
         if not courses:
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
+        await _solve_own(uow, post, own, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)
         await uow.commit()
@@ -80,6 +87,27 @@ async def _classify(
         outcome.acks.append(Ack.RESOLVED)
 
 
+async def _own_open(uow: UnitOfWork, post: Post, tags: list[str]) -> list[Question]:
+    if not detection.marks_solved(tags):
+        return []
+    return await uow.questions.unresolved_asked_by(post.chat.id, post.author.id, WHICH_SOLVED_LIMIT)
+
+
+async def _solve_own(uow: UnitOfWork, post: Post, own: list[Question], outcome: PostOutcome) -> None:
+    """#solved, not as a reply: the writer's only open question is resolved; with several, the
+    bot asks which (a message naming two courses is one question, stored once per course)."""
+    asked = questions.one_per_message(own)
+    if len(asked) > 1:
+        outcome.which_solved = asked
+        return
+    for question in own:
+        await uow.questions.set_state(question.id, QuestionState.RESOLVED, post.author.id, post.at)
+        await alerts.close(uow, question.id, "resolved", post.author, post.at)
+        outcome.resolved.append(question)
+    if own:
+        outcome.acks.append(Ack.RESOLVED)
+
+
 async def answer(
     uow: UnitOfWork, course: Course, question: Question, post: Post, outcome: PostOutcome
 ) -> None:
@@ -88,7 +116,9 @@ async def answer(
     if question.state is QuestionState.OPEN:
         await uow.questions.set_state(question.id, QuestionState.ANSWERED, None, post.at)
         await alerts.close(uow, question.id, "answered", post.author, post.at)
-        await followups.offer(uow, course, question, post.author, post.at)
+        # A message naming several courses is a question per course: its asker is asked once.
+        if not any(q.ref == question.ref for q in outcome.answered):
+            await followups.offer(uow, course, question, post.author, post.at)
     outcome.answered.append(question)
 
 
@@ -98,8 +128,10 @@ async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, pers
     return person_id == question.asker.id or await uow.courses.is_facilitator(course.id, person_id)
 
 
-async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
-    """An edit updates the stored text; an edit that adds #question or #intro starts tracking."""
+async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostOutcome:
+    """An edit updates the stored text; an edit that adds #question or #intro starts tracking, and
+    a question edited into something that no longer reads as one ("never mind, found it") is
+    withdrawn. An /ask is a question whatever it says (`by_command`)."""
     tags = parsing.hashtags(post.text)
     may_start = bool(detection.QUESTION_TAGS.intersection(tags)) or detection.is_introduction(tags)
     async with uow:
@@ -107,7 +139,29 @@ async def edited(uow: UnitOfWork, post: Post) -> PostOutcome:
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
         changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)
+        if changed and not by_command:
+            await _withdraw_if_no_longer_asked(uow, post, tags)
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()
     return await receive(uow, post)
+
+
+async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[str]) -> None:
+    """Closed as dismissed by the asker, its alerts marked "withdrawn": no new state for lists,
+    digests and exports to learn, and /mine shows it as "not a question", which it now is."""
+    here = (post.chat.id, post.ref.message_id)
+    asked = [
+        q
+        for q in await uow.questions.thread_of(*here)
+        if (q.ref.chat_id, q.ref.message_id) == here and q.is_unresolved
+    ]
+    if not asked:
+        return  # an answer was edited, or a question already closed
+    detects = {a.course.id: a.course.settings.detect for a in await uow.courses.attachments(post.chat.id)}
+    for question in asked:
+        detect = detects.get(question.course_id)
+        if detect is None or detection.is_question(post.text, tags, detect, replies_to_tracked=False):
+            continue
+        await uow.questions.set_state(question.id, QuestionState.DISMISSED, post.author.id, post.at)
+        await alerts.close(uow, question.id, "withdrawn", post.author, post.at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -100,18 +101,45 @@ async def _may_close(uow: UnitOfWork, question: Question, person_id: int) -> boo
     return person_id == question.asker.id or await uow.courses.is_facilitator(question.course_id, person_id)
 
 
-async def in_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None = None) -> ChatQuestions:
-    """/questions: what is unresolved in the chat, or in one forum topic of it."""
+async def in_chat(
+    uow: UnitOfWork, chat_id: int, thread_id: int | None = None, tags: Sequence[str] = ()
+) -> ChatQuestions:
+    """/questions: the chat's unresolved questions, or one forum topic's, or only those of the
+    courses it names."""
     async with uow:
-        if not await uow.courses.attachments(chat_id):
+        attachments = await uow.courses.attachments(chat_id)
+        if not attachments:
             raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
-        questions = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT, thread_id)
+        named = [a.course.id for a in attachments if a.course.hashtag in tags]
+        if tags and not named:
+            listed = ", ".join(a.course.tag for a in attachments)
+            raise NotFound(f"This chat doesn't carry #{tags[0][:64]}. Its courses: {listed}.")
+        found = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT, thread_id, named or None)
+    questions = one_per_message(found)
     return ChatQuestions(
         open=[q for q in questions if q.state is QuestionState.OPEN],
         answered=[q for q in questions if q.state is QuestionState.ANSWERED],
     )
 
 
-async def asked_by(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Question]]:
+def one_per_message(questions: Iterable[Question]) -> list[Question]:
+    """A message naming several tagged courses is stored once per course; people see it once."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for question in questions:
+        at = (question.ref.chat_id, question.ref.message_id)
+        if at not in seen:
+            seen.add(at)
+            kept.append(question)
+    return kept
+
+
+async def asked_by(uow: UnitOfWork, person_id: int) -> list[tuple[list[Course], Question]]:
+    """/mine: each question once, with every course its message names."""
     async with uow:
-        return await uow.questions.asked_by(person_id, LIST_LIMIT)
+        found = await uow.questions.asked_by(person_id, LIST_LIMIT)
+    by_message: dict[tuple[int, int], tuple[list[Course], Question]] = {}
+    for course, question in found:
+        courses, _ = by_message.setdefault((question.ref.chat_id, question.ref.message_id), ([], question))
+        courses.append(course)
+    return [(sorted(courses, key=lambda c: c.id), q) for courses, q in by_message.values()]

@@ -209,7 +209,7 @@ class AlertRow(Base):
     created_at: Mapped[datetime]
     claimed_by: Mapped[int | None]
     claimed_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(16))  # answered, resolved, dismissed
+    outcome: Mapped[str | None] = mapped_column(String(16))  # answered, resolved, dismissed, withdrawn
 
 
 class GuestSessionRow(Base):

@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot import convert, render_sessions
 from bot.context import FlockContext
+from bot.handlers import questions
 from bot.handlers.common import Callback, argument_text, reply
 from facilitation import guest_questions, posts
 
@@ -26,7 +27,9 @@ async def message(update: Update, context: FlockContext) -> None:
         if asked is not None:
             await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
             return
-    await posts.receive(context.uow(), post)
+    outcome = await posts.receive(context.uow(), post)
+    if outcome.which_solved:
+        await questions.ask_which_solved(update, outcome.which_solved)
 
 
 def _replies_to(update: Update, bot_id: int) -> bool:
@@ -51,7 +54,7 @@ async def edited_command(update: Update, context: FlockContext) -> None:
     text = argument_text(message).strip() if message else ""
     if post is None or not text:
         return
-    await posts.edited(context.uow(), replace(post, text=text))
+    await posts.edited(context.uow(), replace(post, text=text), by_command=True)
 
 
 class _NotAServiceMessage(filters.UpdateFilter):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -124,13 +125,19 @@ class SqlQuestions(Repository):
         return tracked
 
     async def unresolved_in_chat(
-        self, chat_id: int, limit: int, thread_id: int | None = None
+        self,
+        chat_id: int,
+        limit: int,
+        thread_id: int | None = None,
+        course_ids: Collection[int] | None = None,
     ) -> list[Question]:
         # The group the chat was before it became a supergroup: its questions too.
         here = (QuestionRow.chat_id == chat_id) | QuestionRow.chat_id.in_(moved_from(chat_id))
         where: list[ColumnElement[bool]] = [here, QuestionRow.state.in_(_UNRESOLVED)]
         if thread_id is not None:
             where.append(QuestionRow.thread_id == thread_id)
+        if course_ids is not None:
+            where.append(QuestionRow.course_id.in_(course_ids))
         rows = await self.session.execute(
             _with_asker().where(*where).order_by(QuestionRow.asked_at, QuestionRow.id).limit(limit)
         )
@@ -146,3 +153,16 @@ class SqlQuestions(Repository):
             .limit(limit)
         )
         return [(mapping.course(c), mapping.question(q, p)) for q, p, c in rows]
+
+    async def unresolved_asked_by(self, chat_id: int, person_id: int, limit: int) -> list[Question]:
+        rows = await self.session.execute(
+            _with_asker()
+            .where(
+                QuestionRow.chat_id == chat_id,
+                QuestionRow.asker_id == person_id,
+                QuestionRow.state.in_(_UNRESOLVED),
+            )
+            .order_by(QuestionRow.asked_at, QuestionRow.id)
+            .limit(limit)
+        )
+        return [mapping.question(q, p) for q, p in rows]

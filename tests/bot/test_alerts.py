@@ -548,3 +548,22 @@ async def test_a_course_in_quiet_hours_does_not_hold_back_other_courses(flock: H
     assert [c.chat_id for c in alerts(calls)] == [ANA["id"]]
     assert "Where do I upload the dataset?" in alerts(calls)[0].text
     assert held == [(many,)]  # held until the quiet hours end, out of the due set
+
+
+async def test_an_edit_that_no_longer_asks_withdraws_the_question_and_its_alerts(flock: Harness) -> None:
+    await set_up(flock)
+    question = await ask(flock, text="#q which room is the Friday workshop in")
+    flock.clock.advance(hours=2)
+    assert len(alerts(await flock.tick())) == 2
+
+    calls = await flock.send(flock.telegram.edit(question, "never mind, found it"))
+    flock.clock.advance(hours=4)
+    later = await flock.tick()
+
+    assert await flock.rows("select state, closed_by, text from questions") == [
+        ("dismissed", BEN["id"], "never mind, found it")
+    ]
+    assert await flock.rows("select distinct outcome from alerts") == [("withdrawn",)]
+    assert len(edits(calls)) == 2
+    assert all("Withdrawn by Ben" in text for _, text in edits(calls))
+    assert alerts(later) == []

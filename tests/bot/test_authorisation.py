@@ -137,6 +137,11 @@ def followup_button(action: int) -> Callable[[World], tuple[JSON, str]]:
     return pressed
 
 
+def which_solved(world: World) -> tuple[JSON, str]:
+    """#solved outside a thread, Ben's open question chosen (the button sits in the group)."""
+    return world.board, f"sv:{world.open_question['message_id']}"
+
+
 def vote(world: World) -> tuple[JSON, str]:
     return world.board, "gv:1"
 
@@ -225,6 +230,7 @@ ROWS = [
     Row("alert: not a question", PRIVATE, frozenset(ONLY_FACILITATOR), "Dismissed", button=alert_button(2)),
     Row("follow-up: solved", PRIVATE, frozenset({LEARNER}), "marked as solved", button=followup_button(0)),
     Row("follow-up: not yet", PRIVATE, frozenset({LEARNER}), "still needs help", button=followup_button(1)),
+    Row("#solved: which", GROUP, frozenset({LEARNER, FACILITATOR}), "Marked as solved", button=which_solved),
     Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
     Row("ask the guest anonymously", PRIVATE, frozenset(COURSE_MEMBERS), "Now type", button=ask_anonymously),
     # Privacy: anyone may read the policy and forget themselves; only facilitators forget others

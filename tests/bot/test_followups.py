@@ -195,3 +195,22 @@ async def test_someone_else_pressing_the_asker_buttons_changes_nothing(flock: Ha
         "Only the person who asked can answer this."
     ]
     assert await flock.rows("select state from questions") == [("answered",)]
+
+
+async def test_a_question_naming_two_courses_is_followed_up_once_and_solved_for_both(
+    flock: Harness,
+) -> None:
+    shared = group(-1001700, "Company chat")
+    flock.make_admin(shared, ANA)
+    await flock.send(flock.telegram.post(shared, ANA, "/setup #onb26 tagged Onboarding 2026"))
+    await flock.send(flock.telegram.post(shared, ANA, "/setup #lead26 tagged Leadership 2026"))
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    question = flock.telegram.post(shared, BEN, "#onb26 #lead26 Who presents on Friday afternoon?")
+    await flock.send(question)
+
+    calls = await flock.send(flock.telegram.post(shared, CLEO, "Ana does.", reply_to=question["message"]))
+    await flock.send(press(flock, BEN, asks(calls)[0], "Yes, solved"))
+
+    assert len(asks(calls)) == 1
+    assert await flock.rows("select state from questions") == [("resolved",), ("resolved",)]
+    assert await flock.rows("select accepted from answers") == [(True,), (True,)]

@@ -842,3 +842,150 @@ async def test_solved_by_the_asker_overrules_a_dismissal(flock: Harness) -> None
 
     assert replies == ["✅ Marked as solved. Thanks!"]
     assert await flock.rows("select state, closed_by from questions") == [("resolved", BEN["id"])]
+
+
+# Several tagged courses in one chat
+
+
+async def set_up_two_courses(flock: Harness) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    await flock.send(flock.telegram.post(SHARED, ANA, "/setup #lead26 tagged Leadership 2026"))
+
+
+async def test_question_naming_two_courses_is_listed_once(flock: Harness) -> None:
+    await set_up_two_courses(flock)
+    both = await say(flock, BEN, "#onb26 #lead26 Who presents on Friday afternoon?", SHARED)
+
+    replies = await flock.replies(flock.telegram.post(SHARED, CLEO, "/questions"))
+    mine = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
+
+    link = f"https://t.me/c/1700/{both['message']['message_id']}"
+    assert replies == [
+        "<b>Waiting for an answer</b>\n"
+        f'• <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a> — Ben, 0m ago'
+    ]
+    assert mine == [
+        "<b>Your questions</b>\n"
+        f'• #onb26 #lead26 <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a>'
+        " — ⏳ waiting for an answer, 0m ago"
+    ]
+
+
+async def test_questions_with_a_hashtag_lists_only_that_courses_questions(flock: Harness) -> None:
+    await set_up_two_courses(flock)
+    await say(flock, BEN, "#onb26 Where do I find the course schedule?", SHARED)
+    await say(flock, CLEO, "#lead26 Who presents on Friday afternoon?", SHARED)
+    await say(flock, DAN, "#onb26 #lead26 Is lunch provided on both days?", SHARED)
+
+    onboarding = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #onb26"))
+    leadership = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #lead26"))
+    unknown = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #sales26"))
+
+    assert [line.split("</a>")[0].split(">")[-1] for line in onboarding[0].splitlines()[1:]] == [
+        "#onb26 Where do I find the course schedule?",
+        "#onb26 #lead26 Is lunch provided on both days?",
+    ]
+    assert [line.split("</a>")[0].split(">")[-1] for line in leadership[0].splitlines()[1:]] == [
+        "#lead26 Who presents on Friday afternoon?",
+        "#onb26 #lead26 Is lunch provided on both days?",
+    ]
+    assert unknown == ["This chat doesn't carry #sales26. Its courses: #onb26, #lead26."]
+
+
+async def test_an_edit_that_still_reads_as_a_question_keeps_it_open(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "#q which room is the Friday workshop in")
+
+    await flock.send(flock.telegram.edit(question, "Which room is the Friday workshop in?"))
+
+    assert await flock.rows("select state, text from questions") == [
+        ("open", "Which room is the Friday workshop in?")
+    ]
+
+
+async def test_an_edit_dropping_the_tag_in_a_tagged_detection_course_withdraws_it(flock: Harness) -> None:
+    await set_up_course(flock)
+    await say(flock, ANA, "/settings detect tagged")
+    question = await say(flock, BEN, "#q Which room is the Friday workshop in?")
+
+    calls = await flock.send(flock.telegram.edit(question, "Which room is the Friday workshop in?"))
+
+    assert [c for c in calls if c.method == "sendMessage"] == []
+    assert await flock.rows("select state, closed_by from questions") == [("dismissed", BEN["id"])]
+
+
+async def test_an_edited_ask_command_stays_a_question_whatever_it_says(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "/ask the Friday workshop room")
+
+    await flock.send(flock.telegram.edit(question, "/ask the room for the Friday workshop"))
+
+    assert await flock.rows("select state, text from questions") == [
+        ("open", "the room for the Friday workshop")
+    ]
+
+
+# #solved without a reply
+
+
+async def test_solved_hashtag_without_a_reply_resolves_the_askers_only_open_question(flock: Harness) -> None:
+    await set_up_course(flock)
+    await say(flock, DAN, "Is there a recording of the kickoff?")
+    question = await say(flock, BEN, "How do I install the course tools?")
+    await say(flock, CLEO, "Use the installer.", reply_to=question["message"])
+    thanks = flock.telegram.post(CHAT, BEN, "#solved thanks everyone")
+
+    calls = await flock.send(thanks)
+
+    assert reactions(calls) == [(thanks["message"]["message_id"], "🎉")]
+    assert [c for c in calls if c.method == "sendMessage"] == []
+    assert await flock.rows("select asker_id, state, closed_by from questions order by id") == [
+        (DAN["id"], "open", None),
+        (BEN["id"], "resolved", BEN["id"]),
+    ]
+
+
+async def test_solved_hashtag_without_a_reply_asks_which_of_several(flock: Harness) -> None:
+    await set_up_course(flock)
+    tools = await say(flock, BEN, "How do I install the course tools?")
+    slides = await say(flock, BEN, "Where are the <slides> from day one?")
+
+    calls = await flock.send(flock.telegram.post(CHAT, BEN, "#solved thanks everyone"))
+
+    [which] = [c for c in calls if c.method == "sendMessage"]
+    link = "https://t.me/c/1500/{}".format
+    assert which.text == (
+        "Which of your questions is solved?\n"
+        f'1. <a href="{link(tools["message"]["message_id"])}">How do I install the course tools?</a>\n'
+        f'2. <a href="{link(slides["message"]["message_id"])}">Where are the &lt;slides&gt; from day one?</a>'
+    )
+    assert await flock.rows("select state from questions") == [("open",), ("open",)]
+    buttons = [b for row in which.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["1", "2"]
+
+    stranger = await flock.send(flock.telegram.press(CLEO, which.result, buttons[1]["callback_data"]))
+    pressed = await flock.send(flock.telegram.press(BEN, which.result, buttons[1]["callback_data"]))
+
+    assert [c.params.get("text") for c in stranger if c.method == "answerCallbackQuery"] == [
+        "Only the person who asked, or a facilitator, can mark it solved."
+    ]
+    assert [c.text for c in pressed if c.method == "editMessageText"] == [
+        f'✅ Marked as solved: <a href="{link(slides["message"]["message_id"])}">'
+        "Where are the &lt;slides&gt; from day one?</a> Thanks!"
+    ]
+    assert await flock.rows("select state, closed_by from questions order by id") == [
+        ("open", None),
+        ("resolved", BEN["id"]),
+    ]
+
+
+async def test_solved_hashtag_without_a_reply_works_in_a_tagged_chat_without_the_course_tag(
+    flock: Harness,
+) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    await say(flock, BEN, "#onb26 Where do I find the course schedule?", SHARED)
+
+    calls = await flock.send(flock.telegram.post(SHARED, BEN, "Found it, #solved"))
+
+    assert len(reactions(calls)) == 1
+    assert await flock.rows("select state from questions") == [("resolved",)]

@@ -124,7 +124,7 @@ RENDERS = [
     Render(
         "chat_questions", lambda t: texts.chat_questions(ChatQuestions([question(t, t)], []), NOW), excerpted
     ),
-    Render("my_questions", lambda t: texts.my_questions([(course("C"), question(t, "B"))], NOW), excerpted),
+    Render("my_questions", lambda t: texts.my_questions([([course("C")], question(t, "B"))], NOW), excerpted),
     Render("welcome_private", lambda t: texts.welcome_private(person(t), [course(t)])),
     Render("unanswered", lambda t: texts.unanswered([(course("C"), [question(t, t)])], NOW), excerpted),
     Render("alert_text", lambda t: render_alerts.alert_text(item(t, t), NOW), excerpted),
