@@ -7,7 +7,7 @@ from datetime import datetime
 
 from facilitation import alerts, detection, followups, parsing, questions
 from facilitation.acks import Ack, react
-from facilitation.model import Chat, Course, MessageRef, Person, Question, QuestionState
+from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
 
@@ -129,11 +129,14 @@ async def _may_resolve(uow: UnitOfWork, course: Course, question: Question, pers
 
 
 async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostOutcome:
-    """An edit updates the stored text; an edit that adds #question or #intro starts tracking, and
-    a question edited into something that no longer reads as one ("never mind, found it") is
-    withdrawn. An /ask is a question whatever it says (`by_command`)."""
+    """An edit updates the stored text and runs detection again: an untracked message edited into
+    a question (or given #intro) starts tracking, as each course's detection says, and a question
+    edited into something that no longer reads as one ("never mind, found it") is withdrawn. An
+    /ask is a question whatever it says (`by_command`)."""
     tags = parsing.hashtags(post.text)
-    may_start = bool(detection.QUESTION_TAGS.intersection(tags)) or detection.is_introduction(tags)
+    may_start = detection.is_introduction(tags) or detection.is_question(
+        post.text, tags, Detection.AUTO, replies_to_tracked=False
+    )
     async with uow:
         question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
         intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))

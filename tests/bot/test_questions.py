@@ -311,8 +311,25 @@ async def test_edit_of_an_answer_updates_the_answer_not_the_question(flock: Harn
     assert await flock.rows("select text from questions") == [("How do I install the course tools?",)]
 
 
-async def test_edit_without_question_tag_does_not_start_tracking(flock: Harness) -> None:
+async def test_an_edit_that_comes_to_ask_starts_tracking(flock: Harness) -> None:
     await set_up_course(flock)
+    original = await say(flock, BEN, "slides from day one")
+
+    calls = await flock.send(flock.telegram.edit(original, "Where are the slides from day one?"))
+
+    assert [(c.method, c.params["message_id"]) for c in calls] == [
+        ("setMessageReaction", original["message"]["message_id"])
+    ]
+    assert await flock.rows("select text, state from questions") == [
+        ("Where are the slides from day one?", "open")
+    ]
+
+
+async def test_an_edit_that_comes_to_ask_without_the_tag_in_a_tagged_detection_course_is_not_tracked(
+    flock: Harness,
+) -> None:
+    await set_up_course(flock)
+    await say(flock, ANA, "/settings detect tagged")
     original = await say(flock, BEN, "slides from day one")
 
     calls = await flock.send(flock.telegram.edit(original, "Where are the slides from day one?"))
