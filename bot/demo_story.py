@@ -14,12 +14,20 @@ from zoneinfo import ZoneInfo
 from bot.demo_refs import buttons, plain
 from bot.recording import JSON, Call
 from facilitation.model import Course
+from facilitation.notices import NoticeKind
 from facilitation.parsing import format_duration
 
 INDENT = " " * 12  # under "Wed 11:15 — "
 MORE = INDENT + "  "  # under "↳ "
 HELP = ("/start", "/help")  # their replies are long lists of commands: the first paragraph tells
-FACILITATOR_KINDS = {"alert", "alert_batch", "digest", "weekly_chart", "session_leftovers", "guest_not_ready"}
+FACILITATOR_KINDS = {
+    NoticeKind.ALERT,
+    NoticeKind.ALERT_BATCH,
+    NoticeKind.DIGEST,
+    NoticeKind.WEEKLY_CHART,
+    NoticeKind.SESSION_LEFTOVERS,
+    NoticeKind.GUEST_NOT_READY,
+}
 
 
 @dataclass(frozen=True)
@@ -147,41 +155,48 @@ class Narrator:
         to = self._who(call.chat_id) + (" (facilitator)" if kind in FACILITATOR_KINDS else "")
         guest = f"@{data.get('guest', '')}"
         text = _read(call)
-        if kind == "reaction":
-            emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
-            return f"Flock reacts {emoji}", []
-        if kind == "alert":
-            return f"{self._overdue(data, at)}: alert to {to}", text
-        if kind == "alert_edit":
-            return f"the alert to {to} now reads: {text[-1] if text else ''}", []
-        if kind == "digest":
-            return f"daily digest to {to}", text
-        if kind == "weekly_chart":
-            return f"the week in a chart, to {to}", text
-        if kind == "greeting":
-            return "Flock welcomes the newcomers in the group", text
-        if kind == "followup":
-            return f"Flock asks {to} privately whether the answer helped", text
-        if kind == "session_announced":
-            return "the guest session is announced in the group; the announcement is its question board", text
-        if kind == "board_edit":
-            listed = next((i for i, line in enumerate(text) if line.startswith("Questions so far")), 0)
-            return "the question board in the group now reads", text[listed:]
-        if kind == "guest_question":
-            return f"question {data.get('n')} goes to {guest}, the guest, privately", text
-        if kind == "guest_answer":
-            return f"{guest}'s answer is relayed to the group", text
-        if kind == "guest_answer_private":
-            return f"and to {to}, who asked, privately", text
-        if kind == "transcript":
-            return "the session is over: its transcript is posted in the group", text
-        if kind == "session_leftovers":
-            return f"the questions the guest left unanswered, to {to}", text
-        if kind == "session_reminder":
-            return f"reminder to {guest}, the guest: the session starts in {data.get('before')}", text
-        if kind == "guest_not_ready":
-            return f"warning to {to}: {guest} hasn't opened the invite", text
-        return f"Flock writes to {to}", text
+        match kind:
+            case NoticeKind.REACTION:
+                emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
+                return f"Flock reacts {emoji}", []
+            case NoticeKind.ALERT:
+                return f"{self._overdue(data, at)}: alert to {to}", text
+            case NoticeKind.ALERT_EDIT:
+                return f"the alert to {to} now reads: {text[-1] if text else ''}", []
+            case NoticeKind.DIGEST:
+                return f"daily digest to {to}", text
+            case NoticeKind.WEEKLY_CHART:
+                return f"the week in a chart, to {to}", text
+            case NoticeKind.GREETING:
+                return "Flock welcomes the newcomers in the group", text
+            case NoticeKind.FOLLOWUP:
+                return f"Flock asks {to} privately whether the answer helped", text
+            case NoticeKind.SESSION_ANNOUNCED:
+                board = "the guest session is announced in the group; the announcement is its question board"
+                return board, text
+            case NoticeKind.BOARD_EDIT:
+                listed = next((i for i, line in enumerate(text) if line.startswith("Questions so far")), 0)
+                return "the question board in the group now reads", text[listed:]
+            case NoticeKind.GUEST_QUESTION:
+                return f"question {data.get('n')} goes to {guest}, the guest, privately", text
+            case NoticeKind.GUEST_ANSWER:
+                return f"{guest}'s answer is relayed to the group", text
+            case NoticeKind.GUEST_ANSWER_PRIVATE:
+                return f"and to {to}, who asked, privately", text
+            case NoticeKind.TRANSCRIPT:
+                return "the session is over: its transcript is posted in the group", text
+            case NoticeKind.SESSION_LEFTOVERS:
+                return f"the questions the guest left unanswered, to {to}", text
+            case NoticeKind.SESSION_REMINDER:
+                return f"reminder to {guest}, the guest: the session starts in {data.get('before')}", text
+            case NoticeKind.GUEST_NOT_READY:
+                return f"warning to {to}: {guest} hasn't opened the invite", text
+            case NoticeKind.GUEST_THANKS:
+                return f"Flock thanks {guest}, the guest, privately", text
+            case NoticeKind.LEFTOVERS_EDIT:
+                return f"the list of unanswered questions sent to {to} now reads", text
+            case _:
+                return f"Flock writes to {to}", text
 
     def _overdue(self, data: JSON, at: datetime) -> str:
         waited = at - datetime.fromisoformat(str(data["asked_at"]))

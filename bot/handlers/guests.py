@@ -136,7 +136,7 @@ async def open_ask_link(update: Update, context: FlockContext, person: Person, s
 
 
 async def ask_mode(update: Update, context: FlockContext) -> None:
-    """ "Ask with my name" / "Ask anonymously", under the private link's reply."""
+    """The buttons "Ask with my name" and "Ask anonymously", under the private link's reply."""
     query = update.callback_query
     assert query is not None
     parsed = callbacks.parse_ask_button(query.data)
