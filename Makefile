@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test test-fast lint typecheck bench clean
+.PHONY: run demo test test-fast lint typecheck bench clean translations
+LOCALES := bot/locale
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/flock.po))
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +14,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compiled catalogues are built here, never committed (bot/i18n.py compiles a .po in memory
+# when its .mo is missing or older).
+$(LOCALES)/%/LC_MESSAGES/flock.mo: $(LOCALES)/%/LC_MESSAGES/flock.po $(STAMP)
+	$(BIN)/pybabel --quiet compile -D flock -l $* -i $< -o $@
+
+# After changing texts: extract them, bring each language's catalogue up to date (new texts
+# come untranslated, tests/unit/test_catalogues.py says which), compile.
+translations: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F $(LOCALES)/babel.cfg -k _ -k N_ -k ngettext:1,2 \
+		--add-location=file --sort-by-file --no-wrap --project=Flock -o $(LOCALES)/flock.pot .
+	$(BIN)/pybabel --quiet update -D flock -i $(LOCALES)/flock.pot -d $(LOCALES) --no-wrap --ignore-obsolete
+	$(MAKE) $(CATALOGUES)
+
+run: $(STAMP) $(CATALOGUES)
 	$(BIN)/flock run
 
-demo: $(STAMP)
+demo: $(STAMP) $(CATALOGUES)
 	$(BIN)/flock demo
 
 lint: $(STAMP)
@@ -24,7 +39,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck $(CATALOGUES)
 	$(BIN)/python -m pytest
 
 # The edit-test loop: the same checks, SQLite only, without the tests marked by their cost

@@ -40,6 +40,7 @@ from bot.recording import RecordingRequest
 from bot.runner import assemble
 from bot.settings import Settings
 from facilitation.notices import NoticeKind
+from storage.batch.unit_of_work import BatchUnitOfWork
 from storage.database import create_engine, session_factory
 from storage.models import (
     AnswerRow,
@@ -95,9 +96,11 @@ async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], it
     own: list[float] = []
     process = processor._process  # timed per update, inside its batch
 
-    async def timed(update_id: int, payload: str, raw: dict[str, Any] | None = None) -> None:
+    async def timed(
+        update_id: int, payload: str, batch: BatchUnitOfWork, raw: dict[str, Any] | None = None
+    ) -> None:
         started = time.perf_counter()
-        await process(update_id, payload, raw)
+        await process(update_id, payload, batch, raw)
         own.append(time.perf_counter() - started)
 
     processor._process = timed  # type: ignore[method-assign]

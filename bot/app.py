@@ -17,6 +17,7 @@ from bot.handlers import (
     digests,
     guests,
     introductions,
+    languages,
     membership,
     posts,
     privacy,
@@ -77,6 +78,7 @@ def build_application(
         *stats_handlers.HANDLERS,
         *export_handlers.HANDLERS,
         *privacy.HANDLERS,
+        *languages.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)

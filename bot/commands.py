@@ -11,50 +11,55 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
 )
 
+from bot import i18n
+from facilitation.languages import DEFAULT, N_, SUPPORTED
+
 GROUP = [
-    BotCommand("askguest", "Ask the guest of a Q&A session"),
-    BotCommand("ask", "Ask the course a question"),
-    BotCommand("intro", "Introduce yourself"),
-    BotCommand("questions", "Open questions in this chat"),
-    BotCommand("solved", "Mark a question solved (reply to it)"),
-    BotCommand("course", "What course this chat belongs to"),
-    BotCommand("privacy", "What Flock stores and how to remove it"),
-    BotCommand("help", "How Flock works"),
+    ("askguest", N_("Ask the guest of a Q&A session")),
+    ("ask", N_("Ask the course a question")),
+    ("intro", N_("Introduce yourself")),
+    ("questions", N_("Open questions in this chat")),
+    ("solved", N_("Mark a question solved (reply to it)")),
+    ("course", N_("What course this chat belongs to")),
+    ("privacy", N_("What Flock stores and how to remove it")),
+    ("help", N_("How Flock works")),
 ]
 ADMINS = [
     *GROUP,
-    BotCommand("setup", "Attach this chat to a course: #tag [title]"),
-    BotCommand("detach", "Detach this chat from a course"),
-    BotCommand("settings", "Course settings (facilitators)"),
-    BotCommand("facilitator", "Add or remove a facilitator"),
-    BotCommand("facilitators", "Who runs this course"),
-    BotCommand("roster", "Who introduced themselves"),
-    BotCommand("digest", "Digest of this course, sent privately"),
-    BotCommand("dismiss", "Not a question (reply to it)"),
-    BotCommand("stats", "Question stats: 7d, 30d or all (facilitators)"),
-    BotCommand("unanswered", "Open questions of your courses"),
-    BotCommand("guest", 'Schedule a guest Q&A: @user "Title" start [length]'),
-    BotCommand("sessions", "Guest sessions coming up"),
-    BotCommand("alerts_here", "Send this course's alerts to this chat"),
-    BotCommand("forget", "Remove a learner's words from this course (reply)"),
+    ("setup", N_("Attach this chat to a course: #tag [title]")),
+    ("detach", N_("Detach this chat from a course")),
+    ("settings", N_("Course settings (facilitators)")),
+    ("facilitator", N_("Add or remove a facilitator")),
+    ("facilitators", N_("Who runs this course")),
+    ("roster", N_("Who introduced themselves")),
+    ("digest", N_("Digest of this course, sent privately")),
+    ("dismiss", N_("Not a question (reply to it)")),
+    ("stats", N_("Question stats: 7d, 30d or all (facilitators)")),
+    ("unanswered", N_("Open questions of your courses")),
+    ("guest", N_('Schedule a guest Q&A: @user "Title" start [length]')),
+    ("sessions", N_("Guest sessions coming up")),
+    ("alerts_here", N_("Send this course's alerts to this chat")),
+    ("forget", N_("Remove a learner's words from this course (reply)")),
 ]
 PRIVATE = [
-    BotCommand("mine", "Your questions and their state"),
-    BotCommand("intro", "Your introduction"),
-    BotCommand("roster", "Roster of your courses (facilitators)"),
-    BotCommand("digest", "Digest of your courses (facilitators)"),
-    BotCommand("stats", "Question stats: 7d, 30d or all (facilitators)"),
-    BotCommand("export", "Download a course as CSV files (facilitators)"),
-    BotCommand("unanswered", "Open questions of your courses (facilitators)"),
-    BotCommand("settings", "Course settings (facilitators)"),
-    BotCommand("facilitators", "Facilitators of your course"),
-    BotCommand("forget", "Remove a learner's words: @username #tag (facilitators)"),
-    BotCommand("privacy", "What Flock stores about you"),
-    BotCommand("forget_me", "Remove your words and name from Flock"),
-    BotCommand("help", "How Flock works"),
+    ("mine", N_("Your questions and their state")),
+    ("intro", N_("Your introduction")),
+    ("roster", N_("Roster of your courses (facilitators)")),
+    ("digest", N_("Digest of your courses (facilitators)")),
+    ("stats", N_("Question stats: 7d, 30d or all (facilitators)")),
+    ("export", N_("Download a course as CSV files (facilitators)")),
+    ("unanswered", N_("Open questions of your courses (facilitators)")),
+    ("settings", N_("Course settings (facilitators)")),
+    ("facilitators", N_("Facilitators of your course")),
+    ("forget", N_("Remove a learner's words: @username #tag (facilitators)")),
+    ("privacy", N_("What Flock stores about you")),
+    ("forget_me", N_("Remove your words and name from Flock")),
+    ("language", N_("The language I write to you in")),
+    ("help", N_("How Flock works")),
 ]
 
-MENUS: list[tuple[BotCommandScope, list[BotCommand]]] = [
+Menu = list[tuple[str, str]]  # (command, description)
+MENUS: list[tuple[BotCommandScope, Menu]] = [
     (BotCommandScopeAllGroupChats(), GROUP),
     (BotCommandScopeAllChatAdministrators(), ADMINS),
     (BotCommandScopeAllPrivateChats(), PRIVATE),
@@ -62,5 +67,10 @@ MENUS: list[tuple[BotCommandScope, list[BotCommand]]] = [
 
 
 async def publish(bot: Bot) -> None:
-    for scope, commands in MENUS:
-        await bot.set_my_commands(commands, scope=scope)
+    """English for everyone, and each other language for the people whose app speaks it."""
+    for language in SUPPORTED:
+        with i18n.speaking(language):
+            for scope, menu in MENUS:
+                commands = [BotCommand(name, i18n._(description)) for name, description in menu]
+                code = None if language == DEFAULT else language
+                await bot.set_my_commands(commands, scope=scope, language_code=code)

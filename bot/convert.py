@@ -8,6 +8,7 @@ from telegram import Chat as TgChat
 from telegram import Message, User
 from telegram.constants import ChatType
 
+from facilitation.languages import supported
 from facilitation.model import Chat, MessageRef, Person
 from facilitation.posts import Post
 
@@ -15,7 +16,7 @@ GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def person(user: User) -> Person:
-    return Person(user.id, user.full_name or str(user.id), user.username)
+    return Person(user.id, user.full_name or str(user.id), user.username, supported(user.language_code))
 
 
 def author(message: Message) -> Person | None:

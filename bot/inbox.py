@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
-from bot import errors, logs
+from bot import errors, i18n, logs
 from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
-from bot.update_chat import chat_of, edited_message_of, replied_to, sender_of
+from bot.update_chat import chat_of, edited_message_of, replied_to, speaker_of
+from facilitation.languages import DEFAULT, supported
 from facilitation.ports import Clock
 from storage import inbox
 from storage.batch.unit_of_work import BatchUnitOfWork
@@ -73,11 +74,13 @@ class InboxProcessor:
             for row, raw in zip(rows, raws, strict=True):
                 waited = self._clock.now() - row.received_at
                 self._metrics.inbox_lag.observe(max(0.0, waited.total_seconds()))
-                await self._process(row.update_id, row.payload, raw)
+                await self._process(row.update_id, row.payload, batch, raw)
             await inbox.mark_processed(session, [row.update_id for row in rows], self._clock.now())
         return len(rows)
 
-    async def _process(self, update_id: int, payload: str, raw: dict[str, Any] | None = None) -> None:
+    async def _process(
+        self, update_id: int, payload: str, batch: BatchUnitOfWork, raw: dict[str, Any] | None = None
+    ) -> None:
         """raw: the payload read already, if it was."""
         with logs.context(update_id=update_id):  # every line logged while handling it says which
             try:
@@ -93,7 +96,9 @@ class InboxProcessor:
             def failed() -> bool:  # an outage is not the update's failure: it is processed again
                 return any(not redone(e) for e in seen)
 
+            chat, personal = await _languages(batch, raw)
             with (
+                i18n.speaking(chat, personal),
                 logs.context(chat_id=chat_of(raw)),
                 errors.watch(seen),
                 self._metrics.processing(update_kind(raw), failed),
@@ -107,6 +112,18 @@ class InboxProcessor:
             raise DatabaseUnavailable(f"update {update_id}: {outage}") from outage
 
 
+async def _languages(batch: BatchUnitOfWork, raw: dict[str, Any]) -> tuple[str, str | None]:
+    """What the update's chat is written to in, and what its sender alone is."""
+    speaker = speaker_of(raw)
+    personal = None
+    if speaker is not None:
+        personal = await batch.person_language(speaker.id, supported(speaker.language_code))
+    chat = chat_of(raw)
+    if chat is None or chat > 0:  # a private chat: the person's own
+        return personal or DEFAULT, personal
+    return await batch.group_language(chat), personal
+
+
 def _read(payload: str) -> dict[str, Any] | None:
     try:
         raw = json.loads(payload)
@@ -117,10 +134,11 @@ def _read(payload: str) -> dict[str, Any] | None:
 
 async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
-    the threads their messages reply to or edit, and whether their senders opened a private chat."""
+    the threads their messages reply to or edit, and their senders (and buttons' pressers) as stored."""
     readable = [raw for raw in raws if raw is not None]
 
     def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
         return {value for raw in readable if (value := read(raw)) is not None}
 
-    await batch.read(found(chat_of), found(replied_to), found(sender_of), found(edited_message_of))
+    senders = {speaker.id for speaker in found(speaker_of)}
+    await batch.read(found(chat_of), found(replied_to), senders, found(edited_message_of))

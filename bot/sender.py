@@ -16,6 +16,7 @@ from typing import assert_never
 from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot import i18n
 from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
 from bot.outbox_renderers import Document, Edit, Message, Outgoing, Photo, Reaction, Sending, renderer_for
@@ -173,7 +174,9 @@ class OutboxSender:
     async def _send(self, envelope: Envelope) -> int | None:
         """Deliver one row; returns the id of the message it became, where that id is kept."""
         render = renderer_for(envelope.kind)
-        outgoing = render(envelope.data, Sending(self._clock.now(), self._bot.username, envelope.thread_id))
+        sending = Sending(self._clock.now(), self._bot.username, envelope.thread_id)
+        with i18n.speaking(envelope.language):
+            outgoing = render(envelope.data, sending)
         return await self._send_out(envelope.chat_id, outgoing)
 
     async def _send_out(self, chat_id: int, outgoing: Outgoing) -> int | None:

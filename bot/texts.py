@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape as _escape
 
+from bot.i18n import ngettext
 from bot.links import deep_link, message_link
 from facilitation.courses import CourseView
 from facilitation.introductions import Roster
@@ -23,6 +24,10 @@ def escape(text: str) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def questions(count: int) -> str:
+    return ngettext("{count} question", "{count} questions", count)
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:

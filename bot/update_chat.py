@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Speaker(NamedTuple):
+    id: int
+    language_code: str | None  # their Telegram app's
+
+
+_SPEAKER_PATHS = (("message", "from"), ("edited_message", "from"), ("callback_query", "from"))
 
 # Every kind in ALLOWED_UPDATES carries its chat in one of these places.
 _CHAT_PATHS = (
@@ -33,9 +41,14 @@ def replied_to(update: dict[str, Any]) -> tuple[int, int] | None:
     return None
 
 
-def sender_of(update: dict[str, Any]) -> int | None:
-    """Who sent a message or its edit."""
-    return _int_at(update, ("message", "from", "id")) or _int_at(update, ("edited_message", "from", "id"))
+def speaker_of(update: dict[str, Any]) -> Speaker | None:
+    """Who sent a message or its edit, or pressed a button; with their app's language."""
+    for path in _SPEAKER_PATHS:
+        person = _int_at(update, (*path, "id"))
+        if person is not None:
+            code = update[path[0]][path[1]].get("language_code")
+            return Speaker(person, code if isinstance(code, str) else None)
+    return None
 
 
 def edited_message_of(update: dict[str, Any]) -> tuple[int, int] | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from facilitation import guest_questions, parsing, people
+from facilitation import guest_questions, languages, parsing, people
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
 
-SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention")
+SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention", "language")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, detect=parsing.detection(value))
     if key == "retention":
         return replace(settings, retention=parsing.retention(value))
+    if key == "language":
+        return replace(settings, language=languages.language(value))
     raise ParseError(f"There is no setting “{key[:30]}”. Settings: {', '.join(SETTING_KEYS)}.")
 
 

@@ -2,11 +2,15 @@
 
 
 class FlockError(Exception):
-    """Something the person can fix; the message says how."""
+    """Something the person can fix; the message says how.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    `message` is an English message id with `{placeholders}` filled from `params`; it is
+    rendered in the reader's language by the bot (`template` and `params` kept for that)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.template, self.params = message, params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
 
 
 class ParseError(FlockError):

@@ -47,6 +47,8 @@ class Person:
     id: int
     name: str
     username: str | None = None
+    # Their Telegram app's language, when Flock speaks it (an update says; stored rows don't).
+    language: str | None = field(default=None, compare=False)
 
     @property
     def handle(self) -> str:
@@ -72,6 +74,7 @@ class CourseSettings:
     digest_at: time = time(8, 0)
     detect: Detection = Detection.AUTO
     retention: timedelta | None = None  # message texts older than this are purged; None: kept
+    language: str = "en"  # what its groups and whole-course messages are written in
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from facilitation import languages
 from facilitation.errors import FlockError, NotFound
 from facilitation.model import Course, Person
 from facilitation.ports import UnitOfWork
@@ -17,6 +18,21 @@ async def started(uow: UnitOfWork, person: Person, now: datetime) -> list[Course
         courses = await uow.courses.facilitated_by(person.id)
         await uow.commit()
     return courses
+
+
+async def choose_language(uow: UnitOfWork, person: Person, typed: str, now: datetime) -> str | None:
+    """/language fr|en|auto in private; returns the choice (None: the app's language)."""
+    chosen = languages.choice(typed)
+    async with uow:
+        await uow.people.seen(person, now)
+        await uow.people.choose_language(person.id, chosen)
+        await uow.commit()
+    return chosen
+
+
+async def language_chosen(uow: UnitOfWork, person: Person) -> str | None:
+    async with uow:
+        return await uow.people.language_chosen(person.id)
 
 
 async def named(uow: UnitOfWork, target: Person | str, command: str, now: datetime | None = None) -> Person:

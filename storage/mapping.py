@@ -36,6 +36,7 @@ def course(row: CourseRow) -> Course:
         digest_at=time.fromisoformat(row.digest_at),
         detect=Detection(row.detect),
         retention=timedelta(seconds=row.retention_seconds) if row.retention_seconds else None,
+        language=row.language,
     )
     return Course(row.id, row.hashtag, row.title, settings)
 
@@ -48,6 +49,7 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.digest_at = settings.digest_at.strftime("%H:%M")
     row.detect = settings.detect.value
     row.retention_seconds = int(settings.retention.total_seconds()) if settings.retention else None
+    row.language = settings.language
 
 
 def question(row: QuestionRow, asker: PersonRow | None) -> Question:

@@ -78,6 +78,7 @@ class CourseRow(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     digest_at: Mapped[str] = mapped_column(String(5), default="08:00")
     detect: Mapped[str] = mapped_column(String(10), default="auto")
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime]
     alerts_chat_id: Mapped[int | None]  # /alerts_here: one chat for alerts and digests
     alerts_thread_id: Mapped[int | None]  # and the forum topic there it was run in
@@ -114,6 +115,8 @@ class PersonRow(Base):
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     started_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(8))  # /language; None: follow the app
+    app_language: Mapped[str | None] = mapped_column(String(8))  # Telegram's, when Flock speaks it
 
 
 class LearnerRow(Base):

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from facilitation.languages import DEFAULT
+from storage import languages
 from storage.models import OutboxRow
 from storage.transfer import move_chat
 
@@ -23,6 +25,7 @@ class Envelope:
     kind: str
     data: dict[str, Any]
     attempts: int
+    language: str = DEFAULT  # its reader's: the chat's (storage.languages)
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,13 @@ class OutboxStore:
                     execution_options={"synchronize_session": False},
                 )
             ).all()
+            spoken = await languages.of_chats(session, {r.chat_id for r in claimed}) if claimed else {}
         rows = sorted(claimed, key=lambda r: r.id)  # RETURNING has no order; a chat's go out as queued
         envelopes = [
-            Envelope(r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts) for r in rows
+            Envelope(
+                r.id, r.chat_id, r.thread_id, r.kind, json.loads(r.payload), r.attempts, spoken[r.chat_id]
+            )
+            for r in rows
         ]
         return envelopes, lease_until
 

@@ -16,6 +16,7 @@ from telegram.ext import CommandHandler, filters
 from bot import convert, texts
 from bot.context import FlockContext
 from bot.fit import fit
+from bot.i18n import _
 from facilitation import parsing
 from facilitation.errors import FlockError
 from facilitation.model import Person
@@ -51,7 +52,7 @@ def friendly(callback: Callback) -> Callback:
         except Refusal as refusal:
             await reply(update, refusal.html)
         except FlockError as error:
-            await reply(update, escape(error.message, quote=False))
+            await reply(update, escape(_(error.template, **error.params), quote=False))
 
     return wrapper
 

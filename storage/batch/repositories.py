@@ -72,6 +72,7 @@ class BatchPeople(_InBatch, SqlPeople):
         if (
             stored is not None
             and (stored.name, stored.username) == (person.name[:256], person.username)
+            and person.language in (None, stored.app_language)
             and stored.last_seen_at is not None
             and now - stored.last_seen_at < SEEN_EVERY
         ):

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, bindparam, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import Attachment, Person, Question, Scope
-from storage import mapping
+from storage import languages, mapping
 from storage.models import (
     AlertRow,
     AnswerRow,
@@ -42,6 +42,9 @@ class Stored:
     username: str | None
     last_seen_at: datetime | None
     started: bool | None  # opened a private chat with the bot; None: not read
+    app_language: str | None = None
+    language: str | None = None  # their /language choice
+    languages_read: bool = False  # whether the two above were read
 
 
 @dataclass
@@ -55,12 +58,20 @@ class Snapshot:
     followed_up: dict[int, bool] = field(default_factory=dict)  # question: follow-up offered
     alerted: set[int] = field(default_factory=set)  # of the questions read: alerts open
     introduced: set[Message] = field(default_factory=set)  # of edits_known: introductions
+    chat_languages: dict[int, str] = field(default_factory=dict)  # of the group chats read
     edits_known: set[Message] = field(default_factory=set)
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
         self.attachments, self.threads = {}, {}
-        for known in (self.facilitated, self.people, self.questions, self.followed_up, self.edits_known):
+        for known in (
+            self.facilitated,
+            self.people,
+            self.questions,
+            self.followed_up,
+            self.edits_known,
+            self.chat_languages,
+        ):
             known.clear()
 
     # Answers, where the snapshot knows -------------------------------------------------------
@@ -95,9 +106,15 @@ class Snapshot:
     # The batch's own changes -----------------------------------------------------------------
 
     def saw(self, person: Person, now: datetime) -> None:
-        known = self.people.get(person.id)
-        started = known.started if known is not None else None
-        self.people[person.id] = Stored(person.name[:256], person.username, now, started)
+        known = self.people.get(person.id) or Stored(None, None, None, None)
+        app_language = person.language or known.app_language
+        self.people[person.id] = replace(
+            known,
+            name=person.name[:256],
+            username=person.username,
+            last_seen_at=now,
+            app_language=app_language,
+        )
 
     def started(self, person_id: int) -> None:
         if person_id in self.people:
@@ -150,7 +167,13 @@ class Snapshot:
 # Built once: the lists are bound as they are (expanding IN), so each statement compiles the
 # first time only, and every one of them reads by an index.
 _PEOPLE = select(
-    PersonRow.id, PersonRow.name, PersonRow.username, PersonRow.last_seen_at, PersonRow.started_at
+    PersonRow.id,
+    PersonRow.name,
+    PersonRow.username,
+    PersonRow.last_seen_at,
+    PersonRow.started_at,
+    PersonRow.app_language,
+    PersonRow.language,
 ).where(PersonRow.id.in_(bindparam("people", expanding=True)))
 _ATTACHED = (  # with each course's facilitators, a row per facilitator
     select(AttachmentRow, CourseRow, FacilitatorRow.person_id)
@@ -212,10 +235,17 @@ async def read(
     to read)."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
-        snapshot.people = dict.fromkeys(senders, Stored(None, None, None, started=False))  # not stored yet
+        unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
+        snapshot.people = dict.fromkeys(senders, unknown)
         for row in await session.execute(_PEOPLE, {"people": list(senders)}):
             snapshot.people[row.id] = Stored(
-                row.name, row.username, row.last_seen_at, row.started_at is not None
+                row.name,
+                row.username,
+                row.last_seen_at,
+                row.started_at is not None,
+                row.app_language,
+                row.language,
+                languages_read=True,
             )
     if chats:
         await _read_attachments(session, snapshot, chats)
@@ -235,9 +265,13 @@ async def _read_attachments(session: AsyncSession, snapshot: Snapshot, chats: se
             attachments[attachment.chat_id].append(
                 Attachment(mapping.course(course), attachment.chat_id, Scope(attachment.scope))
             )
+            snapshot.chat_languages.setdefault(attachment.chat_id, course.language)
         snapshot.facilitated.add(course.id)
         if facilitator is not None:
             snapshot.facilitators.add((course.id, facilitator))
+    unattached = [chat for chat in chats if chat < 0 and chat not in snapshot.chat_languages]
+    if unattached:  # a facilitators' group, or a group not set up yet
+        snapshot.chat_languages.update(await languages.of_groups(session, unattached))
 
 
 async def _read_threads(session: AsyncSession, snapshot: Snapshot, messages: set[Message]) -> None:

@@ -29,6 +29,8 @@ from typing import Any, Self
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from facilitation.languages import private_language
+from storage import languages
 from storage.batch import repositories as aware
 from storage.batch import snapshot
 from storage.batch.buffer import Unit, WriteBuffer, roll_back
@@ -88,6 +90,28 @@ class BatchUnitOfWork:
         if self._repositories is None:
             self._repositories = self._build()
         return UpdateUnitOfWork(self, self._repositories)
+
+    async def person_language(self, person_id: int, app: str | None) -> str:
+        """What is written to a person alone: their /language choice, else their app's language
+        (`app`, as their update says). From the snapshot when it knows, else read."""
+        stored = self.snapshot.people.get(person_id)
+        if stored is not None and stored.languages_read:
+            return private_language(stored.language, app)
+        await self._before_reading()
+        return private_language(await languages.chosen(self.session, person_id), app)
+
+    async def group_language(self, chat_id: int) -> str:
+        """What is written to a group: its course's language."""
+        known = self.snapshot.chat_languages.get(chat_id)
+        if known is None:
+            await self._before_reading()
+            known = (await languages.of_groups(self.session, [chat_id]))[chat_id]
+            self.snapshot.chat_languages[chat_id] = known
+        return known
+
+    async def _before_reading(self) -> None:
+        if self.buffer is not None and self.buffer.holding:
+            await self.before_plain()
 
     async def before_plain(self) -> None:
         """A plain repository is about to run in this batch."""

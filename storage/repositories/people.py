@@ -28,7 +28,13 @@ def _person_upsert(dialect: str) -> Insert:
     new = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=["id"],
-        set_={"name": new.name, "username": new.username, "last_seen_at": new.last_seen_at},
+        set_={
+            "name": new.name,
+            "username": new.username,
+            "last_seen_at": new.last_seen_at,
+            # someone named, not seen, says nothing of their app's language
+            "app_language": func.coalesce(new.app_language, statement.table.c.app_language),
+        },
     )
 
 
@@ -45,9 +51,22 @@ def _post_counted(dialect: str) -> Insert:
 class SqlPeople(Repository):
     async def seen(self, person: Person, now: datetime) -> None:
         name = person.name[:256]
-        values = {"id": person.id, "name": name, "username": person.username, "last_seen_at": now}
+        values = {
+            "id": person.id,
+            "name": name,
+            "username": person.username,
+            "last_seen_at": now,
+            "app_language": person.language,
+        }
         upsert = _person_upsert(dialect_of(self.session))
         await self.writes.execute(upsert, values, [("people", person.id)])
+
+    async def choose_language(self, person_id: int, language: str | None) -> None:
+        chosen = update(PersonRow).where(PersonRow.id == person_id).values(language=language)
+        await self.session.execute(chosen)
+
+    async def language_chosen(self, person_id: int) -> str | None:
+        return await self.session.scalar(select(PersonRow.language).where(PersonRow.id == person_id))
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id)

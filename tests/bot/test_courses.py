@@ -723,7 +723,8 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("detect sometimes", "Detection is auto (questions are recognised) or tagged (#question only)."),
         (
             "colour red",
-            "There is no setting “colour”. Settings: sla, timezone, quiet, digest, detect, retention.",
+            "There is no setting “colour”. "
+            "Settings: sla, timezone, quiet, digest, detect, retention, language.",
         ),
     ],
 )

@@ -55,10 +55,14 @@ def test_start_says_hello_to_telegram_and_publishes_command_menus(
     exit_code = flock_process.stop()
 
     methods = [c.method for c in fake.answers.calls]
-    scopes = [c.params["scope"]["type"] for c in fake.answers.calls if c.method == "setMyCommands"]
+    menus = [c.params for c in fake.answers.calls if c.method == "setMyCommands"]
+    scopes = [(m["scope"]["type"], m.get("language_code")) for m in menus]
     assert exit_code == 0
     assert methods[:2] == ["getMe", "deleteWebhook"]
-    assert sorted(scopes) == ["all_chat_administrators", "all_group_chats", "all_private_chats"]
+    kinds = ["all_chat_administrators", "all_group_chats", "all_private_chats"]
+    assert sorted(scopes, key=str) == sorted(
+        [(kind, language) for kind in kinds for language in (None, "fr")], key=str
+    )
     polls = [c.params for c in fake.answers.calls if c.method == "getUpdates"]
     assert set(polls[0]["allowed_updates"]) == {
         "message",

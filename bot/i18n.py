@@ -1,0 +1,119 @@
+"""The language a text is written in, and the catalogues behind it.
+
+Every text Flock writes is an English message id looked up in `bot/locale/<lang>/LC_MESSAGES/
+flock.po` (managed with Babel: `make translations`). A text is rendered while a language is
+spoken: the inbox speaks each update's language (`speaking(...)` around the update), the outbox
+speaks each row's recipient's. `_` and `ngettext` read that language; message ids carry named
+`{placeholders}` filled with `.format` after translation, so a translation may reorder them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+from collections.abc import Iterator
+from contextvars import ContextVar
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+
+from babel import Locale, dates
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from facilitation.languages import DEFAULT, N_, SUPPORTED
+
+__all__ = ["N_", "_", "ngettext", "personally", "speaking"]
+
+LOCALES = Path(__file__).parent / "locale"
+DOMAIN = "flock"
+
+
+@functools.cache
+def catalogue(language: str) -> NullTranslations:
+    """The compiled catalogue (`make translations`, and at install); a checkout or wheel without
+    one compiles the .po in memory, which takes milliseconds."""
+    if language == DEFAULT:
+        return NullTranslations()  # the message ids are the English texts
+    po = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as compiled:
+            return Translations(compiled, domain=DOMAIN)
+    with po.open("rb") as source:
+        buffer = io.BytesIO()
+        write_mo(buffer, read_po(source, locale=language, domain=DOMAIN))
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+_spoken: ContextVar[str] = ContextVar("language", default=DEFAULT)
+_personal: ContextVar[str | None] = ContextVar("personal_language", default=None)
+
+
+@contextlib.contextmanager
+def speaking(language: str, personal: str | None = None) -> Iterator[None]:
+    """Texts rendered inside are written in `language` (one of SUPPORTED): an update's chat's.
+    `personal`: the language of the person behind the update, for what goes to them alone
+    (`personally`) from a group, such as a button's answer or a private copy."""
+    token = _spoken.set(language if language in SUPPORTED else DEFAULT)
+    personal_token = _personal.set(personal)
+    try:
+        yield
+    finally:
+        _personal.reset(personal_token)
+        _spoken.reset(token)
+
+
+@contextlib.contextmanager
+def personally() -> Iterator[None]:
+    """Texts rendered inside are for the person behind the update alone: their language."""
+    personal = _personal.get()
+    token = _spoken.set(personal if personal in SUPPORTED else _spoken.get())
+    try:
+        yield
+    finally:
+        _spoken.reset(token)
+
+
+def spoken() -> str:
+    return _spoken.get()
+
+
+def _(message: str, **params: object) -> str:
+    """`message` in the language spoken, its `{placeholders}` filled from `params`."""
+    text = catalogue(_spoken.get()).gettext(message)
+    return text.format(**params) if params else text
+
+
+def ngettext(singular: str, plural: str, count: int, **params: object) -> str:
+    """The form for `count` by the language's plural rule, `{count}` and `params` filled in."""
+    return catalogue(_spoken.get()).ngettext(singular, plural, count).format(count=count, **params)
+
+
+# Dates, times and lengths, as the language writes them ---------------------------------------
+
+
+def locale() -> Locale:
+    return Locale.parse(_spoken.get())
+
+
+def when(moment: datetime, zone: tzinfo) -> str:
+    """A day and time: "Tue, Dec 1, 15:00" / "mar. 1 déc., 15:00"."""
+    local = moment.astimezone(zone)
+    day = dates.format_skeleton("MMMEd", local, locale=locale())
+    return f"{day}, {dates.format_time(local, 'HH:mm', locale=locale())}"
+
+
+def day(moment: datetime, zone: tzinfo) -> str:
+    return dates.format_skeleton("MMMEd", moment.astimezone(zone), locale=locale())
+
+
+def time_of_day(moment: datetime, zone: tzinfo) -> str:
+    return dates.format_time(moment.astimezone(zone), "HH:mm", locale=locale())
+
+
+def length(value: timedelta) -> str:
+    """A length of time in words, to the unit people think in: "2 hours", "45 minutes"."""
+    return dates.format_timedelta(value, threshold=1.5, format="long", locale=locale())
