@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from tests.support.clock import FrozenClock
+from facilitation.ports import Clock
 
 JSON = dict[str, Any]
 ANONYMOUS_ADMIN_BOT = {
@@ -47,7 +47,7 @@ def private(person: JSON) -> JSON:
 class Telegram:
     """Numbers updates and messages, dates them by the test clock."""
 
-    def __init__(self, clock: FrozenClock) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._updates: Iterator[int] = itertools.count(1000)
         self._messages: defaultdict[int, Iterator[int]] = defaultdict(lambda: itertools.count(100))
@@ -56,6 +56,10 @@ class Telegram:
         """Number on from here: for a copy of a database that holds the earlier numbers."""
         self._updates = itertools.count(updates)
         self._messages = defaultdict(lambda: itertools.count(messages))
+
+    def number_from(self, chat: JSON, first: int) -> None:
+        """The chat's next message is numbered `first` (a supergroup made from a group starts at 1)."""
+        self._messages[chat["id"]] = itertools.count(first)
 
     def _date(self) -> int:
         return int(self.clock.now().timestamp())

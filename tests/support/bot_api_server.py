@@ -7,6 +7,9 @@ tests can show that Flock keeps going. Control endpoints live under /_test/:
 
     POST   /_test/updates    body: a JSON list of updates (update_id may be omitted)
     POST   /_test/admins     body: [[chat_id, user_id], ...]
+    POST   /_test/upgrade    body: [group_id, supergroup_id]: calls to the group's id answer 400
+                             with migrate_to_chat_id from now on (Telegram's own service
+                             messages for the upgrade are updates the test injects)
     GET    /_test/calls      every Bot API call so far, as JSON
     GET    /_test/delivered  the calls that were answered with success, each with its identity
     GET    /_test/pending    updates not yet confirmed by an offset
@@ -44,6 +47,17 @@ from bot.recording import Call, RecordingRequest
 from tests.support.api_faults import HANG_UP, Delivery, Fault
 
 PLAIN_TEXT_FIELDS = {"text", "caption", "description", "short_description", "name"}
+UPGRADED = "400: group chat was upgraded to a supergroup chat"  # the result recorded for such a call
+
+
+def upgraded(supergroup_id: int) -> dict[str, Any]:
+    """Telegram's answer to a call aimed at a group that has become a supergroup."""
+    return {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": supergroup_id},
+    }
 
 
 class FakeTelegram:
@@ -54,6 +68,13 @@ class FakeTelegram:
         self.answers = RecordingRequest()
         self.faults: list[Fault] = []
         self.deliveries: list[Delivery] = []  # every call carried out but getUpdates, in order
+        self.upgraded: dict[int, int] = {}  # a group's id -> the supergroup it became
+
+    def upgrade(self, group_id: int, supergroup_id: int) -> None:
+        """The group has become a supergroup: from now on every call aimed at its old id is
+        answered 400 with `migrate_to_chat_id`, as Telegram answers it."""
+        with self.lock:
+            self.upgraded[group_id] = supergroup_id
 
     def add_faults(self, faults: list[Fault]) -> None:
         with self.lock:
@@ -66,6 +87,12 @@ class FakeTelegram:
     def _fault_for(self, method: str) -> Fault | None:
         with self.lock:
             return next((fault for fault in self.faults if fault.strikes(method)), None)
+
+    def _upgraded_to(self, chat_id: Any) -> int | None:
+        try:
+            return self.upgraded.get(int(chat_id)) if chat_id is not None else None
+        except (TypeError, ValueError):
+            return None
 
     def inject(self, updates: list[dict[str, Any]]) -> None:
         with self.lock:
@@ -87,6 +114,10 @@ class FakeTelegram:
 
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API call: (HTTP status or HANG_UP, body)."""
+        moved = self._upgraded_to(params.get("chat_id"))
+        if moved is not None:
+            self.answers.calls.append(Call(method, params, result=UPGRADED))
+            return 400, upgraded(moved)
         fault = self._fault_for(method)
         if fault is not None:
             self.answers.calls.append(Call(method, params, result=f"fault: {fault.kind}"))
@@ -199,6 +230,10 @@ def make_handler(telegram: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length)
             if self.path == "/_test/updates":
                 telegram.inject(json.loads(raw))
+                self._send(200, {"ok": True})
+            elif self.path == "/_test/upgrade":
+                old, new = json.loads(raw)
+                telegram.upgrade(int(old), int(new))
                 self._send(200, {"ok": True})
             elif self.path == "/_test/admins":
                 telegram.answers.admins.update((int(c), int(u)) for c, u in json.loads(raw))
