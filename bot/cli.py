@@ -13,6 +13,7 @@ from telegram.error import Conflict, InvalidToken
 from bot import logs
 from bot.context import SystemClock
 from bot.settings import Settings
+from facilitation.languages import SUPPORTED
 
 NO_TOKEN = (
     "flock: no bot token. Create a bot with @BotFather in Telegram (/newbot), then set "
@@ -71,7 +72,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     updates = demo.load(args.file)
     if updates is None:
         return 2
-    return asyncio.run(demo.run_demo(updates, args.file, demo.fresh_database(args.database)))
+    database = demo.fresh_database(args.database)
+    return asyncio.run(demo.run_demo(updates, args.file, database, args.language))
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="replay a week of a cohort offline and tell the story")
     demo.add_argument("--file", default="examples/cohort.jsonl")
     demo.add_argument("--database", default=None, help="SQLite file to keep (default: temporary)")
+    demo.add_argument(
+        "--language", default="en", choices=SUPPORTED, help="the story's language (default: en)"
+    )
     demo.set_defaults(action=_demo)
     db = commands.add_parser("db", help="database management").add_subparsers(required=True, metavar="action")
     db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)

@@ -16,12 +16,14 @@ import json
 import sys
 import tempfile
 from collections import defaultdict, deque
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
 
+from bot import i18n
 from bot.demo_refs import Said, UnknownReference
 from bot.demo_story import Delivery, Narrator
 from bot.recording import Call, RecordingRequest
@@ -67,17 +69,27 @@ def moment_of(update: dict[str, Any]) -> datetime:
     raise ValueError(f"update {update.get('update_id')} has no date")
 
 
-async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path) -> int:
+async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path, language: str = "en") -> int:
+    """The story told in `language` (the account's words; Flock's own messages are in the
+    language of whoever reads them, as in `flock run`)."""
     url = f"sqlite+aiosqlite:///{db_file}"
     await upgrade(url)
     clock, api = StoryClock(), RecordingRequest()
     flock = assemble(Settings(database_url=url), "0:demo", clock, request=api, rate_limited=False)
-    print(f"Replaying {len(updates)} updates from {source} into {db_file}")
-    print("Times are the course's own (UTC until it sets its time zone).")
+    with i18n.speaking(language):
+        print(
+            i18n._(
+                "Replaying {count} updates from {source} into {database}",
+                count=len(updates),
+                source=source,
+                database=db_file,
+            )
+        )
+        print(i18n._("Times are the course's own (UTC until it sets its time zone)."))
     try:
         async with flock.app:
             api.take()
-            replay = Replay(flock, api, clock)
+            replay = Replay(flock, api, clock, language)
             try:
                 for update in updates:
                     at = moment_of(update)
@@ -87,15 +99,18 @@ async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path) ->
             except UnknownReference as error:
                 print(f"flock demo: {source}: {error}", file=sys.stderr)
                 return 1
-            print(await _summary(flock))
+            summary = await _summary(flock)
+            with i18n.speaking(language):
+                print(summary())
     finally:
         await flock.close()
     return 0
 
 
 class Replay:
-    def __init__(self, flock: Flock, api: RecordingRequest, clock: StoryClock) -> None:
+    def __init__(self, flock: Flock, api: RecordingRequest, clock: StoryClock, language: str = "en") -> None:
         self._flock, self._api, self._clock = flock, api, clock
+        self._language = language
         self._said = Said()
         self._narrator = Narrator()
         self._course: Course | None = None  # as the last tick left it
@@ -104,7 +119,9 @@ class Replay:
         """Run the tick at every moment before `end` at which something falls due."""
         while (due := await next_due(self._flock.sessions, self._clock.current)) is not None and due < end:
             self._clock.current = due
-            self._tell(self._narrator.moment(due, await self._tick()))
+            delivered = await self._tick()
+            with i18n.speaking(self._language):
+                self._tell(self._narrator.moment(due, delivered))
 
     async def update(self, update: dict[str, Any], at: datetime) -> None:
         """Handle one update at its time, then tick: the sender delivers what it caused."""
@@ -118,7 +135,9 @@ class Replay:
         await self._flock.poller.processor.drain()
         replies = self._api.take()
         self._said.record(replies, at)
-        self._tell(self._narrator.update(update, at, replies, await self._tick()))
+        delivered = await self._tick()
+        with i18n.speaking(self._language):
+            self._tell(self._narrator.update(update, at, replies, delivered))
 
     def end_of_day(self) -> datetime:
         """Midnight after the last moment told, in the course's time."""
@@ -163,10 +182,12 @@ class Replay:
             zone_before = self._narrator.zone
             self._narrator.course = self._course
             if self._narrator.zone != zone_before:
-                print(f"            (From here on, times are the course's: {self._narrator.zone.key}.)")
+                told = i18n._("(From here on, times are the course's: {zone}.)", zone=self._narrator.zone.key)
+                print(" " * 12 + told)
 
 
-async def _summary(flock: Flock) -> str:
+async def _summary(flock: Flock) -> Callable[[], str]:
+    """What the database holds, told (when called) in the language spoken."""
     async with flock.sessions() as session:
         courses = (await session.execute(text("select hashtag, title from courses"))).all()
         learners = (
@@ -187,17 +208,23 @@ async def _summary(flock: Flock) -> str:
                 )
             )
         ).all()
-    lines = ["", "What Flock stored", "================="]
-    lines += [f"Course #{tag}: {title}" for tag, title in courses]
-    lines.append(f"\nLearners ({len(learners)}):")
-    lines += [
-        f"  {name:<16} {posts:>2} post{'s' if posts != 1 else ' '}  "
-        f"{'introduced' if intro else 'no introduction yet'}"
-        for name, posts, intro in learners
-    ]
-    lines.append(f"\nQuestions ({len(questions)}):")
-    lines += [
-        f"  [{state:<8}] {name}: {q[:70]}{'…' if len(q) > 70 else ''} ({answers} answers)"
-        for q, state, name, answers in questions
-    ]
-    return "\n".join(lines)
+
+    def told() -> str:
+        heading = i18n._("What Flock stored")
+        lines = ["", heading, "=" * len(heading)]
+        lines += [i18n._("Course #{tag}: {title}", tag=tag, title=title) for tag, title in courses]
+        lines.append("\n" + i18n._("Learners ({count}):", count=len(learners)))
+        lines += [
+            f"  {name:<16} {i18n.ngettext('{count} post ', '{count} posts', posts):>8}  "
+            + (i18n._("introduced") if intro else i18n._("no introduction yet"))
+            for name, posts, intro in learners
+        ]
+        lines.append("\n" + i18n._("Questions ({count}):", count=len(questions)))
+        lines += [
+            f"  [{state:<8}] {name}: {q[:70]}{'…' if len(q) > 70 else ''} "
+            + i18n.ngettext("({count} answer)", "({count} answers)", answers)
+            for q, state, name, answers in questions
+        ]
+        return "\n".join(lines)
+
+    return told

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo_refs import buttons, plain
+from bot.i18n import _, dated
 from bot.recording import JSON, Call
 from facilitation.model import Course
 from facilitation.notices import NoticeKind
@@ -88,48 +89,61 @@ class Narrator:
         lines = []
         if local.date() != self._day:
             self._day = local.date()
-            lines += ["", f"── {local:%A %-d %B} ──"]
-        return [*lines, f"{local:%a %H:%M} — {text}"]
+            lines += ["", f"── {dated(local, 'EEEE d MMMM')} ──"]
+        return [*lines, f"{dated(local, 'EEE HH:mm')} — {text}"]
 
     def _who(self, chat_id: int) -> str:
         if chat_id < 0:
-            return "the group"
-        return self.names.get(chat_id, f"user {chat_id}")
+            return _("the group")
+        known = self.names.get(chat_id)
+        return known if known is not None else _("user {id}", id=chat_id)
 
     def _describe(self, update: JSON) -> str:
         if "my_chat_member" in update:
             change = update["my_chat_member"]
-            return f"{_name(change['from'])} adds Flock to “{change['chat']['title']}”"
+            return _(
+                "{who} adds Flock to “{title}”", who=_name(change["from"]), title=change["chat"]["title"]
+            )
         if "callback_query" in update:
             query = update["callback_query"]
             pressed = next(
                 (b["text"] for b in buttons(query["message"]) if b.get("callback_data") == query["data"]),
                 query["data"],
             )
-            return f"{_name(query['from'])} taps [{pressed}] under {_quote(query['message'])}"
+            return _(
+                "{who} taps [{button}] under {quoted}",
+                who=_name(query["from"]),
+                button=pressed,
+                quoted=_quote(query["message"]),
+            )
         body = _body(update)
         who = _name(body.get("from", {}))
         if body.get("new_chat_members"):
             people = [_name(u) for u in body["new_chat_members"]]
-            return _and(people) + (" joins" if len(people) == 1 else " join") + " the group"
-        said = str(body.get("text") or body.get("caption") or "[sticker]")
+            if len(people) == 1:
+                return _("{who} joins the group", who=people[0])
+            return _("{who} join the group", who=_and(people))
+        said = str(body.get("text") or body.get("caption") or _("[sticker]"))
         private = body["chat"]["type"] == "private"
         if said.startswith("/start guest_"):
-            return f"{who} opens the guest invite link"
+            return _("{who} opens the guest invite link", who=who)
         if said.startswith("/start ask_"):
-            return f"{who} opens the board's “ask privately” link"
+            return _("{who} opens the board's “ask privately” link", who=who)
         said = said.replace("\n", "\n" + INDENT)
         if "edited_message" in update:
-            return f"{who} edits their message: {said}"
+            return _("{who} edits their message: {said}", who=who, said=said)
         replied = body.get("reply_to_message")
         if replied:
-            where = " privately" if private else ""
             author = replied.get("from", {})
             target = _quote(replied) if author.get("is_bot") else _name(author)
             if author.get("id") == body.get("from", {}).get("id"):
-                target = "their own message"
-            return f"{who} replies{where} to {target}: {said}"
-        return f"{who}{', privately to Flock' if private else ' in the group'}: {said}"
+                target = _("their own message")
+            if private:
+                return _("{who} replies privately to {target}: {said}", who=who, target=target, said=said)
+            return _("{who} replies to {target}: {said}", who=who, target=target, said=said)
+        if private:
+            return _("{who}, privately to Flock: {said}", who=who, said=said)
+        return _("{who} in the group: {said}", who=who, said=said)
 
     def _reply(self, call: Call, who: str, here: int, gist: bool) -> list[str]:
         if call.method == "getChatMember":
@@ -137,77 +151,96 @@ class Narrator:
         if call.method == "answerCallbackQuery":
             if not call.params.get("text"):
                 return []  # the button's spinner stopped, nothing shown
-            return [f"{INDENT}↳ Flock shows {who}: {call.params.get('text', '')}"]
-        where = ""
-        if call.method != "editMessageText" and call.chat_id < 0:
-            where = " in the group"
+            return [INDENT + "↳ " + _("Flock shows {who}: {text}", who=who, text=call.params.get("text", ""))]
+        edits = call.method == "editMessageText"
+        if not edits and call.chat_id < 0:
+            headline = _("Flock replies in the group:")
         elif call.chat_id != here:
-            where = f" privately to {self._who(call.chat_id)}"
-        verb = "edits its message" if call.method == "editMessageText" else "replies"
+            to = self._who(call.chat_id)
+            if edits:
+                headline = _("Flock edits its message privately to {who}:", who=to)
+            else:
+                headline = _("Flock replies privately to {who}:", who=to)
+        else:
+            headline = _("Flock edits its message:") if edits else _("Flock replies:")
         text = _read(call)
         if gist and "" in text:
-            text = [*text[: text.index("")], "[… and the commands]"]
-        return _block(f"{INDENT}↳ Flock {verb}{where}:", text, MORE)
+            text = [*text[: text.index("")], _("[… and the commands]")]
+        return _block(f"{INDENT}↳ {headline}", text, MORE)
 
     def _delivery(self, delivery: Delivery, at: datetime) -> tuple[str, list[str]]:
         """What a delivered message is, in a facilitator's words, and what it says."""
         kind, data, call = delivery.kind, delivery.data, delivery.call
-        to = self._who(call.chat_id) + (" (facilitator)" if kind in FACILITATOR_KINDS else "")
+        to = self._who(call.chat_id)
+        if kind in FACILITATOR_KINDS:
+            to = _("{who} (facilitator)", who=to)
         guest = f"@{data.get('guest', '')}"
         text = _read(call)
         match kind:
             case NoticeKind.REACTION:
                 emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
-                return f"Flock reacts {emoji}", []
+                return _("Flock reacts {emoji}", emoji=emoji), []
             case NoticeKind.ALERT:
-                return f"{self._overdue(data, at)}: alert to {to}", text
+                return _("{overdue}: alert to {who}", overdue=self._overdue(data, at), who=to), text
             case NoticeKind.ALERT_EDIT:
-                return f"the alert to {to} now reads: {text[-1] if text else ''}", []
+                return _("the alert to {who} now reads: {text}", who=to, text=text[-1] if text else ""), []
             case NoticeKind.DIGEST:
-                return f"daily digest to {to}", text
+                return _("daily digest to {who}", who=to), text
             case NoticeKind.WEEKLY_CHART:
-                return f"the week in a chart, to {to}", text
+                return _("the week in a chart, to {who}", who=to), text
             case NoticeKind.GREETING:
-                return "Flock welcomes the newcomers in the group", text
+                return _("Flock welcomes the newcomers in the group"), text
             case NoticeKind.FOLLOWUP:
-                return f"Flock asks {to} privately whether the answer helped", text
+                return _("Flock asks {who} privately whether the answer helped", who=to), text
             case NoticeKind.SESSION_ANNOUNCED:
-                board = "the guest session is announced in the group; the announcement is its question board"
+                board = _(
+                    "the guest session is announced in the group; the announcement is its question board"
+                )
                 return board, text
             case NoticeKind.BOARD_EDIT:
                 listed = next((i for i, line in enumerate(text) if line.startswith("Questions so far")), 0)
-                return "the question board in the group now reads", text[listed:]
+                return _("the question board in the group now reads"), text[listed:]
             case NoticeKind.GUEST_QUESTION:
-                return f"question {data.get('n')} goes to {guest}, the guest, privately", text
+                return _(
+                    "question {n} goes to {guest}, the guest, privately", n=data.get("n"), guest=guest
+                ), text
             case NoticeKind.GUEST_ANSWER:
-                return f"{guest}'s answer is relayed to the group", text
+                return _("{guest}'s answer is relayed to the group", guest=guest), text
             case NoticeKind.GUEST_ANSWER_PRIVATE:
-                return f"and to {to}, who asked, privately", text
+                return _("and to {who}, who asked, privately", who=to), text
             case NoticeKind.TRANSCRIPT:
-                return "the session is over: its transcript is posted in the group", text
+                return _("the session is over: its transcript is posted in the group"), text
             case NoticeKind.SESSION_LEFTOVERS:
-                return f"the questions the guest left unanswered, to {to}", text
+                return _("the questions the guest left unanswered, to {who}", who=to), text
             case NoticeKind.SESSION_REMINDER:
-                return f"reminder to {guest}, the guest: the session starts in {data.get('before')}", text
+                reminder = _(
+                    "reminder to {guest}, the guest: the session starts in {before}",
+                    guest=guest,
+                    before=data.get("before"),
+                )
+                return reminder, text
             case NoticeKind.GUEST_NOT_READY:
-                return f"warning to {to}: {guest} hasn't opened the invite", text
+                return _("warning to {who}: {guest} hasn't opened the invite", who=to, guest=guest), text
             case NoticeKind.GUEST_THANKS:
-                return f"Flock thanks {guest}, the guest, privately", text
+                return _("Flock thanks {guest}, the guest, privately", guest=guest), text
             case NoticeKind.LEFTOVERS_EDIT:
-                return f"the list of unanswered questions sent to {to} now reads", text
+                return _("the list of unanswered questions sent to {who} now reads", who=to), text
             case _:
-                return f"Flock writes to {to}", text
+                return _("Flock writes to {who}", who=to), text
 
     def _overdue(self, data: JSON, at: datetime) -> str:
         waited = at - datetime.fromisoformat(str(data["asked_at"]))
         elapsed = format_duration(timedelta(minutes=round(waited.total_seconds() / 60)))
         settings = self.course.settings if self.course else None
         if settings is None or waited <= settings.sla + timedelta(minutes=1):
-            return f"{elapsed} without an answer"
+            return _("{elapsed} without an answer", elapsed=elapsed)
         quiet = settings.quiet
         if quiet is not None and at.astimezone(self.zone).time() == quiet.end:
-            return f"{elapsed} without an answer (overdue in the quiet hours, so told when they end)"
-        return f"still no answer after {elapsed}"
+            return _(
+                "{elapsed} without an answer (overdue in the quiet hours, so told when they end)",
+                elapsed=elapsed,
+            )
+        return _("still no answer after {elapsed}", elapsed=elapsed)
 
 
 def _block(headline: str, body: list[str], indent: str) -> list[str]:
@@ -219,7 +252,7 @@ def _read(call: Call) -> list[str]:
     text = str(call.params.get("text") or call.params.get("caption") or "")
     lines = plain(text).splitlines()
     if call.method == "sendPhoto":
-        lines.append("[a chart image]")
+        lines.append(_("[a chart image]"))
     keyboard = buttons({"reply_markup": call.params.get("reply_markup")})
     if keyboard:
         lines.append(" ".join(f"[{b['text']}]" for b in keyboard))
@@ -232,7 +265,7 @@ def _read(call: Call) -> list[str]:
 def _quote(message: JSON) -> str:
     """Flock's message, by its first line."""
     first = plain(str(message.get("text") or message.get("caption") or "")).split("\n", 1)[0]
-    return f"Flock's “{first[:60]}{'…' if len(first) > 60 else ''}”"
+    return _("Flock's “{text}”", text=first[:60] + ("…" if len(first) > 60 else ""))
 
 
 def _body(update: JSON) -> dict[str, Any]:
@@ -247,4 +280,6 @@ def _name(user: dict[str, Any]) -> str:
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("{items} and {last}", items=", ".join(names[:-1]), last=names[-1])

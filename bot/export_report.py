@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, _
 from bot.links import message_link
 from facilitation.export import ExportSummary
 from facilitation.model import Person, Question, QuestionState
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 STATES = {
-    QuestionState.OPEN: "open",
-    QuestionState.ANSWERED: "answered, not yet solved",
-    QuestionState.RESOLVED: "resolved",
-    QuestionState.DISMISSED: "dismissed (not a question)",
+    QuestionState.OPEN: N_("open"),
+    QuestionState.ANSWERED: N_("answered, not yet solved"),
+    QuestionState.RESOLVED: N_("resolved"),
+    QuestionState.DISMISSED: N_("dismissed (not a question)"),
 }
-FILES = (
+FILES = N_(
     "\n## Files\n\n"
     "- `questions.csv`: one row per answer; a question nobody answered has one row with empty "
     "answer columns.\n"
@@ -40,25 +41,35 @@ def head(summary: ExportSummary, zone: ZoneInfo) -> str:
     course, counts = summary.course, summary.counts
     unresolved = counts.questions[QuestionState.OPEN] + counts.questions[QuestionState.ANSWERED]
     rows = [
-        ("questions", sum(counts.questions.values())),
-        *((f"· {STATES[state]}", count) for state, count in counts.questions.items()),
-        ("answers", counts.answers),
-        ("learners", counts.learners),
-        ("learners introduced", counts.introduced),
-        ("introductions, replaced ones included", counts.introductions),
+        (_("questions"), sum(counts.questions.values())),
+        *((f"· {_(STATES[state])}", count) for state, count in counts.questions.items()),
+        (_("answers"), counts.answers),
+        (_("learners"), counts.learners),
+        (_("learners introduced"), counts.introduced),
+        (_("introductions, replaced ones included"), counts.introductions),
     ]
     table = "\n".join(f"| {what} | {count} |" for what, count in rows)
+    # Times stay numeric (2026-11-03 12:00), as in the CSV files, whatever the language.
     return (
         f"# {md(course.title)} ({course.tag})\n\n"
-        f"Exported by Flock on {summary.made_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key}).\n"
-        f"Facilitators: {', '.join(_who(p) for p in summary.facilitators) or 'none'}.\n\n"
-        f"## Counts\n\n| what | count |\n| --- | ---: |\n{table}\n\n"
-        f"## Unresolved questions ({unresolved})\n\n" + ("" if unresolved else "None.\n")
+        + _(
+            "Exported by Flock on {moment} ({zone}).",
+            moment=f"{summary.made_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            zone=zone.key,
+        )
+        + "\n"
+        + _("Facilitators: {names}.", names=", ".join(_who(p) for p in summary.facilitators) or _("none"))
+        + "\n\n"
+        + _("## Counts\n\n| what | count |")
+        + f"\n| --- | ---: |\n{table}\n\n"
+        + _("## Unresolved questions ({count})", count=unresolved)
+        + "\n\n"
+        + ("" if unresolved else _("None.") + "\n")
     )
 
 
 def question(q: Question, zone: ZoneInfo) -> str:
     link = message_link(q.ref)
-    where = f" ([message]({link}))" if link else ""
+    where = " " + _("([message]({link}))", link=link) if link else ""
     when = f"{q.asked_at.astimezone(zone):%Y-%m-%d %H:%M}"
-    return f"- {when} · {_who(q.asker)} · {STATES[q.state]}: {md(q.text)}{where}\n"
+    return f"- {when} · {_who(q.asker)} · {_(STATES[q.state])}: {md(q.text)}{where}\n"

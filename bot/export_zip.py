@@ -19,6 +19,7 @@ from typing import IO, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot import export_report
+from bot.i18n import _
 from bot.links import message_link
 from facilitation.export import ExportSummary, IntroductionLine, LearnerLine, QuestionLine
 from facilitation.model import Course, MessageRef, Person, Question
@@ -76,7 +77,7 @@ class ZipExport:
             async for chunk in _chunks(unresolved):
                 lines = [export_report.question(q, self._zone) for q in chunk]
                 await asyncio.to_thread(text.writelines, lines)
-            await asyncio.to_thread(text.write, export_report.FILES)
+            await asyncio.to_thread(text.write, _(export_report.FILES))
 
     async def _csv(
         self, name: str, columns: list[str], lines: AsyncIterator[T], row: Callable[[T], list[str]]

@@ -14,7 +14,7 @@ import functools
 import io
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from babel import Locale, dates
@@ -117,3 +117,11 @@ def time_of_day(moment: datetime, zone: tzinfo) -> str:
 def length(value: timedelta) -> str:
     """A length of time in words, to the unit people think in: "2 hours", "45 minutes"."""
     return dates.format_timedelta(value, threshold=1.5, format="long", locale=locale())
+
+
+def dated(moment: date | datetime, pattern: str) -> str:
+    """A date (or a moment, as it stands) in a CLDR pattern, with the language's day and month
+    names: "EEE d MMM" is "Tue 3 Nov" / "mar. 3 nov."."""
+    if isinstance(moment, datetime):
+        return dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale())
+    return dates.format_date(moment, pattern, locale=locale())

@@ -1,10 +1,15 @@
-"""/privacy, /forget_me and /forget: what Flock says, and the confirm buttons."""
+"""/privacy, /forget_me and /forget: what Flock says, and the confirm buttons.
+
+REMOVED and FORMER_LEARNER are what forgetting stores in place of words and names, in the
+database, whatever the reader's language: they are quoted as they will be seen, not translated.
+"""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import forget_button
+from bot.i18n import N_, _, ngettext
 from bot.links import deep_link
 from bot.texts import name
 from bot.tick import INBOX_RETENTION
@@ -13,7 +18,7 @@ from facilitation.privacy import FORMER_LEARNER, REMOVED, Forgetting
 
 INBOX_DAYS = INBOX_RETENTION.days
 
-EXPLAINED = (
+_EXPLAINED = N_(
     "<b>Your data in Flock</b>\n\n"
     "<b>What I store</b>\n"
     "• Your name and @username as Telegram shows them, and when you last posted.\n"
@@ -23,101 +28,143 @@ EXPLAINED = (
     "“Did this answer your question?”. I react with 👀 or 🤗 but keep no other reactions.\n"
     "• Questions for guest experts (also those asked anonymously: facilitators see who asked), "
     "upvotes, the guest's answers and the session transcript.\n"
-    f"• Every update Telegram sends me, as it arrived, for {INBOX_DAYS} days, so that nothing is "
+    "• Every update Telegram sends me, as it arrived, for {days} days, so that nothing is "
     "lost if I restart; then it is deleted.\n\n"
     "<b>For how long</b>\n"
     "As long as the course exists, unless its facilitators set a retention "
     "(<code>/settings retention 90d</code>): message texts older than that are then replaced "
-    f"with “{REMOVED}”. Raw updates: {INBOX_DAYS} days.\n\n"
+    "with “{removed}”. Raw updates: {days} days.\n\n"
     "<b>Who can see it</b>\n"
     "The facilitators of the course you posted in: in alerts, digests, /roster, /stats and "
     "/export (a zip of CSV files they can download). A guest sees the questions of their "
     "session, without the names of anonymous askers. Other learners see only what you posted "
     "in the group.\n\n"
     "<b>How to remove it</b>\n"
-    f"• /forget_me (here): deletes your introductions, replaces the text of your questions and "
-    f"answers in every course with “{REMOVED}” and drops your name and username (you appear as "
-    f"“{FORMER_LEARNER}”). Counts stay, so a course's numbers still add up.\n"
+    "• /forget_me (here): deletes your introductions, replaces the text of your questions and "
+    "answers in every course with “{removed}” and drops your name and username (you appear as "
+    "“{former}”). Counts stay, so a course's numbers still add up.\n"
     "• A facilitator can /forget a learner's words in their course.\n"
     "• A course's retention removes old texts for everyone."
 )
 
 
+def explained() -> str:
+    return _(_EXPLAINED, days=INBOX_DAYS, removed=REMOVED, former=FORMER_LEARNER)
+
+
 def in_group(bot_username: str) -> str:
-    return (
+    return _(
         "Flock stores introductions, questions and answers posted in course chats (with their "
         "text), names and usernames, and raw updates for a week; the course's facilitators can "
-        f'see and export them. <a href="{deep_link(bot_username)}">Open a private chat with me</a> '
-        "and send /privacy for the details, or /forget_me to remove your words."
+        'see and export them. <a href="{link}">Open a private chat with me</a> '
+        "and send /privacy for the details, or /forget_me to remove your words.",
+        link=deep_link(bot_username),
     )
 
 
 def forget_me_in_group(bot_username: str) -> str:
-    return (
+    return _(
         "Let's do that privately: "
-        f'<a href="{deep_link(bot_username)}">open a chat with me</a> and send /forget_me there. '
-        "Nothing was changed."
+        '<a href="{link}">open a chat with me</a> and send /forget_me there. '
+        "Nothing was changed.",
+        link=deep_link(bot_username),
     )
 
 
 def _listed(footprint: Footprint) -> str:
-    counts = [
-        (footprint.introductions, "introduction", "introductions"),
-        (footprint.questions, "question", "questions"),
-        (footprint.answers, "answer", "answers"),
-        (footprint.guest_questions, "guest-session question", "guest-session questions"),
-        (footprint.guest_answers, "answer given as a guest", "answers given as a guest"),
-    ]
+    f = footprint
     # "1 question", not "0 introductions, 1 question and 0 answers"
-    items = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    items = [
+        text
+        for n, text in (
+            (f.introductions, ngettext("{count} introduction", "{count} introductions", f.introductions)),
+            (f.questions, ngettext("{count} question", "{count} questions", f.questions)),
+            (f.answers, ngettext("{count} answer", "{count} answers", f.answers)),
+            (
+                f.guest_questions,
+                ngettext(
+                    "{count} guest-session question", "{count} guest-session questions", f.guest_questions
+                ),
+            ),
+            (
+                f.guest_answers,
+                ngettext(
+                    "{count} answer given as a guest", "{count} answers given as a guest", f.guest_answers
+                ),
+            ),
+        )
+        if n
+    ]
     if not items:
-        return "no introductions, questions or answers"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return _("no introductions, questions or answers")
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def forget_me_prompt(footprint: Footprint) -> str:
-    return (
+    return _(
         "<b>Forget me?</b>\n"
-        f"In every course, this deletes your introductions and replaces the text of your questions "
-        f"and answers with “{REMOVED}” ({_listed(footprint)}). The counts stay, so each course's "
-        f"numbers still add up. Your name and username go too: you'll appear as “{FORMER_LEARNER}”. "
-        f"Your words also leave the updates I keep for {INBOX_DAYS} days.\n\n"
-        "This can't be undone."
+        "In every course, this deletes your introductions and replaces the text of your questions "
+        "and answers with “{removed}” ({listed}). The counts stay, so each course's "
+        "numbers still add up. Your name and username go too: you'll appear as “{former}”. "
+        "Your words also leave the updates I keep for {days} days.\n\n"
+        "This can't be undone.",
+        removed=REMOVED,
+        listed=_listed(footprint),
+        former=FORMER_LEARNER,
+        days=INBOX_DAYS,
     )
 
 
 def forgotten_me(footprint: Footprint) -> str:
-    return (
-        f"Done. Removed {_listed(footprint)}. You now appear as “{FORMER_LEARNER}”. "
-        "If you post in a course again, I'll store that like anything new."
+    return _(
+        "Done. Removed {listed}. You now appear as “{former}”. "
+        "If you post in a course again, I'll store that like anything new.",
+        listed=_listed(footprint),
+        former=FORMER_LEARNER,
     )
 
 
 def forget_prompt(found: Forgetting) -> str:
-    who, tag = name(found.person), found.course.tag
-    return (
-        f"<b>Forget {who} in {tag}?</b>\n"
-        f"This deletes their introduction and replaces the text of their questions and answers in "
-        f"{tag} with “{REMOVED}” ({_listed(found.footprint)}); the counts stay. Other courses are "
-        "not touched.\n\nThis can't be undone."
+    return _(
+        "<b>Forget {who} in {tag}?</b>\n"
+        "This deletes their introduction and replaces the text of their questions and answers in "
+        "{tag} with “{removed}” ({listed}); the counts stay. Other courses are "
+        "not touched.\n\nThis can't be undone.",
+        who=name(found.person),
+        tag=found.course.tag,
+        removed=REMOVED,
+        listed=_listed(found.footprint),
     )
 
 
 def forgotten(found: Forgetting) -> str:
-    return f"Done. Removed {name(found.person)}'s words from {found.course.tag}: {_listed(found.footprint)}."
+    return _(
+        "Done. Removed {who}'s words from {tag}: {listed}.",
+        who=name(found.person),
+        tag=found.course.tag,
+        listed=_listed(found.footprint),
+    )
 
 
 def nothing_to_forget(found: Forgetting) -> str:
-    return f"I have no introductions, questions or answers of {name(found.person)} in {found.course.tag}."
+    return _(
+        "I have no introductions, questions or answers of {who} in {tag}.",
+        who=name(found.person),
+        tag=found.course.tag,
+    )
 
 
-FORGET_USAGE = (
+FORGET_USAGE = N_(
     "Reply to a learner's message with /forget, or name them: <code>/forget @username</code> "
     "(in private, add the course: <code>/forget @username #tag</code>)."
 )
-CANNOT_FORGET_BOT = "That's a bot's message. Reply to a learner's message instead."
-CANCELLED = "Cancelled. Nothing was removed."
-NOT_YOURS = "This button isn't for you."
+CANNOT_FORGET_BOT = N_("That's a bot's message. Reply to a learner's message instead.")
+CANCELLED = N_("Cancelled. Nothing was removed.")
+NOT_YOURS = N_("This button isn't for you.")
+NOT_VALID = N_("That button isn't valid any more.")
+FORGET_ME = N_("Forget me")
 
 
 def keyboard(person_id: int, course_id: int | None, label: str) -> InlineKeyboardMarkup:
@@ -125,11 +172,11 @@ def keyboard(person_id: int, course_id: int | None, label: str) -> InlineKeyboar
         [
             [
                 InlineKeyboardButton(label, callback_data=forget_button(True, person_id, course_id)),
-                InlineKeyboardButton("Cancel", callback_data=forget_button(False, person_id, course_id)),
+                InlineKeyboardButton(_("Cancel"), callback_data=forget_button(False, person_id, course_id)),
             ]
         ]
     )
 
 
 def forget_label(found: Forgetting) -> str:
-    return f"Forget {found.person.name[:40]}"
+    return _("Forget {name}", name=found.person.name[:40])

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.texts import escape, name, plural
+from bot.i18n import N_, _, dated, ngettext
+from bot.texts import escape, name
 from facilitation.export import ExportSummary
 from facilitation.model import QuestionState
 from facilitation.parsing import format_duration
 from facilitation.stats import CourseStats, Window
 
-WINDOWS = {Window.WEEK: "last 7 days", Window.MONTH: "last 30 days", Window.ALL: "since the start"}
+WINDOWS = {
+    Window.WEEK: N_("last 7 days"),
+    Window.MONTH: N_("last 30 days"),
+    Window.ALL: N_("since the start"),
+}
 STATES = {
-    QuestionState.OPEN: "⏳ open",
-    QuestionState.ANSWERED: "💬 answered",
-    QuestionState.RESOLVED: "✅ resolved",
-    QuestionState.DISMISSED: "dismissed",
+    QuestionState.OPEN: N_("⏳ open"),
+    QuestionState.ANSWERED: N_("💬 answered"),
+    QuestionState.RESOLVED: N_("✅ resolved"),
+    QuestionState.DISMISSED: N_("dismissed"),
 }
 TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024  # what the Bot API accepts from a bot
 
-EXPORT_IN_PRIVATE = (
+EXPORT_IN_PRIVATE = N_(
     "/export works in a private chat with me, so the file reaches only you. "
     "Send me /export there (add the course hashtag if you run several)."
 )
@@ -35,45 +40,69 @@ def wait(value: timedelta) -> str:
 
 def summary(stats: CourseStats) -> str:
     course = stats.course
-    lines = [f"<b>{escape(course.title)}</b> ({course.tag}) · {WINDOWS[stats.window]}"]
+    lines = [
+        _(
+            "<b>{title}</b> ({tag}) · {window}",
+            title=escape(course.title),
+            tag=course.tag,
+            window=_(WINDOWS[stats.window]),
+        )
+    ]
     if stats.asked:
-        lines.append(f"Questions asked: {stats.asked}")
-        lines.append(" · ".join(f"{STATES[state]} {count}" for state, count in stats.counts.items()))
+        lines.append(_("Questions asked: {count}", count=stats.asked))
+        lines.append(" · ".join(f"{_(STATES[state])} {count}" for state, count in stats.counts.items()))
         median = stats.median_first_answer
         lines.append(
-            f"Median time to first answer: {wait(median) if median is not None else 'no answers yet'}"
+            _(
+                "Median time to first answer: {wait}",
+                wait=wait(median) if median is not None else _("no answers yet"),
+            )
         )
         if stats.peer_share is not None:
-            share = round(stats.peer_share * 100)
-            lines.append(f"First answer from a peer: {stats.peer_first} of {stats.answered} ({share}%)")
+            lines.append(
+                _(
+                    "First answer from a peer: {peer} of {answered} ({share}%)",
+                    peer=stats.peer_first,
+                    answered=stats.answered,
+                    share=round(stats.peer_share * 100),
+                )
+            )
     else:
-        lines.append("No questions asked in this window.")
+        lines.append(_("No questions asked in this window."))
     helpers = ", ".join(f"{name(person)} ({count})" for person, count in stats.helpers)
-    lines.append(f"Top peer helpers: {helpers or 'nobody yet'}")
+    lines.append(_("Top peer helpers: {helpers}", helpers=helpers or _("nobody yet")))
     busiest = max(stats.days, key=lambda d: d.asked, default=None)
     if busiest is not None and busiest.asked:
         lines.append(
-            f"Busiest day: {busiest.day:%a} {busiest.day.day} {busiest.day:%b}, {busiest.asked} asked"
+            _("Busiest day: {day}, {count} asked", day=dated(busiest.day, "EEE d MMM"), count=busiest.asked)
         )
     return "\n".join(lines)
 
 
 def chart_caption(stats: CourseStats) -> str:
-    return f"{stats.course.tag} · questions per day by outcome, {WINDOWS[stats.window]}"
+    return _(
+        "{tag} · questions per day by outcome, {window}",
+        tag=stats.course.tag,
+        window=_(WINDOWS[stats.window]),
+    )
 
 
 def export_caption(summary: ExportSummary) -> str:
     counts = summary.counts
-    return (
-        f"{summary.course.tag}: {plural(sum(counts.questions.values()), 'question')}, "
-        f"{plural(counts.answers, 'answer')}, {plural(counts.learners, 'learner')}, "
-        f"{plural(counts.introduced, 'introduction')}."
+    return _(
+        "{tag}: {questions}, {answers}, {learners}, {introductions}.",
+        tag=summary.course.tag,
+        questions=ngettext("{count} question", "{count} questions", sum(counts.questions.values())),
+        answers=ngettext("{count} answer", "{count} answers", counts.answers),
+        learners=ngettext("{count} learner", "{count} learners", counts.learners),
+        introductions=ngettext("{count} introduction", "{count} introductions", counts.introduced),
     )
 
 
 def export_too_large(summary: ExportSummary, size: int) -> str:
-    megabytes = size / (1024 * 1024)
-    return (
-        f"The export of {summary.course.tag} is {megabytes:.0f} MB, more than the "
-        f"{TELEGRAM_UPLOAD_LIMIT // (1024 * 1024)} MB Telegram lets a bot send. Sorry!"
+    return _(
+        "The export of {tag} is {size} MB, more than the {limit} MB Telegram lets a bot send. Sorry!",
+        tag=summary.course.tag,
+        size=f"{size / (1024 * 1024):.0f}",
+        limit=TELEGRAM_UPLOAD_LIMIT // (1024 * 1024),
     )

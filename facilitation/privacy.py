@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from facilitation import guest_live, people, redaction
 from facilitation.courses import find_course
 from facilitation.errors import NotFound
+from facilitation.languages import N_
 from facilitation.model import Course, Footprint, Person
 from facilitation.ports import UnitOfWork
 from facilitation.redaction import FORMER_LEARNER, REMOVED
@@ -125,7 +126,7 @@ async def _erase(
 async def _course(uow: UnitOfWork, course_id: int) -> Course:
     course = await uow.courses.get(course_id)
     if course is None:
-        raise NotFound("That course doesn't exist any more.")
+        raise NotFound(N_("That course doesn't exist any more."))
     return course
 
 

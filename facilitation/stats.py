@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from facilitation.errors import ParseError
+from facilitation.languages import N_
 from facilitation.model import Course, Person, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
@@ -90,7 +91,7 @@ def window(words: Sequence[str]) -> Window:
     try:
         return Window(named[0])
     except ValueError:
-        raise ParseError("Usage: /stats [7d|30d|all] [#tag] — 7d when you don't say.") from None
+        raise ParseError(N_("Usage: /stats [7d|30d|all] [#tag] — 7d when you don't say.")) from None
 
 
 def window_start(chosen: Window, now: datetime, zone: ZoneInfo) -> datetime | None:

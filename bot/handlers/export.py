@@ -11,6 +11,7 @@ from bot import render_stats
 from bot.context import FlockContext
 from bot.export_zip import ZipExport, file_name
 from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
+from bot.i18n import _
 from facilitation import export
 
 UPLOAD_SECONDS = 300  # a large file over a slow link; PTB's default is 20 s
@@ -21,7 +22,7 @@ async def export_course(update: Update, context: FlockContext) -> None:
     assert message is not None
     person = require_sender(message)
     if in_group(message):
-        raise Refusal(render_stats.EXPORT_IN_PRIVATE)
+        raise Refusal(_(render_stats.EXPORT_IN_PRIVATE))
     now = context.now()
     with tempfile.TemporaryDirectory(prefix="flock-export-") as folder:
         path = Path(folder) / "export.zip"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, convert, render_privacy
+from bot import callbacks, convert, i18n, render_privacy
 from bot.callbacks import ForgetButton
 from bot.context import FlockContext
 from bot.handlers.common import (
@@ -29,7 +29,7 @@ async def explain(update: Update, context: FlockContext) -> None:
     if in_group(message):
         await reply(update, render_privacy.in_group(context.bot.username))
         return
-    await reply(update, render_privacy.EXPLAINED)
+    await reply(update, render_privacy.explained())
 
 
 async def forget_me(update: Update, context: FlockContext) -> None:
@@ -39,7 +39,7 @@ async def forget_me(update: Update, context: FlockContext) -> None:
         raise Refusal(render_privacy.forget_me_in_group(context.bot.username))
     person = require_sender(message)
     footprint = await privacy.preview_forget_me(context.uow(), person)
-    keyboard = render_privacy.keyboard(person.id, None, "Forget me")
+    keyboard = render_privacy.keyboard(person.id, None, i18n._(render_privacy.FORGET_ME))
     await _ask(message, render_privacy.forget_me_prompt(footprint), keyboard)
 
 
@@ -47,9 +47,11 @@ async def forget(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     person = require_sender(message)
-    target = named_or_replied(message, argument_text(message).split(), render_privacy.CANNOT_FORGET_BOT)
+    target = named_or_replied(
+        message, argument_text(message).split(), i18n._(render_privacy.CANNOT_FORGET_BOT)
+    )
     if target is None:
-        raise Refusal(render_privacy.FORGET_USAGE)
+        raise Refusal(i18n._(render_privacy.FORGET_USAGE))
     chat_id = message.chat_id if in_group(message) else None
     found = await privacy.preview_forget(context.uow(), chat_id, person, tags(argument_text(message)), target)
     if found.footprint.empty:
@@ -68,12 +70,14 @@ async def button(update: Update, context: FlockContext) -> None:
     assert query is not None
     pressed = callbacks.parse_forget_button(query.data)
     if pressed is None or query.message is None:
-        await query.answer("That button isn't valid any more.")
+        with i18n.personally():  # a toast, for the one who pressed
+            await query.answer(i18n._(render_privacy.NOT_VALID))
         return
     try:
         text = await _settle(pressed, convert.person(query.from_user), update.update_id, context)
     except FlockError as error:
-        await query.answer(error.message, show_alert=True)
+        with i18n.personally():
+            await query.answer(i18n._(error.template, **error.params), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(text)
@@ -87,11 +91,11 @@ async def _settle(pressed: ForgetButton, presser: Person, update_id: int, contex
         if presser.id != pressed.person_id:
             raise NotAllowed(render_privacy.NOT_YOURS)
         if not pressed.confirmed:
-            return render_privacy.CANCELLED
+            return i18n._(render_privacy.CANCELLED)
         return render_privacy.forgotten_me(await privacy.forget_me(uow, presser, update_id, now))
     if not pressed.confirmed:
         await privacy.check_cancel(uow, pressed.course_id, presser)
-        return render_privacy.CANCELLED
+        return i18n._(render_privacy.CANCELLED)
     found = await privacy.forget(uow, pressed.course_id, presser, pressed.person_id, update_id, now)
     return render_privacy.forgotten(found)
 

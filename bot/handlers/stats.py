@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import render_stats, texts
+from bot import i18n, render_stats, texts
 from bot.context import FlockContext
 from bot.handlers.common import argument_text, command, in_group, reply, require_sender, tags
 from facilitation import stats
@@ -28,7 +28,8 @@ async def course_stats(update: Update, context: FlockContext) -> None:
         stats.window(words.split()),
         context.now(),
     )
-    charts = [await asyncio.to_thread(_chart, s) if s.asked else None for s in found]
+    with i18n.personally():  # the chart goes to the facilitator alone, in their language
+        charts = [await asyncio.to_thread(_chart, s) if s.asked else None for s in found]
     await _deliver(update, context, person.id, list(zip(found, charts, strict=True)), group)
 
 
@@ -41,8 +42,9 @@ async def _deliver(
 ) -> None:
     """Privately, always: facilitator material goes to the facilitator, not the group."""
     try:
-        for summary, chart in results:
-            await _send(context, person_id, summary, chart)
+        with i18n.personally():
+            for summary, chart in results:
+                await _send(context, person_id, summary, chart)
     except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"
         if not from_group:
             raise
