@@ -214,11 +214,10 @@ async def _summary(flock: Flock) -> Callable[[], str]:
         lines = ["", heading, "=" * len(heading)]
         lines += [i18n._("Course #{tag}: {title}", tag=tag, title=title) for tag, title in courses]
         lines.append("\n" + i18n._("Learners ({count}):", count=len(learners)))
-        lines += [
-            f"  {name:<16} {i18n.ngettext('{count} post ', '{count} posts', posts):>8}  "
-            + (i18n._("introduced") if intro else i18n._("no introduction yet"))
-            for name, posts, intro in learners
-        ]
+        for name, posts, intro in learners:
+            counted = i18n.ngettext("{count} post ", "{count} posts", posts)
+            said = i18n._("introduced") if intro else i18n._("no introduction yet")
+            lines.append(f"  {name:<16} {counted:>8}  {said}")
         lines.append("\n" + i18n._("Questions ({count}):", count=len(questions)))
         lines += [
             f"  [{state:<8}] {name}: {q[:70]}{'…' if len(q) > 70 else ''} "

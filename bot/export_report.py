@@ -50,11 +50,12 @@ def head(summary: ExportSummary, zone: ZoneInfo) -> str:
     ]
     table = "\n".join(f"| {what} | {count} |" for what, count in rows)
     # Times stay numeric (2026-11-03 12:00), as in the CSV files, whatever the language.
+    made = summary.made_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return (
         f"# {md(course.title)} ({course.tag})\n\n"
         + _(
             "Exported by Flock on {moment} ({zone}).",
-            moment=f"{summary.made_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            moment=made,
             zone=zone.key,
         )
         + "\n"

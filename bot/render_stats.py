@@ -103,6 +103,6 @@ def export_too_large(summary: ExportSummary, size: int) -> str:
     return _(
         "The export of {tag} is {size} MB, more than the {limit} MB Telegram lets a bot send. Sorry!",
         tag=summary.course.tag,
-        size=f"{size / (1024 * 1024):.0f}",
+        size=round(size / (1024 * 1024)),
         limit=TELEGRAM_UPLOAD_LIMIT // (1024 * 1024),
     )
