@@ -303,7 +303,7 @@ STATE_LABELS = {
     "open": "⏳ waiting for an answer",
     "answered": "💬 answered",
     "resolved": "✅ solved",
-    "dismissed": "— not a question",
+    "dismissed": "🚫 not a question",
 }
 
 

@@ -813,6 +813,18 @@ async def test_mine_in_private_lists_my_questions_newest_first_with_states(flock
     assert lines[2].startswith('• #onb26 <a href="https://t.me/c/1500/')
 
 
+async def test_mine_shows_a_dismissed_question_with_one_dash(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "Is anyone else hungry right now?")
+    await say(flock, ANA, "/dismiss", reply_to=question["message"])
+
+    replies = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
+
+    line = replies[0].splitlines()[1]
+    assert line.endswith("</a> — 🚫 not a question, 0m ago")
+    assert "— —" not in line
+
+
 async def test_mine_without_questions_says_so(flock: Harness) -> None:
     replies = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
 
