@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from facilitation import stats_data
-from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, assemble
+from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, Opening, assemble
 from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
 from facilitation.notices import NoticeKind
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
@@ -59,6 +59,13 @@ def window_start(schedule: DigestSchedule, now: datetime) -> datetime:
     start = scheduled_at(schedule.course.settings, schedule.last_digest_on)
     # The digest time was moved later after today's digest: its previous moment was a day earlier.
     return start if start <= now else start - timedelta(days=1)
+
+
+def opened_by(schedule: DigestSchedule, now: datetime) -> Opening:
+    """What `window_start` started the window at."""
+    if schedule.last_digest_on is not None:
+        return Opening.LAST_DIGEST
+    return Opening.SETUP if schedule.created_at >= now - FIRST_WINDOW else Opening.DAY_AGO
 
 
 async def send_due(uow: UnitOfWork, now: datetime) -> int:
@@ -136,4 +143,4 @@ async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> 
         answers=await digests.answers_since(course.id, since),
         contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
     )
-    return assemble(course, since, now, facts)
+    return assemble(course, since, opened_by(schedule, now), now, facts)

@@ -89,7 +89,7 @@ async def test_digest_tells_facilitators_what_waits_and_what_happened(flock: Har
         '• <a href="https://t.me/c/1500/103">Where are the slides from day one?</a> — Ben, 23h\n\n'
         "<b>💬 Answered, not yet solved</b> (1)\n"
         '• <a href="https://t.me/c/1500/109">Is there a recording of the kickoff session?</a> — Cleo, 21h\n\n'
-        "<b>✅ Solved since the last digest</b> (1)\n"
+        "<b>✅ Solved since the course was set up</b> (1)\n"
         '• <a href="https://t.me/c/1500/105">How do I submit the first assignment?</a> — Cleo\n\n'
         "<b>🤗 New introductions</b> (1)\n"
         '• <a href="https://t.me/c/1500/101">Ben</a>: Hi, I\'m Ben, a designer from Lisbon\n\n'
@@ -120,6 +120,19 @@ async def test_digest_window_starts_at_the_previous_digest(flock: Harness) -> No
     assert "<b>🤗 New introductions</b> (1)\n• <a" in sent[0][1]
     assert "Ben</a>: Hi, I'm Ben" not in sent[0][1]
     assert "questions asked" not in sent[0][1]  # Ben's question was asked before the window
+
+
+async def test_a_first_digest_over_a_day_after_set_up_covers_the_last_24_hours(flock: Harness) -> None:
+    await set_up(flock)
+    flock.clock.advance(days=2)
+    submit = await say(flock, CLEO, "How do I submit the first assignment?")
+    await say(flock, CLEO, "/solved", reply_to=submit["message"])
+
+    replies = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+
+    assert "Since Tue 03 Nov 09:00 (UTC)" in replies[0]
+    assert "<b>✅ Solved in the last 24 hours</b> (1)" in replies[0]
+    assert "last digest" not in replies[0]
 
 
 # Schedule
@@ -386,8 +399,8 @@ async def test_digest_counts_everything_but_reads_and_lists_only_the_first(flock
         " — Ben, 0m",
         '<b>💬 Answered, not yet solved</b> (1)\n• <a href="https://t.me/c/1500/161">Question 12?</a>'
         " — Ben, 0m",
-        '<b>✅ Solved since the last digest</b> (1)\n• <a href="https://t.me/c/1500/163">Question 14?</a>'
-        " — Ben",
+        "<b>✅ Solved since the course was set up</b> (1)\n"
+        '• <a href="https://t.me/c/1500/163">Question 14?</a> — Ben',
     ]
     assert sections[5] == "\n".join(
         ["<b>🤗 New introductions</b> (12)"]

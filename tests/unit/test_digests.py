@@ -7,8 +7,8 @@ from typing import TypeVar
 import pytest
 
 from bot.render_digest import digest as render
-from facilitation.digest_content import DigestFacts, assemble
-from facilitation.digests import due_day, latest_local_day, window_start
+from facilitation.digest_content import DigestFacts, Opening, assemble
+from facilitation.digests import due_day, latest_local_day, opened_by, window_start
 from facilitation.model import (
     Answer,
     Course,
@@ -132,6 +132,15 @@ def test_first_window_starts_at_creation_but_at_most_a_day_back() -> None:
     assert window_start(schedule(), utc(2026, 11, 3, 7, 0)) == utc(2026, 11, 2, 7, 0)
 
 
+def test_the_window_says_what_it_starts_at() -> None:
+    young = schedule(created=utc(2026, 11, 3, 5, 0))
+    now = utc(2026, 11, 3, 7, 0)
+
+    assert opened_by(young, now) is Opening.SETUP
+    assert opened_by(schedule(), now) is Opening.DAY_AGO
+    assert opened_by(schedule(last=date(2026, 11, 2)), now) is Opening.LAST_DIGEST
+
+
 def test_window_when_the_digest_time_moved_later_after_todays_digest() -> None:
     later = CourseSettings(timezone="Europe/Berlin", digest_at=time(20, 0))
 
@@ -201,7 +210,7 @@ def course() -> Course:
 
 
 def test_digest_sorts_questions_by_what_they_wait_for() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert [e.text for e in digest.unanswered.items] == ["Question 1?"]
     assert [e.text for e in digest.unresolved.items] == ["Question 2?"]
@@ -209,7 +218,7 @@ def test_digest_sorts_questions_by_what_they_wait_for() -> None:
 
 
 def test_digest_numbers_count_first_answers_by_peers_and_the_median_wait() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert (digest.asked, digest.answered, digest.by_peers) == (3, 2, 1)
     assert digest.median_first_answer == timedelta(minutes=45)
@@ -217,7 +226,7 @@ def test_digest_numbers_count_first_answers_by_peers_and_the_median_wait() -> No
 
 
 def test_facilitators_are_not_learners_in_the_digest() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert [p.name for p in digest.learners.items] == ["Ben", "Cleo", "Dan"]
     assert digest.silent.items == ["Cleo", "Dan"]
@@ -231,7 +240,7 @@ def test_facilitators_are_not_learners_in_the_digest() -> None:
 def test_long_lists_keep_their_first_items_and_their_length() -> None:
     many = [question(i, BEN, QuestionState.OPEN, SINCE) for i in range(1, 26)]
 
-    digest = assemble(course(), SINCE, NOW, facts(unanswered=listed(many)))
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts(unanswered=listed(many)))
 
     assert len(digest.unanswered.items) == 10
     assert (digest.unanswered.total, digest.unanswered.more) == (25, 15)
@@ -241,12 +250,12 @@ def test_a_day_without_anything_to_tell_is_quiet() -> None:
     none: Listed[object] = listed([])
     quiet = facts(unanswered=none, follow_up=none, unresolved=none, introductions=none, asked=[], answers=[])
 
-    assert assemble(course(), SINCE, NOW, quiet).is_quiet
-    assert not assemble(course(), SINCE, NOW, facts()).is_quiet
+    assert assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, quiet).is_quiet
+    assert not assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts()).is_quiet
 
 
 def test_digest_survives_the_outbox_json_unchanged() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     again = type(digest).from_data(json.loads(json.dumps(digest.to_data())))
 
@@ -256,8 +265,9 @@ def test_digest_survives_the_outbox_json_unchanged() -> None:
 def test_rendered_digest_never_exceeds_one_message() -> None:
     names = [Person(100 + n, "&" * 256) for n in range(40)]  # each "&" grows to "&amp;"
     roster = [RosterEntry(p, None, 1, NOW) for p in names]
+    many = facts(learners=listed(roster), silent=listed(roster))
 
-    text = render(assemble(course(), SINCE, NOW, facts(learners=listed(roster), silent=listed(roster))))
+    text = render(assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, many))
 
     assert len(text) <= 4096
     assert text.endswith("\n…")
