@@ -158,7 +158,7 @@ class Narrator:
         match kind:
             case NoticeKind.REACTION:
                 emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
-                return f"Flock reacts {emoji}", []
+                return (f"Flock reacts {emoji}" if emoji else "Flock takes its reaction back"), []
             case NoticeKind.ALERT:
                 return f"{self._overdue(data, at)}: alert to {to}", text
             case NoticeKind.ALERT_EDIT:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation import alerts
-from facilitation.acks import Ack, react
+from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -84,6 +84,7 @@ async def dismiss(
         for question in allowed:
             await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
             await alerts.close(uow, question.id, "dismissed", person, now)
+        await take_back_if_dismissed(uow, [q.ref for q in allowed], now)
         await uow.commit()
     return allowed
 

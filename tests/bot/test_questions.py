@@ -662,6 +662,31 @@ async def test_facilitator_dismisses_a_question(flock: Harness) -> None:
     ]
 
 
+def reactions_set(calls: list[Call]) -> list[tuple[int, list[JSON]]]:
+    return [(c.params["message_id"], c.params["reaction"]) for c in calls if c.method == "setMessageReaction"]
+
+
+async def test_dismissing_a_question_takes_the_eyes_back(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "Is anyone else hungry right now?")
+
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, "/dismiss", reply_to=question["message"]))
+
+    assert reactions_set(calls) == [(question["message"]["message_id"], [])]
+
+
+async def test_dismissing_for_one_course_keeps_the_eyes_while_another_still_tracks_it(flock: Harness) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    flock.make_admin(SHARED, DAN)
+    await say(flock, DAN, "/setup #lead26 tagged Leadership 2026", SHARED)
+    question = await say(flock, BEN, "#onb26 #lead26 Who presents on Friday afternoon?", SHARED)
+
+    calls = await flock.send(flock.telegram.post(SHARED, ANA, "/dismiss", reply_to=question["message"]))
+
+    assert await flock.rows("select state from questions order by course_id") == [("dismissed",), ("open",)]
+    assert reactions_set(calls) == []
+
+
 async def test_learner_cannot_dismiss_a_question(flock: Harness) -> None:
     await set_up_course(flock)
     question = await say(flock, BEN, "Is anyone else hungry right now?")
