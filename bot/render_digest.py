@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.links import message_link
-from bot.texts import age, escape, excerpt, plural
+from bot.texts import age, escape, excerpt, plural, question_excerpt
 from facilitation.digest_content import Digest, Entry, Opening, Participation
 from facilitation.model import Listed
 from facilitation.parsing import format_duration
@@ -73,7 +73,8 @@ def _questions(label: str, listed: Listed[Entry], d: Digest, limit: int, with_ag
         return ""
     shown = listed.items[:limit]
     lines = [
-        f"• {_link(excerpt(e.text, 70), e)} — {escape(e.name)}" + (f", {age(e.at, d.at)}" if with_age else "")
+        f"• {_link(question_excerpt(e.text, [d.hashtag], 70), e)} — {escape(e.name)}"
+        + (f", {age(e.at, d.at)}" if with_age else "")
         for e in shown
     ]
     return "\n".join([_title(label, listed.total), *lines, *_more(listed, len(shown))])

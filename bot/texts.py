@@ -8,6 +8,7 @@ from html import escape as _escape
 
 from bot.links import deep_link, message_link
 from facilitation.courses import CourseView
+from facilitation.detection import as_asked
 from facilitation.introductions import Roster
 from facilitation.model import Course, Introduction, Person, Question, Scope
 from facilitation.parsing import format_duration
@@ -28,6 +29,11 @@ def plural(count: int, noun: str) -> str:
 def excerpt(text: str, limit: int = EXCERPT) -> str:
     flat = " ".join(text.split())
     return escape(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
+
+
+def question_excerpt(text: str, hashtags: Iterable[str], limit: int = EXCERPT) -> str:
+    """Every excerpt of a question: as it reads, without its courses' hashtags (as_asked)."""
+    return excerpt(as_asked(text, hashtags), limit)
 
 
 def name(person: Person) -> str:
@@ -287,15 +293,18 @@ def chat_questions(result: ChatQuestions, now: datetime) -> str:
         return "No open questions here. 🎉"
     parts = []
     if result.open:
-        parts.append("<b>Waiting for an answer</b>\n" + _question_lines(result.open, now))
+        parts.append("<b>Waiting for an answer</b>\n" + _question_lines(result.open, now, result.hashtags))
     if result.answered:
-        parts.append("<b>Answered, not yet solved</b>\n" + _question_lines(result.answered, now))
+        answered = _question_lines(result.answered, now, result.hashtags)
+        parts.append("<b>Answered, not yet solved</b>\n" + answered)
     return "\n\n".join(parts)
 
 
-def _question_lines(questions: Iterable[Question], now: datetime) -> str:
+def _question_lines(questions: Iterable[Question], now: datetime, hashtags: Iterable[str]) -> str:
+    tags = list(hashtags)
     return "\n".join(
-        f"• {linked(excerpt(q.text, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago" for q in questions
+        f"• {linked(question_excerpt(q.text, tags, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago"
+        for q in questions
     )
 
 
@@ -311,7 +320,8 @@ def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> s
     if not items:
         return "You haven't asked anything yet. Ask in your course group with #question."
     return "<b>Your questions</b>\n" + "\n".join(
-        f"• {' '.join(c.tag for c in courses)} {linked(excerpt(q.text, 70), q)} — "
+        f"• {' '.join(c.tag for c in courses)} "
+        f"{linked(question_excerpt(q.text, [c.tag for c in courses], 70), q)} — "
         f"{STATE_LABELS[q.state.value]}, {age(q.asked_at, now)} ago"
         for courses, q in items
     )
@@ -339,6 +349,6 @@ def unanswered(found: list[tuple[Course, list[Question]]], now: datetime) -> str
             continue
         parts.append(
             f"<b>{course.tag}</b> — {plural(len(questions), 'unanswered question')}\n"
-            + _question_lines(questions, now)
+            + _question_lines(questions, now, [course.tag])
         )
     return "\n\n".join(parts)

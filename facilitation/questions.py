@@ -21,6 +21,7 @@ MAX_QUESTION = 4000
 class ChatQuestions:
     open: list[Question]
     answered: list[Question]
+    hashtags: list[str]  # the chat's courses', left out of the excerpts
 
 
 async def ask(
@@ -120,6 +121,7 @@ async def in_chat(
     return ChatQuestions(
         open=[q for q in questions if q.state is QuestionState.OPEN],
         answered=[q for q in questions if q.state is QuestionState.ANSWERED],
+        hashtags=[a.course.hashtag for a in attachments],
     )
 
 
