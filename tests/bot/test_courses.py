@@ -694,6 +694,12 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("sla -2h", "I couldn't read “-2h” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."),
         ("sla 5s", "A duration must be between 10 seconds and 60 days."),
         ("sla 61d", "A duration must be between 10 seconds and 60 days."),
+        ("sla 1h1h", "I couldn't read “1h1h” as a duration: give each unit once, largest first, like 1h30m."),
+        (
+            "timezone EST",
+            "“EST” is an old zone name, not a place. Use the place's IANA name, like America/Toronto "
+            "(or America/New_York), so daylight saving is followed.",
+        ),
         (
             "timezone Mars/Olympus",
             "I don't know the time zone “Mars/Olympus”. Use an IANA name like Europe/Berlin or UTC.",
