@@ -155,7 +155,7 @@ def settings(course: Course) -> str:
     retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
     return (
         f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
-        f"digest {s.digest_at:%H:%M} · detect {s.detect.value}{retention}"
+        f"digest {f'{s.digest_at:%H:%M}' if s.digest_at else 'off'} · detect {s.detect.value}{retention}"
     )
 
 
@@ -164,7 +164,7 @@ SETTINGS_USAGE = (
     "<code>sla 2h</code> — how long a question may wait for an answer\n"
     "<code>timezone Europe/Berlin</code>\n"
     "<code>quiet 22:00-07:00</code> or <code>quiet off</code> — no alerts then\n"
-    "<code>digest 08:00</code> — daily digest time\n"
+    "<code>digest 08:00</code> or <code>digest off</code> — daily digest time\n"
     "<code>detect auto</code> or <code>detect tagged</code> — recognise questions, or #question only\n"
     "<code>retention 90d</code> or <code>retention off</code> — remove message texts older than that"
 )

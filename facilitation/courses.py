@@ -149,7 +149,7 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
     if key == "quiet":
         return replace(settings, quiet=parsing.quiet_hours(value))
     if key == "digest":
-        return replace(settings, digest_at=parsing.clock_time(value))
+        return replace(settings, digest_at=parsing.digest_time(value))
     if key == "detect":
         return replace(settings, detect=parsing.detection(value))
     if key == "retention":

@@ -96,6 +96,17 @@ _PLACES = {
 }
 
 
+def digest_time(text: str) -> time | None:
+    """`08:00` sends the daily digest then; `off` sends none."""
+    if text.strip().lower() == "off":
+        return None
+    if not _CLOCK.fullmatch(text.strip()):
+        raise ParseError(
+            f"I couldn't read “{text.strip()[:40]}” as a time of day. Use HH:MM, like 08:00, or off."
+        )
+    return clock_time(text)
+
+
 def timezone(text: str) -> str:
     """An IANA time zone that names a place (or UTC): a place's zone follows its daylight saving,
     which a fixed offset or an abbreviation like EST does not."""

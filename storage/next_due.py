@@ -74,7 +74,8 @@ async def _courses(session: AsyncSession, after: datetime) -> list[datetime]:
     for zone, digest_at, purge_at in await session.execute(
         select(CourseRow.timezone, CourseRow.digest_at, CourseRow.next_purge_at)
     ):
-        found.append(_next_local(after, ZoneInfo(zone), time.fromisoformat(digest_at)))
+        if digest_at is not None:  # None: digest off
+            found.append(_next_local(after, ZoneInfo(zone), time.fromisoformat(digest_at)))
         if purge_at is not None:
             found.append(purge_at)
     return found

@@ -631,6 +631,11 @@ async def test_facilitator_sees_the_settings_and_how_to_change_them(flock: Harne
             "sla 2h · timezone UTC · quiet off · digest 08:00 · detect tagged",
             (7200, "UTC", None, None, "08:00", "tagged"),
         ),
+        (
+            "digest off",
+            "sla 2h · timezone UTC · quiet off · digest off · detect auto",
+            (7200, "UTC", None, None, None, "auto"),
+        ),
     ],
 )
 async def test_facilitator_changes_a_setting(
@@ -724,8 +729,8 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("quiet 22:00-22:00", "Quiet hours need a different start and end, like 22:00-07:00."),
         ("quiet 25:00-07:00", "I couldn't read “25:00” as a time of day. Use HH:MM, like 08:00."),
         ("quiet never", "Quiet hours look like 22:00-07:00, or off."),
-        ("digest 8am", "I couldn't read “8am” as a time of day. Use HH:MM, like 08:00."),
-        ("digest 24:00", "I couldn't read “24:00” as a time of day. Use HH:MM, like 08:00."),
+        ("digest 8am", "I couldn't read “8am” as a time of day. Use HH:MM, like 08:00, or off."),
+        ("digest 24:00", "I couldn't read “24:00” as a time of day. Use HH:MM, like 08:00, or off."),
         ("detect sometimes", "Detection is auto (questions are recognised) or tagged (#question only)."),
         (
             "colour red",

@@ -219,6 +219,32 @@ async def test_a_missed_week_sends_exactly_one_digest(flock: Harness) -> None:
     assert await flock.rows("select last_digest_on from courses") == [("2026-11-10",)]
 
 
+async def test_digest_off_stops_the_daily_digest_until_a_time_is_set_again(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, BEN, "#q Where are the slides from day one?")
+    flock.clock.current = at(2026, 11, 3, 8, 0)
+    await flock.tick()
+    off = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings digest off"))
+
+    flock.clock.current = at(2026, 11, 4, 12, 0)
+    while_off = await flock.tick()
+    on_demand = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+    shown = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings digest 09:00"))
+    flock.clock.current = at(2026, 11, 5, 9, 0)
+    back_on = await flock.tick()
+
+    assert off[0].endswith("sla 2h · timezone UTC · quiet off · digest off · detect auto")
+    assert digests(while_off) == []
+    # No digest time: on demand, the last 24 hours.
+    assert on_demand[0].startswith(f"{HEADER}\nSince Tue 03 Nov 12:00 (UTC)\n\n<b>⏳ Unanswered</b> (1)")
+    assert "digest off" in shown[0]
+    assert "<code>digest off</code>" in shown[0]
+    assert [chat for chat, _ in digests(back_on)] == [ANA["id"]]
+    assert "Since Tue 03 Nov 09:00 (UTC)" in digests(back_on)[0][1]  # the last digest's day
+    assert await flock.rows("select digest_at, last_digest_on from courses") == [("09:00", "2026-11-05")]
+
+
 async def test_a_day_with_nothing_to_tell_sends_no_digest(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, BEN, "Good morning all")

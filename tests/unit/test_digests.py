@@ -102,6 +102,16 @@ def test_course_created_before_the_digest_time_gets_its_first_digest_that_day() 
     assert due_day(schedule(created=created), utc(2026, 11, 3, 7, 0)) == date(2026, 11, 3)
 
 
+def test_a_course_with_the_digest_off_is_never_due_and_looks_back_one_day_on_demand() -> None:
+    off = CourseSettings(timezone="Europe/Berlin", digest_at=None)
+    now = utc(2026, 11, 3, 12, 0)
+
+    assert due_day(schedule(off, last=date(2026, 10, 1)), now) is None
+    assert due_day(schedule(off), now) is None
+    assert window_start(schedule(off, last=date(2026, 10, 1)), now) == utc(2026, 11, 2, 12, 0)
+    assert opened_by(schedule(off, last=date(2026, 10, 1)), now) is Opening.DAY_AGO
+
+
 def test_a_course_ahead_of_utc_is_due_on_its_own_date() -> None:
     tokyo = CourseSettings(timezone="Asia/Tokyo", digest_at=time(8, 0))
     now = utc(2026, 11, 2, 23, 30)  # 08:30 on the 3rd in Tokyo

@@ -151,6 +151,13 @@ def test_a_legacy_or_fixed_offset_zone_is_refused_with_a_place_to_use(name: str,
         parsing.timezone(name)
 
 
+def test_digest_time_is_a_time_of_day_or_off() -> None:
+    assert parsing.digest_time(" 7:30 ") == time(7, 30)
+    assert parsing.digest_time(" OFF ") is None
+    with pytest.raises(ParseError, match="like 08:00, or off"):
+        parsing.digest_time("never")
+
+
 def test_quiet_hours_span_midnight() -> None:
     hours = parsing.quiet_hours("22:00-07:00")
 
@@ -207,6 +214,7 @@ READERS: list[Callable[[str], Any]] = [
     parsing.timezone,
     parsing.quiet_hours,
     parsing.detection,
+    parsing.digest_time,
 ]
 
 
