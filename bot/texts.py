@@ -109,7 +109,9 @@ BUTTON_GONE = "That button isn't valid any more."
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-def setup_done(course: Course, scope: Scope, created: bool, privacy_warning: bool) -> str:
+def setup_done(
+    course: Course, scope: Scope, created: bool, privacy_warning: bool, renamed_from: str | None = None
+) -> str:
     what = "Created" if created else "Attached"
     follows = (
         "every message here belongs to the course"
@@ -120,6 +122,8 @@ def setup_done(course: Course, scope: Scope, created: bool, privacy_warning: boo
         f"{what} <b>{escape(course.title)}</b> ({course.tag}): {follows}.",
         "Learners: introduce yourselves with #intro and ask with #question or #q.",
     ]
+    if renamed_from is not None:
+        lines.insert(1, f"Renamed from <b>{escape(renamed_from)}</b>.")
     if created:
         lines.append("You're its first facilitator. /settings shows what you can adjust.")
     if privacy_warning:

@@ -231,6 +231,31 @@ async def test_running_setup_again_changes_the_scope_of_the_attachment(flock: Ha
     assert await flock.rows("select title from courses") == [("Onboarding 2026",)]
 
 
+async def test_setup_again_with_a_new_title_renames_the_course_and_says_so(flock: Harness) -> None:
+    await set_up(flock)
+
+    replies = await say(flock, CHAT, ANA, "/setup #onb26 tagged Onboarding <Spring> 2026")
+    course = await say(flock, CHAT, BEN, "/course")
+
+    assert replies[0].startswith(
+        "Attached <b>Onboarding <Spring> 2026</b> (#onb26): "
+        "only messages carrying #onb26 belong to the course.\n"
+        "Renamed from <b>Onboarding 2026</b>.\n"
+    )
+    assert await flock.rows("select title from courses") == [("Onboarding <Spring> 2026",)]
+    assert await attachments(flock) == [("onb26", CHAT["id"], "tagged", True)]
+    assert course[0].startswith("<b>Onboarding <Spring> 2026</b> (#onb26)")
+
+
+async def test_setup_again_with_the_same_title_renames_nothing(flock: Harness) -> None:
+    await set_up(flock)
+
+    replies = await say(flock, CHAT, ANA, "/setup #onb26 Onboarding 2026")
+
+    assert replies[0].startswith("Attached <b>Onboarding 2026</b> (#onb26)")
+    assert "Renamed" not in replies[0]
+
+
 async def test_setup_reattaches_a_detached_chat(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, CHAT, ANA, "/detach")
