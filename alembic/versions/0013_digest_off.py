@@ -1,4 +1,4 @@
-"""digest off: a course may have no daily digest time
+"""digest off: a course may send no daily digest (its digest time is kept for when it is back on)
 
 Revision ID: 0013
 Revises: 0012
@@ -15,12 +15,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Not in batch mode: SQLite would copy the table, and dropping the old courses table fails the
+# foreign keys that point at it.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.alter_column('digest_at', existing_type=sa.String(length=5), nullable=True)
+    op.add_column('courses', sa.Column('digest_on', sa.Boolean(), server_default=sa.true(), nullable=False))
 
 
 def downgrade() -> None:
-    op.execute("UPDATE courses SET digest_at = '08:00' WHERE digest_at IS NULL")
-    with op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.alter_column('digest_at', existing_type=sa.String(length=5), nullable=False)
+    op.drop_column('courses', 'digest_on')

@@ -46,7 +46,7 @@ class SqlDigests(Repository):
         rows = await self.session.scalars(
             select(CourseRow)
             .where(
-                CourseRow.digest_at.is_not(None),
+                CourseRow.digest_on.is_(True),
                 or_(CourseRow.last_digest_on.is_(None), CourseRow.last_digest_on < before.isoformat()),
             )
             .order_by(CourseRow.id)

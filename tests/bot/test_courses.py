@@ -659,7 +659,7 @@ async def test_facilitator_sees_the_settings_and_how_to_change_them(flock: Harne
         (
             "digest off",
             "sla 2h · timezone UTC · quiet off · digest off · detect auto",
-            (7200, "UTC", None, None, None, "auto"),
+            (7200, "UTC", None, None, "08:00", "auto"),  # the time is kept for when it is back on
         ),
     ],
 )

@@ -225,6 +225,7 @@ async def test_digest_off_stops_the_daily_digest_until_a_time_is_set_again(flock
     flock.clock.current = at(2026, 11, 3, 8, 0)
     await flock.tick()
     off = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings digest off"))
+    stored_off = await flock.rows("select digest_at, digest_on from courses")
 
     flock.clock.current = at(2026, 11, 4, 12, 0)
     while_off = await flock.tick()
@@ -235,6 +236,7 @@ async def test_digest_off_stops_the_daily_digest_until_a_time_is_set_again(flock
     back_on = await flock.tick()
 
     assert off[0].endswith("sla 2h · timezone UTC · quiet off · digest off · detect auto")
+    assert stored_off == [("08:00", False)]  # the time kept for when it is back on
     assert digests(while_off) == []
     # No digest time: on demand, the last 24 hours.
     assert on_demand[0].startswith(f"{HEADER}\nSince Tue 03 Nov 12:00 (UTC)\n\n<b>⏳ Unanswered</b> (1)")
@@ -242,7 +244,9 @@ async def test_digest_off_stops_the_daily_digest_until_a_time_is_set_again(flock
     assert "<code>digest off</code>" in shown[0]
     assert [chat for chat, _ in digests(back_on)] == [ANA["id"]]
     assert "Since Tue 03 Nov 09:00 (UTC)" in digests(back_on)[0][1]  # the last digest's day
-    assert await flock.rows("select digest_at, last_digest_on from courses") == [("09:00", "2026-11-05")]
+    assert await flock.rows("select digest_at, digest_on, last_digest_on from courses") == [
+        ("09:00", True, "2026-11-05")
+    ]
 
 
 async def test_a_day_with_nothing_to_tell_sends_no_digest(flock: Harness) -> None:
