@@ -179,6 +179,8 @@ class Narrator:
         match kind:
             case NoticeKind.REACTION:
                 emoji = "".join(r["emoji"] for r in call.params.get("reaction", []))
+                if not emoji:
+                    return _("Flock takes its reaction back"), []
                 return _("Flock reacts {emoji}", emoji=emoji), []
             case NoticeKind.ALERT:
                 return _("{overdue}: alert to {who}", overdue=self._overdue(data, at), who=to), text

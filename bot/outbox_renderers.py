@@ -50,7 +50,7 @@ class Edit:
 @dataclass(frozen=True)
 class Reaction:
     message_id: int
-    emoji: ReactionEmoji
+    emoji: ReactionEmoji | None  # None takes Flock's reaction back
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ REACTIONS = {
     Ack.QUESTION: ReactionEmoji.EYES,
     Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
     Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+    Ack.NONE: None,
 }
 
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import alert_button, followup_button
 from bot.links import deep_link, message_link
-from bot.texts import age, escape, excerpt
+from bot.texts import age, escape, question_excerpt
 from facilitation.model import MessageRef
 
 STATUS = {
@@ -21,18 +21,19 @@ STATUS = {
 }
 
 
-def _question_line(item: dict[str, Any], now: datetime, limit: int = 200) -> str:
+def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int = 200) -> str:
     asked = datetime.fromisoformat(item["asked_at"])
     url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
-    quoted = f"“{excerpt(item['text'], limit)}”"
+    quoted = f"“{question_excerpt(item['text'], [course], limit)}”"
     where = f'<a href="{url}">{quoted}</a>' if url else quoted
     return f"{escape(item['asker'])} asked {age(asked, now)} ago: {where}"
 
 
 def alert_text(item: dict[str, Any], now: datetime) -> str:
+    line = _question_line(item, now, item["course"])
     if not item.get("not_yet"):
-        return f"⏰ <b>Unanswered in {item['course']}</b>\n{_question_line(item, now)}"
-    text = f"🙋 <b>Still needs help in {item['course']}</b>\n{_question_line(item, now)}"
+        return f"⏰ <b>Unanswered in {item['course']}</b>\n{line}"
+    text = f"🙋 <b>Still needs help in {item['course']}</b>\n{line}"
     if item.get("answerers"):  # absent from alerts queued before answerers were named
         names = _names([escape(n) for n in item["answerers"]])
         text += f"\n{escape(item['asker'])} says the answers from {names} didn't help."
@@ -61,10 +62,10 @@ def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
 
 
 def batch_text(data: dict[str, Any], now: datetime) -> str:
-    items = data["items"]
-    lines = [f"⏰ <b>{len(items)} questions unanswered in {data['course']}</b>"]
+    items, course = data["items"], data["course"]
+    lines = [f"⏰ <b>{len(items)} questions unanswered in {course}</b>"]
     lines += [
-        f"{n}. {_question_line(item, now, 90)}{' (still needs help)' if item.get('not_yet') else ''}"
+        f"{n}. {_question_line(item, now, course, 90)}{' (still needs help)' if item.get('not_yet') else ''}"
         for n, item in enumerate(items, 1)
     ]
     lines.append("\n/unanswered lists every open question.")
@@ -82,7 +83,7 @@ def nudge_text(data: dict[str, Any], bot_username: str) -> str:
 
 def followup_text(item: dict[str, Any]) -> str:
     url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
-    quoted = f"“{excerpt(item['text'], 200)}”"
+    quoted = f"“{question_excerpt(item['text'], [item['course']], 200)}”"
     question = f'<a href="{url}">{quoted}</a>' if url else quoted
     if item.get("reminder"):
         return f"Still wondering: did the answers solve your question {question} in {item['course']}?"

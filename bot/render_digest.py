@@ -8,11 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.links import message_link
-from bot.texts import age, escape, excerpt, plural
-from facilitation.digest_content import Digest, Entry, Participation
+from bot.texts import age, escape, excerpt, plural, question_excerpt
+from facilitation.digest_content import Digest, Entry, Opening, Participation
 from facilitation.model import Listed
 from facilitation.parsing import format_duration
 
+SOLVED = {
+    Opening.LAST_DIGEST: "✅ Solved since the last digest",
+    Opening.SETUP: "✅ Solved since the course was set up",
+    Opening.DAY_AGO: "✅ Solved in the last 24 hours",
+}
 MAX_LENGTH = 4096  # Telegram's limit, counted here on the HTML: longer than the text it shows
 ITEM_LIMITS = (10, 5, 3, 1)  # tried in turn until the digest fits
 
@@ -36,7 +41,7 @@ def _render(d: Digest, limit: int) -> str:
         _questions("⏳ Unanswered", d.unanswered, d, limit, with_age=True),
         _questions("🔁 Not solved yet, says the asker", d.follow_up, d, limit, with_age=True),
         _questions("💬 Answered, not yet solved", d.unresolved, d, limit, with_age=True),
-        _questions("✅ Solved since the last digest", d.resolved, d, limit, with_age=False),
+        _questions(SOLVED[d.opened_by], d.resolved, d, limit, with_age=False),
         _introductions(d.introductions, limit),
         _names("🙈 Posted but never introduced", d.silent, limit * 3),
         _helpers(d),
@@ -68,7 +73,8 @@ def _questions(label: str, listed: Listed[Entry], d: Digest, limit: int, with_ag
         return ""
     shown = listed.items[:limit]
     lines = [
-        f"• {_link(excerpt(e.text, 70), e)} — {escape(e.name)}" + (f", {age(e.at, d.at)}" if with_age else "")
+        f"• {_link(question_excerpt(e.text, [d.hashtag], 70), e)} — {escape(e.name)}"
+        + (f", {age(e.at, d.at)}" if with_age else "")
         for e in shown
     ]
     return "\n".join([_title(label, listed.total), *lines, *_more(listed, len(shown))])

@@ -205,8 +205,9 @@ class OutboxSender:
                     if not (outgoing.unchanged_is_done and "not modified" in str(error).lower()):
                         raise
             case Reaction():
+                emoji = outgoing.emoji
                 await self._bot.set_message_reaction(
-                    chat_id, outgoing.message_id, [ReactionTypeEmoji(outgoing.emoji)]
+                    chat_id, outgoing.message_id, [ReactionTypeEmoji(emoji)] if emoji else []
                 )
             case Document():
                 await self._bot.send_document(

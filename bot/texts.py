@@ -9,6 +9,7 @@ from html import escape as _escape
 from bot.i18n import ngettext
 from bot.links import deep_link, message_link
 from facilitation.courses import CourseView
+from facilitation.detection import as_asked
 from facilitation.introductions import Roster
 from facilitation.model import Course, Introduction, Person, Question, Scope
 from facilitation.parsing import format_duration
@@ -33,6 +34,11 @@ def questions(count: int) -> str:
 def excerpt(text: str, limit: int = EXCERPT) -> str:
     flat = " ".join(text.split())
     return escape(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
+
+
+def question_excerpt(text: str, hashtags: Iterable[str], limit: int = EXCERPT) -> str:
+    """Every excerpt of a question: as it reads, without its courses' hashtags (as_asked)."""
+    return excerpt(as_asked(text, hashtags), limit)
 
 
 def name(person: Person) -> str:
@@ -108,7 +114,9 @@ BUTTON_GONE = "That button isn't valid any more."
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-def setup_done(course: Course, scope: Scope, created: bool, privacy_warning: bool) -> str:
+def setup_done(
+    course: Course, scope: Scope, created: bool, privacy_warning: bool, renamed_from: str | None = None
+) -> str:
     what = "Created" if created else "Attached"
     follows = (
         "every message here belongs to the course"
@@ -119,6 +127,8 @@ def setup_done(course: Course, scope: Scope, created: bool, privacy_warning: boo
         f"{what} <b>{escape(course.title)}</b> ({course.tag}): {follows}.",
         "Learners: introduce yourselves with #intro and ask with #question or #q.",
     ]
+    if renamed_from is not None:
+        lines.insert(1, f"Renamed from <b>{escape(renamed_from)}</b>.")
     if created:
         lines.append("You're its first facilitator. /settings shows what you can adjust.")
     if privacy_warning:
@@ -154,7 +164,7 @@ def settings(course: Course) -> str:
     retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
     return (
         f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
-        f"digest {s.digest_at:%H:%M} · detect {s.detect.value}{retention}"
+        f"digest {f'{s.digest_at:%H:%M}' if s.digest_at else 'off'} · detect {s.detect.value}{retention}"
     )
 
 
@@ -163,7 +173,7 @@ SETTINGS_USAGE = (
     "<code>sla 2h</code> — how long a question may wait for an answer\n"
     "<code>timezone Europe/Berlin</code>\n"
     "<code>quiet 22:00-07:00</code> or <code>quiet off</code> — no alerts then\n"
-    "<code>digest 08:00</code> — daily digest time\n"
+    "<code>digest 08:00</code> or <code>digest off</code> — daily digest time\n"
     "<code>detect auto</code> or <code>detect tagged</code> — recognise questions, or #question only\n"
     "<code>retention 90d</code> or <code>retention off</code> — remove message texts older than that"
 )
@@ -292,15 +302,18 @@ def chat_questions(result: ChatQuestions, now: datetime) -> str:
         return "No open questions here. 🎉"
     parts = []
     if result.open:
-        parts.append("<b>Waiting for an answer</b>\n" + _question_lines(result.open, now))
+        parts.append("<b>Waiting for an answer</b>\n" + _question_lines(result.open, now, result.hashtags))
     if result.answered:
-        parts.append("<b>Answered, not yet solved</b>\n" + _question_lines(result.answered, now))
+        answered = _question_lines(result.answered, now, result.hashtags)
+        parts.append("<b>Answered, not yet solved</b>\n" + answered)
     return "\n\n".join(parts)
 
 
-def _question_lines(questions: Iterable[Question], now: datetime) -> str:
+def _question_lines(questions: Iterable[Question], now: datetime, hashtags: Iterable[str]) -> str:
+    tags = list(hashtags)
     return "\n".join(
-        f"• {linked(excerpt(q.text, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago" for q in questions
+        f"• {linked(question_excerpt(q.text, tags, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago"
+        for q in questions
     )
 
 
@@ -308,7 +321,7 @@ STATE_LABELS = {
     "open": "⏳ waiting for an answer",
     "answered": "💬 answered",
     "resolved": "✅ solved",
-    "dismissed": "— not a question",
+    "dismissed": "🚫 not a question",
 }
 
 
@@ -316,7 +329,8 @@ def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> s
     if not items:
         return "You haven't asked anything yet. Ask in your course group with #question."
     return "<b>Your questions</b>\n" + "\n".join(
-        f"• {' '.join(c.tag for c in courses)} {linked(excerpt(q.text, 70), q)} — "
+        f"• {' '.join(c.tag for c in courses)} "
+        f"{linked(question_excerpt(q.text, [c.tag for c in courses], 70), q)} — "
         f"{STATE_LABELS[q.state.value]}, {age(q.asked_at, now)} ago"
         for courses, q in items
     )
@@ -344,6 +358,6 @@ def unanswered(found: list[tuple[Course, list[Question]]], now: datetime) -> str
             continue
         parts.append(
             f"<b>{course.tag}</b> — {plural(len(questions), 'unanswered question')}\n"
-            + _question_lines(questions, now)
+            + _question_lines(questions, now, [course.tag])
         )
     return "\n\n".join(parts)

@@ -7,9 +7,10 @@ are retried, and a busy group's rate limit never holds up the processing of its 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
-from facilitation.model import MessageRef
+from facilitation.model import MessageRef, QuestionState
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
@@ -18,8 +19,18 @@ class Ack(enum.StrEnum):
     QUESTION = "question"
     INTRODUCTION = "introduction"
     RESOLVED = "resolved"
+    NONE = "none"  # the acknowledgement taken back
 
 
 async def react(uow: UnitOfWork, ref: MessageRef, ack: Ack, now: datetime) -> None:
     notice = Notice(ref.chat_id, NoticeKind.REACTION, {"message_id": ref.message_id, "ack": ack.value})
     await uow.outbox.put(notice, now)
+
+
+async def take_back_if_dismissed(uow: UnitOfWork, refs: Iterable[MessageRef], now: datetime) -> None:
+    """A message no longer a question (dismissed, or withdrawn by its asker's edit) loses the 👀
+    it was given, once no course still tracks it (a tagged message may count for several)."""
+    for chat_id, message_id in dict.fromkeys((r.chat_id, r.message_id) for r in refs):
+        asked = await uow.questions.asked_at(chat_id, message_id)
+        if asked and all(q.state is QuestionState.DISMISSED for q in asked):
+            await react(uow, MessageRef(chat_id, message_id), Ack.NONE, now)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from facilitation.acks import take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.model import Alert, Course, CourseSettings, Person, Question, QuestionState, Recipients
 from facilitation.notices import NoticeKind
@@ -157,6 +158,7 @@ async def press(uow: UnitOfWork, pressed: Pressed, now: datetime) -> Alert:
         elif pressed.action == "dismiss":
             await uow.questions.set_state(alert.question.id, QuestionState.DISMISSED, pressed.person.id, now)
             await close(uow, alert.question.id, "dismissed", pressed.person, now)
+            await take_back_if_dismissed(uow, [alert.question.ref], now)
         await uow.commit()
     return alert
 

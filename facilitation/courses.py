@@ -13,6 +13,7 @@ from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
 
 SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention", "language")
+MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class SetupResult:
     course: Course
     scope: Scope
     created: bool
+    renamed_from: str | None = None  # /setup again with a new title renames the course
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,11 @@ async def setup(
 ) -> SetupResult:
     if not is_chat_admin:
         raise NotAllowed("Only an admin of this chat can attach it to a course.")
+    title = title[:MAX_TITLE] if title else None
     async with uow:
         await uow.people.seen(sender, now)
         course = await uow.courses.by_hashtag(hashtag)
-        created = course is None
+        created, renamed_from = course is None, None
         if course is None:
             course = await uow.courses.add(hashtag, title or chat.title or f"#{hashtag}", now)
             await uow.courses.add_facilitator(course.id, sender.id, now)
@@ -58,9 +61,12 @@ async def setup(
                 "This chat is already dedicated to another course. /detach it first, "
                 f"or run /setup {course.tag} tagged to share the chat."
             )
+        if not created and title and title != course.title:  # a facilitator's, checked above
+            await uow.courses.rename(course.id, title)
+            course, renamed_from = replace(course, title=title), course.title
         await uow.courses.attach(course.id, chat, scope, now)
         await uow.commit()
-    return SetupResult(course, scope, created)
+    return SetupResult(course, scope, created, renamed_from)
 
 
 async def detach(
@@ -149,7 +155,7 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
     if key == "quiet":
         return replace(settings, quiet=parsing.quiet_hours(value))
     if key == "digest":
-        return replace(settings, digest_at=parsing.clock_time(value))
+        return replace(settings, digest_at=parsing.digest_time(value))
     if key == "detect":
         return replace(settings, detect=parsing.detection(value))
     if key == "retention":

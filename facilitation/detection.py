@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from facilitation.model import Detection
 
@@ -34,6 +35,14 @@ def is_introduction(tags: list[str]) -> bool:
 
 def marks_solved(tags: list[str]) -> bool:
     return SOLVED_TAG in tags
+
+
+def as_asked(text: str, hashtags: Iterable[str]) -> str:
+    """A question as it reads, for an excerpt: without its courses' hashtags (in a tagged chat
+    every post carries one) or #q/#question; the text as stored if nothing else is left. What is
+    stored keeps them: this is only how the question is shown."""
+    tags = QUESTION_TAGS | {h.lstrip("#").lower() for h in hashtags}
+    return strip_tags(text, tags) or text.strip()
 
 
 def strip_tags(text: str, tags: frozenset[str]) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from facilitation import stats
@@ -34,6 +35,14 @@ TEXT = 300  # characters of a question or introduction kept; the renderer shorte
 
 T = TypeVar("T")
 U = TypeVar("U")
+
+
+class Opening(StrEnum):
+    """What the digest's window starts at, so the digest can say so."""
+
+    LAST_DIGEST = "last_digest"  # the previous digest moment
+    SETUP = "setup"  # no digest yet: the course's creation, less than a day ago
+    DAY_AGO = "day_ago"  # no digest yet, the course older than a day: one day back
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Digest:
     title: str
     timezone: str
     since: datetime
+    opened_by: Opening
     at: datetime
     unanswered: Listed[Entry]
     follow_up: Listed[Entry]  # the asker said it isn't solved yet
@@ -94,6 +104,7 @@ class Digest:
             title=data["title"],
             timezone=data["timezone"],
             since=datetime.fromisoformat(data["since"]),
+            opened_by=Opening(data.get("opened_by", Opening.LAST_DIGEST)),  # older rows had none
             at=datetime.fromisoformat(data["at"]),
             unanswered=_listed(data["unanswered"], _entry),
             follow_up=_listed(data["follow_up"], _entry),
@@ -126,7 +137,9 @@ class DigestFacts:
     contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
 
 
-def assemble(course: Course, since: datetime, now: datetime, facts: DigestFacts) -> Digest:
+def assemble(
+    course: Course, since: datetime, opened_by: Opening, now: datetime, facts: DigestFacts
+) -> Digest:
     question_facts = _question_facts(facts.asked, facts.answers)
     by_peers, answered = stats.peer_firsts(question_facts)
     waits = [w for f in question_facts if (w := stats.time_to_first_answer(f)) is not None]
@@ -135,6 +148,7 @@ def assemble(course: Course, since: datetime, now: datetime, facts: DigestFacts)
         title=course.title,
         timezone=course.settings.timezone,
         since=since,
+        opened_by=opened_by,
         at=now,
         unanswered=_questions(facts.unanswered),
         follow_up=_questions(facts.follow_up),

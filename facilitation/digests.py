@@ -9,6 +9,9 @@ Window: from the previous scheduled digest moment (the last digest day at the di
 now; before any digest, from the course's creation but at most one day back. /digest on demand
 covers the same window and leaves the schedule alone.
 
+Off: a course with no digest time (`digest off`) is never due; /digest still answers, for the
+last day. A digest time set again resumes the schedule, its first window from the last digest.
+
 Recipients: the facilitators' chat set with /alerts_here, else each facilitator who started the
 bot. A digest with nothing waiting and nothing new is not sent; its day still counts as done.
 """
@@ -16,11 +19,11 @@ bot. A digest with nothing waiting and nothing new is not sent; its day still co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from facilitation import stats_data
-from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, assemble
+from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, Opening, assemble
 from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
 from facilitation.notices import NoticeKind
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
@@ -31,20 +34,21 @@ FIRST_WINDOW = timedelta(days=1)
 AHEAD_OF_UTC = timedelta(hours=14)  # the most any time zone is ahead (Pacific/Kiritimati)
 
 
-def scheduled_at(settings: CourseSettings, day: date) -> datetime:
+def scheduled_at(settings: CourseSettings, at: time, day: date) -> datetime:
     """The digest moment of a course-local day."""
-    return datetime.combine(day, settings.digest_at, tzinfo=ZoneInfo(settings.timezone))
+    return datetime.combine(day, at, tzinfo=ZoneInfo(settings.timezone))
 
 
 def due_day(schedule: DigestSchedule, now: datetime) -> date | None:
     """The course-local day whose digest is due now, if one is."""
     settings = schedule.course.settings
+    at = settings.digest_at
     local = now.astimezone(ZoneInfo(settings.timezone))
     today = local.date()
-    if local.time() < settings.digest_at:
+    if at is None or local.time() < at:
         return None
     if schedule.last_digest_on is None:
-        return today if scheduled_at(settings, today) > schedule.created_at else None
+        return today if scheduled_at(settings, at, today) > schedule.created_at else None
     return today if today > schedule.last_digest_on else None
 
 
@@ -54,11 +58,19 @@ def latest_local_day(now: datetime) -> date:
 
 
 def window_start(schedule: DigestSchedule, now: datetime) -> datetime:
-    if schedule.last_digest_on is None:
+    settings = schedule.course.settings
+    if schedule.last_digest_on is None or settings.digest_at is None:
         return max(schedule.created_at, now - FIRST_WINDOW)
-    start = scheduled_at(schedule.course.settings, schedule.last_digest_on)
+    start = scheduled_at(settings, settings.digest_at, schedule.last_digest_on)
     # The digest time was moved later after today's digest: its previous moment was a day earlier.
     return start if start <= now else start - timedelta(days=1)
+
+
+def opened_by(schedule: DigestSchedule, now: datetime) -> Opening:
+    """What `window_start` started the window at."""
+    if schedule.last_digest_on is not None and schedule.course.settings.digest_at is not None:
+        return Opening.LAST_DIGEST
+    return Opening.SETUP if schedule.created_at >= now - FIRST_WINDOW else Opening.DAY_AGO
 
 
 async def send_due(uow: UnitOfWork, now: datetime) -> int:
@@ -136,4 +148,4 @@ async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> 
         answers=await digests.answers_since(course.id, since),
         contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
     )
-    return assemble(course, since, now, facts)
+    return assemble(course, since, opened_by(schedule, now), now, facts)

@@ -71,7 +71,7 @@ class CourseSettings:
     sla: timedelta = timedelta(hours=2)
     timezone: str = "UTC"
     quiet: QuietHours | None = None
-    digest_at: time = time(8, 0)
+    digest_at: time | None = time(8, 0)  # None: no daily digest (/digest still answers)
     detect: Detection = Detection.AUTO
     retention: timedelta | None = None  # message texts older than this are purged; None: kept
     language: str = "en"  # what its groups and whole-course messages are written in

@@ -21,6 +21,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
 
 DURATION_FORMS = "90s, 45m, 2h, 1d or 1h30m"
+_UNIT_ORDER = "dhms"  # a compound duration gives each unit once, largest first
 MAX_DURATION = timedelta(days=60)
 
 
@@ -48,11 +49,13 @@ def duration(text: str) -> timedelta:
     parts = _DURATION_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
         raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a duration. Try {DURATION_FORMS}.")
-    total = timedelta()
-    for number, unit in parts:
-        total += timedelta(**{_UNITS[unit]: int(number)})
-        if total > MAX_DURATION:  # stop early: enough large parts would overflow timedelta
-            break
+    ranks = [_UNIT_ORDER.index(u) for _, u in parts]
+    if ranks != sorted(set(ranks)):  # "1h1h", "30m1h": one value, not a sum to work out
+        raise ParseError(
+            f"I couldn't read “{text.strip()[:40]}” as a duration: "
+            "give each unit once, largest first, like 1h30m."
+        )
+    total = sum((timedelta(**{_UNITS[unit]: int(number)}) for number, unit in parts), timedelta())
     if not timedelta(seconds=10) <= total <= MAX_DURATION:
         raise ParseError("A duration must be between 10 seconds and 60 days.")
     return total
@@ -70,7 +73,43 @@ def clock_time(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+# Where a zone is a place: IANA's areas. Other names ("EST", "EST5EDT", "GMT", "Etc/GMT+5",
+# "US/Eastern", "Japan") are fixed offsets or old aliases, kept by IANA for compatibility.
+_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic"}
+    | {"Australia", "Europe", "Indian", "Pacific"}
+)
+_UTC = frozenset({"UTC", "Etc/UTC"})
+_PLACES = {
+    "EST": "America/Toronto (or America/New_York)",
+    "EST5EDT": "America/Toronto (or America/New_York)",
+    "CST6CDT": "America/Chicago (or America/Winnipeg)",
+    "MST": "America/Denver (or America/Edmonton)",
+    "MST7MDT": "America/Denver (or America/Edmonton)",
+    "PST8PDT": "America/Los_Angeles (or America/Vancouver)",
+    "HST": "Pacific/Honolulu",
+    "CET": "Europe/Berlin (or Europe/Paris)",
+    "MET": "Europe/Berlin (or Europe/Paris)",
+    "EET": "Europe/Athens (or Europe/Helsinki)",
+    "WET": "Europe/Lisbon",
+    "GMT": "Europe/London (or UTC)",
+}
+
+
+def digest_time(text: str) -> time | None:
+    """`08:00` sends the daily digest then; `off` sends none."""
+    if text.strip().lower() == "off":
+        return None
+    if not _CLOCK.fullmatch(text.strip()):
+        raise ParseError(
+            f"I couldn't read “{text.strip()[:40]}” as a time of day. Use HH:MM, like 08:00, or off."
+        )
+    return clock_time(text)
+
+
 def timezone(text: str) -> str:
+    """An IANA time zone that names a place (or UTC): a place's zone follows its daylight saving,
+    which a fixed offset or an abbreviation like EST does not."""
     name = text.strip()
     try:
         if not name or name.startswith(("/", ".")) or ".." in name:
@@ -80,6 +119,12 @@ def timezone(text: str) -> str:
         raise ParseError(
             f"I don't know the time zone “{name[:40]}”. Use an IANA name like Europe/Berlin or UTC."
         ) from None
+    if name not in _UTC and name.split("/")[0] not in _AREAS:
+        place = _PLACES.get(name.upper(), "America/Toronto or Europe/Berlin")
+        raise ParseError(
+            f"“{name[:40]}” is an old zone name, not a place. "
+            f"Use the place's IANA name, like {place}, so daylight saving is followed."
+        )
     return name
 
 

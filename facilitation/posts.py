@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from facilitation import alerts, detection, followups, parsing, questions
-from facilitation.acks import Ack, react
+from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
@@ -162,9 +162,13 @@ async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[s
     if not asked:
         return  # an answer was edited, or a question already closed
     detects = {a.course.id: a.course.settings.detect for a in await uow.courses.attachments(post.chat.id)}
+    withdrawn = False
     for question in asked:
         detect = detects.get(question.course_id)
         if detect is None or detection.is_question(post.text, tags, detect, replies_to_tracked=False):
             continue
         await uow.questions.set_state(question.id, QuestionState.DISMISSED, post.author.id, post.at)
         await alerts.close(uow, question.id, "withdrawn", post.author, post.at)
+        withdrawn = True
+    if withdrawn:
+        await take_back_if_dismissed(uow, [post.ref], post.at)

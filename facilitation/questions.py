@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation import alerts
-from facilitation.acks import Ack, react
+from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.model import Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -21,6 +21,7 @@ MAX_QUESTION = 4000
 class ChatQuestions:
     open: list[Question]
     answered: list[Question]
+    hashtags: list[str]  # the chat's courses', left out of the excerpts
 
 
 async def ask(
@@ -84,6 +85,7 @@ async def dismiss(
         for question in allowed:
             await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
             await alerts.close(uow, question.id, "dismissed", person, now)
+        await take_back_if_dismissed(uow, [q.ref for q in allowed], now)
         await uow.commit()
     return allowed
 
@@ -119,6 +121,7 @@ async def in_chat(
     return ChatQuestions(
         open=[q for q in questions if q.state is QuestionState.OPEN],
         answered=[q for q in questions if q.state is QuestionState.ANSWERED],
+        hashtags=[a.course.hashtag for a in attachments],
     )
 
 

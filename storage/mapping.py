@@ -33,7 +33,7 @@ def course(row: CourseRow) -> Course:
         sla=timedelta(seconds=row.sla_seconds),
         timezone=row.timezone,
         quiet=quiet,
-        digest_at=time.fromisoformat(row.digest_at),
+        digest_at=time.fromisoformat(row.digest_at) if row.digest_on else None,
         detect=Detection(row.detect),
         retention=timedelta(seconds=row.retention_seconds) if row.retention_seconds else None,
         language=row.language,
@@ -46,7 +46,9 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.timezone = settings.timezone
     row.quiet_start = settings.quiet.start.strftime("%H:%M") if settings.quiet else None
     row.quiet_end = settings.quiet.end.strftime("%H:%M") if settings.quiet else None
-    row.digest_at = settings.digest_at.strftime("%H:%M")
+    row.digest_on = settings.digest_at is not None
+    if settings.digest_at is not None:  # off keeps the time it had
+        row.digest_at = settings.digest_at.strftime("%H:%M")
     row.detect = settings.detect.value
     row.retention_seconds = int(settings.retention.total_seconds()) if settings.retention else None
     row.language = settings.language

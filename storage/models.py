@@ -76,7 +76,8 @@ class CourseRow(Base):
     sla_seconds: Mapped[int] = mapped_column(default=7200)
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
-    digest_at: Mapped[str] = mapped_column(String(5), default="08:00")
+    digest_at: Mapped[str] = mapped_column(String(5), default="08:00")  # kept while the digest is off
+    digest_on: Mapped[bool] = mapped_column(default=True)  # False: `digest off`, no daily digest
     detect: Mapped[str] = mapped_column(String(10), default="auto")
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime]

@@ -71,10 +71,11 @@ async def _greetings(session: AsyncSession) -> list[datetime]:
 async def _courses(session: AsyncSession, after: datetime) -> list[datetime]:
     """Each course's next digest moment, and its next retention purge."""
     found: list[datetime] = []
-    for zone, digest_at, purge_at in await session.execute(
-        select(CourseRow.timezone, CourseRow.digest_at, CourseRow.next_purge_at)
+    for zone, digest_at, digest_on, purge_at in await session.execute(
+        select(CourseRow.timezone, CourseRow.digest_at, CourseRow.digest_on, CourseRow.next_purge_at)
     ):
-        found.append(_next_local(after, ZoneInfo(zone), time.fromisoformat(digest_at)))
+        if digest_on:
+            found.append(_next_local(after, ZoneInfo(zone), time.fromisoformat(digest_at)))
         if purge_at is not None:
             found.append(purge_at)
     return found

@@ -54,6 +54,7 @@ async def setup(update: Update, context: FlockContext) -> None:
             result.scope,
             result.created,
             not await _sees_all_messages(context, message),
+            result.renamed_from,
         ),
     )
 

@@ -26,6 +26,11 @@ class SqlCourses(Repository):
         await self.session.flush()
         return mapping.course(row)
 
+    async def rename(self, course_id: int, title: str) -> None:
+        row = await self.session.get_one(CourseRow, course_id)
+        row.title = title
+        await self.session.flush()
+
     async def save_settings(self, course_id: int, settings: CourseSettings) -> None:
         row = await self.session.get_one(CourseRow, course_id)
         mapping.write_settings(row, settings)

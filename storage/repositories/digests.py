@@ -42,10 +42,13 @@ def _schedule(row: CourseRow) -> DigestSchedule:
 
 class SqlDigests(Repository):
     async def undigested(self, before: date) -> list[DigestSchedule]:
-        """Courses whose last digest day is before `before`, or that never had one."""
+        """Courses with a digest time whose last digest day is before `before`, or that never had one."""
         rows = await self.session.scalars(
             select(CourseRow)
-            .where(or_(CourseRow.last_digest_on.is_(None), CourseRow.last_digest_on < before.isoformat()))
+            .where(
+                CourseRow.digest_on.is_(True),
+                or_(CourseRow.last_digest_on.is_(None), CourseRow.last_digest_on < before.isoformat()),
+            )
             .order_by(CourseRow.id)
         )
         return [_schedule(row) for row in rows]

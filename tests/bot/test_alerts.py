@@ -48,6 +48,15 @@ def press(flock: Harness, person: JSON, alert: Call, action: str) -> JSON:
     return flock.telegram.press(person, alert.result, data)
 
 
+def cleared_reactions(calls: list[Call]) -> list[tuple[int, int]]:
+    """Where Flock took its reaction back: setMessageReaction with no reaction."""
+    return [
+        (c.chat_id, c.params["message_id"])
+        for c in calls
+        if c.method == "setMessageReaction" and not c.params.get("reaction")
+    ]
+
+
 def toasts(calls: list[Call]) -> list[str]:
     return [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
 
@@ -187,7 +196,7 @@ async def test_snooze_defers_the_alert_by_an_hour(flock: Harness) -> None:
 
 async def test_not_a_question_dismisses_it_and_says_so_on_every_copy(flock: Harness) -> None:
     await set_up(flock)
-    await ask(flock)
+    question = await ask(flock)
     flock.clock.advance(hours=2)
     sent = {c.chat_id: c for c in alerts(await flock.tick())}
 
@@ -196,6 +205,7 @@ async def test_not_a_question_dismisses_it_and_says_so_on_every_copy(flock: Harn
     assert await flock.rows("select state, closed_by from questions") == [("dismissed", DAN["id"])]
     assert len(edits(calls)) == 2
     assert all("dismissed by Dan" in text for _, text in edits(calls))
+    assert cleared_reactions(calls) == [(CHAT["id"], question["message"]["message_id"])]
 
 
 async def test_an_answer_edits_the_alert_to_say_who_answered(flock: Harness) -> None:
@@ -566,4 +576,5 @@ async def test_an_edit_that_no_longer_asks_withdraws_the_question_and_its_alerts
     assert await flock.rows("select distinct outcome from alerts") == [("withdrawn",)]
     assert len(edits(calls)) == 2
     assert all("Withdrawn by Ben" in text for _, text in edits(calls))
+    assert cleared_reactions(calls) == [(CHAT["id"], question["message"]["message_id"])]
     assert alerts(later) == []

@@ -231,6 +231,31 @@ async def test_running_setup_again_changes_the_scope_of_the_attachment(flock: Ha
     assert await flock.rows("select title from courses") == [("Onboarding 2026",)]
 
 
+async def test_setup_again_with_a_new_title_renames_the_course_and_says_so(flock: Harness) -> None:
+    await set_up(flock)
+
+    replies = await say(flock, CHAT, ANA, "/setup #onb26 tagged Onboarding <Spring> 2026")
+    course = await say(flock, CHAT, BEN, "/course")
+
+    assert replies[0].startswith(
+        "Attached <b>Onboarding <Spring> 2026</b> (#onb26): "
+        "only messages carrying #onb26 belong to the course.\n"
+        "Renamed from <b>Onboarding 2026</b>.\n"
+    )
+    assert await flock.rows("select title from courses") == [("Onboarding <Spring> 2026",)]
+    assert await attachments(flock) == [("onb26", CHAT["id"], "tagged", True)]
+    assert course[0].startswith("<b>Onboarding <Spring> 2026</b> (#onb26)")
+
+
+async def test_setup_again_with_the_same_title_renames_nothing(flock: Harness) -> None:
+    await set_up(flock)
+
+    replies = await say(flock, CHAT, ANA, "/setup #onb26 Onboarding 2026")
+
+    assert replies[0].startswith("Attached <b>Onboarding 2026</b> (#onb26)")
+    assert "Renamed" not in replies[0]
+
+
 async def test_setup_reattaches_a_detached_chat(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, CHAT, ANA, "/detach")
@@ -631,6 +656,11 @@ async def test_facilitator_sees_the_settings_and_how_to_change_them(flock: Harne
             "sla 2h · timezone UTC · quiet off · digest 08:00 · detect tagged",
             (7200, "UTC", None, None, "08:00", "tagged"),
         ),
+        (
+            "digest off",
+            "sla 2h · timezone UTC · quiet off · digest off · detect auto",
+            (7200, "UTC", None, None, "08:00", "auto"),  # the time is kept for when it is back on
+        ),
     ],
 )
 async def test_facilitator_changes_a_setting(
@@ -694,6 +724,12 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("sla -2h", "I couldn't read “-2h” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."),
         ("sla 5s", "A duration must be between 10 seconds and 60 days."),
         ("sla 61d", "A duration must be between 10 seconds and 60 days."),
+        ("sla 1h1h", "I couldn't read “1h1h” as a duration: give each unit once, largest first, like 1h30m."),
+        (
+            "timezone EST",
+            "“EST” is an old zone name, not a place. Use the place's IANA name, like America/Toronto "
+            "(or America/New_York), so daylight saving is followed.",
+        ),
         (
             "timezone Mars/Olympus",
             "I don't know the time zone “Mars/Olympus”. Use an IANA name like Europe/Berlin or UTC.",
@@ -718,8 +754,8 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         ("quiet 22:00-22:00", "Quiet hours need a different start and end, like 22:00-07:00."),
         ("quiet 25:00-07:00", "I couldn't read “25:00” as a time of day. Use HH:MM, like 08:00."),
         ("quiet never", "Quiet hours look like 22:00-07:00, or off."),
-        ("digest 8am", "I couldn't read “8am” as a time of day. Use HH:MM, like 08:00."),
-        ("digest 24:00", "I couldn't read “24:00” as a time of day. Use HH:MM, like 08:00."),
+        ("digest 8am", "I couldn't read “8am” as a time of day. Use HH:MM, like 08:00, or off."),
+        ("digest 24:00", "I couldn't read “24:00” as a time of day. Use HH:MM, like 08:00, or off."),
         ("detect sometimes", "Detection is auto (questions are recognised) or tagged (#question only)."),
         (
             "colour red",

@@ -89,7 +89,7 @@ async def test_digest_tells_facilitators_what_waits_and_what_happened(flock: Har
         '• <a href="https://t.me/c/1500/103">Where are the slides from day one?</a> — Ben, 23h\n\n'
         "<b>💬 Answered, not yet solved</b> (1)\n"
         '• <a href="https://t.me/c/1500/109">Is there a recording of the kickoff session?</a> — Cleo, 21h\n\n'
-        "<b>✅ Solved since the last digest</b> (1)\n"
+        "<b>✅ Solved since the course was set up</b> (1)\n"
         '• <a href="https://t.me/c/1500/105">How do I submit the first assignment?</a> — Cleo\n\n'
         "<b>🤗 New introductions</b> (1)\n"
         '• <a href="https://t.me/c/1500/101">Ben</a>: Hi, I\'m Ben, a designer from Lisbon\n\n'
@@ -120,6 +120,19 @@ async def test_digest_window_starts_at_the_previous_digest(flock: Harness) -> No
     assert "<b>🤗 New introductions</b> (1)\n• <a" in sent[0][1]
     assert "Ben</a>: Hi, I'm Ben" not in sent[0][1]
     assert "questions asked" not in sent[0][1]  # Ben's question was asked before the window
+
+
+async def test_a_first_digest_over_a_day_after_set_up_covers_the_last_24_hours(flock: Harness) -> None:
+    await set_up(flock)
+    flock.clock.advance(days=2)
+    submit = await say(flock, CLEO, "How do I submit the first assignment?")
+    await say(flock, CLEO, "/solved", reply_to=submit["message"])
+
+    replies = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+
+    assert "Since Tue 03 Nov 09:00 (UTC)" in replies[0]
+    assert "<b>✅ Solved in the last 24 hours</b> (1)" in replies[0]
+    assert "last digest" not in replies[0]
 
 
 # Schedule
@@ -204,6 +217,36 @@ async def test_a_missed_week_sends_exactly_one_digest(flock: Harness) -> None:
     assert "<b>✅ Solved since the last digest</b> (1)" in digests(back)[0][1]
     assert digests(again) == []
     assert await flock.rows("select last_digest_on from courses") == [("2026-11-10",)]
+
+
+async def test_digest_off_stops_the_daily_digest_until_a_time_is_set_again(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, BEN, "#q Where are the slides from day one?")
+    flock.clock.current = at(2026, 11, 3, 8, 0)
+    await flock.tick()
+    off = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings digest off"))
+    stored_off = await flock.rows("select digest_at, digest_on from courses")
+
+    flock.clock.current = at(2026, 11, 4, 12, 0)
+    while_off = await flock.tick()
+    on_demand = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+    shown = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings digest 09:00"))
+    flock.clock.current = at(2026, 11, 5, 9, 0)
+    back_on = await flock.tick()
+
+    assert off[0].endswith("sla 2h · timezone UTC · quiet off · digest off · detect auto")
+    assert stored_off == [("08:00", False)]  # the time kept for when it is back on
+    assert digests(while_off) == []
+    # No digest time: on demand, the last 24 hours.
+    assert on_demand[0].startswith(f"{HEADER}\nSince Tue 03 Nov 12:00 (UTC)\n\n<b>⏳ Unanswered</b> (1)")
+    assert "digest off" in shown[0]
+    assert "<code>digest off</code>" in shown[0]
+    assert [chat for chat, _ in digests(back_on)] == [ANA["id"]]
+    assert "Since Tue 03 Nov 09:00 (UTC)" in digests(back_on)[0][1]  # the last digest's day
+    assert await flock.rows("select digest_at, digest_on, last_digest_on from courses") == [
+        ("09:00", True, "2026-11-05")
+    ]
 
 
 async def test_a_day_with_nothing_to_tell_sends_no_digest(flock: Harness) -> None:
@@ -386,8 +429,8 @@ async def test_digest_counts_everything_but_reads_and_lists_only_the_first(flock
         " — Ben, 0m",
         '<b>💬 Answered, not yet solved</b> (1)\n• <a href="https://t.me/c/1500/161">Question 12?</a>'
         " — Ben, 0m",
-        '<b>✅ Solved since the last digest</b> (1)\n• <a href="https://t.me/c/1500/163">Question 14?</a>'
-        " — Ben",
+        "<b>✅ Solved since the course was set up</b> (1)\n"
+        '• <a href="https://t.me/c/1500/163">Question 14?</a> — Ben',
     ]
     assert sections[5] == "\n".join(
         ["<b>🤗 New introductions</b> (12)"]

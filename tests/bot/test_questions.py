@@ -662,6 +662,31 @@ async def test_facilitator_dismisses_a_question(flock: Harness) -> None:
     ]
 
 
+def reactions_set(calls: list[Call]) -> list[tuple[int, list[JSON]]]:
+    return [(c.params["message_id"], c.params["reaction"]) for c in calls if c.method == "setMessageReaction"]
+
+
+async def test_dismissing_a_question_takes_the_eyes_back(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "Is anyone else hungry right now?")
+
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, "/dismiss", reply_to=question["message"]))
+
+    assert reactions_set(calls) == [(question["message"]["message_id"], [])]
+
+
+async def test_dismissing_for_one_course_keeps_the_eyes_while_another_still_tracks_it(flock: Harness) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    flock.make_admin(SHARED, DAN)
+    await say(flock, DAN, "/setup #lead26 tagged Leadership 2026", SHARED)
+    question = await say(flock, BEN, "#onb26 #lead26 Who presents on Friday afternoon?", SHARED)
+
+    calls = await flock.send(flock.telegram.post(SHARED, ANA, "/dismiss", reply_to=question["message"]))
+
+    assert await flock.rows("select state from questions order by course_id") == [("dismissed",), ("open",)]
+    assert reactions_set(calls) == []
+
+
 async def test_learner_cannot_dismiss_a_question(flock: Harness) -> None:
     await set_up_course(flock)
     question = await say(flock, BEN, "Is anyone else hungry right now?")
@@ -813,6 +838,18 @@ async def test_mine_in_private_lists_my_questions_newest_first_with_states(flock
     assert lines[2].startswith('• #onb26 <a href="https://t.me/c/1500/')
 
 
+async def test_mine_shows_a_dismissed_question_with_one_dash(flock: Harness) -> None:
+    await set_up_course(flock)
+    question = await say(flock, BEN, "Is anyone else hungry right now?")
+    await say(flock, ANA, "/dismiss", reply_to=question["message"])
+
+    replies = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
+
+    line = replies[0].splitlines()[1]
+    assert line.endswith("</a> — 🚫 not a question, 0m ago")
+    assert "— —" not in line
+
+
 async def test_mine_without_questions_says_so(flock: Harness) -> None:
     replies = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
 
@@ -879,13 +916,37 @@ async def test_question_naming_two_courses_is_listed_once(flock: Harness) -> Non
     link = f"https://t.me/c/1700/{both['message']['message_id']}"
     assert replies == [
         "<b>Waiting for an answer</b>\n"
-        f'• <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a> — Ben, 0m ago'
+        f'• <a href="{link}">Who presents on Friday afternoon?</a> — Ben, 0m ago'
     ]
     assert mine == [
         "<b>Your questions</b>\n"
-        f'• #onb26 #lead26 <a href="{link}">#onb26 #lead26 Who presents on Friday afternoon?</a>'
+        f'• #onb26 #lead26 <a href="{link}">Who presents on Friday afternoon?</a>'
         " — ⏳ waiting for an answer, 0m ago"
     ]
+
+
+async def test_excerpts_in_a_tagged_chat_read_as_the_question_without_the_course_hashtag(
+    flock: Harness,
+) -> None:
+    await set_up_course(flock, SHARED, tagged=True)
+    await say(flock, ANA, "/start", private(ANA))
+    asked = await say(flock, BEN, "#onb26 Where do I find the course schedule? #q", SHARED)
+    flock.clock.advance(hours=2)
+    alert = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+
+    listed = await flock.replies(flock.telegram.post(SHARED, CLEO, "/questions"))
+    unanswered = await flock.replies(flock.telegram.post(SHARED, ANA, "/unanswered"))
+    mine = await flock.replies(flock.telegram.post(private(BEN), BEN, "/mine"))
+    digest = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+
+    link = f'<a href="https://t.me/c/1700/{asked["message"]["message_id"]}">'
+    assert f"{link}Where do I find the course schedule?</a> — Ben, 2h ago" in listed[0]
+    assert f"{link}Where do I find the course schedule?</a> — Ben, 2h ago" in unanswered[0]
+    assert f"• #onb26 {link}Where do I find the course schedule?</a> — ⏳" in mine[0]
+    assert f"{link}“Where do I find the course schedule?”</a>" in alert[0].text
+    assert f"{link}Where do I find the course schedule?</a> — Ben, 2h" in digest[0]
+    stored = await flock.rows("select text from questions")
+    assert stored == [("#onb26 Where do I find the course schedule?",)]
 
 
 async def test_questions_with_a_hashtag_lists_only_that_courses_questions(flock: Harness) -> None:
@@ -899,12 +960,12 @@ async def test_questions_with_a_hashtag_lists_only_that_courses_questions(flock:
     unknown = await flock.replies(flock.telegram.post(SHARED, BEN, "/questions #sales26"))
 
     assert [line.split("</a>")[0].split(">")[-1] for line in onboarding[0].splitlines()[1:]] == [
-        "#onb26 Where do I find the course schedule?",
-        "#onb26 #lead26 Is lunch provided on both days?",
+        "Where do I find the course schedule?",
+        "Is lunch provided on both days?",
     ]
     assert [line.split("</a>")[0].split(">")[-1] for line in leadership[0].splitlines()[1:]] == [
-        "#lead26 Who presents on Friday afternoon?",
-        "#onb26 #lead26 Is lunch provided on both days?",
+        "Who presents on Friday afternoon?",
+        "Is lunch provided on both days?",
     ]
     assert unknown == ["This chat doesn't carry #sales26. Its courses: #onb26, #lead26."]
 

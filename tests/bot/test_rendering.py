@@ -122,7 +122,9 @@ RENDERS = [
         excerpted,
     ),
     Render(
-        "chat_questions", lambda t: texts.chat_questions(ChatQuestions([question(t, t)], []), NOW), excerpted
+        "chat_questions",
+        lambda t: texts.chat_questions(ChatQuestions([question(t, t)], [], ["onb26"]), NOW),
+        excerpted,
     ),
     Render("my_questions", lambda t: texts.my_questions([([course("C")], question(t, "B"))], NOW), excerpted),
     Render("welcome_private", lambda t: texts.welcome_private(person(t), [course(t)])),

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from facilitation.detection import (
     INTRO_TAG,
     QUESTION_TAGS,
+    as_asked,
     is_introduction,
     is_question,
     marks_solved,
@@ -116,6 +117,14 @@ def test_strip_tags_removes_only_the_named_tags_in_any_case() -> None:
     text = "#Intro Hi, I'm Ana #onb26 from #introverts"
 
     assert strip_tags(text, frozenset({INTRO_TAG})) == "Hi, I'm Ana #onb26 from #introverts"
+
+
+def test_a_question_as_asked_leaves_out_its_courses_hashtags_and_question_tags() -> None:
+    tagged = "#ONB26 #lead26 Who presents on Friday? #q"
+    assert as_asked(tagged, ["onb26", "#lead26"]) == "Who presents on Friday?"
+    assert as_asked("Is #python on the #onb26 agenda?", ["onb26"]) == "Is #python on the agenda?"
+    assert as_asked("#onb26_extra slides?", ["onb26"]) == "#onb26_extra slides?"
+    assert as_asked(" #onb26 ", ["onb26"]) == "#onb26"  # nothing else left: as stored
 
 
 def test_strip_tags_leaves_words_inside_other_tags_alone() -> None:

@@ -7,8 +7,8 @@ from typing import TypeVar
 import pytest
 
 from bot.render_digest import digest as render
-from facilitation.digest_content import DigestFacts, assemble
-from facilitation.digests import due_day, latest_local_day, window_start
+from facilitation.digest_content import DigestFacts, Opening, assemble
+from facilitation.digests import due_day, latest_local_day, opened_by, window_start
 from facilitation.model import (
     Answer,
     Course,
@@ -102,6 +102,16 @@ def test_course_created_before_the_digest_time_gets_its_first_digest_that_day() 
     assert due_day(schedule(created=created), utc(2026, 11, 3, 7, 0)) == date(2026, 11, 3)
 
 
+def test_a_course_with_the_digest_off_is_never_due_and_looks_back_one_day_on_demand() -> None:
+    off = CourseSettings(timezone="Europe/Berlin", digest_at=None)
+    now = utc(2026, 11, 3, 12, 0)
+
+    assert due_day(schedule(off, last=date(2026, 10, 1)), now) is None
+    assert due_day(schedule(off), now) is None
+    assert window_start(schedule(off, last=date(2026, 10, 1)), now) == utc(2026, 11, 2, 12, 0)
+    assert opened_by(schedule(off, last=date(2026, 10, 1)), now) is Opening.DAY_AGO
+
+
 def test_a_course_ahead_of_utc_is_due_on_its_own_date() -> None:
     tokyo = CourseSettings(timezone="Asia/Tokyo", digest_at=time(8, 0))
     now = utc(2026, 11, 2, 23, 30)  # 08:30 on the 3rd in Tokyo
@@ -130,6 +140,15 @@ def test_first_window_starts_at_creation_but_at_most_a_day_back() -> None:
 
     assert window_start(young, utc(2026, 11, 3, 7, 0)) == utc(2026, 11, 3, 5, 0)
     assert window_start(schedule(), utc(2026, 11, 3, 7, 0)) == utc(2026, 11, 2, 7, 0)
+
+
+def test_the_window_says_what_it_starts_at() -> None:
+    young = schedule(created=utc(2026, 11, 3, 5, 0))
+    now = utc(2026, 11, 3, 7, 0)
+
+    assert opened_by(young, now) is Opening.SETUP
+    assert opened_by(schedule(), now) is Opening.DAY_AGO
+    assert opened_by(schedule(last=date(2026, 11, 2)), now) is Opening.LAST_DIGEST
 
 
 def test_window_when_the_digest_time_moved_later_after_todays_digest() -> None:
@@ -201,7 +220,7 @@ def course() -> Course:
 
 
 def test_digest_sorts_questions_by_what_they_wait_for() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert [e.text for e in digest.unanswered.items] == ["Question 1?"]
     assert [e.text for e in digest.unresolved.items] == ["Question 2?"]
@@ -209,7 +228,7 @@ def test_digest_sorts_questions_by_what_they_wait_for() -> None:
 
 
 def test_digest_numbers_count_first_answers_by_peers_and_the_median_wait() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert (digest.asked, digest.answered, digest.by_peers) == (3, 2, 1)
     assert digest.median_first_answer == timedelta(minutes=45)
@@ -217,7 +236,7 @@ def test_digest_numbers_count_first_answers_by_peers_and_the_median_wait() -> No
 
 
 def test_facilitators_are_not_learners_in_the_digest() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     assert [p.name for p in digest.learners.items] == ["Ben", "Cleo", "Dan"]
     assert digest.silent.items == ["Cleo", "Dan"]
@@ -231,7 +250,7 @@ def test_facilitators_are_not_learners_in_the_digest() -> None:
 def test_long_lists_keep_their_first_items_and_their_length() -> None:
     many = [question(i, BEN, QuestionState.OPEN, SINCE) for i in range(1, 26)]
 
-    digest = assemble(course(), SINCE, NOW, facts(unanswered=listed(many)))
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts(unanswered=listed(many)))
 
     assert len(digest.unanswered.items) == 10
     assert (digest.unanswered.total, digest.unanswered.more) == (25, 15)
@@ -241,12 +260,12 @@ def test_a_day_without_anything_to_tell_is_quiet() -> None:
     none: Listed[object] = listed([])
     quiet = facts(unanswered=none, follow_up=none, unresolved=none, introductions=none, asked=[], answers=[])
 
-    assert assemble(course(), SINCE, NOW, quiet).is_quiet
-    assert not assemble(course(), SINCE, NOW, facts()).is_quiet
+    assert assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, quiet).is_quiet
+    assert not assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts()).is_quiet
 
 
 def test_digest_survives_the_outbox_json_unchanged() -> None:
-    digest = assemble(course(), SINCE, NOW, facts())
+    digest = assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, facts())
 
     again = type(digest).from_data(json.loads(json.dumps(digest.to_data())))
 
@@ -256,8 +275,9 @@ def test_digest_survives_the_outbox_json_unchanged() -> None:
 def test_rendered_digest_never_exceeds_one_message() -> None:
     names = [Person(100 + n, "&" * 256) for n in range(40)]  # each "&" grows to "&amp;"
     roster = [RosterEntry(p, None, 1, NOW) for p in names]
+    many = facts(learners=listed(roster), silent=listed(roster))
 
-    text = render(assemble(course(), SINCE, NOW, facts(learners=listed(roster), silent=listed(roster))))
+    text = render(assemble(course(), SINCE, Opening.LAST_DIGEST, NOW, many))
 
     assert len(text) <= 4096
     assert text.endswith("\n…")

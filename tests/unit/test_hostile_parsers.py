@@ -105,7 +105,7 @@ def value_or_parse_error(read: Callable[..., Any], *args: Any) -> Any:
     return None
 
 
-NAMES = ["course_tag", "duration", "clock", "zone", "quiet", "detect", "window"]
+NAMES = ["course_tag", "duration", "clock", "zone", "quiet", "detect", "digest", "window"]
 READERS: list[Callable[[str], Any]] = [*settings_readers, lambda text: stats.window(text.split())]
 
 

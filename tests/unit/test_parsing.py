@@ -53,7 +53,8 @@ def test_course_tag_rejects_other_forms_with_an_example(typed: str) -> None:
         (" 1H 30M ", timedelta(hours=1, minutes=30)),
         ("10s", timedelta(seconds=10)),
         ("60d", timedelta(days=60)),
-        ("30m30m", timedelta(hours=1)),
+        ("1d2h3m4s", timedelta(days=1, hours=2, minutes=3, seconds=4)),
+        ("90m", timedelta(minutes=90)),
     ],
 )
 def test_duration_reads_documented_forms(typed: str, expected: timedelta) -> None:
@@ -66,7 +67,13 @@ def test_unreadable_duration_names_the_accepted_forms(typed: str) -> None:
         parsing.duration(typed)
 
 
-@pytest.mark.parametrize("typed", ["9s", "0m", "61d", "1440h1s" * 61])
+@pytest.mark.parametrize("typed", ["1h1h", "30m30m", "30m1h", "1s1m", "1h 30m 1h", "2d1h1d"])
+def test_duration_with_a_unit_repeated_or_out_of_order_is_refused(typed: str) -> None:
+    with pytest.raises(ParseError, match="each unit once, largest first"):
+        parsing.duration(typed)
+
+
+@pytest.mark.parametrize("typed", ["9s", "0m", "61d", "1440h1s"])
 def test_duration_outside_ten_seconds_to_sixty_days_is_refused(typed: str) -> None:
     with pytest.raises(ParseError, match="between 10 seconds and 60 days"):
         parsing.duration(typed)
@@ -97,7 +104,10 @@ def test_unreadable_clock_time_shows_an_example(typed: str) -> None:
         parsing.clock_time(typed)
 
 
-@pytest.mark.parametrize("name", ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", " Asia/Tokyo "])
+@pytest.mark.parametrize(
+    "name",
+    ["UTC", "Etc/UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", " Asia/Tokyo ", "Pacific/Honolulu"],
+)
 def test_timezone_accepts_iana_names(name: str) -> None:
     assert parsing.timezone(name) == name.strip()
 
@@ -120,6 +130,32 @@ def test_timezone_accepts_iana_names(name: str) -> None:
 def test_unknown_timezone_is_refused_with_an_example(name: str) -> None:
     with pytest.raises(ParseError, match="Europe/Berlin"):
         parsing.timezone(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("EST", "America/Toronto"),
+        ("EST5EDT", "America/Toronto"),
+        ("MST", "America/Denver"),
+        ("HST", "Pacific/Honolulu"),
+        ("CET", "Europe/Berlin"),
+        ("GMT", "Europe/London"),
+        ("Etc/GMT+5", "America/Toronto"),
+        ("US/Eastern", "America/Toronto"),
+        ("Japan", "America/Toronto"),
+    ],
+)
+def test_a_legacy_or_fixed_offset_zone_is_refused_with_a_place_to_use(name: str, suggested: str) -> None:
+    with pytest.raises(ParseError, match=f"not a place.*like {suggested}.*daylight saving"):
+        parsing.timezone(name)
+
+
+def test_digest_time_is_a_time_of_day_or_off() -> None:
+    assert parsing.digest_time(" 7:30 ") == time(7, 30)
+    assert parsing.digest_time(" OFF ") is None
+    with pytest.raises(ParseError, match="like 08:00, or off"):
+        parsing.digest_time("never")
 
 
 def test_quiet_hours_span_midnight() -> None:
@@ -178,6 +214,7 @@ READERS: list[Callable[[str], Any]] = [
     parsing.timezone,
     parsing.quiet_hours,
     parsing.detection,
+    parsing.digest_time,
 ]
 
 
