@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from facilitation import guest_questions
 from facilitation.errors import FlockError, NotFound, ParseError
-from facilitation.guest_sessions import session_data
+from facilitation.guest_sessions import PHASE_SAID, session_data
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
@@ -221,7 +221,7 @@ async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetim
             raise NotFound(f"There is no session {session_id}.")
         await require_facilitator(uow, session.course, person.id)
         if session.phase is not Phase.LIVE:
-            raise NotFound(f"Session {session_id} isn't live (it is {session.phase.value}).")
+            raise NotFound(f"Session {session_id} isn't live: it {PHASE_SAID[session.phase]}.")
         await _end(uow, session, now)
         await uow.commit()
     return session

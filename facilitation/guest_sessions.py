@@ -34,6 +34,15 @@ REMINDERS = (
 )
 
 
+# How a session's phase reads after its name: "Session 3 was already cancelled."
+PHASE_SAID = {
+    Phase.COLLECTING: "hasn't started yet",
+    Phase.LIVE: "is live now",
+    Phase.ENDED: "has already ended",
+    Phase.CANCELLED: "was already cancelled",
+}
+
+
 @dataclass(frozen=True)
 class Request:
     """/guest @username "Title" <start> [duration], as typed."""
@@ -139,7 +148,7 @@ async def _facilitated_session(uow: UnitOfWork, session_id: int, person_id: int)
         raise NotFound(f"There is no session {session_id}.")
     await require_facilitator(uow, session.course, person_id)
     if not session.is_upcoming_or_live:
-        raise NotFound(f"Session {session_id} has already {session.phase.value}.")
+        raise NotFound(f"Session {session_id} {PHASE_SAID[session.phase]}.")
     return session
 
 

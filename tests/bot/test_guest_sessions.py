@@ -209,3 +209,20 @@ async def test_the_confirmation_states_the_start_and_the_length(flock: Harness) 
     )
     assert "Tue 3 Nov, 16:00 (UTC), 8 h." in longest
     assert "Mon 2 Nov, 11:00 (UTC), 1 h." in default
+
+
+async def test_a_session_that_is_over_is_named_in_plain_words(flock: Harness) -> None:
+    await set_up(flock)
+    await schedule(flock)
+    await schedule(flock, '@ada_expert "Later" tomorrow 16:00')
+    await flock.send(flock.telegram.post(CHAT, ANA, "/session_cancel 1"))
+
+    cancelled = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_cancel 1")))
+    moved = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_move 1 tomorrow 10:00")))
+    ended = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_end 1")))
+    early = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_end 2")))
+
+    assert cancelled == ["Session 1 was already cancelled."]
+    assert moved == ["Session 1 was already cancelled."]
+    assert ended == ["Session 1 isn't live: it was already cancelled."]
+    assert early == ["Session 2 isn't live: it hasn't started yet."]
