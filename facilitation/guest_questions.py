@@ -39,7 +39,7 @@ class Asked:
 
 
 async def _session_for(
-    uow: UnitOfWork, chat_id: int | None, session_id: int | None, tags: list[str]
+    uow: UnitOfWork, chat_id: int | None, session_id: int | None, person_id: int, tags: list[str]
 ) -> GuestSession:
     if session_id is not None:
         session = await uow.guest_sessions.get(session_id)
@@ -48,15 +48,23 @@ async def _session_for(
         if chat_id is not None:
             await require_attached(uow, chat_id, session.course, f"Session {session_id}")
         return session
-    if chat_id is None:
-        raise ParseError("Say which session: /askguest 12 your question (see /sessions).")
+    if chat_id is None:  # the example names a session the person could ask in, if any
+        courses = await uow.courses.facilitated_by(person_id) + await uow.learners.courses_of(person_id)
+        taking = await uow.guest_sessions.of_courses(sorted({c.id for c in courses}))
+        if not taking:
+            raise ParseError(
+                "Say which session: /askguest, the session's number from /sessions, then your question."
+            )
+        raise ParseError(f"Say which session: /askguest {taking[0].id} your question (/sessions lists them).")
     course = await course_for_command(uow, chat_id, tags)
     open_now = await uow.guest_sessions.collecting_in(course.id)
     if not open_now:
         raise NotFound("No guest session is taking questions right now. /sessions shows what's coming.")
     if len(open_now) > 1:
         numbers = ", ".join(str(s.id) for s in open_now)
-        raise ParseError(f"Several sessions are taking questions ({numbers}). Add the number: /askguest 12 …")
+        raise ParseError(
+            f"Several sessions are taking questions ({numbers}). Add the number: /askguest {open_now[0].id} …"
+        )
     return open_now[0]
 
 
@@ -76,7 +84,7 @@ async def ask(
     if not text:
         raise ParseError("Write your question after the command.")
     async with uow:
-        session = await _session_for(uow, chat_id, session_id, tags)
+        session = await _session_for(uow, chat_id, session_id, person.id, tags)
         if chat_id is None:
             await require_course_member(uow, session.course, person.id, members, session.guest_id)
         await uow.people.seen(person, now)

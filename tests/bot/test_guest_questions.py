@@ -151,7 +151,7 @@ async def test_two_sessions_collecting_need_the_number(flock: Harness) -> None:
     unclear = replies(await flock.send(flock.telegram.post(CHAT, BEN, "/askguest Which one is this for?")))
     clear = replies(await flock.send(flock.telegram.post(CHAT, BEN, "/askguest 2 Which one is this for?")))
 
-    assert unclear == ["Several sessions are taking questions (1, 2). Add the number: /askguest 12 …"]
+    assert unclear == ["Several sessions are taking questions (1, 2). Add the number: /askguest 1 …"]
     assert clear == ["Added to the board for “Careers 2”. Others can upvote it."]
 
 
@@ -217,3 +217,17 @@ async def test_the_ask_link_waits_an_hour_for_the_question(flock: Harness) -> No
 
     assert late[0].startswith("I work mostly in course groups")
     assert await flock.rows("select count(*) from session_questions") == [(0,)]
+
+
+async def test_asking_privately_without_a_number_shows_a_real_session_in_the_example(flock: Harness) -> None:
+    await set_up(flock, sessions=2)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/session_cancel 1"))
+    await flock.send(flock.telegram.post(CHAT, BEN, "Hello everyone, glad to be here"))
+
+    known = replies(await flock.send(flock.telegram.post(private(BEN), BEN, "/askguest Is it paid?")))
+    stranger = replies(await flock.send(flock.telegram.post(private(CLEO), CLEO, "/askguest Is it paid?")))
+
+    assert known == ["Say which session: /askguest 2 your question (/sessions lists them)."]
+    assert stranger == [
+        "Say which session: /askguest, the session's number from /sessions, then your question."
+    ]
