@@ -72,9 +72,9 @@ def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at:
     ]
     if not answered:
         lines.append("No questions were answered.")
-    for n, q in enumerate(answered, 1):
+    for q in answered:  # in the order answered, each under the number it had on the board
         lines += [
-            f"## {n}. {q.text}",
+            f"## Q{q.number}. {q.text}",
             "",
             f"*Asked by {q.asker or 'an anonymous learner'}*",
             "",

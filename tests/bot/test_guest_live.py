@@ -52,7 +52,7 @@ async def ask_three(flock: Harness) -> JSON:
     asked = await flock.send(flock.telegram.post(private(BEN), BEN, "/askguest 1 anon What do you earn?"))
     board = [c for c in asked if c.method == "editMessageText"][-1]
     buttons = {
-        b["text"].split()[1]: b["callback_data"]
+        b["text"].split()[0].removeprefix("Q"): b["callback_data"]
         for row in board.params["reply_markup"]["inline_keyboard"]
         for b in row
     }
@@ -185,11 +185,11 @@ async def test_the_end_posts_the_transcript_and_hands_leftovers_to_facilitators(
     (document,) = [c for c in end if c.method == "sendDocument"]
     assert document.chat_id == CHAT["id"]
     markdown = document.files["document"][1].decode()
-    assert "## 1. Which tools do you use every day?" in markdown
+    assert "## Q2. Which tools do you use every day?" in markdown  # its number on the board
     assert "Python, SQL and a notebook." in markdown
     leftovers = to(end, ANA)[0].text
     assert "got no answer from the guest" in leftovers
-    assert "How did you get your first data job?" in leftovers
+    assert "Q1. How did you get your first data job?" in leftovers
     assert "What do you earn? — Ben (anonymously)" in leftovers  # facilitators may know
     assert [c.method for c in resent] == ["sendDocument"]
     assert await flock.rows("select phase from guest_sessions") == [("ended",)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.recording import Call
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
@@ -35,7 +37,7 @@ def replies(calls: list[Call]) -> list[str]:
 
 def vote(flock: Harness, person: JSON, board: Call, number: int, latest: Call) -> JSON:
     buttons = [b for row in latest.params["reply_markup"]["inline_keyboard"] for b in row]
-    data = next(b["callback_data"] for b in buttons if b["text"].startswith(f"👍 {number} "))
+    data = next(b["callback_data"] for b in buttons if b["text"].startswith(f"Q{number} · "))
     return flock.telegram.press(person, board.result, data)
 
 
@@ -47,8 +49,8 @@ async def test_askguest_puts_the_question_on_the_board(flock: Harness) -> None:
     assert replies(calls) == ["Added to the board for “Careers 1”. Others can upvote it."]
     (edit,) = edits(calls)
     assert edit.params["message_id"] == board.result["message_id"]
-    assert "<b>1.</b> How did you get your first data job? — Ben · 👍 0" in edit.text
-    assert edit.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "👍 1 (0)"
+    assert "<b>Q1.</b> How did you get your first data job? — Ben · 👍 0" in edit.text
+    assert edit.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Q1 · 👍 0"
 
 
 async def test_a_reply_to_the_board_is_a_question_for_the_guest(flock: Harness) -> None:
@@ -101,6 +103,27 @@ async def test_the_board_ranks_by_votes_then_age(flock: Harness) -> None:
 
     text = edits(calls)[0].text
     assert text.index("Second question") < text.index("First question")
+
+
+async def test_the_board_sorts_by_votes_but_each_question_keeps_its_number(flock: Harness) -> None:
+    board = await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest First question about careers?"))
+    await flock.send(flock.telegram.post(CHAT, CLEO, "/askguest Second question about salaries?"))
+    asked = await flock.send(flock.telegram.post(CHAT, ANA, "/askguest Third question about tools?"))
+    await flock.send(vote(flock, BEN, board, 3, edits(asked)[0]))
+    await flock.send(vote(flock, CLEO, board, 3, edits(asked)[0]))
+    calls = await flock.send(vote(flock, BEN, board, 2, edits(asked)[0]))
+
+    latest = edits(calls)[0]
+    lines = [line for line in latest.text.splitlines() if re.match(r"<b>Q\d", line)]
+    labels = [b["text"] for row in latest.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert lines == [
+        "<b>Q3.</b> Third question about tools? — Ana · 👍 2",
+        "<b>Q2.</b> Second question about salaries? — Cleo · 👍 1",
+        "<b>Q1.</b> First question about careers? — Ben · 👍 0",
+    ]
+    # The buttons keep their places (by number) while votes move the lines: no tap lands elsewhere.
+    assert labels == ["Q1 · 👍 0", "Q2 · 👍 1", "Q3 · 👍 2"]
 
 
 async def test_a_vote_from_another_message_is_refused(flock: Harness) -> None:

@@ -219,7 +219,7 @@ async def test_forget_me_removes_guest_session_questions_and_rewrites_the_transc
     assert "Removed 1 guest-session question." in edits(calls)[0]
     assert await traces(flock, MARKER) == []
     [(transcript,)] = await flock.rows("select transcript from guest_sessions")
-    assert "## 1. [removed]" in transcript
+    assert "## Q1. [removed]" in transcript
     assert "By accident, in a lab." in transcript
     assert "*Asked by Former learner*" in transcript
 
