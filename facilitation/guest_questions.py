@@ -112,6 +112,10 @@ async def vote(
             raise NotAllowed("That button isn't valid any more.")
         if not board.is_upcoming_or_live:
             raise NotFound("This session is over: votes are closed.")
+        if any(
+            asker == person.id for asker, _anonymous, _started in await uow.guest_batches.askers(question_id)
+        ):
+            raise NotAllowed("That's your own question: the others can upvote it.")
         cast = await uow.guest_questions.toggle_vote(question_id, person.id)
         await refresh_boards(uow, board, now)
         await uow.commit()

@@ -254,3 +254,17 @@ async def test_asking_privately_without_a_number_shows_a_real_session_in_the_exa
     assert stranger == [
         "Say which session: /askguest, the session's number from /sessions, then your question."
     ]
+
+
+async def test_askers_cannot_upvote_their_own_question(flock: Harness) -> None:
+    board = await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+    asked = await flock.send(flock.telegram.post(CHAT, CLEO, "/askguest how did you get your FIRST data job"))
+
+    own = await flock.send(vote(flock, BEN, board, 1, edits(asked)[0]))
+    joined = await flock.send(vote(flock, CLEO, board, 1, edits(asked)[0]))
+
+    toasts = [c.params.get("text") for c in own + joined if c.method == "answerCallbackQuery"]
+    assert toasts == ["That's your own question: the others can upvote it."] * 2
+    assert edits(own + joined) == []
+    assert await flock.rows("select count(*) from session_votes") == [(0,)]
