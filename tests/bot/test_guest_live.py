@@ -308,3 +308,29 @@ async def test_a_late_answer_updates_the_transcript_the_board_and_the_leftovers(
     assert "answered late" in next(line for line in lines if "Which tools do you use every day?" in line)
     assert "answered late" not in next(line for line in lines if "How did you get your first" in line)
     assert "1 of 3 questions answered" in board_edits(calls)[-1].text
+
+
+async def test_the_markdown_transcript_shows_questions_and_answers_as_typed(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(
+        flock.telegram.post(CHAT, BEN, "/askguest Is <b>pip install *</b> OK for my_project_2?\nOr #conda?")
+    )
+    flock.clock.advance(minutes=30)
+    (question,) = to(await flock.tick(), ADA)
+    await answer(
+        flock,
+        question,
+        "Use *pip* in a [venv](x) for snake_case_names & <tags>.\n# not a heading\n> nor a quote",
+    )
+
+    flock.clock.advance(minutes=60)
+    (document,) = [c for c in await flock.tick() if c.method == "sendDocument"]
+
+    markdown = document.files["document"][1].decode()
+    assert markdown.startswith("# Careers in data\n\nGuest Q&A with @ada\\_expert for \\#onb26,")
+    # One heading line, nothing in it read as emphasis or HTML.
+    assert "\n## Q1. Is \\<b\\>pip install \\*\\</b\\> OK for my\\_project\\_2? Or \\#conda?\n" in markdown
+    assert (
+        "\nUse \\*pip\\* in a \\[venv\\](x) for snake\\_case\\_names & \\<tags\\>.\n"
+        "\\# not a heading\n\\> nor a quote\n"
+    ) in markdown

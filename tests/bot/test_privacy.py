@@ -205,7 +205,7 @@ async def test_forget_me_removes_guest_session_questions_and_rewrites_the_transc
     token = re.search(r"start=guest_([A-Za-z0-9_-]+)", "".join(c.text for c in calls))
     assert token is not None
     await flock.send(flock.telegram.post(private(ADA), ADA, f"/start guest_{token.group(1)}"))
-    await post(flock, CHAT, BEN, f"/askguest How did you start with {MARKER} data?")
+    await post(flock, CHAT, BEN, f"/askguest How did you start with {MARKER} data_sets, *really*?")
     flock.clock.advance(minutes=30)
     [batch] = [c for c in (await flock.tick()) if c.chat_id == ADA["id"] and MARKER in c.text]
     await flock.send(flock.telegram.post(private(ADA), ADA, "By accident, in a lab.", reply_to=batch.result))
