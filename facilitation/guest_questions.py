@@ -135,6 +135,45 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     return session
 
 
+async def edited(uow: UnitOfWork, ref: MessageRef, text: str, now: datetime) -> bool:
+    """The asker edited the message that asked a guest question (an /askguest, a reply to a board,
+    a private message after the board's link): the question reads as edited on the boards and, if
+    the guest has it and hasn't answered, on the guest's copy. Once answered or skipped, or once
+    the session is over, it stays as it was. True when the message asked a question."""
+    text = text.strip()[:MAX_TEXT]
+    async with uow:
+        question = await uow.guest_questions.asked_by_message(ref.chat_id, ref.message_id)
+        if question is None:
+            return False
+        session = await uow.guest_sessions.get(question.session_id)
+        if (
+            session is None
+            or not session.is_upcoming_or_live
+            or question.state not in ("queued", "sent")
+            or not text
+            or text == question.text
+        ):
+            return True
+        await uow.guest_questions.set_text(question.id, text, normalise(text))
+        await refresh_boards(uow, session, now)
+        sent = await uow.guest_sessions.sent_question(question.id) if question.state == "sent" else None
+        if sent is not None:
+            # Not yet delivered (seconds at most), the guest's copy goes out as it was asked.
+            chat_id, message_id = sent
+            data = {
+                **session_data(session),
+                "question_id": question.id,
+                "n": question.number,
+                "text": text,
+                "asker": question.asker,
+                "message_id_to_edit": message_id,
+            }
+            notice = Notice(chat_id, NoticeKind.GUEST_QUESTION_EDIT, data, subject=f"gq_edit:{question.id}")
+            await uow.outbox.put_latest(notice, now)
+        await uow.commit()
+    return True
+
+
 async def board_data(uow: UnitOfWork, session: GuestSession, ended: bool = False) -> dict[str, object]:
     """What a board shows: the session and its best questions; once it has ended, only the
     outcome (no questions to vote on, the transcript's link)."""
@@ -195,7 +234,7 @@ async def await_private(
 
 
 async def ask_awaited(
-    uow: UnitOfWork, person: Person, text: str, members: ChatMembership, now: datetime
+    uow: UnitOfWork, person: Person, text: str, ref: MessageRef, members: ChatMembership, now: datetime
 ) -> Asked | None:
     """A plain private message: the question the person opened the private link for, if any."""
     async with uow:
@@ -207,4 +246,4 @@ async def ask_awaited(
         await uow.guest_questions.forget_private(person.id)  # one question per opening
         await uow.commit()
     session_id, anonymous = awaited
-    return await ask(uow, None, session_id, person, text, anonymous, [], None, now, members)
+    return await ask(uow, None, session_id, person, text, anonymous, [], ref, now, members)

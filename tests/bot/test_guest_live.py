@@ -334,3 +334,26 @@ async def test_the_markdown_transcript_shows_questions_and_answers_as_typed(floc
         "\nUse \\*pip\\* in a \\[venv\\](x) for snake\\_case\\_names & \\<tags\\>.\n"
         "\\# not a heading\n\\> nor a quote\n"
     ) in markdown
+
+
+async def test_an_edited_question_already_with_the_guest_is_corrected_there_until_answered(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    bens = flock.telegram.post(CHAT, BEN, "/askguest How did you get your frist data job?")
+    await flock.send(bens)
+    flock.clock.advance(minutes=30)
+    (question,) = to(await flock.tick(), ADA)
+
+    corrected = await flock.send(flock.telegram.edit(bens, "/askguest How did you get your first data job?"))
+    await answer(flock, question, "Through an internship.")
+    late = await flock.send(flock.telegram.edit(bens, "/askguest And your second one?"))
+
+    (copy,) = [c for c in corrected if c.chat_id == ADA["id"]]
+    assert copy.method == "editMessageText"
+    assert copy.params["message_id"] == question.result["message_id"]
+    assert "How did you get your first data job?" in copy.text
+    assert late == []  # answered: the question stays as the guest answered it
+    assert await flock.rows("select text, answer from session_questions") == [
+        ("How did you get your first data job?", "Through an internship.")
+    ]

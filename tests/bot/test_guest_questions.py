@@ -164,7 +164,7 @@ async def test_anonymous_private_question_shows_no_name(flock: Harness) -> None:
     assert "<code>/askguest 1 anon your question</code>" in link[0]
     assert "Is the pay really that good? — anonymous" in edits(calls)[0].text
     assert await flock.rows("select asker_id, anonymous, chat_id from session_questions") == [
-        (BEN["id"], True, None)
+        (BEN["id"], True, BEN["id"])  # the private message, so an edit finds it
     ]
 
 
@@ -212,7 +212,7 @@ async def test_after_the_ask_link_the_next_private_message_is_the_question(flock
     assert replies(calls) == ["Added to the board for “Careers 1”. Others can upvote it."]
     assert "What was your first data job like? — Ben · 👍 0" in edits(calls)[0].text
     assert await flock.rows("select asker_id, anonymous, chat_id from session_questions") == [
-        (BEN["id"], False, None)
+        (BEN["id"], False, BEN["id"])
     ]
     assert after[0].startswith("I work mostly in course groups")  # one question per opening
 
@@ -268,3 +268,37 @@ async def test_askers_cannot_upvote_their_own_question(flock: Harness) -> None:
     assert toasts == ["That's your own question: the others can upvote it."] * 2
     assert edits(own + joined) == []
     assert await flock.rows("select count(*) from session_votes") == [(0,)]
+
+
+async def test_an_edited_askguest_corrects_the_question_on_the_board(flock: Harness) -> None:
+    await set_up(flock)
+    asked = flock.telegram.post(CHAT, BEN, "/askguest How did you get your frist job?")
+    await flock.send(asked)
+    in_private = flock.telegram.post(private(CLEO), CLEO, "/askguest 1 anon Is the pay godo?")
+    await flock.send(in_private)
+
+    calls = await flock.send(flock.telegram.edit(asked, "/askguest How did you get your first data job?"))
+    privately = await flock.send(flock.telegram.edit(in_private, "/askguest 1 anon Is the pay good?"))
+
+    assert replies(calls + privately) == []  # corrected quietly, like any edit
+    assert "<b>Q1.</b> How did you get your first data job? — Ben · 👍 0" in edits(calls)[-1].text
+    assert "frist" not in edits(calls)[-1].text
+    assert "<b>Q2.</b> Is the pay good? — anonymous · 👍 0" in edits(privately)[-1].text
+    assert await flock.rows("select number, text from session_questions order by number") == [
+        (1, "How did you get your first data job?"),
+        (2, "Is the pay good?"),
+    ]
+
+
+async def test_an_edited_reply_to_the_board_corrects_the_question(flock: Harness) -> None:
+    board = await set_up(flock)
+    asked = flock.telegram.post(
+        CHAT, CLEO, "Which coruses helped you most?", reply_to={**board.result, "chat": CHAT}
+    )
+    await flock.send(asked)
+
+    calls = await flock.send(flock.telegram.edit(asked, "Which courses helped you most?"))
+
+    assert "<b>Q1.</b> Which courses helped you most? — Cleo · 👍 0" in edits(calls)[-1].text
+    assert await flock.rows("select text from session_questions") == [("Which courses helped you most?",)]
+    assert await flock.rows("select count(*) from questions") == [(0,)]
