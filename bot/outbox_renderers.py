@@ -158,6 +158,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     # The guest answers by replying to it: its id is kept.
     NoticeKind.GUEST_QUESTION: lambda data, _: Message(render_sessions.guest_question(data), keep_id=True),
+    NoticeKind.GUEST_QUESTION_EDIT: lambda data, _: Edit(
+        data["message_id_to_edit"], render_sessions.guest_question(data), unchanged_is_done=True
+    ),
     NoticeKind.GUEST_ANSWER: _guest_answer,
     NoticeKind.GUEST_ANSWER_PRIVATE: _in_thread(render_sessions.guest_answer_private),
     # A late answer marks its question on it: its id is kept.

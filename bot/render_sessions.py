@@ -125,7 +125,7 @@ def board(data: dict[str, Any], bot_username: str) -> str:
         lines.append("\n<b>Questions so far</b> (tap to upvote)")
         for q in questions:
             who = f" — {escape(q['asker'])}" if q["asker"] else " — anonymous"
-            lines.append(f"<b>{q['n']}.</b> {excerpt(q['text'], 160)}{who} · 👍 {q['votes']}")
+            lines.append(f"<b>Q{q['n']}.</b> {excerpt(q['text'], 160)}{who} · 👍 {q['votes']}")
         if data.get("more"):
             lines.append(f"…and {data['more']} more")
     return "\n".join(lines)
@@ -145,9 +145,12 @@ def board_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup | None:
     questions = data.get("questions", [])
     if not questions:
         return None
+    # "Q2 · 👍 3": which question (its number for good, as on the board's line, the guest's copy
+    # and the transcript), then its votes. By number, not by votes: a button stays where it was
+    # while the lines above move, so a tap never lands on a question that has just moved there.
     buttons = [
-        InlineKeyboardButton(f"👍 {q['n']} ({q['votes']})", callback_data=vote_button(q["id"]))
-        for q in questions
+        InlineKeyboardButton(f"Q{q['n']} · 👍 {q['votes']}", callback_data=vote_button(q["id"]))
+        for q in sorted(questions, key=lambda q: q["n"])
     ]
     return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
 
@@ -222,7 +225,7 @@ def leftovers(data: dict[str, Any]) -> str:
     for q in data["questions"]:
         who = escape(q["asker"]) if q["asker"] else f"{escape(q.get('asked_by', ''))} (anonymously)"
         late = " · ✅ answered late" if q.get("late") else ""
-        lines.append(f"{q['n']}. {excerpt(q['text'], QUOTED)} — {who}{late}")
+        lines.append(f"Q{q['n']}. {excerpt(q['text'], QUOTED)} — {who}{late}")
     return "\n".join(lines)
 
 

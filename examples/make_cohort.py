@@ -188,18 +188,18 @@ def tuesday(s: Story) -> None:
     s.at(1, 16, 30).say(AIKO, "Hi, Aiko here, data engineer in Osaka 👋 #intro")
     s.at(1, 17, 0).open_link(AIKO, GROUP, "ask_")
     s.tell_flock(AIKO, "/askguest 1 anon Is DVC worth it for a team of two, or is that overkill?")
-    s.at(1, 18, 0).press(TOMAS, GROUP, BOARD, "👍 3")
+    s.at(1, 18, 0).press(TOMAS, GROUP, BOARD, "Q3")
 
 
 def wednesday(s: Story) -> None:
-    s.at(2, 8, 40).press(PRIYA, GROUP, BOARD, "👍 3")
+    s.at(2, 8, 40).press(PRIYA, GROUP, BOARD, "Q3")
     s.at(2, 9, 15)
     versioning = s.say(AIKO, "#q Is there a recommended way to version datasets alongside our notebooks?")
     s.at(2, 9, 50)
     s.edit(
         versioning, "#q Is there a recommended way to version datasets (a few GB) alongside our notebooks?"
     )
-    s.at(2, 10, 0).press(LEO, GROUP, BOARD, "👍 1")
+    s.at(2, 10, 0).press(LEO, GROUP, BOARD, "Q1")
     # Nobody answers Aiko: the facilitators hear of it at 11:15, two hours on. Maya answers.
     s.at(2, 11, 40).say(
         MAYA,

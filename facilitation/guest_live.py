@@ -6,14 +6,17 @@ the same transaction as the state change: a restart resumes any phase and sends 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from facilitation import guest_questions
 from facilitation.errors import FlockError, NotFound, ParseError
-from facilitation.guest_sessions import session_data
+from facilitation.guest_sessions import PHASE_SAID, session_data
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.redaction import REMOVED
 from facilitation.scope import require_attached, require_course_member, require_facilitator
 
 BATCH_EVERY = timedelta(minutes=10)
@@ -62,23 +65,46 @@ async def _batch(uow: UnitOfWork, session: GuestSession, now: datetime) -> int:
     return len(batch)
 
 
+# What Markdown would read as markup in a text: emphasis, code, links, HTML and autolinks,
+# headings, quotes, tables, strikethrough, backslashes, and entities ("&amp;").
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?\w+;)")
+
+
+def markdown_text(text: str) -> str:
+    """The text as typed, for a Markdown document: every character that would be read as markup
+    escaped. The same wherever it stands, so a copy of someone's words is found by it (privacy)."""
+    if text == REMOVED:
+        return text  # reads as typed: no link follows it
+    return _MARKUP.sub(lambda found: "\\" + found.group(0), text)
+
+
+def markdown_line(text: str) -> str:
+    """markdown_text on one line (a heading ends at the first line break)."""
+    return " ".join(markdown_text(text).split())
+
+
+def transcript_copies(words: Iterable[str]) -> list[str]:
+    """How the words appear in a transcript, where that differs from the words themselves."""
+    return sorted({form for w in words for form in (markdown_text(w), markdown_line(w)) if form != w})
+
+
 def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at: datetime) -> str:
     lines = [
-        f"# {session.title}",
+        f"# {markdown_line(session.title)}",
         "",
-        f"Guest Q&A with @{session.guest_username} for {session.course.tag}, "
+        f"Guest Q&A with @{markdown_text(session.guest_username)} for {markdown_text(session.course.tag)}, "
         f"{session.starts_at:%Y-%m-%d %H:%M} UTC.",
         "",
     ]
     if not answered:
         lines.append("No questions were answered.")
-    for n, q in enumerate(answered, 1):
+    for q in answered:  # in the order answered, each under the number it had on the board
         lines += [
-            f"## {n}. {q.text}",
+            f"## Q{q.number}. {markdown_line(q.text)}",
             "",
-            f"*Asked by {q.asker or 'an anonymous learner'}*",
+            f"*Asked by {markdown_text(q.asker or 'an anonymous learner')}*",
             "",
-            q.answer or "",
+            markdown_text(q.answer or ""),
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
@@ -221,7 +247,7 @@ async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetim
             raise NotFound(f"There is no session {session_id}.")
         await require_facilitator(uow, session.course, person.id)
         if session.phase is not Phase.LIVE:
-            raise NotFound(f"Session {session_id} isn't live (it is {session.phase.value}).")
+            raise NotFound(f"Session {session_id} isn't live: it {PHASE_SAID[session.phase]}.")
         await _end(uow, session, now)
         await uow.commit()
     return session

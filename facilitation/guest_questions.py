@@ -39,7 +39,7 @@ class Asked:
 
 
 async def _session_for(
-    uow: UnitOfWork, chat_id: int | None, session_id: int | None, tags: list[str]
+    uow: UnitOfWork, chat_id: int | None, session_id: int | None, person_id: int, tags: list[str]
 ) -> GuestSession:
     if session_id is not None:
         session = await uow.guest_sessions.get(session_id)
@@ -48,15 +48,23 @@ async def _session_for(
         if chat_id is not None:
             await require_attached(uow, chat_id, session.course, f"Session {session_id}")
         return session
-    if chat_id is None:
-        raise ParseError("Say which session: /askguest 12 your question (see /sessions).")
+    if chat_id is None:  # the example names a session the person could ask in, if any
+        courses = await uow.courses.facilitated_by(person_id) + await uow.learners.courses_of(person_id)
+        taking = await uow.guest_sessions.of_courses(sorted({c.id for c in courses}))
+        if not taking:
+            raise ParseError(
+                "Say which session: /askguest, the session's number from /sessions, then your question."
+            )
+        raise ParseError(f"Say which session: /askguest {taking[0].id} your question (/sessions lists them).")
     course = await course_for_command(uow, chat_id, tags)
     open_now = await uow.guest_sessions.collecting_in(course.id)
     if not open_now:
         raise NotFound("No guest session is taking questions right now. /sessions shows what's coming.")
     if len(open_now) > 1:
         numbers = ", ".join(str(s.id) for s in open_now)
-        raise ParseError(f"Several sessions are taking questions ({numbers}). Add the number: /askguest 12 …")
+        raise ParseError(
+            f"Several sessions are taking questions ({numbers}). Add the number: /askguest {open_now[0].id} …"
+        )
     return open_now[0]
 
 
@@ -76,7 +84,7 @@ async def ask(
     if not text:
         raise ParseError("Write your question after the command.")
     async with uow:
-        session = await _session_for(uow, chat_id, session_id, tags)
+        session = await _session_for(uow, chat_id, session_id, person.id, tags)
         if chat_id is None:
             await require_course_member(uow, session.course, person.id, members, session.guest_id)
         await uow.people.seen(person, now)
@@ -104,6 +112,10 @@ async def vote(
             raise NotAllowed("That button isn't valid any more.")
         if not board.is_upcoming_or_live:
             raise NotFound("This session is over: votes are closed.")
+        if any(
+            asker == person.id for asker, _anonymous, _started in await uow.guest_batches.askers(question_id)
+        ):
+            raise NotAllowed("That's your own question: the others can upvote it.")
         cast = await uow.guest_questions.toggle_vote(question_id, person.id)
         await refresh_boards(uow, board, now)
         await uow.commit()
@@ -121,6 +133,45 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
         await refresh_boards(uow, session, now)
         await uow.commit()
     return session
+
+
+async def edited(uow: UnitOfWork, ref: MessageRef, text: str, now: datetime) -> bool:
+    """The asker edited the message that asked a guest question (an /askguest, a reply to a board,
+    a private message after the board's link): the question reads as edited on the boards and, if
+    the guest has it and hasn't answered, on the guest's copy. Once answered or skipped, or once
+    the session is over, it stays as it was. True when the message asked a question."""
+    text = text.strip()[:MAX_TEXT]
+    async with uow:
+        question = await uow.guest_questions.asked_by_message(ref.chat_id, ref.message_id)
+        if question is None:
+            return False
+        session = await uow.guest_sessions.get(question.session_id)
+        if (
+            session is None
+            or not session.is_upcoming_or_live
+            or question.state not in ("queued", "sent")
+            or not text
+            or text == question.text
+        ):
+            return True
+        await uow.guest_questions.set_text(question.id, text, normalise(text))
+        await refresh_boards(uow, session, now)
+        sent = await uow.guest_sessions.sent_question(question.id) if question.state == "sent" else None
+        if sent is not None:
+            # Not yet delivered (seconds at most), the guest's copy goes out as it was asked.
+            chat_id, message_id = sent
+            data = {
+                **session_data(session),
+                "question_id": question.id,
+                "n": question.number,
+                "text": text,
+                "asker": question.asker,
+                "message_id_to_edit": message_id,
+            }
+            notice = Notice(chat_id, NoticeKind.GUEST_QUESTION_EDIT, data, subject=f"gq_edit:{question.id}")
+            await uow.outbox.put_latest(notice, now)
+        await uow.commit()
+    return True
 
 
 async def board_data(uow: UnitOfWork, session: GuestSession, ended: bool = False) -> dict[str, object]:
@@ -183,7 +234,7 @@ async def await_private(
 
 
 async def ask_awaited(
-    uow: UnitOfWork, person: Person, text: str, members: ChatMembership, now: datetime
+    uow: UnitOfWork, person: Person, text: str, ref: MessageRef, members: ChatMembership, now: datetime
 ) -> Asked | None:
     """A plain private message: the question the person opened the private link for, if any."""
     async with uow:
@@ -195,4 +246,4 @@ async def ask_awaited(
         await uow.guest_questions.forget_private(person.id)  # one question per opening
         await uow.commit()
     session_id, anonymous = awaited
-    return await ask(uow, None, session_id, person, text, anonymous, [], None, now, members)
+    return await ask(uow, None, session_id, person, text, anonymous, [], ref, now, members)

@@ -34,6 +34,15 @@ REMINDERS = (
 )
 
 
+# How a session's phase reads after its name: "Session 3 was already cancelled."
+PHASE_SAID = {
+    Phase.COLLECTING: "hasn't started yet",
+    Phase.LIVE: "is live now",
+    Phase.ENDED: "has already ended",
+    Phase.CANCELLED: "was already cancelled",
+}
+
+
 @dataclass(frozen=True)
 class Request:
     """/guest @username "Title" <start> [duration], as typed."""
@@ -113,6 +122,7 @@ async def schedule(
             person.id,
             now,
         )
+        await _skip_reminders_past(uow, session.id, starts_at, now)
         for chat in await uow.courses.chats_of(course.id):
             # The announcement is also the chat's question board: its id is kept to edit it.
             notice = Notice(
@@ -121,6 +131,15 @@ async def schedule(
             await uow.outbox.put(notice, now)
         await uow.commit()
     return session
+
+
+async def _skip_reminders_past(uow: UnitOfWork, session_id: int, starts_at: datetime, now: datetime) -> None:
+    """A reminder whose moment had already come when the session was scheduled (or moved) is
+    marked done, not sent at the next tick: a session a few hours away gets no "a day before"
+    warning the moment it is made, only the reminders that fall due after that."""
+    for field, before, _who in REMINDERS:
+        if now >= starts_at - before:
+            await uow.guest_sessions.mark(session_id, field, now)
 
 
 async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[GuestSession]:
@@ -139,7 +158,7 @@ async def _facilitated_session(uow: UnitOfWork, session_id: int, person_id: int)
         raise NotFound(f"There is no session {session_id}.")
     await require_facilitator(uow, session.course, person_id)
     if not session.is_upcoming_or_live:
-        raise NotFound(f"Session {session_id} has already {session.phase.value}.")
+        raise NotFound(f"Session {session_id} {PHASE_SAID[session.phase]}.")
     return session
 
 
@@ -170,6 +189,7 @@ async def move(uow: UnitOfWork, session_id: int, person: Person, when: str, now:
             raise ParseError("That time has already passed. Pick a start in the future.")
         ends_at = starts_at + (session.ends_at - session.starts_at)
         await uow.guest_sessions.move(session.id, starts_at, ends_at)
+        await _skip_reminders_past(uow, session.id, starts_at, now)
         moved = GuestSession(
             session.id,
             session.course,
@@ -216,13 +236,14 @@ async def open_invite(uow: UnitOfWork, token: str, person: Person, now: datetime
 
 async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
     """Warn facilitators 24 h and 1 h before a start the guest hasn't prepared for; remind the
-    guest 24 h and 15 min before. Each once; a moved session gets them again."""
+    guest 24 h and 15 min before. Each once; a moved session gets them again (those still
+    ahead of it when it was scheduled or moved)."""
     sent = 0
     async with uow:
         for session, done in await uow.guest_sessions.starting_before(now + timedelta(hours=24)):
             if now >= session.starts_at:
                 continue
-            # Several due at once (a session scheduled for soon): one message, the real time left.
+            # Several due at once (the tick was held up): one message, the real time left.
             left = parsing.format_duration(
                 timedelta(minutes=round((session.starts_at - now).total_seconds() / 60))
             )

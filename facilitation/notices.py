@@ -24,6 +24,7 @@ class NoticeKind(StrEnum):
     GUEST_NOT_READY = "guest_not_ready"  # to facilitators: the guest never opened the invite
     BOARD_EDIT = "board_edit"  # a board's questions, updated
     GUEST_QUESTION = "guest_question"  # to the guest, who replies to it
+    GUEST_QUESTION_EDIT = "guest_question_edit"  # that copy, corrected: the asker edited it
     GUEST_ANSWER = "guest_answer"  # the guest's answer, in the chat
     GUEST_ANSWER_PRIVATE = "guest_answer_private"  # the same, privately to each asker
     SESSION_LEFTOVERS = "session_leftovers"  # to facilitators: what the guest left unanswered

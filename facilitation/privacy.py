@@ -114,9 +114,11 @@ async def _erase(
     await uow.privacy.rewrite_inbox(inbox)
     outbox = {}
     named = [json.dumps(name, ensure_ascii=False) for name in sorted(names)]
-    for row_id, payload in await uow.privacy.outbox_containing([*probes, *named]):
+    # A transcript holds their words escaped for Markdown: those copies are theirs too.
+    copies = [*words, *guest_live.transcript_copies(words)]
+    for row_id, payload in await uow.privacy.outbox_containing([*redaction.probes(copies), *named]):
         data, renamed = redaction.scrub_names(json.loads(payload), names, words, questions)
-        data, copied = redaction.scrub_copies(data, words)
+        data, copied = redaction.scrub_copies(data, copies)
         if renamed or copied:
             outbox[row_id] = json.dumps(data, ensure_ascii=False)
     await uow.privacy.rewrite_outbox(outbox)

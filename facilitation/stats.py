@@ -49,8 +49,6 @@ class StatsReader(Protocol):
     async def peer_answers(self, course_id: int, since: datetime | None) -> list[tuple[Person, int]]: ...
 
 
-
-
 @dataclass(frozen=True)
 class Day:
     day: date

@@ -115,7 +115,7 @@ async def ask(update: Update, context: FlockContext) -> None:
         text,
         bool(anonymous) and not group,
         tags(text),
-        convert.ref(message) if group else None,
+        convert.ref(message),  # in private too: an edit of the message finds its question
         context.now(),
         ChatMembers(context),
     )
@@ -207,12 +207,28 @@ async def guest_reply(update: Update, context: FlockContext) -> None:
         return
     # Not an answer: the question the person opened a board's private link for, if any.
     asked = await guest_questions.ask_awaited(
-        context.uow(), person, text, ChatMembers(context), context.now()
+        context.uow(), person, text, convert.ref(message), ChatMembers(context), context.now()
     )
     if asked is None:
         await reply(update, texts.PRIVATE_FALLBACK)
         return
     await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
+
+
+async def edited_ask(update: Update, context: FlockContext) -> None:
+    """An edited /askguest corrects its question; it is never asked a second time. Said nothing."""
+    message = update.edited_message
+    assert message is not None
+    match = _ASK.fullmatch(argument_text(message).strip())
+    if match is not None:
+        await guest_questions.edited(context.uow(), convert.ref(message), match.group(3), context.now())
+
+
+async def edited_private(update: Update, context: FlockContext) -> None:
+    """An edited private message: the question it asked after a board's link, if it did."""
+    message = update.edited_message
+    assert message is not None
+    await guest_questions.edited(context.uow(), convert.ref(message), convert.text(message), context.now())
 
 
 async def end(update: Update, context: FlockContext) -> None:
@@ -282,6 +298,10 @@ HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("session_batch", batch),
     command("transcript", transcript),
     command("skip", guest_reply),
+    MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.Regex(r"^/askguest(@\w+)?\s"), edited_ask),
+    MessageHandler(
+        filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND, edited_private
+    ),
 ]
 # Before the private-chat fallback: a guest's replies are answers.
 GUEST_REPLIES = MessageHandler(

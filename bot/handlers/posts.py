@@ -44,6 +44,13 @@ async def edited(update: Update, context: FlockContext) -> None:
     post = convert.post(update.edited_message) if update.edited_message else None
     if post is None:
         return
+    # A reply to a guest session's board asked the guest: the edit corrects that question.
+    if (
+        post.reply_to is not None
+        and _replies_to(update, context.bot.id)
+        and await guest_questions.edited(context.uow(), post.ref, post.text, post.at)
+    ):
+        return
     await posts.edited(context.uow(), post)
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from facilitation.model import MessageRef, SessionQuestion
+from facilitation.model import SessionQuestion
 from storage.models import GuestSessionRow, OutboxRow, PersonRow, SessionAskerRow, SessionQuestionRow
 from storage.repositories.base import Repository
+from storage.repositories.guest_questions import session_question as _question
 from storage.repositories.guest_questions import vote_counts
 
 
@@ -126,19 +127,3 @@ class SqlGuestBatches(Repository):
 
     async def unanswered(self, session_id: int) -> list[SessionQuestion]:
         return await self._questions(session_id, ["queued", "sent", "skipped"], SessionQuestionRow.number)
-
-
-def _question(row: SessionQuestionRow, asker: str | None) -> SessionQuestion:
-    ref = MessageRef(row.chat_id, row.message_id, row.thread_id) if row.chat_id and row.message_id else None
-    return SessionQuestion(
-        row.id,
-        row.session_id,
-        row.number,
-        row.text,
-        None if row.anonymous else asker or "someone",
-        ref,
-        row.state,
-        row.answer,
-        row.answered_at,
-        asker or "someone",
-    )

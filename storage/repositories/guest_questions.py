@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Subquery, delete, func, select, update
 
-from facilitation.model import BoardItem, MessageRef, Person
+from facilitation.model import BoardItem, MessageRef, Person, SessionQuestion
 from storage.models import (
     GuestPrivateAskRow,
     GuestSessionRow,
@@ -99,6 +99,24 @@ class SqlGuestQuestions(Repository):
         ).first()
         return (found[0], found[1]) if found else None
 
+    async def asked_by_message(self, chat_id: int, message_id: int) -> SessionQuestion | None:
+        found = (
+            await self.session.execute(
+                select(SessionQuestionRow, PersonRow.name)
+                .outerjoin(PersonRow, PersonRow.id == SessionQuestionRow.asker_id)
+                .where(SessionQuestionRow.chat_id == chat_id, SessionQuestionRow.message_id == message_id)
+                .limit(1)
+            )
+        ).first()
+        return session_question(found[0], found[1]) if found else None
+
+    async def set_text(self, question_id: int, text: str, normalized: str) -> None:
+        await self.session.execute(
+            update(SessionQuestionRow)
+            .where(SessionQuestionRow.id == question_id)
+            .values(text=text, normalized=normalized)
+        )
+
     async def toggle_vote(self, question_id: int, person_id: int) -> bool:
         """True when the vote was cast, False when it was withdrawn."""
         mine = (SessionVoteRow.question_id == question_id) & (SessionVoteRow.person_id == person_id)
@@ -156,3 +174,19 @@ class SqlGuestQuestions(Repository):
         await self.session.execute(
             delete(GuestPrivateAskRow).where(GuestPrivateAskRow.person_id == person_id)
         )
+
+
+def session_question(row: SessionQuestionRow, asker: str | None) -> SessionQuestion:
+    ref = MessageRef(row.chat_id, row.message_id, row.thread_id) if row.chat_id and row.message_id else None
+    return SessionQuestion(
+        row.id,
+        row.session_id,
+        row.number,
+        row.text,
+        None if row.anonymous else asker or "someone",
+        ref,
+        row.state,
+        row.answer,
+        row.answered_at,
+        asker or "someone",
+    )

@@ -154,6 +154,10 @@ class SqlGuestSessions(Repository):
     async def sent_leftovers(self, session_id: int) -> list[tuple[int, int]]:
         return await self._sent(leftovers_subject(session_id), "session_leftovers")
 
+    async def sent_question(self, question_id: int) -> tuple[int, int] | None:
+        sent = await self._sent(f"gq:{question_id}", "guest_question")
+        return sent[0] if sent else None
+
     async def _sent(self, subject: str, kind: str) -> list[tuple[int, int]]:
         """(chat, message) of each message sent for the subject, to edit it."""
         rows = await self.session.execute(

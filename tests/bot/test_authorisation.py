@@ -86,9 +86,9 @@ async def build_world(flock: Harness) -> World:
     open_question = t.post(CHAT, BEN, "Where do I find the slides for week one?")
     await send(open_question)
     await invite_ada(flock, '"Careers" in 3h')
-    board_edit = [
+    board_edit = [  # Leo's question, so Ben (the learner) may upvote it
         c
-        for c in await send(t.post(CHAT, BEN, "/askguest What should I learn first?"))
+        for c in await send(t.post(CHAT, LEO, "/askguest What should I learn first?"))
         if c.method == "editMessageText"
     ][-1]
     await send(t.post(CHAT, ANA, '/guest @ada_expert "Archive" in 30m'))

@@ -93,7 +93,7 @@ def test_the_guest_session_plays_out_batch_answers_then_transcript(played: tuple
     transcript = _index(lines, "Thu 15:45 — the session is over: its transcript is posted", asker)
     leftovers = _index(lines, "Thu 15:45 — the questions the guest left unanswered", transcript)
     told = "\n".join(lines[transcript:leftovers])
-    assert "## 1. Is DVC worth it for a team of two" in told
+    assert "## Q3. Is DVC worth it for a team of two" in told  # question 3 on the board
     assert "Version the pointers in git, never the bytes." in told
     assert "Do you snapshot raw data" in lines[leftovers + 2]
 

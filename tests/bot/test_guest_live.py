@@ -52,7 +52,7 @@ async def ask_three(flock: Harness) -> JSON:
     asked = await flock.send(flock.telegram.post(private(BEN), BEN, "/askguest 1 anon What do you earn?"))
     board = [c for c in asked if c.method == "editMessageText"][-1]
     buttons = {
-        b["text"].split()[1]: b["callback_data"]
+        b["text"].split()[0].removeprefix("Q"): b["callback_data"]
         for row in board.params["reply_markup"]["inline_keyboard"]
         for b in row
     }
@@ -185,11 +185,11 @@ async def test_the_end_posts_the_transcript_and_hands_leftovers_to_facilitators(
     (document,) = [c for c in end if c.method == "sendDocument"]
     assert document.chat_id == CHAT["id"]
     markdown = document.files["document"][1].decode()
-    assert "## 1. Which tools do you use every day?" in markdown
+    assert "## Q2. Which tools do you use every day?" in markdown  # its number on the board
     assert "Python, SQL and a notebook." in markdown
     leftovers = to(end, ANA)[0].text
     assert "got no answer from the guest" in leftovers
-    assert "How did you get your first data job?" in leftovers
+    assert "Q1. How did you get your first data job?" in leftovers
     assert "What do you earn? — Ben (anonymously)" in leftovers  # facilitators may know
     assert [c.method for c in resent] == ["sendDocument"]
     assert await flock.rows("select phase from guest_sessions") == [("ended",)]
@@ -308,3 +308,52 @@ async def test_a_late_answer_updates_the_transcript_the_board_and_the_leftovers(
     assert "answered late" in next(line for line in lines if "Which tools do you use every day?" in line)
     assert "answered late" not in next(line for line in lines if "How did you get your first" in line)
     assert "1 of 3 questions answered" in board_edits(calls)[-1].text
+
+
+async def test_the_markdown_transcript_shows_questions_and_answers_as_typed(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(
+        flock.telegram.post(CHAT, BEN, "/askguest Is <b>pip install *</b> OK for my_project_2?\nOr #conda?")
+    )
+    flock.clock.advance(minutes=30)
+    (question,) = to(await flock.tick(), ADA)
+    await answer(
+        flock,
+        question,
+        "Use *pip* in a [venv](x) for snake_case_names & <tags>.\n# not a heading\n> nor a quote",
+    )
+
+    flock.clock.advance(minutes=60)
+    (document,) = [c for c in await flock.tick() if c.method == "sendDocument"]
+
+    markdown = document.files["document"][1].decode()
+    assert markdown.startswith("# Careers in data\n\nGuest Q&A with @ada\\_expert for \\#onb26,")
+    # One heading line, nothing in it read as emphasis or HTML.
+    assert "\n## Q1. Is \\<b\\>pip install \\*\\</b\\> OK for my\\_project\\_2? Or \\#conda?\n" in markdown
+    assert (
+        "\nUse \\*pip\\* in a \\[venv\\](x) for snake\\_case\\_names & \\<tags\\>.\n"
+        "\\# not a heading\n\\> nor a quote\n"
+    ) in markdown
+
+
+async def test_an_edited_question_already_with_the_guest_is_corrected_there_until_answered(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    bens = flock.telegram.post(CHAT, BEN, "/askguest How did you get your frist data job?")
+    await flock.send(bens)
+    flock.clock.advance(minutes=30)
+    (question,) = to(await flock.tick(), ADA)
+
+    corrected = await flock.send(flock.telegram.edit(bens, "/askguest How did you get your first data job?"))
+    await answer(flock, question, "Through an internship.")
+    late = await flock.send(flock.telegram.edit(bens, "/askguest And your second one?"))
+
+    (copy,) = [c for c in corrected if c.chat_id == ADA["id"]]
+    assert copy.method == "editMessageText"
+    assert copy.params["message_id"] == question.result["message_id"]
+    assert "How did you get your first data job?" in copy.text
+    assert late == []  # answered: the question stays as the guest answered it
+    assert await flock.rows("select text, answer from session_questions") == [
+        ("How did you get your first data job?", "Through an internship.")
+    ]

@@ -209,3 +209,62 @@ async def test_the_confirmation_states_the_start_and_the_length(flock: Harness) 
     )
     assert "Tue 3 Nov, 16:00 (UTC), 8 h." in longest
     assert "Mon 2 Nov, 11:00 (UTC), 1 h." in default
+
+
+async def test_a_session_that_is_over_is_named_in_plain_words(flock: Harness) -> None:
+    await set_up(flock)
+    await schedule(flock)
+    await schedule(flock, '@ada_expert "Later" tomorrow 16:00')
+    await flock.send(flock.telegram.post(CHAT, ANA, "/session_cancel 1"))
+
+    cancelled = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_cancel 1")))
+    moved = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_move 1 tomorrow 10:00")))
+    ended = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_end 1")))
+    early = texts(await flock.send(flock.telegram.post(CHAT, ANA, "/session_end 2")))
+
+    assert cancelled == ["Session 1 was already cancelled."]
+    assert moved == ["Session 1 was already cancelled."]
+    assert ended == ["Session 1 isn't live: it was already cancelled."]
+    assert early == ["Session 2 isn't live: it hasn't started yet."]
+
+
+async def test_a_session_scheduled_for_soon_waits_for_its_next_reminder(flock: Harness) -> None:
+    await set_up(flock)
+    await schedule(flock, '@ada_expert "Careers" in 3h')  # clock: Mon 2 Nov 09:00
+
+    at_once = await flock.tick()
+    flock.clock.current = datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+    hour_before = await flock.tick()
+
+    assert texts(at_once) == []  # not the day-before warning, long past when it was scheduled
+    (warning,) = texts(hour_before, private(ANA))
+    assert "@ada_expert hasn't opened the invite" in warning
+    assert "starts in 1h" in warning
+
+
+async def test_a_guest_who_opens_the_invite_of_a_session_soon_is_reminded_at_the_quarter_hour(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    token = invite_token(await schedule(flock, '@ada_expert "Careers" in 2h'))
+    await flock.send(flock.telegram.post(private(ADA), ADA, f"/start guest_{token}"))
+
+    at_once = await flock.tick()
+    flock.clock.current = datetime(2026, 11, 2, 10, 45, tzinfo=UTC)
+    quarter = await flock.tick()
+
+    assert texts(at_once) == []  # they were just welcomed
+    assert "starts in 15m" in texts(quarter, private(ADA))[0]
+
+
+async def test_a_session_moved_closer_skips_the_reminders_already_past(flock: Harness) -> None:
+    await set_up(flock)
+    await schedule(flock)  # Tue 3 Nov 15:00
+
+    await flock.send(flock.telegram.post(CHAT, ANA, "/session_move 1 2026-11-02 12:00"))
+    at_once = await flock.tick()
+    flock.clock.current = datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+    hour_before = await flock.tick()
+
+    assert texts(at_once) == []
+    assert "starts in 1h" in texts(hour_before, private(ANA))[0]

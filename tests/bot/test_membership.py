@@ -604,10 +604,10 @@ async def test_a_guest_board_is_posted_again_in_the_supergroup_and_edited_there(
     calls = await flock.send(asked)
 
     assert board.chat_id == NEW_ID
-    assert "<b>1.</b> How did you get your first data job? — Ben · 👍 0" in board.text
+    assert "<b>Q1.</b> How did you get your first data job? — Ben · 👍 0" in board.text
     (edit,) = [c for c in calls if c.method == "editMessageText"]
     assert (edit.chat_id, edit.params["message_id"]) == (NEW_ID, board.result["message_id"])
-    assert "<b>2.</b> Which courses helped you most? — Dana Ruiz · 👍 0" in edit.text
+    assert "<b>Q2.</b> Which courses helped you most? — Dana Ruiz · 👍 0" in edit.text
 
 
 # /start, /help and the private fallback

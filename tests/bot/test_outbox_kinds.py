@@ -24,7 +24,7 @@ STORED = {
     "alert", "alert_edit", "alert_batch", "nudge", "followup", "reaction", "greeting", "digest",
     "weekly_chart", "session_announced", "session_cancelled", "session_moved", "session_reminder",
     "guest_not_ready", "board_edit", "guest_question", "guest_answer", "guest_answer_private",
-    "session_leftovers", "transcript", "leftovers_edit", "guest_thanks",
+    "session_leftovers", "transcript", "leftovers_edit", "guest_thanks", "guest_question_edit",
 }  # fmt: skip
 
 

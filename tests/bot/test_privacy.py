@@ -205,7 +205,7 @@ async def test_forget_me_removes_guest_session_questions_and_rewrites_the_transc
     token = re.search(r"start=guest_([A-Za-z0-9_-]+)", "".join(c.text for c in calls))
     assert token is not None
     await flock.send(flock.telegram.post(private(ADA), ADA, f"/start guest_{token.group(1)}"))
-    await post(flock, CHAT, BEN, f"/askguest How did you start with {MARKER} data?")
+    await post(flock, CHAT, BEN, f"/askguest How did you start with {MARKER} data_sets, *really*?")
     flock.clock.advance(minutes=30)
     [batch] = [c for c in (await flock.tick()) if c.chat_id == ADA["id"] and MARKER in c.text]
     await flock.send(flock.telegram.post(private(ADA), ADA, "By accident, in a lab.", reply_to=batch.result))
@@ -219,7 +219,7 @@ async def test_forget_me_removes_guest_session_questions_and_rewrites_the_transc
     assert "Removed 1 guest-session question." in edits(calls)[0]
     assert await traces(flock, MARKER) == []
     [(transcript,)] = await flock.rows("select transcript from guest_sessions")
-    assert "## 1. [removed]" in transcript
+    assert "## Q1. [removed]" in transcript
     assert "By accident, in a lab." in transcript
     assert "*Asked by Former learner*" in transcript
 
