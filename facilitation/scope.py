@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from facilitation.errors import NotAllowed, NotFound
+from facilitation.languages import N_
 from facilitation.model import Attachment, Course, Scope
 from facilitation.ports import ChatMembership, UnitOfWork
 
@@ -92,7 +93,7 @@ async def require_course_member(
     raise NotAllowed(f"That is for the members of {course.tag}'s group. Join it first.")
 
 
-async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, what: str) -> None:
+async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, session_id: int) -> None:
     """A numbered session used from a group must belong to one of the group's courses."""
     if course.id not in {a.course.id for a in await uow.courses.attachments(chat_id)}:
-        raise NotFound(f"{what} belongs to a course this chat isn't part of.")
+        raise NotFound(N_("Session {number} belongs to a course this chat isn't part of."), number=session_id)
