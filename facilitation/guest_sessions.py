@@ -65,18 +65,24 @@ def session_data(session: GuestSession) -> dict[str, object]:
 
 
 def read_when(text: str, now: datetime, timezone: str) -> tuple[datetime, timedelta]:
-    """The start and the length: "tomorrow 15:00 90m" or just "in 1m"."""
+    """The start and the length: "tomorrow 15:00 90m", "demain 15h 1h30", "dans 2h 45 min" or
+    just "in 1m"."""
     words = text.split()
     specific: ParseError | None = None  # a start that reads as a time but is refused, and why
-    # A last word shaped like a duration is the length, whatever its size: "in 1m 0m" is a start
-    # in a minute lasting nothing, refused, not a start in a minute lasting the default hour.
-    if len(words) > 1 and parsing.is_duration(words[-1]):
+    # A last word (or number and unit: "45 min") shaped like a duration is the length, whatever its
+    # size: "in 1m 0m" is a start in a minute lasting nothing, refused, not a start in a minute
+    # lasting the default hour.
+    for size in (2, 1):
+        length = " ".join(words[-size:])
+        if len(words) <= size or not parsing.is_duration(length):
+            continue
         try:
-            starts_at = parsing.moment(" ".join(words[:-1]), now, timezone)
+            starts_at = parsing.moment(" ".join(words[:-size]), now, timezone)
         except ParseError as error:
-            specific = None if error.message.startswith(parsing.UNREADABLE_TIME) else error
+            if not error.template.startswith(parsing.UNREADABLE_TIME):
+                specific = specific or error
         else:
-            return starts_at, _length(words[-1])
+            return starts_at, _length(length)
     try:
         return parsing.moment(text, now, timezone), DEFAULT_LENGTH
     except ParseError:

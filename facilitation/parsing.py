@@ -1,33 +1,89 @@
 """Readers for what people type: hashtags, durations, clock times, settings values.
 
 Each reader returns a value or raises ParseError with a message fit to show the person.
+Each reads English and French whatever language is spoken (README, Languages): `demain 15h`
+beside `tomorrow 15:00`, `45 min` beside `45m`, `non` beside `off`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from facilitation.errors import ParseError
-from facilitation.model import Detection, QuietHours
+from facilitation.languages import N_
+from facilitation.model import Detection, QuietHours, Scope
 
 # Not after a word, "#" or "/": "https://x.org/#intro" is a link, not a hashtag.
 _HASHTAG = re.compile(r"(?<![\w#/])#(\w+)", re.UNICODE)
 _COURSE_TAG = re.compile(r"[A-Za-z0-9_]{2,64}")
 _NUMBER = re.compile(r"[0-9]{1,12}")
-_DURATION_PART = re.compile(r"(\d{1,6})([smhd])")
+# A unit as typed, longest first: "min" before "m"; "j", "jour(s)" are French days.
+_UNIT = r"(jours|jour|min|[smhdj])"
+_DURATION_PART = re.compile(r"(\d{1,6})" + _UNIT)
+_DURATION = re.compile(r"(?:\d{1,6}" + _UNIT + r")+")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-_CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+_SAME_UNIT = {"min": "m", "j": "d", "jour": "d", "jours": "d"}
+_HOURS_AND_MINUTES = re.compile(r"(\d{1,6}h)(\d{1,2})$")  # French "1h30": an hour and a half
+# 15:00, 7.30, and the French 15h, 15h00, 15 h 30
+_CLOCK = re.compile(r"([01]?\d|2[0-3])(?:[:.]([0-5]\d)|\s?h(?:\s?([0-5]\d))?)")
 
-DURATION_FORMS = "90s, 45m, 2h, 1d or 1h30m"
 _UNIT_ORDER = "dhms"  # a compound duration gives each unit once, largest first
 MAX_DURATION = timedelta(days=60)
 
+# Command keywords, in both languages.
+OFF = frozenset({"off", "non", "désactivé", "désactivée", "desactive", "desactivee", "aucun", "aucune"})
+_TAGGED = frozenset({Scope.TAGGED.value, "étiquetées", "étiquetés", "etiquetees", "etiquetes"})
+_AUTO = frozenset({Detection.AUTO.value, "automatique"})
+_FACILITATOR_ACTIONS = {"add": "add", "ajouter": "add", "ajoute": "add", "remove": "remove"} | {
+    "retirer": "remove",
+    "retire": "remove",
+    "enlever": "remove",
+}
+
+
+def is_off(word: str) -> bool:
+    """`off` or `non`, `désactivé`: a setting or a routing turned off."""
+    return word.strip().lower() in OFF
+
+
+def is_tagged(word: str) -> bool:
+    """`tagged` (`étiquetées`): a course that reads only the messages carrying its hashtag."""
+    return word.strip().lower() in _TAGGED
+
+
+def facilitator_action(word: str) -> str | None:
+    """`/facilitator add|remove` (`ajouter|retirer`) as "add" or "remove"; None otherwise."""
+    return _FACILITATOR_ACTIONS.get(word.strip().lower())
+
+
+# /settings keys as French says them, beside the English ones.
+_SETTING_KEYS = {
+    "délai": "sla",
+    "delai": "sla",
+    "fuseau": "timezone",
+    "silence": "quiet",
+    "résumé": "digest",
+    "resume": "digest",
+    "détection": "detect",
+    "detection": "detect",
+    "conservation": "retention",
+    "langue": "language",
+}
+
+
+def setting_key(word: str) -> str:
+    """A /settings key as typed, in English (`quiet`) or French (`silence`), as its English key."""
+    key = word.strip().lower()
+    return _SETTING_KEYS.get(key, key)
+
 
 def hashtags(text: str) -> list[str]:
-    """Every hashtag in the text, lower case, without '#', in order of appearance."""
-    return [tag.lower() for tag in _HASHTAG.findall(text)]
+    """Every hashtag in the text, lower case, without '#', in order of appearance. Accented
+    letters count as typed, composed or not: "#pre\u0301sentation" is #présentation."""
+    return [tag.lower() for tag in _HASHTAG.findall(unicodedata.normalize("NFC", text))]
 
 
 def number(word: str) -> int | None:
@@ -40,37 +96,63 @@ def course_tag(word: str) -> str:
     """A course hashtag as typed (`#onb26`) to its stored form (`onb26`)."""
     bare = word[1:] if word.startswith("#") else word
     if not word.startswith("#") or not _COURSE_TAG.fullmatch(bare):
-        raise ParseError("A course hashtag starts with # and has 2–64 letters, digits or _, like #onb26.")
+        raise ParseError(N_("A course hashtag starts with # and has 2–64 letters, digits or _, like #onb26."))
     return bare.lower()
 
 
+def _compact(text: str) -> str:
+    """A duration without its spaces, French "1h30" as 1h30m: "1 h 30 min" is "1h30min"."""
+    return _HOURS_AND_MINUTES.sub(r"\1\2m", text.strip().lower().replace(" ", ""))
+
+
 def duration(text: str) -> timedelta:
-    compact = text.strip().lower().replace(" ", "")
+    """90s, 45m (45 min), 2h (2 h), 1d (1j, 1 jour), 1h30m (1h30)."""
+    compact = _compact(text)
     parts = _DURATION_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
-        raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a duration. Try {DURATION_FORMS}.")
-    ranks = [_UNIT_ORDER.index(u) for _, u in parts]
+        raise ParseError(
+            N_("I couldn't read “{text}” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."),
+            text=text.strip()[:40],
+        )
+    units = [_SAME_UNIT.get(u, u) for _, u in parts]
+    ranks = [_UNIT_ORDER.index(u) for u in units]
     if ranks != sorted(set(ranks)):  # "1h1h", "30m1h": one value, not a sum to work out
         raise ParseError(
-            f"I couldn't read “{text.strip()[:40]}” as a duration: "
-            "give each unit once, largest first, like 1h30m."
+            N_("I couldn't read “{text}” as a duration: give each unit once, largest first, like 1h30m."),
+            text=text.strip()[:40],
         )
-    total = sum((timedelta(**{_UNITS[unit]: int(number)}) for number, unit in parts), timedelta())
+    total = sum(
+        (timedelta(**{_UNITS[unit]: int(number)}) for (number, _), unit in zip(parts, units, strict=True)),
+        timedelta(),
+    )
     if not timedelta(seconds=10) <= total <= MAX_DURATION:
-        raise ParseError("A duration must be between 10 seconds and 60 days.")
+        raise ParseError(N_("A duration must be between 10 seconds and 60 days."))
     return total
 
 
 def is_duration(word: str) -> bool:
-    """Shaped like a duration ("90m", "1h30m"), whether or not its size is acceptable."""
-    return re.fullmatch(r"(?:\d{1,6}[smhd])+", word.strip().lower()) is not None
+    """Shaped like a duration ("90m", "1h30m", "1h30", "45min"), whether or not its size is
+    acceptable."""
+    return _DURATION.fullmatch(_compact(word)) is not None
+
+
+def _clock(text: str) -> time | None:
+    match = _CLOCK.fullmatch(text.strip().lower())
+    if not match:
+        return None
+    hour, minute, french_minute = match.groups()
+    return time(int(hour), int(minute or french_minute or 0))
 
 
 def clock_time(text: str) -> time:
-    match = _CLOCK.fullmatch(text.strip())
-    if not match:
-        raise ParseError(f"I couldn't read “{text.strip()[:40]}” as a time of day. Use HH:MM, like 08:00.")
-    return time(int(match.group(1)), int(match.group(2)))
+    """08:00, 7.30, or as French writes it, 8h, 8h00, 15h30."""
+    found = _clock(text)
+    if found is None:
+        raise ParseError(
+            N_("I couldn't read “{text}” as a time of day. Use HH:MM, like 08:00."),
+            text=text.strip()[:40],
+        )
+    return found
 
 
 # Where a zone is a place: IANA's areas. Other names ("EST", "EST5EDT", "GMT", "Etc/GMT+5",
@@ -80,31 +162,45 @@ _AREAS = frozenset(
     | {"Australia", "Europe", "Indian", "Pacific"}
 )
 _UTC = frozenset({"UTC", "Etc/UTC"})
-_PLACES = {
-    "EST": "America/Toronto (or America/New_York)",
-    "EST5EDT": "America/Toronto (or America/New_York)",
-    "CST6CDT": "America/Chicago (or America/Winnipeg)",
-    "MST": "America/Denver (or America/Edmonton)",
-    "MST7MDT": "America/Denver (or America/Edmonton)",
-    "PST8PDT": "America/Los_Angeles (or America/Vancouver)",
-    "HST": "Pacific/Honolulu",
-    "CET": "Europe/Berlin (or Europe/Paris)",
-    "MET": "Europe/Berlin (or Europe/Paris)",
-    "EET": "Europe/Athens (or Europe/Helsinki)",
-    "WET": "Europe/Lisbon",
-    "GMT": "Europe/London (or UTC)",
+_PLACES: dict[str, tuple[str, str | None]] = {  # the place to use, and another one it may be
+    "EST": ("America/Toronto", "America/New_York"),
+    "EST5EDT": ("America/Toronto", "America/New_York"),
+    "CST6CDT": ("America/Chicago", "America/Winnipeg"),
+    "MST": ("America/Denver", "America/Edmonton"),
+    "MST7MDT": ("America/Denver", "America/Edmonton"),
+    "PST8PDT": ("America/Los_Angeles", "America/Vancouver"),
+    "HST": ("Pacific/Honolulu", None),
+    "CET": ("Europe/Berlin", "Europe/Paris"),
+    "MET": ("Europe/Berlin", "Europe/Paris"),
+    "EET": ("Europe/Athens", "Europe/Helsinki"),
+    "WET": ("Europe/Lisbon", None),
+    "GMT": ("Europe/London", "UTC"),
 }
+_OLD_NAME = N_(
+    "“{name}” is an old zone name, not a place. "
+    "Use the place's IANA name, like {place}, so daylight saving is followed."
+)
+_OLD_NAME_OR = N_(
+    "“{name}” is an old zone name, not a place. "
+    "Use the place's IANA name, like {place} (or {other}), so daylight saving is followed."
+)
+_OLD_NAME_ANY = N_(
+    "“{name}” is an old zone name, not a place. "
+    "Use the place's IANA name, like {place} or {other}, so daylight saving is followed."
+)
 
 
 def digest_time(text: str) -> time | None:
-    """`08:00` sends the daily digest then; `off` sends none."""
-    if text.strip().lower() == "off":
+    """`08:00` (`8h`) sends the daily digest then; `off` (`non`) sends none."""
+    if is_off(text):
         return None
-    if not _CLOCK.fullmatch(text.strip()):
+    found = _clock(text)
+    if found is None:
         raise ParseError(
-            f"I couldn't read “{text.strip()[:40]}” as a time of day. Use HH:MM, like 08:00, or off."
+            N_("I couldn't read “{text}” as a time of day. Use HH:MM, like 08:00, or off."),
+            text=text.strip()[:40],
         )
-    return clock_time(text)
+    return found
 
 
 def timezone(text: str) -> str:
@@ -117,35 +213,40 @@ def timezone(text: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         raise ParseError(
-            f"I don't know the time zone “{name[:40]}”. Use an IANA name like Europe/Berlin or UTC."
+            N_("I don't know the time zone “{name}”. Use an IANA name like Europe/Berlin or UTC."),
+            name=name[:40],
         ) from None
     if name not in _UTC and name.split("/")[0] not in _AREAS:
-        place = _PLACES.get(name.upper(), "America/Toronto or Europe/Berlin")
-        raise ParseError(
-            f"“{name[:40]}” is an old zone name, not a place. "
-            f"Use the place's IANA name, like {place}, so daylight saving is followed."
-        )
+        if name.upper() not in _PLACES:
+            raise ParseError(_OLD_NAME_ANY, name=name[:40], place="America/Toronto", other="Europe/Berlin")
+        place, other = _PLACES[name.upper()]
+        if other is None:
+            raise ParseError(_OLD_NAME, name=name[:40], place=place)
+        raise ParseError(_OLD_NAME_OR, name=name[:40], place=place, other=other)
     return name
 
 
 def quiet_hours(text: str) -> QuietHours | None:
+    """`22:00-07:00` (`22h-7h`); `off` (`non`) for none."""
     value = text.strip().lower()
-    if value == "off":
+    if is_off(value):
         return None
     start, sep, end = value.partition("-")
     if not sep:
-        raise ParseError("Quiet hours look like 22:00-07:00, or off.")
+        raise ParseError(N_("Quiet hours look like 22:00-07:00, or off."))
     hours = QuietHours(clock_time(start), clock_time(end))
     if hours.start == hours.end:
-        raise ParseError("Quiet hours need a different start and end, like 22:00-07:00.")
+        raise ParseError(N_("Quiet hours need a different start and end, like 22:00-07:00."))
     return hours
 
 
 def detection(text: str) -> Detection:
-    try:
-        return Detection(text.strip().lower())
-    except ValueError:
-        raise ParseError("Detection is auto (questions are recognised) or tagged (#question only).") from None
+    """`auto` (`automatique`) or `tagged` (`étiquetées`)."""
+    if text.strip().lower() in _AUTO:
+        return Detection.AUTO
+    if is_tagged(text):
+        return Detection.TAGGED
+    raise ParseError(N_("Detection is auto (questions are recognised) or tagged (#question only)."))
 
 
 def format_duration(value: timedelta) -> str:
@@ -158,11 +259,15 @@ def format_duration(value: timedelta) -> str:
     return "".join(parts) or "0s"
 
 
-TIME_FORMS = "2026-12-01 15:00, 15:00, tomorrow 15:00 or in 45m"
 MAX_AHEAD = timedelta(days=5 * 366)
-TOO_FAR = "That is too far ahead. Pick a time within the next five years."
-UNREADABLE_TIME = "I couldn't read"
-LONG_GONE = "That time has already passed. Pick a start in the future."
+TOO_FAR = N_("That is too far ahead. Pick a time within the next five years.")
+UNREADABLE_TIME = "I couldn't read"  # how every "not a time at all" template starts (English ids)
+LONG_GONE = N_("That time has already passed. Pick a start in the future.")
+# The words of a moment, in both languages: "in 45m"/"dans 45m", "tomorrow"/"demain", "today"/
+# "aujourd'hui", and an optional "at"/"à" before the clock time ("demain à 15h").
+_IN = ("in ", "dans ")
+_DAYS = {"tomorrow": 1, "demain": 1, "today": 0, "aujourd'hui": 0, "aujourd’hui": 0}
+_DAY_AND_CLOCK = re.compile(r"(\S+)\s+(?:(?:at|à|a)\s+)?(.+)")
 _DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3])[:.]([0-5]\d)")
 
 
@@ -171,41 +276,45 @@ def moment(text: str, now: datetime, timezone_name: str) -> datetime:
     value = " ".join(text.strip().lower().split())
     zone = ZoneInfo(timezone_name)
     local_now = now.astimezone(zone)
-    if value.startswith("in "):
-        return now + duration(value.removeprefix("in "))
+    if value.startswith(_IN):
+        return now + duration(value.split(" ", 1)[1])
     if match := _DATE_TIME.fullmatch(value):
         year, month, day, hour, minute = (int(g) for g in match.groups())
         try:
             when = datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
         except ValueError:
-            raise ParseError(f"There is no such date: {value[:20]}.") from None
+            raise ParseError(N_("There is no such date: {value}."), value=value[:20]) from None
         except OverflowError:  # year 1 or 9999, pushed past the calendar's edge by the zone's offset
             raise ParseError(TOO_FAR if year > 1 else LONG_GONE) from None
         if when - now > MAX_AHEAD:  # a session's end (start + length) must still be a date
             raise ParseError(TOO_FAR)
         return when
-    day_offset = 0
-    if value.startswith("tomorrow "):
-        day_offset, value = 1, value.removeprefix("tomorrow ")
-    if _CLOCK.fullmatch(value):
-        at = clock_time(value)
-        candidate = datetime.combine(local_now.date() + timedelta(days=day_offset), at, tzinfo=zone)
-        if day_offset == 0 and candidate <= local_now:
-            candidate += timedelta(days=1)  # "15:00" means the next 15:00
+    day_offset: int | None = None  # None: no day named
+    if (match := _DAY_AND_CLOCK.fullmatch(value)) and match.group(1) in _DAYS:
+        day_offset, value = _DAYS[match.group(1)], match.group(2)
+    if (at := _clock(value)) is not None:
+        candidate = datetime.combine(local_now.date() + timedelta(days=day_offset or 0), at, tzinfo=zone)
+        if day_offset is None and candidate <= local_now:
+            candidate += timedelta(days=1)  # "15:00" means the next 15:00; "today 15:00" means today's
         return candidate.astimezone(UTC)
-    raise ParseError(f"{UNREADABLE_TIME} “{text.strip()[:40]}” as a time. Try {TIME_FORMS}.")
+    raise ParseError(
+        N_("I couldn't read “{text}” as a time. Try 2026-12-01 15:00, 15:00, tomorrow 15:00 or in 45m."),
+        text=text.strip()[:40],
+    )
 
 
-_RETENTION = re.compile(r"(\d{1,4})d")
+_RETENTION = re.compile(r"(\d{1,4})(?:d|j|jours?)")
 MAX_RETENTION_DAYS = 3650
 
 
 def retention(text: str) -> timedelta | None:
-    """`90d` keeps message texts 90 days; `off` keeps them for good."""
+    """`90d` (`90j`, `90 jours`) keeps message texts 90 days; `off` (`non`) keeps them for good."""
     value = text.strip().lower()
-    if value == "off":
+    if is_off(value):
         return None
-    match = _RETENTION.fullmatch(value)
+    match = _RETENTION.fullmatch(value.replace(" ", ""))
     if match is None or not 1 <= int(match.group(1)) <= MAX_RETENTION_DAYS:
-        raise ParseError(f"Retention is a number of days from 1 to {MAX_RETENTION_DAYS}, like 90d, or off.")
+        raise ParseError(
+            N_("Retention is a number of days from 1 to {most}, like 90d, or off."), most=MAX_RETENTION_DAYS
+        )
     return timedelta(days=int(match.group(1)))

@@ -67,7 +67,7 @@ async def _classify(
 ) -> None:
     question = next((q for q in thread if q.course_id == course.id), None)
     if detection.is_introduction(tags):
-        text = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
+        text = detection.strip_tags(post.text, detection.INTRO_TAGS)
         await uow.introductions.replace(course.id, post.author, text, post.ref, post.at)
         outcome.acks.append(Ack.INTRODUCTION)
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
@@ -139,7 +139,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
     )
     async with uow:
         question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
-        intro = detection.strip_tags(post.text, frozenset({detection.INTRO_TAG}))
+        intro = detection.strip_tags(post.text, detection.INTRO_TAGS)
         changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)
         if changed and not by_command:

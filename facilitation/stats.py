@@ -81,13 +81,17 @@ class CourseStats:
         return self.peer_first / self.answered if self.answered else None
 
 
+# The windows as French writes them: 7j, 30j, tout.
+_WINDOWS = {"7j": "7d", "30j": "30d", "tout": "all", "tous": "all"}
+
+
 def window(words: Sequence[str]) -> Window:
     """The window named among the command's words; 7 days when none is."""
     named = [w.lower() for w in words if not w.startswith("#")]
     if not named:
         return Window.WEEK
     try:
-        return Window(named[0])
+        return Window(_WINDOWS.get(named[0], named[0]))
     except ValueError:
         raise ParseError(N_("Usage: /stats [7d|30d|all] [#tag] — 7d when you don't say.")) from None
 

@@ -18,7 +18,7 @@ from bot.handlers.common import (
     tags,
 )
 from bot.i18n import N_, _
-from facilitation import alerts, followups
+from facilitation import alerts, followups, parsing
 from facilitation.errors import FlockError
 
 TOASTS = {
@@ -61,7 +61,7 @@ async def alerts_here(update: Update, context: FlockContext) -> None:
     assert message is not None
     person = require_sender(message)
     words = argument_text(message).lower().split()
-    off = "off" in words or not in_group(message)
+    off = any(parsing.is_off(word) for word in words) or not in_group(message)
     topic = message.message_thread_id if message.is_topic_message and not off else None
     course = await alerts.route_here(
         context.uow(), person.id, tags(argument_text(message)), None if off else message.chat_id, topic

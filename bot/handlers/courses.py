@@ -32,9 +32,10 @@ async def setup(update: Update, context: FlockContext) -> None:
         raise Refusal(texts.SETUP_USAGE)
     hashtag = parsing.course_tag(words[0])
     scope = Scope.ALL
-    # Only `tagged` is a keyword, so a title may start with any word ("All about Python").
-    if len(words) > 1 and words[1].lower() == Scope.TAGGED.value:
-        scope = Scope(words.pop(1).lower())
+    # Only `tagged` (`étiquetées`) is a keyword, so a title may start with any word ("All about Python").
+    if len(words) > 1 and parsing.is_tagged(words[1]):
+        scope = Scope.TAGGED
+        words.pop(1)
     person = require_sender(message)
     admin = await is_chat_admin(context, message.chat_id, person.id)
     result = await courses.setup(
@@ -93,7 +94,7 @@ async def settings(update: Update, context: FlockContext) -> None:
         found = await courses.show_settings(context.uow(), chat_id, person, named)
         await reply(update, texts.settings_shown(found))
         return
-    key, value = words[0].lower(), " ".join(words[1:])
+    key, value = parsing.setting_key(words[0]), " ".join(words[1:])
     if not value:
         raise Refusal(texts.setting_needs_value(key))
     changed = await courses.change_setting(context.uow(), chat_id, person, named, key, value, context.now())
@@ -105,7 +106,7 @@ async def facilitator(update: Update, context: FlockContext) -> None:
     assert message is not None
     person = require_sender(message)
     words = argument_text(message).split()
-    action = words[0].lower() if words else ""
+    action = parsing.facilitator_action(words[0]) if words else None
     target = named_or_replied(message, words[1:], texts.BOT_CANNOT_FACILITATE)
     if action not in ("add", "remove") or target is None:
         raise Refusal(texts.FACILITATOR_USAGE)

@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from facilitation.detection import (
     INTRO_TAG,
+    INTRO_TAGS,
     QUESTION_TAGS,
+    SOLVED_TAGS,
     as_asked,
     is_introduction,
     is_question,
@@ -157,3 +159,97 @@ def test_fewer_than_four_words_never_read_as_question(words: list[str]) -> None:
 @given(st.lists(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), min_size=4, max_size=12))
 def test_four_or_more_words_ending_with_question_mark_read_as_question(words: list[str]) -> None:
     assert reads_as_question(" ".join(words) + "?")
+
+
+# Reading stays bilingual: French questions, asked the French way, with or without a "?".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Où est-ce que je trouve le calendrier ?",
+        "Le lien ne marche pas chez moi. Vous l’avez reçu ?",
+        "Est-ce que quelqu'un a le lien de la séance",
+        "Est-ce que la séance de jeudi est enregistrée.",
+        "Bonjour à tous, est-ce qu’on doit rendre le devoir en PDF",
+        "Qu'est-ce qu'on doit lire pour lundi",
+        "Quelqu'un sait où sont les enregistrements",
+        "Salut ! Quelqu’un pourrait m’expliquer la question 3",
+        "Pouvez-vous repartager le lien du formulaire svp",
+        "Peux-tu m'envoyer le fichier de la semaine 2",
+        "A-t-on accès aux enregistrements après le cours",
+        "Y a-t-il une séance cette semaine",
+        "Faut-il s'inscrire pour l'atelier de jeudi",
+        "Du coup, peut-on rendre le devoir en retard",
+        "Comment on installe les outils du cours",
+        "Bonjour, comment je fais pour accéder au portail",
+        "Pourquoi mon script plante à la ligne 3",
+        "Où sont les diapos de la semaine dernière",
+        "Quand est la prochaine séance avec l'invitée",
+        "Qui présente le projet vendredi matin",
+        "Quelle est la date limite pour le devoir",
+        "Combien de temps dure l'examen final",
+        "À quelle heure commence la séance demain",
+        "Dans quel dossier sont les corrigés",
+        "C'est quand la prochaine séance avec Mme Tremblay",
+        "#onb26 Quelqu’un connaît un bon tutoriel sur Git",
+    ],
+)
+def test_french_questions_read_as_questions(text: str) -> None:
+    assert reads_as_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai une question sur le devoir",
+        "Quand j'ai lancé le script, ça a planté.",
+        "Quand le prof parle, je prends des notes.",
+        "Rendez-vous demain à 15h pour la séance",
+        "Inscrivez-vous avant vendredi sur le portail",
+        "Connectez-vous au portail avec votre courriel",
+        "Quelle belle journée pour apprendre Python !",
+        "Combien j'ai aimé cette séance !",
+        "Comment dire, c'était vraiment génial.",
+        "Où que tu sois, bonne soirée à toi",
+        "Pourquoi pas, je m'inscris aussi",
+        "Qui vivra verra, comme on dit.",
+        "Peut-être que je serai en retard demain",
+        "Dis-moi quand tu as fini le devoir",
+        "Je ne sais pas qui présente demain",
+        "Le cours où on a vu les boucles était super",
+        "C'est quand même génial ce cours",
+        "Merci, c'est résolu pour moi",
+        "Pourquoi ?",
+        "Est-ce que ?",
+        "Est-ce bon ?",
+    ],
+)
+def test_french_statements_and_short_lines_do_not_read_as_questions(text: str) -> None:
+    assert not reads_as_question(text)
+
+
+def test_french_questions_follow_the_courses_detection() -> None:
+    text = "Quelqu'un sait où sont les enregistrements"
+
+    assert is_question(text, [], Detection.AUTO, replies_to_tracked=False)
+    assert not is_question(text, [], Detection.TAGGED, replies_to_tracked=False)
+    assert not is_question(text, [], Detection.AUTO, replies_to_tracked=True)
+
+
+@pytest.mark.parametrize("tag", ["intro", "présentation", "presentation"])
+def test_an_introduction_is_tagged_in_english_or_french(tag: str) -> None:
+    assert is_introduction(["onb26", tag])
+
+
+@pytest.mark.parametrize("tag", ["solved", "résolu", "resolu", "résolue", "resolue"])
+def test_a_resolution_is_tagged_in_english_or_french(tag: str) -> None:
+    assert marks_solved([tag])
+
+    assert not marks_solved(["résoudre", "resolved"])
+
+
+def test_french_tags_are_stripped_composed_or_decomposed_in_any_case() -> None:
+    tags = INTRO_TAGS
+    assert strip_tags("#Présentation Bonjour, je suis Léa", tags) == "Bonjour, je suis Léa"
+    assert strip_tags("#pre\u0301sentation Bonjour", tags) == "Bonjour"
+    assert strip_tags("#PRESENTATION Bonjour #présentations", tags) == "Bonjour #présentations"
+    assert strip_tags("Merci #résolu", SOLVED_TAGS) == "Merci"

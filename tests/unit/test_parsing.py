@@ -2,14 +2,14 @@
 
 import contextlib
 from collections.abc import Callable
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from facilitation import parsing
+from facilitation import guest_sessions, parsing
 from facilitation.errors import ParseError
 from facilitation.model import Detection, QuietHours
 
@@ -272,3 +272,159 @@ def test_read_course_tag_is_always_a_valid_stored_tag(text: str) -> None:
 
 def test_a_link_fragment_is_not_a_hashtag() -> None:
     assert parsing.hashtags("see https://example.org/#intro and #q") == ["q"]
+
+
+# Reading stays bilingual: French forms beside the English ones, whatever language is spoken.
+def test_french_hashtags_keep_their_accents_composed_or_not() -> None:
+    assert parsing.hashtags("#Présentation Léa, de Québec #résolu") == ["présentation", "résolu"]
+    assert parsing.hashtags("#pre\u0301sentation et #RE\u0301SOLU") == ["présentation", "résolu"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("45 min", timedelta(minutes=45)),
+        ("45min", timedelta(minutes=45)),
+        ("2 h", timedelta(hours=2)),
+        ("1j", timedelta(days=1)),
+        ("1 jour", timedelta(days=1)),
+        ("3 jours", timedelta(days=3)),
+        ("1h30", timedelta(hours=1, minutes=30)),
+        ("1 h 30 min", timedelta(hours=1, minutes=30)),
+        ("2j12h", timedelta(days=2, hours=12)),
+    ],
+)
+def test_duration_reads_french_forms(typed: str, expected: timedelta) -> None:
+    assert parsing.duration(typed) == expected
+    assert parsing.is_duration(typed.replace(" ", ""))
+
+
+@pytest.mark.parametrize("typed", ["1 semaine", "2 heures", "1h30h", "1jj", "30min1h"])
+def test_other_french_words_are_refused_as_durations(typed: str) -> None:
+    with pytest.raises(ParseError):
+        parsing.duration(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("15h", time(15)),
+        ("15h00", time(15)),
+        ("8h05", time(8, 5)),
+        ("22 h 30", time(22, 30)),
+        ("7H", time(7)),
+    ],
+)
+def test_clock_time_reads_the_french_way_of_writing_hours(typed: str, expected: time) -> None:
+    assert parsing.clock_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["24h", "15h60", "15h5", "h15", "15hh"])
+def test_french_looking_clock_times_out_of_range_are_refused(typed: str) -> None:
+    with pytest.raises(ParseError, match="08:00"):
+        parsing.clock_time(typed)
+
+
+@pytest.mark.parametrize("word", ["off", "OFF", "non", "Non", "désactivé", "desactive", "aucune"])
+def test_off_reads_in_english_or_french(word: str) -> None:
+    assert parsing.quiet_hours(word) is None
+    assert parsing.digest_time(word) is None
+    assert parsing.retention(word) is None
+
+
+def test_french_clock_times_in_settings() -> None:
+    assert parsing.quiet_hours("22h-7h") == QuietHours(time(22), time(7))
+    assert parsing.digest_time("8h30") == time(8, 30)
+    assert parsing.retention("90j") == timedelta(days=90)
+    assert parsing.retention("90 jours") == timedelta(days=90)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("automatique", Detection.AUTO), ("étiquetées", Detection.TAGGED), ("Etiquetees", Detection.TAGGED)],
+)
+def test_detection_reads_french_values(typed: str, expected: Detection) -> None:
+    assert parsing.detection(typed) == expected
+
+
+def test_command_keywords_read_in_both_languages() -> None:
+    assert parsing.is_tagged("étiquetées")
+    assert parsing.is_tagged("TAGGED")
+    assert not parsing.is_tagged("tout")
+    assert parsing.facilitator_action("ajouter") == parsing.facilitator_action("add") == "add"
+    assert parsing.facilitator_action("retirer") == parsing.facilitator_action("remove") == "remove"
+    assert parsing.facilitator_action("promote") is None
+    assert parsing.setting_key("Silence") == "quiet"
+    assert parsing.setting_key("résumé") == "digest"
+    assert parsing.setting_key("langue") == "language"
+    assert parsing.setting_key("sla") == "sla"
+
+
+NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)  # 07:00 in Montreal
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("demain 15:00", datetime(2026, 11, 3, 20, tzinfo=UTC)),
+        ("tomorrow 15:00", datetime(2026, 11, 3, 20, tzinfo=UTC)),
+        ("demain 15h", datetime(2026, 11, 3, 20, tzinfo=UTC)),
+        ("Demain à 15h30", datetime(2026, 11, 3, 20, 30, tzinfo=UTC)),
+        ("aujourd'hui 15:00", datetime(2026, 11, 2, 20, tzinfo=UTC)),
+        ("aujourd’hui 9h", datetime(2026, 11, 2, 14, tzinfo=UTC)),
+        ("15h00", datetime(2026, 11, 2, 20, tzinfo=UTC)),
+        ("6h", datetime(2026, 11, 3, 11, tzinfo=UTC)),  # the next 6h, as "06:00" would be
+        ("dans 45m", NOW + timedelta(minutes=45)),
+        ("in 45m", NOW + timedelta(minutes=45)),
+        ("dans 45 min", NOW + timedelta(minutes=45)),
+        ("dans 2h", NOW + timedelta(hours=2)),
+        ("dans 2 h", NOW + timedelta(hours=2)),
+        ("dans 1 jour", NOW + timedelta(days=1)),
+    ],
+)
+def test_moment_reads_french_beside_english(typed: str, expected: datetime) -> None:
+    assert parsing.moment(typed, NOW, "America/Montreal") == expected
+
+
+def test_today_means_today_even_when_the_time_has_passed() -> None:
+    assert parsing.moment("aujourd'hui 6h", NOW, "America/Montreal") < NOW
+    assert parsing.moment("6h", NOW, "America/Montreal") > NOW
+
+
+@pytest.mark.parametrize("typed", ["demain", "dans", "après-demain 15h", "hier 15h", "demain 25h"])
+def test_unreadable_french_moments_name_the_accepted_forms(typed: str) -> None:
+    with pytest.raises(ParseError, match="tomorrow 15:00") as refused:
+        parsing.moment(typed, NOW, "America/Montreal")
+    assert refused.value.template.startswith(parsing.UNREADABLE_TIME)
+
+
+def test_parse_errors_carry_their_template_and_values_for_the_readers_language() -> None:
+    with pytest.raises(ParseError) as refused:
+        parsing.duration("bientôt")
+
+    assert refused.value.template == "I couldn't read “{text}” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."
+    assert refused.value.params == {"text": "bientôt"}
+    assert refused.value.message == "I couldn't read “bientôt” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "length"),
+    [
+        ("demain 15h 1h30", datetime(2026, 11, 3, 20, tzinfo=UTC), timedelta(minutes=90)),
+        ("demain 15:00 2 h", datetime(2026, 11, 3, 20, tzinfo=UTC), timedelta(hours=2)),
+        ("dans 2h 45 min", NOW + timedelta(hours=2), timedelta(minutes=45)),
+        ("15h30 1h30", datetime(2026, 11, 2, 20, 30, tzinfo=UTC), timedelta(minutes=90)),
+        ("demain 15 h", datetime(2026, 11, 3, 20, tzinfo=UTC), timedelta(hours=1)),
+        ("dans 45 min", NOW + timedelta(minutes=45), timedelta(hours=1)),
+        ("tomorrow 15:00 90m", datetime(2026, 11, 3, 20, tzinfo=UTC), timedelta(minutes=90)),
+    ],
+)
+def test_a_guest_sessions_start_and_length_read_in_french(
+    typed: str, start: datetime, length: timedelta
+) -> None:
+    assert guest_sessions.read_when(typed, NOW, "America/Montreal") == (start, length)
+
+
+def test_a_guest_sessions_french_length_out_of_range_is_refused() -> None:
+    with pytest.raises(ParseError, match="from 10 minutes to 8 hours"):
+        guest_sessions.read_when("demain 15h 9 h", NOW, "America/Montreal")

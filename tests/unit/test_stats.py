@@ -66,6 +66,12 @@ def test_window_defaults_to_seven_days_and_ignores_hashtags() -> None:
     assert window(["all"]) is Window.ALL
 
 
+def test_window_reads_french_forms() -> None:
+    assert window(["7j"]) is Window.WEEK
+    assert window(["#onb26", "30J"]) is Window.MONTH
+    assert window(["tout"]) is Window.ALL
+
+
 def test_unknown_window_explains_the_forms() -> None:
     with pytest.raises(ParseError, match=r"7d\|30d\|all"):
         window(["fortnight"])
