@@ -308,7 +308,9 @@ def my_intros(intros: list[tuple[Course, Introduction]]) -> str:
             "<code>/intro #tag Hi, I'm …</code> here."
         )
     return (
-        "\n\n".join(f"<b>{course.tag}</b>: {escape(intro.text)}" for course, intro in intros)
+        "\n\n".join(
+            _("<b>{tag}</b>: {text}", tag=course.tag, text=escape(intro.text)) for course, intro in intros
+        )
         + "\n\n"
         + _("Send <code>/intro your new text</code> to replace it.")
     )
@@ -323,7 +325,8 @@ def _roster(roster: Roster) -> str:
     learners = ngettext("{count} learner", "{count} learners", len(roster.entries))
     head = f"<b>{escape(course.title)}</b> ({course.tag}) — {learners}"
     introduced = "\n".join(
-        f"• {name(e.person)}: {excerpt(e.introduction or '', 60)}" for e in roster.introduced
+        "• " + _("{name}: {text}", name=name(e.person), text=excerpt(e.introduction or "", 60))
+        for e in roster.introduced
     ) or _("nobody yet")
     silent = "\n".join(f"• {name(e.person)} ({_posts(e.posts)})" for e in roster.silent) or _("nobody")
     introduced_head = _("<b>Introduced</b> ({count})", count=len(roster.introduced))

@@ -97,6 +97,10 @@ async def settings(update: Update, context: FlockContext) -> None:
     if not value:
         raise Refusal(texts.setting_needs_value(key))
     changed = await courses.change_setting(context.uow(), chat_id, person, named, key, value, context.now())
+    if key == "language" and chat_id is not None:  # the group reads the new one from now on
+        with i18n.speaking(changed.settings.language):
+            await reply(update, texts.setting_changed(changed, key))
+        return
     await reply(update, texts.setting_changed(changed, key))
 
 
