@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import bulk, ingestion, memory, outbound, scale
+from benchmarks import bulk, ingestion, languages, memory, outbound, scale
 from benchmarks.databases import SQLITE, Databases, databases
 from benchmarks.report import Report
 
-SECTIONS = ("ingest", "scale", "outbound", "memory")
+SECTIONS = ("ingest", "scale", "outbound", "memory", "languages")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +111,8 @@ async def _sections(
         await _section(
             "outbound", outbound.measure(report, await dbs.fresh(SQLITE, "outbound"), alerts, chats)
         )
+    if "languages" in only:
+        await _section("languages", languages.measure(report, quick))
     if "memory" in only:
         plan = bulk.Plan().scaled(0.05) if quick else bulk.Plan()
         await _section("memory", memory.measure(report, dbs.folder, plan, 1_500 if quick else 25_000))

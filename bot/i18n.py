@@ -17,11 +17,12 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from babel import Locale, dates
+from babel import Locale, dates, units
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from facilitation import languages
 from facilitation.languages import DEFAULT, N_, SUPPORTED
 
 __all__ = ["N_", "_", "ngettext", "personally", "speaking"]
@@ -47,6 +48,9 @@ def catalogue(language: str) -> NullTranslations:
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
 
+
+# What the domain writes to keep (a transcript) is looked up in the same catalogues.
+languages.install(lambda language, message: catalogue(language).gettext(message))
 
 _spoken: ContextVar[str] = ContextVar("language", default=DEFAULT)
 _personal: ContextVar[str | None] = ContextVar("personal_language", default=None)
@@ -125,3 +129,19 @@ def dated(moment: date | datetime, pattern: str) -> str:
     if isinstance(moment, datetime):
         return dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale())
     return dates.format_date(moment, pattern, locale=locale())
+
+
+def compact_length(value: timedelta) -> str:
+    """A length to the minute, all its units: English keeps Flock's compact "1d", "1h15m" (as
+    `parsing.format_duration` writes it); French writes it in words, "1 heure 15 minutes"."""
+    english = _spoken.get() == DEFAULT
+    seconds, parts = int(value.total_seconds()), list[str]()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        if count or (unit == "second" and not parts):
+            parts.append(
+                units.format_unit(
+                    count, f"duration-{unit}", length="narrow" if english else "long", locale=locale()
+                )
+            )
+    return ("" if english else " ").join(parts)

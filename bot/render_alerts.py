@@ -1,106 +1,169 @@
-"""Alert messages for facilitators: texts and buttons, from the data frozen in the outbox."""
+"""Alert messages for facilitators: texts and buttons, from the data frozen in the outbox.
+
+Rendered in the reader's language: a facilitator's own in private, the course's in a
+facilitators' group (the sender speaks the row's chat's language)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import alert_button, followup_button
+from bot.i18n import N_, _, ngettext
 from bot.links import deep_link, message_link
-from bot.texts import age, escape, question_excerpt
+from bot.texts import escape, question_excerpt
 from facilitation.model import MessageRef
 
 STATUS = {
-    "claimed": "🙋 Taken by {by}",
-    "answered": "✅ Answered by {by}",
-    "resolved": "✅ Solved (marked by {by})",
-    "dismissed": "🚫 Not a question (dismissed by {by})",
-    "withdrawn": "↩️ Withdrawn by {by}: edited, it no longer asks anything",
+    "claimed": N_("🙋 Taken by {by}"),
+    "answered": N_("✅ Answered by {by}"),
+    "resolved": N_("✅ Solved (marked by {by})"),
+    "dismissed": N_("🚫 Not a question (dismissed by {by})"),
+    "withdrawn": N_("↩️ Withdrawn by {by}: edited, it no longer asks anything"),
 }
+
+# Compact lengths of time, as the language abbreviates them: "2h" / "2 h".
+_UNITS = (
+    (86400, N_("{count}d")),
+    (3600, N_("{count}h")),
+    (60, N_("{count}m")),
+    (1, N_("{count}s")),
+)
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long ago, compact: minutes under an hour, hours under two days, then days."""
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes < 60:
+        return _("{count}m", count=max(minutes, 0))
+    hours = minutes // 60
+    return _("{count}h", count=hours) if hours < 48 else _("{count}d", count=hours // 24)
+
+
+def duration(value: timedelta) -> str:
+    """A length in its units, compact: "1h30m" / "1 h 30 min"."""
+    seconds = int(value.total_seconds())
+    parts = []
+    for size, unit in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(_(unit, count=count))
+    if not parts:
+        return _("{count}s", count=0)
+    return (" " if " " in parts[0] else "").join(parts)  # "1h30m", but "1 h 30 min"
 
 
 def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int = 200) -> str:
     asked = datetime.fromisoformat(item["asked_at"])
     url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
-    quoted = f"“{question_excerpt(item['text'], [course], limit)}”"
+    quoted = _("“{text}”", text=question_excerpt(item["text"], [course], limit))
     where = f'<a href="{url}">{quoted}</a>' if url else quoted
-    return f"{escape(item['asker'])} asked {age(asked, now)} ago: {where}"
+    return _(
+        "{asker} asked {age} ago: {question}",
+        asker=escape(item["asker"]),
+        age=age(asked, now),
+        question=where,
+    )
 
 
 def alert_text(item: dict[str, Any], now: datetime) -> str:
     line = _question_line(item, now, item["course"])
     if not item.get("not_yet"):
-        return f"⏰ <b>Unanswered in {item['course']}</b>\n{line}"
-    text = f"🙋 <b>Still needs help in {item['course']}</b>\n{line}"
+        return _("⏰ <b>Unanswered in {course}</b>\n{question}", course=item["course"], question=line)
+    text = _("🙋 <b>Still needs help in {course}</b>\n{question}", course=item["course"], question=line)
     if item.get("answerers"):  # absent from alerts queued before answerers were named
         names = _names([escape(n) for n in item["answerers"]])
-        text += f"\n{escape(item['asker'])} says the answers from {names} didn't help."
+        text += "\n" + _(
+            "{asker} says the answers from {names} didn't help.", asker=escape(item["asker"]), names=names
+        )
     return text
 
 
 def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return _("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
 def alert_keyboard(alert_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("I'll take it", callback_data=alert_button("claim", alert_id))],
+            [InlineKeyboardButton(_("I'll take it"), callback_data=alert_button("claim", alert_id))],
             [
-                InlineKeyboardButton("Snooze 1h", callback_data=alert_button("snooze", alert_id)),
-                InlineKeyboardButton("Not a question", callback_data=alert_button("dismiss", alert_id)),
+                InlineKeyboardButton(_("Snooze 1h"), callback_data=alert_button("snooze", alert_id)),
+                InlineKeyboardButton(_("Not a question"), callback_data=alert_button("dismiss", alert_id)),
             ],
         ]
     )
 
 
 def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
-    status = STATUS.get(item["status"], "{by}").format(by=escape(item.get("by") or "someone"))
+    by = escape(item.get("by") or _("someone"))
+    status = _(STATUS[item["status"]], by=by) if item["status"] in STATUS else by
     return f"{alert_text(item, now)}\n\n<b>{status}</b>"
 
 
 def batch_text(data: dict[str, Any], now: datetime) -> str:
     items, course = data["items"], data["course"]
-    lines = [f"⏰ <b>{len(items)} questions unanswered in {course}</b>"]
-    lines += [
-        f"{n}. {_question_line(item, now, course, 90)}{' (still needs help)' if item.get('not_yet') else ''}"
-        for n, item in enumerate(items, 1)
+    lines = [
+        ngettext(
+            "⏰ <b>{count} question unanswered in {course}</b>",
+            "⏰ <b>{count} questions unanswered in {course}</b>",
+            len(items),
+            course=course,
+        )
     ]
-    lines.append("\n/unanswered lists every open question.")
+    for n, item in enumerate(items, 1):
+        line = _question_line(item, now, course, 90)
+        if item.get("not_yet"):
+            line = _("{question} (still needs help)", question=line)
+        lines.append(f"{n}. {line}")
+    lines.append("\n" + _("/unanswered lists every open question."))
     return "\n".join(lines)
 
 
 def nudge_text(data: dict[str, Any], bot_username: str) -> str:
     names = ", ".join(escape(n) for n in data["names"])
     link = deep_link(bot_username, "facilitator")
-    return (
-        f"{names}: you facilitate {data['course']}, but I can't message you yet. "
-        f'<a href="{link}">Start a chat with me</a> so I can tell you about unanswered questions.'
+    return _(
+        "{names}: you facilitate {course}, but I can't message you yet. "
+        '<a href="{link}">Start a chat with me</a> so I can tell you about unanswered questions.',
+        names=names,
+        course=data["course"],
+        link=link,
     )
 
 
 def followup_text(item: dict[str, Any]) -> str:
     url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))
-    quoted = f"“{question_excerpt(item['text'], [item['course']], 200)}”"
+    quoted = _("“{text}”", text=question_excerpt(item["text"], [item["course"]], 200))
     question = f'<a href="{url}">{quoted}</a>' if url else quoted
     if item.get("reminder"):
-        return f"Still wondering: did the answers solve your question {question} in {item['course']}?"
-    answered = f"{escape(item['answerer'])} answered your question {question} in {item['course']}."
-    return f"{answered}\n\nDid this answer your question?"
+        return _(
+            "Still wondering: did the answers solve your question {question} in {course}?",
+            question=question,
+            course=item["course"],
+        )
+    return _(
+        "{answerer} answered your question {question} in {course}.\n\nDid this answer your question?",
+        answerer=escape(item["answerer"]),
+        question=question,
+        course=item["course"],
+    )
 
 
 def followup_keyboard(question_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, solved", callback_data=followup_button(True, question_id)),
-                InlineKeyboardButton("Not yet", callback_data=followup_button(False, question_id)),
+                InlineKeyboardButton(_("Yes, solved"), callback_data=followup_button(True, question_id)),
+                InlineKeyboardButton(_("Not yet"), callback_data=followup_button(False, question_id)),
             ]
         ]
     )
 
 
-FOLLOWUP_THANKS = "✅ Great — marked as solved, and the answer is credited. Thanks!"
-FOLLOWUP_NOT_YET = "Got it — I've told the facilitators it still needs help."
+FOLLOWUP_THANKS = N_("✅ Great — marked as solved, and the answer is credited. Thanks!")
+FOLLOWUP_NOT_YET = N_("Got it — I've told the facilitators it still needs help.")

@@ -7,17 +7,20 @@ from html import escape as _escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, _, dated, ngettext
 from bot.links import message_link
-from bot.texts import age, escape, excerpt, plural, question_excerpt
+from bot.render_alerts import age, duration
+from bot.texts import escape, excerpt, question_excerpt
 from facilitation.digest_content import Digest, Entry, Opening, Participation
 from facilitation.model import Listed
-from facilitation.parsing import format_duration
 
 SOLVED = {
-    Opening.LAST_DIGEST: "✅ Solved since the last digest",
-    Opening.SETUP: "✅ Solved since the course was set up",
-    Opening.DAY_AGO: "✅ Solved in the last 24 hours",
+    Opening.LAST_DIGEST: N_("✅ Solved since the last digest"),
+    Opening.SETUP: N_("✅ Solved since the course was set up"),
+    Opening.DAY_AGO: N_("✅ Solved in the last 24 hours"),
 }
+# The digest's opening moment as a CLDR pattern: each language writes its own.
+SINCE = N_("EEE dd MMM HH:mm")
 MAX_LENGTH = 4096  # Telegram's limit, counted here on the HTML: longer than the text it shows
 ITEM_LIMITS = (10, 5, 3, 1)  # tried in turn until the digest fits
 
@@ -33,24 +36,27 @@ def digest(d: Digest) -> str:
 
 def _render(d: Digest, limit: int) -> str:
     since = d.since.astimezone(ZoneInfo(d.timezone))
-    head = (
-        f"📋 <b>Digest: {escape(d.title)}</b> (#{d.hashtag})\n"
-        f"Since {since:%a %d %b %H:%M} ({escape(d.timezone)})"
+    head = _(
+        "📋 <b>Digest: {title}</b> (#{hashtag})\nSince {since} ({timezone})",
+        title=escape(d.title),
+        hashtag=d.hashtag,
+        since=dated(since, _(SINCE)),
+        timezone=escape(d.timezone),
     )
     sections = [
-        _questions("⏳ Unanswered", d.unanswered, d, limit, with_age=True),
-        _questions("🔁 Not solved yet, says the asker", d.follow_up, d, limit, with_age=True),
-        _questions("💬 Answered, not yet solved", d.unresolved, d, limit, with_age=True),
-        _questions(SOLVED[d.opened_by], d.resolved, d, limit, with_age=False),
+        _questions(_("⏳ Unanswered"), d.unanswered, d, limit, with_age=True),
+        _questions(_("🔁 Not solved yet, says the asker"), d.follow_up, d, limit, with_age=True),
+        _questions(_("💬 Answered, not yet solved"), d.unresolved, d, limit, with_age=True),
+        _questions(_(SOLVED[d.opened_by]), d.resolved, d, limit, with_age=False),
         _introductions(d.introductions, limit),
-        _names("🙈 Posted but never introduced", d.silent, limit * 3),
+        _names(_("🙈 Posted but never introduced"), d.silent, limit * 3),
         _helpers(d),
         _numbers(d),
         _learners(d.learners, d.at, limit * 3),
     ]
     present = [s for s in sections if s]
     if not present:
-        return f"{head}\n\nNothing waiting and nothing new. 🌿"
+        return f"{head}\n\n" + _("Nothing waiting and nothing new. 🌿")
     return "\n\n".join([head, *present])
 
 
@@ -60,7 +66,7 @@ def _title(label: str, total: int) -> str:
 
 def _more(listed: Listed[Any], shown: int) -> list[str]:
     hidden = listed.total - shown
-    return [f"• …and {hidden} more"] if hidden > 0 else []
+    return [ngettext("• …and {count} more", "• …and {count} more", hidden)] if hidden > 0 else []
 
 
 def _link(label: str, entry: Entry) -> str:
@@ -84,8 +90,8 @@ def _introductions(listed: Listed[Entry], limit: int) -> str:
     if not listed.total:
         return ""
     shown = listed.items[:limit]
-    lines = [f"• {_link(escape(e.name), e)}: {excerpt(e.text, 60)}" for e in shown]
-    return "\n".join([_title("🤗 New introductions", listed.total), *lines, *_more(listed, len(shown))])
+    lines = [_("• {name}: {text}", name=_link(escape(e.name), e), text=excerpt(e.text, 60)) for e in shown]
+    return "\n".join([_title(_("🤗 New introductions"), listed.total), *lines, *_more(listed, len(shown))])
 
 
 def _names(label: str, listed: Listed[str], limit: int) -> str:
@@ -93,31 +99,43 @@ def _names(label: str, listed: Listed[str], limit: int) -> str:
         return ""
     shown = listed.items[:limit]
     hidden = listed.total - len(shown)
-    names = ", ".join(escape(n) for n in shown) + (f" and {hidden} more" if hidden > 0 else "")
+    names = ", ".join(escape(n) for n in shown)
+    if hidden > 0:
+        names = ngettext("{names} and {count} more", "{names} and {count} more", hidden, names=names)
     return f"{_title(label, listed.total)}\n{names}"
 
 
 def _helpers(d: Digest) -> str:
     if not d.helpers:
         return ""
-    return "<b>🏅 Peer helpers</b>\n" + ", ".join(f"{escape(name)} ({n})" for name, n in d.helpers)
+    return _("<b>🏅 Peer helpers</b>") + "\n" + ", ".join(f"{escape(name)} ({n})" for name, n in d.helpers)
 
 
 def _numbers(d: Digest) -> str:
     if not d.asked:
         return ""
-    parts = [f"{plural(d.asked, 'question')} asked", f"{d.answered} answered"]
+    parts = [
+        ngettext("{count} question asked", "{count} questions asked", d.asked),
+        ngettext("{count} answered", "{count} answered", d.answered),
+    ]
     if d.median_first_answer is not None:
-        parts.append(f"median first answer {_duration(d.median_first_answer)}")
+        parts.append(_("median first answer {wait}", wait=_duration(d.median_first_answer)))
     if d.answered:
-        parts.append(f"{d.by_peers} of {d.answered} first answered by peers")
-    return "<b>📈 Numbers</b>\n" + " · ".join(parts)
+        parts.append(
+            ngettext(
+                "{peers} of {count} first answered by peers",
+                "{peers} of {count} first answered by peers",
+                d.answered,
+                peers=d.by_peers,
+            )
+        )
+    return _("<b>📈 Numbers</b>") + "\n" + " · ".join(parts)
 
 
 def _duration(value: timedelta) -> str:
     """Whole minutes, or seconds under a minute."""
     seconds = round(value.total_seconds())
-    return format_duration(timedelta(seconds=seconds if seconds < 60 else round(seconds / 60) * 60))
+    return duration(timedelta(seconds=seconds if seconds < 60 else round(seconds / 60) * 60))
 
 
 def _learners(listed: Listed[Participation], now: datetime, limit: int) -> str:
@@ -125,11 +143,17 @@ def _learners(listed: Listed[Participation], now: datetime, limit: int) -> str:
         return ""
     shown = listed.items[:limit]
     lines = [
-        f"• {escape(p.name)} — {'intro ✓' if p.introduced else 'no intro'} · asked {p.asked} · "
-        f"answered {p.answered} · seen {age(p.last_seen, now)} ago"
+        _(
+            "• {name} — {intro} · asked {asked} · answered {answered} · seen {age} ago",
+            name=escape(p.name),
+            intro=_("intro ✓") if p.introduced else _("no intro"),
+            asked=p.asked,
+            answered=p.answered,
+            age=age(p.last_seen, now),
+        )
         for p in shown
     ]
-    return "\n".join([_title("👥 Learners", listed.total), *lines, *_more(listed, len(shown))])
+    return "\n".join([_title(_("👥 Learners"), listed.total), *lines, *_more(listed, len(shown))])
 
 
 def _cut(text: str) -> str:

@@ -24,12 +24,6 @@ def escape(text: str) -> str:
     return _escape(text, quote=False)
 
 
-def plural(count: int, noun: str) -> str:
-    """English only. Left for render_digest until its conversion lands (it uses ngettext then);
-    delete it after that merge. Count with `ngettext` per noun instead."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def questions(count: int) -> str:
     return ngettext("{count} question", "{count} questions", count)
 

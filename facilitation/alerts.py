@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from facilitation.acks import take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound
+from facilitation.languages import N_
 from facilitation.model import Alert, Course, CourseSettings, Person, Question, QuestionState, Recipients
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
@@ -23,6 +24,15 @@ COMBINE_ABOVE = 5  # more due at once for a course: one combined message instead
 SNOOZE = timedelta(hours=1)
 BATCH = 200  # questions per transaction: a long write transaction stalls every other writer
 MAX_BATCHES = 10  # per tick; whatever is left is still due at the next one
+BUTTON_GONE = N_("That button isn't valid any more.")
+# Why an alert's button does nothing: the alert's outcome, else its question's state.
+SETTLED = {
+    "open": N_("Nothing to do: that question is open."),
+    "answered": N_("Nothing to do: that question is answered."),
+    "resolved": N_("Nothing to do: that question is resolved."),
+    "dismissed": N_("Nothing to do: that question is dismissed."),
+    "withdrawn": N_("Nothing to do: that question is withdrawn."),
+}
 
 
 def in_quiet_hours(settings: CourseSettings, now: datetime) -> bool:
@@ -147,10 +157,11 @@ async def press(uow: UnitOfWork, pressed: Pressed, now: datetime) -> Alert:
     async with uow:
         alert = await uow.alerts.get(pressed.alert_id)
         if alert is None or not await uow.alerts.delivered_to(alert.id, pressed.chat_id, pressed.message_id):
-            raise NotAllowed("That button isn't valid any more.")
+            raise NotAllowed(BUTTON_GONE)
         await require_facilitator(uow, alert.course, pressed.person.id)
         if alert.outcome or not alert.question.is_unresolved:
-            raise NotFound(f"Nothing to do: that question is {alert.outcome or alert.question.state.value}.")
+            settled = alert.outcome or alert.question.state.value
+            raise NotFound(SETTLED.get(settled, SETTLED["answered"]))
         if pressed.action == "claim":
             alert = await _claim(uow, alert, pressed.person, now)
         elif pressed.action == "snooze":
@@ -166,10 +177,10 @@ async def press(uow: UnitOfWork, pressed: Pressed, now: datetime) -> Alert:
 async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -> Alert:
     if alert.claimed_by is not None:
         if alert.claimed_by.id == person.id:
-            raise NotFound("You've already taken it.")
-        raise NotAllowed(f"{alert.claimed_by.name} has already taken it.")
+            raise NotFound(N_("You've already taken it."))
+        raise NotAllowed(N_("{name} has already taken it."), name=alert.claimed_by.name)
     if not await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla):
-        raise NotAllowed("Someone else has just taken it.")
+        raise NotAllowed(N_("Someone else has just taken it."))
     await _edit_messages(uow, [alert.id], {"status": "claimed", "by": person.name}, now)
     return Alert(alert.id, alert.course, alert.question, person, None)
 
@@ -207,8 +218,12 @@ async def route_here(
             for attached in await uow.courses.attachments(chat_id):
                 if not await uow.courses.is_facilitator(attached.course.id, person_id):
                     raise NotAllowed(
-                        f"This chat belongs to {attached.course.tag}, which you don't facilitate, so "
-                        f"{course.tag}'s alerts can't come here. Use a chat of your facilitators."
+                        N_(
+                            "This chat belongs to {other}, which you don't facilitate, so "
+                            "{course}'s alerts can't come here. Use a chat of your facilitators."
+                        ),
+                        other=attached.course.tag,
+                        course=course.tag,
                     )
         await uow.alerts.route(course.id, chat_id, thread_id if chat_id is not None else None)
         await uow.commit()

@@ -12,12 +12,18 @@ from datetime import datetime, timedelta
 
 from facilitation import alerts
 from facilitation.errors import NotAllowed, NotFound
+from facilitation.languages import N_
 from facilitation.model import Course, Person, Question, QuestionState
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
 REMIND_AFTER = timedelta(hours=24)
 BATCH = 200
+ALREADY = {
+    "open": N_("That question is already open."),
+    "resolved": N_("That question is already resolved."),
+    "dismissed": N_("That question is already dismissed."),
+}
 
 
 def _data(question: Question, course_tag: str, answerer: str, reminder: bool) -> dict[str, object]:
@@ -58,12 +64,12 @@ async def respond(uow: UnitOfWork, question_id: int, person: Person, solved: boo
     async with uow:
         found = await uow.followups.get(question_id)
         if found is None or not found[1]:
-            raise NotAllowed("That button isn't valid any more.")
+            raise NotAllowed(alerts.BUTTON_GONE)
         question = found[0]
         if question.asker.id != person.id:
-            raise NotAllowed("Only the person who asked can answer this.")
+            raise NotAllowed(N_("Only the person who asked can answer this."))
         if question.state is not QuestionState.ANSWERED:
-            raise NotFound(f"That question is already {question.state.value}.")
+            raise NotFound(ALREADY[question.state.value])
         for same in await _per_course(uow, question):
             if solved:
                 await uow.questions.set_state(same.id, QuestionState.RESOLVED, person.id, now)

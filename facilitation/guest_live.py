@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from facilitation import guest_questions
 from facilitation.errors import FlockError, NotFound, ParseError
-from facilitation.guest_sessions import PHASE_SAID, session_data
+from facilitation.guest_sessions import session_data
+from facilitation.languages import N_, written_in
 from facilitation.model import GuestSession, Person, Phase, SessionQuestion
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
@@ -25,6 +26,17 @@ MAX_BATCH = 20
 # How long after its end a session still takes its guest's answers (relayed, added late to the
 # transcript) and thanks them for anything else they write.
 LATE_ANSWERS = timedelta(days=7)
+
+ALREADY = {
+    "answered": N_("You've already answered question {number}."),
+    "skipped": N_("You've already skipped question {number}."),
+}
+# /session_end on a session that isn't live, by its phase.
+NOT_LIVE = {
+    Phase.COLLECTING: N_("Session {number} isn't live: it hasn't started yet."),
+    Phase.ENDED: N_("Session {number} isn't live: it has already ended."),
+    Phase.CANCELLED: N_("Session {number} isn't live: it was already cancelled."),
+}
 
 
 def _question_data(session: GuestSession, q: SessionQuestion) -> dict[str, object]:
@@ -89,20 +101,34 @@ def transcript_copies(words: Iterable[str]) -> list[str]:
 
 
 def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at: datetime) -> str:
+    language = session.course.settings.language  # it is posted to the course's chats
+
+    def say(message: str, **params: object) -> str:
+        return written_in(language, message, **params)
+
     lines = [
         f"# {markdown_line(session.title)}",
         "",
-        f"Guest Q&A with @{markdown_text(session.guest_username)} for {markdown_text(session.course.tag)}, "
-        f"{session.starts_at:%Y-%m-%d %H:%M} UTC.",
+        say(
+            N_("Guest Q&A with @{guest} for {course}, {start} UTC."),
+            guest=markdown_text(session.guest_username),
+            course=markdown_text(session.course.tag),
+            start=f"{session.starts_at:%Y-%m-%d %H:%M}",
+        ),
         "",
     ]
     if not answered:
-        lines.append("No questions were answered.")
+        lines.append(say(N_("No questions were answered.")))
     for q in answered:  # in the order answered, each under the number it had on the board
+        asked = (
+            say(N_("*Asked by {name}*"), name=markdown_text(q.asker))
+            if q.asker
+            else say(N_("*Asked by an anonymous learner*"))
+        )
         lines += [
-            f"## Q{q.number}. {markdown_line(q.text)}",
+            "## " + say(N_("Q{number}. {text}"), number=q.number, text=markdown_line(q.text)),
             "",
-            f"*Asked by {markdown_text(q.asker or 'an anonymous learner')}*",
+            asked,
             "",
             markdown_text(q.answer or ""),
             "",
@@ -196,19 +222,22 @@ async def reply_from_guest(
                 return None  # not a guest: the caller shows the usual help
             if live.phase is Phase.ENDED:  # "Thanks all!": no instructions once it is over
                 raise FlockError(
-                    f"🙏 Thank you! “{live.title}” has ended; the transcript is in the course chat."
+                    N_("🙏 Thank you! “{title}” has ended; the transcript is in the course chat."),
+                    title=live.title,
                 )
             if replied_to is None:
                 raise FlockError(
-                    "To answer, reply to one of the questions I sent you. /skip as a reply passes."
+                    N_("To answer, reply to one of the questions I sent you. /skip as a reply passes.")
                 )
-            raise NotFound("That isn't one of the questions I sent you. Reply to a question to answer it.")
+            raise NotFound(
+                N_("That isn't one of the questions I sent you. Reply to a question to answer it.")
+            )
         assert q is not None
         if q.state in ("answered", "skipped"):
-            raise NotFound(f"You've already {q.state} question {q.number}.")
+            raise NotFound(ALREADY[q.state], number=q.number)
         skipping = text.strip().lower().split("@")[0] == "/skip"
         if not skipping and not text.strip():
-            raise ParseError("Write your answer as text, replying to the question.")
+            raise ParseError(N_("Write your answer as text, replying to the question."))
         await uow.guest_batches.settle(
             q.id, "skipped" if skipping else "answered", None if skipping else text, now
         )
@@ -244,10 +273,10 @@ async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetim
     async with uow:
         session = await uow.guest_sessions.get(session_id)
         if session is None:
-            raise NotFound(f"There is no session {session_id}.")
+            raise NotFound(N_("There is no session {number}."), number=session_id)
         await require_facilitator(uow, session.course, person.id)
         if session.phase is not Phase.LIVE:
-            raise NotFound(f"Session {session_id} isn't live: it {PHASE_SAID[session.phase]}.")
+            raise NotFound(NOT_LIVE[session.phase], number=session_id)
         await _end(uow, session, now)
         await uow.commit()
     return session
@@ -255,11 +284,11 @@ async def end_now(uow: UnitOfWork, session_id: int, person: Person, now: datetim
 
 async def set_batch(uow: UnitOfWork, session_id: int, person: Person, size: int) -> GuestSession:
     if not 1 <= size <= MAX_BATCH:
-        raise ParseError(f"A batch has 1 to {MAX_BATCH} questions.")
+        raise ParseError(N_("A batch has 1 to {most} questions."), most=MAX_BATCH)
     async with uow:
         session = await uow.guest_sessions.get(session_id)
         if session is None:
-            raise NotFound(f"There is no session {session_id}.")
+            raise NotFound(N_("There is no session {number}."), number=session_id)
         await require_facilitator(uow, session.course, person.id)
         await uow.guest_batches.set_batch_size(session.id, size)
         await uow.commit()
@@ -274,9 +303,12 @@ async def stored_transcript(
         session = await uow.guest_sessions.get(session_id)
         text = await uow.guest_sessions.transcript(session_id) if session else None
         if session is None or text is None:
-            raise NotFound(f"Session {session_id} has no transcript yet: it appears when the session ends.")
+            raise NotFound(
+                N_("Session {number} has no transcript yet: it appears when the session ends."),
+                number=session_id,
+            )
         if chat_id is not None:
-            await require_attached(uow, chat_id, session.course, f"Session {session_id}")
+            await require_attached(uow, chat_id, session.course, session_id)
         else:
             await require_course_member(uow, session.course, person_id, members, session.guest_id)
     return session, text

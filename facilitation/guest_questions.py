@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.guest_sessions import session_data
+from facilitation.languages import N_
 from facilitation.model import GuestSession, MessageRef, Person, Phase
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
@@ -44,26 +45,31 @@ async def _session_for(
     if session_id is not None:
         session = await uow.guest_sessions.get(session_id)
         if session is None or not session.is_upcoming_or_live:
-            raise NotFound(f"Session {session_id} isn't taking questions.")
+            raise NotFound(N_("Session {number} isn't taking questions."), number=session_id)
         if chat_id is not None:
-            await require_attached(uow, chat_id, session.course, f"Session {session_id}")
+            await require_attached(uow, chat_id, session.course, session_id)
         return session
     if chat_id is None:  # the example names a session the person could ask in, if any
         courses = await uow.courses.facilitated_by(person_id) + await uow.learners.courses_of(person_id)
         taking = await uow.guest_sessions.of_courses(sorted({c.id for c in courses}))
         if not taking:
             raise ParseError(
-                "Say which session: /askguest, the session's number from /sessions, then your question."
+                N_("Say which session: /askguest, the session's number from /sessions, then your question.")
             )
-        raise ParseError(f"Say which session: /askguest {taking[0].id} your question (/sessions lists them).")
+        raise ParseError(
+            N_("Say which session: /askguest {number} your question (/sessions lists them)."),
+            number=taking[0].id,
+        )
     course = await course_for_command(uow, chat_id, tags)
     open_now = await uow.guest_sessions.collecting_in(course.id)
     if not open_now:
-        raise NotFound("No guest session is taking questions right now. /sessions shows what's coming.")
+        raise NotFound(N_("No guest session is taking questions right now. /sessions shows what's coming."))
     if len(open_now) > 1:
         numbers = ", ".join(str(s.id) for s in open_now)
         raise ParseError(
-            f"Several sessions are taking questions ({numbers}). Add the number: /askguest {open_now[0].id} …"
+            N_("Several sessions are taking questions ({numbers}). Add the number: /askguest {number} …"),
+            numbers=numbers,
+            number=open_now[0].id,
         )
     return open_now[0]
 
@@ -82,7 +88,7 @@ async def ask(
 ) -> Asked:
     text = text.strip()[:MAX_TEXT]
     if not text:
-        raise ParseError("Write your question after the command.")
+        raise ParseError(N_("Write your question after the command."))
     async with uow:
         session = await _session_for(uow, chat_id, session_id, person.id, tags)
         if chat_id is None:
@@ -109,13 +115,13 @@ async def vote(
         found = await uow.guest_questions.question(question_id)
         board = await uow.guest_sessions.board_at(chat_id, message_id)
         if found is None or board is None or board.id != found[0] or found[1]:
-            raise NotAllowed("That button isn't valid any more.")
+            raise NotAllowed(N_("That button isn't valid any more."))
         if not board.is_upcoming_or_live:
-            raise NotFound("This session is over: votes are closed.")
+            raise NotFound(N_("This session is over: votes are closed."))
         if any(
             asker == person.id for asker, _anonymous, _started in await uow.guest_batches.askers(question_id)
         ):
-            raise NotAllowed("That's your own question: the others can upvote it.")
+            raise NotAllowed(N_("That's your own question: the others can upvote it."))
         cast = await uow.guest_questions.toggle_vote(question_id, person.id)
         await refresh_boards(uow, board, now)
         await uow.commit()
@@ -126,10 +132,12 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
     async with uow:
         session = await uow.guest_sessions.get(session_id)
         if session is None:
-            raise NotFound(f"There is no session {session_id}.")
+            raise NotFound(N_("There is no session {number}."), number=session_id)
         await require_facilitator(uow, session.course, person.id)
         if not await uow.guest_questions.hide(session.id, number):
-            raise NotFound(f"Session {session_id} has no question {number}.")
+            raise NotFound(
+                N_("Session {session} has no question {number}."), session=session_id, number=number
+            )
         await refresh_boards(uow, session, now)
         await uow.commit()
     return session
@@ -226,7 +234,7 @@ async def await_private(
     async with uow:
         session = await uow.guest_sessions.get(session_id)
         if session is None or not session.is_upcoming_or_live:
-            raise NotFound("That session isn't taking questions any more. /sessions shows what's coming.")
+            raise NotFound(N_("That session isn't taking questions any more. /sessions shows what's coming."))
         await require_course_member(uow, session.course, person.id, members, session.guest_id)
         await uow.guest_questions.await_private(person.id, session.id, anonymous, now + PRIVATE_ASK_WAIT)
         await uow.commit()
@@ -242,7 +250,7 @@ async def ask_awaited(
         if awaited is None:
             return None
         if not text.strip():
-            raise ParseError("Type your question as a text message.")
+            raise ParseError(N_("Type your question as a text message."))
         await uow.guest_questions.forget_private(person.id)  # one question per opening
         await uow.commit()
     session_id, anonymous = awaited

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from facilitation import parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.languages import N_
 from facilitation.model import GuestSession, Person, Phase
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
@@ -23,7 +24,7 @@ from facilitation.scope import (
 
 DEFAULT_LENGTH = timedelta(minutes=60)
 MIN_LENGTH, MAX_LENGTH = timedelta(minutes=10), timedelta(hours=8)
-LENGTH_RANGE = "A session lasts from 10 minutes to 8 hours, like 45m, 90m or 2h."
+LENGTH_RANGE = N_("A session lasts from 10 minutes to 8 hours, like 45m, 90m or 2h.")
 MAX_TITLE = 200
 # (field marking it sent, how long before the start, who is told)
 REMINDERS = (
@@ -34,13 +35,12 @@ REMINDERS = (
 )
 
 
-# How a session's phase reads after its name: "Session 3 was already cancelled."
+# Why a session can't be changed any more, by its phase: "Session 3 was already cancelled."
 PHASE_SAID = {
-    Phase.COLLECTING: "hasn't started yet",
-    Phase.LIVE: "is live now",
-    Phase.ENDED: "has already ended",
-    Phase.CANCELLED: "was already cancelled",
+    Phase.ENDED: N_("Session {number} has already ended."),
+    Phase.CANCELLED: N_("Session {number} was already cancelled."),
 }
+PAST = N_("That time has already passed. Pick a start in the future.")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ async def schedule(
 ) -> GuestSession:
     title = request.title.strip()[:MAX_TITLE]
     if not title:
-        raise ParseError("Give the session a title in quotes.")
+        raise ParseError(N_("Give the session a title in quotes."))
     async with uow:
         course = await (
             course_for_command(uow, chat_id, tags)
@@ -110,7 +110,7 @@ async def schedule(
         await require_facilitator(uow, course, person.id)
         starts_at, length = read_when(request.when, now, course.settings.timezone)
         if starts_at <= now:
-            raise ParseError("That time has already passed. Pick a start in the future.")
+            raise ParseError(PAST)
         token = secrets.token_urlsafe(18)
         session = await uow.guest_sessions.add(
             course,
@@ -155,10 +155,10 @@ async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: lis
 async def _facilitated_session(uow: UnitOfWork, session_id: int, person_id: int) -> GuestSession:
     session = await uow.guest_sessions.get(session_id)
     if session is None:
-        raise NotFound(f"There is no session {session_id}.")
+        raise NotFound(N_("There is no session {number}."), number=session_id)
     await require_facilitator(uow, session.course, person_id)
     if not session.is_upcoming_or_live:
-        raise NotFound(f"Session {session_id} {PHASE_SAID[session.phase]}.")
+        raise NotFound(PHASE_SAID[session.phase], number=session_id)
     return session
 
 
@@ -183,10 +183,10 @@ async def move(uow: UnitOfWork, session_id: int, person: Person, when: str, now:
     async with uow:
         session = await _facilitated_session(uow, session_id, person.id)
         if session.phase is not Phase.COLLECTING:
-            raise NotAllowed("A session that has started can't be moved.")
+            raise NotAllowed(N_("A session that has started can't be moved."))
         starts_at = parsing.moment(when, now, session.course.settings.timezone)
         if starts_at <= now:
-            raise ParseError("That time has already passed. Pick a start in the future.")
+            raise ParseError(PAST)
         ends_at = starts_at + (session.ends_at - session.starts_at)
         await uow.guest_sessions.move(session.id, starts_at, ends_at)
         await _skip_reminders_past(uow, session.id, starts_at, now)
@@ -212,9 +212,9 @@ async def open_invite(uow: UnitOfWork, token: str, person: Person, now: datetime
     async with uow:
         session = await uow.guest_sessions.by_token(token)
         if session is None or not session.is_upcoming_or_live:
-            raise NotFound("This invite link isn't valid any more. Ask the facilitators for a new one.")
+            raise NotFound(N_("This invite link isn't valid any more. Ask the facilitators for a new one."))
         if session.guest_id is not None and session.guest_id != person.id:
-            raise NotAllowed("This invite has already been used by someone else.")
+            raise NotAllowed(N_("This invite has already been used by someone else."))
         await uow.people.seen(person, now)
         await uow.people.mark_started(person.id, now)
         if session.guest_id is None:
@@ -244,9 +244,8 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
             if now >= session.starts_at:
                 continue
             # Several due at once (the tick was held up): one message, the real time left.
-            left = parsing.format_duration(
-                timedelta(minutes=round((session.starts_at - now).total_seconds() / 60))
-            )
+            minutes = round((session.starts_at - now).total_seconds() / 60)
+            left = {"before": parsing.format_duration(timedelta(minutes=minutes)), "before_minutes": minutes}
             for audience in ("facilitators", "guest"):
                 due = [
                     f
@@ -258,7 +257,7 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
                 if audience == "facilitators" and session.guest_id is None:
                     sent += await _warn_facilitators(uow, session, left, now)
                 elif audience == "guest" and session.guest_id is not None:
-                    data = {**session_data(session), "before": left}
+                    data = {**session_data(session), **left}
                     await uow.outbox.put(Notice(session.guest_id, NoticeKind.SESSION_REMINDER, data), now)
                     sent += 1
                 for field in due:
@@ -267,10 +266,12 @@ async def send_reminders(uow: UnitOfWork, now: datetime) -> int:
     return sent
 
 
-async def _warn_facilitators(uow: UnitOfWork, session: GuestSession, left: str, now: datetime) -> int:
+async def _warn_facilitators(
+    uow: UnitOfWork, session: GuestSession, left: dict[str, object], now: datetime
+) -> int:
     recipients = await uow.alerts.recipients(session.course.id)
     chats = recipients.destinations
-    data = {**session_data(session), "before": left}
+    data = {**session_data(session), **left}
     for chat_id, thread_id in chats:
         await uow.outbox.put(Notice(chat_id, NoticeKind.GUEST_NOT_READY, data, thread_id), now)
     return len(chats)

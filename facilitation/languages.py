@@ -7,7 +7,7 @@ chosen (see `detection` and `parsing`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from facilitation.errors import ParseError
 
@@ -29,6 +29,28 @@ def N_(message: str) -> str:
     """Marks an English text for the catalogues (`make translations` finds it); the bot renders
     it in the reader's language where it is written out."""
     return message
+
+
+# The catalogues live with the bot, which installs their lookup here when it loads (bot.i18n):
+# a text the domain writes to keep, such as a session's transcript, is written in the language
+# of those it is for. Without the bot (the domain alone), English.
+def _english(language: str, message: str) -> str:
+    return message
+
+
+_translate: Callable[[str, str], str] = _english
+
+
+def install(translate: Callable[[str, str], str]) -> None:
+    """`translate(language, message id)`: the message in that language."""
+    global _translate
+    _translate = translate
+
+
+def written_in(language: str, message: str, **params: object) -> str:
+    """A text marked with N_, in `language`, its `{placeholders}` filled from `params`."""
+    text = _translate(language if language in SUPPORTED else DEFAULT, message)
+    return text.format(**params) if params else text
 
 
 def language(text: str) -> str:

@@ -93,7 +93,7 @@ async def require_course_member(
     raise NotAllowed(N_("That is for the members of {tag}'s group. Join it first."), tag=course.tag)
 
 
-async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, what: str) -> None:
+async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, session_id: int) -> None:
     """A numbered session used from a group must belong to one of the group's courses."""
     if course.id not in {a.course.id for a in await uow.courses.attachments(chat_id)}:
-        raise NotFound(N_("{what} belongs to a course this chat isn't part of."), what=what)
+        raise NotFound(N_("Session {number} belongs to a course this chat isn't part of."), number=session_id)

@@ -31,3 +31,15 @@ def test_quick_ingestion_benchmark_runs_and_writes_its_figures(
     assert "framework ceiling (no-op handler)" in names
     assert "database ceiling (plain inserts)" in names
     assert all(figure["value"] > 0 for figure in written["figures"])
+
+
+def test_quick_languages_benchmark_measures_french_beside_english(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+
+    code = main(["--quick", "--only", "languages", "--no-postgres", "--json", str(results)])
+
+    figures = {f["name"]: f for f in json.loads(results.read_text(encoding="utf-8"))["figures"]}
+    assert code == 0
+    assert figures["a text in French"]["reference_name"] == "the same in English"
+    assert figures["a day and time in French (Babel)"]["reference"] > 0
+    assert all(figure["value"] > 0 for figure in figures.values())

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, convert, render_alerts, texts
+from bot import callbacks, convert, i18n, render_alerts, texts
 from bot.context import FlockContext
 from bot.fit import toast
 from bot.handlers.common import (
@@ -17,14 +17,24 @@ from bot.handlers.common import (
     send_privately,
     tags,
 )
+from bot.i18n import N_, _
 from facilitation import alerts, followups
 from facilitation.errors import FlockError
 
 TOASTS = {
-    "claim": "It's yours. The others can see you took it.",
-    "snooze": "Snoozed: I'll remind you in an hour if it's still unanswered.",
-    "dismiss": "Dismissed: not tracked as a question any more.",
+    "claim": N_("It's yours. The others can see you took it."),
+    "snooze": N_("Snoozed: I'll remind you in an hour if it's still unanswered."),
+    "dismiss": N_("Dismissed: not tracked as a question any more."),
 }
+
+
+async def _toast(query: CallbackQuery, text: str | None = None, *, error: FlockError | None = None) -> None:
+    """A button's answer, for the one who pressed it: in their language, also under a group's alert."""
+    with i18n.personally():
+        if error is not None:
+            await query.answer(toast(_(error.template, **error.params)), show_alert=True)
+        else:
+            await query.answer(_(text) if text else None)
 
 
 async def button(update: Update, context: FlockContext) -> None:
@@ -33,7 +43,7 @@ async def button(update: Update, context: FlockContext) -> None:
     pressed = callbacks.parse_alert_button(query.data)
     message = query.message
     if pressed is None or message is None:
-        await query.answer(texts.BUTTON_GONE)
+        await _toast(query, texts.BUTTON_GONE)
         return
     action = alerts.Pressed(
         pressed.alert_id, pressed.action, convert.person(query.from_user), message.chat.id, message.message_id
@@ -41,9 +51,9 @@ async def button(update: Update, context: FlockContext) -> None:
     try:
         await alerts.press(context.uow(), action, context.now())
     except FlockError as error:
-        await query.answer(toast(error.message), show_alert=True)
+        await _toast(query, error=error)
         return
-    await query.answer(TOASTS[pressed.action])
+    await _toast(query, TOASTS[pressed.action])
 
 
 async def alerts_here(update: Update, context: FlockContext) -> None:
@@ -69,7 +79,8 @@ async def unanswered(update: Update, context: FlockContext) -> None:
         person.id,
         tags(argument_text(message)),
     )
-    text = texts.unanswered(found, context.now())
+    with i18n.personally():  # for the facilitator alone, also when asked for in a group
+        text = texts.unanswered(found, context.now())
     await send_privately(update, context, person.id, text)
 
 
@@ -78,18 +89,18 @@ async def followup(update: Update, context: FlockContext) -> None:
     assert query is not None
     pressed = callbacks.parse_followup_button(query.data)
     if pressed is None:
-        await query.answer(texts.BUTTON_GONE)
+        await _toast(query, texts.BUTTON_GONE)
         return
     try:
         await followups.respond(
             context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
         )
     except FlockError as error:
-        await query.answer(toast(error.message), show_alert=True)
+        await _toast(query, error=error)
         return
     await query.answer()
-    await query.edit_message_text(
-        render_alerts.FOLLOWUP_THANKS if pressed.solved else render_alerts.FOLLOWUP_NOT_YET
+    await query.edit_message_text(  # in the asker's private chat: their language
+        _(render_alerts.FOLLOWUP_THANKS if pressed.solved else render_alerts.FOLLOWUP_NOT_YET)
     )
 
 

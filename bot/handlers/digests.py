@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import render_digest
+from bot import i18n, render_digest
 from bot.context import FlockContext
 from bot.handlers.common import argument_text, command, in_group, require_sender, send_privately, tags
 from facilitation import digests
@@ -22,7 +22,9 @@ async def digest(update: Update, context: FlockContext) -> None:
         tags(argument_text(message)),
         context.now(),
     )
-    for text in map(render_digest.digest, found):  # in a group: its one course
+    with i18n.personally():  # for the facilitator alone: their language, also asked for in a group
+        rendered = [render_digest.digest(d) for d in found]  # in a group: its one course
+    for text in rendered:
         await send_privately(update, context, person.id, text)
 
 

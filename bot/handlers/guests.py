@@ -7,7 +7,7 @@ import re
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks, convert, render_sessions, texts
+from bot import callbacks, convert, i18n, render_sessions, texts
 from bot.context import FlockContext
 from bot.fit import fit, toast
 from bot.handlers.common import (
@@ -21,6 +21,7 @@ from bot.handlers.common import (
     require_sender,
     tags,
 )
+from bot.i18n import _, ngettext
 from facilitation import guest_live, guest_questions, guest_sessions, parsing
 from facilitation.errors import FlockError
 from facilitation.model import GuestSession, Person
@@ -35,7 +36,7 @@ async def schedule(update: Update, context: FlockContext) -> None:
     text = argument_text(message)
     match = _REQUEST.fullmatch(re.sub(r"(?<![\w#/])#\w+", "", text).strip())
     if match is None:
-        raise Refusal(render_sessions.GUEST_USAGE)
+        raise Refusal(_(render_sessions.GUEST_USAGE))
     request = guest_sessions.Request(match.group(1), match.group(2), match.group(3))
     session = await guest_sessions.schedule(
         context.uow(),
@@ -64,29 +65,34 @@ def _session_id(update: Update, name: str) -> tuple[int, str]:
     words = argument_text(message).split(maxsplit=1)
     session_id = parsing.number(words[0]) if words else None
     if session_id is None:
-        raise Refusal(render_sessions.SESSION_ID_USAGE.format(command=name))
+        raise Refusal(_(render_sessions.SESSION_ID_USAGE, command=name))
     return session_id, words[1] if len(words) > 1 else ""
 
 
 async def cancel(update: Update, context: FlockContext) -> None:
     assert update.effective_message is not None
-    session_id, _ = _session_id(update, "/session_cancel")
+    session_id, _rest = _session_id(update, "/session_cancel")
     person = require_sender(update.effective_message)
     session = await guest_sessions.cancel(context.uow(), session_id, person, context.now())
-    await reply(update, f"Cancelled session {session.id}. Everyone concerned will be told.")
+    await reply(update, _("Cancelled session {number}. Everyone concerned will be told.", number=session.id))
 
 
 async def move(update: Update, context: FlockContext) -> None:
     assert update.effective_message is not None
     session_id, when = _session_id(update, "/session_move")
     if not when:
-        raise Refusal(
-            render_sessions.SESSION_ID_USAGE.format(command="/session_move") + " Then the new start."
-        )
+        raise Refusal(_(render_sessions.MOVE_USAGE, command="/session_move"))
     person = require_sender(update.effective_message)
     session = await guest_sessions.move(context.uow(), session_id, person, when, context.now())
     start = render_sessions.when(session.starts_at, session.course.settings.timezone)
-    await reply(update, f"Moved session {session.id} to {start}. Everyone concerned will be told.")
+    await reply(
+        update,
+        _(
+            "Moved session {number} to {start}. Everyone concerned will be told.",
+            number=session.id,
+            start=start,
+        ),
+    )
 
 
 async def open_invite(update: Update, context: FlockContext, person: Person, token: str) -> None:
@@ -104,7 +110,7 @@ async def ask(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     match = _ASK.fullmatch(argument_text(message).strip())
     if match is None:
-        raise Refusal(render_sessions.ASKGUEST_USAGE)
+        raise Refusal(_(render_sessions.ASKGUEST_USAGE))
     session_number, anonymous, text = match.groups()
     group = in_group(message)
     asked = await guest_questions.ask(
@@ -141,7 +147,7 @@ async def ask_mode(update: Update, context: FlockContext) -> None:
     assert query is not None
     parsed = callbacks.parse_ask_button(query.data)
     if parsed is None:
-        await query.answer(texts.BUTTON_GONE)
+        await query.answer(_(texts.BUTTON_GONE))
         return
     session_id, anonymous = parsed
     try:
@@ -154,7 +160,7 @@ async def ask_mode(update: Update, context: FlockContext) -> None:
             context.now(),
         )
     except FlockError as error:
-        await query.answer(toast(error.message), show_alert=True)
+        await query.answer(toast(_(error.template, **error.params)), show_alert=True)
         return
     await query.answer(render_sessions.ask_mode_chosen(anonymous))
 
@@ -164,7 +170,8 @@ async def vote(update: Update, context: FlockContext) -> None:
     assert query is not None
     question_id = callbacks.parse_vote_button(query.data)
     if question_id is None or query.message is None:
-        await query.answer(texts.BUTTON_GONE)
+        with i18n.personally():  # a toast, for the one who pressed
+            await query.answer(_(texts.BUTTON_GONE))
         return
     try:
         cast = await guest_questions.vote(
@@ -176,9 +183,11 @@ async def vote(update: Update, context: FlockContext) -> None:
             context.now(),
         )
     except FlockError as error:
-        await query.answer(toast(error.message), show_alert=True)
+        with i18n.personally():
+            await query.answer(toast(_(error.template, **error.params)), show_alert=True)
         return
-    await query.answer("Upvoted 👍" if cast else "Vote withdrawn")
+    with i18n.personally():
+        await query.answer(_(render_sessions.UPVOTED if cast else render_sessions.WITHDRAWN))
 
 
 async def hide(update: Update, context: FlockContext) -> None:
@@ -187,9 +196,16 @@ async def hide(update: Update, context: FlockContext) -> None:
     session_id, rest = _session_id(update, "/session_hide")
     question = parsing.number(rest)
     if question is None:
-        raise Refusal("Usage: <code>/session_hide 12 3</code> hides question 3 of session 12.")
+        raise Refusal(_(render_sessions.HIDE_USAGE))
     await guest_questions.hide(context.uow(), session_id, question, require_sender(message), context.now())
-    await reply(update, f"Hidden: question {question} of session {session_id} is off the board.")
+    await reply(
+        update,
+        _(
+            "Hidden: question {number} of session {session} is off the board.",
+            number=question,
+            session=session_id,
+        ),
+    )
 
 
 async def guest_reply(update: Update, context: FlockContext) -> None:
@@ -203,14 +219,14 @@ async def guest_reply(update: Update, context: FlockContext) -> None:
     answered = await guest_live.reply_from_guest(context.uow(), person, replied, text, context.now())
     if answered is not None:
         skipped = text.strip().startswith("/skip")
-        await reply(update, render_sessions.SKIPPED if skipped else render_sessions.ANSWER_SENT)
+        await reply(update, _(render_sessions.SKIPPED if skipped else render_sessions.ANSWER_SENT))
         return
     # Not an answer: the question the person opened a board's private link for, if any.
     asked = await guest_questions.ask_awaited(
         context.uow(), person, text, convert.ref(message), ChatMembers(context), context.now()
     )
     if asked is None:
-        await reply(update, texts.PRIVATE_FALLBACK)
+        await reply(update, _(texts.PRIVATE_FALLBACK))
         return
     await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
 
@@ -233,11 +249,14 @@ async def edited_private(update: Update, context: FlockContext) -> None:
 
 async def end(update: Update, context: FlockContext) -> None:
     assert update.effective_message is not None
-    session_id, _ = _session_id(update, "/session_end")
+    session_id, _rest = _session_id(update, "/session_end")
     session = await guest_live.end_now(
         context.uow(), session_id, require_sender(update.effective_message), context.now()
     )
-    await reply(update, f"Ended session {session.id}: the transcript is on its way to the course chats.")
+    await reply(
+        update,
+        _("Ended session {number}: the transcript is on its way to the course chats.", number=session.id),
+    )
 
 
 async def batch(update: Update, context: FlockContext) -> None:
@@ -245,16 +264,24 @@ async def batch(update: Update, context: FlockContext) -> None:
     session_id, rest = _session_id(update, "/session_batch")
     size = parsing.number(rest)
     if size is None:
-        raise Refusal("Usage: <code>/session_batch 12 3</code> sends the guest 3 questions at a time.")
+        raise Refusal(_(render_sessions.BATCH_USAGE))
     person = require_sender(update.effective_message)
     await guest_live.set_batch(context.uow(), session_id, person, size)
-    await reply(update, f"Session {session_id} now sends the guest {size} questions at a time.")
+    await reply(
+        update,
+        ngettext(
+            "Session {session} now sends the guest {count} question at a time.",
+            "Session {session} now sends the guest {count} questions at a time.",
+            size,
+            session=session_id,
+        ),
+    )
 
 
 async def transcript(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
-    session_id, _ = _session_id(update, "/transcript")
+    session_id, _rest = _session_id(update, "/transcript")
     person = require_sender(message)
     session, text = await guest_live.stored_transcript(
         context.uow(),

@@ -145,8 +145,18 @@ async def test_a_reply_asks_the_asker_in_her_own_language_with_its_buttons(flock
             buttons = [b.text for b in render_alerts.followup_keyboard(1).inline_keyboard[0]]
         assert followup.text == expected
         assert [b["text"] for b in followup.params["reply_markup"]["inline_keyboard"][0]] == buttons
+    [lea_followup] = [c for c in to_lea if c.method == "sendMessage" and c.chat_id == LEA["id"]]
     [ben_followup] = [c for c in to_ben if c.method == "sendMessage" and c.chat_id == BEN["id"]]
-    assert "Did this answer your question?" in ben_followup.text
+    link = LINK.format(id=lea_asks["message"]["message_id"]).replace(">Comment", ">« Comment")
+    assert lea_followup.text == (
+        f"Ben a répondu à votre question {link.replace('?</a>', '? »</a>')} dans #onb26.\n\n"
+        "Cette réponse a-t-elle répondu à votre question ?"
+    )
+    assert [b["text"] for b in lea_followup.params["reply_markup"]["inline_keyboard"][0]] == [
+        "Oui, résolue",
+        "Pas encore",
+    ]
+    assert "Did this answer your question?" in ben_followup.text  # Ben reads English
 
 
 async def test_a_refusal_and_a_toast_speak_to_the_one_who_caused_them(flock: Harness) -> None:
