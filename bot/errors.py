@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
+from bot import i18n, texts
 from bot.context import FlockContext
 
 log = logging.getLogger("flock.errors")
@@ -43,7 +43,8 @@ async def on_error(update: object, context: FlockContext) -> None:
         return  # talking to Telegram is what failed; don't try again from here
     if update.callback_query is not None:  # a button: the apology stops its spinner
         try:
-            await update.callback_query.answer(texts.SOMETHING_WRONG)
+            with i18n.personally():  # the toast is the presser's alone
+                await update.callback_query.answer(i18n._(texts.SOMETHING_WRONG))
         except TelegramError:
             log.warning("could not apologise for update %s", update_id)
         return
@@ -53,7 +54,7 @@ async def on_error(update: object, context: FlockContext) -> None:
     topic = message.message_thread_id if message is not None and message.is_topic_message else None
     try:
         await context.bot.send_message(
-            update.effective_chat.id, texts.SOMETHING_WRONG, message_thread_id=topic
+            update.effective_chat.id, i18n._(texts.SOMETHING_WRONG), message_thread_id=topic
         )
     except TelegramError:
         log.warning("could not apologise in chat %s", update.effective_chat.id)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape as _escape
 
-from bot.i18n import ngettext
+from bot.i18n import N_, _, ngettext
 from bot.links import deep_link, message_link
+from bot.render_languages import NAMES
 from facilitation.courses import CourseView
 from facilitation.detection import as_asked
 from facilitation.introductions import Roster
@@ -21,10 +22,6 @@ EXCERPT = 90
 def escape(text: str) -> str:
     """For HTML text content; quotes need no escaping there and read badly as entities."""
     return _escape(text, quote=False)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def questions(count: int) -> str:
@@ -51,14 +48,22 @@ def linked(label: str, question: Question) -> str:
 
 
 def age(since: datetime, now: datetime) -> str:
+    """How long ago, compact: minutes under an hour, hours under two days, then days."""
     minutes = int((now - since).total_seconds() // 60)
     if minutes < 60:
-        return f"{max(minutes, 0)}m"
+        return _("{count}m", count=max(minutes, 0))
     hours = minutes // 60
-    return f"{hours}h" if hours < 48 else f"{hours // 24}d"
+    return _("{count}h", count=hours) if hours < 48 else _("{count}d", count=hours // 24)
 
 
-HELP_GROUP = (
+def names(items: list[str]) -> str:
+    """Names (already escaped) as a sentence lists them: "Ana, Ben and Cleo"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{names} and {last}", names=", ".join(items[:-1]), last=items[-1])
+
+
+HELP_GROUP = N_(
     "<b>Flock</b> keeps this course talking.\n\n"
     "Learners: introduce yourself with <code>#intro</code> or /intro, ask with "
     "<code>#question</code>, <code>#q</code> or /ask, and reply to a question to answer it. "
@@ -66,109 +71,142 @@ HELP_GROUP = (
     "/questions lists open questions here.\n\n"
     "Facilitators: /course, /settings, /facilitators, /roster, /unanswered, /digest, /stats "
     "(sent to you privately), /dismiss and /forget (as replies), /alerts_here in a facilitators' group.\n"
-    "/privacy: what Flock stores and how to remove it."
+    "/privacy: what Flock stores and how to remove it.\n\n"
+    "Languages: this group reads the course's language (a facilitator sets it with "
+    "<code>/settings language fr</code> or <code>en</code>); in a private chat with me, "
+    "/language chooses yours."
 )
 
-HELP_PRIVATE = (
+HELP_PRIVATE = N_(
     "<b>Flock</b> keeps a training cohort talking: it collects introductions and questions in "
     "the course group and tells facilitators when a question goes unanswered.\n\n"
     "/mine — your questions and their state\n"
     "/intro — your introduction (add text to replace it)\n"
     "/privacy — what I store about you; /forget_me removes it\n"
+    "/language — the language I write to you in: <code>/language fr</code>, <code>en</code> "
+    "or <code>auto</code>\n"
     "\nFacilitators:\n"
     "/unanswered — questions still waiting for an answer\n"
     "/digest — the digest now (it also comes daily)\n"
     "/stats [7d|30d|all] — numbers and a chart\n"
     "/roster — who introduced themselves\n"
     "/export — everything as a zip of CSV files\n"
-    "/settings — a course's settings\n"
+    "/settings — a course's settings (<code>/settings language fr</code>: the course's groups read French)\n"
     "/forget @username #tag — remove a learner's words from a course\n\n"
     "To start a course, add me to its group and run <code>/setup #tag Title</code> there."
 )
 
-PRIVATE_FALLBACK = (
+PRIVATE_FALLBACK = N_(
     "I work mostly in course groups. /mine shows your questions, /intro your introduction, "
     "and /help everything else."
 )
 
-SETUP_USAGE = (
+SETUP_USAGE = N_(
     "Usage: <code>/setup #tag [Title]</code> to dedicate this chat to a course, or "
     "<code>/setup #tag tagged</code> to follow only messages carrying #tag here."
 )
-SETUP_IN_PRIVATE = "Run /setup in the course group, as one of its admins."
-ANONYMOUS_ADMIN = (
+SETUP_IN_PRIVATE = N_("Run /setup in the course group, as one of its admins.")
+ANONYMOUS_ADMIN = N_(
     "You're posting anonymously, so I can't tell who you are. Turn off “Remain anonymous” "
     "in your admin rights, then run the command again."
 )
-SENT_PRIVATELY = "I've sent it to you in a private message."
+SENT_PRIVATELY = N_("I've sent it to you in a private message.")
 
 
 def start_me_first(bot_username: str) -> str:
     link = deep_link(bot_username, "hello")
-    return f'I can\'t message you yet. <a href="{link}">Start a chat with me</a>, then try again.'
+    return _(
+        'I can\'t message you yet. <a href="{link}">Start a chat with me</a>, then try again.', link=link
+    )
 
 
-GROUP_ONLY = "That command works in a course group."
-PRIVATE_ONLY = "That command works in a private chat with me."
-BUTTON_GONE = "That button isn't valid any more."
-SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+GROUP_ONLY = N_("That command works in a course group.")
+PRIVATE_ONLY = N_("That command works in a private chat with me.")
+BUTTON_GONE = N_("That button isn't valid any more.")
+SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
 def setup_done(
     course: Course, scope: Scope, created: bool, privacy_warning: bool, renamed_from: str | None = None
 ) -> str:
-    what = "Created" if created else "Attached"
-    follows = (
-        "every message here belongs to the course"
-        if scope is Scope.ALL
-        else f"only messages carrying {course.tag} belong to the course"
-    )
-    lines = [
-        f"{what} <b>{escape(course.title)}</b> ({course.tag}): {follows}.",
-        "Learners: introduce yourselves with #intro and ask with #question or #q.",
-    ]
+    title, tag = escape(course.title), course.tag
+    if scope is Scope.ALL:
+        if created:
+            first = _(
+                "Created <b>{title}</b> ({tag}): every message here belongs to the course.",
+                title=title,
+                tag=tag,
+            )
+        else:
+            first = _(
+                "Attached <b>{title}</b> ({tag}): every message here belongs to the course.",
+                title=title,
+                tag=tag,
+            )
+    elif created:
+        first = _(
+            "Created <b>{title}</b> ({tag}): only messages carrying {tag} belong to the course.",
+            title=title,
+            tag=tag,
+        )
+    else:
+        first = _(
+            "Attached <b>{title}</b> ({tag}): only messages carrying {tag} belong to the course.",
+            title=title,
+            tag=tag,
+        )
+    lines = [first, _("Learners: introduce yourselves with #intro and ask with #question or #q.")]
     if renamed_from is not None:
-        lines.insert(1, f"Renamed from <b>{escape(renamed_from)}</b>.")
+        lines.insert(1, _("Renamed from <b>{title}</b>.", title=escape(renamed_from)))
     if created:
-        lines.append("You're its first facilitator. /settings shows what you can adjust.")
+        lines.append(_("You're its first facilitator. /settings shows what you can adjust."))
     if privacy_warning:
         lines.append(
-            "⚠️ I can't see ordinary messages here yet. Make me an admin, or turn off "
-            "Group Privacy in @BotFather (Bot Settings → Group Privacy), then re-add me."
+            _(
+                "⚠️ I can't see ordinary messages here yet. Make me an admin, or turn off "
+                "Group Privacy in @BotFather (Bot Settings → Group Privacy), then re-add me."
+            )
         )
     return "\n".join(lines)
 
 
 def detached(course: Course) -> str:
-    return f"Detached {course.tag} from this chat. Everything collected so far is kept."
+    return _("Detached {tag} from this chat. Everything collected so far is kept.", tag=course.tag)
 
 
 def course_views(views: list[CourseView]) -> str:
     if not views:
-        return "This chat isn't attached to a course. A chat admin can run <code>/setup #tag</code>."
+        return _("This chat isn't attached to a course. A chat admin can run <code>/setup #tag</code>.")
     return "\n\n".join(_course_view(v) for v in views)
 
 
 def _course_view(view: CourseView) -> str:
     course = view.attachment.course
-    scope = "whole chat" if view.attachment.scope is Scope.ALL else f"messages tagged {course.tag}"
-    people = ", ".join(name(p) for p in view.facilitators) or "none"
-    return f"<b>{escape(course.title)}</b> ({course.tag}) — {scope}\nFacilitators: {people}\n" + (
-        settings(course)
-    )
+    title = escape(course.title)
+    if view.attachment.scope is Scope.ALL:
+        head = _("<b>{title}</b> ({tag}) — whole chat", title=title, tag=course.tag)
+    else:
+        head = _("<b>{title}</b> ({tag}) — messages tagged {tag}", title=title, tag=course.tag)
+    people = ", ".join(name(p) for p in view.facilitators) or _("none")
+    facilitated_by = _("Facilitators: {names}", names=people)
+    return f"{head}\n{facilitated_by}\n{settings(course)}"
 
 
 def settings(course: Course) -> str:
+    """The settings as they are typed (`/settings key value`): the keys and keywords are the
+    command's, so they read the same in every language."""
     s = course.settings
     quiet = f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else "off"
     retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
+    language = f" · language {NAMES[s.language]}" if s.language != "en" else ""  # shown when not English
     return (
         f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
         f"digest {f'{s.digest_at:%H:%M}' if s.digest_at else 'off'} · detect {s.detect.value}{retention}"
+        f"{language}"
     )
 
 
-SETTINGS_USAGE = (
+SETTINGS_USAGE = N_(
     "Change one with <code>/settings key value</code>:\n"
     "<code>sla 2h</code> — how long a question may wait for an answer\n"
     "<code>timezone Europe/Berlin</code>\n"
@@ -179,79 +217,96 @@ SETTINGS_USAGE = (
 )
 
 
+def settings_usage(course: Course | None = None) -> str:
+    """How to change a setting; with the course, the language its groups read now."""
+    language = NAMES.get(course.settings.language, "English") if course else None
+    usage = _(SETTINGS_USAGE) + "\n"
+    if language is None:
+        return usage + _(
+            "<code>language fr</code> or <code>language en</code> — the language of the course's groups"
+        )
+    return usage + _(
+        "<code>language fr</code> or <code>language en</code> — the language of the course's groups "
+        "(now: {language})",
+        language=language,
+    )
+
+
 def setting_needs_value(key: str) -> str:
-    return f"Give a value too: <code>/settings {escape(key[:20])} …</code>\n\n{SETTINGS_USAGE}"
+    needs = _("Give a value too: <code>/settings {key} …</code>", key=escape(key[:20]))
+    return f"{needs}\n\n{settings_usage()}"
 
 
 def settings_shown(course: Course) -> str:
-    return f"<b>{escape(course.title)}</b> ({course.tag})\n{settings(course)}\n\n{SETTINGS_USAGE}"
+    return f"<b>{escape(course.title)}</b> ({course.tag})\n{settings(course)}\n\n{settings_usage(course)}"
 
 
 def setting_changed(course: Course, key: str) -> str:
-    return f"Updated {course.tag}: {key} changed.\n{settings(course)}"
+    changed = _("Updated {tag}: {key} changed.", tag=course.tag, key=key)
+    return f"{changed}\n{settings(course)}"
 
 
 def facilitator_added(course: Course, person: Person, added: bool) -> str:
     if not added:
-        return f"{name(person)} already facilitates {course.tag}."
-    return f"{name(person)} now facilitates {course.tag}."
+        return _("{name} already facilitates {tag}.", name=name(person), tag=course.tag)
+    return _("{name} now facilitates {tag}.", name=name(person), tag=course.tag)
 
 
 def facilitator_removed(course: Course, person: Person) -> str:
-    return f"{name(person)} no longer facilitates {course.tag}."
+    return _("{name} no longer facilitates {tag}.", name=name(person), tag=course.tag)
 
 
-FACILITATOR_USAGE = (
+FACILITATOR_USAGE = N_(
     "Reply to someone's message with <code>/facilitator add</code> (or <code>remove</code>), "
     "or name them: <code>/facilitator add @username</code>."
 )
 
 
-BOT_CANNOT_FACILITATE = "A bot can't facilitate a course. Reply to a person's message instead."
+BOT_CANNOT_FACILITATE = N_("A bot can't facilitate a course. Reply to a person's message instead.")
 
 
 def facilitators(course: Course, people: list[Person]) -> str:
-    listed = "\n".join(f"• {name(p)}" for p in people) or "none"
-    return f"Facilitators of {course.tag}:\n{listed}"
+    listed = "\n".join(f"• {name(p)}" for p in people) or _("none")
+    return _("Facilitators of {tag}:", tag=course.tag) + f"\n{listed}"
 
 
 def bot_added() -> str:
-    return (
+    return _(
         "Hi! I'm Flock. I collect this group's introductions and questions and make sure no "
         "question is left hanging.\nA chat admin can attach the group to a course with "
         "<code>/setup #tag Course title</code>."
     )
 
 
-def greeting(names: list[str], course_titles: list[str]) -> str:
-    people = _join([escape(n) for n in names])
-    course = escape(course_titles[0]) if course_titles else "the course"
-    return (
-        f"Welcome to {course}, {people}! 👋\n"
+def greeting(newcomers: list[str], course_titles: list[str]) -> str:
+    """Read by the whole group: in the course's language (the outbox renders it in the chat's)."""
+    people = names([escape(n) for n in newcomers])
+    course = escape(course_titles[0]) if course_titles else _("the course")
+    return _(
+        "Welcome to {course}, {people}! 👋\n"
         "Tell us a little about yourself: who you are, where you're joining from and what you "
-        "hope to get out of the course. Add #intro to your message (or use /intro)."
+        "hope to get out of the course. Add #intro to your message (or use /intro).",
+        course=course,
+        people=people,
     )
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def intro_saved(course: Course) -> str:
-    return f"Thanks! Your introduction for {course.tag} is saved. 🤗"
+    return _("Thanks! Your introduction for {tag} is saved. 🤗", tag=course.tag)
 
 
 def my_intros(intros: list[tuple[Course, Introduction]]) -> str:
     if not intros:
-        return (
+        return _(
             "You haven't introduced yourself yet. Post in your course group with #intro, or send "
             "<code>/intro #tag Hi, I'm …</code> here."
         )
     return (
-        "\n\n".join(f"<b>{course.tag}</b>: {escape(intro.text)}" for course, intro in intros)
-        + "\n\nSend <code>/intro your new text</code> to replace it."
+        "\n\n".join(
+            _("<b>{tag}</b>: {text}", tag=course.tag, text=escape(intro.text)) for course, intro in intros
+        )
+        + "\n\n"
+        + _("Send <code>/intro your new text</code> to replace it.")
     )
 
 
@@ -261,103 +316,122 @@ def rosters(items: list[Roster]) -> str:
 
 def _roster(roster: Roster) -> str:
     course = roster.course
-    head = f"<b>{escape(course.title)}</b> ({course.tag}) — {plural(len(roster.entries), 'learner')}"
-    introduced = (
-        "\n".join(f"• {name(e.person)}: {excerpt(e.introduction or '', 60)}" for e in roster.introduced)
-        or "nobody yet"
-    )
-    silent = "\n".join(f"• {name(e.person)} ({plural(e.posts, 'post')})" for e in roster.silent) or "nobody"
-    return (
-        f"{head}\n\n<b>Introduced</b> ({len(roster.introduced)})\n{introduced}\n\n"
-        f"<b>Posted but never introduced</b> ({len(roster.silent)})\n{silent}"
-    )
+    learners = ngettext("{count} learner", "{count} learners", len(roster.entries))
+    head = f"<b>{escape(course.title)}</b> ({course.tag}) — {learners}"
+    introduced = "\n".join(
+        "• " + _("{name}: {text}", name=name(e.person), text=excerpt(e.introduction or "", 60))
+        for e in roster.introduced
+    ) or _("nobody yet")
+    silent = "\n".join(f"• {name(e.person)} ({_posts(e.posts)})" for e in roster.silent) or _("nobody")
+    introduced_head = _("<b>Introduced</b> ({count})", count=len(roster.introduced))
+    silent_head = _("<b>Posted but never introduced</b> ({count})", count=len(roster.silent))
+    return f"{head}\n\n{introduced_head}\n{introduced}\n\n{silent_head}\n{silent}"
 
 
-ASK_USAGE = "Write your question after the command: <code>/ask How do I …?</code>"
+def _posts(count: int) -> str:
+    return ngettext("{count} post", "{count} posts", count)
+
+
+ASK_USAGE = N_("Write your question after the command: <code>/ask How do I …?</code>")
 
 
 def question_tracked() -> str:
-    return "Got it — I'm tracking your question. Reply to it to answer."
+    return _("Got it — I'm tracking your question. Reply to it to answer.")
 
 
 def solved(questions: list[Question]) -> str:
-    return "✅ Marked as solved. Thanks!" if questions else "Nothing to mark."
+    return _("✅ Marked as solved. Thanks!") if questions else _("Nothing to mark.")
 
 
 def which_solved(questions: list[Question]) -> str:
     lines = [f"{n}. {linked(excerpt(q.text, 70), q)}" for n, q in enumerate(questions, 1)]
-    return "Which of your questions is solved?\n" + "\n".join(lines)
+    return _("Which of your questions is solved?") + "\n" + "\n".join(lines)
 
 
 def solved_one(question: Question) -> str:
-    return f"✅ Marked as solved: {linked(excerpt(question.text, 70), question)} Thanks!"
+    return _("✅ Marked as solved: {question} Thanks!", question=linked(excerpt(question.text, 70), question))
 
 
 def dismissed(questions: list[Question]) -> str:
-    return "Dismissed: I'll stop tracking that message as a question."
+    return _("Dismissed: I'll stop tracking that message as a question.")
 
 
 def chat_questions(result: ChatQuestions, now: datetime) -> str:
     if not result.open and not result.answered:
-        return "No open questions here. 🎉"
+        return _("No open questions here. 🎉")
     parts = []
     if result.open:
-        parts.append("<b>Waiting for an answer</b>\n" + _question_lines(result.open, now, result.hashtags))
+        waiting = _question_lines(result.open, now, result.hashtags)
+        parts.append(_("<b>Waiting for an answer</b>") + "\n" + waiting)
     if result.answered:
         answered = _question_lines(result.answered, now, result.hashtags)
-        parts.append("<b>Answered, not yet solved</b>\n" + answered)
+        parts.append(_("<b>Answered, not yet solved</b>") + "\n" + answered)
     return "\n\n".join(parts)
 
 
 def _question_lines(questions: Iterable[Question], now: datetime, hashtags: Iterable[str]) -> str:
     tags = list(hashtags)
     return "\n".join(
-        f"• {linked(question_excerpt(q.text, tags, 70), q)} — {name(q.asker)}, {age(q.asked_at, now)} ago"
+        "• "
+        + _(
+            "{question} — {asker}, {age} ago",
+            question=linked(question_excerpt(q.text, tags, 70), q),
+            asker=name(q.asker),
+            age=age(q.asked_at, now),
+        )
         for q in questions
     )
 
 
 STATE_LABELS = {
-    "open": "⏳ waiting for an answer",
-    "answered": "💬 answered",
-    "resolved": "✅ solved",
-    "dismissed": "🚫 not a question",
+    "open": N_("⏳ waiting for an answer"),
+    "answered": N_("💬 answered"),
+    "resolved": N_("✅ solved"),
+    "dismissed": N_("🚫 not a question"),
 }
 
 
 def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> str:
     if not items:
-        return "You haven't asked anything yet. Ask in your course group with #question."
-    return "<b>Your questions</b>\n" + "\n".join(
-        f"• {' '.join(c.tag for c in courses)} "
-        f"{linked(question_excerpt(q.text, [c.tag for c in courses], 70), q)} — "
-        f"{STATE_LABELS[q.state.value]}, {age(q.asked_at, now)} ago"
-        for courses, q in items
+        return _("You haven't asked anything yet. Ask in your course group with #question.")
+    return (
+        _("<b>Your questions</b>")
+        + "\n"
+        + "\n".join(
+            f"• {' '.join(c.tag for c in courses)} "
+            + _(
+                "{question} — {state}, {age} ago",
+                question=linked(question_excerpt(q.text, [c.tag for c in courses], 70), q),
+                state=_(STATE_LABELS[q.state.value]),
+                age=age(q.asked_at, now),
+            )
+            for courses, q in items
+        )
     )
 
 
 def welcome_private(person: Person, facilitated: list[Course]) -> str:
-    lines = [f"Hi {name(person)}! {HELP_PRIVATE}"]
+    lines = [_("Hi {name}!", name=name(person)) + " " + _(HELP_PRIVATE)]
     if facilitated:
         tags = ", ".join(c.tag for c in facilitated)
-        lines.append(f"\nYou facilitate {tags}: I'll send you alerts and digests here.")
+        lines.append("\n" + _("You facilitate {tags}: I'll send you alerts and digests here.", tags=tags))
     return "\n".join(lines)
 
 
 def alerts_routed(course: Course, here: bool, topic: bool = False) -> str:
+    if here and topic:
+        return _("Alerts and digests for {tag} will come to this topic.", tag=course.tag)
     if here:
-        return f"Alerts and digests for {course.tag} will come to this {'topic' if topic else 'chat'}."
-    return f"Alerts and digests for {course.tag} will come to each facilitator privately."
+        return _("Alerts and digests for {tag} will come to this chat.", tag=course.tag)
+    return _("Alerts and digests for {tag} will come to each facilitator privately.", tag=course.tag)
 
 
 def unanswered(found: list[tuple[Course, list[Question]]], now: datetime) -> str:
     parts = []
     for course, questions in found:
         if not questions:
-            parts.append(f"<b>{course.tag}</b>: nothing unanswered. 🎉")
+            parts.append(_("<b>{tag}</b>: nothing unanswered. 🎉", tag=course.tag))
             continue
-        parts.append(
-            f"<b>{course.tag}</b> — {plural(len(questions), 'unanswered question')}\n"
-            + _question_lines(questions, now, [course.tag])
-        )
+        count = ngettext("{count} unanswered question", "{count} unanswered questions", len(questions))
+        parts.append(f"<b>{course.tag}</b> — {count}\n" + _question_lines(questions, now, [course.tag]))
     return "\n\n".join(parts)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from facilitation import guest_questions, languages, parsing, people
 from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.languages import N_
 from facilitation.model import Attachment, Chat, Course, CourseSettings, Person, Scope
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
@@ -41,7 +42,7 @@ async def setup(
     now: datetime,
 ) -> SetupResult:
     if not is_chat_admin:
-        raise NotAllowed("Only an admin of this chat can attach it to a course.")
+        raise NotAllowed(N_("Only an admin of this chat can attach it to a course."))
     title = title[:MAX_TITLE] if title else None
     async with uow:
         await uow.people.seen(sender, now)
@@ -52,14 +53,20 @@ async def setup(
             await uow.courses.add_facilitator(course.id, sender.id, now)
         elif not await uow.courses.is_facilitator(course.id, sender.id):
             raise NotAllowed(
-                f"{course.tag} already belongs to a course you don't facilitate. "
-                "Ask one of its facilitators to run /setup here, or pick another hashtag."
+                N_(
+                    "{tag} already belongs to a course you don't facilitate. "
+                    "Ask one of its facilitators to run /setup here, or pick another hashtag."
+                ),
+                tag=course.tag,
             )
         attachments = await uow.courses.attachments(chat.id)
         if scope is Scope.ALL and any(a.scope is Scope.ALL and a.course.id != course.id for a in attachments):
             raise NotAllowed(
-                "This chat is already dedicated to another course. /detach it first, "
-                f"or run /setup {course.tag} tagged to share the chat."
+                N_(
+                    "This chat is already dedicated to another course. /detach it first, "
+                    "or run /setup {tag} tagged to share the chat."
+                ),
+                tag=course.tag,
             )
         if not created and title and title != course.title:  # a facilitator's, checked above
             await uow.courses.rename(course.id, title)
@@ -75,7 +82,7 @@ async def detach(
     async with uow:
         course = await course_for_command(uow, chat_id, tags)
         if not is_chat_admin and not await uow.courses.is_facilitator(course.id, sender.id):
-            raise NotAllowed(f"Only a chat admin or a facilitator of {course.tag} can detach it.")
+            raise NotAllowed(N_("Only a chat admin or a facilitator of {tag} can detach it."), tag=course.tag)
         await uow.courses.detach(course.id, chat_id)
         await uow.commit()
     return course
@@ -162,7 +169,9 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, retention=parsing.retention(value))
     if key == "language":
         return replace(settings, language=languages.language(value))
-    raise ParseError(f"There is no setting “{key[:30]}”. Settings: {', '.join(SETTING_KEYS)}.")
+    raise ParseError(
+        N_("There is no setting “{key}”. Settings: {keys}."), key=key[:30], keys=", ".join(SETTING_KEYS)
+    )
 
 
 async def show_settings(uow: UnitOfWork, chat_id: int | None, sender: Person, tags: list[str]) -> Course:
@@ -184,7 +193,7 @@ async def add_facilitator(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
-        person = await people.named(uow, target, "the command", now)
+        person = await people.named(uow, target, None, now)
         added = await uow.courses.add_facilitator(course.id, person.id, now)
         await uow.commit()
     return course, person, added
@@ -196,11 +205,13 @@ async def remove_facilitator(
     async with uow:
         course = await find_course(uow, chat_id, sender.id, tags)
         await require_facilitator(uow, course, sender.id)
-        person = await people.named(uow, target, "the command")
+        person = await people.named(uow, target, None)
         if not await uow.courses.is_facilitator(course.id, person.id):
-            raise NotFound(f"{person.name} isn't a facilitator of {course.tag}.")
+            raise NotFound(N_("{name} isn't a facilitator of {tag}."), name=person.name, tag=course.tag)
         if len(await uow.courses.facilitators(course.id)) == 1:
-            raise NotAllowed(f"{course.tag} needs at least one facilitator. Add another one first.")
+            raise NotAllowed(
+                N_("{tag} needs at least one facilitator. Add another one first."), tag=course.tag
+            )
         await uow.courses.remove_facilitator(course.id, person.id)
         await uow.commit()
     return course, person

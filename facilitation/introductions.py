@@ -7,6 +7,7 @@ from datetime import datetime
 
 from facilitation.acks import Ack, react
 from facilitation.errors import NotFound, ParseError
+from facilitation.languages import N_
 from facilitation.model import Course, Introduction, MessageRef, Person, RosterEntry
 from facilitation.ports import UnitOfWork
 from facilitation.scope import course_for_command, courses_run_by
@@ -41,7 +42,7 @@ async def introduce(
     """/intro <text>: in a course chat, or in private naming (or implying) the course."""
     text = text.strip()
     if not text:
-        raise ParseError("Write your introduction after the command: /intro Hi, I'm …")
+        raise ParseError(N_("Write your introduction after the command: /intro Hi, I'm …"))
     async with uow:
         course = await (
             course_for_command(uow, chat_id, tags)
@@ -65,9 +66,9 @@ async def _learner_course(uow: UnitOfWork, person_id: int, tags: list[str]) -> C
     if len(courses) == 1 and not tags:
         return courses[0]
     if not courses:
-        raise NotFound("I haven't seen you in a course chat yet. Introduce yourself there.")
+        raise NotFound(N_("I haven't seen you in a course chat yet. Introduce yourself there."))
     listed = ", ".join(c.tag for c in courses)
-    raise NotFound(f"Which course? Add its hashtag: {listed}.")
+    raise NotFound(N_("Which course? Add its hashtag: {listed}."), listed=listed)
 
 
 async def mine(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Introduction]]:

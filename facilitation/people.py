@@ -6,6 +6,7 @@ from datetime import datetime
 
 from facilitation import languages
 from facilitation.errors import FlockError, NotFound
+from facilitation.languages import N_
 from facilitation.model import Course, Person
 from facilitation.ports import UnitOfWork
 
@@ -35,19 +36,31 @@ async def language_chosen(uow: UnitOfWork, person: Person) -> str | None:
         return await uow.people.language_chosen(person.id)
 
 
-async def named(uow: UnitOfWork, target: Person | str, command: str, now: datetime | None = None) -> Person:
+async def named(
+    uow: UnitOfWork, target: Person | str, command: str | None, now: datetime | None = None
+) -> Person:
     """The person a command is about: the author of the message it replied to (recorded as seen
-    when `now` is given), or someone Flock has seen under the given @username."""
+    when `now` is given), or someone Flock has seen under the given @username. `command`: the
+    one to reply with instead (None: "the command")."""
     if isinstance(target, Person):
         if target.id <= 0:
-            raise FlockError("That message was sent anonymously; I can't tell who wrote it.")
+            raise FlockError(N_("That message was sent anonymously; I can't tell who wrote it."))
         if now is not None:
             await uow.people.seen(target, now)
         return target
     person = await uow.people.by_username(target.lstrip("@"))
     if person is None:
+        username = target.lstrip("@")[:32]
+        if command is None:
+            raise NotFound(
+                N_(
+                    "I haven't seen @{username} yet. Reply to one of their messages with the command instead."
+                ),
+                username=username,
+            )
         raise NotFound(
-            f"I haven't seen @{target.lstrip('@')[:32]} yet. Reply to one of their messages "
-            f"with {command} instead."
+            N_("I haven't seen @{username} yet. Reply to one of their messages with {command} instead."),
+            username=username,
+            command=command,
         )
     return person

@@ -9,6 +9,7 @@ from datetime import datetime
 from facilitation import alerts
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.languages import N_
 from facilitation.model import Course, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
 from facilitation.scope import course_for_command
@@ -35,7 +36,7 @@ async def ask(
 ) -> Question:
     """/ask <text>: track a question even when it doesn't read like one."""
     if not text.strip():
-        raise ParseError("Write your question after the command: /ask How do I …?")
+        raise ParseError(N_("Write your question after the command: /ask How do I …?"))
     async with uow:
         course = await course_for_command(uow, chat_id, tags)
         await uow.people.seen(asker, now)
@@ -62,9 +63,9 @@ async def solve(
         questions = await _thread(uow, chat_id, replied_to, "/solved")
         solvable = [q for q in questions if await _may_close(uow, q, person.id)]
         if not solvable:
-            raise NotAllowed("Only the person who asked, or a facilitator, can mark it solved.")
+            raise NotAllowed(N_("Only the person who asked, or a facilitator, can mark it solved."))
         if all(q.state is QuestionState.RESOLVED for q in solvable):
-            raise NotFound("That question is already marked solved.")
+            raise NotFound(N_("That question is already marked solved."))
         for question in solvable:  # also a dismissed one: the asker or a facilitator says otherwise
             if question.state is not QuestionState.RESOLVED:
                 await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
@@ -81,7 +82,7 @@ async def dismiss(
         questions = await _thread(uow, chat_id, replied_to, "/dismiss")
         allowed = [q for q in questions if await uow.courses.is_facilitator(q.course_id, person.id)]
         if not allowed:
-            raise NotAllowed("Only a facilitator of this course can dismiss a question.")
+            raise NotAllowed(N_("Only a facilitator of this course can dismiss a question."))
         for question in allowed:
             await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
             await alerts.close(uow, question.id, "dismissed", person, now)
@@ -92,10 +93,10 @@ async def dismiss(
 
 async def _thread(uow: UnitOfWork, chat_id: int, replied_to: int | None, command: str) -> list[Question]:
     if replied_to is None:
-        raise ParseError(f"Reply to the question (or one of its answers) with {command}.")
+        raise ParseError(N_("Reply to the question (or one of its answers) with {command}."), command=command)
     questions = await uow.questions.thread_of(chat_id, replied_to)
     if not questions:
-        raise NotFound("That message isn't a question I'm tracking.")
+        raise NotFound(N_("That message isn't a question I'm tracking."))
     return questions
 
 
@@ -111,11 +112,13 @@ async def in_chat(
     async with uow:
         attachments = await uow.courses.attachments(chat_id)
         if not attachments:
-            raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
+            raise NotFound(N_("This chat isn't attached to a course yet. A chat admin can run /setup #tag."))
         named = [a.course.id for a in attachments if a.course.hashtag in tags]
         if tags and not named:
             listed = ", ".join(a.course.tag for a in attachments)
-            raise NotFound(f"This chat doesn't carry #{tags[0][:64]}. Its courses: {listed}.")
+            raise NotFound(
+                N_("This chat doesn't carry #{tag}. Its courses: {listed}."), tag=tags[0][:64], listed=listed
+            )
         found = await uow.questions.unresolved_in_chat(chat_id, LIST_LIMIT, thread_id, named or None)
     questions = one_per_message(found)
     return ChatQuestions(

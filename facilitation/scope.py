@@ -26,14 +26,14 @@ async def course_for_command(uow: UnitOfWork, chat_id: int, tags: list[str]) -> 
     """The one course a command in this chat refers to: named by hashtag, or the only one."""
     attachments = await uow.courses.attachments(chat_id)
     if not attachments:
-        raise NotFound("This chat isn't attached to a course yet. A chat admin can run /setup #tag.")
+        raise NotFound(N_("This chat isn't attached to a course yet. A chat admin can run /setup #tag."))
     named = [a.course for a in attachments if a.course.hashtag in tags]
     if named:
         return named[0]
     if len(attachments) == 1:
         return attachments[0].course
     listed = ", ".join(a.course.tag for a in attachments)
-    raise NotFound(f"This chat carries several courses ({listed}). Add the course hashtag.")
+    raise NotFound(N_("This chat carries several courses ({listed}). Add the course hashtag."), listed=listed)
 
 
 async def course_facilitated(uow: UnitOfWork, person_id: int, tags: list[str]) -> Course:
@@ -43,18 +43,18 @@ async def course_facilitated(uow: UnitOfWork, person_id: int, tags: list[str]) -
         for course in courses:
             if course.hashtag in tags:
                 return course
-        raise NotAllowed(f"You don't facilitate #{tags[0][:64]}.")
+        raise NotAllowed(N_("You don't facilitate #{tag}."), tag=tags[0][:64])
     if len(courses) == 1:
         return courses[0]
     if not courses:
-        raise NotAllowed("You don't facilitate any course. Facilitators set one up with /setup.")
+        raise NotAllowed(N_("You don't facilitate any course. Facilitators set one up with /setup."))
     listed = ", ".join(c.tag for c in courses)
-    raise NotFound(f"You facilitate several courses ({listed}). Add the course hashtag.")
+    raise NotFound(N_("You facilitate several courses ({listed}). Add the course hashtag."), listed=listed)
 
 
 async def require_facilitator(uow: UnitOfWork, course: Course, person_id: int) -> None:
     if not await uow.courses.is_facilitator(course.id, person_id):
-        raise NotAllowed(f"Only facilitators of {course.tag} can do that.")
+        raise NotAllowed(N_("Only facilitators of {tag} can do that."), tag=course.tag)
 
 
 async def courses_run_by(
@@ -69,7 +69,7 @@ async def courses_run_by(
         return [await course_facilitated(uow, person_id, tags)]
     courses = await uow.courses.facilitated_by(person_id)
     if not courses:
-        raise NotAllowed("You don't facilitate any course. Facilitators set one up with /setup.")
+        raise NotAllowed(N_("You don't facilitate any course. Facilitators set one up with /setup."))
     return courses
 
 
@@ -90,7 +90,7 @@ async def require_course_member(
     for chat in chats:
         if members is not None and await members.is_member(chat.id, person_id):
             return
-    raise NotAllowed(f"That is for the members of {course.tag}'s group. Join it first.")
+    raise NotAllowed(N_("That is for the members of {tag}'s group. Join it first."), tag=course.tag)
 
 
 async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, session_id: int) -> None:

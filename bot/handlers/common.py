@@ -52,9 +52,14 @@ def friendly(callback: Callback) -> Callback:
         except Refusal as refusal:
             await reply(update, refusal.html)
         except FlockError as error:
-            await reply(update, escape(_(error.template, **error.params), quote=False))
+            await reply(update, escape(said(error), quote=False))
 
     return wrapper
+
+
+def said(error: FlockError) -> str:
+    """A domain error's text in the language spoken (plain text: escape it for HTML)."""
+    return _(error.template, **error.params)
 
 
 def command(name: str, callback: Callback) -> CommandHandler[FlockContext, None]:
@@ -89,7 +94,7 @@ def sender(message: Message) -> Person | None:
 def require_sender(message: Message) -> Person:
     person = sender(message)
     if person is None:
-        raise Refusal(texts.ANONYMOUS_ADMIN)
+        raise Refusal(_(texts.ANONYMOUS_ADMIN))
     return person
 
 
@@ -109,7 +114,7 @@ def named_or_replied(message: Message, words: list[str], not_a_bot: str) -> Pers
 
 def require_group(message: Message) -> None:
     if not in_group(message):
-        raise Refusal(texts.GROUP_ONLY)
+        raise Refusal(_(texts.GROUP_ONLY))
 
 
 async def is_chat_admin(context: FlockContext, chat_id: int, user_id: int) -> bool:
@@ -144,7 +149,8 @@ class ChatMembers:
 
 async def send_privately(update: Update, context: FlockContext, user_id: int, text: str) -> None:
     """Facilitator material goes to the facilitator, not the group: asked for in private it is
-    the reply; asked for in a group it comes as a private message, and the group hears only that."""
+    the reply; asked for in a group it comes as a private message, and the group hears only that.
+    Render `text` inside `i18n.personally()`: it is the asker's alone."""
     message = update.effective_message
     if message is None or not in_group(message):
         await reply(update, text)
@@ -154,4 +160,4 @@ async def send_privately(update: Update, context: FlockContext, user_id: int, te
     except (Forbidden, BadRequest):  # blocked, or never started: "chat not found"
         await reply(update, texts.start_me_first(context.bot.username))
         return
-    await reply(update, texts.SENT_PRIVATELY)
+    await reply(update, _(texts.SENT_PRIVATELY))

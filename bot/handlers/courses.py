@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import convert, texts
+from bot import convert, i18n, texts
 from bot.context import FlockContext
 from bot.handlers.common import (
     Refusal,
@@ -26,10 +26,10 @@ async def setup(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     if not in_group(message):
-        raise Refusal(texts.SETUP_IN_PRIVATE)
+        raise Refusal(i18n._(texts.SETUP_IN_PRIVATE))
     words = argument_text(message).split()
     if not words:
-        raise Refusal(texts.SETUP_USAGE)
+        raise Refusal(i18n._(texts.SETUP_USAGE))
     hashtag = parsing.course_tag(words[0])
     scope = Scope.ALL
     # Only `tagged` (`étiquetées`) is a keyword, so a title may start with any word ("All about Python").
@@ -98,6 +98,10 @@ async def settings(update: Update, context: FlockContext) -> None:
     if not value:
         raise Refusal(texts.setting_needs_value(key))
     changed = await courses.change_setting(context.uow(), chat_id, person, named, key, value, context.now())
+    if key == "language" and chat_id is not None:  # the group reads the new one from now on
+        with i18n.speaking(changed.settings.language):
+            await reply(update, texts.setting_changed(changed, key))
+        return
     await reply(update, texts.setting_changed(changed, key))
 
 
@@ -107,9 +111,9 @@ async def facilitator(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     words = argument_text(message).split()
     action = parsing.facilitator_action(words[0]) if words else None
-    target = named_or_replied(message, words[1:], texts.BOT_CANNOT_FACILITATE)
+    target = named_or_replied(message, words[1:], i18n._(texts.BOT_CANNOT_FACILITATE))
     if action not in ("add", "remove") or target is None:
-        raise Refusal(texts.FACILITATOR_USAGE)
+        raise Refusal(i18n._(texts.FACILITATOR_USAGE))
     chat_id = message.chat_id if in_group(message) else None
     named = tags(argument_text(message))
     if action == "add":

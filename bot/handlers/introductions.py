@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import convert, texts
+from bot import convert, i18n, texts
 from bot.context import FlockContext
 from bot.handlers.common import (
     argument_text,
@@ -50,7 +50,9 @@ async def roster(update: Update, context: FlockContext) -> None:
         person.id,
         tags(argument_text(message)),
     )
-    await send_privately(update, context, person.id, texts.rosters(found))
+    with i18n.personally():  # asked for in a group, it goes to the asker alone
+        text = texts.rosters(found)
+    await send_privately(update, context, person.id, text)
 
 
 HANDLERS = [command("intro", intro), command("roster", roster)]

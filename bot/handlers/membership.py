@@ -6,7 +6,7 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, MessageHandler, filters
 
-from bot import convert, texts
+from bot import convert, i18n, texts
 from bot.context import FlockContext
 from bot.handlers import guests
 from bot.handlers.common import argument_text, command, in_group, reply, require_sender
@@ -62,7 +62,7 @@ async def start(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     if in_group(message):
-        await reply(update, texts.HELP_GROUP)
+        await reply(update, i18n._(texts.HELP_GROUP))
         return
     person = require_sender(message)
     payload = argument_text(message).strip()
@@ -82,17 +82,18 @@ async def start(update: Update, context: FlockContext) -> None:
 async def help_command(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
-    await reply(update, texts.HELP_GROUP if in_group(message) else texts.HELP_PRIVATE)
+    await reply(update, i18n._(texts.HELP_GROUP if in_group(message) else texts.HELP_PRIVATE))
 
 
 async def stale_button(update: Update, context: FlockContext) -> None:
     """A button no handler claims (old, foreign or forged data, a game): stop its spinner."""
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.BUTTON_GONE)
+        with i18n.personally():  # a toast: the presser's alone
+            await update.callback_query.answer(i18n._(texts.BUTTON_GONE))
 
 
 async def private_fallback(update: Update, context: FlockContext) -> None:
-    await reply(update, texts.PRIVATE_FALLBACK)
+    await reply(update, i18n._(texts.PRIVATE_FALLBACK))
 
 
 HANDLERS: list[object] = [

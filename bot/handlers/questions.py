@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, convert, texts
+from bot import callbacks, convert, i18n, texts
 from bot.context import FlockContext
 from bot.fit import fit, toast
 from bot.handlers.common import (
@@ -15,6 +15,7 @@ from bot.handlers.common import (
     reply,
     require_group,
     require_sender,
+    said,
     tags,
 )
 from facilitation import questions
@@ -28,7 +29,7 @@ async def ask(update: Update, context: FlockContext) -> None:
     require_group(message)
     text = argument_text(message)
     if not text.strip():
-        raise Refusal(texts.ASK_USAGE)
+        raise Refusal(i18n._(texts.ASK_USAGE))
     writer = convert.author(message)
     assert writer is not None
     await questions.ask(
@@ -74,13 +75,15 @@ async def solved_chosen(update: Update, context: FlockContext) -> None:
     assert query is not None
     message_id = callbacks.parse_which_solved_button(query.data)
     if message_id is None or query.message is None:
-        await query.answer(texts.BUTTON_GONE)
+        with i18n.personally():  # a toast: the presser's alone
+            await query.answer(i18n._(texts.BUTTON_GONE))
         return
     chat_id, person = query.message.chat.id, convert.person(query.from_user)
     try:
         closed = await questions.solve(context.uow(), chat_id, person, message_id, context.now())
     except FlockError as error:
-        await query.answer(toast(error.message), show_alert=True)
+        with i18n.personally():
+            await query.answer(toast(said(error)), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(fit(texts.solved_one(closed[0])))
@@ -114,7 +117,7 @@ async def mine(update: Update, context: FlockContext) -> None:
     assert message is not None
     person = require_sender(message)
     if message.chat.type != "private":
-        raise Refusal(texts.PRIVATE_ONLY)
+        raise Refusal(i18n._(texts.PRIVATE_ONLY))
     await reply(
         update,
         texts.my_questions(await questions.asked_by(context.uow(), person.id), context.now()),

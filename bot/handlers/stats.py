@@ -51,7 +51,7 @@ async def _deliver(
         await reply(update, texts.start_me_first(context.bot.username))
         return
     if from_group:
-        await reply(update, texts.SENT_PRIVATELY)
+        await reply(update, i18n._(texts.SENT_PRIVATELY))
 
 
 def _chart(summary: CourseStats) -> bytes:

@@ -70,7 +70,7 @@ async def test_the_language_is_chosen_in_private_not_in_front_of_the_group(flock
     assert replies == [
         "Vous choisissez la langue dans laquelle je vous écris dans une conversation privée avec moi : "
         "/language fr ou /language en. Les groupes d’un cours lisent la langue du cours : "
-        "/settings language en."
+        "/settings language fr."
     ]
     assert await flock.rows("select count(*) from people where language is not null") == [(0,)]
 
