@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_, _, dated, ngettext
 from bot.links import message_link
 from bot.render_alerts import age, duration
-from bot.texts import escape, excerpt, question_excerpt
+from bot.texts import escape, excerpt, question_excerpt, shown_name
 from facilitation.digest_content import Digest, Entry, Opening, Participation
 from facilitation.model import Listed
 
@@ -79,7 +79,7 @@ def _questions(label: str, listed: Listed[Entry], d: Digest, limit: int, with_ag
         return ""
     shown = listed.items[:limit]
     lines = [
-        f"• {_link(question_excerpt(e.text, [d.hashtag], 70), e)} — {escape(e.name)}"
+        f"• {_link(question_excerpt(e.text, [d.hashtag], 70), e)} — {shown_name(e.name)}"
         + (f", {age(e.at, d.at)}" if with_age else "")
         for e in shown
     ]
@@ -90,7 +90,7 @@ def _introductions(listed: Listed[Entry], limit: int) -> str:
     if not listed.total:
         return ""
     shown = listed.items[:limit]
-    lines = [_("• {name}: {text}", name=_link(escape(e.name), e), text=excerpt(e.text, 60)) for e in shown]
+    lines = [_("• {name}: {text}", name=_link(shown_name(e.name), e), text=excerpt(e.text, 60)) for e in shown]
     return "\n".join([_title(_("🤗 New introductions"), listed.total), *lines, *_more(listed, len(shown))])
 
 
@@ -145,7 +145,7 @@ def _learners(listed: Listed[Participation], now: datetime, limit: int) -> str:
     lines = [
         _(
             "• {name} — {intro} · asked {asked} · answered {answered} · seen {age} ago",
-            name=escape(p.name),
+            name=shown_name(p.name),
             intro=_("intro ✓") if p.introduced else _("no intro"),
             asked=p.asked,
             answered=p.answered,

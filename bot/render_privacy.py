@@ -1,7 +1,7 @@
 """/privacy, /forget_me and /forget: what Flock says, and the confirm buttons.
 
-REMOVED and FORMER_LEARNER are what forgetting stores in place of words and names, in the
-database, whatever the reader's language: they are quoted as they will be seen, not translated.
+REMOVED and FORMER_LEARNER are what forgetting stores in place of words and names, in English;
+they are shown, and quoted here, in the reader's language (texts.excerpt, texts.name).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _EXPLAINED = N_(
 
 
 def explained() -> str:
-    return _(_EXPLAINED, days=INBOX_DAYS, removed=REMOVED, former=FORMER_LEARNER)
+    return _(_EXPLAINED, days=INBOX_DAYS, removed=_(REMOVED), former=_(FORMER_LEARNER))
 
 
 def in_group(bot_username: str) -> str:
@@ -110,9 +110,9 @@ def forget_me_prompt(footprint: Footprint) -> str:
         "numbers still add up. Your name and username go too: you'll appear as “{former}”. "
         "Your words also leave the updates I keep for {days} days.\n\n"
         "This can't be undone.",
-        removed=REMOVED,
+        removed=_(REMOVED),
         listed=_listed(footprint),
-        former=FORMER_LEARNER,
+        former=_(FORMER_LEARNER),
         days=INBOX_DAYS,
     )
 
@@ -122,7 +122,7 @@ def forgotten_me(footprint: Footprint) -> str:
         "Done. Removed {listed}. You now appear as “{former}”. "
         "If you post in a course again, I'll store that like anything new.",
         listed=_listed(footprint),
-        former=FORMER_LEARNER,
+        former=_(FORMER_LEARNER),
     )
 
 
@@ -134,7 +134,7 @@ def forget_prompt(found: Forgetting) -> str:
         "not touched.\n\nThis can't be undone.",
         who=name(found.person),
         tag=found.course.tag,
-        removed=REMOVED,
+        removed=_(REMOVED),
         listed=_listed(found.footprint),
     )
 

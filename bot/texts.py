@@ -15,6 +15,7 @@ from facilitation.introductions import Roster
 from facilitation.model import Course, Introduction, Person, Question, Scope
 from facilitation.parsing import format_duration
 from facilitation.questions import ChatQuestions
+from facilitation.redaction import FORMER_LEARNER, REMOVED
 
 EXCERPT = 90
 
@@ -29,7 +30,7 @@ def questions(count: int) -> str:
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    flat = " ".join(text.split())
+    flat = _(REMOVED) if text == REMOVED else " ".join(text.split())
     return escape(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
 
 
@@ -39,7 +40,12 @@ def question_excerpt(text: str, hashtags: Iterable[str], limit: int = EXCERPT) -
 
 
 def name(person: Person) -> str:
-    return escape(person.name)
+    return shown_name(person.name)
+
+
+def shown_name(stored: str) -> str:
+    """A name as stored, escaped; an erased person's in the reader's language."""
+    return escape(_(FORMER_LEARNER) if stored == FORMER_LEARNER else stored)
 
 
 def linked(label: str, question: Question) -> str:

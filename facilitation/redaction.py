@@ -14,8 +14,11 @@ import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-REMOVED = "[removed]"
-FORMER_LEARNER = "Former learner"
+from facilitation.languages import N_
+
+# Stored in place of what was erased, in English; the bot shows them in the reader's language.
+REMOVED = N_("[removed]")
+FORMER_LEARNER = N_("Former learner")
 # Shorter texts ("Yes", "Thanks!") are removed only where a copy is the whole string: found
 # inside someone else's text they are as likely to be that person's own words.
 EMBEDDED_MIN = 12

@@ -102,12 +102,12 @@ async def test_privacy_and_forget_me_in_french(flock: Harness) -> None:
 
     assert explained.startswith("<b>Vos données dans Flock</b>")
     assert "pendant 7 jours" in explained
-    assert "« [removed] »" in explained  # what is stored in place of words, as it will be seen
+    assert "« [effacé] »" in explained  # what is stored in place of words, as a French reader sees it
     assert asked.text.startswith("<b>M’oublier ?</b>\n")
     assert "(2 questions et 1 réponse)" in asked.text
     assert labels == ["M’oublier", "Annuler"]
     assert [c.text for c in done if c.method == "editMessageText"] == [
-        "C’est fait. Effacé : 2 questions et 1 réponse. Vous apparaissez désormais comme « Former learner ». "
+        "C’est fait. Effacé : 2 questions et 1 réponse. Vous apparaissez désormais comme « Ancien participant ». "
         "Si vous écrivez de nouveau dans un cours, je le conserverai comme tout nouveau message."
     ]
 
