@@ -90,7 +90,9 @@ def _introductions(listed: Listed[Entry], limit: int) -> str:
     if not listed.total:
         return ""
     shown = listed.items[:limit]
-    lines = [_("• {name}: {text}", name=_link(shown_name(e.name), e), text=excerpt(e.text, 60)) for e in shown]
+    lines = [
+        _("• {name}: {text}", name=_link(shown_name(e.name), e), text=excerpt(e.text, 60)) for e in shown
+    ]
     return "\n".join([_title(_("🤗 New introductions"), listed.total), *lines, *_more(listed, len(shown))])
 
 

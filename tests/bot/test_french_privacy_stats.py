@@ -107,7 +107,8 @@ async def test_privacy_and_forget_me_in_french(flock: Harness) -> None:
     assert "(2 questions et 1 réponse)" in asked.text
     assert labels == ["M’oublier", "Annuler"]
     assert [c.text for c in done if c.method == "editMessageText"] == [
-        "C’est fait. Effacé : 2 questions et 1 réponse. Vous apparaissez désormais comme « Ancien participant ». "
+        "C’est fait. Effacé : 2 questions et 1 réponse. "
+        "Vous apparaissez désormais comme « Ancien participant ». "
         "Si vous écrivez de nouveau dans un cours, je le conserverai comme tout nouveau message."
     ]
 
