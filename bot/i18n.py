@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from babel import Locale, dates, units
+from babel import Locale, dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -131,17 +131,31 @@ def dated(moment: date | datetime, pattern: str) -> str:
     return dates.format_date(moment, pattern, locale=locale())
 
 
+_UNITS = (
+    (86400, N_("{count}d")),
+    (3600, N_("{count}h")),
+    (60, N_("{count}m")),
+    (1, N_("{count}s")),
+)
+
+
 def compact_length(value: timedelta) -> str:
-    """A length to the minute, all its units: English keeps Flock's compact "1d", "1h15m" (as
-    `parsing.format_duration` writes it); French writes it in words, "1 heure 15 minutes"."""
-    english = _spoken.get() == DEFAULT
+    """A length in its units, compact: "1h30m" in English (as `parsing.format_duration` writes
+    it, and as people type it), "1 h 30 min" in French."""
     seconds, parts = int(value.total_seconds()), list[str]()
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+    for size, unit in _UNITS:
         count, seconds = divmod(seconds, size)
-        if count or (unit == "second" and not parts):
-            parts.append(
-                units.format_unit(
-                    count, f"duration-{unit}", length="narrow" if english else "long", locale=locale()
-                )
-            )
-    return ("" if english else " ").join(parts)
+        if count:
+            parts.append(_(unit, count=count))
+    if not parts:
+        return _("{count}s", count=0)
+    return (" " if " " in parts[0] else "").join(parts)
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long ago, compact: minutes under an hour, hours under two days, then days."""
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes < 60:
+        return _("{count}m", count=max(minutes, 0))
+    hours = minutes // 60
+    return _("{count}h", count=hours) if hours < 48 else _("{count}d", count=hours // 24)

@@ -5,13 +5,13 @@ facilitators' group (the sender speaks the row's chat's language)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import alert_button, followup_button
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, age, ngettext
 from bot.links import deep_link, message_link
 from bot.texts import escape, question_excerpt
 from facilitation.model import MessageRef
@@ -25,36 +25,6 @@ STATUS = {
 }
 
 # Compact lengths of time, as the language abbreviates them: "2h" / "2 h".
-_UNITS = (
-    (86400, N_("{count}d")),
-    (3600, N_("{count}h")),
-    (60, N_("{count}m")),
-    (1, N_("{count}s")),
-)
-
-
-def age(since: datetime, now: datetime) -> str:
-    """How long ago, compact: minutes under an hour, hours under two days, then days."""
-    minutes = int((now - since).total_seconds() // 60)
-    if minutes < 60:
-        return _("{count}m", count=max(minutes, 0))
-    hours = minutes // 60
-    return _("{count}h", count=hours) if hours < 48 else _("{count}d", count=hours // 24)
-
-
-def duration(value: timedelta) -> str:
-    """A length in its units, compact: "1h30m" / "1 h 30 min"."""
-    seconds = int(value.total_seconds())
-    parts = []
-    for size, unit in _UNITS:
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(_(unit, count=count))
-    if not parts:
-        return _("{count}s", count=0)
-    return (" " if " " in parts[0] else "").join(parts)  # "1h30m", but "1 h 30 min"
-
-
 def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int = 200) -> str:
     asked = datetime.fromisoformat(item["asked_at"])
     url = message_link(MessageRef(item["chat_id"], item["message_id"], item.get("thread_id")))

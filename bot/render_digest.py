@@ -7,9 +7,9 @@ from html import escape as _escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_, _, dated, ngettext
+from bot.i18n import N_, _, age, dated, ngettext
+from bot.i18n import compact_length as duration
 from bot.links import message_link
-from bot.render_alerts import age, duration
 from bot.texts import escape, excerpt, question_excerpt, shown_name
 from facilitation.digest_content import Digest, Entry, Opening, Participation
 from facilitation.model import Listed

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape as _escape
 
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, age, ngettext
 from bot.links import deep_link, message_link
 from bot.render_languages import NAMES
 from facilitation.courses import CourseView
@@ -51,15 +51,6 @@ def shown_name(stored: str) -> str:
 def linked(label: str, question: Question) -> str:
     url = message_link(question.ref)
     return f'<a href="{_escape(url)}">{label}</a>' if url else label
-
-
-def age(since: datetime, now: datetime) -> str:
-    """How long ago, compact: minutes under an hour, hours under two days, then days."""
-    minutes = int((now - since).total_seconds() // 60)
-    if minutes < 60:
-        return _("{count}m", count=max(minutes, 0))
-    hours = minutes // 60
-    return _("{count}h", count=hours) if hours < 48 else _("{count}d", count=hours // 24)
 
 
 def names(items: list[str]) -> str:

@@ -165,7 +165,7 @@ async def test_a_french_speaking_guest_reads_reminders_batches_and_thanks_in_fre
     end = await flock.tick()
 
     assert reminder[0].text.startswith(
-        "⏰ Rappel : votre séance de questions « Métiers de la donnée » avec #onb26 commence dans 15 minutes "
+        "⏰ Rappel : votre séance de questions « Métiers de la donnée » avec #onb26 commence dans 15 min "
         "(lun. 2 nov., 09:30 (UTC))."
     )
     assert batch[0].text.startswith("❓ <b>Question 1</b> pour « Métiers de la donnée » (posée par Ben) :")
