@@ -13,6 +13,7 @@ from bot.context import FlockContext, Runtime
 from bot.errors import on_error
 from bot.handlers import (
     alerts,
+    announcements,
     courses,
     digests,
     guests,
@@ -79,6 +80,7 @@ def build_application(
         *export_handlers.HANDLERS,
         *privacy.HANDLERS,
         *languages.HANDLERS,
+        *announcements.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)

@@ -40,6 +40,9 @@ ADMINS = [
     ("sessions", N_("Guest sessions coming up")),
     ("alerts_here", N_("Send this course's alerts to this chat")),
     ("forget", N_("Remove a learner's words from this course (reply)")),
+    ("announce", N_("Schedule an announcement: when [every 1w] [pin] [here]")),
+    ("announcements", N_("Announcements waiting to go out")),
+    ("announce_cancel", N_("Cancel a scheduled announcement: id")),
 ]
 PRIVATE = [
     ("mine", N_("Your questions and their state")),
@@ -55,6 +58,9 @@ PRIVATE = [
     ("privacy", N_("What Flock stores about you")),
     ("forget_me", N_("Remove your words and name from Flock")),
     ("language", N_("The language I write to you in")),
+    ("announce", N_("Schedule an announcement: #tag when (facilitators)")),
+    ("announcements", N_("Announcements waiting to go out (facilitators)")),
+    ("announce_cancel", N_("Cancel a scheduled announcement: id (facilitators)")),
     ("help", N_("How Flock works")),
 ]
 

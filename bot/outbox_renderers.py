@@ -14,7 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ReactionEmoji
 
-from bot import render_alerts, render_digest, render_sessions, render_stats, texts
+from bot import render_alerts, render_announcements, render_digest, render_sessions, render_stats, texts
 from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
@@ -69,7 +69,19 @@ class Photo:
     thread_id: int | None = None
 
 
-Outgoing = Message | Edit | Reaction | Document | Photo
+@dataclass(frozen=True)
+class Post:
+    """A facilitator's announcement as they wrote it (HTML), a photo or a document by Telegram's
+    file id, pinned if asked."""
+
+    kind: str  # text, photo, document
+    html: str
+    file_id: str | None = None
+    pin: bool = False
+    thread_id: int | None = None
+
+
+Outgoing = Message | Edit | Reaction | Document | Photo | Post
 Renderer = Callable[[dict[str, Any], Sending], Outgoing]
 
 REACTIONS = {
@@ -172,6 +184,11 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.GUEST_THANKS: _in_thread(render_sessions.guest_thanks),
     NoticeKind.TRANSCRIPT: _transcript,
+    NoticeKind.ANNOUNCEMENT: lambda data, at: Post(
+        data["kind"], data["html"], data["file_id"], data["pin"], thread_id=at.thread_id
+    ),
+    NoticeKind.ANNOUNCEMENT_SKIPPED: _in_thread(render_announcements.skipped),
+    NoticeKind.ANNOUNCEMENT_NOT_PINNED: _in_thread(render_announcements.not_pinned),
 }
 
 

@@ -7,6 +7,7 @@ import logging
 import signal
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.error import NetworkError
@@ -18,9 +19,10 @@ from bot.context import Runtime
 from bot.metrics import Metrics
 from bot.polling import ALLOWED_UPDATES, Poller
 from bot.redaction import redact_token
-from bot.sender import OutboxSender
+from bot.sender import OutboxSender, PinFailed
 from bot.settings import Settings
 from bot.tick import Ticker
+from facilitation import announcements
 from facilitation.ports import Clock
 from storage.database import create_engine, session_factory, write_turns
 from storage.errors import redone
@@ -71,10 +73,21 @@ def assemble(
     )
     metrics = Metrics()
     turns = write_turns(engine)
-    sender = OutboxSender(app.bot, OutboxStore(sessions, turns), clock, metrics)
+    sender = OutboxSender(app.bot, OutboxStore(sessions, turns), clock, metrics, _not_pinned(runtime))
     poller = Poller(app, sessions, clock, after_batch=sender.wake, metrics=metrics, turns=turns)
     ticker = Ticker(runtime, sender, sessions, metrics)
     return Flock(engine, sessions, app, runtime, poller, ticker, sender, metrics, turns)
+
+
+def _not_pinned(runtime: Runtime) -> PinFailed:
+    """An announcement posted but not pinned: its facilitators are told (once)."""
+
+    async def tell(chat_id: int, data: dict[str, Any], reason: str) -> int:
+        announcement_id = int(data["announcement_id"])
+        now = runtime.clock.now()
+        return await announcements.pin_failed(runtime.uow(), announcement_id, chat_id, reason, now)
+
+    return tell
 
 
 async def _connect(app: FlockApp, stop: asyncio.Event) -> None:

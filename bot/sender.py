@@ -10,16 +10,35 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import assert_never
+from typing import Any, assert_never
 
 from telegram import Bot, InputFile, ReactionTypeEmoji, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot import i18n
 from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
-from bot.outbox_renderers import Document, Edit, Message, Outgoing, Photo, Reaction, Sending, renderer_for
+from bot.outbox_renderers import (
+    Document,
+    Edit,
+    Message,
+    Outgoing,
+    Photo,
+    Post,
+    Reaction,
+    Sending,
+    renderer_for,
+)
 from facilitation.ports import Clock
 from storage.outbox import Envelope, OutboxStore, backoff
 
@@ -31,11 +50,21 @@ CHATS_AT_ONCE = 50
 ROUND = 1000  # rows claimed for one round of delivery
 LEASE_MARGIN = timedelta(seconds=30)  # stop sending this long before a claim's lease ends
 RECORD_AGAIN_SECONDS = 1.0  # a delivery not yet marked sent: try to record it again after this
+# Told that a post went out but could not be pinned: (chat, the row's data, Telegram's reason).
+PinFailed = Callable[[int, dict[str, Any], str], Awaitable[object]]
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, store: OutboxStore, clock: Clock, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        store: OutboxStore,
+        clock: Clock,
+        metrics: Metrics | None = None,
+        pin_failed: PinFailed | None = None,
+    ) -> None:
         self._bot = bot
+        self._pin_failed = pin_failed
         self._store = store
         self._clock = clock
         self._metrics = metrics or Metrics()
@@ -177,7 +206,25 @@ class OutboxSender:
         sending = Sending(self._clock.now(), self._bot.username, envelope.thread_id)
         with i18n.speaking(envelope.language):
             outgoing = render(envelope.data, sending)
-        return await self._send_out(envelope.chat_id, outgoing)
+        message_id = await self._send_out(envelope.chat_id, outgoing)
+        if isinstance(outgoing, Post) and outgoing.pin and message_id is not None:
+            await self._pin(envelope, message_id)
+        return message_id
+
+    async def _pin(self, envelope: Envelope, message_id: int) -> None:
+        """Pin what was just posted. The post stays whatever happens here: a failure is not the
+        row's (retrying would post it again); the facilitators are told instead."""
+        try:
+            await self._bot.pin_chat_message(envelope.chat_id, message_id)
+        except TelegramError as error:
+            log.info("outbox %s: posted, not pinned: %s", envelope.id, error)
+            if self._pin_failed is None:
+                return
+            try:
+                await self._pin_failed(envelope.chat_id, envelope.data, str(error))
+                self._wake.set()
+            except Exception:
+                log.exception("outbox %s: could not tell the facilitators it was not pinned", envelope.id)
 
     async def _send_out(self, chat_id: int, outgoing: Outgoing) -> int | None:
         """Each kind of outgoing message goes out one way, its text fitted to Telegram's limits."""
@@ -225,6 +272,28 @@ class OutboxSender:
                     filename=outgoing.filename,
                     message_thread_id=outgoing.thread_id,
                 )
+            case Post():
+                return await self._post(chat_id, outgoing)
             case _:
                 assert_never(outgoing)
         return None
+
+    async def _post(self, chat_id: int, post: Post) -> int:
+        """An announcement, as its facilitator wrote it; its id is kept (to pin it, to find it)."""
+        if post.kind == "photo" and post.file_id:
+            sent = await self._bot.send_photo(
+                chat_id,
+                post.file_id,
+                caption=fit(post.html, CAPTION) or None,
+                message_thread_id=post.thread_id,
+            )
+        elif post.kind == "document" and post.file_id:
+            sent = await self._bot.send_document(
+                chat_id,
+                post.file_id,
+                caption=fit(post.html, CAPTION) or None,
+                message_thread_id=post.thread_id,
+            )
+        else:
+            sent = await self._bot.send_message(chat_id, fit(post.html), message_thread_id=post.thread_id)
+        return sent.message_id

@@ -196,6 +196,7 @@ def settings(course: Course) -> str:
     quiet = f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else "off"
     retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
     language = f" · language {NAMES[s.language]}" if s.language != "en" else ""  # shown when not English
+    language += f" · start {s.starts_on.isoformat()}" if s.starts_on else ""  # shown when set
     return (
         f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
         f"digest {f'{s.digest_at:%H:%M}' if s.digest_at else 'off'} · detect {s.detect.value}{retention}"
@@ -213,11 +214,16 @@ SETTINGS_USAGE = N_(
     "<code>retention 90d</code> or <code>retention off</code> — remove message texts older than that"
 )
 
+START_USAGE = N_(
+    "<code>start 2026-12-01</code> or <code>start off</code> — the course's day 1, "
+    "for announcements at <code>week 3 mon 09:00</code>"
+)
+
 
 def settings_usage(course: Course | None = None) -> str:
     """How to change a setting; with the course, the language its groups read now."""
     language = NAMES.get(course.settings.language, "English") if course else None
-    usage = _(SETTINGS_USAGE) + "\n"
+    usage = _(SETTINGS_USAGE) + "\n" + _(START_USAGE) + "\n"
     if language is None:
         return usage + _(
             "<code>language fr</code> or <code>language en</code> — the language of the course's groups"

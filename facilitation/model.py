@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -75,6 +75,7 @@ class CourseSettings:
     detect: Detection = Detection.AUTO
     retention: timedelta | None = None  # message texts older than this are purged; None: kept
     language: str = "en"  # what its groups and whole-course messages are written in
+    starts_on: date | None = None  # day 1, for times like "week 3 mon 09:00"
 
 
 @dataclass(frozen=True)
@@ -254,3 +255,28 @@ class SessionQuestion:
     answer: str | None = None
     answered_at: datetime | None = None
     asked_by: str = ""  # the name even when anonymous: facilitators may see it
+
+
+@dataclass(frozen=True)
+class AnnouncementContent:
+    """What a facilitator wrote, kept whole: HTML text (a caption for a photo or a document) and the
+    Telegram file it goes with."""
+
+    kind: str  # text, photo, document
+    html: str
+    file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: int
+    course: Course
+    content: AnnouncementContent
+    next_at: datetime | None  # None once posted for the last time, or cancelled
+    local_time: time  # the course-time clock time it keeps across clock changes
+    every_days: int | None  # None: once
+    pin: bool
+    chat_id: int | None  # `here`: this chat only; None: every attached chat
+    thread_id: int | None
+    chats: tuple[tuple[int, str], ...]  # the chats it was meant for when scheduled (id, title)
+    warned: frozenset[str] = frozenset()  # what the facilitators were told about already

@@ -31,3 +31,6 @@ class NoticeKind(StrEnum):
     LEFTOVERS_EDIT = "leftovers_edit"  # that list, updated: a question answered late
     GUEST_THANKS = "guest_thanks"  # to the guest, when the session ends
     TRANSCRIPT = "transcript"  # a file, once the session ends
+    ANNOUNCEMENT = "announcement"  # a facilitator's scheduled post, as they wrote it
+    ANNOUNCEMENT_SKIPPED = "announcement_skipped"  # to facilitators: a chat it was meant for is gone
+    ANNOUNCEMENT_NOT_PINNED = "announcement_not_pinned"  # to facilitators: posted, but not pinned

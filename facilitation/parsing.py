@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from facilitation.errors import ParseError
@@ -71,6 +71,8 @@ _SETTING_KEYS = {
     "detection": "detect",
     "conservation": "retention",
     "langue": "language",
+    "début": "start",
+    "debut": "start",
 }
 
 
@@ -318,3 +320,114 @@ def retention(text: str) -> timedelta | None:
             N_("Retention is a number of days from 1 to {most}, like 90d, or off."), most=MAX_RETENTION_DAYS
         )
     return timedelta(days=int(match.group(1)))
+
+
+# Course-relative moments, once a course has a start date: "week 3 mon 09:00" ("semaine 3 lun 9h"),
+# "day 10 09:00" ("jour 10 à 9h"). Day 1 is the start date; week 1 is the seven days from it, and a
+# weekday names the one of them that falls on it.
+_WEEK_WORDS = frozenset({"week", "semaine", "sem"})
+_DAY_WORDS = frozenset({"day", "jour", "j"})
+_WEEKDAYS = {
+    **{
+        name: i
+        for i, names in enumerate(
+            (
+                ("mon", "monday", "lun", "lundi"),
+                ("tue", "tues", "tuesday", "mar", "mardi"),
+                ("wed", "wednesday", "mer", "mercredi"),
+                ("thu", "thur", "thurs", "thursday", "jeu", "jeudi"),
+                ("fri", "friday", "ven", "vendredi"),
+                ("sat", "saturday", "sam", "samedi"),
+                ("sun", "sunday", "dim", "dimanche"),
+            )
+        )
+        for name in names
+    },
+}
+_AT_WORDS = frozenset({"at", "à", "a"})
+MAX_COURSE_DAY = 1000
+NO_START = N_(
+    "Set the course's start date first, like /settings start 2026-12-01, to use week and day times."
+)
+COURSE_MOMENT_USAGE = N_("I couldn't read “{text}” as a course time. Try week 3 mon 09:00 or day 10 09:00.")
+
+
+def is_course_moment(text: str) -> bool:
+    """Starts with `week`/`semaine` or `day`/`jour`: a time counted from the course's start."""
+    words = text.strip().lower().split()
+    return bool(words) and words[0] in _WEEK_WORDS | _DAY_WORDS
+
+
+def course_moment(text: str, timezone_name: str, starts_on: date | None) -> datetime:
+    """`week 3 mon 09:00` or `day 10 09:00`, in course time, as UTC."""
+    if starts_on is None:
+        raise ParseError(NO_START)
+    words = [w for w in text.strip().lower().replace(",", " ").split() if w not in _AT_WORDS]
+    unreadable = ParseError(COURSE_MOMENT_USAGE, text=text.strip()[:40])
+    if len(words) < 3 or (count := number(words[1])) is None or not 1 <= count <= MAX_COURSE_DAY:
+        raise unreadable
+    if words[0] in _WEEK_WORDS:
+        if len(words) < 4 or (weekday := _WEEKDAYS.get(words[2].rstrip("."))) is None:
+            raise unreadable
+        first = starts_on + timedelta(weeks=count - 1)
+        the_day = first + timedelta(days=(weekday - first.weekday()) % 7)
+        clock_words = words[3:]
+    else:
+        the_day = starts_on + timedelta(days=count - 1)
+        clock_words = words[2:]
+    at = _clock(" ".join(clock_words))
+    if at is None:
+        raise unreadable
+    return local_moment(the_day, at, timezone_name)
+
+
+def local_moment(day: date, at: time, timezone_name: str) -> datetime:
+    """A wall-clock time on a day in a zone, as UTC: what "09:00 every week" means across a clock
+    change (a time the change skips comes out an hour later, as the clocks read then)."""
+    zone = ZoneInfo(timezone_name)
+    # A time in a spring-forward gap does not exist: read with the offset before the change, it
+    # comes out an hour later on the clock.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def course_start(text: str) -> date | None:
+    """`/settings start 2026-12-01` (the course's day 1); `off` (`non`) for none."""
+    value = text.strip()
+    if is_off(value):
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ParseError(N_("A course start is a date like 2026-12-01, or off."))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ParseError(N_("There is no such date: {value}."), value=value[:20]) from None
+
+
+# How often an announcement repeats: every 1d, 1w, 2w (chaque 1j, 1s, 2s, 1sem, 2sem).
+_PERIODS = {
+    "1d": 1,
+    "1j": 1,
+    "1jour": 1,
+    "1day": 1,
+    "1w": 7,
+    "1s": 7,
+    "1sem": 7,
+    "1semaine": 7,
+    "1week": 7,
+    "2w": 14,
+    "2s": 14,
+    "2sem": 14,
+    "2semaines": 14,
+    "2weeks": 14,
+}
+EVERY_WORDS = frozenset({"every", "chaque", "tous", "toutes"})
+
+
+def period_days(text: str) -> int:
+    """`1d`, `1w` or `2w` (`1j`, `1s`, `2s`) as a number of days."""
+    found = _PERIODS.get(text.strip().lower().replace(" ", ""))
+    if found is None:
+        raise ParseError(
+            N_("I couldn't read “{text}” as a rhythm. Use every 1d, 1w or 2w."), text=text.strip()[:20]
+        )
+    return found

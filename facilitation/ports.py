@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from facilitation.model import (
     Alert,
+    Announcement,
     Answer,
     Attachment,
     BoardItem,
@@ -314,6 +315,21 @@ class Outbox(Protocol):
         ...
 
 
+class AnnouncementRepository(Protocol):
+    async def add(self, announcement: Announcement, created_by: int, now: datetime) -> Announcement: ...
+    async def get(self, announcement_id: int, lock: bool = False) -> Announcement | None: ...
+    # Still to go out, soonest first.
+    async def pending(self, course_ids: Sequence[int]) -> list[Announcement]: ...
+    # Due by then, locked for this transaction; those another process holds are left to it.
+    async def due(self, now: datetime, limit: int) -> list[Announcement]: ...
+    # Gone out once more: next time (None: the last), what the facilitators were told so far.
+    async def posted(
+        self, announcement_id: int, next_at: datetime | None, warned: frozenset[str], now: datetime
+    ) -> None: ...
+    async def warned(self, announcement_id: int, warned: frozenset[str]) -> None: ...
+    async def cancel(self, announcement_id: int, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless commit() was called."""
 
@@ -333,6 +349,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
+    announcements: AnnouncementRepository
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
     async def commit(self) -> None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from facilitation.model import (
     Answer,
@@ -37,6 +37,7 @@ def course(row: CourseRow) -> Course:
         detect=Detection(row.detect),
         retention=timedelta(seconds=row.retention_seconds) if row.retention_seconds else None,
         language=row.language,
+        starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
     )
     return Course(row.id, row.hashtag, row.title, settings)
 
@@ -52,6 +53,7 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.detect = settings.detect.value
     row.retention_seconds = int(settings.retention.total_seconds()) if settings.retention else None
     row.language = settings.language
+    row.starts_on = settings.starts_on.isoformat() if settings.starts_on else None
 
 
 def question(row: QuestionRow, asker: PersonRow | None) -> Question:

@@ -87,6 +87,7 @@ class CourseRow(Base):
     retention_seconds: Mapped[int | None]  # message texts older than this are purged; None: kept
     purged_through: Mapped[datetime | None]  # texts before this moment are purged already
     next_purge_at: Mapped[datetime | None] = mapped_column(index=True)  # None while retention is off
+    starts_on: Mapped[str | None] = mapped_column(String(10))  # the course's day 1, ISO; for "week 3 mon"
 
 
 class FacilitatorRow(Base):
@@ -358,3 +359,28 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(String(64), index=True)  # e.g. "alert:12", for edits
     message_id: Mapped[int | None]  # the Telegram message it became
+
+
+class AnnouncementRow(Base):
+    """A facilitator's post, kept whole, to go out at `next_at` (course time, maybe on a rhythm);
+    the tick claims those due."""
+
+    __tablename__ = "announcements"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # text, photo, document
+    html: Mapped[str] = mapped_column(Text)  # the text, or the caption, as Telegram HTML
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    pin: Mapped[bool] = mapped_column(default=False)
+    chat_id: Mapped[int | None]  # `here`: this chat only; None: every attached chat
+    thread_id: Mapped[int | None]  # and the forum topic it was scheduled in
+    chats: Mapped[str] = mapped_column(Text)  # JSON [[id, title], …]: the chats meant when scheduled
+    next_at: Mapped[datetime | None] = mapped_column(index=True)  # None: done or cancelled
+    local_time: Mapped[str] = mapped_column(String(8))  # HH:MM:SS, course time
+    every_days: Mapped[int | None]  # None: once
+    posted: Mapped[int] = mapped_column(default=0)  # how many times it went out
+    last_posted_at: Mapped[datetime | None]
+    warned: Mapped[str] = mapped_column(Text, default="[]")  # JSON: problems already told
+    created_by: Mapped[int]
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]

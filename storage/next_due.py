@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from facilitation import followups, greetings, guest_live, guest_sessions
 from facilitation.model import Phase, QuestionState
-from storage.models import CourseRow, GreetingRow, GuestSessionRow, OutboxRow, QuestionRow
+from storage.models import AnnouncementRow, CourseRow, GreetingRow, GuestSessionRow, OutboxRow, QuestionRow
 
 
 async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) -> datetime | None:
@@ -31,6 +31,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
             *await _courses(session, after),
             *await _guest_sessions(session),
             *await _outbox(session, after),
+            *await _announcements(session, after),
         ]
     return min((c for c in candidates if c > after), default=None)
 
@@ -120,4 +121,11 @@ async def _outbox(session: AsyncSession, after: datetime) -> list[datetime]:
             OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None), OutboxRow.due_at > after
         )
     )
+    return [due] if due is not None else []
+
+
+async def _announcements(session: AsyncSession, after: datetime) -> list[datetime]:
+    """An announcement goes out at its next time."""
+    soonest = select(func.min(AnnouncementRow.next_at)).where(AnnouncementRow.next_at > after)
+    due = await session.scalar(soonest)
     return [due] if due is not None else []

@@ -14,7 +14,7 @@ from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.notices import NoticeKind
-from storage.models import AttachmentRow, ChatMoveRow, CourseRow, GreetingRow, OutboxRow
+from storage.models import AnnouncementRow, AttachmentRow, ChatMoveRow, CourseRow, GreetingRow, OutboxRow
 
 # Notices about a message of the old chat: that message is not in the new one.
 LEFT_BEHIND = {NoticeKind.REACTION, NoticeKind.ALERT_EDIT, NoticeKind.BOARD_EDIT}
@@ -39,6 +39,7 @@ async def move_chat(session: AsyncSession, old: int, new: int, now: datetime) ->
         await session.execute(update(table).where(table.chat_id == old).values(chat_id=new))
     await session.execute(update(CourseRow).where(CourseRow.alerts_chat_id == old).values(alerts_chat_id=new))
     await move_owed(session, old, new, now)
+    await _move_announcements(session, old, new)
     # The old group's boards can no longer be edited: they stop being boards.
     await session.execute(
         update(OutboxRow)
@@ -74,3 +75,20 @@ async def move_owed(session: AsyncSession, old: int, new: int, now: datetime) ->
 def moved_from(chat_id: int) -> Select[int]:
     """The ids the chat had before: their messages are still its history."""
     return select(ChatMoveRow.old_chat_id).where(ChatMoveRow.new_chat_id == chat_id)
+
+
+async def _move_announcements(session: AsyncSession, old: int, new: int) -> None:
+    """Announcements still to go out follow the chat: `here` ones and the chats they were meant for."""
+    await session.execute(update(AnnouncementRow).where(AnnouncementRow.chat_id == old).values(chat_id=new))
+    rows = await session.execute(
+        select(AnnouncementRow.id, AnnouncementRow.chats).where(
+            AnnouncementRow.next_at.is_not(None), AnnouncementRow.chats.contains(str(old))
+        )
+    )
+    for announcement_id, chats in rows.all():
+        moved = [[new if chat == old else chat, title] for chat, title in json.loads(chats)]
+        await session.execute(
+            update(AnnouncementRow)
+            .where(AnnouncementRow.id == announcement_id)
+            .values(chats=json.dumps(moved))
+        )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from facilitation.export import ExportReader
 from facilitation.ports import (
     AlertRepository,
+    AnnouncementRepository,
     CourseRepository,
     DigestRepository,
     FollowupRepository,
@@ -25,6 +26,7 @@ from facilitation.ports import (
 )
 from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
+from storage.repositories.announcements import SqlAnnouncements
 from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
 from storage.repositories.export import SqlExport
@@ -60,6 +62,7 @@ class Repositories:
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
+    announcements: AnnouncementRepository
 
 
 class PlainRepositories(Repositories):
@@ -83,6 +86,7 @@ class PlainRepositories(Repositories):
         self.outbox = SqlOutbox(session)
         self.stats = SqlStats(session)
         self.export = SqlExport(session)
+        self.announcements = SqlAnnouncements(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)
