@@ -54,7 +54,7 @@ class SqlAnnouncements(Repository):
         await self.session.flush()
         return _announcement(row, a.course)
 
-    def _query(self) -> Select[tuple[AnnouncementRow, CourseRow]]:
+    def _query(self) -> Select[AnnouncementRow, CourseRow]:
         return select(AnnouncementRow, CourseRow).join(CourseRow, CourseRow.id == AnnouncementRow.course_id)
 
     async def get(self, announcement_id: int, lock: bool = False) -> Announcement | None:
