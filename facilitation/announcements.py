@@ -26,9 +26,9 @@ PIN_WORDS = frozenset({"pin", "pinned", "épingler", "epingler", "épinglé", "e
 HERE_WORDS = frozenset({"here", "ici"})
 EVERY_WORDS = frozenset({"every", "chaque"})
 USAGE = N_(
-    "Reply to a message you wrote with /announce <when> [every 1d|1w|2w] [pin] [here], "
+    "Reply to a message you wrote with /announce TIME [every 1d|1w|2w] [pin] [here], "
     "or write the announcement on the lines after the command. "
-    "When: tomorrow 09:00, 2026-12-01 09:00, in 2h, "
+    "TIME: tomorrow 09:00, 2026-12-01 09:00, in 2h, "
     "or once the course has a start date (/settings start 2026-12-01), week 3 mon 09:00 or day 10 09:00."
 )
 NOTHING = N_(

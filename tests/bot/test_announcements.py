@@ -140,7 +140,7 @@ async def test_learners_are_refused_and_bad_times_explained(flock: Harness) -> N
     assert empty[0].startswith("There is nothing to announce")
     assert rhythm == ["I couldn't read “3d” as a rhythm. Use every 1d, 1w or 2w."]
     assert no_start[0].startswith("Set the course's start date first, like /settings start 2026-12-01")
-    assert bare[0].startswith("Reply to a message you wrote with /announce &lt;when&gt; [every 1d|1w|2w]")
+    assert bare[0].startswith("Reply to a message you wrote with /announce TIME [every 1d|1w|2w]")
     assert await flock.rows("select count(*) from announcements") == [(0,)]
 
 
@@ -234,7 +234,8 @@ async def test_a_pin_refused_keeps_the_post_and_tells_the_facilitators_once(floc
         "couldn't pin it. Make me an admin allowed to pin messages there."
     ]
     assert texts(second, ANA) == []
-    assert await flock.rows("select count(*), count(sent_at) from outbox where kind = 'announcement'") == [(2, 2)]
+    rows = await flock.rows("select count(*), count(sent_at) from outbox where kind = 'announcement'")
+    assert rows == [(2, 2)]
 
 
 async def test_a_detached_chat_is_skipped_and_the_facilitators_told_once(flock: Harness) -> None:
@@ -267,7 +268,9 @@ async def test_a_chat_that_removed_flock_is_skipped(flock: Harness) -> None:
     assert "was not posted in Onboarding, evening group" in texts(posted, ANA)[0]
 
 
-async def test_a_restart_neither_reposts_nor_skips(flock: Harness, database_url: str, clock: FrozenClock) -> None:
+async def test_a_restart_neither_reposts_nor_skips(
+    flock: Harness, database_url: str, clock: FrozenClock
+) -> None:
     await set_up(flock)
     await say(flock, CHAT, "/announce in 1h every 1d\nDaily")
     await say(flock, CHAT, "/announce in 90m\nOnce")
@@ -301,3 +304,25 @@ async def test_two_processes_post_each_announcement_once(
     posted = sorted((c.chat_id, c.text) for c in sent(calls))
     assert len(posted) == 40
     assert len(set(posted)) == 40
+
+
+async def test_a_french_course_reads_and_writes_announcements_in_french(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, CHAT, "/settings language fr")
+    await say(flock, CHAT, "/settings début 2026-11-02")
+
+    weekly = await say(flock, CHAT, "/announce demain 9h chaque 1s épingler\nBonjour à toutes et à tous")
+    relative = await say(flock, CHAT, "/announce jour 3 à 10h ici\nJour trois")
+    listed = await say(flock, CHAT, "/announcements")
+    refused = await say(flock, CHAT, "/announce semaine 2 xyz 9h\nOups")
+
+    assert weekly[0].startswith(
+        "Annonce <b>1</b> programmée pour #onb26 : mar. 3 nov., 09:00 (UTC), chaque semaine, "
+        "dans 1 groupe du cours. Elle sera épinglée.\n« Bonjour à toutes et à tous »"
+    )
+    assert "mer. 4 nov., 10:00 (UTC), une fois, dans ce groupe seulement" in relative[0]
+    assert listed[0].startswith("<b>2 annonces programmées</b>")
+    assert refused == [
+        "Je n’ai pas pu lire « semaine 2 xyz 9h » comme un moment du cours. "
+        "Essayez semaine 3 lun 9h ou jour 10 9h."
+    ]

@@ -100,6 +100,7 @@ async def build_world(flock: Harness) -> World:
     question = next(c for c in live if c.chat_id == ADA["id"] and c.text.startswith("❓"))
     flock.clock.advance(hours=1)
     alert = next(c for c in await flock.tick() if "reply_markup" in c.params and c.chat_id == ANA["id"])
+    await send(t.post(CHAT, ANA, "/announce tomorrow 09:00\nWelcome to week 2"))  # announcement 1
     board = {"message_id": board_edit.params["message_id"], "date": 0, "chat": CHAT}
     return World(open_question["message"], alert, followup, board, question.result)
 
@@ -224,6 +225,13 @@ ROWS = [
     command("/start ask_1", PRIVATE, COURSE_MEMBERS, "Your question for"),
     command("/start transcript_2", PRIVATE, COURSE_MEMBERS, "Transcript of"),
     command("/skip", PRIVATE, {GUEST}, "Skipped", reply_to=lambda world: world.guest_question),
+    # Announcements
+    command("/announce tomorrow 10:00\nReminder", GROUP, ONLY_FACILITATOR, "Scheduled announcement"),
+    command("/announce #onb26 tomorrow 10:00\nReminder", PRIVATE, ONLY_FACILITATOR, "Scheduled announcement"),
+    command("/announcements", GROUP, ONLY_FACILITATOR, "announcement waiting"),
+    command("/announcements #onb26", PRIVATE, ONLY_FACILITATOR, "announcement waiting"),
+    command("/announce_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled announcement"),
+    command("/announce_cancel 1", PRIVATE, ONLY_FACILITATOR, "Cancelled announcement"),
     # Buttons
     Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
     Row("alert: snooze", PRIVATE, frozenset(ONLY_FACILITATOR), "Snoozed", button=alert_button(1)),
