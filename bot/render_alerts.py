@@ -11,7 +11,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import alert_button, followup_button
-from bot.i18n import N_, _, age, ngettext
+from bot.i18n import N_, _, ago, ngettext
 from bot.links import deep_link, message_link
 from bot.texts import question_excerpt, shown_name
 from facilitation.model import MessageRef
@@ -32,9 +32,9 @@ def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int 
     quoted = _("“{text}”", text=question_excerpt(item["text"], [course], limit))
     where = f'<a href="{url}">{quoted}</a>' if url else quoted
     return _(
-        "{asker} asked {age} ago: {question}",
+        "{asker} asked {ago}: {question}",
         asker=shown_name(item["asker"]),
-        age=age(asked, now),
+        ago=ago(asked, now),
         question=where,
     )
 
