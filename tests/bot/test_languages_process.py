@@ -29,8 +29,8 @@ def test_each_reads_their_own_language_and_the_group_reads_the_courses(cohort: C
     start(cohort, ANA_EN, LEA)
     set_up(cohort, COURSE, "mtl26", "Cohorte Montréal")
     _, calls = cohort.say(COURSE, ANA_EN, "/settings language fr")
-    assert said(calls, COURSE)[0].startswith("#mtl26 mis à jour : language modifié.")
-    assert said(calls, COURSE)[0].endswith("language français")
+    assert said(calls, COURSE)[0].startswith("#mtl26 : réglage « langue » modifié.")
+    assert said(calls, COURSE)[0].endswith("langue français")
 
     # The group reads French: Léa's French tag, her French question (no "?"), /questions, /help.
     intro, calls = cohort.say(COURSE, LEA, "#présentation Bonjour, je suis Léa, infirmière à Laval.")
