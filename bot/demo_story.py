@@ -12,11 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo_refs import buttons, plain
-from bot.i18n import _, dated
+from bot.i18n import _, compact_length, dated
 from bot.recording import JSON, Call
 from facilitation.model import Course
 from facilitation.notices import NoticeKind
-from facilitation.parsing import format_duration
 
 INDENT = " " * 12  # under "Wed 11:15 — "
 MORE = INDENT + "  "  # under "↳ "
@@ -232,7 +231,7 @@ class Narrator:
 
     def _overdue(self, data: JSON, at: datetime) -> str:
         waited = at - datetime.fromisoformat(str(data["asked_at"]))
-        elapsed = format_duration(timedelta(minutes=round(waited.total_seconds() / 60)))
+        elapsed = compact_length(timedelta(minutes=round(waited.total_seconds() / 60)))
         settings = self.course.settings if self.course else None
         if settings is None or waited <= settings.sla + timedelta(minutes=1):
             return _("{elapsed} without an answer", elapsed=elapsed)

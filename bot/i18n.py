@@ -25,7 +25,7 @@ from babel.support import NullTranslations, Translations
 from facilitation import languages
 from facilitation.languages import DEFAULT, N_, SUPPORTED
 
-__all__ = ["N_", "_", "ngettext", "personally", "speaking"]
+__all__ = ["N_", "_", "keyword", "ngettext", "personally", "speaking"]
 
 LOCALES = Path(__file__).parent / "locale"
 DOMAIN = "flock"
@@ -96,6 +96,30 @@ def ngettext(singular: str, plural: str, count: int, **params: object) -> str:
     return catalogue(_spoken.get()).ngettext(singular, plural, count).format(count=count, **params)
 
 
+# Command keywords as each language types them; the parsers read both (facilitation.parsing).
+_KEYWORDS = {
+    "fr": {
+        "sla": "délai",
+        "timezone": "fuseau",
+        "quiet": "silence",
+        "digest": "résumé",
+        "detect": "détection",
+        "retention": "conservation",
+        "language": "langue",
+        "start": "début",
+        "off": "non",
+        "tagged": "étiquetées",
+        "all": "tout",
+    },
+}
+
+
+def keyword(word: str) -> str:
+    """A command keyword (a /settings key, `off`, `tagged`) as the language spoken types it:
+    `délai`, `non`, `étiquetées` in French; English ones as they are."""
+    return _KEYWORDS.get(_spoken.get(), {}).get(word, word)
+
+
 # Dates, times and lengths, as the language writes them ---------------------------------------
 
 
@@ -103,11 +127,13 @@ def locale() -> Locale:
     return Locale.parse(_spoken.get())
 
 
+# A day and a time, one pattern per language (CLDR): "Tue 3 Nov, 15:00" / "mar. 3 nov. à 15:00".
+DAY_AND_TIME = N_("EEE d MMM, HH:mm")
+
+
 def when(moment: datetime, zone: tzinfo) -> str:
-    """A day and time: "Tue, Dec 1, 15:00" / "mar. 1 déc., 15:00"."""
-    local = moment.astimezone(zone)
-    day = dates.format_skeleton("MMMEd", local, locale=locale())
-    return f"{day}, {dates.format_time(local, 'HH:mm', locale=locale())}"
+    """A day and time in the zone: "Tue 3 Nov, 15:00" / "mar. 3 nov. à 15:00"."""
+    return dated(moment.astimezone(zone), _(DAY_AND_TIME))
 
 
 def day(moment: datetime, zone: tzinfo) -> str:
@@ -150,6 +176,17 @@ def compact_length(value: timedelta) -> str:
     if not parts:
         return _("{count}s", count=0)
     return (" " if " " in parts[0] else "").join(parts)
+
+
+AGO = N_("{age} ago")
+JUST_NOW = N_("0m ago")  # under a minute: English keeps its compact form, French says « à l'instant »
+
+
+def ago(since: datetime, now: datetime) -> str:
+    """How long ago, as a phrase: "2h ago" / "il y a 2 h"; "0m ago" / "à l'instant"."""
+    if now - since < timedelta(minutes=1):
+        return _(JUST_NOW)
+    return _(AGO, age=age(since, now))
 
 
 def age(since: datetime, now: datetime) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import alert_button, followup_button
-from bot.i18n import N_, _, age, ngettext
+from bot.i18n import N_, _, ago, ngettext
 from bot.links import deep_link, message_link
-from bot.texts import escape, question_excerpt
+from bot.texts import question_excerpt, shown_name
 from facilitation.model import MessageRef
 
 STATUS = {
@@ -24,6 +24,7 @@ STATUS = {
     "withdrawn": N_("↩️ Withdrawn by {by}: edited, it no longer asks anything"),
 }
 
+
 # Compact lengths of time, as the language abbreviates them: "2h" / "2 h".
 def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int = 200) -> str:
     asked = datetime.fromisoformat(item["asked_at"])
@@ -31,9 +32,9 @@ def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int 
     quoted = _("“{text}”", text=question_excerpt(item["text"], [course], limit))
     where = f'<a href="{url}">{quoted}</a>' if url else quoted
     return _(
-        "{asker} asked {age} ago: {question}",
-        asker=escape(item["asker"]),
-        age=age(asked, now),
+        "{asker} asked {ago}: {question}",
+        asker=shown_name(item["asker"]),
+        ago=ago(asked, now),
         question=where,
     )
 
@@ -41,12 +42,18 @@ def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int 
 def alert_text(item: dict[str, Any], now: datetime) -> str:
     line = _question_line(item, now, item["course"])
     if not item.get("not_yet"):
+        if item.get("period", 1) > 1:  # alerted before, one SLA ago or more
+            return _(
+                "⏰ <b>Reminder: still unanswered in {course}</b>\n{question}",
+                course=item["course"],
+                question=line,
+            )
         return _("⏰ <b>Unanswered in {course}</b>\n{question}", course=item["course"], question=line)
     text = _("🙋 <b>Still needs help in {course}</b>\n{question}", course=item["course"], question=line)
     if item.get("answerers"):  # absent from alerts queued before answerers were named
-        names = _names([escape(n) for n in item["answerers"]])
+        names = _names([shown_name(n) for n in item["answerers"]])
         text += "\n" + _(
-            "{asker} says the answers from {names} didn't help.", asker=escape(item["asker"]), names=names
+            "{asker} says the answers from {names} didn't help.", asker=shown_name(item["asker"]), names=names
         )
     return text
 
@@ -70,7 +77,7 @@ def alert_keyboard(alert_id: int) -> InlineKeyboardMarkup:
 
 
 def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
-    by = escape(item.get("by") or _("someone"))
+    by = shown_name(item["by"]) if item.get("by") else _("someone")
     status = _(STATUS[item["status"]], by=by) if item["status"] in STATUS else by
     return f"{alert_text(item, now)}\n\n<b>{status}</b>"
 
@@ -95,7 +102,7 @@ def batch_text(data: dict[str, Any], now: datetime) -> str:
 
 
 def nudge_text(data: dict[str, Any], bot_username: str) -> str:
-    names = ", ".join(escape(n) for n in data["names"])
+    names = ", ".join(shown_name(n) for n in data["names"])
     link = deep_link(bot_username, "facilitator")
     return _(
         "{names}: you facilitate {course}, but I can't message you yet. "
@@ -118,7 +125,7 @@ def followup_text(item: dict[str, Any]) -> str:
         )
     return _(
         "{answerer} answered your question {question} in {course}.\n\nDid this answer your question?",
-        answerer=escape(item["answerer"]),
+        answerer=shown_name(item["answerer"]),
         question=question,
         course=item["course"],
     )

@@ -7,7 +7,7 @@ from html import escape as _escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_, _, age, dated, ngettext
+from bot.i18n import N_, _, age, ago, dated, ngettext
 from bot.i18n import compact_length as duration
 from bot.links import message_link
 from bot.texts import escape, excerpt, question_excerpt, shown_name
@@ -101,7 +101,7 @@ def _names(label: str, listed: Listed[str], limit: int) -> str:
         return ""
     shown = listed.items[:limit]
     hidden = listed.total - len(shown)
-    names = ", ".join(escape(n) for n in shown)
+    names = ", ".join(shown_name(n) for n in shown)
     if hidden > 0:
         names = ngettext("{names} and {count} more", "{names} and {count} more", hidden, names=names)
     return f"{_title(label, listed.total)}\n{names}"
@@ -110,7 +110,9 @@ def _names(label: str, listed: Listed[str], limit: int) -> str:
 def _helpers(d: Digest) -> str:
     if not d.helpers:
         return ""
-    return _("<b>🏅 Peer helpers</b>") + "\n" + ", ".join(f"{escape(name)} ({n})" for name, n in d.helpers)
+    return (
+        _("<b>🏅 Peer helpers</b>") + "\n" + ", ".join(f"{shown_name(name)} ({n})" for name, n in d.helpers)
+    )
 
 
 def _numbers(d: Digest) -> str:
@@ -146,12 +148,12 @@ def _learners(listed: Listed[Participation], now: datetime, limit: int) -> str:
     shown = listed.items[:limit]
     lines = [
         _(
-            "• {name} — {intro} · asked {asked} · answered {answered} · seen {age} ago",
+            "• {name} — {intro} · asked {asked} · answered {answered} · seen {ago}",
             name=shown_name(p.name),
             intro=_("intro ✓") if p.introduced else _("no intro"),
             asked=p.asked,
             answered=p.answered,
-            age=age(p.last_seen, now),
+            ago=ago(p.last_seen, now),
         )
         for p in shown
     ]

@@ -16,15 +16,13 @@ from bot import i18n
 from bot.callbacks import ask_button, vote_button
 from bot.i18n import N_, _, ngettext
 from bot.links import deep_link
-from bot.texts import escape, excerpt
+from bot.texts import escape, excerpt, shown_name
 from facilitation.model import GuestSession
 
 
 def when(moment: datetime, timezone: str) -> str:
-    """ "Tue 3 Nov, 15:00 (UTC)" / "mar. 3 nov., 15:00 (UTC)"."""
-    zone = ZoneInfo(timezone)
-    local = moment.astimezone(zone)
-    return f"{i18n.dated(local, 'EEE d MMM')}, {i18n.time_of_day(local, zone)} ({escape(timezone)})"
+    """ "Tue 3 Nov, 15:00 (UTC)" / "mar. 3 nov. à 15:00 (UTC)"."""
+    return f"{i18n.when(moment, ZoneInfo(timezone))} ({escape(timezone)})"
 
 
 def _when(data: dict[str, Any]) -> str:
@@ -81,7 +79,7 @@ def _heading(data: dict[str, Any]) -> str:
         title=escape(data["title"]),
         guest=escape(data["guest"]),
         start=_when(data),
-        length=minutes(_minutes(data)),
+        length=length(_minutes(data)),
     )
 
 
@@ -198,7 +196,7 @@ def board(data: dict[str, Any], bot_username: str) -> str:
                     "<b>Q{number}.</b> {text} — {asker} · 👍 {votes}",
                     number=q["n"],
                     text=text,
-                    asker=escape(q["asker"]),
+                    asker=shown_name(q["asker"]),
                     votes=votes,
                 )
             else:
@@ -288,7 +286,7 @@ def guest_question(data: dict[str, Any]) -> str:
         return _(
             "❓ <b>Question {number}</b> for “{title}” (asked by {asker}):\n\n{text}\n\n"
             "<i>Reply to this message to answer, or reply /skip to pass.</i>",
-            asker=escape(data["asker"]),
+            asker=shown_name(data["asker"]),
             **params,
         )
     return _(
@@ -310,7 +308,7 @@ def guest_answer(data: dict[str, Any]) -> str:
     if data.get("asker"):
         return _(
             "🎤 <b>@{guest} answers</b> (asked by {asker}):\n<i>{question}</i>\n\n{answer}",
-            asker=escape(data["asker"]),
+            asker=shown_name(data["asker"]),
             **params,
         )
     return _("🎤 <b>@{guest} answers</b>:\n<i>{question}</i>\n\n{answer}", **params)
@@ -339,9 +337,9 @@ def leftovers(data: dict[str, Any]) -> str:
     ]
     for q in data["questions"]:
         if q["asker"]:
-            who = escape(q["asker"])
+            who = shown_name(q["asker"])
         else:
-            who = _("{name} (anonymously)", name=escape(q.get("asked_by", "")))
+            who = _("{name} (anonymously)", name=shown_name(q.get("asked_by", "")))
         params = {"number": q["n"], "text": excerpt(q["text"], QUOTED), "who": who}
         if q.get("late"):
             lines.append(_("Q{number}. {text} — {who} · ✅ answered late", **params))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.i18n import N_, _, dated, ngettext
+from bot.i18n import N_, _, compact_length, dated, ngettext
 from bot.texts import escape, name
 from facilitation.export import ExportSummary
 from facilitation.model import QuestionState
-from facilitation.parsing import format_duration
 from facilitation.stats import CourseStats, Window
 
 WINDOWS = {
@@ -35,7 +34,7 @@ def wait(value: timedelta) -> str:
     seconds = round(value.total_seconds())
     if seconds >= 60:
         seconds = round(seconds / 60) * 60
-    return format_duration(timedelta(seconds=seconds))
+    return compact_length(timedelta(seconds=seconds))
 
 
 def summary(stats: CourseStats) -> str:
@@ -74,7 +73,12 @@ def summary(stats: CourseStats) -> str:
     busiest = max(stats.days, key=lambda d: d.asked, default=None)
     if busiest is not None and busiest.asked:
         lines.append(
-            _("Busiest day: {day}, {count} asked", day=dated(busiest.day, "EEE d MMM"), count=busiest.asked)
+            ngettext(
+                "Busiest day: {day}, {count} asked",
+                "Busiest day: {day}, {count} asked",
+                busiest.asked,
+                day=dated(busiest.day, "EEE d MMM"),
+            )
         )
     return "\n".join(lines)
 

@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape as _escape
 
-from bot.i18n import N_, _, age, ngettext
+from bot.i18n import N_, _, ago, compact_length, keyword, ngettext
 from bot.links import deep_link, message_link
 from bot.render_languages import NAMES
 from facilitation.courses import CourseView
 from facilitation.detection import as_asked
 from facilitation.introductions import Roster
 from facilitation.model import Course, Introduction, Person, Question, Scope
-from facilitation.parsing import format_duration
 from facilitation.questions import ChatQuestions
 from facilitation.redaction import FORMER_LEARNER, REMOVED
 
@@ -123,6 +122,10 @@ BUTTON_GONE = N_("That button isn't valid any more.")
 SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
+# Written as it is in both languages, for a French-speaking facilitator of a new (English) course.
+FRENCH_HINT = "Français : <code>/settings language fr</code>"
+
+
 def setup_done(
     course: Course, scope: Scope, created: bool, privacy_warning: bool, renamed_from: str | None = None
 ) -> str:
@@ -157,6 +160,8 @@ def setup_done(
         lines.insert(1, _("Renamed from <b>{title}</b>.", title=escape(renamed_from)))
     if created:
         lines.append(_("You're its first facilitator. /settings shows what you can adjust."))
+        if course.settings.language != "fr":  # a new course is English until set: say so in French
+            lines.append(FRENCH_HINT)
     if privacy_warning:
         lines.append(
             _(
@@ -190,18 +195,24 @@ def _course_view(view: CourseView) -> str:
 
 
 def settings(course: Course) -> str:
-    """The settings as they are typed (`/settings key value`): the keys and keywords are the
-    command's, so they read the same in every language."""
-    s = course.settings
-    quiet = f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else "off"
-    retention = f" · retention {s.retention.days}d" if s.retention else ""  # shown when on
-    language = f" · language {NAMES[s.language]}" if s.language != "en" else ""  # shown when not English
-    language += f" · start {s.starts_on.isoformat()}" if s.starts_on else ""  # shown when set
-    return (
-        f"sla {format_duration(s.sla)} · timezone {escape(s.timezone)} · quiet {quiet} · "
-        f"digest {f'{s.digest_at:%H:%M}' if s.digest_at else 'off'} · detect {s.detect.value}{retention}"
-        f"{language}"
-    )
+    """The settings as they are typed (`/settings key value`), with the keys and keywords of the
+    language spoken: "sla 2h · timezone UTC …" / "délai 2 h · fuseau UTC …"."""
+    s, k = course.settings, keyword
+    quiet = f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else k("off")
+    parts = [
+        f"{k('sla')} {compact_length(s.sla)}",
+        f"{k('timezone')} {escape(s.timezone)}",
+        f"{k('quiet')} {quiet}",
+        f"{k('digest')} {f'{s.digest_at:%H:%M}' if s.digest_at else k('off')}",
+        f"{k('detect')} {k(s.detect.value)}",
+    ]
+    if s.retention:  # shown when on
+        parts.append(f"{k('retention')} {compact_length(s.retention)}")
+    if s.language != "en":  # shown when not English
+        parts.append(f"{k('language')} {NAMES[s.language]}")
+    if s.starts_on:  # shown when set
+        parts.append(f"{k('start')} {s.starts_on.isoformat()}")
+    return " · ".join(parts)
 
 
 SETTINGS_USAGE = N_(
@@ -236,7 +247,7 @@ def settings_usage(course: Course | None = None) -> str:
 
 
 def setting_needs_value(key: str) -> str:
-    needs = _("Give a value too: <code>/settings {key} …</code>", key=escape(key[:20]))
+    needs = _("Give a value too: <code>/settings {key} …</code>", key=escape(keyword(key)[:20]))
     return f"{needs}\n\n{settings_usage()}"
 
 
@@ -245,7 +256,7 @@ def settings_shown(course: Course) -> str:
 
 
 def setting_changed(course: Course, key: str) -> str:
-    changed = _("Updated {tag}: {key} changed.", tag=course.tag, key=key)
+    changed = _("Updated {tag}: {key} changed.", tag=course.tag, key=escape(keyword(key)))
     return f"{changed}\n{settings(course)}"
 
 
@@ -377,10 +388,10 @@ def _question_lines(questions: Iterable[Question], now: datetime, hashtags: Iter
     return "\n".join(
         "• "
         + _(
-            "{question} — {asker}, {age} ago",
+            "{question} — {asker}, {ago}",
             question=linked(question_excerpt(q.text, tags, 70), q),
             asker=name(q.asker),
-            age=age(q.asked_at, now),
+            ago=ago(q.asked_at, now),
         )
         for q in questions
     )
@@ -403,10 +414,10 @@ def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> s
         + "\n".join(
             f"• {' '.join(c.tag for c in courses)} "
             + _(
-                "{question} — {state}, {age} ago",
+                "{question} — {state}, {ago}",
                 question=linked(question_excerpt(q.text, [c.tag for c in courses], 70), q),
                 state=_(STATE_LABELS[q.state.value]),
-                age=age(q.asked_at, now),
+                ago=ago(q.asked_at, now),
             )
             for courses, q in items
         )

@@ -8,7 +8,7 @@ time has come, so its cost grows with what is due, not with what is stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -106,8 +106,8 @@ async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now
     recipients = await uow.alerts.recipients(course.id)
     items = []
     for question in questions:
-        alert_id = await uow.alerts.open(question, now, now + course.settings.sla)
-        items.append({"alert_id": alert_id, **await _alert_data(uow, question, course)})
+        alert_id, period = await uow.alerts.open(question, now, now + course.settings.sla)
+        items.append({"alert_id": alert_id, "period": period, **await _alert_data(uow, question, course)})
     for chat_id, thread_id in recipients.destinations:
         if len(items) > COMBINE_ABOVE:
             data = {"course": course.tag, "items": items}
@@ -179,10 +179,12 @@ async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -
         if alert.claimed_by.id == person.id:
             raise NotFound(N_("You've already taken it."))
         raise NotAllowed(N_("{name} has already taken it."), name=alert.claimed_by.name)
-    if not await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla):
+    taken = await uow.alerts.claim(alert, person.id, now, now + alert.course.settings.sla)
+    if not taken:
         raise NotAllowed(N_("Someone else has just taken it."))
-    await _edit_messages(uow, [alert.id], {"status": "claimed", "by": person.name}, now)
-    return Alert(alert.id, alert.course, alert.question, person, None)
+    # Every message still offering "I'll take it" for this question says who took it.
+    await _edit_messages(uow, taken, {"status": "claimed", "by": person.name}, now)
+    return replace(alert, claimed_by=person, outcome=None)
 
 
 async def close(uow: UnitOfWork, question_id: int, outcome: str, by: Person | None, now: datetime) -> None:
@@ -201,6 +203,7 @@ async def _edit_messages(
             continue
         data = {
             **await _alert_data(uow, alert.question, alert.course),
+            "period": alert.period,
             **status,
             "message_id_to_edit": message_id,
         }

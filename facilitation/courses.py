@@ -13,7 +13,6 @@ from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, require_facilitator
 
-SETTING_KEYS = ("sla", "timezone", "quiet", "digest", "detect", "retention", "language", "start")
 MAX_TITLE = 200
 
 
@@ -171,8 +170,13 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, language=languages.language(value))
     if key == "start":
         return replace(settings, starts_on=parsing.course_start(value))
+    # The keys in the text itself, so each language lists its own (`délai, fuseau…` in French).
     raise ParseError(
-        N_("There is no setting “{key}”. Settings: {keys}."), key=key[:30], keys=", ".join(SETTING_KEYS)
+        N_(
+            "There is no setting “{key}”. "
+            "Settings: sla, timezone, quiet, digest, detect, retention, language, start."
+        ),
+        key=key[:30],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from facilitation import guest_questions
 from facilitation.errors import FlockError, NotFound, ParseError
@@ -102,6 +103,7 @@ def transcript_copies(words: Iterable[str]) -> list[str]:
 
 def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at: datetime) -> str:
     language = session.course.settings.language  # it is posted to the course's chats
+    zone = session.course.settings.timezone
 
     def say(message: str, **params: object) -> str:
         return written_in(language, message, **params)
@@ -109,11 +111,12 @@ def transcript(session: GuestSession, answered: list[SessionQuestion], ended_at:
     lines = [
         f"# {markdown_line(session.title)}",
         "",
-        say(
-            N_("Guest Q&A with @{guest} for {course}, {start} UTC."),
+        say(  # in the course's time, as every other message about the session
+            N_("Guest Q&A with @{guest} for {course}, {start} ({timezone})."),
             guest=markdown_text(session.guest_username),
             course=markdown_text(session.course.tag),
-            start=f"{session.starts_at:%Y-%m-%d %H:%M}",
+            start=f"{session.starts_at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}",
+            timezone=markdown_text(zone),
         ),
         "",
     ]

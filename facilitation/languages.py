@@ -65,7 +65,10 @@ def choice(text: str) -> str | None:
     """A person's /language choice; None for auto (follow the Telegram app)."""
     if text.strip().lower() in (AUTO, "automatique"):
         return None
-    return language(text)
+    found = _NAMES.get(text.strip().lower())
+    if found is None:
+        raise ParseError(N_("Choose fr (français), en (English) or auto (your Telegram app's language)."))
+    return found
 
 
 def supported(code: str | None) -> str | None:

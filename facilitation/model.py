@@ -184,6 +184,7 @@ class Alert:
     question: Question
     claimed_by: Person | None = None
     outcome: str | None = None  # answered, resolved, dismissed: nothing left to act on
+    period: int = 1  # 2 and on: a reminder, the question was alerted before
 
 
 @dataclass(frozen=True)

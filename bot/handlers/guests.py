@@ -26,7 +26,8 @@ from facilitation import guest_live, guest_questions, guest_sessions, parsing
 from facilitation.errors import FlockError
 from facilitation.model import GuestSession, Person
 
-_REQUEST = re.compile(r'@(\w{3,32})\s+["“”](.+?)["“”]\s+(.+)', re.S)
+# The title in quotes: "…", “…” or the French « … » (its inner spaces, often no-break, left out).
+_REQUEST = re.compile(r'@(\w{3,32})\s+(?:["“”„]\s*(.+?)\s*["“”]|«\s*(.+?)\s*»)\s+(.+)', re.S)
 
 
 async def schedule(update: Update, context: FlockContext) -> None:
@@ -37,7 +38,8 @@ async def schedule(update: Update, context: FlockContext) -> None:
     match = _REQUEST.fullmatch(re.sub(r"(?<![\w#/])#\w+", "", text).strip())
     if match is None:
         raise Refusal(_(render_sessions.GUEST_USAGE))
-    request = guest_sessions.Request(match.group(1), match.group(2), match.group(3))
+    title = match.group(2) if match.group(2) is not None else match.group(3)
+    request = guest_sessions.Request(match.group(1), title, match.group(4))
     session = await guest_sessions.schedule(
         context.uow(),
         message.chat_id if in_group(message) else None,

@@ -30,7 +30,8 @@ class SqlAlerts(Repository):
         )
         return [mapping.question(q, p) for q, p in rows]
 
-    async def open(self, question: Question, now: datetime, next_alert_at: datetime) -> int:
+    async def open(self, question: Question, now: datetime, next_alert_at: datetime) -> tuple[int, int]:
+        """The new alert's id and period (1 for the first, 2 for the first reminder…)."""
         row = await self.session.get_one(QuestionRow, question.id, with_for_update=True)
         row.alerts_sent += 1
         row.next_alert_at = next_alert_at
@@ -39,7 +40,7 @@ class SqlAlerts(Repository):
         )
         self.session.add(alert)
         await self.session.flush()
-        return alert.id
+        return alert.id, alert.period
 
     async def get(self, alert_id: int) -> Alert | None:
         found = (
@@ -58,7 +59,12 @@ class SqlAlerts(Repository):
         if alert.claimed_by is not None:
             claimer = mapping.person(await self.session.get(PersonRow, alert.claimed_by), alert.claimed_by)
         return Alert(
-            alert.id, mapping.course(course), mapping.question(question, asker), claimer, alert.outcome
+            alert.id,
+            mapping.course(course),
+            mapping.question(question, asker),
+            claimer,
+            alert.outcome,
+            alert.period,
         )
 
     async def delivered_to(self, alert_id: int, chat_id: int, message_id: int) -> bool:
@@ -88,21 +94,39 @@ class SqlAlerts(Repository):
             if subject is not None and message is not None
         ]
 
-    async def claim(self, alert: Alert, person_id: int, now: datetime, next_alert_at: datetime) -> bool:
-        """False when someone else claimed it first (two presses racing in two processes)."""
+    async def claim(self, alert: Alert, person_id: int, now: datetime, next_alert_at: datetime) -> list[int]:
+        """The alerts now taken: the pressed one and the question's other open, unclaimed ones
+        (a repeat sent before anyone pressed). Empty when someone else claimed it first (two
+        presses racing in two processes)."""
         result = await self.session.execute(
             update(AlertRow)
             .where(AlertRow.id == alert.id, AlertRow.claimed_by.is_(None))
             .values(claimed_by=person_id, claimed_at=now)
         )
         if not getattr(result, "rowcount", 0):
-            return False
+            return []
+        others = list(
+            await self.session.scalars(
+                select(AlertRow.id).where(
+                    AlertRow.question_id == alert.question.id,
+                    AlertRow.id != alert.id,
+                    AlertRow.outcome.is_(None),
+                    AlertRow.claimed_by.is_(None),
+                )
+            )
+        )
+        if others:
+            await self.session.execute(
+                update(AlertRow)
+                .where(AlertRow.id.in_(others), AlertRow.claimed_by.is_(None))
+                .values(claimed_by=person_id, claimed_at=now)
+            )
         await self.session.execute(
             update(QuestionRow)
             .where(QuestionRow.id == alert.question.id)
             .values(claimed_by=person_id, claimed_at=now, next_alert_at=next_alert_at)
         )
-        return True
+        return sorted([alert.id, *others])
 
     async def defer(self, question_id: int, until: datetime) -> None:
         await self.session.execute(

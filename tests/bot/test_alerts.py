@@ -178,6 +178,42 @@ async def test_claimed_question_still_unanswered_is_alerted_again_after_another_
     assert len(alerts(after)) == 1
 
 
+async def test_claiming_one_alert_takes_the_question_on_its_earlier_and_repeated_alerts_too(
+    flock: Harness,
+) -> None:
+    # The review's `sla 10s`: the question was alerted twice before anyone pressed a button;
+    # a claim on the first left the repeat with its "I'll take it", and a second facilitator
+    # could take the same question through it.
+    await set_up(flock)
+    await ask(flock)
+    flock.clock.advance(hours=2)
+    first = {c.chat_id: c for c in alerts(await flock.tick())}
+    flock.clock.advance(hours=2)
+    repeat = {c.chat_id: c for c in alerts(await flock.tick())}
+
+    claimed = await flock.send(press(flock, ANA, first[ANA["id"]], "I'll take it"))
+    late = await flock.send(press(flock, DAN, repeat[DAN["id"]], "I'll take it"))
+
+    edited = sorted((c.chat_id, c.params["message_id"]) for c in claimed if c.method == "editMessageText")
+    everywhere = sorted((c.chat_id, c.result["message_id"]) for c in [*first.values(), *repeat.values()])
+    assert edited == everywhere
+    assert all("Taken by Ana" in text for _, text in edits(claimed))
+    assert toasts(late) == ["Ana has already taken it."]
+    assert await flock.rows("select distinct claimed_by from alerts") == [(ANA["id"],)]
+
+
+async def test_a_repeated_alert_says_it_is_a_reminder(flock: Harness) -> None:
+    await set_up(flock, started=(ANA,))
+    await ask(flock)
+    flock.clock.advance(hours=2)
+    first = alerts(await flock.tick())[0]
+    flock.clock.advance(hours=2)
+    repeat = alerts(await flock.tick())[0]
+
+    assert first.text.startswith("⏰ <b>Unanswered in #onb26</b>")
+    assert repeat.text.startswith("⏰ <b>Reminder: still unanswered in #onb26</b>")
+
+
 async def test_snooze_defers_the_alert_by_an_hour(flock: Harness) -> None:
     await set_up(flock, started=(ANA,))
     await ask(flock)

@@ -89,7 +89,8 @@ async def test_chat_admin_creates_course_and_becomes_its_first_facilitator(flock
     assert replies == [
         "Created <b>Onboarding 2026</b> (#onb26): every message here belongs to the course.\n"
         "Learners: introduce yourselves with #intro and ask with #question or #q.\n"
-        "You're its first facilitator. /settings shows what you can adjust."
+        "You're its first facilitator. /settings shows what you can adjust.\n"
+        "Français : <code>/settings language fr</code>"
     ]
     assert await flock.rows("select hashtag, title from courses") == [("onb26", "Onboarding 2026")]
     assert await facilitators(flock) == [ANA["id"]]

@@ -86,7 +86,7 @@ async def test_a_french_facilitator_of_an_english_course_gets_the_alert_in_frenc
     assert (alert.chat_id, alert.text) == (ANA["id"], alert_fr(question))
     assert labels(alert) == ["Je m’en occupe", "Rappel dans 1 h", "Pas une question"]
     assert toasts(claimed) == ["Elle est à vous. Les autres voient que vous vous en occupez."]
-    assert edits(claimed) == [(ANA["id"], f"{alert_fr(question)}\n\n<b>🙋 Pris en charge par Ana</b>")]
+    assert edits(claimed) == [(ANA["id"], f"{alert_fr(question)}\n\n<b>🙋 Prise en charge par Ana</b>")]
     assert toasts(again) == ["Vous vous en occupez déjà."]
 
 
@@ -117,7 +117,7 @@ async def test_a_french_facilitator_gets_the_daily_digest_in_french(flock: Harne
             "<b>🤗 Nouvelles présentations</b> (1)\n"
             '• <a href="https://t.me/c/1500/101">Ben</a> : Hi, I\'m Ben, a designer from Lisbon\n\n'
             "<b>🙈 Ont écrit sans s’être présentés</b> (2)\nCleo, Eve &lt;3\n\n"
-            "<b>🏅 Pairs aidants</b>\nCleo (1)\n\n"
+            "<b>🏅 Entraide entre pairs</b>\nCleo (1)\n\n"
             # plurals by the French rule: "2 questions posées", "1 avec réponse"
             "<b>📈 Chiffres</b>\n2 questions posées · 1 avec réponse · "
             "délai médian de première réponse : 30 min · première réponse d’un pair : 1 sur 1\n\n"
@@ -166,7 +166,7 @@ async def test_a_french_course_s_facilitators_group_gets_alerts_in_french_and_to
     assert (alert.chat_id, alert.text) == (STAFF["id"], alert_fr(question))
     assert labels(alert) == ["Je m’en occupe", "Rappel dans 1 h", "Pas une question"]
     assert toasts(claimed) == ["It's yours. The others can see you took it."]  # Ana reads English
-    assert edits(claimed) == [(STAFF["id"], f"{alert_fr(question)}\n\n<b>🙋 Pris en charge par Ana</b>")]
+    assert edits(claimed) == [(STAFF["id"], f"{alert_fr(question)}\n\n<b>🙋 Prise en charge par Ana</b>")]
     assert [c.chat_id for c in batch] == [STAFF["id"]]
     lines = batch[0].text.split("\n")
     assert lines[0] == "⏰ <b>7 questions sans réponse dans #onb26</b>"
@@ -206,7 +206,7 @@ async def test_a_french_asker_is_followed_up_in_french_and_her_facilitator_hears
     quoted = '<a href="https://t.me/c/1500/101">« How do I reset my portal password? »</a>'
     assert ask.text == (
         f"Cleo a répondu à votre question {quoted} dans #onb26.\n\n"
-        "Cette réponse a-t-elle répondu à votre question ?"
+        "Cette réponse a-t-elle résolu votre question ?"
     )
     assert labels(ask) == ["Oui, résolue", "Pas encore"]
     assert (reminder.chat_id, reminder.text) == (

@@ -58,12 +58,12 @@ async def test_a_french_course_runs_a_guest_session_each_reading_their_own_langu
     reply, board = await schedule(flock, ADA)
 
     assert reply.text.startswith(
-        "Séance <b>1</b> programmée : « Métiers de la donnée » avec @ada_expert, mar. 3 nov., 15:00 (UTC), "
+        "Séance <b>1</b> programmée : « Métiers de la donnée » avec @ada_expert, mar. 3 nov. à 15:00 (UTC), "
         "90 minutes.\n\nEnvoyez ce lien d’invitation à @ada_expert seulement"
     )
     assert board.text.startswith(
         "🎤 <b>Questions à un invité : Métiers de la donnée</b> avec @ada_expert\n"
-        "mar. 3 nov., 15:00 (UTC), 90 minutes.\n\nPosez votre question dès maintenant"
+        "mar. 3 nov. à 15:00 (UTC), 90 minutes.\n\nPosez votre question dès maintenant"
     )
 
     # A learner with a French app asks privately: her answer is French; the board is French too.
@@ -74,11 +74,11 @@ async def test_a_french_course_runs_a_guest_session_each_reading_their_own_langu
 
     assert (
         sent(privately, LEA)[0].text
-        == "Ajoutée au tableau de « Métiers de la donnée ». Les autres peuvent voter pour elle."
+        == "Question ajoutée au tableau de « Métiers de la donnée ». Les autres peuvent voter pour elle."
     )
     assert (
         sent(bens, CHAT)[0].text
-        == "Ajoutée au tableau de « Métiers de la donnée ». Les autres peuvent voter pour elle."
+        == "Question ajoutée au tableau de « Métiers de la donnée ». Les autres peuvent voter pour elle."
     )
     edit = [c for c in bens if c.method == "editMessageText"][-1]
     assert "<b>Questions posées</b> (touchez pour voter)" in edit.text
@@ -132,7 +132,8 @@ async def test_a_french_course_runs_a_guest_session_each_reading_their_own_langu
     (document,) = [c for c in sent(end, CHAT) if c.method == "sendDocument"]
     markdown = document.files["document"][1].decode()
     assert markdown.startswith(
-        "# Métiers de la donnée\n\nQuestions à l’invité @ada\\_expert pour \\#onb26, 2026-11-03 15:00 UTC.\n"
+        "# Métiers de la donnée\n\n"
+        "Questions à l’invité @ada\\_expert pour \\#onb26, 2026-11-03 15:00 (UTC).\n"
     )
     assert (
         "\n## Q2. How did you get your first data job?\n\n*Question de Ben*\n\nThrough an internship.\n"
@@ -165,8 +166,8 @@ async def test_a_french_speaking_guest_reads_reminders_batches_and_thanks_in_fre
     end = await flock.tick()
 
     assert reminder[0].text.startswith(
-        "⏰ Rappel : votre séance de questions « Métiers de la donnée » avec #onb26 commence dans 15 min "
-        "(lun. 2 nov., 09:30 (UTC))."
+        "⏰ Rappel : votre séance de questions « Métiers de la donnée » avec #onb26 commence dans 15 min, "
+        "le lun. 2 nov. à 09:30 (UTC)."
     )
     assert batch[0].text.startswith("❓ <b>Question 1</b> pour « Métiers de la donnée » (posée par Ben) :")
     assert sent(end, ZOE)[0].text == (

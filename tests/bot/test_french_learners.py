@@ -90,7 +90,7 @@ async def test_help_in_the_group_is_the_courses_language_and_in_private_the_pers
     ana = said(await say(flock, private(ANA), ANA, "/help"), ANA)
 
     assert in_group[0].startswith("<b>Flock</b> fait vivre les échanges de ce cours.")
-    assert "<code>/settings language fr</code>" in in_group[0]
+    assert "<code>/settings langue fr</code>" in in_group[0]
     assert "/language choisit la vôtre" in in_group[0]
     assert lea[0].startswith("<b>Flock</b> fait vivre les échanges d’une cohorte en formation")
     assert "/language — la langue dans laquelle je vous écris" in lea[0]
@@ -108,13 +108,14 @@ async def test_the_settings_show_the_course_language_by_its_own_name(flock: Harn
 
     assert english[0].endswith("— the language of the course's groups (now: English)")
     assert changed == [
-        "#onb26 mis à jour : language modifié.\n"
-        "sla 2h · timezone UTC · quiet off · digest 08:00 · detect auto · language français"
+        "#onb26 : réglage « langue » modifié.\n"
+        "délai 2 h · fuseau UTC · silence non · résumé 08:00 · détection auto · langue français"
     ]
     assert french[0].startswith(
         "<b>Onboarding 2026</b> (#onb26)\n"
-        "sla 2h · timezone UTC · quiet off · digest 08:00 · detect auto · language français\n\n"
-        "Pour en changer un : <code>/settings réglage valeur</code>\n"
+        "délai 2 h · fuseau UTC · silence non · résumé 08:00 · détection auto · langue français\n\n"
+        "Pour modifier un réglage : <code>/settings réglage valeur</code>\n"
+        "<code>délai 2h</code> — le délai de réponse"
     )
     assert french[0].endswith("— la langue des groupes du cours (actuellement : français)")
 
@@ -150,7 +151,7 @@ async def test_a_reply_asks_the_asker_in_her_own_language_with_its_buttons(flock
     link = LINK.format(id=lea_asks["message"]["message_id"]).replace(">Comment", ">« Comment")
     assert lea_followup.text == (
         f"Ben a répondu à votre question {link.replace('?</a>', '? »</a>')} dans #onb26.\n\n"
-        "Cette réponse a-t-elle répondu à votre question ?"
+        "Cette réponse a-t-elle résolu votre question ?"
     )
     assert [b["text"] for b in lea_followup.params["reply_markup"]["inline_keyboard"][0]] == [
         "Oui, résolue",
@@ -189,7 +190,7 @@ async def test_the_roster_goes_to_each_facilitator_in_their_language_with_plural
     assert said(added, CHAT) == ["Zoé anime désormais #onb26."]
     assert said(zoe, ZOE) == [
         "<b>Onboarding 2026</b> (#onb26) — 3 participants\n\n"
-        "<b>Présentés</b> (1)\n• Léa : Bonjour, je suis Léa.\n\n"
+        "<b>Se sont présentés</b> (1)\n• Léa : Bonjour, je suis Léa.\n\n"
         "<b>Ont écrit sans se présenter</b> (2)\n• Ben (2 messages)\n• Dana (1 message)"
     ]
     assert said(ana, ANA) == [

@@ -27,10 +27,10 @@ SUMMARY = (
     "<b>Onboarding 2026</b> (#onb26) · 7 derniers jours\n"
     "Questions posées : 5\n"
     "⏳ ouvertes 1 · 💬 avec réponse 2 · ✅ résolues 1 · écartées 1\n"
-    "Délai médian avant la première réponse : 40m\n"
+    "Délai médian avant la première réponse : 40 min\n"
     "Première réponse d’un pair : 2 sur 3 (67 %)\n"
-    "Pairs les plus aidants : Cleo (2), Ben (1)\n"
-    "Jour le plus chargé : mar. 3 nov., 3 posées"
+    "Participants les plus aidants : Cleo (2), Ben (1)\n"
+    "Jour le plus chargé : mar. 3 nov. (3 questions posées)"
 )
 
 

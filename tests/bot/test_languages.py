@@ -55,7 +55,7 @@ async def test_an_unknown_language_is_refused_in_the_speakers_language_and_nothi
     await say(flock, private(LEA), LEA, "/language en")
 
     assert await say(flock, private(LEA), LEA, "/language klingon") == [
-        "The language is en (English) or fr (français)."
+        "Choose fr (français), en (English) or auto (your Telegram app's language)."
     ]
     assert await flock.rows("select language from people where id = :id", id=LEA["id"]) == [("en",)]
 
