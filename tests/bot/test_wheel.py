@@ -100,10 +100,16 @@ def test_the_wheel_holds_every_module_and_every_migration(install: Install) -> N
         for path in (ROOT / "alembic").rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
+    catalogues = {  # each language's .po, and its .mo where the Makefile built one
+        path.relative_to(ROOT).as_posix()
+        for pattern in ("flock.po", "flock.mo")
+        for path in (ROOT / "bot" / "locale").glob(f"*/LC_MESSAGES/{pattern}")
+    }
     with zipfile.ZipFile(install.wheel) as wheel:
         carried = {name for name in wheel.namelist() if name.split("/")[0] in PACKAGES}
 
-    assert carried == checkout | scripts
+    assert "bot/locale/fr/LC_MESSAGES/flock.po" in catalogues
+    assert carried == checkout | scripts | catalogues
     assert not any(name.startswith("alembic/") for name in carried)  # would shadow the library
 
 
