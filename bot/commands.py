@@ -38,6 +38,8 @@ ADMINS = [
     ("unanswered", N_("Open questions of your courses")),
     ("guest", N_('Schedule a guest Q&A: @user "Title" start [length]')),
     ("sessions", N_("Guest sessions coming up")),
+    ("discussion", N_('Schedule a discussion: "Title" start, then a prompt per line')),
+    ("discussions", N_("Discussions coming up (facilitators)")),
     ("alerts_here", N_("Send this course's alerts to this chat")),
     ("forget", N_("Remove a learner's words from this course (reply)")),
 ]
@@ -50,6 +52,7 @@ PRIVATE = [
     ("export", N_("Download a course as CSV files (facilitators)")),
     ("unanswered", N_("Open questions of your courses (facilitators)")),
     ("settings", N_("Course settings (facilitators)")),
+    ("discussions", N_("Discussions coming up (facilitators)")),
     ("facilitators", N_("Facilitators of your course")),
     ("forget", N_("Remove a learner's words: @username #tag (facilitators)")),
     ("privacy", N_("What Flock stores about you")),

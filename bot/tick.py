@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.context import Runtime
 from bot.metrics import Metrics
 from bot.sender import OutboxSender
-from facilitation import alerts, digests, followups, greetings, guest_live, guest_sessions, privacy
+from facilitation import (
+    alerts,
+    digests,
+    discussions,
+    followups,
+    greetings,
+    guest_live,
+    guest_sessions,
+    privacy,
+)
 from storage import inbox
 
 log = logging.getLogger("flock.tick")
@@ -44,6 +53,7 @@ class Ticker:
             ("follow-ups", lambda: followups.remind_due(uow(), now)),
             ("session reminders", lambda: guest_sessions.send_reminders(uow(), now)),
             ("guest sessions", lambda: guest_live.advance(uow(), now)),
+            ("discussions", lambda: discussions.advance(uow(), now)),
             ("digests", lambda: digests.send_due(uow(), now)),
             ("retention", lambda: privacy.purge_expired(uow(), now)),
             ("inbox pruning", lambda: inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)),

@@ -31,3 +31,6 @@ class NoticeKind(StrEnum):
     LEFTOVERS_EDIT = "leftovers_edit"  # that list, updated: a question answered late
     GUEST_THANKS = "guest_thanks"  # to the guest, when the session ends
     TRANSCRIPT = "transcript"  # a file, once the session ends
+    DISCUSSION_REMINDER = "discussion_reminder"  # 15 minutes before a discussion, in each chat
+    DISCUSSION_OPENING = "discussion_opening"  # how to take part, at the start
+    DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, followups, parsing, questions
+from facilitation import alerts, detection, discussions, followups, parsing, questions
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -41,14 +41,28 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         own = await _own_open(uow, post, tags) if attachments and not thread else []
+        # A reply to a discussion's prompt is an answer in its course, hashtag or not.
+        prompt = (
+            await uow.discussions.prompt_at(post.chat.id, post.reply_to)
+            if post.reply_to and attachments and not thread
+            else None
+        )
         # A reply in a tracked thread belongs to the question's course even without the hashtag,
         # and so does a #solved about the writer's own open question.
-        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread + own})
+        extra = {q.course_id for q in thread + own} | ({prompt.course_id} if prompt else set())
+        courses = courses_in_scope(attachments, tags, extra)
         if not courses:
             return outcome
+        answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
         await uow.people.seen(post.author, post.at)
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
+            if course.id in answers:  # an answer, whatever its punctuation: never a question
+                await uow.discussions.add_answer(
+                    answers[course.id], post.author, post.text, post.ref, post.at
+                )
+                outcome.acks.append(Ack.ANSWER)
+                continue
             await _classify(uow, course, post, tags, thread, outcome)
         await _solve_own(uow, post, own, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from facilitation import followups, greetings, guest_live, guest_sessions
 from facilitation.model import Phase, QuestionState
-from storage.models import CourseRow, GreetingRow, GuestSessionRow, OutboxRow, QuestionRow
+from storage.models import CourseRow, DiscussionRoundRow, GreetingRow, GuestSessionRow, OutboxRow, QuestionRow
 
 
 async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) -> datetime | None:
@@ -30,6 +30,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
             *await _greetings(session),
             *await _courses(session, after),
             *await _guest_sessions(session),
+            *await _discussions(session, after),
             *await _outbox(session, after),
         ]
     return min((c for c in candidates if c > after), default=None)
@@ -111,6 +112,14 @@ async def _guest_sessions(session: AsyncSession) -> list[datetime]:
             if last_batch_at is not None:
                 found.append(last_batch_at + guest_live.BATCH_EVERY)
     return found
+
+
+async def _discussions(session: AsyncSession, after: datetime) -> list[datetime]:
+    """A discussion's next step: its reminder, opening, next prompt or end."""
+    due = await session.scalar(
+        select(func.min(DiscussionRoundRow.due_at)).where(DiscussionRoundRow.due_at > after)
+    )
+    return [due] if due is not None else []
 
 
 async def _outbox(session: AsyncSession, after: datetime) -> list[datetime]:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import Attachment, Person, Question, Scope
+from facilitation.model import Attachment, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -30,6 +30,7 @@ from storage.models import (
     QuestionRow,
     table_of,
 )
+from storage.repositories.discussions import prompts_at
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -60,11 +61,17 @@ class Snapshot:
     introduced: set[Message] = field(default_factory=set)  # of edits_known: introductions
     chat_languages: dict[int, str] = field(default_factory=dict)  # of the group chats read
     edits_known: set[Message] = field(default_factory=set)
+    prompts: dict[Message, PromptAt] = field(default_factory=dict)  # of prompts_known: discussion prompts
+    prompts_known: set[Message] = field(default_factory=set)
+    open_prompts: dict[int, list[PromptAt]] = field(default_factory=dict)  # by course: taking A<n> answers
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
         self.attachments, self.threads = {}, {}
         for known in (
+            self.prompts,
+            self.prompts_known,
+            self.open_prompts,
             self.facilitated,
             self.people,
             self.questions,
@@ -99,6 +106,10 @@ class Snapshot:
 
     def alerts_open(self, question_id: int) -> bool | None:
         return question_id in self.alerted if question_id in self.followed_up else None
+
+    def prompt_at(self, message: Message) -> tuple[PromptAt | None] | None:
+        """(the prompt posted as the message, or None), if the snapshot knows."""
+        return (self.prompts.get(message),) if message in self.prompts_known else None
 
     def introduction_at(self, message: Message) -> bool | None:
         return message in self.introduced if message in self.edits_known else None
@@ -253,6 +264,9 @@ async def read(
         intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
         snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
     await _read_threads(session, snapshot, replies | edited)
+    if replies:  # which of them are a discussion's prompts (answers reply to them)
+        snapshot.prompts = await prompts_at(session, replies)
+        snapshot.prompts_known = set(replies)
     return snapshot
 
 

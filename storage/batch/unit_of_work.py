@@ -49,6 +49,7 @@ _BATCH_AWARE = {
     "followups": aware.BatchFollowups,
     "alerts": aware.BatchAlerts,
     "outbox": aware.BatchOutbox,
+    "discussions": aware.BatchDiscussions,
 }
 
 
