@@ -20,7 +20,10 @@ CHAT = group(-1001500, "Onboarding 2026")
 SECOND = group(-1001700, "Onboarding 2026 (evening)")
 SHARED = group(-1001800, "Everyone", forum=True)
 
-THREE = '"Remote teaching tips" tomorrow 19:00 every 1w gap 10m\nWhat tool helped you most?\nHow do you keep quiet learners involved?\nWhat will you try next week?'
+THREE = (
+    '"Remote teaching tips" tomorrow 19:00 every 1w gap 10m\n'
+    "What tool helped you most?\nHow do you keep quiet learners involved?\nWhat will you try next week?"
+)
 
 
 async def set_up(flock: Harness, *chats: JSON) -> None:
@@ -194,11 +197,13 @@ async def test_reminder_opening_and_prompts_one_gap_apart_in_every_chat(flock: H
 
     for chat in (CHAT, SECOND):
         assert sent(reminder, chat) == [
-            "⏰ In 15 minutes: <b>Remote teaching tips</b>, a discussion right here. Come and join in, or just read along."
+            "⏰ In 15 minutes: <b>Remote teaching tips</b>, a discussion right here."
+            " Come and join in, or just read along."
         ]
         welcome, q1 = sent(opening, chat)
         assert welcome.startswith("💬 <b>Remote teaching tips</b> starts now!\n3 questions, one every 10m.")
-        assert "start your message with A1, A2…" in welcome and "Reading along is welcome" in welcome
+        assert "start your message with A1, A2…" in welcome
+        assert "Reading along is welcome" in welcome
         assert q1 == "<b>Q1</b> What tool helped you most?"
         assert sent(second, chat) == ["<b>Q2</b> How do you keep quiet learners involved?"]
         assert sent(third, chat) == ["<b>Q3</b> What will you try next week?"]

@@ -25,6 +25,7 @@ STORED = {
     "weekly_chart", "session_announced", "session_cancelled", "session_moved", "session_reminder",
     "guest_not_ready", "board_edit", "guest_question", "guest_answer", "guest_answer_private",
     "session_leftovers", "transcript", "leftovers_edit", "guest_thanks", "guest_question_edit",
+    "discussion_reminder", "discussion_opening", "discussion_prompt",
 }  # fmt: skip
 
 
