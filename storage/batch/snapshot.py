@@ -240,10 +240,16 @@ _INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
 
 
 async def read(
-    session: AsyncSession, chats: set[int], replies: set[Message], senders: set[int], edited: set[Message]
+    session: AsyncSession,
+    chats: set[int],
+    replies: set[Message],
+    senders: set[int],
+    edited: set[Message],
+    to_bots: set[Message] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
-    to read)."""
+    to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
+    discussion's prompt (None: any)."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -264,9 +270,9 @@ async def read(
         intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
         snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
     await _read_threads(session, snapshot, replies | edited)
-    if replies:  # which of them are a discussion's prompts (answers reply to them)
-        snapshot.prompts = await prompts_at(session, replies)
-        snapshot.prompts_known = set(replies)
+    # Which replies are to a discussion's prompt (answers reply to them): the bot's messages.
+    snapshot.prompts = await prompts_at(session, replies if to_bots is None else replies & to_bots)
+    snapshot.prompts_known = set(replies)
     return snapshot
 
 
