@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.recording import Call
+from tests.bot.test_privacy import buttons, prompt, traces
 from tests.builders import JSON, group, private, user
 from tests.support.clock import FrozenClock
 from tests.support.harness import Harness
@@ -294,3 +295,20 @@ async def test_a_weekly_series_keeps_its_local_time_across_a_change_of_clocks(fl
     assert not any(t.startswith("<b>Q1") for t in sent(await flock.tick()))
     flock.clock.current = datetime(2026, 10, 28, 18, 0, tzinfo=UTC)
     assert "<b>Q1</b> Q?" in sent(await flock.tick())
+
+
+async def test_forget_me_removes_discussion_answers(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    await say(flock, CHAT, ANA, '/discussion "Live" in 1m gap 1m\nFirst?')
+    flock.clock.advance(minutes=1)
+    await flock.tick()
+    await say(flock, CHAT, BEN, "A1 my zanzibarish answer")
+    assert "discussion_answers.text" in await traces(flock, "zanzibarish")
+    asked = await prompt(flock, private(BEN), BEN, "/forget_me")
+
+    await flock.send(flock.telegram.press(BEN, asked.result, buttons(asked)["Forget me"]))
+
+    assert await traces(flock, "zanzibarish") == []
+    [(author,)] = await flock.rows("select author_id from discussion_answers")
+    assert author != BEN["id"]
