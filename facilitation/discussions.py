@@ -208,7 +208,10 @@ async def _next(uow: UnitOfWork, discussion_id: int, person_id: int, not_started
     if discussion is None:
         raise NotFound(N_("There is no discussion {number}."), number=discussion_id)
     await require_facilitator(uow, discussion.course, person_id)
-    round = await uow.discussions.next_round(discussion_id)
+    # Changes are to the next occurrence not started; cancelling stops a live one first.
+    round = await uow.discussions.next_round(discussion_id, scheduled_only=not_started)
+    if round is None and not_started and await uow.discussions.next_round(discussion_id, False):
+        raise NotAllowed(STARTED, number=discussion_id)
     if round is None or discussion.cancelled:
         raise NotFound(N_("Discussion {number} has nothing coming up."), number=discussion_id)
     if not_started and round.state is not RoundState.SCHEDULED:

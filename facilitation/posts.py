@@ -34,7 +34,8 @@ class PostOutcome:
     which_solved: list[Question] = field(default_factory=list)
 
 
-async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
+async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcome:
+    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer)."""
     async with uow:
         outcome = PostOutcome()
         attachments = await uow.courses.attachments(post.chat.id)
@@ -54,6 +55,8 @@ async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
         if not courses:
             return outcome
         answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
+        if edit and answers:  # an edited answer stays as it was stored (and acknowledged)
+            return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
@@ -161,7 +164,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()
-    return await receive(uow, post)
+    return await receive(uow, post, edit=True)
 
 
 async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[str]) -> None:

@@ -209,10 +209,11 @@ class SqlDiscussions(Repository):
 
     _GOING = (RoundState.SCHEDULED.value, RoundState.LIVE.value)
 
-    async def next_round(self, discussion_id: int) -> Round | None:
+    async def next_round(self, discussion_id: int, scheduled_only: bool) -> Round | None:
+        states = (RoundState.SCHEDULED.value,) if scheduled_only else self._GOING
         rounds = await self._rounds(
             DiscussionRoundRow.discussion_id == discussion_id,
-            DiscussionRoundRow.state.in_(self._GOING),
+            DiscussionRoundRow.state.in_(states),
             limit=1,
         )
         return rounds[0] if rounds else None

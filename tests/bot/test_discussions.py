@@ -312,3 +312,21 @@ async def test_forget_me_removes_discussion_answers(flock: Harness) -> None:
     assert await traces(flock, "zanzibarish") == []
     [(author,)] = await flock.rows("select author_id from discussion_answers")
     assert author != BEN["id"]
+
+
+async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, CHAT, ANA, '/discussion "Live" in 1m gap 1m every 1w\nFirst?')
+    flock.clock.advance(minutes=1)
+    await flock.tick()
+    original = flock.telegram.post(CHAT, BEN, "A1 the wiki")
+    await flock.send(original)
+
+    calls = await flock.send(flock.telegram.edit(original, "A1 how do I find the wiki?"))
+
+    assert sent(calls) == []
+    assert await flock.rows("select count(*) from discussion_answers") == [(1,)]
+    assert await flock.rows("select count(*) from questions") == [(0,)]
+    # While it runs, changes go to next week's occurrence.
+    [reply] = sent(await say(flock, CHAT, ANA, "/discussion_prompts 1\nNext week's?"))
+    assert "New prompts for discussion <b>1</b> on Mon 9 Nov, 09:01 (UTC) (this time only)" in reply
