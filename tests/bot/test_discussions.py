@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -330,3 +331,26 @@ async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness)
     # While it runs, changes go to next week's occurrence.
     [reply] = sent(await say(flock, CHAT, ANA, "/discussion_prompts 1\nNext week's?"))
     assert "New prompts for discussion <b>1</b> on Mon 9 Nov, 09:01 (UTC) (this time only)" in reply
+
+
+async def test_two_processes_ticking_at_once_post_each_step_once(
+    flock: Harness, database_url: str, clock: FrozenClock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share one PostgreSQL database; SQLite has one writer")
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    calls: list[Call] = []
+    async with Harness(database_url, clock) as other:
+        other.api._ids = flock.api._ids  # one Telegram: message ids don't collide
+        for hour, minute in ((18, 45), (19, 0), (19, 10), (19, 20), (19, 30)):
+            clock.current = datetime(2026, 11, 3, hour, minute, tzinfo=UTC)
+            await asyncio.gather(flock.flock.ticker.tick(), other.flock.ticker.tick())
+            await asyncio.gather(flock.flock.sender.flush(), other.flock.sender.flush())
+            assert flock.flock.ticker.failed + other.flock.ticker.failed == []
+            calls += flock.api.take() + other.api.take()
+
+    posted = sent(calls)
+    assert len(posted) == 2 * 5  # the reminder, the opening and three prompts in each chat
+    assert len({(c.chat_id, c.text) for c in calls if c.method == "sendMessage"}) == 10
+    assert await flock.rows("select count(*) from discussion_rounds") == [(2,)]  # one next week
