@@ -9,8 +9,9 @@ from telegram.ext import BaseHandler
 
 from bot import convert, render_discussions
 from bot.context import FlockContext
-from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, tags
+from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, said, tags
 from bot.i18n import _
+from bot.texts import escape
 from facilitation import discussions, parsing
 from facilitation.errors import ParseError
 
@@ -25,7 +26,7 @@ async def schedule(update: Update, context: FlockContext) -> None:
     request = discussions.split(argument_text(message))
     first_line = _HASHTAG.sub("", request.first_line).strip()
     if not first_line:
-        raise Refusal(_(discussions.USAGE))
+        raise Refusal(escape(_(discussions.USAGE)))
     try:
         round = await discussions.schedule(
             context.uow(),
@@ -36,7 +37,7 @@ async def schedule(update: Update, context: FlockContext) -> None:
             context.now(),
         )
     except ParseError as error:  # what is wrong, then the forms it takes
-        raise Refusal(_(error.template, **error.params) + "\n\n" + _(discussions.USAGE)) from None
+        raise Refusal(escape(said(error)) + "\n\n" + escape(_(discussions.USAGE))) from None
     await reply(update, render_discussions.scheduled(round))
 
 

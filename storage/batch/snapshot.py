@@ -4,8 +4,9 @@ Read from the claimed updates' JSON before the first is handled: the chats' atta
 their courses' facilitators, the senders as stored (name, last seen, whether they opened a
 private chat), the threads of the messages replied to or edited (the questions asked at or
 answered by them, with their askers and whether alerts about them are open), which edited
-messages are introductions, and which of the bot's messages replied to are discussion prompts. Each part answers only for what it read (`None`: ask the database);
-`forget` drops it all when something the batch-aware repositories don't see may have changed it.
+messages are introductions, and which of the bot's messages replied to are discussion prompts.
+Each part answers only for what it read (`None`: ask the database); `forget` drops it all when
+something the batch-aware repositories don't see may have changed it.
 """
 
 from __future__ import annotations
