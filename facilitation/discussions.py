@@ -311,9 +311,8 @@ def _data(round: Round) -> dict[str, object]:
     }
 
 
-async def _post(
-    uow: UnitOfWork, round: Round, notice: Notice, now: datetime, chats: list[tuple[int, int | None]]
-) -> int:
+async def _post(uow: UnitOfWork, notice: Notice, now: datetime, chats: list[tuple[int, int | None]]) -> int:
+    """The notice in each chat (in the topic the discussion was scheduled from, where it was)."""
     for chat_id, thread_id in chats:
         await uow.outbox.put(Notice(chat_id, notice.kind, notice.data, thread_id, notice.subject), now)
     return len(chats)
@@ -336,18 +335,18 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
                 if step == 0:
                     if now < round.starts_at:
                         notice = Notice(0, NoticeKind.DISCUSSION_REMINDER, _data(round))
-                        posted += await _post(uow, round, notice, now, chats)
+                        posted += await _post(uow, notice, now, chats)
                 elif step <= count:
                     if step == 1:
                         state = RoundState.LIVE
                         notice = Notice(0, NoticeKind.DISCUSSION_OPENING, _data(round))
-                        posted += await _post(uow, round, notice, now, chats)
+                        posted += await _post(uow, notice, now, chats)
                         if discussion.every is not None and not discussion.cancelled:
                             await _schedule_next(uow, round, now)
                     prompt = round.prompts[step - 1]
                     data = {**_data(round), "number": prompt.number, "text": prompt.text}
                     notice = Notice(0, NoticeKind.DISCUSSION_PROMPT, data, subject=prompt_subject(prompt.id))
-                    posted += await _post(uow, round, notice, now, chats)
+                    posted += await _post(uow, notice, now, chats)
                 else:
                     state = RoundState.ENDED
                 step += 1
