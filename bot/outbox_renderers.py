@@ -14,7 +14,15 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ReactionEmoji
 
-from bot import render_alerts, render_announcements, render_digest, render_sessions, render_stats, texts
+from bot import (
+    render_alerts,
+    render_announcements,
+    render_digest,
+    render_discussions,
+    render_sessions,
+    render_stats,
+    texts,
+)
 from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
@@ -88,6 +96,8 @@ REACTIONS = {
     Ack.QUESTION: ReactionEmoji.EYES,
     Ack.INTRODUCTION: ReactionEmoji.HUGGING_FACE,
     Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
+    # Not a like: the likes people give answers are what a recap will count.
+    Ack.ANSWER: ReactionEmoji.WRITING_HAND,
     Ack.NONE: None,
 }
 
@@ -189,6 +199,12 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.ANNOUNCEMENT_SKIPPED: _in_thread(render_announcements.skipped),
     NoticeKind.ANNOUNCEMENT_NOT_PINNED: _in_thread(render_announcements.not_pinned),
+    NoticeKind.DISCUSSION_REMINDER: _in_thread(render_discussions.reminder),
+    NoticeKind.DISCUSSION_OPENING: _in_thread(render_discussions.opening),
+    # Answers reply to it: its id is kept (the row's subject names the prompt).
+    NoticeKind.DISCUSSION_PROMPT: lambda data, at: Message(
+        render_discussions.prompt(data), thread_id=at.thread_id, keep_id=True
+    ),
 }
 
 

@@ -41,6 +41,19 @@ def replied_to(update: dict[str, Any]) -> tuple[int, int] | None:
     return None
 
 
+def replied_to_bot(update: dict[str, Any]) -> tuple[int, int] | None:
+    """replied_to, when the message replied to is a bot's (a discussion's prompt is Flock's)."""
+    found = replied_to(update)
+    if found is None:
+        return None
+    for kind in ("message", "edited_message"):
+        replied = update.get(kind, {}).get("reply_to_message") if isinstance(update.get(kind), dict) else None
+        if isinstance(replied, dict):
+            author = replied.get("from")
+            return found if isinstance(author, dict) and author.get("is_bot") is True else None
+    return None
+
+
 def speaker_of(update: dict[str, Any]) -> Speaker | None:
     """Who sent a message or its edit, or pressed a button; with their app's language."""
     for path in _SPEAKER_PATHS:

@@ -19,6 +19,7 @@ class Ack(enum.StrEnum):
     QUESTION = "question"
     INTRODUCTION = "introduction"
     RESOLVED = "resolved"
+    ANSWER = "answer"  # an answer to a discussion's prompt
     NONE = "none"  # the acknowledgement taken back
 
 

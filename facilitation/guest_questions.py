@@ -220,6 +220,10 @@ async def reply_to_board(
 ) -> Asked | None:
     """A reply to a session's board is a question for the guest; None when it isn't a board."""
     async with uow:
+        # A discussion's prompt is the bot's too, and replies to it come by the dozen: the batch
+        # knows them (the busy path need not leave it to look for a board).
+        if await uow.discussions.prompt_at(chat_id, replied_to) is not None:
+            return None
         session = await uow.guest_sessions.board_at(chat_id, replied_to)
     if session is None or not session.is_upcoming_or_live:
         return None

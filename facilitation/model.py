@@ -281,3 +281,61 @@ class Announcement:
     thread_id: int | None
     chats: tuple[tuple[int, str], ...]  # the chats it was meant for when scheduled (id, title)
     warned: frozenset[str] = frozenset()  # what the facilitators were told about already
+
+
+class RoundState(enum.StrEnum):
+    """One occurrence of a scheduled discussion."""
+
+    SCHEDULED = "scheduled"  # not started; its prompts may still be replaced
+    LIVE = "live"  # the opening is posted; prompts go out one gap apart
+    ENDED = "ended"  # the last prompt plus one gap has passed
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """A scheduled discussion (a series when it has a rhythm): /discussion."""
+
+    id: int
+    course: Course
+    title: str
+    gap: timedelta
+    every: timedelta | None  # 1, 7 or 14 days, kept in course time; None: once
+    prompts: tuple[str, ...]  # the prompts each new occurrence starts with
+    chat_id: int | None = None  # where it was scheduled (a group), for its forum topic
+    thread_id: int | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: int
+    number: int  # Q1, Q2…
+    text: str
+
+
+@dataclass(frozen=True)
+class Round:
+    """One occurrence: its start, its own prompts, how far it has run (`step`)."""
+
+    id: int
+    discussion: Discussion
+    slot_at: datetime  # where the series' rhythm puts it (moving one leaves the rhythm as it is)
+    starts_at: datetime
+    prompts: tuple[Prompt, ...]
+    state: RoundState
+    step: int  # 0: nothing done; 1: reminded; 2: opened with Q1; k+1: Qk posted; n+2: ended
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + self.discussion.gap * len(self.prompts)
+
+
+@dataclass(frozen=True)
+class PromptAt:
+    """A prompt as an answer finds it: by the message it was posted as, or by its number."""
+
+    prompt_id: int
+    number: int
+    round_id: int
+    course_id: int

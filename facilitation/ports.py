@@ -17,6 +17,7 @@ from facilitation.model import (
     Chat,
     Course,
     CourseSettings,
+    Discussion,
     Footprint,
     GuestSession,
     Introduction,
@@ -24,10 +25,13 @@ from facilitation.model import (
     MessageRef,
     Person,
     Phase,
+    PromptAt,
     Question,
     QuestionState,
     Recipients,
     RosterEntry,
+    Round,
+    RoundState,
     Scope,
     SessionQuestion,
 )
@@ -334,6 +338,51 @@ class AnnouncementRepository(Protocol):
     async def cancel(self, announcement_id: int, now: datetime) -> None: ...
 
 
+class DiscussionRepository(Protocol):
+    """Scheduled discussions: the series, their occurrences (rounds), prompts and answers."""
+
+    async def add(
+        self,
+        course: Course,
+        title: str,
+        gap: timedelta,
+        every: timedelta | None,
+        prompts: Sequence[str],
+        where: MessageRef | None,
+        created_by: int,
+        now: datetime,
+    ) -> Discussion: ...
+    async def add_round(
+        self,
+        discussion: Discussion,
+        slot_at: datetime,
+        starts_at: datetime,
+        prompts: Sequence[str],
+        now: datetime,
+    ) -> Round: ...
+    async def get(self, discussion_id: int) -> Discussion | None: ...
+    # The earliest occurrence not ended or cancelled (live or scheduled; only scheduled if asked).
+    async def next_round(self, discussion_id: int, scheduled_only: bool) -> Round | None: ...
+    # Live and scheduled occurrences of the courses, soonest first.
+    async def upcoming(self, course_ids: Sequence[int]) -> list[Round]: ...
+    async def replace_prompts(self, round: Round, prompts: Sequence[str]) -> Round: ...
+    async def move(self, round: Round, starts_at: datetime) -> Round: ...
+    async def cancel_round(self, round_id: int, now: datetime) -> None: ...
+    async def cancel_series(self, discussion_id: int, now: datetime) -> None: ...
+    # Occurrences whose next step is due, locked for this transaction (another process's are skipped).
+    async def due(self, now: datetime) -> list[Round]: ...
+    async def advanced(
+        self, round: Round, step: int, state: RoundState, due_at: datetime | None, now: datetime
+    ) -> None: ...
+    # The busy path, asked only by replies and by messages starting with A<n>:
+    async def prompt_at(self, chat_id: int, message_id: int) -> PromptAt | None: ...
+    # The prompts posted so far in the courses' occurrences still taking A<n> answers, latest start first.
+    async def open_prompts(self, course_ids: Sequence[int], now: datetime) -> list[PromptAt]: ...
+    async def add_answer(
+        self, prompt: PromptAt, author: Person, text: str, ref: MessageRef, now: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless commit() was called."""
 
@@ -348,6 +397,7 @@ class UnitOfWork(Protocol):
     guest_sessions: GuestSessionRepository
     guest_questions: GuestQuestionRepository
     guest_batches: GuestBatchRepository
+    discussions: DiscussionRepository
     digests: DigestRepository
     privacy: PrivacyRepository
     outbox: Outbox

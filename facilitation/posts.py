@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, followups, parsing, questions
+from facilitation import alerts, detection, discussions, followups, parsing, questions
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -34,21 +34,38 @@ class PostOutcome:
     which_solved: list[Question] = field(default_factory=list)
 
 
-async def receive(uow: UnitOfWork, post: Post) -> PostOutcome:
+async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcome:
+    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer)."""
     async with uow:
         outcome = PostOutcome()
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         own = await _own_open(uow, post, tags) if attachments and not thread else []
+        # A reply to a discussion's prompt is an answer in its course, hashtag or not.
+        prompt = (
+            await uow.discussions.prompt_at(post.chat.id, post.reply_to)
+            if post.reply_to and attachments and not thread
+            else None
+        )
         # A reply in a tracked thread belongs to the question's course even without the hashtag,
         # and so does a #solved about the writer's own open question.
-        courses = courses_in_scope(attachments, tags, {q.course_id for q in thread + own})
+        extra = {q.course_id for q in thread + own} | ({prompt.course_id} if prompt else set())
+        courses = courses_in_scope(attachments, tags, extra)
         if not courses:
+            return outcome
+        answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
+        if edit and answers:  # an edited answer stays as it was stored (and acknowledged)
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
             await uow.learners.record_post(course.id, post.author.id, post.at)
+            if course.id in answers:  # an answer, whatever its punctuation: never a question
+                await uow.discussions.add_answer(
+                    answers[course.id], post.author, post.text, post.ref, post.at
+                )
+                outcome.acks.append(Ack.ANSWER)
+                continue
             await _classify(uow, course, post, tags, thread, outcome)
         await _solve_own(uow, post, own, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
@@ -147,7 +164,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()
-    return await receive(uow, post)
+    return await receive(uow, post, edit=True)
 
 
 async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[str]) -> None:

@@ -384,3 +384,68 @@ class AnnouncementRow(Base):
     created_by: Mapped[int]
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+
+
+class DiscussionRow(Base):
+    """A scheduled discussion (/discussion): the series, and the prompts each occurrence starts with."""
+
+    __tablename__ = "discussions"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    gap_seconds: Mapped[int]
+    every_days: Mapped[int | None]  # 1, 7, 14; None: once
+    prompts: Mapped[str] = mapped_column(Text)  # JSON list of the series' prompts
+    chat_id: Mapped[int | None]  # the group it was scheduled from (its forum topic gets the posts)
+    thread_id: Mapped[int | None]
+    created_by: Mapped[int]
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class DiscussionRoundRow(Base):
+    """One occurrence; `step` and `due_at` say what the tick does next and when."""
+
+    __tablename__ = "discussion_rounds"
+    __table_args__ = (
+        Index("ix_discussion_rounds_due", "state", "due_at"),
+        Index("ix_discussion_rounds_open", "course_id", "answers_until"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id"), index=True)
+    course_id: Mapped[int]
+    slot_at: Mapped[datetime]
+    starts_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12))  # scheduled, live, ended, cancelled
+    step: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime | None]  # the next step's moment; None once ended or cancelled
+    answers_until: Mapped[datetime]  # `A<n>` answers are taken until then (the end plus one gap)
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class DiscussionPromptRow(Base):
+    __tablename__ = "discussion_prompts"
+    __table_args__ = (Index("ix_discussion_prompts_number", "round_id", "number", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("discussion_rounds.id"))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class DiscussionAnswerRow(Base):
+    """An answer to a prompt: a reply to its message or an `A<n>` message. Found by its message,
+    so reactions to it can be counted and a recap built."""
+
+    __tablename__ = "discussion_answers"
+    __table_args__ = (Index("ix_discussion_answers_message", "chat_id", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("discussion_prompts.id"), index=True)
+    round_id: Mapped[int]
+    course_id: Mapped[int]
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    author_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime]

@@ -18,7 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from facilitation import followups, greetings, guest_live, guest_sessions
 from facilitation.model import Phase, QuestionState
-from storage.models import AnnouncementRow, CourseRow, GreetingRow, GuestSessionRow, OutboxRow, QuestionRow
+from storage.models import (
+    AnnouncementRow,
+    CourseRow,
+    DiscussionRoundRow,
+    GreetingRow,
+    GuestSessionRow,
+    OutboxRow,
+    QuestionRow,
+)
 
 
 async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) -> datetime | None:
@@ -30,6 +38,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
             *await _greetings(session),
             *await _courses(session, after),
             *await _guest_sessions(session),
+            *await _discussions(session, after),
             *await _outbox(session, after),
             *await _announcements(session, after),
         ]
@@ -112,6 +121,14 @@ async def _guest_sessions(session: AsyncSession) -> list[datetime]:
             if last_batch_at is not None:
                 found.append(last_batch_at + guest_live.BATCH_EVERY)
     return found
+
+
+async def _discussions(session: AsyncSession, after: datetime) -> list[datetime]:
+    """A discussion's next step: its reminder, opening, next prompt or end."""
+    due = await session.scalar(
+        select(func.min(DiscussionRoundRow.due_at)).where(DiscussionRoundRow.due_at > after)
+    )
+    return [due] if due is not None else []
 
 
 async def _outbox(session: AsyncSession, after: datetime) -> list[datetime]:

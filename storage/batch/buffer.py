@@ -33,7 +33,12 @@ ID_BLOCK = 100  # ids a process takes from a PostgreSQL sequence at once
 _ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
 # Sequence values are a process's own until used, whatever becomes of the batch that took them.
 _sequence_pools: WeakKeyDictionary[Any, dict[str, deque[int]]] = WeakKeyDictionary()  # by engine
-_NUMBERED = ("questions", "answers", "introductions")  # the tables whose rows the batch numbers
+_NUMBERED = (
+    "questions",
+    "answers",
+    "introductions",
+    "discussion_answers",
+)  # the tables whose rows the batch numbers
 _HIGHEST = select(*(select(func.max(Base.metadata.tables[t].c.id)).scalar_subquery() for t in _NUMBERED))
 
 

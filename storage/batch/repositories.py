@@ -9,16 +9,27 @@ A read the snapshot can't answer sends the buffer first, then asks the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import Answer, Attachment, Introduction, MessageRef, Person, Question, QuestionState
+from facilitation.model import (
+    Answer,
+    Attachment,
+    Introduction,
+    MessageRef,
+    Person,
+    PromptAt,
+    Question,
+    QuestionState,
+)
 from storage.batch.buffer import WriteBuffer
 from storage.batch.snapshot import Snapshot
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
+from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.followups import SqlFollowups
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlOutbox
@@ -188,3 +199,30 @@ class BatchAlerts(_InBatch, SqlAlerts):
 
 class BatchOutbox(_InBatch, SqlOutbox):
     BATCH_AWARE = frozenset({"put"})
+
+
+class BatchDiscussions(_InBatch, SqlDiscussions):
+    """Asked only by replies (the snapshot read which replied-to messages are prompts) and by
+    messages starting with A<n> (read once per course for the batch: the rounds and prompts it
+    reads are tables no held write touches, so nothing is sent first)."""
+
+    BATCH_AWARE = frozenset({"prompt_at", "open_prompts", "add_answer"})
+
+    async def prompt_at(self, chat_id: int, message_id: int) -> PromptAt | None:
+        known = self.snapshot.prompt_at((chat_id, message_id))
+        if known is not None:
+            return known[0]
+        await self._before_reading()
+        found = await super().prompt_at(chat_id, message_id)
+        self.snapshot.prompts_known.add((chat_id, message_id))
+        if found is not None:
+            self.snapshot.prompts[(chat_id, message_id)] = found
+        return found
+
+    async def open_prompts(self, course_ids: Sequence[int], now: datetime) -> list[PromptAt]:
+        missing = [c for c in course_ids if c not in self.snapshot.open_prompts]
+        if missing:
+            read = await super().open_prompts(missing, now)
+            for course_id in missing:
+                self.snapshot.open_prompts[course_id] = [p for p in read if p.course_id == course_id]
+        return [p for c in course_ids for p in self.snapshot.open_prompts[c]]

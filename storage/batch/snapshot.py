@@ -3,9 +3,10 @@
 Read from the claimed updates' JSON before the first is handled: the chats' attachments with
 their courses' facilitators, the senders as stored (name, last seen, whether they opened a
 private chat), the threads of the messages replied to or edited (the questions asked at or
-answered by them, with their askers and whether alerts about them are open), and which edited
-messages are introductions. Each part answers only for what it read (`None`: ask the database);
-`forget` drops it all when something the batch-aware repositories don't see may have changed it.
+answered by them, with their askers and whether alerts about them are open), which edited
+messages are introductions, and which of the bot's messages replied to are discussion prompts.
+Each part answers only for what it read (`None`: ask the database); `forget` drops it all when
+something the batch-aware repositories don't see may have changed it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import Attachment, Person, Question, Scope
+from facilitation.model import Attachment, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -30,6 +31,7 @@ from storage.models import (
     QuestionRow,
     table_of,
 )
+from storage.repositories.discussions import prompts_at
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -60,11 +62,17 @@ class Snapshot:
     introduced: set[Message] = field(default_factory=set)  # of edits_known: introductions
     chat_languages: dict[int, str] = field(default_factory=dict)  # of the group chats read
     edits_known: set[Message] = field(default_factory=set)
+    prompts: dict[Message, PromptAt] = field(default_factory=dict)  # of prompts_known: discussion prompts
+    prompts_known: set[Message] = field(default_factory=set)
+    open_prompts: dict[int, list[PromptAt]] = field(default_factory=dict)  # by course: taking A<n> answers
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
         self.attachments, self.threads = {}, {}
         for known in (
+            self.prompts,
+            self.prompts_known,
+            self.open_prompts,
             self.facilitated,
             self.people,
             self.questions,
@@ -99,6 +107,10 @@ class Snapshot:
 
     def alerts_open(self, question_id: int) -> bool | None:
         return question_id in self.alerted if question_id in self.followed_up else None
+
+    def prompt_at(self, message: Message) -> tuple[PromptAt | None] | None:
+        """(the prompt posted as the message, or None), if the snapshot knows."""
+        return (self.prompts.get(message),) if message in self.prompts_known else None
 
     def introduction_at(self, message: Message) -> bool | None:
         return message in self.introduced if message in self.edits_known else None
@@ -229,10 +241,16 @@ _INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
 
 
 async def read(
-    session: AsyncSession, chats: set[int], replies: set[Message], senders: set[int], edited: set[Message]
+    session: AsyncSession,
+    chats: set[int],
+    replies: set[Message],
+    senders: set[int],
+    edited: set[Message],
+    to_bots: set[Message] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
-    to read)."""
+    to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
+    discussion's prompt (None: any)."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -253,6 +271,9 @@ async def read(
         intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
         snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
     await _read_threads(session, snapshot, replies | edited)
+    # Which replies are to a discussion's prompt (answers reply to them): the bot's messages.
+    snapshot.prompts = await prompts_at(session, replies if to_bots is None else replies & to_bots)
+    snapshot.prompts_known = set(replies)
     return snapshot
 
 

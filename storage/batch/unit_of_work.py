@@ -49,6 +49,7 @@ _BATCH_AWARE = {
     "followups": aware.BatchFollowups,
     "alerts": aware.BatchAlerts,
     "outbox": aware.BatchOutbox,
+    "discussions": aware.BatchDiscussions,
 }
 
 
@@ -79,11 +80,17 @@ class BatchUnitOfWork:
                 _current.reset(token)
 
     async def read(
-        self, chats: set[int], replies: set[Message], senders: set[int], edited: set[Message]
+        self,
+        chats: set[int],
+        replies: set[Message],
+        senders: set[int],
+        edited: set[Message],
+        to_bots: set[Message] | None = None,
     ) -> None:
-        """Reads the snapshot: what the batch's updates will read (snapshot.read says what)."""
+        """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
+        `to_bots`: the replies to a bot's message (None: any reply may be)."""
         if self.buffer is not None:
-            self.snapshot = await snapshot.read(self.session, chats, replies, senders, edited)
+            self.snapshot = await snapshot.read(self.session, chats, replies, senders, edited, to_bots)
             self._repositories = None
 
     def unit(self) -> UpdateUnitOfWork:

@@ -12,6 +12,7 @@ from facilitation.ports import (
     AnnouncementRepository,
     CourseRepository,
     DigestRepository,
+    DiscussionRepository,
     FollowupRepository,
     GreetingRepository,
     GuestBatchRepository,
@@ -29,6 +30,7 @@ from storage.repositories.alerts import SqlAlerts
 from storage.repositories.announcements import SqlAnnouncements
 from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
+from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.export import SqlExport
 from storage.repositories.followups import SqlFollowups
 from storage.repositories.guest_batches import SqlGuestBatches
@@ -57,6 +59,7 @@ class Repositories:
     guest_sessions: GuestSessionRepository
     guest_questions: GuestQuestionRepository
     guest_batches: GuestBatchRepository
+    discussions: DiscussionRepository
     digests: DigestRepository
     privacy: PrivacyRepository
     outbox: Outbox
@@ -81,6 +84,7 @@ class PlainRepositories(Repositories):
         self.guest_sessions = SqlGuestSessions(session)
         self.guest_questions = SqlGuestQuestions(session)
         self.guest_batches = SqlGuestBatches(session)
+        self.discussions = SqlDiscussions(session)
         self.digests = SqlDigests(session)
         self.privacy = SqlPrivacy(session)
         self.outbox = SqlOutbox(session)

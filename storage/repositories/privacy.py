@@ -15,6 +15,7 @@ from facilitation.redaction import REMOVED
 from storage.models import (
     AnswerRow,
     CourseRow,
+    DiscussionAnswerRow,
     GuestSessionRow,
     InboxRow,
     IntroductionRow,
@@ -40,7 +41,9 @@ class SqlPrivacy(Repository):
         return Footprint(
             introductions=await self._count(IntroductionRow, scope.introductions()),
             questions=await self._count(QuestionRow, scope.questions(kept_only=True)),
-            answers=await self._count(AnswerRow, scope.answers(kept_only=True)),
+            # A discussion's answers are answers too.
+            answers=await self._count(AnswerRow, scope.answers(kept_only=True))
+            + await self._count(DiscussionAnswerRow, scope.discussion_answers(kept_only=True)),
             guest_questions=await self._count(SessionQuestionRow, scope.guest_questions(kept_only=True)),
             guest_answers=await self._count(SessionQuestionRow, scope.guest_answers(kept_only=True)),
         )
@@ -50,12 +53,14 @@ class SqlPrivacy(Repository):
         intros = list(await self.session.scalars(select(IntroductionRow.text).where(*scope.introductions())))
         questions = await self._texts(QuestionRow.text, scope.questions(kept_only=True))
         answers = await self._texts(AnswerRow.text, scope.answers(kept_only=True))
+        answers += await self._texts(DiscussionAnswerRow.text, scope.discussion_answers(kept_only=True))
         asked = await self._texts(SessionQuestionRow.text, scope.guest_questions(kept_only=True))
         given = await self._texts(SessionQuestionRow.answer, scope.guest_answers(kept_only=True))
         sessions = await self._ended_sessions(scope)
         await self.session.execute(delete(IntroductionRow).where(*scope.introductions()))
         await self._replace(QuestionRow, scope.questions(), text=removed)
         await self._replace(AnswerRow, scope.answers(), text=removed)
+        await self._replace(DiscussionAnswerRow, scope.discussion_answers(), text=removed)
         await self._replace(SessionQuestionRow, scope.guest_questions(), text=removed, normalized=removed)
         await self._replace(SessionQuestionRow, scope.guest_answers(), answer=removed)
         footprint = Footprint(len(intros), len(questions), len(answers), len(asked), len(given))
@@ -81,6 +86,7 @@ class SqlPrivacy(Repository):
         for model, column in (
             (QuestionRow, QuestionRow.asker_id),
             (AnswerRow, AnswerRow.answerer_id),
+            (DiscussionAnswerRow, DiscussionAnswerRow.author_id),
             (SessionQuestionRow, SessionQuestionRow.asker_id),
             (SessionAskerRow, SessionAskerRow.person_id),
             (SessionVoteRow, SessionVoteRow.person_id),

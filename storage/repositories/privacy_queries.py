@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, or_, select
 
 from facilitation.redaction import REMOVED
-from storage.models import AnswerRow, GuestSessionRow, IntroductionRow, QuestionRow, SessionQuestionRow
+from storage.models import (
+    AnswerRow,
+    DiscussionAnswerRow,
+    GuestSessionRow,
+    IntroductionRow,
+    QuestionRow,
+    SessionQuestionRow,
+)
 
 
 class Scope:
@@ -36,6 +43,14 @@ class Scope:
             found.append(AnswerRow.question_id.in_(_course_questions(self.course_id)))
         if kept_only:
             found.append(AnswerRow.text != self.removed)
+        return found
+
+    def discussion_answers(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = [DiscussionAnswerRow.author_id == self.person_id]
+        if self.course_id is not None:
+            found.append(DiscussionAnswerRow.course_id == self.course_id)
+        if kept_only:
+            found.append(DiscussionAnswerRow.text != self.removed)
         return found
 
     def guest_questions(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
@@ -82,6 +97,12 @@ def purgeable(course_id: int, removed: str) -> list[tuple[Any, Any, ColumnElemen
             AnswerRow,
             AnswerRow.answered_at,
             AnswerRow.question_id.in_(_course_questions(course_id)) & (AnswerRow.text != removed),
+            {"text": removed},
+        ),
+        (
+            DiscussionAnswerRow,
+            DiscussionAnswerRow.answered_at,
+            (DiscussionAnswerRow.course_id == course_id) & (DiscussionAnswerRow.text != removed),
             {"text": removed},
         ),
         (

@@ -86,6 +86,7 @@ async def build_world(flock: Harness) -> World:
     open_question = t.post(CHAT, BEN, "Where do I find the slides for week one?")
     await send(open_question)
     await invite_ada(flock, '"Careers" in 3h')
+    await send(t.post(CHAT, ANA, '/discussion "Weekly" tomorrow 19:00 every 1w\nWhat helped?'))
     board_edit = [  # Leo's question, so Ben (the learner) may upvote it
         c
         for c in await send(t.post(CHAT, LEO, "/askguest What should I learn first?"))
@@ -215,6 +216,17 @@ ROWS = [
     command("/session_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled session"),
     command("/session_cancel 1", PRIVATE, ONLY_FACILITATOR, "Cancelled session"),
     command("/session_hide 1 1", GROUP, ONLY_FACILITATOR, "Hidden"),
+    # Scheduled discussions
+    command('/discussion "Week one" tomorrow 18:00\nWhat?', GROUP, ONLY_FACILITATOR, "Scheduled discussion"),
+    command('/discussion #onb26 "Week" tomorrow 18:00\nWhat?', PRIVATE, ONLY_FACILITATOR, "Scheduled disc"),
+    command("/discussions", GROUP, ONLY_FACILITATOR, "Weekly"),
+    command("/discussions", PRIVATE, ONLY_FACILITATOR, "Weekly"),
+    command("/discussion_prompts 1\nWhat surprised you?", GROUP, ONLY_FACILITATOR, "New prompts"),
+    command("/discussion_prompts 1\nWhat surprised you?", PRIVATE, ONLY_FACILITATOR, "New prompts"),
+    command("/discussion_move 1 tomorrow 20:00", GROUP, ONLY_FACILITATOR, "Moved discussion"),
+    command("/discussion_move 1 tomorrow 20:00", PRIVATE, ONLY_FACILITATOR, "Moved discussion"),
+    command("/discussion_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled discussion"),
+    command("/discussion_cancel 1 all", PRIVATE, ONLY_FACILITATOR, "Cancelled discussion"),
     command("/session_batch 1 3", GROUP, ONLY_FACILITATOR, "questions at a time"),
     command("/session_end 3", GROUP, ONLY_FACILITATOR, "Ended session"),
     command("/askguest 1 Which tools do you use?", GROUP, EVERYONE_IN_THE_GROUP, "Added to the board"),

@@ -38,7 +38,7 @@ NOW = datetime(2026, 11, 9, 12, 0, tzinfo=UTC)  # after the traffic: the clock o
 
 # Rows the batch numbers itself are compared by where they were posted (ids differ: a
 # PostgreSQL sequence hands them out in blocks); so are the columns that point at them.
-NUMBERED = ("questions", "answers", "introductions")
+NUMBERED = ("questions", "answers", "introductions", "discussion_answers")
 # A person's last_seen_at is stored again only once an hour while their name is unchanged.
 NOT_COMPARED = {("people", "last_seen_at")}
 
@@ -192,6 +192,84 @@ async def test_held_batches_end_as_direct_writes_would(
         assert held[table] == direct[table], table
     assert "" in slipped, "the watch never saw writes held"
     assert [s for s in slipped if s] == [], "a statement touched a table whose writes were held"
+
+
+async def discussion_traffic(url: str, watch: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """A live discussion: one batch of answers by reply (to Q1 in two chats) and by A<n>, among
+    questions, replies to them and chatter; then the state of every table."""
+    second = group(-1001600, "Onboarding 2026 (evening)")
+    async with Harness(url, FrozenClock(NOW)) as flock:
+        t = flock.telegram
+        for chat in (CHAT, second):
+            flock.make_admin(chat, ANA)
+            await flock.send(t.post(chat, ANA, "/setup #onb26 Onboarding 2026"))
+        await flock.send(t.post(CHAT, ANA, '/discussion "Live" in 1m gap 1m\nFirst?\nSecond?'))
+        flock.clock.advance(minutes=2)
+        prompts = [c for c in await flock.tick() if c.text.startswith("<b>Q")]
+        q1 = {c.chat_id: c.result for c in prompts if c.text.startswith("<b>Q1")}
+        people = [user(100 + n, f"Learner {n}") for n in range(12)]
+        updates: list[JSON] = []
+        for n, person in enumerate(people):
+            chat = (CHAT, second)[n % 2]
+            question = t.post(chat, person, f"How do I open tool number {n}?")
+            updates += [
+                t.post(chat, person, f"Reply {n}: it depends?", reply_to=q1[chat["id"]]),
+                t.post(chat, person, f"A{1 + n % 2}: answer {n}?"),
+                question,
+                t.post(chat, people[(n + 1) % 12], "Try the menu.", reply_to=question["message"]),
+                t.post(chat, person, "Good morning!"),
+            ]
+        if watch is not None:
+            event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", _slipping(watch))
+        await flock.send(*updates)
+        return await every_table(flock)
+
+
+async def test_discussion_answers_held_end_as_direct_writes_would(
+    twin_urls: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slipped: list[str] = []
+    held = await discussion_traffic(twin_urls[0], slipped)
+    without_holding(monkeypatch)
+    direct = await discussion_traffic(twin_urls[1])
+
+    assert len(held["discussion_answers"]) == 24
+    assert len(held["questions"]) == 12
+    # The inbox's payloads carry the prompts as the recording API sent them (its wall clock), and
+    # the prompts' message ids depend on which chat the sender served first: compared apart.
+    for table in set(held) - {"inbox", "outbox"}:
+        assert held[table] == direct[table], table
+    reactions = [[r for r in tables["outbox"] if r["kind"] == "reaction"] for tables in (held, direct)]
+    assert len(reactions[0]) == 36  # 24 answers, 12 questions
+    assert reactions[0] == reactions[1]
+    assert "" in slipped, "the watch never saw writes held"
+    assert [s for s in slipped if s] == [], "a statement touched a table whose writes were held"
+
+
+async def test_a_batch_answering_a_discussion_costs_a_few_statements(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(CHAT, ANA, '/discussion "Live" in 1m gap 1m\nFirst?\nSecond?'))
+    flock.clock.advance(minutes=2)
+    [q1] = [c.result for c in await flock.tick() if c.text.startswith("<b>Q1")]
+    people = [user(100 + n, f"Learner {n}") for n in range(20)]
+    by_reply = [flock.telegram.post(CHAT, p, "Mine is this.", reply_to=q1) for p in people]
+    by_number = [flock.telegram.post(CHAT, p, "A1 - and this?") for p in people]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+    await flock.flock.poller.store([*by_reply, *by_number])
+    statements.clear()
+    await flock.flock.poller.processor.drain()
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+
+    assert await flock.rows("select count(*) from discussion_answers") == [(40,)]
+    assert await flock.rows("select count(*) from questions") == [(0,)]
+    # The prompts replied to and the open discussions are read once for the batch.
+    assert len(statements) <= 20, "\n".join(s.split("\n")[0][:100] for s in statements)
 
 
 async def test_a_reply_to_a_question_of_the_same_batch_answers_it(flock: Harness) -> None:

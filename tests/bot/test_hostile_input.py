@@ -66,6 +66,14 @@ GROUP_COMMANDS = [
     (BEN, "/askguest 1 {}"),
     (ANA, "/transcript {}"),
     (ANA, "/alerts_here {}"),
+    (ANA, "/discussion {}"),
+    (ANA, '/discussion "{}" tomorrow 19:00\nQ?'),
+    (ANA, '/discussion "Tips" {}\nQ?'),
+    (ANA, '/discussion "Tips" tomorrow 19:00\n{}'),
+    (ANA, "/discussions {}"),
+    (ANA, "/discussion_prompts 1\n{}"),
+    (ANA, "/discussion_move 1 {}"),
+    (ANA, "/discussion_cancel {}"),
     (BEN, "/help {}"),
     (BEN, "/start {}"),
     (BEN, "/mine {}"),
@@ -96,7 +104,13 @@ PRIVATE_COMMANDS = [
     (BEN, "{}"),
 ]
 # Templates whose hostile part is free text: these also get the 100k-character giants.
-FREE_TEXT = {"/ask {}", "/intro {}", "/askguest {}", "/settings {}", '/guest @ada_expert "{}" tomorrow 15:00'}
+FREE_TEXT = {
+    "/ask {}",
+    "/intro {}",
+    "/askguest {}",
+    "/settings {}",
+    '/guest @ada_expert "{}" tomorrow 15:00',
+} | {'/discussion "Tips" tomorrow 19:00\n{}'}
 POSTS = ["{}", "#q {}", "#intro {}", "{} #solved"]
 
 

@@ -1,0 +1,149 @@
+"""Scheduled discussions: the replies to facilitators' commands, and what is posted in the chats
+(the reminder, the opening, the prompts), in the course's language."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import i18n
+from bot.i18n import N_, _
+from bot.render_sessions import when
+from bot.texts import escape, questions
+from facilitation.model import Round
+
+DISCUSSION_ID_USAGE = N_("Give the discussion's number, like {command} 3.")
+MOVE_USAGE = N_("Give the discussion's number and the new start, like {command} 3 tomorrow 19:00.")
+PROMPTS_USAGE = N_(
+    "Give the discussion's number, then the new prompts on the lines below, one per line:\n"
+    "{command} 3\nWhat surprised you this week?"
+)
+
+
+def rhythm(round: Round) -> str:
+    every = round.discussion.every
+    if every is None:
+        return _("once")
+    if every == timedelta(days=1):
+        return _("every day")
+    weeks = every.days // 7
+    return _("every week") if weeks == 1 else _("every {count} weeks", count=weeks)
+
+
+def _gap(round: Round) -> str:
+    return i18n.compact_length(round.discussion.gap)
+
+
+def _prompts(round: Round) -> str:
+    return "\n".join(
+        _("<b>Q{number}</b> {text}", number=p.number, text=escape(p.text)) for p in round.prompts
+    )
+
+
+def scheduled(round: Round) -> str:
+    zone = round.discussion.course.settings.timezone
+    return _(
+        "Scheduled discussion <b>{number}</b>: “{title}”, {start}, {rhythm}, a prompt every {gap}.\n"
+        "{prompts}\n"
+        "It ends {end}.",
+        number=round.discussion.id,
+        title=escape(round.discussion.title),
+        start=when(round.starts_at, zone),
+        rhythm=rhythm(round),
+        gap=_gap(round),
+        prompts=_prompts(round),
+        end=when(round.ends_at, zone),
+    )
+
+
+def prompts_replaced(round: Round) -> str:
+    zone = round.discussion.course.settings.timezone
+    return _(
+        "New prompts for discussion <b>{number}</b> on {start} (this time only):\n{prompts}\nIt ends {end}.",
+        number=round.discussion.id,
+        start=when(round.starts_at, zone),
+        prompts=_prompts(round),
+        end=when(round.ends_at, zone),
+    )
+
+
+def moved(round: Round) -> str:
+    zone = round.discussion.course.settings.timezone
+    return _(
+        "Moved discussion <b>{number}</b> to {start}. It ends {end}.",
+        number=round.discussion.id,
+        start=when(round.starts_at, zone),
+        end=when(round.ends_at, zone),
+    )
+
+
+def cancelled(round: Round, whole_series: bool, next_start: datetime | None) -> str:
+    zone = round.discussion.course.settings.timezone
+    if whole_series:
+        return _("Cancelled discussion <b>{number}</b>.", number=round.discussion.id)
+    if next_start is None:
+        return _(
+            "Cancelled discussion <b>{number}</b> on {start}.",
+            number=round.discussion.id,
+            start=when(round.starts_at, zone),
+        )
+    return _(
+        "Cancelled discussion <b>{number}</b> on {start}. The next one is {next}.",
+        number=round.discussion.id,
+        start=when(round.starts_at, zone),
+        next=when(next_start, zone),
+    )
+
+
+def listing(rounds: list[Round]) -> str:
+    if not rounds:
+        return _("No discussions coming up. Schedule one with /discussion.")
+    lines = [_("<b>Discussions</b>")]
+    for round in rounds:
+        zone = round.discussion.course.settings.timezone
+        start = when(round.starts_at, zone)
+        if round.state.value == "live":
+            start = _("live now (started {start})", start=start)
+        lines.append(
+            _(
+                "{number}. “{title}” {tag}: {start}, {rhythm}",
+                number=round.discussion.id,
+                title=escape(round.discussion.title),
+                tag=round.discussion.course.tag,
+                start=start,
+                rhythm=rhythm(round),
+            )
+        )
+    return "\n".join(lines)
+
+
+# Posted in the chats (outbox renderers) ----------------------------------------------------------
+
+
+def reminder(data: dict[str, Any]) -> str:
+    return _(
+        "⏰ In 15 minutes: <b>{title}</b>, a discussion right here. Come and join in, or just read along.",
+        title=escape(data["title"]),
+    )
+
+
+def opening(data: dict[str, Any]) -> str:
+    count = data["prompts"]
+    return "\n".join(
+        (
+            _("💬 <b>{title}</b> starts now!", title=escape(data["title"])),
+            _("One question, right below.")
+            if count == 1
+            else _(
+                "{questions}, one every {gap}.",
+                questions=questions(count),
+                gap=i18n.compact_length(timedelta(seconds=data["gap_seconds"])),
+            ),
+            _("To answer, reply to a question, or start your message with A1, A2… for Q1, Q2…"),
+            _("React to the answers you like. Reading along is welcome too."),
+        )
+    )
+
+
+def prompt(data: dict[str, Any]) -> str:
+    return _("<b>Q{number}</b> {text}", number=data["number"], text=escape(data["text"]))
