@@ -29,11 +29,11 @@ async def test_a_french_course_schedules_and_runs_a_discussion_in_french(flock: 
     answered = await say(flock, CHAT, BEN, "A1 : celui-ci, pourquoi pas ?")
 
     assert reply.startswith(
-        "Discussion <b>1</b> programmée : « Outils », mar. 3 nov., 19:00 (UTC), toutes les 2 semaines,"
+        "Discussion <b>1</b> programmée : « Outils », mar. 3 nov. à 19:00 (UTC), toutes les 2 semaines,"
         " une question toutes les 5 min."
     )
     assert "<b>Q2</b> Pourquoi ?" in reply
-    assert reply.endswith("Elle se termine mar. 3 nov., 19:10 (UTC).")
+    assert reply.endswith("Elle se termine mar. 3 nov. à 19:10 (UTC).")
     assert refused.startswith("Je n’ai pas compris le rythme « 3j ».")
     assert "Programmez une discussion ainsi" in refused
     assert reminder == [
