@@ -317,10 +317,10 @@ async def test_a_french_course_reads_and_writes_announcements_in_french(flock: H
     refused = await say(flock, CHAT, "/announce semaine 2 xyz 9h\nOups")
 
     assert weekly[0].startswith(
-        "Annonce <b>1</b> programmée pour #onb26 : mar. 3 nov., 09:00 (UTC), chaque semaine, "
+        "Annonce <b>1</b> programmée pour #onb26 : mar. 3 nov. à 09:00 (UTC), chaque semaine, "
         "dans 1 groupe du cours. Elle sera épinglée.\n« Bonjour à toutes et à tous »"
     )
-    assert "mer. 4 nov., 10:00 (UTC), une fois, dans ce groupe seulement" in relative[0]
+    assert "mer. 4 nov. à 10:00 (UTC), une fois, dans ce groupe seulement" in relative[0]
     assert listed[0].startswith("<b>2 annonces programmées</b>")
     assert refused == [
         "Je n’ai pas pu lire « semaine 2 xyz 9h » comme un moment du cours. "
