@@ -13,8 +13,6 @@ from tests.builders import JSON, group, private, user
 from tests.support.clock import FrozenClock
 from tests.support.harness import Harness
 
-pytestmark = pytest.mark.postgres
-
 ANA = user(11, "Ana", "ana_f")  # facilitator
 BEN = user(12, "Ben", "ben_b")  # learner
 LEO = user(13, "Leo", "leo_l")  # learner

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from tests.bot.test_discussions import ANA, BEN, CHAT, reactions, say, sent, set_up
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 
 async def test_a_french_course_schedules_and_runs_a_discussion_in_french(flock: Harness) -> None:

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot import texts
 from bot.recording import Call
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 ANA = user(11, "Ana", "ana_f")  # facilitator, English app
 ANA_FR = {**ANA, "language_code": "fr"}  # the same facilitator, her app in French

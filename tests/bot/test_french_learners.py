@@ -4,14 +4,10 @@ each person hears their own language in private, and what a group command sends 
 
 from __future__ import annotations
 
-import pytest
-
 from bot import i18n, render_alerts
 from bot.recording import Call
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 ANA = user(11, "Ana", "ana_f")  # facilitator, English app
 LEA = {**user(12, "Léa", "lea_q"), "language_code": "fr-CA"}  # learner, French app

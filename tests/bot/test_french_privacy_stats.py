@@ -18,8 +18,6 @@ from tests.builders import Telegram, private, user
 from tests.support.cohort import ANA, BEN, CHAT, CLEO, at, sent, set_up, two_days, upload
 from tests.support.harness import Harness
 
-pytestmark = pytest.mark.postgres
-
 ANA_FR = {**ANA, "language_code": "fr-CA"}  # the facilitator reads French; the course is English
 LEA = {**user(17, "Léa", "lea_q"), "language_code": "fr"}  # a French-speaking learner
 

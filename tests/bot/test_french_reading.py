@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.recording import Call
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 ANA = user(11, "Ana", "ana_f")  # facilitator, English app
 LEA = {**user(12, "Léa", "lea_q"), "language_code": "fr-CA"}  # learner, French app

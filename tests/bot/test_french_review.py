@@ -6,16 +6,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot import i18n, render_alerts, render_digest, render_sessions, render_stats
 from bot.recording import Call
 from facilitation.model import Listed
 from facilitation.redaction import FORMER_LEARNER
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 ANA = user(11, "Ana", "ana_f")  # facilitator
 LEA = {**user(13, "Léa", "lea_q"), "language_code": "fr"}  # learner, French app

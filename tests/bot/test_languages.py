@@ -3,13 +3,9 @@ course's groups the course's (/settings language). Reading stays bilingual whate
 
 from __future__ import annotations
 
-import pytest
-
 from bot import commands
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
-
-pytestmark = pytest.mark.postgres
 
 ANA = user(11, "Ana", "ana_f")  # facilitator, English app
 LEA = {**user(12, "Léa", "lea_q"), "language_code": "fr-CA"}  # learner, French app
