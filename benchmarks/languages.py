@@ -60,12 +60,12 @@ async def measure(report: Report, quick: bool) -> None:
     strftime = _per_call(lambda: moment.astimezone(zone).strftime("%a %d %b, %H:%M"), calls * 50)
     with i18n.speaking("fr"):
         babel = _per_call(lambda: i18n.when(moment, zone), calls * 5)
-        lengths = _per_call(lambda: i18n.length(timedelta(minutes=45)), calls * 5)
+        lengths = _per_call(lambda: i18n.compact_length(timedelta(minutes=45)), calls * 5)
     report.add(
         Figure(SECTION, "a day and time in French (Babel)", babel, "µs", "<= 200", strftime,
                "strftime, English only", note="i18n.when; a board writes one per session")
     )
-    report.add(Figure(SECTION, "a length in French (Babel)", lengths, "µs", "<= 200", note="i18n.length"))
+    report.add(Figure(SECTION, "a length in French", lengths, "µs", "<= 200", note="i18n.compact_length"))
 
     po = i18n.LOCALES / "fr" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
     compiled = io.BytesIO()

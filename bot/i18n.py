@@ -136,17 +136,8 @@ def when(moment: datetime, zone: tzinfo) -> str:
     return dated(moment.astimezone(zone), _(DAY_AND_TIME))
 
 
-def day(moment: datetime, zone: tzinfo) -> str:
-    return dates.format_skeleton("MMMEd", moment.astimezone(zone), locale=locale())
-
-
 def time_of_day(moment: datetime, zone: tzinfo) -> str:
     return dates.format_time(moment.astimezone(zone), "HH:mm", locale=locale())
-
-
-def length(value: timedelta) -> str:
-    """A length of time in words, to the unit people think in: "2 hours", "45 minutes"."""
-    return dates.format_timedelta(value, threshold=1.5, format="long", locale=locale())
 
 
 def dated(moment: date | datetime, pattern: str) -> str:
