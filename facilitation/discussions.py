@@ -32,8 +32,7 @@ REMINDER_BEFORE = timedelta(minutes=15)
 DEFAULT_GAP = timedelta(minutes=10)
 MIN_GAP, MAX_GAP = timedelta(minutes=1), timedelta(hours=6)
 MAX_PROMPTS, MAX_PROMPT, MAX_TITLE = 10, 1000, 200
-# The rhythm, as typed: days in English and French (1d, 1j), weeks (1w, 1sem).
-PERIODS = {"1d": 1, "1j": 1, "1w": 7, "1sem": 7, "2w": 14, "2sem": 14}
+# The rhythm is read as announcements read it (parsing.PERIODS): 1d, 1w, 2w; 1j, 1s or 1sem, 2s or 2sem.
 EVERY_WORDS = frozenset({"every", "chaque"})
 GAP_WORDS = frozenset({"gap", "intervalle", "écart", "ecart"})
 
@@ -110,7 +109,7 @@ def read_settings(first_line: str, now: datetime, timezone: str) -> Settings:
         word = rest[index].lower()
         value = rest[index + 1] if index + 1 < len(rest) else ""
         if word in EVERY_WORDS:
-            days = PERIODS.get(value.lower())
+            days = parsing.PERIODS.get(value.lower())
             if days is None:
                 raise ParseError(BAD_PERIOD, text=value[:20])
             every, index = timedelta(days=days), index + 2

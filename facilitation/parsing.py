@@ -403,8 +403,9 @@ def course_start(text: str) -> date | None:
         raise ParseError(N_("There is no such date: {value}."), value=value[:20]) from None
 
 
-# How often an announcement repeats: every 1d, 1w, 2w (chaque 1j, 1s, 2s, 1sem, 2sem).
-_PERIODS = {
+# How often a series repeats (announcements, discussions): every 1d, 1w, 2w (chaque 1j, 1s, 2s,
+# 1sem, 2sem).
+PERIODS = {
     "1d": 1,
     "1j": 1,
     "1jour": 1,
@@ -425,7 +426,7 @@ EVERY_WORDS = frozenset({"every", "chaque", "tous", "toutes"})
 
 def period_days(text: str) -> int:
     """`1d`, `1w` or `2w` (`1j`, `1s`, `2s`) as a number of days."""
-    found = _PERIODS.get(text.strip().lower().replace(" ", ""))
+    found = PERIODS.get(text.strip().lower().replace(" ", ""))
     if found is None:
         raise ParseError(
             N_("I couldn't read “{text}” as a rhythm. Use every 1d, 1w or 2w."), text=text.strip()[:20]

@@ -33,6 +33,13 @@ def test_the_first_line_in_english_and_in_french() -> None:
     assert discussions.read_settings('"T" in 45m', NOW, "UTC").gap == discussions.DEFAULT_GAP
 
 
+@pytest.mark.parametrize("rhythm", ["1s", "1sem", "1semaine", "1w"])
+def test_a_week_is_read_as_announcements_read_it(rhythm: str) -> None:
+    settings = discussions.read_settings(f'"T" demain 19h chaque {rhythm}', NOW, "UTC")
+
+    assert settings.every == timedelta(days=7)
+
+
 @pytest.mark.parametrize("line", ['"T" tomorrow 19:00 every', '"T" tomorrow 19:00 gap 30s', '"" tomorrow'])
 def test_a_bad_first_line_is_refused(line: str) -> None:
     with pytest.raises(ParseError):
