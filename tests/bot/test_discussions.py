@@ -313,7 +313,7 @@ async def test_forget_me_removes_discussion_answers(flock: Harness) -> None:
     assert author != BEN["id"]
 
 
-async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness) -> None:
+async def test_an_edited_answer_keeps_its_first_text_and_is_no_question(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, CHAT, ANA, '/discussion "Live" in 1m gap 1m every 1w\nFirst?')
     flock.clock.advance(minutes=1)
@@ -324,7 +324,8 @@ async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness)
     calls = await flock.send(flock.telegram.edit(original, "A1 how do I find the wiki?"))
 
     assert sent(calls) == []
-    assert await flock.rows("select count(*) from discussion_answers") == [(1,)]
+    # The answer keeps its first text: what was acknowledged is what the discussion keeps.
+    assert await flock.rows("select text from discussion_answers") == [("A1 the wiki",)]
     assert await flock.rows("select count(*) from questions") == [(0,)]
     # While it runs, changes go to next week's occurrence.
     [reply] = sent(await say(flock, CHAT, ANA, "/discussion_prompts 1\nNext week's?"))
@@ -352,3 +353,61 @@ async def test_two_processes_ticking_at_once_post_each_step_once(
     assert len(posted) == 2 * 5  # the reminder, the opening and three prompts in each chat
     assert len({(c.chat_id, c.text) for c in calls if c.method == "sendMessage"}) == 10
     assert await flock.rows("select count(*) from discussion_rounds") == [(2,)]  # one next week
+
+
+# Chats gone ----------------------------------------------------------------------------------------
+
+BOT = {"id": 7000000001, "is_bot": True, "first_name": "Flock", "username": "flock_test_bot"}
+GONE = (
+    "Discussion 1 of #onb26 (“Remote teaching tips”) is not posted in {chats}: the chat is no longer"
+    " attached to the course, or it removed me. I won't mention it again for this discussion."
+)
+
+
+async def test_a_detached_chat_gets_no_reminder_opening_or_prompt_and_the_facilitators_are_told_once(
+    flock: Harness,
+) -> None:
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    await say(flock, SECOND, ANA, "/detach")
+
+    reminder = await run_to(flock, 18, 45)
+    opening = await run_to(flock, 19, 0)
+    rest = await run_to(flock, 19, 10) + await run_to(flock, 19, 20) + await run_to(flock, 19, 30)
+    next_week = await run_to(flock, 18, 45, day=10) + await run_to(flock, 19, 0, day=10)
+
+    assert sent(reminder + opening + rest + next_week, SECOND) == []
+    assert sent(reminder, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+    assert sent(opening + rest + next_week, ANA) == []
+    assert len(sent(opening + rest, CHAT)) == 4  # the opening and three prompts
+    assert "<b>Q1</b> What tool helped you most?" in sent(next_week, CHAT)
+
+
+async def test_a_chat_that_removed_flock_mid_discussion_gets_no_further_prompt(flock: Harness) -> None:
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    opening = await run_to(flock, 19, 0)
+    await flock.send(flock.telegram.member_change(SECOND, BOT, "member", "kicked", mine=True, by=ANA))
+
+    second = await run_to(flock, 19, 10)
+    third = await run_to(flock, 19, 20)
+
+    assert len(sent(opening, SECOND)) == 2
+    assert sent(second + third, SECOND) == []
+    assert sent(second, CHAT) == ["<b>Q2</b> How do you keep quiet learners involved?"]
+    assert sent(second, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+    assert sent(third, ANA) == []
+
+
+async def test_a_chat_attached_after_scheduling_is_posted_to_and_told_about_once_gone(flock: Harness) -> None:
+    await set_up(flock, CHAT)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    await set_up(flock, SECOND)
+
+    opening = await run_to(flock, 19, 0)
+    await say(flock, SECOND, ANA, "/detach")
+    second = await run_to(flock, 19, 10)
+
+    assert sent(opening, SECOND)[-1] == "<b>Q1</b> What tool helped you most?"
+    assert sent(second, SECOND) == []
+    assert sent(second, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
