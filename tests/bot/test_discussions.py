@@ -411,3 +411,32 @@ async def test_a_chat_attached_after_scheduling_is_posted_to_and_told_about_once
     assert sent(opening, SECOND)[-1] == "<b>Q1</b> What tool helped you most?"
     assert sent(second, SECOND) == []
     assert sent(second, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+
+
+# /help ---------------------------------------------------------------------------------------------
+
+
+async def test_help_names_the_discussion_and_announcement_commands_in_a_group_and_in_private(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+
+    [in_group] = sent(await say(flock, CHAT, BEN, "/help"))
+    [in_private] = sent(await say(flock, private(ANA), ANA, "/help"))
+
+    assert in_group.startswith("<b>Flock</b> keeps this course talking.")
+    assert in_private.startswith("<b>Flock</b> keeps a training cohort talking")
+    for command in (
+        "/discussion ",
+        "/discussions",
+        "/discussion_prompts",
+        "/discussion_move",
+        "/discussion_cancel",
+        "/announce ",
+        "/announcements",
+        "/announce_cancel",
+    ):
+        assert command in in_group
+        assert command in in_private
+    assert "answered by replying or with A1, A2…" in in_group
+    assert '<code>/discussion #tag "Title" tomorrow 19:00 every 1w</code> — a timed discussion' in in_private
