@@ -277,6 +277,28 @@ async def test_a_restart_mid_discussion_posts_no_prompt_twice_and_skips_none(
     assert sent(later) == []
 
 
+async def test_restarts_before_and_after_a_discussion_repeat_nothing_and_miss_nothing(
+    database_url: str, clock: FrozenClock
+) -> None:
+    async with Harness(database_url, clock) as flock:
+        await set_up(flock)
+        await say(flock, CHAT, ANA, '/discussion "Restart" tomorrow 19:00 gap 10m\nOne?\nTwo?')
+    clock.current = datetime(2026, 11, 3, 18, 50, tzinfo=UTC)  # down through the reminder's time
+    async with Harness(database_url, clock) as before:
+        reminded = await before.tick()
+        run = await run_to(before, 19, 0) + await run_to(before, 19, 10) + await run_to(before, 19, 20)
+    async with Harness(database_url, clock) as after:
+        again = await after.tick()
+        later = await run_to(after, 21, 0)
+
+    assert sent(reminded) == [
+        "⏰ In 15 minutes: <b>Restart</b>, a discussion right here. Come and join in, or just read along."
+    ]
+    assert [t for t in sent(run) if t.startswith("<b>Q")] == ["<b>Q1</b> One?", "<b>Q2</b> Two?"]
+    assert sent(again) == sent(later) == []
+    assert await after.rows("select state, step from discussion_rounds") == [("ended", 4)]
+
+
 async def test_a_weekly_series_keeps_its_local_time_across_a_change_of_clocks(flock: Harness) -> None:
     flock.clock.current = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
     await set_up(flock)
