@@ -9,6 +9,12 @@
 - Database ceiling: the rows Flock writes for the same updates (inbox, people, learners,
   questions, answers, introductions, reactions in the outbox, edits, state changes, processed
   marks) written with one executemany per table and one commit per batch of 100.
+- Flock with a live discussion (benchmarks/discussions.py): the same traffic with 500 participants
+  answering a discussion's prompts within one minute of it, beside Flock on the plain traffic.
+  Its cost is a few percent, below the noise of one wall-clock run on a shared machine, so plain
+  and live runs alternate and their best CPU time per update is compared (the process's CPU time
+  counts SQLite's thread too); the statements per update and the answers' own latency, timed
+  among the other updates of the same runs, say the same without the noise.
 
 Latency per update: for Flock and the framework ceiling, each update's own processing is timed
 inside its batch, and Flock's per-batch work around it (inbox write, fetch, marks, commit) is
@@ -33,11 +39,12 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
+from benchmarks import discussions
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts, Generated
 from bot.context import FlockContext
 from bot.recording import RecordingRequest
-from bot.runner import assemble
+from bot.runner import Flock, assemble
 from bot.settings import Settings
 from facilitation.notices import NoticeKind
 from storage.batch.unit_of_work import BatchUnitOfWork
@@ -58,6 +65,7 @@ from tests.support.clock import FrozenClock
 
 TOKEN = "123456:BENCH-token"
 BATCH = 100  # what one getUpdates answers at most
+DISCUSSION_REPEATS = 3  # plain and live-discussion runs, alternating (the first plain one is Flock's figure)
 WARM_BATCHES = 3  # processed first and not counted: imports, caches, the query compiler
 
 
@@ -69,6 +77,13 @@ class Run:
     updates: int = 0
     latencies: list[float] = field(default_factory=list)  # seconds per update
     statements: int = 0  # SQL statements sent to the database, over the counted batches
+    cpu_seconds: float = 0.0  # this process's CPU time (all threads: SQLite's too) over them
+    by_kind: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # own seconds
+
+    @property
+    def cpu_rate(self) -> float:
+        """Updates per CPU second: what a machine shared with other work still measures steadily."""
+        return self.updates / self.cpu_seconds if self.cpu_seconds else 0.0
 
     @property
     def rate(self) -> float:
@@ -88,7 +103,14 @@ def _batches(items: Sequence[Generated]) -> list[Sequence[Generated]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
-async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated]) -> Run:
+Join = Callable[[Flock, FrozenClock, RecordingRequest, Cohorts, list[Generated]], Awaitable[list[Generated]]]
+
+
+async def flock_path(
+    url: str, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated], join: Join | None = None
+) -> Run:
+    """`join`: what happens after the warm-up batches, outside the timing (a discussion opening),
+    and the counted updates it returns instead (with its answers among them)."""
     clock = FrozenClock(cohorts.now())
     api = RecordingRequest(admins=cohorts.admins)
     flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
@@ -111,27 +133,40 @@ async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], it
         sent[0] += 1
 
     event.listen(flock.engine.sync_engine, "before_cursor_execute", count)
+
+    async def ingest(chunk: Sequence[Generated], counts: bool) -> None:
+        clock.current = chunk[-1].at
+        raw = [g.update for g in chunk]
+        own.clear()
+        before = sent[0]
+        started, cpu = time.perf_counter(), time.process_time()
+        await flock.poller.store(raw)
+        await processor.drain()
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        api.calls.clear()
+        if not counts:
+            return
+        shared = (elapsed - sum(own)) / len(own)
+        run.latencies += [t + shared for t in own]
+        for g, t in zip(chunk, own, strict=True):  # processed in update_id order, as generated
+            run.by_kind[g.kind].append(t + shared)
+        run.seconds += elapsed
+        run.cpu_seconds += cpu
+        run.updates += len(chunk)
+        run.statements += sent[0] - before
+
     await flock.app.initialize()
     try:
         await flock.poller.store(setup)
         await processor.drain()
-        for number, chunk in enumerate(_batches(items)):
-            clock.current = chunk[-1].at
-            raw = [g.update for g in chunk]
-            own.clear()
-            before = sent[0]
-            started = time.perf_counter()
-            await flock.poller.store(raw)
-            await processor.drain()
-            elapsed = time.perf_counter() - started
-            api.calls.clear()
-            if number < WARM_BATCHES:
-                continue
-            shared = (elapsed - sum(own)) / len(own)
-            run.latencies += [t + shared for t in own]
-            run.seconds += elapsed
-            run.updates += len(chunk)
-            run.statements += sent[0] - before
+        warm, counted = items[: WARM_BATCHES * BATCH], items[WARM_BATCHES * BATCH :]
+        for chunk in _batches(warm):
+            await ingest(chunk, counts=False)
+        if join is not None:
+            counted = await join(flock, clock, api, cohorts, counted)
+        for chunk in _batches(counted):
+            await ingest(chunk, counts=True)
     finally:
         await flock.app.shutdown()
         await flock.close()
@@ -387,6 +422,15 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> Non
     """Flock, then its two ceilings, over the same updates on one backend."""
     cohorts, setup, items = workload(count)
     flock = await flock_path(await fresh("ingest"), cohorts, setup, items)
+    # The discussion's cost is a few percent, under the noise of wall-clock time on a shared
+    # machine: plain and live runs alternate, and their best CPU time per update is compared.
+    plain, live = [flock], []
+    for repeat in range(DISCUSSION_REPEATS):
+        discussion_url = await fresh(f"discussion{repeat}")
+        live.append(await flock_path(discussion_url, cohorts, setup, items, discussions.join))
+        recorded = await discussions.recorded(discussion_url)
+        if repeat + 1 < DISCUSSION_REPEATS:
+            plain.append(await flock_path(await fresh(f"plain{repeat}"), cohorts, setup, items))
     framework = await framework_ceiling(items)
     ceiling_url = await fresh("ceiling")
     database = await database_ceiling(ceiling_url, cohorts, items)
@@ -417,6 +461,62 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> Non
             "database ceiling",
         )
     )
+    best_plain = max(r.cpu_rate for r in plain)
+    best_live = max(r.cpu_rate for r in live)
+    report.add(
+        Figure(
+            section,
+            "Flock updates per CPU second with a live discussion",
+            best_live,
+            "upd/s",
+            "",
+            best_plain,
+            "Flock, plain traffic",
+            note=f"{discussions.PARTICIPANTS} participants answering within one minute, by reply and by "
+            f"A<n>; the best of {DISCUSSION_REPEATS} runs each, alternating",
+        )
+    )
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s with a live discussion (wall clock)",
+            max(r.rate for r in live),
+            "upd/s",
+            "",
+            max(r.rate for r in plain),
+            "Flock, plain traffic",
+        )
+    )
+    added = (best_plain / best_live - 1) * 100 if best_live else float("nan")
+    report.add(Figure(section, "time per update added by a live discussion", added, "%", "<= 10"))
+    report.add(
+        Figure(
+            section,
+            "SQL statements per update with a live discussion",
+            live[0].statements / max(1, live[0].updates),
+            "",
+            "",
+            flock.statements / max(1, flock.updates),
+            "plain traffic",
+        )
+    )
+    answer = discussions.KIND
+    answers = [t for r in live for t in r.by_kind.get(answer, [])]
+    others = [t for r in live for kind, times in r.by_kind.items() if kind != answer for t in times]
+    if answers and others:
+        report.add(
+            Figure(
+                section,
+                "discussion answer p50 latency",
+                median(answers) * 1000,
+                "ms",
+                "",
+                median(others) * 1000,
+                "other updates, same runs",
+                note="interleaved in the same runs: the same load on the machine for both",
+            )
+        )
+    report.add(Figure(section, "discussion answers recorded", recorded, "", f"== {discussions.PARTICIPANTS}"))
     report.add(Figure(section, "framework ceiling (no-op handler)", framework.rate, "upd/s"))
     report.add(Figure(section, "database ceiling (plain inserts)", database.rate, "upd/s"))
     report.add(

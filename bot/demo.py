@@ -158,7 +158,8 @@ class Replay:
         Chats are served concurrently but each chat's rows in order, so per chat they pair up."""
         by_chat: defaultdict[int, deque[Call]] = defaultdict(deque)
         for call in calls:
-            by_chat[call.chat_id].append(call)
+            if call.method != "pinChatMessage":  # part of the announcement it pins, told with it
+                by_chat[call.chat_id].append(call)
         async with self._flock.sessions() as session:
             rows = await session.execute(
                 select(OutboxRow.chat_id, OutboxRow.kind, OutboxRow.payload)

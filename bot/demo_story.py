@@ -27,6 +27,8 @@ FACILITATOR_KINDS = {
     NoticeKind.WEEKLY_CHART,
     NoticeKind.SESSION_LEFTOVERS,
     NoticeKind.GUEST_NOT_READY,
+    NoticeKind.ANNOUNCEMENT_SKIPPED,
+    NoticeKind.DISCUSSION_SKIPPED,
 }
 
 
@@ -226,6 +228,19 @@ class Narrator:
                 return _("Flock thanks {guest}, the guest, privately", guest=guest), text
             case NoticeKind.LEFTOVERS_EDIT:
                 return _("the list of unanswered questions sent to {who} now reads", who=to), text
+            case NoticeKind.ANNOUNCEMENT:
+                if data.get("pin"):
+                    return _("a scheduled announcement is posted in {who} and pinned", who=to), text
+                return _("a scheduled announcement is posted in {who}", who=to), text
+            case NoticeKind.ANNOUNCEMENT_SKIPPED | NoticeKind.DISCUSSION_SKIPPED:
+                return _("Flock tells {who} a chat is gone", who=to), text
+            case NoticeKind.DISCUSSION_REMINDER:
+                return _("the discussion “{title}” is announced in 15 minutes", title=data.get("title")), text
+            case NoticeKind.DISCUSSION_OPENING:
+                return _("the discussion “{title}” opens in the group", title=data.get("title")), text
+            case NoticeKind.DISCUSSION_PROMPT:
+                return _("prompt Q{number} of the discussion is posted", number=data.get("number")), text
+            # A discussion's recap is told here once Flock posts one (its own case, like the above).
             case _:
                 return _("Flock writes to {who}", who=to), text
 

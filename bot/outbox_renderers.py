@@ -201,6 +201,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ANNOUNCEMENT_NOT_PINNED: _in_thread(render_announcements.not_pinned),
     NoticeKind.DISCUSSION_REMINDER: _in_thread(render_discussions.reminder),
     NoticeKind.DISCUSSION_OPENING: _in_thread(render_discussions.opening),
+    NoticeKind.DISCUSSION_SKIPPED: _in_thread(render_discussions.skipped),
     # Answers reply to it: its id is kept (the row's subject names the prompt).
     NoticeKind.DISCUSSION_PROMPT: lambda data, at: Message(
         render_discussions.prompt(data), thread_id=at.thread_id, keep_id=True

@@ -145,5 +145,17 @@ def opening(data: dict[str, Any]) -> str:
     )
 
 
+def skipped(data: dict[str, Any]) -> str:
+    return _(
+        "Discussion {number} of {course} (“{title}”) is not posted in {chats}: "
+        "the chat is no longer attached to the course, or it removed me. "
+        "I won't mention it again for this discussion.",
+        number=data["discussion_id"],
+        course=data["course"],
+        title=escape(data["title"]),
+        chats=", ".join(escape(str(title)) for title in data["chats"]),
+    )
+
+
 def prompt(data: dict[str, Any]) -> str:
     return _("<b>Q{number}</b> {text}", number=data["number"], text=escape(data["text"]))

@@ -92,6 +92,33 @@ HELP_PRIVATE = N_(
     "To start a course, add me to its group and run <code>/setup #tag Title</code> there."
 )
 
+# Scheduled discussions and announcements, after the rest of /help (facilitators run them).
+HELP_GROUP_SCHEDULED = N_(
+    "Scheduled, for facilitators: <code>/discussion \"Title\" tomorrow 19:00 every 1w gap 10m</code> "
+    "with one prompt per line below runs a timed discussion here (Q1, Q2…, answered by replying or "
+    "with A1, A2…); /discussions lists them, /discussion_prompts, /discussion_move and "
+    "/discussion_cancel change one. /announce posts a message at its time (reply with it to your "
+    "message, or write the text below it); /announcements lists them, /announce_cancel stops one."
+)
+HELP_PRIVATE_SCHEDULED = N_(
+    "Scheduled, for facilitators (name the course with its #tag):\n"
+    "<code>/discussion #tag \"Title\" tomorrow 19:00 every 1w</code> — a timed discussion, "
+    "one prompt per line below\n"
+    "/discussions — those coming up; /discussion_prompts, /discussion_move, /discussion_cancel change one\n"
+    "<code>/announce #tag tomorrow 09:00 every 1w pin</code> — a post at its time, "
+    "its text on the lines below\n"
+    "/announcements — those waiting to go out; /announce_cancel stops one"
+)
+
+
+def help_in_group() -> str:
+    return _(HELP_GROUP) + "\n\n" + _(HELP_GROUP_SCHEDULED)
+
+
+def help_in_private() -> str:
+    return _(HELP_PRIVATE) + "\n\n" + _(HELP_PRIVATE_SCHEDULED)
+
+
 PRIVATE_FALLBACK = N_(
     "I work mostly in course groups. /mine shows your questions, /intro your introduction, "
     "and /help everything else."
@@ -425,7 +452,7 @@ def my_questions(items: list[tuple[list[Course], Question]], now: datetime) -> s
 
 
 def welcome_private(person: Person, facilitated: list[Course]) -> str:
-    lines = [_("Hi {name}!", name=name(person)) + " " + _(HELP_PRIVATE)]
+    lines = [_("Hi {name}!", name=name(person)) + " " + help_in_private()]
     if facilitated:
         tags = ", ".join(c.tag for c in facilitated)
         lines.append("\n" + _("You facilitate {tags}: I'll send you alerts and digests here.", tags=tags))

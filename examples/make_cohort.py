@@ -189,6 +189,13 @@ def tuesday(s: Story) -> None:
     s.at(1, 17, 0).open_link(AIKO, GROUP, "ask_")
     s.tell_flock(AIKO, "/askguest 1 anon Is DVC worth it for a team of two, or is that overkill?")
     s.at(1, 18, 0).press(TOMAS, GROUP, BOARD, "Q3")
+    # Written ahead, posted (and pinned) on Wednesday morning.
+    s.at(1, 18, 30).say(
+        MAYA,
+        "/announce tomorrow 09:00 pin\n"
+        "Thursday at 15:00: Sofia Lind on versioning data for analysis. "
+        "Send her your questions with /askguest before then.",
+    )
 
 
 def wednesday(s: Story) -> None:
@@ -253,11 +260,32 @@ def thursday(s: Story) -> None:
         "and data version goes a long way.",
         reply_to=flock_message(SOFIA, "lineage"),
     )
+    s.at(3, 17, 0).say(
+        MAYA,
+        '/discussion "Week 1 retro" tomorrow 16:00 gap 10m\n'
+        "What clicked for you this week?\n"
+        "What will you try next week?",
+    )
 
 
 def friday(s: Story) -> None:
     s.at(4, 9, 0).say(MAYA, "/settings sla 4h")
     s.at(4, 9, 1).say(LEO, "/questions")
+    # The retro: a reminder at 15:45, the opening and Q1 at 16:00, Q2 at 16:10. Answers come as
+    # replies to a prompt or as A1/A2 messages, each acknowledged with a reaction.
+    s.at(4, 16, 3).say(
+        PRIYA,
+        "Reading other people's pandas code in the answers here.",
+        reply_to=flock_message(GROUP, "What clicked"),
+    )
+    s.at(4, 16, 5).say(LEO, "A1: pivot_table, and why my index had duplicates.")
+    s.at(4, 16, 7).say(TOMAS, "a1 - seeing which data version a chart was made from")
+    s.at(4, 16, 12).say(
+        AIKO, "Setting up DVC for our team's notebooks.", reply_to=flock_message(GROUP, "What will you try")
+    )
+    s.at(4, 16, 14).say(BEN, "A2 asking here earlier instead of sitting on my questions")
+    s.at(4, 16, 16).say(PRIYA, "A2: a small notebook of pandas recipes")
+    # 16:20: the discussion ends, one gap after Q2. Its recap is told at that moment.
     s.at(4, 17, 30).say(MAYA, "/roster")
 
 

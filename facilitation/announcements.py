@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from facilitation import parsing
+from facilitation import gone_chats, parsing
 from facilitation.errors import NotFound, ParseError
 from facilitation.languages import N_
 from facilitation.model import Announcement, AnnouncementContent, Person
@@ -184,20 +184,14 @@ async def post_due(uow: UnitOfWork, now: datetime) -> int:
                     thread = announcement.thread_id if here is not None else None
                     await uow.outbox.put(Notice(chat, NoticeKind.ANNOUNCEMENT, posted, thread), now)
                     queued += 1
-            warned = set(announcement.warned)
-            gone = [
-                (chat, title)
-                for chat, title in announcement.chats
-                if chat not in attached and f"gone:{chat}" not in warned
-            ]
+            gone = gone_chats.untold(announcement.chats, attached, announcement.warned)
+            warned = announcement.warned | {gone_chats.key(chat) for chat, _ in gone}
             if gone:
-                told = {**posted, "chats": [title for _, title in gone]}
-                queued += await _tell_facilitators(
-                    uow, announcement, NoticeKind.ANNOUNCEMENT_SKIPPED, told, now
+                queued += await gone_chats.tell(
+                    uow, announcement.course.id, NoticeKind.ANNOUNCEMENT_SKIPPED, posted, gone, now
                 )
-                warned |= {f"gone:{chat}" for chat, _ in gone}
             await uow.announcements.posted(
-                announcement.id, next_time(announcement, now), frozenset(warned), now
+                announcement.id, next_time(announcement, now), warned, now
             )
         await uow.commit()
     return queued
@@ -215,16 +209,9 @@ async def pin_failed(uow: UnitOfWork, announcement_id: int, chat_id: int, reason
             c.id: c.title for c in await uow.courses.chats_of(announcement.course.id)
         }
         told = {**data(announcement), "chats": [titles.get(chat_id, str(chat_id))], "reason": reason[:200]}
-        queued = await _tell_facilitators(uow, announcement, NoticeKind.ANNOUNCEMENT_NOT_PINNED, told, now)
+        kind = NoticeKind.ANNOUNCEMENT_NOT_PINNED
+        queued = await gone_chats.tell_facilitators(uow, announcement.course.id, kind, told, now)
         await uow.announcements.warned(announcement.id, announcement.warned | {key})
         await uow.commit()
     return queued
 
-
-async def _tell_facilitators(
-    uow: UnitOfWork, announcement: Announcement, kind: NoticeKind, told: dict[str, Any], now: datetime
-) -> int:
-    destinations = (await uow.alerts.recipients(announcement.course.id)).destinations
-    for chat, thread in destinations:
-        await uow.outbox.put(Notice(chat, kind, told, thread), now)
-    return len(destinations)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from facilitation import parsing
+from facilitation import gone_chats, parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_
-from facilitation.model import Course, MessageRef, Person, PromptAt, Round, RoundState
+from facilitation.model import Chat, Course, Discussion, MessageRef, Person, PromptAt, Round, RoundState
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, course_for_command, courses_run_by, require_facilitator
@@ -186,8 +186,9 @@ async def schedule(
         length = settings.gap * len(prompts)
         if settings.every is not None and length >= settings.every:
             raise ParseError(OVERLAP, length=parsing.format_duration(length))
+        chats = [(chat.id, chat.title) for chat in await uow.courses.chats_of(course.id)]
         discussion = await uow.discussions.add(
-            course, settings.title, settings.gap, settings.every, prompts, where, person.id, now
+            course, settings.title, settings.gap, settings.every, prompts, where, chats, person.id, now
         )
         round = await uow.discussions.add_round(
             discussion, settings.starts_at, settings.starts_at, prompts, now
@@ -324,11 +325,14 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
     async with uow:
         for round in await uow.discussions.due(now):
             discussion = round.discussion
+            attached = await uow.courses.chats_of(discussion.course.id)
             chats = [
                 (chat.id, discussion.thread_id if chat.id == discussion.chat_id else None)
-                for chat in await uow.courses.chats_of(discussion.course.id)
+                for chat in attached
             ]
             step, state, count = round.step, round.state, len(round.prompts)
+            if step <= count:  # something to post: say where it can't go
+                posted += await _skip_gone(uow, discussion, attached, now)
             current = round
             while (moment := due_at(current)) is not None and moment <= now:
                 if step == 0:
@@ -355,6 +359,24 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
             await uow.discussions.advanced(round, step, state, due_at(current), now)
         await uow.commit()
     return posted
+
+
+async def _skip_gone(uow: UnitOfWork, discussion: Discussion, attached: list[Chat], now: datetime) -> int:
+    """Tell the facilitators, once per chat, of a chat the discussion was meant for that is gone,
+    and remember every chat attached now as meant (one attached later and then gone is told too)."""
+    attached_ids = {chat.id for chat in attached}
+    gone = gone_chats.untold(discussion.chats, attached_ids, discussion.warned)
+    warned = discussion.warned | {gone_chats.key(chat) for chat, _ in gone}
+    meant = dict(discussion.chats) | {chat.id: chat.title for chat in attached}
+    told = 0
+    if gone:
+        data = {"discussion_id": discussion.id, "title": discussion.title, "course": discussion.course.tag}
+        told = await gone_chats.tell(
+            uow, discussion.course.id, NoticeKind.DISCUSSION_SKIPPED, data, gone, now
+        )
+    if gone or meant != dict(discussion.chats):
+        await uow.discussions.chats_meant(discussion.id, sorted(meant.items()), warned)
+    return told
 
 
 def prompt_subject(prompt_id: int) -> str:

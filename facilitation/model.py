@@ -305,6 +305,8 @@ class Discussion:
     chat_id: int | None = None  # where it was scheduled (a group), for its forum topic
     thread_id: int | None = None
     cancelled: bool = False
+    chats: tuple[tuple[int, str], ...] = ()  # (id, title) of every chat it was meant for
+    warned: frozenset[str] = frozenset()  # the gone chats the facilitators were told about
 
 
 @dataclass(frozen=True)

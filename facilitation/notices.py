@@ -36,4 +36,5 @@ class NoticeKind(StrEnum):
     ANNOUNCEMENT_NOT_PINNED = "announcement_not_pinned"  # to facilitators: posted, but not pinned
     DISCUSSION_REMINDER = "discussion_reminder"  # 15 minutes before a discussion, in each chat
     DISCUSSION_OPENING = "discussion_opening"  # how to take part, at the start
+    DISCUSSION_SKIPPED = "discussion_skipped"  # to facilitators: a chat it was meant for is gone
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept

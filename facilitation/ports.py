@@ -349,9 +349,14 @@ class DiscussionRepository(Protocol):
         every: timedelta | None,
         prompts: Sequence[str],
         where: MessageRef | None,
+        chats: Sequence[tuple[int, str]],
         created_by: int,
         now: datetime,
     ) -> Discussion: ...
+    # Every chat it was meant for (id, title), and the gone ones the facilitators were told about.
+    async def chats_meant(
+        self, discussion_id: int, chats: Sequence[tuple[int, str]], warned: frozenset[str]
+    ) -> None: ...
     async def add_round(
         self,
         discussion: Discussion,

@@ -398,6 +398,9 @@ class DiscussionRow(Base):
     prompts: Mapped[str] = mapped_column(Text)  # JSON list of the series' prompts
     chat_id: Mapped[int | None]  # the group it was scheduled from (its forum topic gets the posts)
     thread_id: Mapped[int | None]
+    # JSON [[id, title], …]: every chat it was meant for (attached when scheduled or since)
+    chats: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    warned: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON: gone chats told
     created_by: Mapped[int]
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]

@@ -62,7 +62,7 @@ async def start(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
     if in_group(message):
-        await reply(update, i18n._(texts.HELP_GROUP))
+        await reply(update, texts.help_in_group())
         return
     person = require_sender(message)
     payload = argument_text(message).strip()
@@ -82,7 +82,7 @@ async def start(update: Update, context: FlockContext) -> None:
 async def help_command(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
-    await reply(update, i18n._(texts.HELP_GROUP if in_group(message) else texts.HELP_PRIVATE))
+    await reply(update, texts.help_in_group() if in_group(message) else texts.help_in_private())
 
 
 async def stale_button(update: Update, context: FlockContext) -> None:

@@ -76,6 +76,8 @@ def _discussion(row: DiscussionRow, course: Course) -> Discussion:
         row.chat_id,
         row.thread_id,
         row.cancelled_at is not None,
+        tuple((int(chat), str(title)) for chat, title in json.loads(row.chats)),
+        frozenset(json.loads(row.warned)),
     )
 
 
@@ -106,6 +108,7 @@ class SqlDiscussions(Repository):
         every: timedelta | None,
         prompts: Sequence[str],
         where: MessageRef | None,
+        chats: Sequence[tuple[int, str]],
         created_by: int,
         now: datetime,
     ) -> Discussion:
@@ -117,6 +120,8 @@ class SqlDiscussions(Repository):
             prompts=json.dumps(list(prompts), ensure_ascii=False),
             chat_id=where.chat_id if where else None,
             thread_id=where.thread_id if where else None,
+            chats=json.dumps([list(chat) for chat in chats], ensure_ascii=False),
+            warned="[]",
             created_by=created_by,
             created_at=now,
         )
@@ -244,6 +249,18 @@ class SqlDiscussions(Repository):
         )
         return Round(
             round.id, round.discussion, round.slot_at, starts_at, round.prompts, round.state, round.step
+        )
+
+    async def chats_meant(
+        self, discussion_id: int, chats: Sequence[tuple[int, str]], warned: frozenset[str]
+    ) -> None:
+        await self.session.execute(
+            update(DiscussionRow)
+            .where(DiscussionRow.id == discussion_id)
+            .values(
+                chats=json.dumps([list(chat) for chat in chats], ensure_ascii=False),
+                warned=json.dumps(sorted(warned)),
+            )
         )
 
     async def cancel_round(self, round_id: int, now: datetime) -> None:

@@ -107,3 +107,44 @@ async def test_after_the_week_the_next_thing_due_is_saturday_s_digest(played: tu
         assert await next_due(session_factory(engine), friday_night) == saturday_eight
     finally:
         await engine.dispose()
+
+
+def test_the_announcement_written_on_tuesday_is_posted_and_pinned_on_wednesday_morning(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, db_file = played
+
+    scheduled = _index(lines, "Tue 18:30 — Maya Okafor in the group: /announce tomorrow 09:00 pin")
+    posted = _index(
+        lines, "Wed 09:00 — a scheduled announcement is posted in the group and pinned", scheduled
+    )
+    assert lines[posted + 1].strip().startswith("Thursday at 15:00: Sofia Lind on versioning data")
+    assert not lines[posted + 2].startswith("Wed 09:00")  # the pin is part of it, not another message
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("select posted, next_at from announcements").fetchall() == [(1, None)]
+
+
+def test_the_friday_retro_posts_its_prompts_in_order_and_takes_answers_both_ways(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, db_file = played
+
+    reminder = _index(lines, "Fri 15:45 — the discussion “Week 1 retro” is announced in 15 minutes")
+    opening = _index(lines, "Fri 16:00 — the discussion “Week 1 retro” opens in the group", reminder)
+    q1 = _index(lines, "Fri 16:00 — prompt Q1 of the discussion is posted", opening)
+    by_reply = _index(lines, "Fri 16:03 — Priya Raman replies to Flock's “Q1 What clicked", q1)
+    assert lines[by_reply + 1].strip() == "↳ Flock reacts ✍"  # an answer gets a reaction, never a message
+    by_number = _index(lines, "Fri 16:05 — Leo Martin in the group: A1: pivot_table", by_reply)
+    q2 = _index(lines, "Fri 16:10 — prompt Q2 of the discussion is posted", by_number)
+    _index(lines, "Fri 16:16 — Priya Raman in the group: A2: a small notebook", q2)
+    # The recap, once Flock posts one, is told at 16:20, when the discussion ends.
+    with sqlite3.connect(db_file) as db:
+        answers = db.execute(
+            "select p.number, count(*) from discussion_answers a join discussion_prompts p "
+            "on p.id = a.prompt_id group by p.number order by p.number"
+        ).fetchall()
+        state = db.execute("select state from discussion_rounds").fetchall()
+        questions = db.execute("select count(*) from questions where text like 'A_%'").fetchone()
+    assert answers == [(1, 3), (2, 3)]
+    assert state == [("ended",)]
+    assert questions == (0,)

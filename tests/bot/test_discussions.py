@@ -277,6 +277,28 @@ async def test_a_restart_mid_discussion_posts_no_prompt_twice_and_skips_none(
     assert sent(later) == []
 
 
+async def test_restarts_before_and_after_a_discussion_repeat_nothing_and_miss_nothing(
+    database_url: str, clock: FrozenClock
+) -> None:
+    async with Harness(database_url, clock) as flock:
+        await set_up(flock)
+        await say(flock, CHAT, ANA, '/discussion "Restart" tomorrow 19:00 gap 10m\nOne?\nTwo?')
+    clock.current = datetime(2026, 11, 3, 18, 50, tzinfo=UTC)  # down through the reminder's time
+    async with Harness(database_url, clock) as before:
+        reminded = await before.tick()
+        run = await run_to(before, 19, 0) + await run_to(before, 19, 10) + await run_to(before, 19, 20)
+    async with Harness(database_url, clock) as after:
+        again = await after.tick()
+        later = await run_to(after, 21, 0)
+
+    assert sent(reminded) == [
+        "⏰ In 15 minutes: <b>Restart</b>, a discussion right here. Come and join in, or just read along."
+    ]
+    assert [t for t in sent(run) if t.startswith("<b>Q")] == ["<b>Q1</b> One?", "<b>Q2</b> Two?"]
+    assert sent(again) == sent(later) == []
+    assert await after.rows("select state, step from discussion_rounds") == [("ended", 4)]
+
+
 async def test_a_weekly_series_keeps_its_local_time_across_a_change_of_clocks(flock: Harness) -> None:
     flock.clock.current = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
     await set_up(flock)
@@ -313,7 +335,7 @@ async def test_forget_me_removes_discussion_answers(flock: Harness) -> None:
     assert author != BEN["id"]
 
 
-async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness) -> None:
+async def test_an_edited_answer_keeps_its_first_text_and_is_no_question(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, CHAT, ANA, '/discussion "Live" in 1m gap 1m every 1w\nFirst?')
     flock.clock.advance(minutes=1)
@@ -324,7 +346,8 @@ async def test_an_edited_answer_stays_one_answer_and_no_question(flock: Harness)
     calls = await flock.send(flock.telegram.edit(original, "A1 how do I find the wiki?"))
 
     assert sent(calls) == []
-    assert await flock.rows("select count(*) from discussion_answers") == [(1,)]
+    # The answer keeps its first text: what was acknowledged is what the discussion keeps.
+    assert await flock.rows("select text from discussion_answers") == [("A1 the wiki",)]
     assert await flock.rows("select count(*) from questions") == [(0,)]
     # While it runs, changes go to next week's occurrence.
     [reply] = sent(await say(flock, CHAT, ANA, "/discussion_prompts 1\nNext week's?"))
@@ -352,3 +375,90 @@ async def test_two_processes_ticking_at_once_post_each_step_once(
     assert len(posted) == 2 * 5  # the reminder, the opening and three prompts in each chat
     assert len({(c.chat_id, c.text) for c in calls if c.method == "sendMessage"}) == 10
     assert await flock.rows("select count(*) from discussion_rounds") == [(2,)]  # one next week
+
+
+# Chats gone ----------------------------------------------------------------------------------------
+
+BOT = {"id": 7000000001, "is_bot": True, "first_name": "Flock", "username": "flock_test_bot"}
+GONE = (
+    "Discussion 1 of #onb26 (“Remote teaching tips”) is not posted in {chats}: the chat is no longer"
+    " attached to the course, or it removed me. I won't mention it again for this discussion."
+)
+
+
+async def test_a_detached_chat_gets_no_reminder_opening_or_prompt_and_the_facilitators_are_told_once(
+    flock: Harness,
+) -> None:
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    await say(flock, SECOND, ANA, "/detach")
+
+    reminder = await run_to(flock, 18, 45)
+    opening = await run_to(flock, 19, 0)
+    rest = await run_to(flock, 19, 10) + await run_to(flock, 19, 20) + await run_to(flock, 19, 30)
+    next_week = await run_to(flock, 18, 45, day=10) + await run_to(flock, 19, 0, day=10)
+
+    assert sent(reminder + opening + rest + next_week, SECOND) == []
+    assert sent(reminder, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+    assert sent(opening + rest + next_week, ANA) == []
+    assert len(sent(opening + rest, CHAT)) == 4  # the opening and three prompts
+    assert "<b>Q1</b> What tool helped you most?" in sent(next_week, CHAT)
+
+
+async def test_a_chat_that_removed_flock_mid_discussion_gets_no_further_prompt(flock: Harness) -> None:
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    opening = await run_to(flock, 19, 0)
+    await flock.send(flock.telegram.member_change(SECOND, BOT, "member", "kicked", mine=True, by=ANA))
+
+    second = await run_to(flock, 19, 10)
+    third = await run_to(flock, 19, 20)
+
+    assert len(sent(opening, SECOND)) == 2
+    assert sent(second + third, SECOND) == []
+    assert sent(second, CHAT) == ["<b>Q2</b> How do you keep quiet learners involved?"]
+    assert sent(second, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+    assert sent(third, ANA) == []
+
+
+async def test_a_chat_attached_after_scheduling_is_posted_to_and_told_about_once_gone(flock: Harness) -> None:
+    await set_up(flock, CHAT)
+    await say(flock, CHAT, ANA, f"/discussion {THREE}")
+    await set_up(flock, SECOND)
+
+    opening = await run_to(flock, 19, 0)
+    await say(flock, SECOND, ANA, "/detach")
+    second = await run_to(flock, 19, 10)
+
+    assert sent(opening, SECOND)[-1] == "<b>Q1</b> What tool helped you most?"
+    assert sent(second, SECOND) == []
+    assert sent(second, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
+
+
+# /help ---------------------------------------------------------------------------------------------
+
+
+async def test_help_names_the_discussion_and_announcement_commands_in_a_group_and_in_private(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+
+    [in_group] = sent(await say(flock, CHAT, BEN, "/help"))
+    [in_private] = sent(await say(flock, private(ANA), ANA, "/help"))
+
+    assert in_group.startswith("<b>Flock</b> keeps this course talking.")
+    assert in_private.startswith("<b>Flock</b> keeps a training cohort talking")
+    for command in (
+        "/discussion ",
+        "/discussions",
+        "/discussion_prompts",
+        "/discussion_move",
+        "/discussion_cancel",
+        "/announce ",
+        "/announcements",
+        "/announce_cancel",
+    ):
+        assert command in in_group
+        assert command in in_private
+    assert "answered by replying or with A1, A2…" in in_group
+    assert '<code>/discussion #tag "Title" tomorrow 19:00 every 1w</code> — a timed discussion' in in_private

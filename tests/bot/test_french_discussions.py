@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.bot.test_discussions import ANA, BEN, CHAT, reactions, say, sent, set_up
+from tests.bot.test_discussions import ANA, BEN, CHAT, SECOND, reactions, say, sent, set_up
+from tests.builders import private
 from tests.support.harness import Harness
 
 
@@ -40,3 +41,24 @@ async def test_a_french_course_schedules_and_runs_a_discussion_in_french(flock: 
     assert sent(answered) == []
     assert len(reactions(answered)) == 1
     assert await flock.rows("select count(*) from questions") == [(0,)]
+
+
+async def test_in_french_help_names_the_scheduled_commands_and_a_gone_chat_is_told_in_french(
+    flock: Harness,
+) -> None:
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, ANA, "/settings language fr")
+    await say(flock, CHAT, ANA, '/discussion "Outils" demain 19h\nLequel ?')
+    await say(flock, SECOND, ANA, "/detach")
+    await flock.send(flock.telegram.post(private(ANA), {**ANA, "language_code": "fr"}, "/language fr"))
+
+    [help_text] = sent(await say(flock, CHAT, BEN, "/help"))
+    flock.clock.current = datetime(2026, 11, 3, 18, 45, tzinfo=UTC)
+    told = sent(await flock.tick(), ANA)
+
+    assert "Programmé, pour les animateurs : <code>/discussion" in help_text
+    assert "/announce_cancel en arrête une." in help_text
+    assert told == [
+        "La discussion 1 de #onb26 (« Outils ») n’est pas publiée dans Onboarding 2026 (evening) : le groupe "
+        "n’est plus rattaché au cours, ou il m’a retiré. Je ne le redirai pas pour cette discussion."
+    ]
