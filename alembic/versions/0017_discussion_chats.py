@@ -1,6 +1,6 @@
 """discussion chats: the chats a discussion was meant for, and which gone ones the facilitators were told about
 
-Revision ID: 0021
+Revision ID: 0017
 Revises: 0016
 """
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0021'
+revision: str = '0017'
 down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
