@@ -1,0 +1,136 @@
+"""A discussion's reactions, replies and recap (issue 14, 4 and 5): answers ranked by the
+reactions they drew (where Flock, an admin, sees them) then by replies, a recap in every attached
+chat with links, the transcript document, /discussion_transcript, the digest's line, forgetting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.recording import BOT_ID, Call
+from tests.builders import JSON, group, private, user
+from tests.support.harness import Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitator
+BEN = user(12, "Ben", "ben_b")
+LEO = user(13, "Leo", "leo_l")
+MIA = user(14, "Mia", "mia_m")
+FLOCK = user(BOT_ID, "Flock", "flock_bot", is_bot=True)
+CHAT = group(-1001500, "Onboarding 2026")
+SECOND = group(-1001700, "Onboarding 2026 (evening)")
+SHARED = group(-1001800, "Everyone")
+
+
+async def set_up(flock: Harness, *chats: JSON, admin: bool = True) -> None:
+    for chat in chats or (CHAT,):
+        flock.make_admin(chat, ANA)
+        if admin:
+            flock.make_admin(chat, FLOCK)
+        await flock.send(flock.telegram.post(chat, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+
+
+async def say(flock: Harness, chat: JSON, person: JSON, text: str, **kw: Any) -> JSON:
+    update = flock.telegram.post(chat, person, text, **kw)
+    await flock.send(update)
+    message: JSON = update["message"]
+    return message
+
+
+def react(flock: Harness, message: JSON, person: JSON, *emojis: str, was: tuple[str, ...] = ()) -> JSON:
+    return flock.telegram.update(
+        "message_reaction",
+        {
+            "chat": message["chat"],
+            "message_id": message["message_id"],
+            "user": person,
+            "date": 0,
+            "old_reaction": [{"type": "emoji", "emoji": e} for e in was],
+            "new_reaction": [{"type": "emoji", "emoji": e} for e in emojis],
+        },
+    )
+
+
+def totals(flock: Harness, message: JSON, **counts: int) -> JSON:
+    emojis = {"hand": "✍", "like": "👍", "fire": "🔥"}
+    return flock.telegram.update(
+        "message_reaction_count",
+        {
+            "chat": message["chat"],
+            "message_id": message["message_id"],
+            "date": 0,
+            "reactions": [
+                {"type": {"type": "emoji", "emoji": emojis[name]}, "total_count": n}
+                for name, n in counts.items()
+            ],
+        },
+    )
+
+
+async def live(flock: Harness, prompts: str = "First?\nSecond?", *, chat: JSON = CHAT) -> list[Call]:
+    await say(flock, chat, ANA, f'/discussion "Tips" in 1m gap 1m\n{prompts}')
+    flock.clock.advance(minutes=1)
+    return await flock.tick()
+
+
+def sent(calls: list[Call], chat: JSON | None = None) -> list[str]:
+    return [c.text for c in calls if c.method == "sendMessage" and (chat is None or c.chat_id == chat["id"])]
+
+
+async def counts(flock: Harness) -> list[tuple[Any, ...]]:
+    return await flock.rows(
+        "select a.text, coalesce(sum(r.count), 0), a.anonymous_reactions from discussion_answers a"
+        " left join discussion_reactions r on r.answer_id = a.id group by a.id, a.text, a.anonymous_reactions"
+        " order by a.id"
+    )
+
+
+# Reactions and replies -----------------------------------------------------------------------------
+
+
+async def test_reactions_to_answers_are_counted_and_taken_back(flock: Harness) -> None:
+    await set_up(flock)
+    await live(flock)
+    answer = flock.telegram.post(CHAT, BEN, "A1 the whiteboard")
+    other = flock.telegram.post(CHAT, LEO, "Lovely evening")
+    # The answer and reactions to it in one batch: the reactions find the answer the batch holds.
+    await flock.send(answer, other, react(flock, answer["message"], LEO, "👍", "❤"))
+    await flock.send(react(flock, other["message"], BEN, "👍"))
+    assert await counts(flock) == [("A1 the whiteboard", 2, 0)]
+
+    await flock.send(
+        react(flock, answer["message"], LEO, "👍", was=("👍", "❤")),  # one taken back
+        react(flock, answer["message"], ANA, "🔥", "🔥"),  # each emoji once
+        react(flock, answer["message"], FLOCK, "✍"),  # Flock's own acknowledgement
+    )
+
+    assert await counts(flock) == [("A1 the whiteboard", 2, 0)]
+    await flock.send(react(flock, answer["message"], ANA, was=("🔥",)))
+    assert await counts(flock) == [("A1 the whiteboard", 1, 0)]
+    mine = "select count(*) from discussion_reactions where person_id = :p"
+    assert await flock.rows(mine, p=BOT_ID) == [(0,)]
+
+
+async def test_anonymous_totals_leave_out_flocks_own_acknowledgement(flock: Harness) -> None:
+    await set_up(flock)
+    await live(flock)
+    answer = await say(flock, CHAT, BEN, "A1 pair work")
+
+    await flock.send(totals(flock, answer, hand=1, like=3, fire=1))
+
+    assert await counts(flock) == [("A1 pair work", 0, 4)]
+
+
+async def test_replies_to_an_answer_are_kept_under_it_and_stay_ordinary_posts(flock: Harness) -> None:
+    await set_up(flock)
+    await live(flock)
+    answer = await say(flock, CHAT, BEN, "A1 the whiteboard")
+
+    await say(flock, CHAT, LEO, "Which one do you use?", reply_to=answer)
+    await say(flock, CHAT, BEN, "Miro", reply_to=answer)
+
+    replies = "select author_id, text from discussion_replies order by replied_at, message_id"
+    assert await flock.rows(replies) == [
+        (LEO["id"], "Which one do you use?"),
+        (BEN["id"], "Miro"),
+    ]
+    assert await flock.rows("select text from questions") == [("Which one do you use?",)]
