@@ -37,3 +37,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_REMINDER = "discussion_reminder"  # 15 minutes before a discussion, in each chat
     DISCUSSION_OPENING = "discussion_opening"  # how to take part, at the start
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
+    DISCUSSION_RECAP = "discussion_recap"  # at the end, in each chat: the answers people liked most
+    DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import ReactionType, ReactionTypeCustomEmoji, ReactionTypeEmoji, Update
+from telegram import InputFile, ReactionType, ReactionTypeCustomEmoji, ReactionTypeEmoji, Update
 from telegram.constants import ReactionEmoji
 from telegram.ext import BaseHandler, MessageReactionHandler
 
@@ -14,7 +14,7 @@ from bot.context import FlockContext
 from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, said, tags
 from bot.i18n import _
 from bot.texts import escape
-from facilitation import discussion_reactions, discussions, parsing
+from facilitation import discussion_reactions, discussion_recap, discussions, parsing
 from facilitation.errors import ParseError
 
 _HASHTAG = re.compile(r"(?<![\w#/])#\w+")
@@ -99,6 +99,23 @@ async def cancel(update: Update, context: FlockContext) -> None:
     await reply(update, render_discussions.cancelled(done.round, done.whole_series, done.next_start))
 
 
+async def transcript(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    discussion_id, _rest = _discussion_id(
+        update, render_discussions.DISCUSSION_ID_USAGE, "/discussion_transcript"
+    )
+    person = require_sender(message)
+    round, text = await discussion_recap.latest_transcript(
+        context.uow(), discussion_id, person.id, message.chat_id if in_group(message) else None
+    )
+    data = {"discussion_id": round.discussion.id, "title": round.discussion.title}
+    await message.reply_document(
+        InputFile(text.encode("utf-8"), filename=render_discussions.transcript_name(round.discussion.id)),
+        caption=render_discussions.transcript_caption(data),
+    )
+
+
 # Flock's own acknowledgement of an answer (bot/outbox_renderers.py): not a like.
 _OWN = ReactionEmoji.WRITING_HAND.value
 
@@ -140,6 +157,7 @@ HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("discussion_prompts", prompts),
     command("discussion_move", move),
     command("discussion_cancel", cancel),
+    command("discussion_transcript", transcript),
     MessageReactionHandler(reaction, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_UPDATED),
     MessageReactionHandler(
         reaction_count, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED

@@ -134,3 +134,93 @@ async def test_replies_to_an_answer_are_kept_under_it_and_stay_ordinary_posts(fl
         (BEN["id"], "Miro"),
     ]
     assert await flock.rows("select text from questions") == [("Which one do you use?",)]
+
+
+# The recap and the transcript ------------------------------------------------------------------------
+
+
+def documents(calls: list[Call], chat: JSON) -> list[Call]:
+    return [c for c in calls if c.method == "sendDocument" and c.chat_id == chat["id"]]
+
+
+def link(message: JSON) -> str:
+    return f"https://t.me/c/{str(message['chat']['id']).removeprefix('-100')}/{message['message_id']}"
+
+
+async def run_two_chats(flock: Harness) -> tuple[list[Call], dict[str, JSON]]:
+    """Q1 and Q2 in two chats: answers by number and by reply, reactions, replies; then the end."""
+    await set_up(flock, CHAT, SECOND)
+    await say(flock, CHAT, LEO, "Hello all")  # Leo has posted before: not a first-time voice
+    opening = await live(flock)
+    q1_second = next(c for c in opening if c.chat_id == SECOND["id"] and c.text.startswith("<b>Q1"))
+    bens = await say(flock, CHAT, BEN, "A1 the whiteboard")
+    leos = await say(flock, SECOND, LEO, "Sticky notes, always", reply_to=q1_second.result)
+    mias = await say(flock, CHAT, MIA, "A1: pair work <3")
+    await say(flock, CHAT, LEO, "Love this", reply_to=mias)
+    await say(flock, CHAT, MIA, "Thanks!", reply_to=mias)  # her own: kept, not counted
+    await flock.send(
+        react(flock, leos, BEN, "👍"),
+        react(flock, leos, MIA, "👍", "🔥"),
+        react(flock, bens, LEO, "👍"),
+        react(flock, mias, BEN, "❤"),
+    )
+    flock.clock.advance(minutes=1)
+    await flock.tick()  # Q2
+    second = await say(flock, CHAT, BEN, "A2 ask them by name")
+    flock.clock.advance(minutes=1)
+    end = await flock.tick()  # the end: the last prompt plus one gap
+    return end, {"ben": bens, "leo": leos, "mia": mias, "ben2": second}
+
+
+async def test_the_recap_ranks_answers_by_reactions_then_replies_in_every_chat_with_links(
+    flock: Harness,
+) -> None:
+    end, answers = await run_two_chats(flock)
+
+    for chat in (CHAT, SECOND):
+        [recap] = sent(end, chat)
+        lines = recap.splitlines()
+        assert lines[0] == "📝 <b>Recap: Tips</b>"
+        assert lines[1] == "3 people took part, 2 of them for the first time in the course. Welcome!"
+        assert lines[3:8] == [
+            "<b>Q1</b> First?",
+            "3 answered.",
+            f'1. <a href="{link(answers["leo"])}">Leo</a>: Sticky notes, always (3 reactions)',
+            f'2. <a href="{link(answers["mia"])}">Mia</a>: A1: pair work &lt;3 (1 reaction, 1 reply)',
+            f'3. <a href="{link(answers["ben"])}">Ben</a>: A1 the whiteboard (1 reaction)',
+        ]
+        assert lines[9:] == [
+            "<b>Q2</b> Second?",
+            "1 answered.",
+            f'1. <a href="{link(answers["ben2"])}">Ben</a>: A2 ask them by name',
+        ]
+        [document] = documents(end, chat)
+        assert document.params["caption"] == "📄 Transcript of “Tips”"
+        assert document.files["document"][0] == "discussion-1.md"
+        assert [c.method for c in end if c.chat_id == chat["id"]] == ["sendMessage", "sendDocument"]
+    assert await flock.rows("select participants, answer_count, first_voices from discussion_rounds") == [
+        (3, 4, 2)
+    ]
+
+
+async def test_the_transcript_has_every_answer_under_its_prompt_with_replies_and_reactions(
+    flock: Harness,
+) -> None:
+    end, _ = await run_two_chats(flock)
+
+    markdown = documents(end, CHAT)[0].files["document"][1].decode()
+
+    assert markdown.startswith(
+        "# Tips\n\nDiscussion for \\#onb26, 2026-11-02 09:01 (UTC).\n\n"
+        "Took part: 3. First time in the course: 2. Answers: 4.\n\n## Q1."
+    )
+    q1 = markdown[markdown.index("## Q1. First?") : markdown.index("## Q2.")]
+    assert q1.splitlines()[2:] == [
+        "- **Ben**: A1 the whiteboard (reactions: 1)",
+        "- **Leo**: Sticky notes, always (reactions: 3)",
+        "- **Mia**: A1: pair work \\<3 (reactions: 1, replies: 1)",
+        "  - *Leo*: Love this",
+        "  - *Mia*: Thanks!",
+        "",
+    ]
+    assert markdown.endswith("## Q2. Second?\n\n- **Ben**: A2 ask them by name (reactions: 0)\n")
