@@ -170,9 +170,10 @@ def recap(data: dict[str, Any]) -> str:
 def _recap(data: dict[str, Any], limit: int) -> str:
     lines = [_("📝 <b>Recap: {title}</b>", title=escape(data["title"]))]
     people, first = data["participants"], data["first_voices"]
-    if not people:
+    if not people:  # the prompts are above in the chat: nothing to list under them
         lines.append(_("No one answered this time. Thank you for reading along!"))
-    elif first:
+        return "\n".join(lines)
+    if first:
         lines.append(
             ngettext(
                 "{count} person took part, {first} of them for the first time in the course. Welcome!",
@@ -194,11 +195,10 @@ def _recap(data: dict[str, Any], limit: int) -> str:
         lines.append(ngettext("{count} answered.", "{count} answered.", prompt["answered"]))
         for place, answer in enumerate(prompt["top"][:limit], 1):
             lines.append(_top(place, answer))
-    if people:
-        if not data["reactions_anywhere"]:
-            lines += ["", _(NOT_COUNTED)]
-        elif not data["reactions_here"]:
-            lines += ["", _(NOT_COUNTED_HERE)]
+    if not data["reactions_anywhere"]:
+        lines += ["", _(NOT_COUNTED)]
+    elif not data["reactions_here"]:
+        lines += ["", _(NOT_COUNTED_HERE)]
     return "\n".join(lines)
 
 

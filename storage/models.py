@@ -476,8 +476,10 @@ class DiscussionReplyRow(Base):
     """A reply to an answer: under it in the transcript; someone else's count for the ranking."""
 
     __tablename__ = "discussion_replies"
-    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    message_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    __table_args__ = (Index("ix_discussion_replies_message", "chat_id", "message_id", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
     answer_id: Mapped[int] = mapped_column(ForeignKey("discussion_answers.id"), index=True)
     author_id: Mapped[int]
     text: Mapped[str] = mapped_column(Text)

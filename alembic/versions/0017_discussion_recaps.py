@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'discussion_replies',
+        sa.Column('id', _ID, autoincrement=True, nullable=False),
         sa.Column('chat_id', _ID, nullable=False),
         sa.Column('message_id', _ID, nullable=False),
         sa.Column('answer_id', _ID, nullable=False),
@@ -41,9 +42,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ['answer_id'], ['discussion_answers.id'], name=op.f('fk_discussion_replies_answer_id_discussion_answers')
         ),
-        sa.PrimaryKeyConstraint('chat_id', 'message_id', name=op.f('pk_discussion_replies')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_discussion_replies')),
     )
     op.create_index(op.f('ix_discussion_replies_answer_id'), 'discussion_replies', ['answer_id'])
+    op.create_index('ix_discussion_replies_message', 'discussion_replies', ['chat_id', 'message_id'], unique=True)
     op.create_index('ix_discussion_answers_round', 'discussion_answers', ['round_id'])
     op.add_column(
         'discussion_answers', sa.Column('anonymous_reactions', _ID, server_default='0', nullable=False)

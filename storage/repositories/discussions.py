@@ -436,7 +436,7 @@ class SqlDiscussions(Repository):
                 select(DiscussionReplyRow, PersonRow)
                 .outerjoin(PersonRow, PersonRow.id == DiscussionReplyRow.author_id)
                 .where(DiscussionReplyRow.answer_id.in_(ids))
-                .order_by(DiscussionReplyRow.replied_at, DiscussionReplyRow.message_id)
+                .order_by(DiscussionReplyRow.replied_at, DiscussionReplyRow.id)
             )
             for reply, person in rows:
                 replies.setdefault(reply.answer_id, []).append(

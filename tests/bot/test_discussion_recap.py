@@ -224,3 +224,154 @@ async def test_the_transcript_has_every_answer_under_its_prompt_with_replies_and
         "",
     ]
     assert markdown.endswith("## Q2. Second?\n\n- **Ben**: A2 ask them by name (reactions: 0)\n")
+
+
+async def test_where_flock_is_not_an_admin_the_recap_says_reactions_are_not_counted(flock: Harness) -> None:
+    await set_up(flock, admin=False)
+    await live(flock, "First?")
+    bens = await say(flock, CHAT, BEN, "A1 liked by one")
+    mias = await say(flock, CHAT, MIA, "A1 replied to")
+    await say(flock, CHAT, LEO, "Agreed", reply_to=mias)
+    flock.clock.advance(minutes=1)
+
+    [recap] = sent(await flock.tick())
+
+    assert recap.splitlines()[4:] == [
+        "2 answered.",
+        f'1. <a href="{link(mias)}">Mia</a>: A1 replied to (1 reply)',
+        f'2. <a href="{link(bens)}">Ben</a>: A1 liked by one',
+        "",
+        "Reactions not counted: Flock sees them only as an admin of the group.",
+    ]
+
+
+async def test_each_chat_says_whether_its_own_reactions_count_and_a_promotion_is_remembered(
+    flock: Harness,
+) -> None:
+    await set_up(flock, CHAT, SECOND, admin=False)
+    promoted = flock.telegram.member_change(CHAT, FLOCK, "member", "administrator", mine=True, by=ANA)
+    promoted["my_chat_member"]["new_chat_member"].update(
+        {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True}
+        | {"can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False}
+        | {"can_change_info": True, "can_invite_users": True, "can_post_stories": False}
+        | {"can_edit_stories": False, "can_delete_stories": False}
+    )
+    await flock.send(promoted)
+    await live(flock, "First?")
+    bens = await say(flock, CHAT, BEN, "A1 in the first chat")
+    await flock.send(react(flock, bens, LEO, "👍"))
+    flock.clock.advance(minutes=1)
+
+    end = await flock.tick()
+
+    [here], [there] = sent(end, CHAT), sent(end, SECOND)
+    assert f'1. <a href="{link(bens)}">Ben</a>: A1 in the first chat (1 reaction)' in here
+    assert "counted" not in here
+    assert there.endswith(
+        "Reactions in this chat aren't counted: Flock sees them only as an admin of the group."
+    )
+    assert await flock.rows("select chat_id, bot_admin from attachments order by chat_id") == [
+        (SECOND["id"], False),
+        (CHAT["id"], True),
+    ]
+
+
+async def test_in_a_tagged_chat_the_recap_holds_the_courses_answers_only(flock: Harness) -> None:
+    flock.make_admin(SHARED, ANA)
+    flock.make_admin(SHARED, FLOCK)
+    await say(flock, SHARED, ANA, "/setup #onb26 tagged Onboarding 2026")
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    opening = await live(flock, "First?", chat=SHARED)
+    q1 = next(c for c in opening if c.text.startswith("<b>Q1"))
+    await say(flock, SHARED, BEN, "A1 not for the course")
+    tagged = await say(flock, SHARED, BEN, "A1 #onb26 with the tag")
+    replied = await say(flock, SHARED, MIA, "By replying", reply_to=q1.result)
+    await flock.send(react(flock, replied, BEN, "👍"))
+    flock.clock.advance(minutes=1)
+
+    end = await flock.tick()
+
+    [recap] = sent(end, SHARED)
+    assert recap.splitlines()[1:] == [
+        "2 people took part, 2 of them for the first time in the course. Welcome!",
+        "",
+        "<b>Q1</b> First?",
+        "2 answered.",
+        f'1. <a href="{link(replied)}">Mia</a>: By replying (1 reaction)',
+        f'2. <a href="{link(tagged)}">Ben</a>: A1 #onb26 with the tag',
+    ]
+    markdown = documents(end, SHARED)[0].files["document"][1].decode()
+    assert "not for the course" not in markdown
+
+
+# /discussion_transcript, the digest, forgetting ---------------------------------------------------------
+
+
+async def test_facilitators_get_the_latest_transcript_again_and_others_are_refused(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, CHAT, ANA, '/discussion "Weekly" in 1m gap 1m every 1w\nFirst?')
+    early = await flock.send(flock.telegram.post(CHAT, ANA, "/discussion_transcript 1"))
+    flock.clock.advance(minutes=1)
+    await flock.tick()
+    await say(flock, CHAT, BEN, "A1 my answer")
+    flock.clock.advance(minutes=1)
+    await flock.tick()
+
+    refused = await flock.send(flock.telegram.post(CHAT, BEN, "/discussion_transcript 1"))
+    in_group = await flock.send(flock.telegram.post(CHAT, ANA, "/discussion_transcript 1"))
+    privately = await flock.send(flock.telegram.post(private(ANA), ANA, "/discussion_transcript 1"))
+    unknown = await flock.send(flock.telegram.post(private(ANA), ANA, "/discussion_transcript 9"))
+    bare = await flock.send(flock.telegram.post(private(ANA), ANA, "/discussion_transcript"))
+
+    assert sent(early) == ["Discussion 1 has no transcript yet: it comes when the discussion ends."]
+    assert sent(refused) == ["Only facilitators of #onb26 can do that."]
+    for calls in (in_group, privately):
+        [document] = [c for c in calls if c.method == "sendDocument"]
+        assert document.params["caption"] == "📄 Transcript of “Weekly”"
+        assert "- **Ben**: A1 my answer (reactions: 0)" in document.files["document"][1].decode()
+    assert sent(unknown) == ["There is no discussion 9."]
+    assert sent(bare) == ["Give the discussion's number, like /discussion_transcript 3."]
+
+
+async def test_the_next_digest_has_a_line_per_discussion_that_ended(flock: Harness) -> None:
+    await run_two_chats(flock)
+    flock.clock.current = flock.clock.current.replace(day=3, hour=8, minute=0)
+
+    calls = await flock.tick()
+
+    [digest] = [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    assert "<b>💬 Discussions</b>\n• “Tips”: 3 took part · 4 answers · 2 first-time voices" in digest
+
+
+async def test_a_forgotten_persons_answers_replies_and_reactions_leave_later_transcripts(
+    flock: Harness,
+) -> None:
+    await run_two_chats(flock)
+    await flock.send(flock.telegram.post(private(MIA), MIA, "/start"))
+    asked = next(
+        c
+        for c in await flock.send(flock.telegram.post(private(MIA), MIA, "/forget_me"))
+        if c.method == "sendMessage"
+    )
+    forget = next(
+        b["callback_data"]
+        for row in asked.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "Forget me"
+    )
+
+    await flock.send(flock.telegram.press(MIA, asked.result, forget))
+
+    [document] = [
+        c
+        for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/discussion_transcript 1"))
+        if c.method == "sendDocument"
+    ]
+    markdown = document.files["document"][1].decode()
+    for gone in ("pair work", "Thanks!", "Love this"):  # her answer, her reply, a reply to her answer
+        assert gone not in markdown
+    assert "- **Leo**: Sticky notes, always (reactions: 1)" in markdown  # Mia's two are gone
+    assert await flock.rows("select count(*) from discussion_replies") == [(0,)]
+    assert await flock.rows(
+        "select count(*) from discussion_reactions where person_id = :p", p=MIA["id"]
+    ) == [(0,)]
