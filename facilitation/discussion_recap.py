@@ -148,26 +148,34 @@ def transcript(round: Round, record: RoundRecord) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-async def post(uow: UnitOfWork, round: Round, chats: list[tuple[int, int | None]], now: datetime) -> int:
-    """At the end: the recap, then the transcript, in each chat; the figures kept for the digest."""
-    record = await uow.discussions.record(round)
-    found = figures(round, record)
-    await uow.discussions.recapped(round.id, found.participants, found.answers, found.first_voices)
+def notices(round: Round, record: RoundRecord, chats: list[tuple[int, int | None]]) -> list[Notice]:
+    """The recap, then the transcript (when anyone answered), for each chat."""
     recap = recap_data(round, record)
-    document = {"discussion_id": round.discussion.id, "title": round.discussion.title}
-    markdown = transcript(round, record) if record.answers else None
     anywhere = any(record.reactions_seen.values())
+    markdown = transcript(round, record) if record.answers else None
+    document = {"discussion_id": round.discussion.id, "title": round.discussion.title, "markdown": markdown}
+    found = []
     for chat_id, thread_id in chats:
         here = {
             **recap,
             "reactions_here": record.reactions_seen.get(chat_id, False),
             "reactions_anywhere": anywhere,
         }
-        await uow.outbox.put(Notice(chat_id, NoticeKind.DISCUSSION_RECAP, here, thread_id), now)
+        found.append(Notice(chat_id, NoticeKind.DISCUSSION_RECAP, here, thread_id))
         if markdown is not None:
-            data = {**document, "markdown": markdown}
-            await uow.outbox.put(Notice(chat_id, NoticeKind.DISCUSSION_TRANSCRIPT, data, thread_id), now)
-    return len(chats) * (2 if markdown else 1)
+            found.append(Notice(chat_id, NoticeKind.DISCUSSION_TRANSCRIPT, document, thread_id))
+    return found
+
+
+async def post(uow: UnitOfWork, round: Round, chats: list[tuple[int, int | None]], now: datetime) -> int:
+    """At the end: the recap, then the transcript, in each chat; the figures kept for the digest."""
+    record = await uow.discussions.record(round)
+    found = figures(round, record)
+    await uow.discussions.recapped(round.id, found.participants, found.answers, found.first_voices)
+    queued = notices(round, record, chats)
+    for notice in queued:
+        await uow.outbox.put(notice, now)
+    return len(queued)
 
 
 async def latest_transcript(
