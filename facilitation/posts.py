@@ -63,7 +63,8 @@ async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcom
         if not courses:
             return outcome
         answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
-        if edit and answers:  # an edited answer stays as it was stored (and acknowledged)
+        # An edited answer stays as it was stored (and acknowledged), whatever it now says.
+        if edit and (answers or await uow.discussions.answer_at(post.chat.id, post.ref.message_id)):
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:

@@ -4,7 +4,8 @@ Read from the claimed updates' JSON before the first is handled: the chats' atta
 their courses' facilitators, the senders as stored (name, last seen, whether they opened a
 private chat), the threads of the messages replied to or edited (the questions asked at or
 answered by them, with their askers and whether alerts about them are open), which edited
-messages are introductions, and which of the bot's messages replied to are discussion prompts.
+messages are introductions, which of the bot's messages replied to are discussion prompts, and
+which messages replied to, reacted to or edited are discussion answers.
 Each part answers only for what it read (`None`: ask the database); `forget` drops it all when
 something the batch-aware repositories don't see may have changed it.
 """
@@ -283,11 +284,11 @@ async def read(
     # Which replies are to a discussion's prompt (answers reply to them): the bot's messages.
     snapshot.prompts = await prompts_at(session, replies if to_bots is None else replies & to_bots)
     snapshot.prompts_known = set(replies)
-    # Which replied-to and reacted messages are discussion answers: one statement, for those
-    # not the bot's (an answer never is).
+    # Which replied-to, reacted and edited messages are discussion answers: one statement, for
+    # those not the bot's (an answer never is).
     to_people = replies if to_bots is None else replies - to_bots
-    snapshot.answers = await answers_at(session, to_people | (reacted or set()))
-    snapshot.answers_known = replies | (reacted or set())
+    snapshot.answers = await answers_at(session, to_people | (reacted or set()) | edited)
+    snapshot.answers_known = replies | (reacted or set()) | edited
     return snapshot
 
 

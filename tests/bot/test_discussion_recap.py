@@ -375,3 +375,17 @@ async def test_a_forgotten_persons_answers_replies_and_reactions_leave_later_tra
     assert await flock.rows(
         "select count(*) from discussion_reactions where person_id = :p", p=MIA["id"]
     ) == [(0,)]
+
+
+async def test_an_answer_edited_into_a_question_keeps_its_first_text_and_stays_an_answer(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await live(flock, "First?")
+    original = flock.telegram.post(CHAT, BEN, "A1 the wiki")
+    await flock.send(original)
+
+    await flock.send(flock.telegram.edit(original, "Where is the wiki again?"))
+
+    assert await flock.rows("select text from discussion_answers") == [("A1 the wiki",)]
+    assert await flock.rows("select count(*) from questions") == [(0,)]
