@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import bulk, ingestion, languages, memory, outbound, scale
+from benchmarks import bulk, ingestion, languages, memory, outbound, recap, scale
 from benchmarks.databases import SQLITE, Databases, databases
 from benchmarks.report import Report
 
-SECTIONS = ("ingest", "scale", "outbound", "memory", "languages")
+SECTIONS = ("ingest", "scale", "recap", "outbound", "memory", "languages")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,6 +106,9 @@ async def _sections(
                 f"scale on {backend}",
                 scale.measure(report, backend, fresh(backend), plan, 100 if quick else 1_000),
             )
+    if "recap" in only:
+        for backend in dbs.backends:
+            await _section(f"recap on {backend}", recap.measure(report, backend, fresh(backend), 500))
     if "outbound" in only:
         alerts, chats = (300, 60) if quick else (2_000, 400)
         await _section(

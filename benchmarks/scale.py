@@ -251,9 +251,7 @@ async def measure(
         for window in (Window.WEEK, Window.ALL):
 
             async def course_stats(window: Window = window) -> None:
-                found = await stats.course_stats(
-                    uow(), None, largest.facilitator, tags, window, bulk.NOW
-                )
+                found = await stats.course_stats(uow(), None, largest.facilitator, tags, window, bulk.NOW)
                 for summary in found:
                     render_stats.summary(summary)
                     if summary.asked:

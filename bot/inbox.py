@@ -14,7 +14,7 @@ from telegram import Update
 from bot import errors, i18n, logs
 from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
-from bot.update_chat import chat_of, edited_message_of, replied_to, replied_to_bot, speaker_of
+from bot.update_chat import chat_of, edited_message_of, reacted_to, replied_to, replied_to_bot, speaker_of
 from facilitation.languages import DEFAULT, supported
 from facilitation.ports import Clock
 from storage import inbox
@@ -142,5 +142,10 @@ async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) 
 
     senders = {speaker.id for speaker in found(speaker_of)}
     await batch.read(
-        found(chat_of), found(replied_to), senders, found(edited_message_of), found(replied_to_bot)
+        found(chat_of),
+        found(replied_to),
+        senders,
+        found(edited_message_of),
+        found(replied_to_bot),
+        found(reacted_to),
     )

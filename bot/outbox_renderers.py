@@ -206,6 +206,13 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.DISCUSSION_PROMPT: lambda data, at: Message(
         render_discussions.prompt(data), thread_id=at.thread_id, keep_id=True
     ),
+    NoticeKind.DISCUSSION_RECAP: _in_thread(render_discussions.recap),
+    NoticeKind.DISCUSSION_TRANSCRIPT: lambda data, at: Document(
+        data["markdown"].encode("utf-8"),
+        render_discussions.transcript_name(data["discussion_id"]),
+        render_discussions.transcript_caption(data),
+        thread_id=at.thread_id,
+    ),
 }
 
 

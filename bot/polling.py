@@ -34,7 +34,8 @@ ALLOWED_UPDATES = [
     "callback_query",
     "my_chat_member",
     "chat_member",
-    "message_reaction",
+    "message_reaction",  # a person's reactions (to count those on discussion answers)
+    "message_reaction_count",  # the totals where reactions are anonymous
 ]
 LONG_POLL_SECONDS = 50
 

@@ -51,6 +51,7 @@ def _render(d: Digest, limit: int) -> str:
         _introductions(d.introductions, limit),
         _names(_("🙈 Posted but never introduced"), d.silent, limit * 3),
         _helpers(d),
+        _discussions(d),
         _numbers(d),
         _learners(d.learners, d.at, limit * 3),
     ]
@@ -113,6 +114,21 @@ def _helpers(d: Digest) -> str:
     return (
         _("<b>🏅 Peer helpers</b>") + "\n" + ", ".join(f"{shown_name(name)} ({n})" for name, n in d.helpers)
     )
+
+
+def _discussions(d: Digest) -> str:
+    """A line per discussion that ended in the window: who took part, and who for the first time."""
+    if not d.discussions:
+        return ""
+    lines = [_("<b>💬 Discussions</b>")]
+    for ended in d.discussions:
+        parts = [
+            ngettext("{count} took part", "{count} took part", ended.participants),
+            ngettext("{count} answer", "{count} answers", ended.answers),
+            ngettext("{count} first-time voice", "{count} first-time voices", ended.first_voices),
+        ]
+        lines.append(_("• “{title}”: {figures}", title=escape(ended.title), figures=" · ".join(parts)))
+    return "\n".join(lines)
 
 
 def _numbers(d: Digest) -> str:

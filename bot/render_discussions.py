@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import i18n
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
+from bot.links import message_link
 from bot.render_sessions import when
-from bot.texts import escape, questions
-from facilitation.model import Round
+from bot.texts import escape, excerpt, questions, shown_name
+from facilitation.model import MessageRef, Round
 
 DISCUSSION_ID_USAGE = N_("Give the discussion's number, like {command} 3.")
 MOVE_USAGE = N_("Give the discussion's number and the new start, like {command} 3 tomorrow 19:00.")
@@ -159,3 +160,77 @@ def skipped(data: dict[str, Any]) -> str:
 
 def prompt(data: dict[str, Any]) -> str:
     return _("<b>Q{number}</b> {text}", number=data["number"], text=escape(data["text"]))
+
+
+# The end: the recap in each chat, the transcript after it ----------------------------------------
+
+MAX_LENGTH = 4096  # Telegram's limit, counted on the HTML
+TOP_LIMITS = (3, 2, 1, 0)  # answers shown per prompt, tried in turn until the recap fits
+NOT_COUNTED_HERE = N_("Reactions in this chat aren't counted: Flock sees them only as an admin of the group.")
+NOT_COUNTED = N_("Reactions not counted: Flock sees them only as an admin of the group.")
+
+
+def recap(data: dict[str, Any]) -> str:
+    text = ""
+    for limit in TOP_LIMITS:
+        text = _recap(data, limit)
+        if len(text) <= MAX_LENGTH:
+            break
+    return text
+
+
+def _recap(data: dict[str, Any], limit: int) -> str:
+    lines = [_("📝 <b>Recap: {title}</b>", title=escape(data["title"]))]
+    people, first = data["participants"], data["first_voices"]
+    if not people:  # the prompts are above in the chat: nothing to list under them
+        lines.append(_("No one answered this time. Thank you for reading along!"))
+        return "\n".join(lines)
+    if first:
+        lines.append(
+            ngettext(
+                "{count} person took part, {first} of them for the first time in the course. Welcome!",
+                "{count} people took part, {first} of them for the first time in the course. Welcome!",
+                people,
+                first=first,
+            )
+        )
+    else:
+        lines.append(ngettext("{count} person took part.", "{count} people took part.", people))
+    for prompt in data["prompts"]:
+        lines += [
+            "",
+            _("<b>Q{number}</b> {text}", number=prompt["number"], text=excerpt(prompt["text"], 120)),
+        ]
+        if not prompt["answered"]:
+            lines.append(_("No answers."))
+            continue
+        lines.append(ngettext("{count} answered.", "{count} answered.", prompt["answered"]))
+        for place, answer in enumerate(prompt["top"][:limit], 1):
+            lines.append(_top(place, answer))
+    if not data["reactions_anywhere"]:
+        lines += ["", _(NOT_COUNTED)]
+    elif not data["reactions_here"]:
+        lines += ["", _(NOT_COUNTED_HERE)]
+    return "\n".join(lines)
+
+
+def _top(place: int, answer: dict[str, Any]) -> str:
+    ref = MessageRef(answer["chat_id"], answer["message_id"], answer["thread_id"])
+    url = message_link(ref)
+    name = shown_name(answer["name"])
+    who = f'<a href="{escape(url)}">{name}</a>' if url else name
+    drew = []
+    if answer["reactions"]:
+        drew.append(ngettext("{count} reaction", "{count} reactions", answer["reactions"]))
+    if answer["replies"]:
+        drew.append(ngettext("{count} reply", "{count} replies", answer["replies"]))
+    line = _("{place}. {name}: {text}", place=place, name=who, text=excerpt(answer["text"], 80))
+    return line + (f" ({', '.join(drew)})" if drew else "")
+
+
+def transcript_caption(data: dict[str, Any]) -> str:
+    return _("📄 Transcript of “{title}”", title=escape(data["title"]))
+
+
+def transcript_name(discussion_id: int) -> str:
+    return f"discussion-{discussion_id}.md"

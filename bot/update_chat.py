@@ -20,6 +20,7 @@ _CHAT_PATHS = (
     ("my_chat_member", "chat"),
     ("chat_member", "chat"),
     ("message_reaction", "chat"),
+    ("message_reaction_count", "chat"),
     ("callback_query", "from"),  # a button on an inline message: the presser's own thread of events
 )
 
@@ -61,6 +62,15 @@ def speaker_of(update: dict[str, Any]) -> Speaker | None:
         if person is not None:
             code = update[path[0]][path[1]].get("language_code")
             return Speaker(person, code if isinstance(code, str) else None)
+    return None
+
+
+def reacted_to(update: dict[str, Any]) -> tuple[int, int] | None:
+    """(chat id, message id) of the message whose reactions changed."""
+    for kind in ("message_reaction", "message_reaction_count"):
+        found = _pair(update, (kind, "chat", "id"), (kind, "message_id"))
+        if found is not None:
+            return found
     return None
 
 

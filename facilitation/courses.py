@@ -39,7 +39,9 @@ async def setup(
     scope: Scope,
     title: str | None,
     now: datetime,
+    bot_admin: bool | None = None,
 ) -> SetupResult:
+    """`bot_admin`: whether Flock is the chat's admin (None: not asked)."""
     if not is_chat_admin:
         raise NotAllowed(N_("Only an admin of this chat can attach it to a course."))
     title = title[:MAX_TITLE] if title else None
@@ -71,6 +73,8 @@ async def setup(
             await uow.courses.rename(course.id, title)
             course, renamed_from = replace(course, title=title), course.title
         await uow.courses.attach(course.id, chat, scope, now)
+        if bot_admin is not None:
+            await uow.courses.set_bot_admin(chat.id, bot_admin)
         await uow.commit()
     return SetupResult(course, scope, created, renamed_from)
 
@@ -103,6 +107,13 @@ async def bot_removed(uow: UnitOfWork, chat_id: int) -> list[Course]:
             await uow.courses.detach(course.id, chat_id)
         await uow.commit()
     return courses
+
+
+async def bot_admin_changed(uow: UnitOfWork, chat_id: int, admin: bool) -> None:
+    """Telegram said Flock became, or stopped being, the chat's admin: it sees reactions only as one."""
+    async with uow:
+        await uow.courses.set_bot_admin(chat_id, admin)
+        await uow.commit()
 
 
 async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int, now: datetime) -> None:

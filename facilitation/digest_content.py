@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from facilitation.model import (
     MessageRef,
     Person,
     Question,
+    Recapped,
     RosterEntry,
 )
 
@@ -84,12 +85,14 @@ class Digest:
     by_peers: int  # …of which a learner answered first
     median_first_answer: timedelta | None
     learners: Listed[Participation]
+    discussions: list[Recapped] = field(default_factory=list)  # ended in the window
 
     @property
     def is_quiet(self) -> bool:
         """Nothing waits for a facilitator and nothing happened in the window."""
         waiting = self.unanswered.total + self.follow_up.total + self.unresolved.total
         news = self.resolved.total + self.introductions.total + self.asked + len(self.helpers)
+        news += len(self.discussions)
         return waiting + news == 0
 
     def to_data(self) -> dict[str, Any]:
@@ -118,6 +121,7 @@ class Digest:
             by_peers=int(data["by_peers"]),
             median_first_answer=None if seconds is None else timedelta(seconds=seconds),
             learners=_listed(data["learners"], _participation),
+            discussions=[Recapped(**d) for d in data.get("discussions", [])],  # older rows had none
         )
 
 
@@ -135,6 +139,7 @@ class DigestFacts:
     asked: list[Question]  # in the window, whole
     answers: list[Answer]  # in the window, whole
     contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
+    discussions: list[Recapped] = field(default_factory=list)  # ended in the window
 
 
 def assemble(
@@ -164,6 +169,7 @@ def assemble(
         by_peers=by_peers,
         median_first_answer=stats.median(waits),
         learners=_listed_as(facts.learners, lambda e: _participation_of(e, facts.contributions), LEARNERS),
+        discussions=facts.discussions,
     )
 
 

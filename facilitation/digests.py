@@ -147,5 +147,6 @@ async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> 
         asked=await digests.asked_since(course.id, since),
         answers=await digests.answers_since(course.id, since),
         contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
+        discussions=await uow.discussions.recapped_between(course.id, since, now),
     )
     return assemble(course, since, opened_by(schedule, now), now, facts)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from facilitation import gone_chats, parsing
+from facilitation import discussion_recap, gone_chats, parsing
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_
 from facilitation.model import Chat, Course, Discussion, MessageRef, Person, PromptAt, Round, RoundState
@@ -352,6 +352,7 @@ async def advance(uow: UnitOfWork, now: datetime) -> int:
                     posted += await _post(uow, notice, now, chats)
                 else:
                     state = RoundState.ENDED
+                    posted += await discussion_recap.post(uow, round, chats, now)
                 step += 1
                 current = Round(
                     round.id, discussion, round.slot_at, round.starts_at, round.prompts, state, step

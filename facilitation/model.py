@@ -341,3 +341,61 @@ class PromptAt:
     number: int
     round_id: int
     course_id: int
+
+
+@dataclass(frozen=True)
+class AnswerAt:
+    """A discussion's answer as a reply or a reaction to its message finds it."""
+
+    answer_id: int
+    author_id: int
+    course_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply to a discussion's answer."""
+
+    author: Person
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """An answer as the recap and the transcript read it: where it is, who wrote it, and what it
+    drew (reactions, where Flock could see them, and replies)."""
+
+    id: int
+    prompt_number: int
+    ref: MessageRef
+    author: Person
+    text: str
+    at: datetime
+    reactions: int
+    replies: tuple[Reply, ...]
+
+    @property
+    def replies_by_others(self) -> int:
+        return sum(1 for r in self.replies if r.author.id != self.author.id)
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """Everything an ended occurrence's recap is made from, read once."""
+
+    answers: list[GivenAnswer]  # in the order given
+    first_posted: dict[int, datetime]  # participant: their first post in the course
+    reactions_seen: dict[int, bool]  # attached chat: whether Flock sees its reactions (is admin)
+
+
+@dataclass(frozen=True)
+class Recapped:
+    """An ended occurrence's figures, for the facilitators' digest."""
+
+    discussion_id: int
+    title: str
+    participants: int
+    answers: int
+    first_voices: int

@@ -38,3 +38,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_OPENING = "discussion_opening"  # how to take part, at the start
     DISCUSSION_SKIPPED = "discussion_skipped"  # to facilitators: a chat it was meant for is gone
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
+    DISCUSSION_RECAP = "discussion_recap"  # at the end, in each chat: the answers people liked most
+    DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer

@@ -48,14 +48,23 @@ async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcom
             if post.reply_to and attachments and not thread
             else None
         )
+        # A reply to a discussion's answer is kept under it (for its recap and transcript).
+        under = (
+            await uow.discussions.answer_at(post.chat.id, post.reply_to)
+            if post.reply_to and attachments and not thread and prompt is None
+            else None
+        )
         # A reply in a tracked thread belongs to the question's course even without the hashtag,
-        # and so does a #solved about the writer's own open question.
-        extra = {q.course_id for q in thread + own} | ({prompt.course_id} if prompt else set())
+        # and so do a #solved about the writer's own open question and a reply to an answer.
+        extra = {q.course_id for q in thread + own} | {
+            found.course_id for found in (prompt, under) if found is not None
+        }
         courses = courses_in_scope(attachments, tags, extra)
         if not courses:
             return outcome
         answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
-        if edit and answers:  # an edited answer stays as it was stored (and acknowledged)
+        # An edited answer stays as it was stored (and acknowledged), whatever it now says.
+        if edit and (answers or await uow.discussions.answer_at(post.chat.id, post.ref.message_id)):
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
@@ -66,6 +75,9 @@ async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcom
                 )
                 outcome.acks.append(Ack.ANSWER)
                 continue
+            if under is not None and under.course_id == course.id:
+                # An edit keeps the first text, as an answer does (the store ignores it).
+                await uow.discussions.add_reply(under, post.author, post.text, post.ref, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
         await _solve_own(uow, post, own, outcome)
         if outcome.acks:  # one reaction per message, even when it counts for several courses

@@ -108,6 +108,8 @@ class AttachmentRow(Base):
     is_forum: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     attached_at: Mapped[datetime]
+    # Whether Flock is the chat's admin (Telegram sends reactions only then); None: not known yet.
+    bot_admin: Mapped[bool | None]
 
 
 class PersonRow(Base):
@@ -425,6 +427,10 @@ class DiscussionRoundRow(Base):
     answers_until: Mapped[datetime]  # `A<n>` answers are taken until then (the end plus one gap)
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    # The recap's figures, kept when it ends (the facilitators' digest reads them).
+    participants: Mapped[int | None]
+    answer_count: Mapped[int | None]
+    first_voices: Mapped[int | None]
 
 
 class DiscussionPromptRow(Base):
@@ -441,7 +447,10 @@ class DiscussionAnswerRow(Base):
     so reactions to it can be counted and a recap built."""
 
     __tablename__ = "discussion_answers"
-    __table_args__ = (Index("ix_discussion_answers_message", "chat_id", "message_id"),)
+    __table_args__ = (
+        Index("ix_discussion_answers_message", "chat_id", "message_id"),
+        Index("ix_discussion_answers_round", "round_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     prompt_id: Mapped[int] = mapped_column(ForeignKey("discussion_prompts.id"), index=True)
     round_id: Mapped[int]
@@ -450,5 +459,31 @@ class DiscussionAnswerRow(Base):
     message_id: Mapped[int]
     thread_id: Mapped[int | None]
     author_id: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # as first posted: an edit changes nothing
     answered_at: Mapped[datetime]
+    # Telegram's total where reactions are anonymous (message_reaction_count), Flock's own aside.
+    anonymous_reactions: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class DiscussionReactionRow(Base):
+    """One person's reactions to an answer, as their latest message_reaction update left them."""
+
+    __tablename__ = "discussion_reactions"
+    answer_id: Mapped[int] = mapped_column(ForeignKey("discussion_answers.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    emojis: Mapped[str] = mapped_column(Text)  # JSON list, each emoji once
+    count: Mapped[int]
+
+
+class DiscussionReplyRow(Base):
+    """A reply to an answer: under it in the transcript; someone else's count for the ranking."""
+
+    __tablename__ = "discussion_replies"
+    __table_args__ = (Index("ix_discussion_replies_message", "chat_id", "message_id", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    answer_id: Mapped[int] = mapped_column(ForeignKey("discussion_answers.id"), index=True)
+    author_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    replied_at: Mapped[datetime]

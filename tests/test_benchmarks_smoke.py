@@ -43,3 +43,16 @@ def test_quick_languages_benchmark_measures_french_beside_english(tmp_path: Path
     assert figures["a text in French"]["reference_name"] == "the same in English"
     assert figures["a day and time in French (Babel)"]["reference"] > 0
     assert all(figure["value"] > 0 for figure in figures.values())
+
+
+def test_the_recap_benchmark_builds_a_discussions_recap_beside_a_plain_read(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+
+    code = main(["--quick", "--only", "recap", "--no-postgres", "--json", str(results)])
+
+    [figure] = json.loads(results.read_text(encoding="utf-8"))["figures"]
+    assert code == 0
+    assert figure["name"] == "recap of a discussion, 500 participants"
+    assert figure["reference_name"] == "reading its rows, plainly"
+    assert figure["value"] > 0
+    assert figure["reference"] > 0

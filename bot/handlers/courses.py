@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot import convert, i18n, texts
 from bot.context import FlockContext
@@ -38,6 +38,8 @@ async def setup(update: Update, context: FlockContext) -> None:
         words.pop(1)
     person = require_sender(message)
     admin = await is_chat_admin(context, message.chat_id, person.id)
+    # Flock sees every message as an admin or with privacy mode off; reactions only as an admin.
+    bot_admin = await is_chat_admin(context, message.chat_id, context.bot.id) if admin else None
     result = await courses.setup(
         context.uow(),
         convert.chat(message.chat),
@@ -47,23 +49,13 @@ async def setup(update: Update, context: FlockContext) -> None:
         scope,
         " ".join(words[1:]) or None,
         context.now(),
+        bot_admin,
     )
+    sees_all = bool(bot_admin) or context.bot.bot.can_read_all_group_messages
     await reply(
         update,
-        texts.setup_done(
-            result.course,
-            result.scope,
-            result.created,
-            not await _sees_all_messages(context, message),
-            result.renamed_from,
-        ),
+        texts.setup_done(result.course, result.scope, result.created, not sees_all, result.renamed_from),
     )
-
-
-async def _sees_all_messages(context: FlockContext, message: Message) -> bool:
-    if context.bot.bot.can_read_all_group_messages:
-        return True
-    return await is_chat_admin(context, message.chat_id, context.bot.id)
 
 
 async def detach(update: Update, context: FlockContext) -> None:

@@ -1,18 +1,20 @@
-"""/discussion, /discussions, /discussion_prompts, /discussion_move, /discussion_cancel."""
+"""/discussion, /discussions, /discussion_prompts, /discussion_move, /discussion_cancel,
+/discussion_transcript, and the reactions people give answers."""
 
 from __future__ import annotations
 
 import re
 
-from telegram import Update
-from telegram.ext import BaseHandler
+from telegram import InputFile, ReactionType, ReactionTypeCustomEmoji, ReactionTypeEmoji, Update
+from telegram.constants import ReactionEmoji
+from telegram.ext import BaseHandler, MessageReactionHandler
 
 from bot import convert, render_discussions
 from bot.context import FlockContext
 from bot.handlers.common import Refusal, argument_text, command, in_group, reply, require_sender, said, tags
 from bot.i18n import _
 from bot.texts import escape
-from facilitation import discussions, parsing
+from facilitation import discussion_reactions, discussion_recap, discussions, parsing
 from facilitation.errors import ParseError
 
 _HASHTAG = re.compile(r"(?<![\w#/])#\w+")
@@ -97,10 +99,67 @@ async def cancel(update: Update, context: FlockContext) -> None:
     await reply(update, render_discussions.cancelled(done.round, done.whole_series, done.next_start))
 
 
+async def transcript(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    discussion_id, _rest = _discussion_id(
+        update, render_discussions.DISCUSSION_ID_USAGE, "/discussion_transcript"
+    )
+    person = require_sender(message)
+    round, text = await discussion_recap.latest_transcript(
+        context.uow(), discussion_id, person.id, message.chat_id if in_group(message) else None
+    )
+    data = {"discussion_id": round.discussion.id, "title": round.discussion.title}
+    await message.reply_document(
+        InputFile(text.encode("utf-8"), filename=render_discussions.transcript_name(round.discussion.id)),
+        caption=render_discussions.transcript_caption(data),
+    )
+
+
+# Flock's own acknowledgement of an answer (bot/outbox_renderers.py): not a like.
+_OWN = ReactionEmoji.WRITING_HAND.value
+
+
+def _emoji(reaction: ReactionType) -> str:
+    if isinstance(reaction, ReactionTypeEmoji):
+        return str(reaction.emoji)
+    if isinstance(reaction, ReactionTypeCustomEmoji):
+        return f"custom:{reaction.custom_emoji_id}"
+    return str(reaction.type)  # paid
+
+
+async def reaction(update: Update, context: FlockContext) -> None:
+    """A person's reactions to a message, as they now stand (Telegram sends them to admins)."""
+    change = update.message_reaction
+    if change is None:
+        return
+    reactor = change.user.id if change.user else change.actor_chat.id if change.actor_chat else None
+    if reactor is None or (change.user is not None and change.user.is_bot):
+        return  # Flock's own acknowledgement, or another bot's
+    emojis = tuple(_emoji(r) for r in change.new_reaction)
+    found = discussion_reactions.ReactionChange(change.chat.id, change.message_id, reactor, emojis)
+    await discussion_reactions.reacted(context.uow(), found)
+
+
+async def reaction_count(update: Update, context: FlockContext) -> None:
+    """A message's totals where reactions are anonymous; Flock's own ✍ on an answer is one of them."""
+    counts = update.message_reaction_count
+    if counts is None:
+        return
+    total = sum(c.total_count - (1 if _emoji(c.type) == _OWN else 0) for c in counts.reactions)
+    found = discussion_reactions.ReactionTotals(counts.chat.id, counts.message_id, total)
+    await discussion_reactions.counted(context.uow(), found)
+
+
 HANDLERS: list[BaseHandler[Update, FlockContext, None]] = [
     command("discussion", schedule),
     command("discussions", listing),
     command("discussion_prompts", prompts),
     command("discussion_move", move),
     command("discussion_cancel", cancel),
+    command("discussion_transcript", transcript),
+    MessageReactionHandler(reaction, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_UPDATED),
+    MessageReactionHandler(
+        reaction_count, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED
+    ),
 ]

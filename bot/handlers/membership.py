@@ -13,6 +13,7 @@ from bot.handlers.common import argument_text, command, in_group, reply, require
 from facilitation import courses, greetings, people
 
 _GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+_ADMIN = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 async def bot_membership(update: Update, context: FlockContext) -> None:
@@ -22,7 +23,10 @@ async def bot_membership(update: Update, context: FlockContext) -> None:
     was, now = change.old_chat_member.status, change.new_chat_member.status
     if now in _GONE:
         await courses.bot_removed(context.uow(), change.chat.id)
-    elif was in _GONE:
+        return
+    if (was in _ADMIN) != (now in _ADMIN):  # it sees reactions only as an admin
+        await courses.bot_admin_changed(context.uow(), change.chat.id, now in _ADMIN)
+    if was in _GONE:
         await context.bot.send_message(change.chat.id, texts.bot_added())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import (
     Answer,
+    AnswerAt,
     Attachment,
     Introduction,
     MessageRef,
@@ -206,7 +207,17 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
     messages starting with A<n> (read once per course for the batch: the rounds and prompts it
     reads are tables no held write touches, so nothing is sent first)."""
 
-    BATCH_AWARE = frozenset({"prompt_at", "open_prompts", "add_answer"})
+    BATCH_AWARE = frozenset(
+        {
+            "prompt_at",
+            "open_prompts",
+            "add_answer",
+            "answer_at",
+            "add_reply",
+            "set_reactions",
+            "set_anonymous_reactions",
+        }
+    )
 
     async def prompt_at(self, chat_id: int, message_id: int) -> PromptAt | None:
         known = self.snapshot.prompt_at((chat_id, message_id))
@@ -226,3 +237,24 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
             for course_id in missing:
                 self.snapshot.open_prompts[course_id] = [p for p in read if p.course_id == course_id]
         return [p for c in course_ids for p in self.snapshot.open_prompts[c]]
+
+    async def add_answer(
+        self, prompt: PromptAt, author: Person, text: str, ref: MessageRef, now: datetime
+    ) -> int:
+        answer_id = await super().add_answer(prompt, author, text, ref, now)
+        message = (ref.chat_id, ref.message_id)
+        if message in self.snapshot.answers_known:  # replied to or reacted to later in the batch
+            found = AnswerAt(answer_id, author.id, prompt.course_id, prompt.round_id)
+            self.snapshot.answers.setdefault(message, found)
+        return answer_id
+
+    async def answer_at(self, chat_id: int, message_id: int) -> AnswerAt | None:
+        known = self.snapshot.answer_at((chat_id, message_id))
+        if known is not None:
+            return known[0]
+        await self._before_reading()
+        found = await super().answer_at(chat_id, message_id)
+        self.snapshot.answers_known.add((chat_id, message_id))
+        if found is not None:
+            self.snapshot.answers[(chat_id, message_id)] = found
+        return found

@@ -4,7 +4,8 @@ Read from the claimed updates' JSON before the first is handled: the chats' atta
 their courses' facilitators, the senders as stored (name, last seen, whether they opened a
 private chat), the threads of the messages replied to or edited (the questions asked at or
 answered by them, with their askers and whether alerts about them are open), which edited
-messages are introductions, and which of the bot's messages replied to are discussion prompts.
+messages are introductions, which of the bot's messages replied to are discussion prompts, and
+which messages replied to, reacted to or edited are discussion answers.
 Each part answers only for what it read (`None`: ask the database); `forget` drops it all when
 something the batch-aware repositories don't see may have changed it.
 """
@@ -18,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import Attachment, Person, PromptAt, Question, Scope
+from facilitation.model import AnswerAt, Attachment, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -31,7 +32,7 @@ from storage.models import (
     QuestionRow,
     table_of,
 )
-from storage.repositories.discussions import prompts_at
+from storage.repositories.discussions import answers_at, prompts_at
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -65,6 +66,8 @@ class Snapshot:
     prompts: dict[Message, PromptAt] = field(default_factory=dict)  # of prompts_known: discussion prompts
     prompts_known: set[Message] = field(default_factory=set)
     open_prompts: dict[int, list[PromptAt]] = field(default_factory=dict)  # by course: taking A<n> answers
+    answers: dict[Message, AnswerAt] = field(default_factory=dict)  # of answers_known: discussion answers
+    answers_known: set[Message] = field(default_factory=set)  # replied to by people, or reacted to
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -73,6 +76,8 @@ class Snapshot:
             self.prompts,
             self.prompts_known,
             self.open_prompts,
+            self.answers,
+            self.answers_known,
             self.facilitated,
             self.people,
             self.questions,
@@ -111,6 +116,10 @@ class Snapshot:
     def prompt_at(self, message: Message) -> tuple[PromptAt | None] | None:
         """(the prompt posted as the message, or None), if the snapshot knows."""
         return (self.prompts.get(message),) if message in self.prompts_known else None
+
+    def answer_at(self, message: Message) -> tuple[AnswerAt | None] | None:
+        """(the discussion answer posted as the message, or None), if the snapshot knows."""
+        return (self.answers.get(message),) if message in self.answers_known else None
 
     def introduction_at(self, message: Message) -> bool | None:
         return message in self.introduced if message in self.edits_known else None
@@ -247,10 +256,11 @@ async def read(
     senders: set[int],
     edited: set[Message],
     to_bots: set[Message] | None = None,
+    reacted: set[Message] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
     to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
-    discussion's prompt (None: any)."""
+    discussion's prompt (None: any); `reacted`: the messages reactions changed on."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -274,6 +284,11 @@ async def read(
     # Which replies are to a discussion's prompt (answers reply to them): the bot's messages.
     snapshot.prompts = await prompts_at(session, replies if to_bots is None else replies & to_bots)
     snapshot.prompts_known = set(replies)
+    # Which replied-to, reacted and edited messages are discussion answers: one statement, for
+    # those not the bot's (an answer never is).
+    to_people = replies if to_bots is None else replies - to_bots
+    snapshot.answers = await answers_at(session, to_people | (reacted or set()) | edited)
+    snapshot.answers_known = replies | (reacted or set()) | edited
     return snapshot
 
 

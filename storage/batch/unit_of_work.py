@@ -86,11 +86,15 @@ class BatchUnitOfWork:
         senders: set[int],
         edited: set[Message],
         to_bots: set[Message] | None = None,
+        reacted: set[Message] | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
-        `to_bots`: the replies to a bot's message (None: any reply may be)."""
+        `to_bots`: the replies to a bot's message (None: any reply may be); `reacted`: the
+        messages whose reactions changed."""
         if self.buffer is not None:
-            self.snapshot = await snapshot.read(self.session, chats, replies, senders, edited, to_bots)
+            self.snapshot = await snapshot.read(
+                self.session, chats, replies, senders, edited, to_bots, reacted
+            )
             self._repositories = None
 
     def unit(self) -> UpdateUnitOfWork:

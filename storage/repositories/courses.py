@@ -60,6 +60,11 @@ class SqlCourses(Repository):
             update=values,
         )
 
+    async def set_bot_admin(self, chat_id: int, admin: bool) -> None:
+        await self.session.execute(
+            update(AttachmentRow).where(AttachmentRow.chat_id == chat_id).values(bot_admin=admin)
+        )
+
     async def detach(self, course_id: int, chat_id: int) -> None:
         await self.session.execute(
             update(AttachmentRow)

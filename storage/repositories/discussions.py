@@ -9,24 +9,45 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from facilitation.discussions import REMINDER_BEFORE, first_step
-from facilitation.model import Course, Discussion, MessageRef, Person, Prompt, PromptAt, Round, RoundState
+from facilitation.model import (
+    AnswerAt,
+    Course,
+    Discussion,
+    GivenAnswer,
+    MessageRef,
+    Person,
+    Prompt,
+    PromptAt,
+    Recapped,
+    Reply,
+    Round,
+    RoundRecord,
+    RoundState,
+)
 from facilitation.notices import NoticeKind
 from storage import mapping
 from storage.models import (
+    AttachmentRow,
     CourseRow,
     DiscussionAnswerRow,
     DiscussionPromptRow,
+    DiscussionReactionRow,
+    DiscussionReplyRow,
     DiscussionRoundRow,
     DiscussionRow,
+    LearnerRow,
     OutboxRow,
+    PersonRow,
     table_of,
 )
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, dialect_of
 
 _SUBJECT = "dprompt:"
 _ADD_ANSWER = insert(table_of(DiscussionAnswerRow))
@@ -62,7 +83,56 @@ _PROMPTS = (
     .where(DiscussionPromptRow.id.in_(bindparam("prompts", expanding=True)))
 )
 
+_ANSWERS_AT = select(
+    DiscussionAnswerRow.id,
+    DiscussionAnswerRow.chat_id,
+    DiscussionAnswerRow.message_id,
+    DiscussionAnswerRow.author_id,
+    DiscussionAnswerRow.course_id,
+    DiscussionAnswerRow.round_id,
+).where(
+    DiscussionAnswerRow.chat_id.in_(bindparam("chats", expanding=True)),
+    DiscussionAnswerRow.message_id.in_(bindparam("messages", expanding=True)),
+)
+_ANONYMOUS = (
+    update(DiscussionAnswerRow)
+    .where(DiscussionAnswerRow.id == bindparam("answer_id"))
+    .values(anonymous_reactions=bindparam("total"))
+)
+
 Message = tuple[int, int]
+
+
+async def answers_at(session: Any, messages: set[Message]) -> dict[Message, AnswerAt]:
+    """The discussion answers posted as these messages (one statement; none for no messages)."""
+    if not messages:
+        return {}
+    located = {"chats": list({c for c, _ in messages}), "messages": list({m for _, m in messages})}
+    found: dict[Message, AnswerAt] = {}
+    for row in await session.execute(_ANSWERS_AT, located):
+        message = (row.chat_id, row.message_id)
+        if message in messages:  # a message answering in two courses: the first answer stands for it
+            found.setdefault(message, AnswerAt(row.id, row.author_id, row.course_id, row.round_id))
+    return found
+
+
+@cache
+def _reactions_set(dialect: str) -> Any:
+    """A person's reactions to an answer, as their latest update left them (an empty list too)."""
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_of(table_of(DiscussionReactionRow))
+    return statement.on_conflict_do_update(
+        index_elements=["answer_id", "person_id"],
+        set_={"emojis": statement.excluded.emojis, "count": statement.excluded.count},
+    )
+
+
+@cache
+def _reply_added(dialect: str) -> Any:
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert_of(table_of(DiscussionReplyRow)).on_conflict_do_nothing(
+        index_elements=["chat_id", "message_id"]
+    )
 
 
 def _discussion(row: DiscussionRow, course: Course) -> Discussion:
@@ -308,7 +378,7 @@ class SqlDiscussions(Repository):
 
     async def add_answer(
         self, prompt: PromptAt, author: Person, text: str, ref: MessageRef, now: datetime
-    ) -> None:
+    ) -> int:
         values = {
             "prompt_id": prompt.prompt_id,
             "round_id": prompt.round_id,
@@ -320,4 +390,138 @@ class SqlDiscussions(Repository):
             "text": text,
             "answered_at": now,
         }
-        await self.writes.insert(_ADD_ANSWER, values, [("discussion answer at", ref.chat_id, ref.message_id)])
+        return await self.writes.insert(
+            _ADD_ANSWER, values, [("discussion answer at", ref.chat_id, ref.message_id)]
+        )
+
+    # Reactions and replies to answers (the busy path too) ----------------------------------------
+
+    async def answer_at(self, chat_id: int, message_id: int) -> AnswerAt | None:
+        return (await answers_at(self.session, {(chat_id, message_id)})).get((chat_id, message_id))
+
+    async def add_reply(
+        self, answer: AnswerAt, author: Person, text: str, ref: MessageRef, now: datetime
+    ) -> None:
+        values = {
+            "chat_id": ref.chat_id,
+            "message_id": ref.message_id,
+            "answer_id": answer.answer_id,
+            "author_id": author.id,
+            "text": text,
+            "replied_at": now,
+        }
+        statement = _reply_added(dialect_of(self.session))
+        await self.writes.execute(statement, values, [("discussion answer", answer.answer_id)])
+
+    async def set_reactions(self, answer: AnswerAt, person_id: int, emojis: Sequence[str]) -> None:
+        values = {
+            "answer_id": answer.answer_id,
+            "person_id": person_id,
+            "emojis": json.dumps(list(emojis), ensure_ascii=False),
+            "count": len(emojis),
+        }
+        statement = _reactions_set(dialect_of(self.session))
+        await self.writes.execute(statement, values, [("discussion answer", answer.answer_id)])
+
+    async def set_anonymous_reactions(self, answer: AnswerAt, total: int) -> None:
+        values = {"answer_id": answer.answer_id, "total": total}
+        await self.writes.execute(_ANONYMOUS, values, [("discussion answer", answer.answer_id)])
+
+    # Recaps ------------------------------------------------------------------------------------
+
+    async def record(self, round: Round) -> RoundRecord:
+        answers = list(
+            await self.session.execute(
+                select(DiscussionAnswerRow, DiscussionPromptRow.number, PersonRow)
+                .join(DiscussionPromptRow, DiscussionPromptRow.id == DiscussionAnswerRow.prompt_id)
+                .outerjoin(PersonRow, PersonRow.id == DiscussionAnswerRow.author_id)
+                .where(DiscussionAnswerRow.round_id == round.id)
+                .order_by(DiscussionAnswerRow.answered_at, DiscussionAnswerRow.id)
+            )
+        )
+        ids = [a.id for a, _, _ in answers]
+        counted: dict[int, int] = {}
+        replies: dict[int, list[Reply]] = {}
+        if ids:
+            reactions = await self.session.execute(
+                select(DiscussionReactionRow.answer_id, func.sum(DiscussionReactionRow.count))
+                .where(DiscussionReactionRow.answer_id.in_(ids))
+                .group_by(DiscussionReactionRow.answer_id)
+            )
+            counted = {answer_id: int(total or 0) for answer_id, total in reactions}
+            rows = await self.session.execute(
+                select(DiscussionReplyRow, PersonRow)
+                .outerjoin(PersonRow, PersonRow.id == DiscussionReplyRow.author_id)
+                .where(DiscussionReplyRow.answer_id.in_(ids))
+                .order_by(DiscussionReplyRow.replied_at, DiscussionReplyRow.id)
+            )
+            for reply, person in rows:
+                replies.setdefault(reply.answer_id, []).append(
+                    Reply(mapping.person(person, reply.author_id), reply.text, reply.replied_at)
+                )
+        given = [
+            GivenAnswer(
+                a.id,
+                number,
+                MessageRef(a.chat_id, a.message_id, a.thread_id),
+                mapping.person(person, a.author_id),
+                a.text,
+                a.answered_at,
+                # Where reactions are anonymous Telegram sends only totals, which include everyone.
+                max(counted.get(a.id, 0), a.anonymous_reactions),
+                tuple(replies.get(a.id, ())),
+            )
+            for a, number, person in answers
+        ]
+        people = {g.author.id for g in given} | {r.author.id for g in given for r in g.replies}
+        first: dict[int, datetime] = {}
+        if people:
+            learners = await self.session.execute(
+                select(LearnerRow.person_id, LearnerRow.first_seen_at).where(
+                    LearnerRow.course_id == round.discussion.course.id, LearnerRow.person_id.in_(people)
+                )
+            )
+            first = {person_id: at for person_id, at in learners}
+        admins = await self.session.execute(
+            select(AttachmentRow.chat_id, AttachmentRow.bot_admin).where(
+                AttachmentRow.course_id == round.discussion.course.id, AttachmentRow.active
+            )
+        )
+        seen = {chat_id: bool(admin) for chat_id, admin in admins}
+        # Attached before Flock kept track: reactions that came in show it could see them.
+        for answer in given:
+            if answer.reactions and answer.ref.chat_id in seen:
+                seen[answer.ref.chat_id] = True
+        return RoundRecord(given, first, seen)
+
+    async def recapped(self, round_id: int, participants: int, answers: int, first_voices: int) -> None:
+        await self.session.execute(
+            update(DiscussionRoundRow)
+            .where(DiscussionRoundRow.id == round_id)
+            .values(participants=participants, answer_count=answers, first_voices=first_voices)
+        )
+
+    async def recapped_between(self, course_id: int, since: datetime, until: datetime) -> list[Recapped]:
+        rows = await self.session.execute(
+            select(DiscussionRoundRow, DiscussionRow.title)
+            .join(DiscussionRow, DiscussionRow.id == DiscussionRoundRow.discussion_id)
+            .where(
+                DiscussionRoundRow.course_id == course_id,
+                DiscussionRoundRow.state == RoundState.ENDED.value,
+                DiscussionRoundRow.ended_at > since,
+                DiscussionRoundRow.ended_at <= until,
+                DiscussionRoundRow.participants.is_not(None),
+            )
+            .order_by(DiscussionRoundRow.ended_at, DiscussionRoundRow.id)
+        )
+        return [
+            Recapped(r.discussion_id, title, r.participants or 0, r.answer_count or 0, r.first_voices or 0)
+            for r, title in rows
+        ]
+
+    async def latest_ended(self, discussion_id: int) -> Round | None:
+        rounds = await self._rounds(
+            DiscussionRoundRow.discussion_id == discussion_id,
+            DiscussionRoundRow.state == RoundState.ENDED.value,
+        )
+        return rounds[-1] if rounds else None

@@ -16,6 +16,8 @@ from storage.models import (
     AnswerRow,
     CourseRow,
     DiscussionAnswerRow,
+    DiscussionReactionRow,
+    DiscussionReplyRow,
     GuestSessionRow,
     InboxRow,
     IntroductionRow,
@@ -43,7 +45,8 @@ class SqlPrivacy(Repository):
             questions=await self._count(QuestionRow, scope.questions(kept_only=True)),
             # A discussion's answers are answers too.
             answers=await self._count(AnswerRow, scope.answers(kept_only=True))
-            + await self._count(DiscussionAnswerRow, scope.discussion_answers(kept_only=True)),
+            + await self._count(DiscussionAnswerRow, scope.discussion_answers(kept_only=True))
+            + await self._count(DiscussionReplyRow, scope.discussion_replies(kept_only=True)),
             guest_questions=await self._count(SessionQuestionRow, scope.guest_questions(kept_only=True)),
             guest_answers=await self._count(SessionQuestionRow, scope.guest_answers(kept_only=True)),
         )
@@ -54,13 +57,20 @@ class SqlPrivacy(Repository):
         questions = await self._texts(QuestionRow.text, scope.questions(kept_only=True))
         answers = await self._texts(AnswerRow.text, scope.answers(kept_only=True))
         answers += await self._texts(DiscussionAnswerRow.text, scope.discussion_answers(kept_only=True))
+        answers += await self._texts(DiscussionReplyRow.text, scope.discussion_replies(kept_only=True))
         asked = await self._texts(SessionQuestionRow.text, scope.guest_questions(kept_only=True))
         given = await self._texts(SessionQuestionRow.answer, scope.guest_answers(kept_only=True))
         sessions = await self._ended_sessions(scope)
         await self.session.execute(delete(IntroductionRow).where(*scope.introductions()))
         await self._replace(QuestionRow, scope.questions(), text=removed)
         await self._replace(AnswerRow, scope.answers(), text=removed)
-        await self._replace(DiscussionAnswerRow, scope.discussion_answers(), text=removed)
+        # A discussion's answers go, with the reactions and replies they drew, and so do the
+        # person's replies and reactions: later recaps and transcripts are built without them.
+        for model in (DiscussionReactionRow, DiscussionReplyRow):
+            await self.session.execute(delete(model).where(scope.under_discussion_answers(model.answer_id)))
+        await self.session.execute(delete(DiscussionReplyRow).where(*scope.discussion_replies()))
+        await self.session.execute(delete(DiscussionReactionRow).where(*scope.discussion_reactions()))
+        await self.session.execute(delete(DiscussionAnswerRow).where(*scope.discussion_answers()))
         await self._replace(SessionQuestionRow, scope.guest_questions(), text=removed, normalized=removed)
         await self._replace(SessionQuestionRow, scope.guest_answers(), answer=removed)
         footprint = Footprint(len(intros), len(questions), len(answers), len(asked), len(given))
@@ -86,7 +96,6 @@ class SqlPrivacy(Repository):
         for model, column in (
             (QuestionRow, QuestionRow.asker_id),
             (AnswerRow, AnswerRow.answerer_id),
-            (DiscussionAnswerRow, DiscussionAnswerRow.author_id),
             (SessionQuestionRow, SessionQuestionRow.asker_id),
             (SessionAskerRow, SessionAskerRow.person_id),
             (SessionVoteRow, SessionVoteRow.person_id),

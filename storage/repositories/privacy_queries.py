@@ -10,6 +10,8 @@ from facilitation.redaction import REMOVED
 from storage.models import (
     AnswerRow,
     DiscussionAnswerRow,
+    DiscussionReactionRow,
+    DiscussionReplyRow,
     GuestSessionRow,
     IntroductionRow,
     QuestionRow,
@@ -53,6 +55,27 @@ class Scope:
             found.append(DiscussionAnswerRow.text != self.removed)
         return found
 
+    def discussion_replies(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = [DiscussionReplyRow.author_id == self.person_id]
+        if self.course_id is not None:
+            found.append(DiscussionReplyRow.answer_id.in_(_course_answers(self.course_id)))
+        if kept_only:
+            found.append(DiscussionReplyRow.text != self.removed)
+        return found
+
+    def discussion_reactions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = [DiscussionReactionRow.person_id == self.person_id]
+        if self.course_id is not None:
+            found.append(DiscussionReactionRow.answer_id.in_(_course_answers(self.course_id)))
+        return found
+
+    def under_discussion_answers(self, answer_id: Any) -> ColumnElement[bool]:
+        """What hangs off the person's answers (reactions and replies to them)."""
+        found: ColumnElement[bool] = answer_id.in_(
+            select(DiscussionAnswerRow.id).where(*self.discussion_answers())
+        )
+        return found
+
     def guest_questions(self, kept_only: bool = False) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [SessionQuestionRow.asker_id == self.person_id]
         if self.course_id is not None:
@@ -76,6 +99,10 @@ class Scope:
 
 def _course_questions(course_id: int) -> Select[int]:
     return select(QuestionRow.id).where(QuestionRow.course_id == course_id)
+
+
+def _course_answers(course_id: int) -> Select[int]:
+    return select(DiscussionAnswerRow.id).where(DiscussionAnswerRow.course_id == course_id)
 
 
 def _course_sessions(course_id: int) -> Select[int]:
@@ -103,6 +130,13 @@ def purgeable(course_id: int, removed: str) -> list[tuple[Any, Any, ColumnElemen
             DiscussionAnswerRow,
             DiscussionAnswerRow.answered_at,
             (DiscussionAnswerRow.course_id == course_id) & (DiscussionAnswerRow.text != removed),
+            {"text": removed},
+        ),
+        (
+            DiscussionReplyRow,
+            DiscussionReplyRow.replied_at,
+            DiscussionReplyRow.answer_id.in_(_course_answers(course_id))
+            & (DiscussionReplyRow.text != removed),
             {"text": removed},
         ),
         (

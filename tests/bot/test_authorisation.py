@@ -87,6 +87,7 @@ async def build_world(flock: Harness) -> World:
     await send(open_question)
     await invite_ada(flock, '"Careers" in 3h')
     await send(t.post(CHAT, ANA, '/discussion "Weekly" tomorrow 19:00 every 1w\nWhat helped?'))
+    await send(t.post(CHAT, ANA, '/discussion "Quick" in 1m gap 1m\nWhat now?'))  # ended by the tick below
     board_edit = [  # Leo's question, so Ben (the learner) may upvote it
         c
         for c in await send(t.post(CHAT, LEO, "/askguest What should I learn first?"))
@@ -227,6 +228,8 @@ ROWS = [
     command("/discussion_move 1 tomorrow 20:00", PRIVATE, ONLY_FACILITATOR, "Moved discussion"),
     command("/discussion_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled discussion"),
     command("/discussion_cancel 1 all", PRIVATE, ONLY_FACILITATOR, "Cancelled discussion"),
+    command("/discussion_transcript 2", GROUP, ONLY_FACILITATOR, "Transcript of “Quick”"),
+    command("/discussion_transcript 2", PRIVATE, ONLY_FACILITATOR, "Transcript of “Quick”"),
     command("/session_batch 1 3", GROUP, ONLY_FACILITATOR, "questions at a time"),
     command("/session_end 3", GROUP, ONLY_FACILITATOR, "Ended session"),
     command("/askguest 1 Which tools do you use?", GROUP, EVERYONE_IN_THE_GROUP, "Added to the board"),

@@ -45,7 +45,6 @@ from tests.support.telegram_html import visible_text
 pytestmark = pytest.mark.process
 
 
-
 OLD = group(-4001, "Cohort A", kind="group")
 NEW = group(-1004001, "Cohort A")  # the supergroup it becomes
 

@@ -195,8 +195,8 @@ async def test_held_batches_end_as_direct_writes_would(
 
 
 async def discussion_traffic(url: str, watch: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """A live discussion: one batch of answers by reply (to Q1 in two chats) and by A<n>, among
-    questions, replies to them and chatter; then the state of every table."""
+    """A live discussion: one batch of answers by reply (to Q1 in two chats) and by A<n>, replies
+    and reactions to those, among questions, replies to them and chatter; then every table."""
     second = group(-1001600, "Onboarding 2026 (evening)")
     async with Harness(url, FrozenClock(NOW)) as flock:
         t = flock.telegram
@@ -212,9 +212,23 @@ async def discussion_traffic(url: str, watch: list[str] | None = None) -> dict[s
         for n, person in enumerate(people):
             chat = (CHAT, second)[n % 2]
             question = t.post(chat, person, f"How do I open tool number {n}?")
+            numbered = t.post(chat, person, f"A{1 + n % 2}: answer {n}?")
+            neighbour = people[(n + 1) % 12]
+            liked = {
+                "chat": chat,
+                "message_id": numbered["message"]["message_id"],
+                "user": neighbour,
+                "date": 0,
+            }
             updates += [
                 t.post(chat, person, f"Reply {n}: it depends?", reply_to=q1[chat["id"]]),
-                t.post(chat, person, f"A{1 + n % 2}: answer {n}?"),
+                numbered,
+                # Replied to and reacted to in the batch that holds it.
+                t.post(chat, neighbour, f"Nice one {n}", reply_to=numbered["message"]),
+                t.update(
+                    "message_reaction",
+                    {**liked, "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": "👍"}]},
+                ),
                 question,
                 t.post(chat, people[(n + 1) % 12], "Try the menu.", reply_to=question["message"]),
                 t.post(chat, person, "Good morning!"),
@@ -234,6 +248,7 @@ async def test_discussion_answers_held_end_as_direct_writes_would(
     direct = await discussion_traffic(twin_urls[1])
 
     assert len(held["discussion_answers"]) == 24
+    assert len(held["discussion_replies"]) == len(held["discussion_reactions"]) == 12
     assert len(held["questions"]) == 12
     # The inbox's payloads carry the prompts as the recording API sent them (its wall clock), and
     # the prompts' message ids depend on which chat the sender served first: compared apart.
@@ -270,6 +285,39 @@ async def test_a_batch_answering_a_discussion_costs_a_few_statements(flock: Harn
     assert await flock.rows("select count(*) from questions") == [(0,)]
     # The prompts replied to and the open discussions are read once for the batch.
     assert len(statements) <= 20, "\n".join(s.split("\n")[0][:100] for s in statements)
+
+
+async def test_reactions_to_messages_that_are_not_answers_store_nothing_and_ask_once(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    chatter = [flock.telegram.post(CHAT, BEN, f"Morning {n}") for n in range(20)]
+    await flock.send(*chatter)
+    reactions = [
+        flock.telegram.update(
+            "message_reaction",
+            {
+                "chat": CHAT,
+                "message_id": m["message"]["message_id"],
+                "user": CLEO,
+                "date": 0,
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+            },
+        )
+        for m in chatter
+    ]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    await flock.flock.poller.store(reactions)
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+    await flock.flock.poller.processor.drain()
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+
+    assert await flock.rows("select count(*) from discussion_reactions") == [(0,)]
+    assert len([s for s in statements if "discussion_answers" in s]) == 1  # the batch's one look
 
 
 async def test_a_reply_to_a_question_of_the_same_batch_answers_it(flock: Harness) -> None:

@@ -18,12 +18,14 @@ async def say(flock: Harness, chat: JSON, person: JSON, text: str) -> list[str]:
 
 
 async def test_in_private_the_app_language_speaks_until_a_choice_is_made(flock: Harness) -> None:
-    assert "Je vous écris en français (la langue de votre application Telegram)" in (
-        await say(flock, private(LEA), LEA, "/language")
-    )[0]
-    assert "I write to you in English (your Telegram app's language)" in (
-        await say(flock, private(TOM), TOM, "/language")
-    )[0]
+    assert (
+        "Je vous écris en français (la langue de votre application Telegram)"
+        in (await say(flock, private(LEA), LEA, "/language"))[0]
+    )
+    assert (
+        "I write to you in English (your Telegram app's language)"
+        in (await say(flock, private(TOM), TOM, "/language"))[0]
+    )
 
     chose = await say(flock, private(LEA), LEA, "/language en")
     now = await say(flock, private(LEA), LEA, "/language")

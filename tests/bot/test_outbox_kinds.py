@@ -26,7 +26,8 @@ STORED = {
     "guest_not_ready", "board_edit", "guest_question", "guest_answer", "guest_answer_private",
     "session_leftovers", "transcript", "leftovers_edit", "guest_thanks", "guest_question_edit",
     "announcement", "announcement_skipped", "announcement_not_pinned",
-    "discussion_reminder", "discussion_opening", "discussion_prompt", "discussion_skipped",
+    "discussion_reminder", "discussion_opening", "discussion_prompt", "discussion_recap",
+    "discussion_skipped", "discussion_transcript",
 }  # fmt: skip
 
 

@@ -253,9 +253,7 @@ async def test_a_facilitator_forgets_by_username_in_private_with_the_course_hash
 
     calls = await flock.send(flock.telegram.press(ZOE, asked.result, buttons(asked)["Forget Ben"]))
 
-    assert edits(calls) == [
-        "Done. Removed Ben's words from #lead26: 1 introduction and 1 question."
-    ]
+    assert edits(calls) == ["Done. Removed Ben's words from #lead26: 1 introduction and 1 question."]
     sql = "select course_id, text = '[removed]' from questions where asker_id = 12 order by course_id"
     assert await flock.rows(sql) == [
         (1, False),

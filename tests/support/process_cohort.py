@@ -138,7 +138,6 @@ class Cohort:
                 assert "something went wrong" not in seen, seen
 
 
-
 def running_cohort(telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path) -> Iterator[Cohort]:
     fake, api_url = telegram
     clock = MovedClock(tmp_path / "clock", start=START)
@@ -206,5 +205,3 @@ def set_up(cohort: Cohort, chat: JSON, tag: str, title: str, *, tagged: bool = F
 def start(cohort: Cohort, *people: JSON) -> None:
     for person in people:
         cohort.say(private(person), person, "/start")
-
-
