@@ -30,7 +30,10 @@ def test_quick_ingestion_benchmark_runs_and_writes_its_figures(
     assert "Flock updates/s" in names
     assert "framework ceiling (no-op handler)" in names
     assert "database ceiling (plain inserts)" in names
-    assert all(figure["value"] > 0 for figure in written["figures"])
+    # A time added (in %) may come out below zero when the extra work is lost in the noise.
+    measured = [figure for figure in written["figures"] if figure["unit"] != "%"]
+    assert all(figure["value"] > 0 for figure in measured)
+    assert "time per update added by a live discussion" in names
 
 
 def test_quick_languages_benchmark_measures_french_beside_english(tmp_path: Path) -> None:
