@@ -1,0 +1,113 @@
+"""The search index's reads (facilitation.ports.SearchIndex); storage/search_index.py writes it.
+
+SQLite ranks with FTS5's bm25() (a question's own words weigh twice its answer's); PostgreSQL
+with ts_rank_cd over the tsvectors, querying each course in its language's configuration. The
+words given are plain words (facilitation.search_terms): they are quoted (FTS5) or joined
+(to_tsquery) here, so no one's input is read as query syntax. Any word may match (OR): the rank
+puts the questions sharing the most, and the rarest, words first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, select, text
+
+from facilitation.model import Course, Found, QuestionState
+from storage import mapping
+from storage.models import PersonRow, QuestionRow
+from storage.repositories.base import Repository, dialect_of
+from storage.search_index import best_answer
+
+_DISMISSED = QuestionState.DISMISSED.value
+_SETTLED = (QuestionState.ANSWERED.value, QuestionState.RESOLVED.value)
+
+# {where}: further conditions on the question q; :query, :limit and the expanding :courses bound.
+_SQLITE_QUESTIONS = """
+SELECT s.rowid, -bm25(question_search, 0.0, 2.0, 1.0) AS score
+FROM question_search s JOIN questions q ON q.id = s.rowid
+WHERE question_search MATCH :query AND q.course_id IN :courses {where}
+ORDER BY score DESC LIMIT :limit
+"""
+_POSTGRESQL_QUESTIONS = """
+SELECT s.id, ts_rank_cd(s.document, query) AS score
+FROM question_search s JOIN questions q ON q.id = s.id, to_tsquery(CAST(:config AS regconfig), :query) query
+WHERE s.document @@ query AND s.course_id IN :courses {where}
+ORDER BY score DESC LIMIT :limit
+"""
+_SQLITE_INTRODUCTIONS = """
+SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
+WHERE introduction_search MATCH :query AND i.course_id = :course
+ORDER BY bm25(introduction_search) LIMIT :limit
+"""
+_POSTGRESQL_INTRODUCTIONS = """
+SELECT s.person_id FROM introduction_search s, to_tsquery(CAST(:config AS regconfig), :query) query
+WHERE s.document @@ query AND s.course_id = :course
+ORDER BY ts_rank_cd(s.document, query) DESC LIMIT :limit
+"""
+
+
+def _config(language: str) -> str:
+    return "french" if language == "fr" else "english"
+
+
+class SqlSearch(Repository):
+    async def search(self, courses: Sequence[Course], words: Sequence[str], limit: int) -> list[Found]:
+        where = f"AND q.state != '{_DISMISSED}'"
+        return await self._questions(courses, words, limit, where, {})
+
+    async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
+        where = f"AND q.state IN ('{_SETTLED[0]}', '{_SETTLED[1]}') AND q.id < :before"
+        return await self._questions([course], words, limit, where, {"before": before})
+
+    async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
+        if not words:
+            return []
+        postgresql = dialect_of(self.session) == "postgresql"
+        values: dict[str, Any] = {"query": _query(words, postgresql), "course": course.id, "limit": limit}
+        if postgresql:
+            values["config"] = _config(course.settings.language)
+        statement = text(_POSTGRESQL_INTRODUCTIONS if postgresql else _SQLITE_INTRODUCTIONS)
+        return list(await self.session.scalars(statement, values))
+
+    async def _questions(
+        self, courses: Sequence[Course], words: Sequence[str], limit: int, where: str, extra: dict[str, Any]
+    ) -> list[Found]:
+        if not words or not courses:
+            return []
+        postgresql = dialect_of(self.session) == "postgresql"
+        by_language: dict[str, list[int]] = defaultdict(list)
+        for course in courses:  # SQLite's one stemmer serves every language
+            by_language[_config(course.settings.language) if postgresql else ""].append(course.id)
+        statement = text((_POSTGRESQL_QUESTIONS if postgresql else _SQLITE_QUESTIONS).format(where=where))
+        statement = statement.bindparams(bindparam("courses", expanding=True))
+        scores: dict[int, float] = {}
+        for config, course_ids in by_language.items():
+            values = {"query": _query(words, postgresql), "courses": course_ids, "limit": limit, **extra}
+            if postgresql:
+                values["config"] = config
+            scores.update({row[0]: float(row[1]) for row in await self.session.execute(statement, values)})
+        best = sorted(scores, key=lambda i: (-scores[i], -i))[:limit]
+        return await self._found(best, scores)
+
+    async def _found(self, ids: list[int], scores: dict[int, float]) -> list[Found]:
+        if not ids:
+            return []
+        condition: ColumnElement[bool] = QuestionRow.id.in_(ids)
+        rows = await self.session.execute(
+            select(QuestionRow, PersonRow, best_answer())
+            .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+            .where(condition)
+        )
+        found = {q.id: Found(mapping.question(q, p), answer or None, scores[q.id]) for q, p, answer in rows}
+        return [found[i] for i in ids if i in found]
+
+
+def _query(words: Sequence[str], postgresql: bool) -> str:
+    """Any of the words. They are letters and digits only (search_terms); FTS5 still gets each
+    quoted, so that none is read as an operator (AND, OR, NOT, NEAR)."""
+    if postgresql:
+        return " | ".join(words)
+    return " OR ".join(f'"{word}"' for word in words)
