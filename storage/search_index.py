@@ -35,6 +35,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     column,
     delete,
     func,
@@ -44,7 +45,9 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import Text
 
 from facilitation.redaction import REMOVED
 from storage.models import AnswerRow, CourseRow, IntroductionRow, QuestionRow
@@ -81,7 +84,7 @@ def _key(dialect: str) -> str:
 def questions_table(dialect: str) -> TableClause:
     if dialect == "postgresql":
         return table(QUESTIONS, column("id"), column("course_id"), column("document"))
-    return table(QUESTIONS, column("rowid"), column("course_id"), column("question"), column("answer"))
+    return table(QUESTIONS, column("rowid"), column("course"), column("question"), column("answer"))
 
 
 @cache
@@ -90,7 +93,7 @@ def introductions_table(dialect: str) -> TableClause:
         return table(
             INTRODUCTIONS, column("id"), column("course_id"), column("person_id"), column("document")
         )
-    return table(INTRODUCTIONS, column("rowid"), column("course_id"), column("person_id"), column("body"))
+    return table(INTRODUCTIONS, column("rowid"), column("course"), column("person_id"), column("body"))
 
 
 def regconfig(language: Any) -> ColumnElement[Any]:
@@ -99,6 +102,15 @@ def regconfig(language: Any) -> ColumnElement[Any]:
         (language == "fr", literal_column("'french'::regconfig")),
         else_=literal_column("'english'::regconfig"),
     )
+
+
+def course_token(course_id: Any, postgresql: bool) -> Any:
+    """The course as a token of the index, so that the index itself narrows a search to one
+    course's rows: SQLite's 'c<id>' in a column of its own; PostgreSQL's lexeme '#<id>', which
+    no text yields ('#' is never part of a parsed word)."""
+    if postgresql:
+        return func.array_to_tsvector(pg_array([literal_column("'#'").op("||")(cast(course_id, Text))]))
+    return literal_column("'c'").op("||")(course_id)
 
 
 def best_answer() -> Any:
@@ -119,24 +131,28 @@ def _questions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
     kept = and_(where, QuestionRow.text != REMOVED)
     if dialect == "postgresql":
         config = regconfig(CourseRow.language)
-        document = func.setweight(func.to_tsvector(config, QuestionRow.text), literal_column("'A'")).op("||")(
-            func.setweight(func.to_tsvector(config, answer), literal_column("'B'"))
-        )
+        question = func.setweight(func.to_tsvector(config, QuestionRow.text), literal_column("'A'"))
+        answered = func.setweight(func.to_tsvector(config, answer), literal_column("'B'"))
+        document = question.op("||")(answered).op("||")(course_token(QuestionRow.course_id, True))
         return (
             select(QuestionRow.id, QuestionRow.course_id, document)
             .join(CourseRow, CourseRow.id == QuestionRow.course_id)
             .where(kept)
         )
-    return select(QuestionRow.id, QuestionRow.course_id, QuestionRow.text, answer).where(kept)
+    course = course_token(QuestionRow.course_id, False)
+    return select(QuestionRow.id, course, QuestionRow.text, answer).where(kept)
 
 
 def _introductions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
     kept = and_(where, IntroductionRow.replaced_at.is_(None), IntroductionRow.text != REMOVED)
     row = (IntroductionRow.id, IntroductionRow.course_id, IntroductionRow.person_id)
     if dialect == "postgresql":
-        document = func.to_tsvector(regconfig(CourseRow.language), IntroductionRow.text)
+        document = func.to_tsvector(regconfig(CourseRow.language), IntroductionRow.text).op("||")(
+            course_token(IntroductionRow.course_id, True)
+        )
         return select(*row, document).join(CourseRow, CourseRow.id == IntroductionRow.course_id).where(kept)
-    return select(*row, IntroductionRow.text).where(kept)
+    course = course_token(IntroductionRow.course_id, False)
+    return select(IntroductionRow.id, course, IntroductionRow.person_id, IntroductionRow.text).where(kept)
 
 
 def _upsert(dialect: str, target: TableClause, rows: _Rows) -> Insert:

@@ -24,17 +24,20 @@ from storage.search_index import best_answer
 _DISMISSED = QuestionState.DISMISSED.value
 _SETTLED = (QuestionState.ANSWERED.value, QuestionState.RESOLVED.value)
 
-# {where}: further conditions on the question q; :query, :limit and the expanding :courses bound.
+# {where}: further conditions on the question q. :query names the course tokens and the words
+# (see _query); the expanding :courses checks the course again, whatever a token matched.
 _SQLITE_QUESTIONS = """
 SELECT s.rowid, -bm25(question_search, 0.0, 2.0, 1.0) AS score
 FROM question_search s JOIN questions q ON q.id = s.rowid
 WHERE question_search MATCH :query AND q.course_id IN :courses {where}
 ORDER BY score DESC LIMIT :limit
 """
-_POSTGRESQL_QUESTIONS = """
-SELECT s.id, ts_rank_cd(s.document, query) AS score
-FROM question_search s JOIN questions q ON q.id = s.id, to_tsquery(CAST(:config AS regconfig), :query) query
-WHERE s.document @@ query AND s.course_id IN :courses {where}
+_POSTGRESQL_WORDS = "to_tsquery(CAST(:config AS regconfig), :query)"
+_POSTGRESQL_QUESTIONS = f"""
+SELECT s.id, ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) AS score
+FROM question_search s JOIN questions q ON q.id = s.id
+WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
+AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
 _SQLITE_INTRODUCTIONS = """
@@ -42,10 +45,11 @@ SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.r
 WHERE introduction_search MATCH :query AND i.course_id = :course
 ORDER BY bm25(introduction_search) LIMIT :limit
 """
-_POSTGRESQL_INTRODUCTIONS = """
-SELECT s.person_id FROM introduction_search s, to_tsquery(CAST(:config AS regconfig), :query) query
-WHERE s.document @@ query AND s.course_id = :course
-ORDER BY ts_rank_cd(s.document, query) DESC LIMIT :limit
+_POSTGRESQL_INTRODUCTIONS = f"""
+SELECT s.person_id FROM introduction_search s
+WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
+AND s.course_id = :course
+ORDER BY ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) DESC LIMIT :limit
 """
 
 
@@ -66,7 +70,11 @@ class SqlSearch(Repository):
         if not words:
             return []
         postgresql = dialect_of(self.session) == "postgresql"
-        values: dict[str, Any] = {"query": _query(words, postgresql), "course": course.id, "limit": limit}
+        values: dict[str, Any] = {
+            "course": course.id,
+            "limit": limit,
+            **_query([course.id], words, postgresql, "body"),
+        }
         if postgresql:
             values["config"] = _config(course.settings.language)
         statement = text(_POSTGRESQL_INTRODUCTIONS if postgresql else _SQLITE_INTRODUCTIONS)
@@ -85,7 +93,7 @@ class SqlSearch(Repository):
         statement = statement.bindparams(bindparam("courses", expanding=True))
         scores: dict[int, float] = {}
         for config, course_ids in by_language.items():
-            values = {"query": _query(words, postgresql), "courses": course_ids, "limit": limit, **extra}
+            values = {"courses": course_ids, "limit": limit, **_query(course_ids, words, postgresql), **extra}
             if postgresql:
                 values["config"] = config
             scores.update({row[0]: float(row[1]) for row in await self.session.execute(statement, values)})
@@ -105,9 +113,14 @@ class SqlSearch(Repository):
         return [found[i] for i in ids if i in found]
 
 
-def _query(words: Sequence[str], postgresql: bool) -> str:
-    """Any of the words. They are letters and digits only (search_terms); FTS5 still gets each
-    quoted, so that none is read as an operator (AND, OR, NOT, NEAR)."""
+def _query(
+    course_ids: Sequence[int], words: Sequence[str], postgresql: bool, columns: str = "question answer"
+) -> dict[str, str]:
+    """Any of the words, in one of the courses. The words are letters and digits only
+    (search_terms); FTS5 still gets each quoted, so that none is read as an operator (AND, OR,
+    NOT, NEAR). The course tokens are storage.search_index.course_token's."""
     if postgresql:
-        return " | ".join(words)
-    return " OR ".join(f'"{word}"' for word in words)
+        return {"query": " | ".join(words), "in_courses": " | ".join(f"'#{c}'" for c in course_ids)}
+    courses = " OR ".join(f'"c{c}"' for c in course_ids)
+    any_word = " OR ".join(f'"{word}"' for word in words)
+    return {"query": f"course : ({courses}) AND {{{columns}}} : ({any_word})"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from facilitation.search_terms import terms
 from tests.bot.test_privacy import buttons, edits, prompt
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
@@ -247,3 +248,26 @@ async def test_a_new_introduction_replaces_the_old_one_in_the_index(flock: Harne
 
     assert await indexed(flock, "okapi") == 0
     assert await indexed(flock, "axolotl") == 1
+
+
+async def test_the_index_finds_one_courses_introductions_and_earlier_settled_questions(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await say(flock, CHAT, BEN, "#intro I'm Ben, I write Kubernetes operators.")
+    await say(flock, OTHER, SAM, "#intro Sam here, Kubernetes admin.")
+    await vpn_question(flock)  # answered
+    await say(flock, CHAT, CLEO, "My VPN password expired, what now?")  # still open: not an earlier answer
+    await say(flock, OTHER, SAM, "Where do I reset the VPN password for leadership?")
+
+    async with flock.flock.runtime.uow() as uow:
+        course = await uow.courses.by_hashtag("onb26")
+        assert course is not None
+        people = await uow.search.introduced(course, terms("kubernetes"), 5)
+        matched = await uow.search.match(course, terms("How can I reset the VPN password?"), 5, before=10**9)
+        earlier = await uow.search.match(course, terms("How can I reset the VPN password?"), 5, before=1)
+
+    assert people == [BEN["id"]]
+    assert [f.question.text for f in matched] == ["How do I reset my VPN password?"]
+    assert [f.answer for f in matched] == ["Use the self-service portal.\nThen wait five minutes."]
+    assert earlier == []
