@@ -146,7 +146,7 @@ class Found:
 
     question: Question
     answer: str | None
-    rank: float  # higher is closer; compared only within one search
+    rank: float  # higher is closer, compared only within one search; 0 for a match's candidates
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def test_quick_ingestion_benchmark_runs_and_writes_its_figures(
     assert "Flock updates/s" in names
     assert "framework ceiling (no-op handler)" in names
     assert "database ceiling (plain inserts)" in names
+    assert "search index: ingestion kept (with / without its writes)" in names
     assert all(figure["value"] > 0 for figure in written["figures"])
 
 

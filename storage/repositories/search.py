@@ -40,6 +40,26 @@ WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND nu
 AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
+# A match's candidates: the newest earlier questions of the course sharing a word of the new one's
+# own text, not ranked (ranking costs a pass over every row sharing a word: too much at scale on a
+# path every question takes); facilitation.matching judges how close each is.
+_SQLITE_MATCH = """
+SELECT c.rowid FROM (
+    SELECT rowid FROM question_search WHERE question_search MATCH :query AND rowid < :before
+    ORDER BY rowid DESC LIMIT :candidates
+) c JOIN questions q ON q.id = c.rowid
+WHERE q.course_id = :course AND q.state IN :settled
+ORDER BY c.rowid DESC LIMIT :limit
+"""
+# "s.id + 0": newest first by sorting what the GIN index found, never by walking the primary key
+# backwards in the hope of meeting matches.
+_POSTGRESQL_MATCH = f"""
+SELECT s.id FROM question_search s JOIN questions q ON q.id = s.id
+WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
+AND s.course_id = :course AND s.id < :before AND q.state IN :settled
+ORDER BY s.id + 0 DESC LIMIT :limit
+"""
+_CANDIDATES = 100  # SQLite: newest rows sharing a word read before the course's settled ones are kept
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
 WHERE introduction_search MATCH :query AND i.course_id = :course
@@ -63,8 +83,25 @@ class SqlSearch(Repository):
         return await self._questions(courses, words, limit, where, {})
 
     async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
-        where = f"AND q.state IN ('{_SETTLED[0]}', '{_SETTLED[1]}') AND q.id < :before"
-        return await self._questions([course], words, limit, where, {"before": before})
+        if not words:
+            return []
+        postgresql = dialect_of(self.session) == "postgresql"
+        values: dict[str, Any] = {
+            "course": course.id,
+            "before": before,
+            "limit": limit,
+            "settled": list(_SETTLED),
+            **_query([course.id], words, postgresql, "question", weight=":A"),
+        }
+        if postgresql:
+            values["config"] = _config(course.settings.language)
+        else:
+            values["candidates"] = _CANDIDATES
+        statement = text(_POSTGRESQL_MATCH if postgresql else _SQLITE_MATCH)
+        ids = list(
+            await self.session.scalars(statement.bindparams(bindparam("settled", expanding=True)), values)
+        )
+        return await self._found(ids, dict.fromkeys(ids, 0.0))
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
         if not words:
@@ -114,13 +151,20 @@ class SqlSearch(Repository):
 
 
 def _query(
-    course_ids: Sequence[int], words: Sequence[str], postgresql: bool, columns: str = "question answer"
+    course_ids: Sequence[int],
+    words: Sequence[str],
+    postgresql: bool,
+    columns: str = "question answer",
+    weight: str = "",
 ) -> dict[str, str]:
     """Any of the words, in one of the courses. The words are letters and digits only
     (search_terms); FTS5 still gets each quoted, so that none is read as an operator (AND, OR,
     NOT, NEAR). The course tokens are storage.search_index.course_token's."""
     if postgresql:
-        return {"query": " | ".join(words), "in_courses": " | ".join(f"'#{c}'" for c in course_ids)}
+        return {
+            "query": " | ".join(word + weight for word in words),
+            "in_courses": " | ".join(f"'#{c}'" for c in course_ids),
+        }
     courses = " OR ".join(f'"c{c}"' for c in course_ids)
     any_word = " OR ".join(f'"{word}"' for word in words)
     return {"query": f"course : ({courses}) AND {{{columns}}} : ({any_word})"}
