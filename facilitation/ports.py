@@ -298,8 +298,8 @@ class SearchIndex(Protocol):
 
     async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
         """Candidates for an earlier answer: the newest earlier questions (id below `before`) of
-        the course, answered or resolved, whose own text shares a word with these; newest first,
-        not ranked (facilitation.matching judges them)."""
+        the course, answered or resolved, whose own text shares two of these words (the word,
+        given one); newest first, not ranked (facilitation.matching judges them)."""
         ...
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, select, text
@@ -40,9 +41,10 @@ WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND nu
 AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
-# A match's candidates: the newest earlier questions of the course sharing a word of the new one's
-# own text, not ranked (ranking costs a pass over every row sharing a word: too much at scale on a
-# path every question takes); facilitation.matching judges how close each is.
+# A match's candidates: the newest earlier questions of the course whose own text shares two of
+# the new one's words (a strong match shares at least two: facilitation.matching), not ranked:
+# ranking costs a pass over every row sharing a word, too much at scale on a path every question
+# takes; facilitation.matching judges how close each is.
 _SQLITE_MATCH = """
 SELECT c.rowid FROM (
     SELECT rowid FROM question_search WHERE question_search MATCH :query AND rowid < :before
@@ -59,6 +61,7 @@ WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND nu
 AND s.course_id = :course AND s.id < :before AND q.state IN :settled
 ORDER BY s.id + 0 DESC LIMIT :limit
 """
+_PAIRED = 8  # a match pairs the question's first words only (28 pairs at most)
 _CANDIDATES = 100  # SQLite: newest rows sharing a word read before the course's settled ones are kept
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
@@ -91,7 +94,7 @@ class SqlSearch(Repository):
             "before": before,
             "limit": limit,
             "settled": list(_SETTLED),
-            **_query([course.id], words, postgresql, "question", weight=":A"),
+            **_query([course.id], words, postgresql, "question", weight=":A", pairs=True),
         }
         if postgresql:
             values["config"] = _config(course.settings.language)
@@ -156,15 +159,22 @@ def _query(
     postgresql: bool,
     columns: str = "question answer",
     weight: str = "",
+    pairs: bool = False,
 ) -> dict[str, str]:
-    """Any of the words, in one of the courses. The words are letters and digits only
-    (search_terms); FTS5 still gets each quoted, so that none is read as an operator (AND, OR,
-    NOT, NEAR). The course tokens are storage.search_index.course_token's."""
+    """Any of the words (with `pairs`, any two of them), in one of the courses. The words are
+    letters and digits only (search_terms); FTS5 still gets each quoted, so that none is read as
+    an operator (AND, OR, NOT, NEAR). The course tokens are storage.search_index.course_token's."""
     if postgresql:
-        return {
-            "query": " | ".join(word + weight for word in words),
-            "in_courses": " | ".join(f"'#{c}'" for c in course_ids),
-        }
+        quoted = [word + weight for word in words]
+        both, either = " & ", " | "
+    else:
+        quoted = [f'"{word}"' for word in words]
+        both, either = " AND ", " OR "
+    if pairs and len(quoted) > 1:
+        terms = either.join(f"({a}{both}{b})" for a, b in combinations(quoted[:_PAIRED], 2))
+    else:
+        terms = either.join(quoted)
+    if postgresql:
+        return {"query": terms, "in_courses": " | ".join(f"'#{c}'" for c in course_ids)}
     courses = " OR ".join(f'"c{c}"' for c in course_ids)
-    any_word = " OR ".join(f'"{word}"' for word in words)
-    return {"query": f"course : ({courses}) AND {{{columns}}} : ({any_word})"}
+    return {"query": f"course : ({courses}) AND {{{columns}}} : ({terms})"}
