@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from alembic import context
 from storage.database import create_engine
 from storage.models import Base
+from storage.search_index import in_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -36,6 +37,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=in_models,  # the search index's tables are the migrations' alone
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

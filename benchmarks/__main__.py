@@ -97,7 +97,8 @@ async def _sections(
         count = args.ingest_count or (1_000 if quick else 5_000)
         for backend in dbs.backends:
             await _section(
-                f"ingestion on {backend}", ingestion.measure(report, backend, fresh(backend), count)
+                f"ingestion on {backend}",
+                ingestion.measure(report, backend, fresh(backend), count, 1 if quick else 2),
             )
     if "scale" in only:
         plan = bulk.Plan().scaled(0.05) if quick else bulk.Plan()

@@ -21,10 +21,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.wording import Wording
 from facilitation.notices import NoticeKind
+from storage import search_index
+from storage.database import create_engine, session_factory
 from storage.models import Base
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday morning
@@ -92,6 +95,7 @@ class Generator:
         self.plan = plan
         self.now = now
         self.random = random.Random(seed)
+        self.wording = Wording(random.Random(seed + 1))  # its own draws: the rest stays as it was
         self.ids: defaultdict[str, int] = defaultdict(int)
         self.counts: defaultdict[str, int] = defaultdict(int)
 
@@ -212,7 +216,7 @@ class Generator:
                     "person_id": person,
                     "chat_id": chat_id,
                     "message_id": 2 * 10**8 + k,
-                    "text": f"Hi, I'm learner {person}, working on data things.",
+                    "text": self.wording.introduction(person),
                     "posted_at": posted,
                     "replaced_at": None,
                 }
@@ -253,7 +257,7 @@ class Generator:
                 "message_id": message_id,
                 "thread_id": None,
                 "asker_id": asker,
-                "text": f"How do I get step {question_id} working?",
+                "text": self.wording.question(),
                 "state": state,
                 "asked_at": asked,
                 "first_answered_at": None,
@@ -304,7 +308,7 @@ class Generator:
                             "message_id": next(message_ids),
                             "thread_id": None,
                             "answerer_id": answerer,
-                            "text": "Try the setup script from the wiki, then restart.",
+                            "text": self.wording.answer(),
                             "by_facilitator": by_facilitator,
                             "answered_at": first + timedelta(minutes=20 * k),
                             "accepted": state == "resolved" and k == 0,
@@ -527,6 +531,21 @@ class Loader:
             await self._pg.close()
 
 
+async def _index(url: str) -> None:
+    """The search index, built from the rows written around the repositories (as migration 0019
+    builds it for a database that had rows)."""
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await search_index.rebuild(session)
+        if engine.dialect.name == "postgresql":
+            async with engine.connect() as connection:
+                await connection.execute(text("ANALYZE question_search, introduction_search"))
+                await connection.commit()
+    finally:
+        await engine.dispose()
+
+
 async def generate(url: str, plan: Plan, now: datetime = NOW) -> Generated:
     """Write the whole deployment as it is at `now`; returns the largest course and the row counts."""
     generator = Generator(plan, now)
@@ -557,6 +576,7 @@ async def generate(url: str, plan: Plan, now: datetime = NOW) -> Generated:
             inbox = []
     await loader.add("inbox", inbox)
     await loader.close()
+    await _index(url)
     assert largest is not None
     counts = dict(loader.written)
     counts["messages"] = sum(r["posts"] for r in held["learners"])

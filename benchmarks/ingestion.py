@@ -27,7 +27,8 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,6 +62,7 @@ from storage.models import (
     PersonRow,
     QuestionRow,
 )
+from storage.search_index import IndexWrites
 from tests.support.clock import FrozenClock
 
 TOKEN = "123456:BENCH-token"
@@ -416,10 +418,42 @@ async def _courses(connection: AsyncConnection, cohorts: Cohorts, now: datetime)
 
 
 Fresh = Callable[[str], Awaitable[str]]  # a new migrated database's URL, for a label
+_INDEX_WRITES = ("question", "questions_at", "introductions_of", "introductions_at")
 
 
-async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> None:
-    """Flock, then its two ceilings, over the same updates on one backend."""
+@contextmanager
+def without_search_index() -> Iterator[None]:
+    """The reference for the search index's cost: the same path with its writes left out."""
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    kept = {name: getattr(IndexWrites, name) for name in _INDEX_WRITES}
+    for name in _INDEX_WRITES:
+        setattr(IndexWrites, name, nothing)
+    try:
+        yield
+    finally:
+        for name, method in kept.items():
+            setattr(IndexWrites, name, method)
+
+
+async def index_cost(
+    fresh: Fresh, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated], rounds: int
+) -> tuple[Run, Run]:
+    """The best of `rounds` runs with the index's writes and without, taken in turn (a noisy
+    machine slows one run, not one side)."""
+    indexed, unindexed = [], []
+    for n in range(rounds):
+        with without_search_index():
+            unindexed.append(await flock_path(await fresh(f"unindexed-{n}"), cohorts, setup, items))
+        indexed.append(await flock_path(await fresh(f"indexed-{n}"), cohorts, setup, items))
+    return max(indexed, key=lambda r: r.rate), max(unindexed, key=lambda r: r.rate)
+
+
+async def measure(report: Report, backend: str, fresh: Fresh, count: int, rounds: int = 2) -> None:
+    """Flock, then its two ceilings, over the same updates on one backend; then Flock with and
+    without the search index's writes."""
     cohorts, setup, items = workload(count)
     flock = await flock_path(await fresh("ingest"), cohorts, setup, items)
     # The discussion's cost is a few percent, under the noise of wall-clock time on a shared
@@ -556,5 +590,28 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> Non
             bound,
             "that bound",
             note="what the statements alone allow: statements per update times one statement's cost",
+        )
+    )
+    indexed, unindexed = await index_cost(fresh, cohorts, setup, items, rounds)
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s with the search index's writes",
+            indexed.rate,
+            "upd/s",
+            "",
+            unindexed.rate,
+            "the same without them",
+            note=f"best of {rounds} runs each, taken in turn; the ratio must stay >= 0.9",
+        )
+    )
+    report.add(
+        Figure(
+            section,
+            "search index: ingestion kept (with / without its writes)",
+            indexed.rate / unindexed.rate if unindexed.rate else 0.0,
+            "",
+            ">= 0.9",
+            note=f"p99 per update {indexed.ms(0.99):.1f} ms with, {unindexed.ms(0.99):.1f} ms without",
         )
     )

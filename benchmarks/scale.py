@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks import bulk
+from benchmarks import bulk, search_index
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_stats
@@ -122,6 +122,10 @@ def _scanned(line: str, sqlite: bool) -> str | None:
     if sqlite:
         # "SCAN t", or "SCAN t USING [COVERING] INDEX i": every row, or every index entry, of t
         constant = "CONSTANT" in words[1:3]  # "SCAN CONSTANT ROW": a SELECT of no table
+        # "SCAN t VIRTUAL TABLE INDEX 0:=M3": a virtual table (the search index) reads by the
+        # constraints after the colon (FTS5: = rowid, M match); nothing after it is every row.
+        if "VIRTUAL" in words and not line.rstrip().endswith(":"):
+            return None
         if len(words) >= 2 and words[0] == "SCAN" and not words[1].startswith("(") and not constant:
             return words[1]
         return None
@@ -225,6 +229,7 @@ async def measure(
         )
 
         await _live_batches(report, section, flock, api, log)
+        await search_index.measure(report, section, flock, largest)
 
         uow = flock.runtime.uow
         tags = [largest.hashtag]

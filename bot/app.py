@@ -24,6 +24,7 @@ from bot.handlers import (
     posts,
     privacy,
     questions,
+    search,
 )
 from bot.handlers import export as export_handlers
 from bot.handlers import stats as stats_handlers
@@ -73,6 +74,7 @@ def build_application(
         *membership.HANDLERS,
         *courses.HANDLERS,
         *questions.HANDLERS,
+        *search.HANDLERS,
         *introductions.HANDLERS,
         *digests.HANDLERS,
         *alerts.HANDLERS,

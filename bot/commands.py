@@ -19,6 +19,7 @@ GROUP = [
     ("ask", N_("Ask the course a question")),
     ("intro", N_("Introduce yourself")),
     ("questions", N_("Open questions in this chat")),
+    ("search", N_("Find earlier questions and answers: /search words")),
     ("solved", N_("Mark a question solved (reply to it)")),
     ("course", N_("What course this chat belongs to")),
     ("privacy", N_("What Flock stores and how to remove it")),
@@ -49,6 +50,7 @@ ADMINS = [
 ]
 PRIVATE = [
     ("mine", N_("Your questions and their state")),
+    ("search", N_("Find earlier questions and answers in your courses")),
     ("intro", N_("Your introduction")),
     ("roster", N_("Roster of your courses (facilitators)")),
     ("digest", N_("Digest of your courses (facilitators)")),

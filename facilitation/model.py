@@ -141,6 +141,15 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A question the search index found, with its best answer's text."""
+
+    question: Question
+    answer: str | None
+    rank: float  # higher is closer, compared only within one search; 0 for a match's candidates
+
+
+@dataclass(frozen=True)
 class Answer:
     id: int
     question_id: int

@@ -20,6 +20,7 @@ from facilitation.model import (
     CourseSettings,
     Discussion,
     Footprint,
+    Found,
     GuestSession,
     Introduction,
     Listed,
@@ -290,6 +291,27 @@ class PurgeProgress:
     resume_from: datetime | None  # None: everything before the cutoff is purged
 
 
+class SearchIndex(Protocol):
+    """The full-text index of each course's questions (with their best answer) and current
+    introductions. Storage writes it with the rows it indexes, in the same transaction, so a
+    forgotten or purged text is never found. `words` come from facilitation.search_terms: plain
+    words, never query syntax."""
+
+    async def search(self, courses: Sequence[Course], words: Sequence[str], limit: int) -> list[Found]:
+        """The closest questions of these courses, best first (any state but dismissed)."""
+        ...
+
+    async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
+        """Candidates for an earlier answer: the newest earlier questions (id below `before`) of
+        the course, answered or resolved, whose own text shares two of these words (the word,
+        given one); newest first, not ranked (facilitation.matching judges them)."""
+        ...
+
+    async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
+        """The people whose current introduction in the course is closest, best first."""
+        ...
+
+
 class PrivacyRepository(Protocol):
     """A person's words (all of them, or in one course) and copies of them; course retention."""
 
@@ -423,6 +445,7 @@ class UnitOfWork(Protocol):
     discussions: DiscussionRepository
     digests: DigestRepository
     privacy: PrivacyRepository
+    search: SearchIndex
     outbox: Outbox
     stats: StatsReader
     export: ExportReader

@@ -9,11 +9,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
+from storage.search_index import IndexWrites, dialect_of
 from storage.writes import DirectWrites, Writes
 
-
-def dialect_of(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind else "sqlite"
+__all__ = ["Repository", "dialect_of"]
 
 
 class Repository:
@@ -22,6 +21,11 @@ class Repository:
     def __init__(self, session: AsyncSession, writes: Writes | None = None) -> None:
         self.session = session
         self.writes: Writes = writes if writes is not None else DirectWrites(session)
+
+    @property
+    def index(self) -> IndexWrites:
+        """The search index's share of this repository's writes (storage/search_index.py)."""
+        return IndexWrites(self.session, self.writes)
 
     async def upsert(
         self,

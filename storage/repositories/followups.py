@@ -76,6 +76,7 @@ class SqlFollowups(Repository):
             return None
         first.accepted = True
         await self.session.flush()
+        await self.index.question(question_id)  # the accepted answer is its best
         return mapping.person(await self.session.get(PersonRow, first.answerer_id), first.answerer_id)
 
     async def reopen(self, question_id: int, next_alert_at: datetime) -> None:

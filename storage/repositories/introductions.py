@@ -57,12 +57,14 @@ class SqlIntroductions(Repository):
             "message_id": message_id,
         }
         intro_id = await self.writes.insert(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
+        await self.index.introductions_of(course_id, person.id)
         return Introduction(intro_id, course_id, person, text, now, ref)
 
     async def edit(self, ref: MessageRef, text: str) -> bool:
         posted_here = await self.posted_at(ref)
         values = {"b_chat": ref.chat_id, "b_message": ref.message_id, "b_text": text}
         await self.writes.execute(_RETEXT, values, [("introduction at", ref.chat_id, ref.message_id)])
+        await self.index.introductions_at(ref.chat_id, ref.message_id)
         return posted_here
 
     async def posted_at(self, ref: MessageRef) -> bool:

@@ -24,6 +24,7 @@ from facilitation.ports import (
     PersonRepository,
     PrivacyRepository,
     QuestionRepository,
+    SearchIndex,
 )
 from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
@@ -41,6 +42,7 @@ from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.questions import SqlQuestions
+from storage.repositories.search import SqlSearch
 from storage.repositories.stats import SqlStats
 from storage.transfer import move_chat
 
@@ -62,6 +64,7 @@ class Repositories:
     discussions: DiscussionRepository
     digests: DigestRepository
     privacy: PrivacyRepository
+    search: SearchIndex
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
@@ -87,6 +90,7 @@ class PlainRepositories(Repositories):
         self.discussions = SqlDiscussions(session)
         self.digests = SqlDigests(session)
         self.privacy = SqlPrivacy(session)
+        self.search = SqlSearch(session)
         self.outbox = SqlOutbox(session)
         self.stats = SqlStats(session)
         self.export = SqlExport(session)

@@ -31,6 +31,7 @@ from storage.models import (
 )
 from storage.repositories.base import Repository
 from storage.repositories.privacy_queries import Scope, purgeable
+from storage.search_index import reindex_questions, unindex_introductions
 
 _FRAGMENTS_PER_QUERY = 50
 # Telegram's user and chat ids have at most 52 significant bits: below this, none can be.
@@ -61,9 +62,17 @@ class SqlPrivacy(Repository):
         asked = await self._texts(SessionQuestionRow.text, scope.guest_questions(kept_only=True))
         given = await self._texts(SessionQuestionRow.answer, scope.guest_answers(kept_only=True))
         sessions = await self._ended_sessions(scope)
+        # The search index forgets with the rows: what is gone can't be found.
+        await unindex_introductions(
+            self.session, await self.session.scalars(select(IntroductionRow.id).where(*scope.introductions()))
+        )
+        asked_here = select(QuestionRow.id).where(*scope.questions())
+        answered_here = select(AnswerRow.question_id).where(*scope.answers())
+        touched = list(await self.session.scalars(asked_here.union(answered_here)))
         await self.session.execute(delete(IntroductionRow).where(*scope.introductions()))
         await self._replace(QuestionRow, scope.questions(), text=removed)
         await self._replace(AnswerRow, scope.answers(), text=removed)
+        await reindex_questions(self.session, touched)
         # A discussion's answers go, with the reactions and replies they drew, and so do the
         # person's replies and reactions: later recaps and transcripts are built without them.
         for model in (DiscussionReactionRow, DiscussionReplyRow):
@@ -168,9 +177,9 @@ class SqlPrivacy(Repository):
                 query = query.where(moment >= since)
             rows = list(await self.session.execute(query.order_by(moment).limit(limit)))
             if rows:
-                await self.session.execute(
-                    update(model).where(model.id.in_([row_id for row_id, _ in rows])).values(**values)
-                )
+                ids = [row_id for row_id, _ in rows]
+                await self.session.execute(update(model).where(model.id.in_(ids)).values(**values))
+                await self._unindex(model, ids)
             purged += len(rows)
             if len(rows) == limit:
                 cut_short.append(rows[-1][1])
@@ -181,6 +190,16 @@ class SqlPrivacy(Repository):
         if through is not None:
             values["purged_through"] = through
         await self.session.execute(update(CourseRow).where(CourseRow.id == course_id).values(**values))
+
+    async def _unindex(self, model: Any, ids: list[int]) -> None:
+        """Purged texts leave the search index (a question's answers are indexed with it)."""
+        if model is QuestionRow:
+            await reindex_questions(self.session, ids)
+        elif model is AnswerRow:
+            questions = await self.session.scalars(select(AnswerRow.question_id).where(AnswerRow.id.in_(ids)))
+            await reindex_questions(self.session, questions)
+        elif model is IntroductionRow:
+            await unindex_introductions(self.session, ids)
 
     async def _count(self, model: Any, conditions: list[ColumnElement[bool]]) -> int:
         return await self.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0

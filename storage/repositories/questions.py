@@ -61,6 +61,7 @@ class SqlQuestions(Repository):
             "next_alert_at": overdue_at,
         }
         question_id = await self.writes.insert(_ADD_QUESTION, values, [("question at", *_at(ref))])
+        await self.index.question(question_id)
         return Question(question_id, course_id, asker, text, QuestionState.OPEN, now, ref)
 
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]:
@@ -108,6 +109,7 @@ class SqlQuestions(Repository):
         answer_id = await self.writes.insert(_ADD_ANSWER, values, [("answer at", *_at(ref))])
         first = {"b_id": question.id, "b_at": now}
         await self.writes.execute(_FIRST_ANSWERED, first, [("questions", question.id)])
+        await self.index.question(question.id)
         return Answer(answer_id, question.id, answerer, text, now, ref, by_facilitator)
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -122,6 +124,7 @@ class SqlQuestions(Repository):
         values = {"b_chat": chat_id, "b_message": message_id, "b_text": text}
         await self.writes.execute(_RETEXT_QUESTION, values, [("question at", chat_id, message_id)])
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
+        await self.index.questions_at(chat_id, message_id)
         return tracked
 
     async def unresolved_in_chat(

@@ -197,6 +197,8 @@ ROWS = [
     command("/dismiss", GROUP, ONLY_FACILITATOR, "Dismissed", reply_to=open_question),
     command("/questions", GROUP, EVERYONE_IN_THE_GROUP, "Waiting for an answer"),
     command("/mine", PRIVATE, {LEARNER}, "Your questions"),
+    command("/search slides", GROUP, EVERYONE_IN_THE_GROUP, "Found for"),  # they read the group already
+    command("/search slides", PRIVATE, {LEARNER, FACILITATOR}, "Found for"),  # their own courses only
     # Facilitator views
     command("/roster", GROUP, ONLY_FACILITATOR, "Introduced"),
     command("/roster #onb26", PRIVATE, ONLY_FACILITATOR, "Introduced"),

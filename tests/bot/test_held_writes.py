@@ -72,7 +72,25 @@ async def every_table(flock: Harness) -> dict[str, list[dict[str, Any]]]:
             )
         # Each chat's messages in the order they will be sent; any order for the rest.
         state[table.name] = sorted(rows, key=lambda r: r["chat_id"] if table.name == "outbox" else repr(r))
+    state.update(await search_index(flock))
     return state
+
+
+async def search_index(flock: Harness) -> dict[str, list[dict[str, Any]]]:
+    """The search index's rows (not in the models), by the message each indexes."""
+    if flock.flock.engine.dialect.name == "postgresql":
+        key, indexed = "id", "s.course_id, s.document::text"
+        introduced = "s.course_id, s.person_id, s.document::text"
+    else:
+        key, indexed, introduced = "rowid", "s.course, s.question, s.answer", "s.course, s.body"
+    found = {}
+    for name, rows, columns in (
+        ("question_search", "questions", indexed),
+        ("introduction_search", "introductions", introduced),
+    ):
+        sql = f"select r.chat_id, r.message_id, {columns} from {name} s join {rows} r on r.id = s.{key}"
+        found[name] = [{"row": row} for row in sorted(await flock.rows(sql), key=repr)]
+    return found
 
 
 def _comparable(table: str, value: Any) -> Any:
@@ -186,6 +204,10 @@ async def test_held_batches_end_as_direct_writes_would(
     assert any(row["by_facilitator"] for row in held["answers"]), "no answer by a facilitator"
     assert any(row["followup_sent_at"] for row in held["questions"]), "no follow-up offered"
     assert any(row["replaced_at"] for row in held["introductions"]), "no introduction replaced"
+    assert len(held["question_search"]) == len(held["questions"])
+    assert len(held["introduction_search"]) == sum(
+        1 for row in held["introductions"] if not row["replaced_at"]
+    )
     assert {row["kind"] for row in held["outbox"]} >= {"reaction", "followup"}
     assert len(held["inbox"]) == len(updates)
     for table in held:

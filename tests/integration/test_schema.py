@@ -8,10 +8,12 @@ from sqlalchemy.engine import Connection
 
 from storage.database import create_engine
 from storage.models import Base
+from storage.search_index import in_models
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    # The search index's tables (FTS5 virtual tables, tsvector tables) are the migrations' alone.
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": in_models})
     return list(compare_metadata(context, Base.metadata))
 
 

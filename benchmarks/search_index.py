@@ -1,0 +1,105 @@
+"""The search index at scale (inside the scale figure, on its 300,000 questions): matching a new
+question against a course's earlier ones, and /search, each beside an indexed lookup of one
+question measured in the same run."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import text
+
+from benchmarks import bulk
+from benchmarks.report import Figure, Report, median, percentile
+from benchmarks.wording import Wording
+from bot.runner import Flock
+from facilitation import matching, search
+from facilitation.model import Person
+from facilitation.search_terms import terms
+
+SAMPLES = 300
+NEWEST = 2**62  # match: every stored question is earlier than the new one
+
+
+async def _times(work: Callable[[Any], Awaitable[object]], items: list[Any]) -> list[float]:
+    found = []
+    for item in items:
+        started = time.perf_counter()
+        await work(item)
+        found.append(time.perf_counter() - started)
+    return found
+
+
+def _ms(times: list[float], share: float) -> float:
+    return percentile(times, share) * 1000
+
+
+async def measure(report: Report, section: str, flock: Flock, largest: bulk.Course) -> None:
+    wording = Wording(random.Random(19))
+    new_questions = [wording.question() for _ in range(SAMPLES)]
+    searches = [f"{wording.term()} {wording.term()}" for _ in range(SAMPLES)]
+    async with flock.sessions() as session:
+        learner = (
+            await session.execute(
+                text("SELECT person_id FROM learners WHERE course_id = :course LIMIT 1"),
+                {"course": largest.id},
+            )
+        ).scalar_one()
+        messages = [
+            row[0]
+            for row in await session.execute(
+                text("SELECT message_id FROM questions WHERE course_id = :course LIMIT :n"),
+                {"course": largest.id, "n": SAMPLES},
+            )
+        ]
+    uow = flock.runtime.uow
+    async with uow() as work:  # as inside an inbox batch: one unit of work, its session open
+        course = await work.courses.get(largest.id)
+        assert course is not None
+        await matching.strongest(work, course, new_questions[0], NEWEST)  # warm
+        matched = await _times(lambda q: matching.strongest(work, course, q, NEWEST), new_questions)
+        lookups = await _times(lambda m: work.questions.asked_at(largest.chat_id, m), messages)
+        candidates = [
+            len(await work.search.match(course, terms(q), matching.CANDIDATES, NEWEST))
+            for q in new_questions[:50]
+        ]
+    report.add(
+        Figure(
+            section,
+            f"match a new question, largest course ({largest.questions:,} questions), p99",
+            _ms(matched, 0.99),
+            "ms",
+            "< 5",
+            _ms(lookups, 0.99),
+            "one question by its message, p99",
+            note=f"matching.strongest (the index's candidates, then their similarity), {SAMPLES} new "
+            f"questions; median {_ms(matched, 0.5):.2f} ms; {median(candidates):.0f} candidates (median)",
+        )
+    )
+
+    person = Person(learner, "Bench learner")
+
+    async def private(words: str) -> object:
+        return await search.search(uow(), largest.facilitator, person, words, private=True)
+
+    async def in_group(words: str) -> object:
+        return await search.search(uow(), largest.chat_id, person, words, private=False)
+
+    await private(searches[0])
+    for name, work_ in (("in private", private), ("in the course group", in_group)):
+        times = await _times(work_, searches)
+        report.add(
+            Figure(
+                section,
+                f"/search {name}, largest course, p99",
+                _ms(times, 0.99),
+                "ms",
+                "< 50",
+                _ms(lookups, 0.99),
+                "one question by its message, p99",
+                note=f"facilitation.search.search (its own unit of work), {SAMPLES} two-word searches; "
+                f"median {_ms(times, 0.5):.2f} ms",
+            )
+        )

@@ -1,0 +1,283 @@
+"""The full-text index's tables, and the writes that keep them in step with what they index.
+
+    SQLite      question_search, introduction_search: FTS5 virtual tables (porter stemming over
+                unicode61, accents folded); rowid = the question's or introduction's id
+    PostgreSQL  question_search, introduction_search: tables of tsvectors, GIN-indexed, each row
+                in its course's language ('french' for a French course, else 'english')
+
+A question is indexed with its best answer (the accepted one, else a facilitator's, else the
+first); an introduction while it is its author's current one. A removed text (forgotten, or past
+its course's retention) is not in the index.
+
+The index is derived from the rows, so it is written by the same repository methods that write
+them, in the same transaction: a question stored, answered, edited, forgotten or purged is
+indexed again as it now is, and can never be found as it was. On the busy path each index write
+is one upsert that reads the row as it is when it runs, so held in the inbox batch's buffer
+(storage/batch/buffer.py, which sends these tables after every table of the models) it indexes
+the batch's final state whatever order its writes are sent in.
+
+Neither table is in the models (they are an index of rows that are, built by migration 0019);
+`is_index_table` names them and FTS5's own tables for whatever compares the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Select,
+    TableClause,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import array as pg_array
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import Text
+
+from facilitation.redaction import REMOVED
+from storage.models import AnswerRow, CourseRow, IntroductionRow, QuestionRow
+from storage.writes import Writes
+
+QUESTIONS = "question_search"
+INTRODUCTIONS = "introduction_search"
+_FTS5_PARTS = ("data", "idx", "content", "docsize", "config")  # the tables FTS5 keeps for each
+_Rows = Select[*tuple[Any, ...]]  # a select of the columns an index table takes
+_CHUNK = 500  # ids per statement when many rows are indexed again at once
+
+
+def is_index_table(name: str) -> bool:
+    """One of the index's tables, or one FTS5 keeps for them."""
+    return any(
+        name == t or name in {f"{t}_{part}" for part in _FTS5_PARTS} for t in (QUESTIONS, INTRODUCTIONS)
+    )
+
+
+def in_models(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's include_name: everything but the index is described by storage/models.py."""
+    return not (type_ == "table" and name is not None and is_index_table(name))
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
+def _key(dialect: str) -> str:
+    return "id" if dialect == "postgresql" else "rowid"
+
+
+@cache
+def questions_table(dialect: str) -> TableClause:
+    if dialect == "postgresql":
+        return table(QUESTIONS, column("id"), column("course_id"), column("document"))
+    return table(QUESTIONS, column("rowid"), column("course"), column("question"), column("answer"))
+
+
+@cache
+def introductions_table(dialect: str) -> TableClause:
+    if dialect == "postgresql":
+        return table(
+            INTRODUCTIONS, column("id"), column("course_id"), column("person_id"), column("document")
+        )
+    return table(INTRODUCTIONS, column("rowid"), column("course"), column("person_id"), column("body"))
+
+
+def regconfig(language: Any) -> ColumnElement[Any]:
+    """PostgreSQL's text search configuration for a course's language."""
+    return case(
+        (language == "fr", literal_column("'french'::regconfig")),
+        else_=literal_column("'english'::regconfig"),
+    )
+
+
+def course_token(course_id: Any, postgresql: bool) -> Any:
+    """The course as a token of the index, so that the index itself narrows a search to one
+    course's rows: SQLite's 'c<id>' in a column of its own; PostgreSQL's lexeme '#<id>', which
+    no text yields ('#' is never part of a parsed word)."""
+    if postgresql:
+        return func.array_to_tsvector(pg_array([literal_column("'#'").op("||")(cast(course_id, Text))]))
+    return literal_column("'c'").op("||")(course_id)
+
+
+def best_answer() -> Any:
+    """A question's best answer's text, in a select of questions."""
+    return (
+        select(AnswerRow.text)
+        .where(AnswerRow.question_id == QuestionRow.id, AnswerRow.text != REMOVED)
+        .order_by(
+            AnswerRow.accepted.desc(), AnswerRow.by_facilitator.desc(), AnswerRow.answered_at, AnswerRow.id
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _questions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
+    answer = func.coalesce(best_answer(), "")
+    kept = and_(where, QuestionRow.text != REMOVED)
+    if dialect == "postgresql":
+        config = regconfig(CourseRow.language)
+        question = func.setweight(func.to_tsvector(config, QuestionRow.text), literal_column("'A'"))
+        answered = func.setweight(func.to_tsvector(config, answer), literal_column("'B'"))
+        document = question.op("||")(answered).op("||")(course_token(QuestionRow.course_id, True))
+        return (
+            select(QuestionRow.id, QuestionRow.course_id, document)
+            .join(CourseRow, CourseRow.id == QuestionRow.course_id)
+            .where(kept)
+        )
+    course = course_token(QuestionRow.course_id, False)
+    return select(QuestionRow.id, course, QuestionRow.text, answer).where(kept)
+
+
+def _introductions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
+    kept = and_(where, IntroductionRow.replaced_at.is_(None), IntroductionRow.text != REMOVED)
+    row = (IntroductionRow.id, IntroductionRow.course_id, IntroductionRow.person_id)
+    if dialect == "postgresql":
+        document = func.to_tsvector(regconfig(CourseRow.language), IntroductionRow.text).op("||")(
+            course_token(IntroductionRow.course_id, True)
+        )
+        return select(*row, document).join(CourseRow, CourseRow.id == IntroductionRow.course_id).where(kept)
+    course = course_token(IntroductionRow.course_id, False)
+    return select(IntroductionRow.id, course, IntroductionRow.person_id, IntroductionRow.text).where(kept)
+
+
+def _upsert(dialect: str, target: TableClause, rows: _Rows) -> Insert:
+    """Index these rows as they are now, over what was indexed of them."""
+    names = [c.name for c in target.columns]
+    if dialect == "postgresql":
+        statement = postgresql.insert(target).from_select(names, rows)
+        changed = {name: statement.excluded[name] for name in names if name != "id"}
+        return statement.on_conflict_do_update(index_elements=["id"], set_=changed)
+    return sqlite.insert(target).from_select(names, rows).prefix_with("OR REPLACE")
+
+
+def _question_at_or_answered_by() -> ColumnElement[bool]:
+    at: tuple[Any, Any] = bindparam("b_chat"), bindparam("b_message")
+    answered_here = select(AnswerRow.question_id).where(
+        AnswerRow.chat_id == at[0], AnswerRow.message_id == at[1]
+    )
+    return or_(
+        and_(QuestionRow.chat_id == at[0], QuestionRow.message_id == at[1]), QuestionRow.id.in_(answered_here)
+    )
+
+
+@cache
+def _question_by_id(dialect: str) -> Insert:
+    return _upsert(
+        dialect,
+        questions_table(dialect),
+        _questions_as_indexed(dialect, QuestionRow.id == bindparam("b_question")),
+    )
+
+
+@cache
+def _questions_at(dialect: str) -> Insert:
+    return _upsert(
+        dialect, questions_table(dialect), _questions_as_indexed(dialect, _question_at_or_answered_by())
+    )
+
+
+@cache
+def _introductions_of(dialect: str) -> tuple[Delete, Insert]:
+    """A person's introductions in a course: the old ones out, the current one in."""
+    target = introductions_table(dialect)
+    mine = and_(
+        IntroductionRow.course_id == bindparam("b_course"), IntroductionRow.person_id == bindparam("b_person")
+    )
+    # By id, from the introductions' index (an FTS5 table can look up nothing else).
+    out = delete(target).where(target.c[_key(dialect)].in_(select(IntroductionRow.id).where(mine)))
+    return out, _upsert(dialect, target, _introductions_as_indexed(dialect, mine))
+
+
+@cache
+def _introductions_at(dialect: str) -> Insert:
+    at = and_(
+        IntroductionRow.chat_id == bindparam("b_chat"), IntroductionRow.message_id == bindparam("b_message")
+    )
+    return _upsert(dialect, introductions_table(dialect), _introductions_as_indexed(dialect, at))
+
+
+class IndexWrites:
+    """The index's share of a repository's writes, through the same Writes (at once, or held)."""
+
+    def __init__(self, session: AsyncSession, writes: Writes) -> None:
+        self.session, self.writes = session, writes
+
+    @property
+    def _dialect(self) -> str:
+        return dialect_of(self.session)
+
+    async def question(self, question_id: int) -> None:
+        """Asked, answered, or its accepted answer changed."""
+        statement = _question_by_id(self._dialect)
+        await self.writes.execute(statement, {"b_question": question_id}, [("question search", question_id)])
+
+    async def questions_at(self, chat_id: int, message_id: int) -> None:
+        """The message was edited: the questions asked at it or answered by it."""
+        values = {"b_chat": chat_id, "b_message": message_id}
+        await self.writes.execute(
+            _questions_at(self._dialect), values, [("question search at", chat_id, message_id)]
+        )
+
+    async def introductions_of(self, course_id: int, person_id: int) -> None:
+        """They introduced themselves (again)."""
+        out, current = _introductions_of(self._dialect)
+        values = {"b_course": course_id, "b_person": person_id}
+        keys = [("introduction search", course_id, person_id)]
+        await self.writes.execute(out, values, keys)
+        await self.writes.execute(current, values, keys)
+
+    async def introductions_at(self, chat_id: int, message_id: int) -> None:
+        values = {"b_chat": chat_id, "b_message": message_id}
+        keys = [("introduction search at", chat_id, message_id)]
+        await self.writes.execute(_introductions_at(self._dialect), values, keys)
+
+
+async def reindex_questions(session: AsyncSession, ids: Iterable[int]) -> None:
+    """Many questions at once, as they are now (outside the busy path: forgetting, retention)."""
+    dialect = dialect_of(session)
+    target = questions_table(dialect)
+    key = target.c[_key(dialect)]
+    found = sorted(set(ids))
+    for start in range(0, len(found), _CHUNK):
+        chunk = found[start : start + _CHUNK]
+        await session.execute(delete(target).where(key.in_(chunk)))
+        await session.execute(
+            _upsert(dialect, target, _questions_as_indexed(dialect, QuestionRow.id.in_(chunk)))
+        )
+
+
+async def unindex_introductions(session: AsyncSession, ids: Iterable[int]) -> None:
+    """Introductions gone or emptied: out of the index (before they are deleted, or after)."""
+    dialect = dialect_of(session)
+    target = introductions_table(dialect)
+    key = target.c[_key(dialect)]
+    found = sorted(set(ids))
+    for start in range(0, len(found), _CHUNK):
+        await session.execute(delete(target).where(key.in_(found[start : start + _CHUNK])))
+
+
+async def rebuild(session: AsyncSession) -> None:
+    """Everything indexed again from the rows (after rows were written around the repositories,
+    as the benchmarks' generated deployment is)."""
+    dialect = dialect_of(session)
+    for target, rows in (
+        (questions_table(dialect), _questions_as_indexed(dialect, QuestionRow.id.is_not(None))),
+        (introductions_table(dialect), _introductions_as_indexed(dialect, IntroductionRow.id.is_not(None))),
+    ):
+        await session.execute(delete(target))
+        await session.execute(_upsert(dialect, target, rows))
