@@ -17,6 +17,7 @@ from bot.handlers import (
     courses,
     digests,
     discussions,
+    following,
     guests,
     introductions,
     languages,
@@ -83,6 +84,7 @@ def build_application(
         *privacy.HANDLERS,
         *languages.HANDLERS,
         *announcements.HANDLERS,
+        *following.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)

@@ -35,6 +35,8 @@ ALLOWED_UPDATES = [
     "my_chat_member",
     "chat_member",
     "message_reaction",
+    "message_reaction_count",  # a channel's reactions, anonymous: a followed post's weight
+    "channel_post",  # a channel's /share, and the posts it shares
 ]
 LONG_POLL_SECONDS = 50
 

@@ -37,3 +37,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_REMINDER = "discussion_reminder"  # 15 minutes before a discussion, in each chat
     DISCUSSION_OPENING = "discussion_opening"  # how to take part, at the start
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
+    CATCH_UP = "catch_up"  # a followed hashtag's posts since the last one, ranked
+    CATCH_UP_FILE = "catch_up_file"  # all of them, as a Markdown file, when there are many

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, discussions, followups, parsing, questions
+from facilitation import alerts, detection, discussions, followups, parsing, questions, sharing
 from facilitation.acks import Ack, react, take_back_if_dismissed
-from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
+from facilitation.model import (
+    Chat,
+    Course,
+    Detection,
+    MessageRef,
+    Person,
+    Question,
+    QuestionState,
+    SharedPost,
+)
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
 
@@ -22,6 +31,11 @@ class Post:
     text: str
     at: datetime
     reply_to: int | None = None  # message id replied to; None for topic roots
+    links: tuple[str, ...] = ()  # the URLs in it
+
+    def shared(self) -> SharedPost:
+        """As a source's post (facilitation/sharing.py), its hashtag still to fill in."""
+        return SharedPost("", self.chat, self.ref, self.author, self.text, self.links, self.at)
 
 
 @dataclass
@@ -34,12 +48,18 @@ class PostOutcome:
     which_solved: list[Question] = field(default_factory=list)
 
 
-async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcome:
-    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer)."""
+async def receive(
+    uow: UnitOfWork, post: Post, edit: bool = False, now: datetime | None = None
+) -> PostOutcome:
+    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer).
+    `now`: when it is taken in (a source's posts are collected as of then; default its time)."""
     async with uow:
         outcome = PostOutcome()
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
+        collected = not edit and await sharing.collect(
+            uow, post.shared(), tags, post.reply_to, now or post.at
+        )
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         own = await _own_open(uow, post, tags) if attachments and not thread else []
         # A reply to a discussion's prompt is an answer in its course, hashtag or not.
@@ -53,6 +73,8 @@ async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcom
         extra = {q.course_id for q in thread + own} | ({prompt.course_id} if prompt else set())
         courses = courses_in_scope(attachments, tags, extra)
         if not courses:
+            if collected:
+                await uow.commit()
             return outcome
         answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
         if edit and answers:  # an edited answer stays as it was stored (and acknowledged)

@@ -50,6 +50,7 @@ _BATCH_AWARE = {
     "alerts": aware.BatchAlerts,
     "outbox": aware.BatchOutbox,
     "discussions": aware.BatchDiscussions,
+    "shares": aware.BatchShares,
 }
 
 
@@ -86,11 +87,15 @@ class BatchUnitOfWork:
         senders: set[int],
         edited: set[Message],
         to_bots: set[Message] | None = None,
+        sourcing: set[int] | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
-        `to_bots`: the replies to a bot's message (None: any reply may be)."""
+        `to_bots`: the replies to a bot's message (None: any reply may be); `sourcing`: the chats
+        whose updates may be collected for a followed hashtag."""
         if self.buffer is not None:
-            self.snapshot = await snapshot.read(self.session, chats, replies, senders, edited, to_bots)
+            self.snapshot = await snapshot.read(
+                self.session, chats, replies, senders, edited, to_bots, sourcing
+            )
             self._repositories = None
 
     def unit(self) -> UpdateUnitOfWork:

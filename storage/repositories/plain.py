@@ -13,6 +13,7 @@ from facilitation.ports import (
     CourseRepository,
     DigestRepository,
     DiscussionRepository,
+    FollowRepository,
     FollowupRepository,
     GreetingRepository,
     GuestBatchRepository,
@@ -24,6 +25,7 @@ from facilitation.ports import (
     PersonRepository,
     PrivacyRepository,
     QuestionRepository,
+    ShareRepository,
 )
 from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
@@ -32,6 +34,7 @@ from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
 from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.export import SqlExport
+from storage.repositories.following import SqlFollows
 from storage.repositories.followups import SqlFollowups
 from storage.repositories.guest_batches import SqlGuestBatches
 from storage.repositories.guest_questions import SqlGuestQuestions
@@ -41,6 +44,7 @@ from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.questions import SqlQuestions
+from storage.repositories.sharing import SqlShares
 from storage.repositories.stats import SqlStats
 from storage.transfer import move_chat
 
@@ -66,6 +70,8 @@ class Repositories:
     stats: StatsReader
     export: ExportReader
     announcements: AnnouncementRepository
+    shares: ShareRepository
+    follows: FollowRepository
 
 
 class PlainRepositories(Repositories):
@@ -91,6 +97,8 @@ class PlainRepositories(Repositories):
         self.stats = SqlStats(session)
         self.export = SqlExport(session)
         self.announcements = SqlAnnouncements(session)
+        self.shares = SqlShares(session)
+        self.follows = SqlFollows(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)
