@@ -106,8 +106,8 @@ class SqlFollows(Repository):
         # Core rows, not ORM objects: a catch-up may hold thousands (benchmarks/following.py).
         query = select(table_of(SharedPostRow)).where(
             SharedPostRow.hashtag == follow.hashtag,
-            SharedPostRow.collected_at > follow.since,
-            SharedPostRow.collected_at <= until,
+            SharedPostRow.collected_at >= follow.since,  # [since, until): each post once
+            SharedPostRow.collected_at < until,
             SharedPostRow.chat_id != follow.chat_id,
             still_shared.exists(),
             SharedPostRow.author_id.not_in(unrelayed),
