@@ -17,7 +17,6 @@ from facilitation.redaction import FORMER_LEARNER
 from facilitation.sharing import Shared
 
 SHARE_IN_CHAT = N_("Run /share in the group or channel whose posts you want to share.")
-FOLLOW_IN_GROUP_ONLY = N_("That hashtag is followed here only from the course's group or in private.")
 NO_SHARES = N_("This chat shares no hashtag. An admin can run /share #tag to let other chats follow it.")
 NO_FOLLOWS = N_("Nothing is followed here. /follow #tag gets a daily catch-up of a hashtag shared elsewhere.")
 

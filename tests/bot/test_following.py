@@ -292,3 +292,11 @@ async def test_only_a_chats_admin_shares_it(flock: Harness) -> None:
     assert refused == ["Only this chat's admins can share its posts with other chats."]
     assert in_private == ["Run /share in the group or channel whose posts you want to share."]
     assert await flock.rows("select count(*) from shares") == [(0,)]
+
+
+async def test_privacy_says_what_following_keeps_and_where_it_goes(flock: Harness) -> None:
+    [explained] = await say(flock, private(BEN), BEN, "/privacy")
+
+    assert "<b>Following a hashtag</b>" in explained
+    assert "<code>/share off #tag</code> deletes what was kept under it." in explained
+    assert "only posts from chats they can read" in explained
