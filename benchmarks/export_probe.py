@@ -36,9 +36,7 @@ async def main(url: str, person_id: int, hashtag: str, now: datetime) -> dict[st
             path = Path(folder) / "export.zip"
             started = time.perf_counter()
             with ZipExport(path) as archive:
-                summary = await export.export(
-                    SqlUnitOfWork(sessions), person_id, [hashtag], archive, now
-                )
+                summary = await export.export(SqlUnitOfWork(sessions), person_id, [hashtag], archive, now)
             seconds = time.perf_counter() - started
             size = path.stat().st_size
     finally:

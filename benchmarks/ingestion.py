@@ -59,6 +59,7 @@ from tests.support.clock import FrozenClock
 TOKEN = "123456:BENCH-token"
 BATCH = 100  # what one getUpdates answers at most
 WARM_BATCHES = 3  # processed first and not counted: imports, caches, the query compiler
+SHARED = ("intro", "solved")  # about 7% of the traffic carries one
 
 
 @dataclass
@@ -88,7 +89,15 @@ def _batches(items: Sequence[Generated]) -> list[Sequence[Generated]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
-async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated]) -> Run:
+async def flock_path(
+    url: str,
+    cohorts: Cohorts,
+    setup: list[dict[str, Any]],
+    items: list[Generated],
+    shared: Sequence[str] = (),
+) -> Run:
+    """`shared`: hashtags every group shares (/share) before the traffic, so its posts carrying
+    them are collected and the replies and reactions to them counted."""
     clock = FrozenClock(cohorts.now())
     api = RecordingRequest(admins=cohorts.admins)
     flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
@@ -115,6 +124,9 @@ async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], it
     try:
         await flock.poller.store(setup)
         await processor.drain()
+        if shared:
+            await flock.poller.store(cohorts.sharing(shared))
+            await processor.drain()
         for number, chunk in enumerate(_batches(items)):
             clock.current = chunk[-1].at
             raw = [g.update for g in chunk]
@@ -127,8 +139,8 @@ async def flock_path(url: str, cohorts: Cohorts, setup: list[dict[str, Any]], it
             api.calls.clear()
             if number < WARM_BATCHES:
                 continue
-            shared = (elapsed - sum(own)) / len(own)
-            run.latencies += [t + shared for t in own]
+            around = (elapsed - sum(own)) / len(own)
+            run.latencies += [t + around for t in own]
             run.seconds += elapsed
             run.updates += len(chunk)
             run.statements += sent[0] - before
@@ -387,6 +399,7 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> Non
     """Flock, then its two ceilings, over the same updates on one backend."""
     cohorts, setup, items = workload(count)
     flock = await flock_path(await fresh("ingest"), cohorts, setup, items)
+    sharing = await flock_path(await fresh("ingest-shared"), cohorts, setup, items, SHARED)
     framework = await framework_ceiling(items)
     ceiling_url = await fresh("ceiling")
     database = await database_ceiling(ceiling_url, cohorts, items)
@@ -415,6 +428,19 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int) -> Non
             "",
             database.rate,
             "database ceiling",
+        )
+    )
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s, every group sharing #intro and #solved",
+            sharing.rate,
+            "upd/s",
+            "",
+            flock.rate,
+            "Flock, no hashtag shared",
+            note="their posts collected for followers, the replies to them counted; "
+            f"{sharing.statements / max(1, sharing.updates):.2f} SQL statements per update",
         )
     )
     report.add(Figure(section, "framework ceiling (no-op handler)", framework.rate, "upd/s"))

@@ -52,8 +52,16 @@ async def measure(report: Report, quick: bool) -> None:
     english = _per_call(_every_text("en", ids), calls) / len(ids)
     french = _per_call(_every_text("fr", ids), calls) / len(ids)
     report.add(
-        Figure(SECTION, "a text in French", french, "µs", f"<= {max(english * 3, 2):.2f}", english,
-               "the same in English", note=f"{len(ids)} texts of the catalogue, each looked up")
+        Figure(
+            SECTION,
+            "a text in French",
+            french,
+            "µs",
+            f"<= {max(english * 3, 2):.2f}",
+            english,
+            "the same in English",
+            note=f"{len(ids)} texts of the catalogue, each looked up",
+        )
     )
 
     moment, zone = datetime(2026, 12, 1, 15, 0, tzinfo=UTC), ZoneInfo("America/Toronto")
@@ -62,8 +70,16 @@ async def measure(report: Report, quick: bool) -> None:
         babel = _per_call(lambda: i18n.when(moment, zone), calls * 5)
         lengths = _per_call(lambda: i18n.compact_length(timedelta(minutes=45)), calls * 5)
     report.add(
-        Figure(SECTION, "a day and time in French (Babel)", babel, "µs", "<= 200", strftime,
-               "strftime, English only", note="i18n.when; a board writes one per session")
+        Figure(
+            SECTION,
+            "a day and time in French (Babel)",
+            babel,
+            "µs",
+            "<= 200",
+            strftime,
+            "strftime, English only",
+            note="i18n.when; a board writes one per session",
+        )
     )
     report.add(Figure(SECTION, "a length in French", lengths, "µs", "<= 200", note="i18n.compact_length"))
 
@@ -83,6 +99,14 @@ async def measure(report: Report, quick: bool) -> None:
     loaded = _per_call(lambda: Translations(io.BytesIO(content)), 20) / 1000
     in_memory = _per_call(from_po, 3, rounds=3) / 1000
     report.add(
-        Figure(SECTION, "French catalogue compiled at start", in_memory, "ms", "<= 500", loaded,
-               "read from its .mo", note="once per process, only without a built .mo")
+        Figure(
+            SECTION,
+            "French catalogue compiled at start",
+            in_memory,
+            "ms",
+            "<= 500",
+            loaded,
+            "read from its .mo",
+            note="once per process, only without a built .mo",
+        )
     )

@@ -1,6 +1,7 @@
-"""Figure 2: the tick, /digest, /stats and /export on a deployment at scale, live traffic taken in
-beside it, and the query plans of every statement a tick or an ingestion batch runs (each must
-use an index: its cost grows with what is due or arrives, not with what is stored)."""
+"""Figure 2: the tick, /digest, /stats, /export and a followed hashtag's catch-up on a deployment
+at scale, live traffic taken in beside it, and the query plans of every statement a tick or an
+ingestion batch runs (each must use an index: its cost grows with what is due or arrives, not
+with what is stored)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks import bulk
+from benchmarks import bulk, following
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_stats
@@ -251,9 +252,7 @@ async def measure(
         for window in (Window.WEEK, Window.ALL):
 
             async def course_stats(window: Window = window) -> None:
-                found = await stats.course_stats(
-                    uow(), None, largest.facilitator, tags, window, bulk.NOW
-                )
+                found = await stats.course_stats(uow(), None, largest.facilitator, tags, window, bulk.NOW)
                 for summary in found:
                     render_stats.summary(summary)
                     if summary.asked:
@@ -293,6 +292,9 @@ async def measure(
                 note="in a process of its own: VmHWM",
             )
         )
+
+        with log.capture():
+            await following.measure(report, section, flock, largest)
 
         plans = await explain(flock.engine, list(log.statements.values()))
         scanning = _plans_note(report, section, plans)
