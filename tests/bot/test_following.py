@@ -3,6 +3,10 @@ person gets (/follow), and what never leaves a chat or is never relayed."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bot.recording import Call
 from tests.builders import JSON, group, private, user
 from tests.support.clock import FrozenClock
@@ -300,3 +304,28 @@ async def test_privacy_says_what_following_keeps_and_where_it_goes(flock: Harnes
     assert "<b>Following a hashtag</b>" in explained
     assert "<code>/share off #tag</code> deletes what was kept under it." in explained
     assert "only posts from chats they can read" in explained
+
+
+async def test_two_processes_ticking_at_once_send_each_catch_up_once(
+    flock: Harness, database_url: str, clock: FrozenClock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share one PostgreSQL database; SQLite has one writer")
+    chats = [group(-1001500 - n, f"Cohort {n}") for n in range(4)]
+    for n, chat in enumerate(chats):
+        flock.make_admin(chat, ANA)
+        await flock.send(flock.telegram.post(chat, ANA, f"/setup #cohort{n} Cohort {n}"))
+        await say(flock, chat, ANA, "/follow #devcon26 at 18:00")
+    flock.make_admin(EVENT, ERIN)
+    await say(flock, EVENT, ERIN, "/share #devcon26")
+    await flock.send(flock.telegram.post(EVENT, DAN, "#devcon26 one post for everyone"))
+    clock.advance(hours=9)
+
+    async with Harness(database_url, clock) as other:
+        other.api._ids = flock.api._ids  # one Telegram: message ids don't collide
+        await asyncio.gather(flock.flock.ticker.tick(), other.flock.ticker.tick())
+        await asyncio.gather(flock.flock.sender.flush(), other.flock.sender.flush())
+        calls = flock.api.take() + other.api.take()
+
+    catch_ups = sorted(c.chat_id for c in calls if c.method == "sendMessage" and "one post" in c.text)
+    assert catch_ups == sorted(chat["id"] for chat in chats)
