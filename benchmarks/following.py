@@ -100,7 +100,10 @@ async def _render(flock: Flock, chat_id: int) -> int:
     async with flock.sessions() as session:
         rows = (
             await session.execute(
-                select(OutboxRow.kind, OutboxRow.payload).where(OutboxRow.chat_id == chat_id)
+                select(OutboxRow.kind, OutboxRow.payload).where(
+                    OutboxRow.chat_id == chat_id,
+                    OutboxRow.kind.in_([NoticeKind.CATCH_UP, NoticeKind.CATCH_UP_FILE]),
+                )
             )
         ).all()
     listed = 0
