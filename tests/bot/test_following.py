@@ -329,3 +329,17 @@ async def test_two_processes_ticking_at_once_send_each_catch_up_once(
 
     catch_ups = sorted(c.chat_id for c in calls if c.method == "sendMessage" and "one post" in c.text)
     assert catch_ups == sorted(chat["id"] for chat in chats)
+
+
+async def test_a_channel_that_shares_nothing_is_left_alone(flock: Harness) -> None:
+    await set_up(flock)
+
+    calls = await flock.send(
+        channel_post(flock, "#devcon26 Doors open at 9"),
+        channel_post(flock, "/start"),
+        channel_post(flock, "Just news"),
+    )
+
+    assert calls == []
+    assert await flock.rows("select count(*) from shared_posts") == [(0,)]
+    assert await flock.rows("select count(*) from inbox where processed_at is null") == [(0,)]
