@@ -293,8 +293,7 @@ async def measure(
             )
         )
 
-        with log.capture():
-            await following.measure(report, section, flock, largest)
+        await following.measure(report, section, flock, largest, log.capture)
 
         plans = await explain(flock.engine, list(log.statements.values()))
         scanning = _plans_note(report, section, plans)

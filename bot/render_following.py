@@ -3,14 +3,14 @@ daily catch-up (a message, and a Markdown file of every post when there are many
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
 from bot.i18n import _, ngettext
 from bot.links import post_link
 from bot.texts import excerpt, shown_name
-from facilitation.following import SHOWN
+from facilitation.following import FILE_COLUMNS, SHOWN
 from facilitation.languages import N_
 from facilitation.model import Course, Follow, Share
 from facilitation.redaction import FORMER_LEARNER
@@ -154,31 +154,29 @@ def _markdown(text: str) -> str:
 
 def catch_up_file(data: dict[str, Any]) -> bytes:
     until = datetime.fromisoformat(data["until"])
+    posts = data["posts"]
     out = [
-        ngettext(
-            "# #{tag}: {count} post",
-            "# #{tag}: {count} posts",
-            len(data["posts"]),
-            tag=data["tag"],
-        ),
+        ngettext("# #{tag}: {count} post", "# #{tag}: {count} posts", len(posts), tag=data["tag"]),
         "",
         _("Until {moment} UTC, most reactions and replies first.", moment=until.strftime("%Y-%m-%d %H:%M")),
         "",
     ]
-    for number, item in enumerate(data["posts"], 1):
+    former = _(FORMER_LEARNER)
+    for number, row in enumerate(posts, 1):
+        item = dict(zip(FILE_COLUMNS, row, strict=True))
         link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
-        author = _(FORMER_LEARNER) if item["author"] == FORMER_LEARNER else item["author"]
-        out.append(f"## {number}. {_('{author} in {chat}', author=author, chat=item['chat'])}")
-        out.append("")
-        out.append(_markdown(item["text"]))
-        out.append("")
-        facts = [f"{item['reactions']} ❤ · {item['replies']} ↩", item["at"][:16].replace("T", " ")]
-        if link:
-            facts.append(link)
-        out.append(" · ".join(facts))
-        for url in item["links"]:
-            out.append(f"- {url}")
-        out.append("")
+        author = former if item["author"] == FORMER_LEARNER else item["author"]
+        at = datetime.fromtimestamp(item["at"], UTC).strftime("%Y-%m-%d %H:%M")
+        facts = [f"{item['reactions']} ❤ · {item['replies']} ↩", at, *([link] if link else [])]
+        out += [
+            f"## {number}. {_('{author} in {chat}', author=author, chat=item['chat'])}",
+            "",
+            _markdown(item["text"]),
+            "",
+            " · ".join(facts),
+            *(f"- {url}" for url in item["links"]),
+            "",
+        ]
     return "\n".join(out).encode("utf-8")
 
 

@@ -140,31 +140,62 @@ async def listed(uow: UnitOfWork, chat_id: int) -> list[Follow]:
 
 def ranked(posts: list[SharedPost]) -> list[SharedPost]:
     """Most reactions and replies first; among equals, the earliest."""
-    return sorted(posts, key=lambda p: (-p.weight, p.posted_at, p.ref.chat_id, p.ref.message_id))
+    return sorted(posts, key=lambda p: (-p.reactions - p.replies, p.posted_at, p.chat_id, p.message_id))
 
 
 def _source(post: SharedPost) -> dict[str, Any]:
     """Who posted it where, and what links to it."""
     return {
-        "author": post.author.name,
-        "chat": post.chat.title,
-        "username": post.chat.username,
-        "chat_id": post.ref.chat_id,
-        "message_id": post.ref.message_id,
-        "thread_id": post.ref.thread_id,
+        "author": post.author_name,
+        "chat": post.chat_title,
+        "username": post.chat_username,
+        "chat_id": post.chat_id,
+        "message_id": post.message_id,
+        "thread_id": post.thread_id,
     }
 
 
-def post_data(post: SharedPost, excerpt: int | None = None) -> dict[str, Any]:
-    text = post.text if excerpt is None or len(post.text) <= excerpt else post.text[: excerpt - 1] + "…"
+def post_data(post: SharedPost) -> dict[str, Any]:
+    text = post.text if len(post.text) <= EXCERPT else post.text[: EXCERPT - 1] + "…"
     return {
         **_source(post),
         "text": text,
         "links": list(post.links),
         "reactions": post.reactions,
         "replies": post.replies,
-        "at": post.posted_at.isoformat(),
     }
+
+
+# The file's posts, a row each in this order (thousands: no key repeated in each).
+FILE_COLUMNS = (
+    "author",
+    "chat",
+    "username",
+    "chat_id",
+    "message_id",
+    "thread_id",
+    "text",
+    "links",
+    "reactions",
+    "replies",
+    "at",
+)
+
+
+def _file_row(p: SharedPost) -> list[Any]:
+    return [
+        p.author_name,
+        p.chat_title,
+        p.chat_username,
+        p.chat_id,
+        p.message_id,
+        p.thread_id,
+        p.text,
+        p.links,
+        p.reactions,
+        p.replies,
+        int(p.posted_at.timestamp()),
+    ]
 
 
 def catch_up(
@@ -180,7 +211,7 @@ def catch_up(
     message = {
         "tag": tag,
         "total": len(order),
-        "posts": [post_data(p, EXCERPT) for p in order[:SHOWN]],
+        "posts": [post_data(p) for p in order[:SHOWN]],
         "links": [{"url": url, **_source(p)} for url, p in shown_links],
         "more_links": max(0, len(links) - SHOWN),
         "since": since.isoformat(),
@@ -188,12 +219,8 @@ def catch_up(
     }
     notices = [(NoticeKind.CATCH_UP, message)]
     if len(order) > SHOWN:
-        notices.append(
-            (
-                NoticeKind.CATCH_UP_FILE,
-                {"tag": tag, "until": until.isoformat(), "posts": [post_data(p) for p in order]},
-            )
-        )
+        rows = [_file_row(p) for p in order]
+        notices.append((NoticeKind.CATCH_UP_FILE, {"tag": tag, "until": until.isoformat(), "posts": rows}))
     return notices
 
 

@@ -35,7 +35,20 @@ class Post:
 
     def shared(self) -> SharedPost:
         """As a source's post (facilitation/sharing.py), its hashtag still to fill in."""
-        return SharedPost("", self.chat, self.ref, self.author, self.text, self.links, self.at)
+        chat, ref, author = self.chat, self.ref, self.author
+        return SharedPost(
+            "",
+            chat.id,
+            chat.title,
+            chat.username,
+            ref.message_id,
+            ref.thread_id,
+            author.id,
+            author.name,
+            self.text,
+            self.links,
+            self.at,
+        )
 
 
 @dataclass

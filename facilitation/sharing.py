@@ -10,7 +10,7 @@ collected again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation import parsing
@@ -84,15 +84,15 @@ async def collect(
     nothing (an inbox batch read that once for all its messages). True when it wrote anything."""
     if not tags and reply_to is None:
         return False
-    shared = await uow.shares.shared_tags(post.chat.id)
+    shared = await uow.shares.shared_tags(post.chat_id)
     if not shared:
         return False
     if reply_to is not None:
-        await uow.shares.replied(post.chat.id, reply_to)
+        await uow.shares.replied(post.chat_id, reply_to)
     kept = [tag for tag in dict.fromkeys(tags) if tag in shared]
-    if kept and not await uow.shares.unrelayed(post.author.id):
+    if kept and not await uow.shares.unrelayed(post.author_id):
         for tag in kept:
-            await uow.shares.collect(replace(post, hashtag=tag), now)
+            await uow.shares.collect(post._replace(hashtag=tag), now)
     return True
 
 

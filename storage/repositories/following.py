@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
-from typing import cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, or_, select, update
 
@@ -19,7 +20,19 @@ from storage.models import (
     table_of,
 )
 from storage.repositories.base import Repository
-from storage.repositories.sharing import shared_post
+
+_posts = table_of(SharedPostRow)
+_POST_COLUMNS = [_posts.c[name] for name in SharedPost._fields]
+
+
+_LINKS = SharedPost._fields.index("links")
+
+
+def _read(values: tuple[Any, ...]) -> SharedPost:
+    """A row of _POST_COLUMNS, by position: thousands of them make a catch-up."""
+    links = values[_LINKS]
+    found = tuple(json.loads(links)) if links != "[]" else ()
+    return SharedPost._make((*values[:_LINKS], found, *values[_LINKS + 1 :]))
 
 
 def _follow(row: FollowRow) -> Follow:
@@ -104,7 +117,7 @@ class SqlFollows(Repository):
         )
         unrelayed = select(UnrelayedRow.person_id)
         # Core rows, not ORM objects: a catch-up may hold thousands (benchmarks/following.py).
-        query = select(table_of(SharedPostRow)).where(
+        query = select(*_POST_COLUMNS).where(
             SharedPostRow.hashtag == follow.hashtag,
             SharedPostRow.collected_at >= follow.since,  # [since, until): each post once
             SharedPostRow.collected_at < until,
@@ -114,7 +127,7 @@ class SqlFollows(Repository):
         )
         if follow.person_id is not None:
             query = query.where(_readable_by(follow.person_id))
-        return [shared_post(cast(SharedPostRow, row)) for row in await self.session.execute(query)]
+        return [_read(tuple(row)) for row in await self.session.execute(query)]
 
     async def caught_up(self, follow_id: int, since: datetime, next_at: datetime) -> None:
         await self.session.execute(

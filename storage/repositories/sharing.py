@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from facilitation.model import Chat, MessageRef, Person, Share, SharedPost
+from facilitation.model import Chat, Share, SharedPost
 from storage.models import SharedPostRow, ShareRow, UnrelayedRow, table_of
 from storage.repositories.base import Repository, dialect_of
 
@@ -32,20 +32,6 @@ def _unrelayed_insert(dialect: str) -> Insert:
 def share_of(row: ShareRow) -> Share:
     chat = Chat(row.chat_id, row.chat_title, row.chat_kind, username=row.chat_username)
     return Share(chat, row.hashtag, row.shared_by, row.shared_at)
-
-
-def shared_post(row: SharedPostRow) -> SharedPost:
-    return SharedPost(
-        row.hashtag,
-        Chat(row.chat_id, row.chat_title, username=row.chat_username),
-        MessageRef(row.chat_id, row.message_id, row.thread_id),
-        Person(row.author_id, row.author_name),
-        row.text,
-        tuple(json.loads(row.links)),
-        row.posted_at,
-        row.reactions,
-        row.replies,
-    )
 
 
 class SqlShares(Repository):
@@ -99,13 +85,13 @@ class SqlShares(Repository):
     async def collect(self, post: SharedPost, now: datetime) -> None:
         values = {
             "hashtag": post.hashtag,
-            "chat_id": post.chat.id,
-            "message_id": post.ref.message_id,
-            "thread_id": post.ref.thread_id,
-            "chat_title": post.chat.title[:256],
-            "chat_username": post.chat.username,
-            "author_id": post.author.id,
-            "author_name": post.author.name[:256],
+            "chat_id": post.chat_id,
+            "message_id": post.message_id,
+            "thread_id": post.thread_id,
+            "chat_title": post.chat_title[:256],
+            "chat_username": post.chat_username,
+            "author_id": post.author_id,
+            "author_name": post.author_name[:256],
             "text": post.text,
             "links": json.dumps(list(post.links), ensure_ascii=False),
             "posted_at": post.posted_at,
@@ -113,7 +99,7 @@ class SqlShares(Repository):
             "reactions": 0,
             "replies": 0,
         }
-        await self.writes.execute(_COLLECT, values, [("shared_post", post.chat.id, post.ref.message_id)])
+        await self.writes.execute(_COLLECT, values, [("shared_post", post.chat_id, post.message_id)])
 
     async def replied(self, chat_id: int, message_id: int) -> None:
         values = {"b_chat": chat_id, "b_message": message_id}
