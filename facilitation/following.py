@@ -155,11 +155,15 @@ def _source(post: SharedPost) -> dict[str, Any]:
     }
 
 
+def excerpt(text: str) -> str:
+    """A post's text as the catch-up message quotes it."""
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
 def post_data(post: SharedPost) -> dict[str, Any]:
-    text = post.text if len(post.text) <= EXCERPT else post.text[: EXCERPT - 1] + "…"
     return {
         **_source(post),
-        "text": text,
+        "text": excerpt(post.text),
         "links": list(post.links),
         "reactions": post.reactions,
         "replies": post.replies,

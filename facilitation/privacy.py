@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from facilitation import guest_live, people, redaction
+from facilitation import following, guest_live, people, redaction
 from facilitation.courses import find_course
 from facilitation.errors import NotFound
 from facilitation.languages import N_
@@ -109,7 +109,8 @@ async def _erase(
         relayed = await uow.shares.stop_relaying(person_id, now)
     else:
         relayed = await uow.shares.remove_posts(person_id, chats)
-    words = [*removal.words, *relayed]
+    quoted = {following.excerpt(text) for text in relayed} - set(relayed)  # as catch-ups quote them
+    words = [*removal.words, *relayed, *sorted(quoted)]
     probes = redaction.probes(words)
     inbox = {}
     for update_id, payload in await uow.privacy.inbox_mentioning(person_id, probes, up_to_update):
