@@ -112,9 +112,8 @@ class SqlFollows(Repository):
         return [_follow(row) for row in rows]
 
     async def catch_up(self, follow: Follow, until: datetime) -> list[SharedPost]:
-        still_shared = select(ShareRow.id).where(
-            ShareRow.chat_id == SharedPostRow.chat_id, ShareRow.hashtag == SharedPostRow.hashtag
-        )
+        # The chats sharing it now, read once (a list, not a probe per post).
+        still_shared = select(ShareRow.chat_id).where(ShareRow.hashtag == follow.hashtag)
         unrelayed = select(UnrelayedRow.person_id)
         # Core rows, not ORM objects: a catch-up may hold thousands (benchmarks/following.py).
         query = select(*_POST_COLUMNS).where(
@@ -122,7 +121,7 @@ class SqlFollows(Repository):
             SharedPostRow.collected_at >= follow.since,  # [since, until): each post once
             SharedPostRow.collected_at < until,
             SharedPostRow.chat_id != follow.chat_id,
-            still_shared.exists(),
+            SharedPostRow.chat_id.in_(still_shared),
             SharedPostRow.author_id.not_in(unrelayed),
         )
         if follow.person_id is not None:
