@@ -84,8 +84,11 @@ def _int_at(update: dict[str, Any], path: tuple[str, ...]) -> int | None:
 
 
 def sourcing(update: dict[str, Any]) -> int | None:
-    """The chat of an update that may be collected for a followed hashtag, or count towards a
-    collected post: a message or channel post with a hashtag or replying, or a reaction."""
+    """The chat of an update that may be collected for a followed hashtag, or change a collected
+    post: a message or channel post with a hashtag or replying, an edit, or a reaction."""
+    edit = _int_at(update, ("edited_message", "chat", "id"))
+    if edit is not None:
+        return edit
     for kind in ("message", "channel_post"):
         message = update.get(kind)
         if isinstance(message, dict):

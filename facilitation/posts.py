@@ -196,6 +196,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         changed |= await uow.introductions.edit(post.ref, intro)
         if changed and not by_command:
             await _withdraw_if_no_longer_asked(uow, post, tags)
+        await sharing.edited(uow, post.shared(), tags)
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()

@@ -96,6 +96,14 @@ async def collect(
     return True
 
 
+async def edited(uow: UnitOfWork, post: SharedPost, tags: list[str]) -> None:
+    """Inside an edit's unit of work: a collected post is kept as its author now wrote it, and
+    no longer under a hashtag the edit took out (an edit adding one collects nothing new)."""
+    shared = await uow.shares.shared_tags(post.chat_id)
+    if shared:
+        await uow.shares.retext(post, shared - set(tags))
+
+
 async def collect_alone(
     uow: UnitOfWork, post: SharedPost, tags: list[str], reply_to: int | None, now: datetime
 ) -> None:

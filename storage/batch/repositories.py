@@ -234,7 +234,9 @@ class BatchShares(_InBatch, SqlShares):
     the snapshot read that once for the batch's chats, so a chat sharing nothing costs nothing.
     The collected posts and their counts are held like the other busy-path writes."""
 
-    BATCH_AWARE = frozenset({"shared_tags", "unrelayed", "collect", "replied", "reacted", "reactions_now"})
+    BATCH_AWARE = frozenset(
+        {"shared_tags", "unrelayed", "collect", "replied", "retext", "reacted", "reactions_now"}
+    )
 
     async def shared_tags(self, chat_id: int) -> frozenset[str]:
         known = self.snapshot.shared.get(chat_id)

@@ -21,6 +21,8 @@ _at_message = (_posts.c.chat_id == bindparam("b_chat")) & (_posts.c.message_id =
 _REPLIED = update(_posts).where(_at_message).values(replies=_posts.c.replies + 1)
 _REACTED = update(_posts).where(_at_message).values(reactions=_posts.c.reactions + bindparam("b_change"))
 _REACTIONS_NOW = update(_posts).where(_at_message).values(reactions=bindparam("b_total"))
+_RETEXT = update(_posts).where(_at_message).values(text=bindparam("b_text"), links=bindparam("b_links"))
+_DROP = delete(_posts).where(_at_message & (_posts.c.hashtag == bindparam("b_tag")))
 
 
 @cache
@@ -104,6 +106,14 @@ class SqlShares(Repository):
     async def replied(self, chat_id: int, message_id: int) -> None:
         values = {"b_chat": chat_id, "b_message": message_id}
         await self.writes.execute(_REPLIED, values, [("shared_post", chat_id, message_id)])
+
+    async def retext(self, post: SharedPost, dropped: Collection[str]) -> None:
+        at = {"b_chat": post.chat_id, "b_message": post.message_id}
+        keys = [("shared_post", post.chat_id, post.message_id)]
+        links = json.dumps(list(post.links), ensure_ascii=False)
+        await self.writes.execute(_RETEXT, {**at, "b_text": post.text, "b_links": links}, keys)
+        for tag in sorted(dropped):
+            await self.writes.execute(_DROP, {**at, "b_tag": tag}, keys)
 
     async def reacted(self, chat_id: int, message_id: int, change: int) -> None:
         values = {"b_chat": chat_id, "b_message": message_id, "b_change": change}

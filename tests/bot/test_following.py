@@ -343,3 +343,26 @@ async def test_a_channel_that_shares_nothing_is_left_alone(flock: Harness) -> No
     assert calls == []
     assert await flock.rows("select count(*) from shared_posts") == [(0,)]
     assert await flock.rows("select count(*) from inbox where processed_at is null") == [(0,)]
+
+
+async def test_an_edited_post_is_relayed_as_it_now_reads_and_not_once_its_hashtag_is_gone(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await say(flock, EVENT, ERIN, "/share #devcon26")
+    await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")
+    kept = flock.telegram.post(EVENT, DAN, "#devcon26 Keynote at 9")
+    dropped = flock.telegram.post(EVENT, CLEO, "#devcon26 my phone number is 555")
+    await flock.send(kept, dropped)
+
+    await flock.send(
+        flock.telegram.edit(kept, "#devcon26 Keynote moved to 10"),
+        flock.telegram.edit(dropped, "never mind"),
+    )
+    sent = await until(flock, 18)
+
+    [catch_up] = messages(sent, CHAT)
+    assert "Keynote moved to 10" in catch_up
+    assert "Keynote at 9" not in catch_up
+    assert "555" not in catch_up
+    assert await flock.rows("select text from shared_posts") == [("#devcon26 Keynote moved to 10",)]
