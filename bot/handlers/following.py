@@ -125,5 +125,7 @@ HANDLERS: list[object] = [
     command("following", followed),
     command("unfollow", unfollow),
     MessageHandler(_CHANNEL & ~filters.COMMAND, channel_post),
-    MessageReactionHandler(reaction),
 ]
+# In a handler group of its own (bot/app.py): a reaction may count for other things too, and
+# the Application hands an update to one handler per group.
+REACTIONS = MessageReactionHandler(reaction)
