@@ -13,6 +13,7 @@ from bot.i18n import N_, _, ngettext
 from bot.links import deep_link
 from bot.texts import name
 from bot.tick import INBOX_RETENTION
+from facilitation import following
 from facilitation.model import Footprint
 from facilitation.privacy import FORMER_LEARNER, REMOVED, Forgetting
 
@@ -65,7 +66,11 @@ _FOLLOWING = N_(
 
 def explained() -> str:
     return (
-        _(_EXPLAINED, days=INBOX_DAYS, removed=_(REMOVED), former=_(FORMER_LEARNER)) + "\n\n" + _(_FOLLOWING)
+        _(_EXPLAINED, days=INBOX_DAYS, removed=_(REMOVED), former=_(FORMER_LEARNER))
+        + "\n\n"
+        + _(_FOLLOWING)
+        + "\n"
+        + _("• What is kept this way is deleted after {days} days.", days=following.KEPT.days)
     )
 
 

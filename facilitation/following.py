@@ -31,6 +31,7 @@ from facilitation.scope import course_for_command, require_facilitator
 SHOWN = 10  # posts, and links, in the message; all of them go in the file when there are more
 EXCERPT = 280  # characters of a post's text in the message
 DUE_AT_ONCE = 20  # follows claimed per tick; the rest at the next
+KEPT = timedelta(days=14)  # a collected post, for follows that missed days (Flock down, a new follow)
 DEFAULT_AT = time(8, 0)  # when a course has no digest time, or a private follower no course
 AT_WORDS = frozenset({"at", "à", "a"})
 USAGE = N_("Name the hashtag to follow, like /follow #devcon26 or /follow #devcon26 at 18:00.")
@@ -242,3 +243,12 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
             await uow.follows.caught_up(follow.id, now, next_time(follow.at, follow.timezone, now))
         await uow.commit()
     return queued
+
+
+async def prune(uow: UnitOfWork, now: datetime) -> int:
+    """The tick's: posts collected more than KEPT ago are deleted; every daily catch-up has
+    long had them (a follow is due every day)."""
+    async with uow:
+        await uow.shares.prune(now - KEPT)
+        await uow.commit()
+    return 0  # nothing queued for the outbox

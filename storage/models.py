@@ -474,6 +474,7 @@ class SharedPostRow(Base):
         Index("ix_shared_posts_message", "chat_id", "message_id"),
         Index("ix_shared_posts_tag_collected", "hashtag", "collected_at"),
         Index("ix_shared_posts_author", "author_id"),
+        Index("ix_shared_posts_collected_at", "collected_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     hashtag: Mapped[str] = mapped_column(String(64))

@@ -56,6 +56,7 @@ def upgrade() -> None:
     op.create_index("ix_shared_posts_message", "shared_posts", ["chat_id", "message_id"])
     op.create_index("ix_shared_posts_tag_collected", "shared_posts", ["hashtag", "collected_at"])
     op.create_index("ix_shared_posts_author", "shared_posts", ["author_id"])
+    op.create_index("ix_shared_posts_collected_at", "shared_posts", ["collected_at"])
     op.create_table(
         "unrelayed",
         sa.Column("person_id", _ID, autoincrement=False, nullable=False),

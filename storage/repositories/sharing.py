@@ -129,6 +129,10 @@ class SqlShares(Repository):
         )
         return await self._remove(SharedPostRow.author_id == person_id)
 
+    async def prune(self, before: datetime) -> int:
+        pruned = await self.session.execute(delete(SharedPostRow).where(SharedPostRow.collected_at < before))
+        return int(pruned.rowcount)  # type: ignore[attr-defined]
+
     async def remove_posts(self, person_id: int, chat_ids: Collection[int]) -> list[str]:
         return await self._remove(
             (SharedPostRow.author_id == person_id) & SharedPostRow.chat_id.in_(list(chat_ids))

@@ -304,6 +304,7 @@ async def test_privacy_says_what_following_keeps_and_where_it_goes(flock: Harnes
     assert "<b>Following a hashtag</b>" in explained
     assert "<code>/share off #tag</code> deletes what was kept under it." in explained
     assert "only posts from chats they can read" in explained
+    assert "deleted after 14 days" in explained
 
 
 async def test_two_processes_ticking_at_once_send_each_catch_up_once(
@@ -366,3 +367,18 @@ async def test_an_edited_post_is_relayed_as_it_now_reads_and_not_once_its_hashta
     assert "Keynote at 9" not in catch_up
     assert "555" not in catch_up
     assert await flock.rows("select text from shared_posts") == [("#devcon26 Keynote moved to 10",)]
+
+
+async def test_collected_posts_are_deleted_two_weeks_on(flock: Harness) -> None:
+    await set_up(flock)
+    await say(flock, EVENT, ERIN, "/share #devcon26")
+    await flock.send(flock.telegram.post(EVENT, DAN, "#devcon26 soon gone"))
+
+    flock.clock.advance(days=13, hours=23)
+    await flock.tick()
+    kept = await flock.rows("select count(*) from shared_posts")
+    flock.clock.advance(hours=1, minutes=1)
+    await flock.tick()
+
+    assert kept == [(1,)]
+    assert await flock.rows("select count(*) from shared_posts") == [(0,)]
