@@ -130,7 +130,11 @@ class SqlShares(Repository):
         return await self._remove(SharedPostRow.author_id == person_id)
 
     async def prune(self, before: datetime) -> int:
-        pruned = await self.session.execute(delete(SharedPostRow).where(SharedPostRow.collected_at < before))
+        old = SharedPostRow.collected_at < before
+        # Read first: most ticks find nothing, and a read takes no write lock (SQLite).
+        if await self.session.scalar(select(SharedPostRow.id).where(old).limit(1)) is None:
+            return 0
+        pruned = await self.session.execute(delete(SharedPostRow).where(old))
         return int(pruned.rowcount)  # type: ignore[attr-defined]
 
     async def remove_posts(self, person_id: int, chat_ids: Collection[int]) -> list[str]:
