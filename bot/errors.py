@@ -61,9 +61,11 @@ async def on_error(update: object, context: FlockContext) -> None:
 
 
 def _unasked(update: Update) -> bool:
-    """Nobody asked Flock anything: a reaction, or a channel's post that is not a command. An
-    apology there would be news to the whole chat (a channel's subscribers)."""
+    """Nobody asked Flock anything: a reaction, a channel's edit, or a channel's post that is not
+    a command. An apology there would be news to the whole chat (a channel's subscribers)."""
     if update.message_reaction is not None or update.message_reaction_count is not None:
+        return True
+    if update.edited_channel_post is not None:
         return True
     post = update.channel_post
     return post is not None and not (post.text or "").startswith("/")

@@ -37,6 +37,7 @@ ALLOWED_UPDATES = [
     "message_reaction",
     "message_reaction_count",  # a channel's reactions, anonymous: a followed post's weight
     "channel_post",  # a channel's /share, and the posts it shares
+    "edited_channel_post",  # those posts as they now read
 ]
 LONG_POLL_SECONDS = 50
 

@@ -22,6 +22,7 @@ _CHAT_PATHS = (
     ("message_reaction", "chat"),
     ("message_reaction_count", "chat"),
     ("channel_post", "chat"),
+    ("edited_channel_post", "chat"),
     ("callback_query", "from"),  # a button on an inline message: the presser's own thread of events
 )
 
@@ -86,9 +87,10 @@ def _int_at(update: dict[str, Any], path: tuple[str, ...]) -> int | None:
 def sourcing(update: dict[str, Any]) -> int | None:
     """The chat of an update that may be collected for a followed hashtag, or change a collected
     post: a message or channel post with a hashtag or replying, an edit, or a reaction."""
-    edit = _int_at(update, ("edited_message", "chat", "id"))
-    if edit is not None:
-        return edit
+    for kind in ("edited_message", "edited_channel_post"):
+        edit = _int_at(update, (kind, "chat", "id"))
+        if edit is not None:
+            return edit
     for kind in ("message", "channel_post"):
         message = update.get(kind)
         if isinstance(message, dict):

@@ -104,6 +104,13 @@ async def edited(uow: UnitOfWork, post: SharedPost, tags: list[str]) -> None:
         await uow.shares.retext(post, shared - set(tags))
 
 
+async def edited_alone(uow: UnitOfWork, post: SharedPost, tags: list[str]) -> None:
+    """A channel's edited post: `edited` in a unit of work of its own."""
+    async with uow:
+        await edited(uow, post, tags)
+        await uow.commit()
+
+
 async def collect_alone(
     uow: UnitOfWork, post: SharedPost, tags: list[str], reply_to: int | None, now: datetime
 ) -> None:

@@ -103,6 +103,13 @@ async def channel_post(update: Update, context: FlockContext) -> None:
     await sharing.collect_alone(context.uow(), post.shared(), named, post.reply_to, context.now())
 
 
+async def channel_edit(update: Update, context: FlockContext) -> None:
+    message = update.edited_channel_post
+    post = convert.post(message) if message is not None else None
+    if post is not None:
+        await sharing.edited_alone(context.uow(), post.shared(), parsing.hashtags(post.text))
+
+
 async def reaction(update: Update, context: FlockContext) -> None:
     if update.message_reaction is not None:
         change = update.message_reaction
@@ -125,6 +132,7 @@ HANDLERS: list[object] = [
     command("following", followed),
     command("unfollow", unfollow),
     MessageHandler(_CHANNEL & ~filters.COMMAND, channel_post),
+    MessageHandler(filters.UpdateType.EDITED_CHANNEL_POST, channel_edit),
 ]
 # In a handler group of its own (bot/app.py): a reaction may count for other things too, and
 # the Application hands an update to one handler per group.

@@ -382,3 +382,20 @@ async def test_collected_posts_are_deleted_two_weeks_on(flock: Harness) -> None:
 
     assert kept == [(1,)]
     assert await flock.rows("select count(*) from shared_posts") == [(0,)]
+
+
+async def test_a_channels_edited_post_is_relayed_as_it_now_reads(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(channel_post(flock, "/share #devcon26"))
+    await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")
+    news = channel_post(flock, "#devcon26 Doors open at 9")
+    await flock.send(news)
+
+    edited = {**news["channel_post"], "text": "#devcon26 Doors open at 10", "edit_date": 1}
+    calls = await flock.send(flock.telegram.update("edited_channel_post", edited))
+    sent = await until(flock, 18)
+
+    assert calls == []
+    [catch_up] = messages(sent, CHAT)
+    assert "Doors open at 10" in catch_up
+    assert "at 9" not in catch_up

@@ -73,4 +73,5 @@ def test_start_says_hello_to_telegram_and_publishes_command_menus(
         "message_reaction",
         "message_reaction_count",
         "channel_post",
+        "edited_channel_post",
     }
