@@ -69,6 +69,7 @@ TOKEN = "123456:BENCH-token"
 BATCH = 100  # what one getUpdates answers at most
 DISCUSSION_REPEATS = 3  # plain and live-discussion runs, alternating (the first plain one is Flock's figure)
 WARM_BATCHES = 3  # processed first and not counted: imports, caches, the query compiler
+SHARED = ("intro", "solved")  # about 7% of the traffic carries one
 
 
 @dataclass
@@ -109,10 +110,17 @@ Join = Callable[[Flock, FrozenClock, RecordingRequest, Cohorts, list[Generated]]
 
 
 async def flock_path(
-    url: str, cohorts: Cohorts, setup: list[dict[str, Any]], items: list[Generated], join: Join | None = None
+    url: str,
+    cohorts: Cohorts,
+    setup: list[dict[str, Any]],
+    items: list[Generated],
+    join: Join | None = None,
+    shared: Sequence[str] = (),
 ) -> Run:
     """`join`: what happens after the warm-up batches, outside the timing (a discussion opening),
-    and the counted updates it returns instead (with its answers among them)."""
+    and the counted updates it returns instead (with its answers among them). `shared`: hashtags
+    every group shares (/share) before the traffic, so its posts carrying them are collected and
+    the replies and reactions to them counted."""
     clock = FrozenClock(cohorts.now())
     api = RecordingRequest(admins=cohorts.admins)
     flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
@@ -149,10 +157,10 @@ async def flock_path(
         api.calls.clear()
         if not counts:
             return
-        shared = (elapsed - sum(own)) / len(own)
-        run.latencies += [t + shared for t in own]
+        around = (elapsed - sum(own)) / len(own)  # the batch's own cost, spread over its updates
+        run.latencies += [t + around for t in own]
         for g, t in zip(chunk, own, strict=True):  # processed in update_id order, as generated
-            run.by_kind[g.kind].append(t + shared)
+            run.by_kind[g.kind].append(t + around)
         run.seconds += elapsed
         run.cpu_seconds += cpu
         run.updates += len(chunk)
@@ -162,6 +170,9 @@ async def flock_path(
     try:
         await flock.poller.store(setup)
         await processor.drain()
+        if shared:
+            await flock.poller.store(cohorts.sharing(shared))
+            await processor.drain()
         warm, counted = items[: WARM_BATCHES * BATCH], items[WARM_BATCHES * BATCH :]
         for chunk in _batches(warm):
             await ingest(chunk, counts=False)
@@ -465,6 +476,7 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int, rounds
         recorded = await discussions.recorded(discussion_url)
         if repeat + 1 < DISCUSSION_REPEATS:
             plain.append(await flock_path(await fresh(f"plain{repeat}"), cohorts, setup, items))
+    sharing = await flock_path(await fresh("ingest-shared"), cohorts, setup, items, shared=SHARED)
     framework = await framework_ceiling(items)
     ceiling_url = await fresh("ceiling")
     database = await database_ceiling(ceiling_url, cohorts, items)
@@ -551,6 +563,19 @@ async def measure(report: Report, backend: str, fresh: Fresh, count: int, rounds
             )
         )
     report.add(Figure(section, "discussion answers recorded", recorded, "", f"== {discussions.PARTICIPANTS}"))
+    report.add(
+        Figure(
+            section,
+            "Flock updates/s, every group sharing #intro and #solved",
+            sharing.rate,
+            "upd/s",
+            "",
+            flock.rate,
+            "Flock, no hashtag shared",
+            note="their posts collected for followers, the replies to them counted; "
+            f"{sharing.statements / max(1, sharing.updates):.2f} SQL statements per update",
+        )
+    )
     report.add(Figure(section, "framework ceiling (no-op handler)", framework.rate, "upd/s"))
     report.add(Figure(section, "database ceiling (plain inserts)", database.rate, "upd/s"))
     report.add(

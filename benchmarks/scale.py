@@ -1,6 +1,7 @@
-"""Figure 2: the tick, /digest, /stats and /export on a deployment at scale, live traffic taken in
-beside it, and the query plans of every statement a tick or an ingestion batch runs (each must
-use an index: its cost grows with what is due or arrives, not with what is stored)."""
+"""Figure 2: the tick, /digest, /stats, /export and a followed hashtag's catch-up on a deployment
+at scale, live traffic taken in beside it, and the query plans of every statement a tick or an
+ingestion batch runs (each must use an index: its cost grows with what is due or arrives, not
+with what is stored)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks import bulk, search_index
+from benchmarks import bulk, following, search_index
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_stats
@@ -296,6 +297,8 @@ async def measure(
                 note="in a process of its own: VmHWM",
             )
         )
+
+        await following.measure(report, section, flock, largest, log.capture)
 
         plans = await explain(flock.engine, list(log.statements.values()))
         scanning = _plans_note(report, section, plans)

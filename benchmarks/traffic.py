@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -149,6 +149,14 @@ class Cohorts:
                 }
                 updates.append(self._update("message", message))
         return updates
+
+    def sharing(self, hashtags: Sequence[str]) -> list[JSON]:
+        """/share of those hashtags in every group by its admin: other chats may follow them."""
+        text = "/share " + " ".join(f"#{tag}" for tag in hashtags)
+        return [
+            self._update("message", self._message(chat, chat.admin, text, command=True))
+            for chat in self.chats
+        ]
 
     def traffic(self, count: int | None = None) -> Iterator[Generated]:
         """`count` updates of the mix (None: without end)."""

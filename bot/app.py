@@ -17,6 +17,7 @@ from bot.handlers import (
     courses,
     digests,
     discussions,
+    following,
     guests,
     introductions,
     languages,
@@ -85,11 +86,13 @@ def build_application(
         *privacy.HANDLERS,
         *languages.HANDLERS,
         *announcements.HANDLERS,
+        *following.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)
     app.add_handler(membership.FALLBACK)
     app.add_handler(membership.STALE_BUTTONS)
+    app.add_handler(following.REACTIONS, group=1)  # besides any other use of a reaction
     # Group posts first, and their handling ends the update's: they are most updates, and none of
     # the handlers above (commands, private chats, service messages, buttons) takes one, so
     # asking each of them about every post is work for nothing.

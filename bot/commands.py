@@ -23,6 +23,8 @@ GROUP = [
     ("solved", N_("Mark a question solved (reply to it)")),
     ("course", N_("What course this chat belongs to")),
     ("privacy", N_("What Flock stores and how to remove it")),
+    ("shares", N_("Hashtags this chat lets other chats follow")),
+    ("following", N_("Hashtags followed here")),
     ("help", N_("How Flock works")),
 ]
 ADMINS = [
@@ -47,6 +49,9 @@ ADMINS = [
     ("announce", N_("Schedule an announcement: when [every 1w] [pin] [here]")),
     ("announcements", N_("Announcements waiting to go out")),
     ("announce_cancel", N_("Cancel a scheduled announcement: id")),
+    ("share", N_("Let other chats follow a hashtag posted here: #tag, or off #tag")),
+    ("follow", N_("A daily catch-up of a hashtag shared elsewhere: #tag [at 18:00]")),
+    ("unfollow", N_("Stop following a hashtag: #tag")),
 ]
 PRIVATE = [
     ("mine", N_("Your questions and their state")),
@@ -68,6 +73,9 @@ PRIVATE = [
     ("announce", N_("Schedule an announcement: #tag when (facilitators)")),
     ("announcements", N_("Announcements waiting to go out (facilitators)")),
     ("announce_cancel", N_("Cancel a scheduled announcement: id (facilitators)")),
+    ("follow", N_("A daily catch-up of a hashtag shared elsewhere: #tag [at 18:00]")),
+    ("following", N_("Hashtags you follow")),
+    ("unfollow", N_("Stop following a hashtag: #tag")),
     ("help", N_("How Flock works")),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from telegram import Chat as TgChat
-from telegram import Message, User
+from telegram import Message, MessageEntity, User
 from telegram.constants import ChatType
 
 from facilitation.languages import supported
@@ -33,11 +33,24 @@ def chat(tg_chat: TgChat) -> Chat:
         tg_chat.title or tg_chat.full_name or str(tg_chat.id),
         tg_chat.type,
         bool(tg_chat.is_forum),
+        tg_chat.username,
     )
 
 
 def text(message: Message) -> str:
     return message.text or message.caption or ""
+
+
+_LINKS: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+
+
+def links(message: Message) -> tuple[str, ...]:
+    """The web links in a message or its caption, in order, each once."""
+    if not (message.entities or message.caption_entities):
+        return ()
+    found = {**message.parse_entities(_LINKS), **message.parse_caption_entities(_LINKS)}
+    urls = [entity.url if entity.url else text for entity, text in found.items()]
+    return tuple(dict.fromkeys(url for url in urls if url))
 
 
 def ref(message: Message) -> MessageRef:
@@ -72,4 +85,5 @@ def post(message: Message) -> Post | None:
         text(message),
         moment(message),
         replied_to(message),
+        links(message),
     )

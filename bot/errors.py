@@ -48,7 +48,7 @@ async def on_error(update: object, context: FlockContext) -> None:
         except TelegramError:
             log.warning("could not apologise for update %s", update_id)
         return
-    if update.effective_chat is None:
+    if update.effective_chat is None or _unasked(update):
         return
     message = update.effective_message
     topic = message.message_thread_id if message is not None and message.is_topic_message else None
@@ -58,3 +58,14 @@ async def on_error(update: object, context: FlockContext) -> None:
         )
     except TelegramError:
         log.warning("could not apologise in chat %s", update.effective_chat.id)
+
+
+def _unasked(update: Update) -> bool:
+    """Nobody asked Flock anything: a reaction, a channel's edit, or a channel's post that is not
+    a command. An apology there would be news to the whole chat (a channel's subscribers)."""
+    if update.message_reaction is not None or update.message_reaction_count is not None:
+        return True
+    if update.edited_channel_post is not None:
+        return True
+    post = update.channel_post
+    return post is not None and not (post.text or "").startswith("/")

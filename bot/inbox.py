@@ -14,7 +14,15 @@ from telegram import Update
 from bot import errors, i18n, logs
 from bot.app import FlockApp
 from bot.metrics import Metrics, update_kind
-from bot.update_chat import chat_of, edited_message_of, reacted_to, replied_to, replied_to_bot, speaker_of
+from bot.update_chat import (
+    chat_of,
+    edited_message_of,
+    reacted_to,
+    replied_to,
+    replied_to_bot,
+    sourcing,
+    speaker_of,
+)
 from facilitation.languages import DEFAULT, supported
 from facilitation.ports import Clock
 from storage import inbox
@@ -134,7 +142,8 @@ def _read(payload: str) -> dict[str, Any] | None:
 
 async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
-    the threads their messages reply to or edit, and their senders (and buttons' pressers) as stored."""
+    the threads their messages reply to or edit, their senders (and buttons' pressers) as stored,
+    and what the chats of their hashtags, replies and reactions share."""
     readable = [raw for raw in raws if raw is not None]
 
     def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
@@ -148,4 +157,5 @@ async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) 
         found(edited_message_of),
         found(replied_to_bot),
         found(reacted_to),
+        found(sourcing),
     )

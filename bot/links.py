@@ -18,3 +18,11 @@ def message_link(ref: MessageRef) -> str | None:
 
 def deep_link(bot_username: str, payload: str = "") -> str:
     return f"https://t.me/{bot_username}?start={payload}" if payload else f"https://t.me/{bot_username}"
+
+
+def post_link(chat_id: int, message_id: int, thread_id: int | None, username: str | None) -> str | None:
+    """A message anyone who can read the chat can open: by the chat's username when it is
+    public, else t.me/c (members only); None for a basic group's."""
+    if username:
+        return f"https://t.me/{username}/{message_id}"
+    return message_link(MessageRef(chat_id, message_id, thread_id))

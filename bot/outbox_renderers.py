@@ -19,6 +19,7 @@ from bot import (
     render_announcements,
     render_digest,
     render_discussions,
+    render_following,
     render_sessions,
     render_stats,
     texts,
@@ -145,6 +146,15 @@ def _in_thread(render: Callable[[dict[str, Any]], str]) -> Renderer:
     return lambda data, at: Message(render(data), thread_id=at.thread_id)
 
 
+def _catch_up_file(data: dict[str, Any], at: Sending) -> Document:
+    return Document(
+        render_following.catch_up_file(data),
+        render_following.file_name(data),
+        render_following.file_caption(data),
+        thread_id=at.thread_id,
+    )
+
+
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ALERT: _alert,
     NoticeKind.ALERT_EDIT: lambda data, at: Edit(
@@ -213,6 +223,8 @@ RENDERERS: dict[NoticeKind, Renderer] = {
         render_discussions.transcript_caption(data),
         thread_id=at.thread_id,
     ),
+    NoticeKind.CATCH_UP: _in_thread(render_following.catch_up),
+    NoticeKind.CATCH_UP_FILE: _catch_up_file,
 }
 
 

@@ -34,8 +34,10 @@ ALLOWED_UPDATES = [
     "callback_query",
     "my_chat_member",
     "chat_member",
-    "message_reaction",  # a person's reactions (to count those on discussion answers)
+    "message_reaction",  # a person's reactions: on discussion answers, on followed posts
     "message_reaction_count",  # the totals where reactions are anonymous
+    "channel_post",  # a channel's /share, and the posts it shares
+    "edited_channel_post",  # those posts as they now read
 ]
 LONG_POLL_SECONDS = 50
 

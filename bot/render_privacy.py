@@ -13,6 +13,7 @@ from bot.i18n import N_, _, ngettext
 from bot.links import deep_link
 from bot.texts import name
 from bot.tick import INBOX_RETENTION
+from facilitation import following
 from facilitation.model import Footprint
 from facilitation.privacy import FORMER_LEARNER, REMOVED, Forgetting
 
@@ -51,8 +52,29 @@ _EXPLAINED = N_(
 )
 
 
+_FOLLOWING = N_(
+    "<b>Following a hashtag</b>\n"
+    "In a group or channel whose admin ran <code>/share #tag</code>, I keep each post carrying "
+    "that hashtag: its author's name, the chat's name, a link to it, its text and links, and "
+    "how many reactions and replies it got. Once a day I send what is new to those who "
+    "<code>/follow #tag</code>: course groups whose facilitators follow it, and people who "
+    "follow it privately (only posts from chats they can read). Nothing is kept from chats "
+    "that did not share the hashtag.\n"
+    "• <code>/share off #tag</code> deletes what was kept under it.\n"
+    "• /forget_me deletes your posts kept this way, and none of yours is kept again; a "
+    "facilitator's /forget deletes those posted in their course's chats.\n"
+    "• A catch-up already sent stays in the chats it was sent to."
+)
+
+
 def explained() -> str:
-    return _(_EXPLAINED, days=INBOX_DAYS, removed=_(REMOVED), former=_(FORMER_LEARNER))
+    return (
+        _(_EXPLAINED, days=INBOX_DAYS, removed=_(REMOVED), former=_(FORMER_LEARNER))
+        + "\n\n"
+        + _(_FOLLOWING)
+        + "\n"
+        + _("• What is kept this way is deleted after {days} days.", days=following.KEPT.days)
+    )
 
 
 def in_group(bot_username: str) -> str:
@@ -117,7 +139,7 @@ def forget_me_prompt(footprint: Footprint) -> str:
         listed=_listed(footprint),
         former=_(FORMER_LEARNER),
         days=INBOX_DAYS,
-    )
+    ) + _("\nPosts of yours kept for those following a hashtag are deleted too, and none is kept again.")
 
 
 def forgotten_me(footprint: Footprint) -> str:

@@ -18,6 +18,7 @@ from facilitation import (
     announcements,
     digests,
     discussions,
+    following,
     followups,
     greetings,
     guest_live,
@@ -57,6 +58,8 @@ class Ticker:
             ("discussions", lambda: discussions.advance(uow(), now)),
             ("digests", lambda: digests.send_due(uow(), now)),
             ("announcements", lambda: announcements.post_due(uow(), now)),
+            ("catch-ups", lambda: following.send_due(uow(), now)),
+            ("collected posts", lambda: following.prune(uow(), now)),
             ("retention", lambda: privacy.purge_expired(uow(), now)),
             ("inbox pruning", lambda: inbox.prune(self._sessions, processed_before=now - INBOX_RETENTION)),
         ]

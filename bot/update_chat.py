@@ -21,6 +21,8 @@ _CHAT_PATHS = (
     ("chat_member", "chat"),
     ("message_reaction", "chat"),
     ("message_reaction_count", "chat"),
+    ("channel_post", "chat"),
+    ("edited_channel_post", "chat"),
     ("callback_query", "from"),  # a button on an inline message: the presser's own thread of events
 )
 
@@ -89,3 +91,23 @@ def _int_at(update: dict[str, Any], path: tuple[str, ...]) -> int | None:
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, int) and not isinstance(node, bool) else None
+
+
+def sourcing(update: dict[str, Any]) -> int | None:
+    """The chat of an update that may be collected for a followed hashtag, or change a collected
+    post: a message or channel post with a hashtag or replying, an edit, or a reaction."""
+    for kind in ("edited_message", "edited_channel_post"):
+        edit = _int_at(update, (kind, "chat", "id"))
+        if edit is not None:
+            return edit
+    for kind in ("message", "channel_post"):
+        message = update.get(kind)
+        if isinstance(message, dict):
+            text = message.get("text") or message.get("caption")
+            if (isinstance(text, str) and "#" in text) or "reply_to_message" in message:
+                return _int_at(message, ("chat", "id"))
+            return None
+    for kind in ("message_reaction", "message_reaction_count"):
+        if kind in update:
+            return _int_at(update, (kind, "chat", "id"))
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -96,6 +96,7 @@ class Chat:
     title: str
     kind: str = "supergroup"  # Telegram's chat type
     is_forum: bool = False
+    username: str | None = None  # public chats: their messages are linked by it
 
 
 @dataclass(frozen=True)
@@ -408,3 +409,53 @@ class Recapped:
     participants: int
     answers: int
     first_voices: int
+
+
+@dataclass(frozen=True)
+class Share:
+    """A chat whose admin let posts carrying `hashtag` be followed from other chats."""
+
+    chat: Chat
+    hashtag: str  # lower case, without '#'
+    shared_by: int | None  # None: a channel's own post
+    shared_at: datetime
+
+
+class SharedPost(NamedTuple):
+    """A post carrying a shared hashtag, as collected for the catch-ups. A named tuple, flat, not
+    a dataclass of dataclasses: a catch-up reads thousands at once, and each costs a fifth."""
+
+    hashtag: str
+    chat_id: int
+    chat_title: str
+    chat_username: str | None  # public chats: linked by it
+    message_id: int
+    thread_id: int | None
+    author_id: int
+    author_name: str
+    text: str
+    links: tuple[str, ...]
+    posted_at: datetime
+    reactions: int = 0
+    replies: int = 0
+
+    @property
+    def weight(self) -> int:
+        return self.reactions + self.replies
+
+
+@dataclass(frozen=True)
+class Follow:
+    """A hashtag followed into a course group (`course_id`) or by one person in private
+    (`person_id`): one catch-up a day at `at` in `timezone`, of what was collected after `since`."""
+
+    id: int
+    hashtag: str
+    chat_id: int
+    thread_id: int | None
+    course_id: int | None
+    person_id: int | None
+    at: time
+    timezone: str
+    since: datetime
+    next_at: datetime

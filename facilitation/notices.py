@@ -40,3 +40,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
     DISCUSSION_RECAP = "discussion_recap"  # at the end, in each chat: the answers people liked most
     DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer
+    CATCH_UP = "catch_up"  # a followed hashtag's posts since the last one, ranked
+    CATCH_UP_FILE = "catch_up_file"  # all of them, as a Markdown file, when there are many

@@ -19,6 +19,7 @@ from facilitation.model import (
     Course,
     CourseSettings,
     Discussion,
+    Follow,
     Footprint,
     Found,
     GuestSession,
@@ -38,6 +39,8 @@ from facilitation.model import (
     RoundState,
     Scope,
     SessionQuestion,
+    Share,
+    SharedPost,
 )
 from facilitation.notices import NoticeKind
 
@@ -428,6 +431,47 @@ class DiscussionRepository(Protocol):
     async def latest_ended(self, discussion_id: int) -> Round | None: ...
 
 
+class ShareRepository(Protocol):
+    """Chats that let a hashtag be followed, and the posts collected under it."""
+
+    # True when the chat did not share it yet.
+    async def add(self, share: Share) -> bool: ...
+    # Stops sharing and drops what was collected under it; True when it was shared.
+    async def remove(self, chat_id: int, hashtag: str) -> bool: ...
+    async def of_chat(self, chat_id: int) -> list[Share]: ...
+    # The busy path (an inbox batch answers these from what it read once):
+    async def shared_tags(self, chat_id: int) -> frozenset[str]: ...
+    async def unrelayed(self, person_id: int) -> bool: ...
+    async def collect(self, post: SharedPost, now: datetime) -> None: ...
+    async def replied(self, chat_id: int, message_id: int) -> None: ...
+    # An edit: the collected post's text and links as now, and it leaves the hashtags `dropped`.
+    async def retext(self, post: SharedPost, dropped: Collection[str]) -> None: ...
+    async def reacted(self, chat_id: int, message_id: int, change: int) -> None: ...
+    async def reactions_now(self, chat_id: int, message_id: int, total: int) -> None: ...
+    # /forget_me: their collected posts go, and nothing of theirs is collected again.
+    async def stop_relaying(self, person_id: int, now: datetime) -> list[str]: ...
+    # Collected before then: deleted (what no catch-up will need any more).
+    async def prune(self, before: datetime) -> int: ...
+    # /forget: their posts collected in these chats go; returns their texts.
+    async def remove_posts(self, person_id: int, chat_ids: Collection[int]) -> list[str]: ...
+
+
+class FollowRepository(Protocol):
+    """Hashtags followed into a chat, and what each catch-up covers."""
+
+    # A new follow, or the chat's follow of that hashtag moved to the new time.
+    async def add(self, follow: Follow, created_by: int, now: datetime) -> Follow: ...
+    async def remove(self, chat_id: int, hashtag: str) -> bool: ...
+    async def of_chat(self, chat_id: int) -> list[Follow]: ...
+    # Due by then, locked for this transaction; those another process holds are left to it.
+    async def due(self, now: datetime, limit: int) -> list[Follow]: ...
+    # What the follow's next catch-up holds: collected from its `since` until `until`, from
+    # chats that still share the hashtag, by people still relayed, the follower's own chat aside,
+    # and for a person, only from chats they can read (public, or where Flock has seen them).
+    async def catch_up(self, follow: Follow, until: datetime) -> list[SharedPost]: ...
+    async def caught_up(self, follow_id: int, since: datetime, next_at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless commit() was called."""
 
@@ -450,6 +494,8 @@ class UnitOfWork(Protocol):
     stats: StatsReader
     export: ExportReader
     announcements: AnnouncementRepository
+    shares: ShareRepository
+    follows: FollowRepository
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
     async def commit(self) -> None: ...

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, discussions, followups, parsing, questions
+from facilitation import alerts, detection, discussions, followups, parsing, questions, sharing
 from facilitation.acks import Ack, react, take_back_if_dismissed
-from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
+from facilitation.model import (
+    Chat,
+    Course,
+    Detection,
+    MessageRef,
+    Person,
+    Question,
+    QuestionState,
+    SharedPost,
+)
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_in_scope
 
@@ -22,6 +31,24 @@ class Post:
     text: str
     at: datetime
     reply_to: int | None = None  # message id replied to; None for topic roots
+    links: tuple[str, ...] = ()  # the URLs in it
+
+    def shared(self) -> SharedPost:
+        """As a source's post (facilitation/sharing.py), its hashtag still to fill in."""
+        chat, ref, author = self.chat, self.ref, self.author
+        return SharedPost(
+            "",
+            chat.id,
+            chat.title,
+            chat.username,
+            ref.message_id,
+            ref.thread_id,
+            author.id,
+            author.name,
+            self.text,
+            self.links,
+            self.at,
+        )
 
 
 @dataclass
@@ -34,12 +61,18 @@ class PostOutcome:
     which_solved: list[Question] = field(default_factory=list)
 
 
-async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcome:
-    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer)."""
+async def receive(
+    uow: UnitOfWork, post: Post, edit: bool = False, now: datetime | None = None
+) -> PostOutcome:
+    """`edit`: the post is an edit (of a message not tracked yet, or of a discussion's answer).
+    `now`: when it is taken in (a source's posts are collected as of then; default its time)."""
     async with uow:
         outcome = PostOutcome()
         attachments = await uow.courses.attachments(post.chat.id)
         tags = parsing.hashtags(post.text)
+        collected = not edit and await sharing.collect(
+            uow, post.shared(), tags, post.reply_to, now or post.at
+        )
         thread = await uow.questions.thread_of(post.chat.id, post.reply_to) if post.reply_to else []
         own = await _own_open(uow, post, tags) if attachments and not thread else []
         # A reply to a discussion's prompt is an answer in its course, hashtag or not.
@@ -61,6 +94,8 @@ async def receive(uow: UnitOfWork, post: Post, edit: bool = False) -> PostOutcom
         }
         courses = courses_in_scope(attachments, tags, extra)
         if not courses:
+            if collected:
+                await uow.commit()
             return outcome
         answers = await discussions.answers_to(uow, prompt, post.text, courses, post.at)
         # An edited answer stays as it was stored (and acknowledged), whatever it now says.
@@ -173,6 +208,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         changed |= await uow.introductions.edit(post.ref, intro)
         if changed and not by_command:
             await _withdraw_if_no_longer_asked(uow, post, tags)
+        await sharing.edited(uow, post.shared(), tags)
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()

@@ -4,7 +4,8 @@ Forgetting keeps every row and count — stats, digests and exports still count 
 answers — but their texts become REMOVED; introductions go; raw updates and outbox payloads lose
 the same words. /forget_me also drops the person's name and username (FORMER_LEARNER is shown) and
 hands every kept row of theirs to a new anonymous person, so what they post next starts a new,
-separate history and never names what was erased.
+separate history and never names what was erased — except that posts of theirs are never again
+collected for those following a hashtag (facilitation/sharing.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from facilitation import guest_live, people, redaction
+from facilitation import following, guest_live, people, redaction
 from facilitation.courses import find_course
 from facilitation.errors import NotFound
 from facilitation.languages import N_
@@ -102,7 +103,15 @@ async def _erase(
             text = guest_live.transcript(session, await uow.guest_batches.answered(session_id), now)
             await uow.guest_sessions.save_transcript(session_id, text)
     chats = None if course is None else {chat.id for chat in await uow.courses.chats_of(course.id)}
-    words, probes = removal.words, redaction.probes(removal.words)
+    # Posts collected for those following a hashtag: all of theirs, never again (/forget_me),
+    # or those in the course's chats (/forget). Catch-ups still queued lose the same words.
+    if chats is None:
+        relayed = await uow.shares.stop_relaying(person_id, now)
+    else:
+        relayed = await uow.shares.remove_posts(person_id, chats)
+    quoted = {following.excerpt(text) for text in relayed} - set(relayed)  # as catch-ups quote them
+    words = [*removal.words, *relayed, *sorted(quoted)]
+    probes = redaction.probes(words)
     inbox = {}
     for update_id, payload in await uow.privacy.inbox_mentioning(person_id, probes, up_to_update):
         data = json.loads(payload)

@@ -487,3 +487,73 @@ class DiscussionReplyRow(Base):
     author_id: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     replied_at: Mapped[datetime]
+
+
+class ShareRow(Base):
+    """A chat's admin let posts carrying a hashtag be followed from other chats (/share #tag)."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("chat_id", "hashtag"), Index("ix_shares_hashtag", "hashtag"))
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    hashtag: Mapped[str] = mapped_column(String(64))  # lower case, without '#'
+    chat_title: Mapped[str] = mapped_column(String(256))
+    chat_username: Mapped[str | None] = mapped_column(String(64))  # public chats: links by name
+    chat_kind: Mapped[str] = mapped_column(String(16))
+    shared_by: Mapped[int | None]  # None: a channel's post
+    shared_at: Mapped[datetime]
+
+
+class SharedPostRow(Base):
+    """A post carrying a shared hashtag, kept for the catch-ups of those following it."""
+
+    __tablename__ = "shared_posts"
+    __table_args__ = (
+        Index("ix_shared_posts_message", "chat_id", "message_id"),
+        Index("ix_shared_posts_tag_collected", "hashtag", "collected_at"),
+        Index("ix_shared_posts_author", "author_id"),
+        Index("ix_shared_posts_collected_at", "collected_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    hashtag: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    chat_title: Mapped[str] = mapped_column(String(256))
+    chat_username: Mapped[str | None] = mapped_column(String(64))
+    author_id: Mapped[int]
+    author_name: Mapped[str] = mapped_column(String(256))
+    text: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of the URLs in it
+    posted_at: Mapped[datetime]
+    collected_at: Mapped[datetime]
+    reactions: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
+
+
+class UnrelayedRow(Base):
+    """Someone who used /forget_me: no post of theirs is collected or relayed again."""
+
+    __tablename__ = "unrelayed"
+    person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    since: Mapped[datetime]
+
+
+class FollowRow(Base):
+    """A hashtag followed from afar: a course group (/follow by a facilitator) or one person in
+    private gets a catch-up once a day at `local_time`; the tick claims those due."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("chat_id", "hashtag"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    hashtag: Mapped[str] = mapped_column(String(64))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)  # None: private
+    person_id: Mapped[int | None]  # a private follower; None for a course group
+    chat_id: Mapped[int]  # where the catch-up goes
+    thread_id: Mapped[int | None]
+    local_time: Mapped[str] = mapped_column(String(5))  # HH:MM in `timezone`
+    timezone: Mapped[str] = mapped_column(String(64))
+    since: Mapped[datetime]  # the next catch-up covers posts collected after this
+    next_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[int]
+    created_at: Mapped[datetime]

@@ -27,7 +27,7 @@ async def message(update: Update, context: FlockContext) -> None:
         if asked is not None:
             await reply(update, render_sessions.asked_reply(asked.merged, asked.session.title))
             return
-    outcome = await posts.receive(context.uow(), post)
+    outcome = await posts.receive(context.uow(), post, now=context.now())
     if outcome.which_solved:
         await questions.ask_which_solved(update, outcome.which_solved)
 

@@ -36,6 +36,7 @@ from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
+from storage.repositories.sharing import SqlShares
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
 # only tells apart people who share a username (PersonRepository.by_username), and every message
@@ -258,3 +259,30 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
         if found is not None:
             self.snapshot.answers[(chat_id, message_id)] = found
         return found
+
+class BatchShares(_InBatch, SqlShares):
+    """Every message with a hashtag or replying, and every reaction, asks what its chat shares:
+    the snapshot read that once for the batch's chats, so a chat sharing nothing costs nothing.
+    The collected posts and their counts are held like the other busy-path writes."""
+
+    BATCH_AWARE = frozenset(
+        {"shared_tags", "unrelayed", "collect", "replied", "retext", "reacted", "reactions_now"}
+    )
+
+    async def shared_tags(self, chat_id: int) -> frozenset[str]:
+        known = self.snapshot.shared.get(chat_id)
+        if known is not None:
+            return known
+        await self._before_reading()
+        found = await super().shared_tags(chat_id)
+        self.snapshot.shared[chat_id] = found
+        return found
+
+    async def unrelayed(self, person_id: int) -> bool:
+        if person_id < 0:  # a channel or a group posting as itself: no one to forget
+            return False
+        known = self.snapshot.unrelayed.get(person_id)
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().unrelayed(person_id)

@@ -30,6 +30,8 @@ from storage.models import (
     IntroductionRow,
     PersonRow,
     QuestionRow,
+    ShareRow,
+    UnrelayedRow,
     table_of,
 )
 from storage.repositories.discussions import answers_at, prompts_at
@@ -68,6 +70,8 @@ class Snapshot:
     open_prompts: dict[int, list[PromptAt]] = field(default_factory=dict)  # by course: taking A<n> answers
     answers: dict[Message, AnswerAt] = field(default_factory=dict)  # of answers_known: discussion answers
     answers_known: set[Message] = field(default_factory=set)  # replied to by people, or reacted to
+    shared: dict[int, frozenset[str]] = field(default_factory=dict)  # of the chats read: hashtags shared
+    unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -84,6 +88,8 @@ class Snapshot:
             self.followed_up,
             self.edits_known,
             self.chat_languages,
+            self.shared,
+            self.unrelayed,
         ):
             known.clear()
 
@@ -249,6 +255,14 @@ _INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
 )
 
 
+_SHARED = select(ShareRow.chat_id, ShareRow.hashtag).where(
+    ShareRow.chat_id.in_(bindparam("chats", expanding=True))
+)
+_UNRELAYED = select(UnrelayedRow.person_id).where(
+    UnrelayedRow.person_id.in_(bindparam("people", expanding=True))
+)
+
+
 async def read(
     session: AsyncSession,
     chats: set[int],
@@ -257,10 +271,14 @@ async def read(
     edited: set[Message],
     to_bots: set[Message] | None = None,
     reacted: set[Message] | None = None,
+    sourcing: set[int] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
     to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
-    discussion's prompt (None: any); `reacted`: the messages reactions changed on."""
+    discussion's prompt (None: any); `reacted`: the messages reactions changed on. `sourcing`:
+    the chats whose updates may be collected for those following a hashtag (hashtags, replies,
+    reactions): what they share is read, and, if any chat shares anything, which senders are
+    never collected."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -289,7 +307,20 @@ async def read(
     to_people = replies if to_bots is None else replies - to_bots
     snapshot.answers = await answers_at(session, to_people | (reacted or set()) | edited)
     snapshot.answers_known = replies | (reacted or set()) | edited
+    if sourcing:
+        await _read_shared(session, snapshot, sourcing, senders)
     return snapshot
+
+
+async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:
+    found: dict[int, set[str]] = {chat: set() for chat in chats}
+    for chat, hashtag in await session.execute(_SHARED, {"chats": list(chats)}):
+        found[chat].add(hashtag)
+    snapshot.shared = {chat: frozenset(tags) for chat, tags in found.items()}
+    if senders and any(snapshot.shared.values()):
+        snapshot.unrelayed = dict.fromkeys(senders, False)
+        for person in await session.scalars(_UNRELAYED, {"people": list(senders)}):
+            snapshot.unrelayed[person] = True
 
 
 async def _read_attachments(session: AsyncSession, snapshot: Snapshot, chats: set[int]) -> None:

@@ -50,6 +50,7 @@ _BATCH_AWARE = {
     "alerts": aware.BatchAlerts,
     "outbox": aware.BatchOutbox,
     "discussions": aware.BatchDiscussions,
+    "shares": aware.BatchShares,
 }
 
 
@@ -87,13 +88,15 @@ class BatchUnitOfWork:
         edited: set[Message],
         to_bots: set[Message] | None = None,
         reacted: set[Message] | None = None,
+        sourcing: set[int] | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
         `to_bots`: the replies to a bot's message (None: any reply may be); `reacted`: the
-        messages whose reactions changed."""
+        messages whose reactions changed; `sourcing`: the chats whose updates may be collected
+        for a followed hashtag."""
         if self.buffer is not None:
             self.snapshot = await snapshot.read(
-                self.session, chats, replies, senders, edited, to_bots, reacted
+                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing
             )
             self._repositories = None
 

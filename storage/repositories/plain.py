@@ -13,6 +13,7 @@ from facilitation.ports import (
     CourseRepository,
     DigestRepository,
     DiscussionRepository,
+    FollowRepository,
     FollowupRepository,
     GreetingRepository,
     GuestBatchRepository,
@@ -25,6 +26,7 @@ from facilitation.ports import (
     PrivacyRepository,
     QuestionRepository,
     SearchIndex,
+    ShareRepository,
 )
 from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
@@ -33,6 +35,7 @@ from storage.repositories.courses import SqlCourses
 from storage.repositories.digests import SqlDigests
 from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.export import SqlExport
+from storage.repositories.following import SqlFollows
 from storage.repositories.followups import SqlFollowups
 from storage.repositories.guest_batches import SqlGuestBatches
 from storage.repositories.guest_questions import SqlGuestQuestions
@@ -43,6 +46,7 @@ from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
+from storage.repositories.sharing import SqlShares
 from storage.repositories.stats import SqlStats
 from storage.transfer import move_chat
 
@@ -69,6 +73,8 @@ class Repositories:
     stats: StatsReader
     export: ExportReader
     announcements: AnnouncementRepository
+    shares: ShareRepository
+    follows: FollowRepository
 
 
 class PlainRepositories(Repositories):
@@ -95,6 +101,8 @@ class PlainRepositories(Repositories):
         self.stats = SqlStats(session)
         self.export = SqlExport(session)
         self.announcements = SqlAnnouncements(session)
+        self.shares = SqlShares(session)
+        self.follows = SqlFollows(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)

@@ -103,6 +103,7 @@ async def build_world(flock: Harness) -> World:
     flock.clock.advance(hours=1)
     alert = next(c for c in await flock.tick() if "reply_markup" in c.params and c.chat_id == ANA["id"])
     await send(t.post(CHAT, ANA, "/announce tomorrow 09:00\nWelcome to week 2"))  # announcement 1
+    await send(t.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
     board = {"message_id": board_edit.params["message_id"], "date": 0, "chat": CHAT}
     return World(open_question["message"], alert, followup, board, question.result)
 
@@ -249,6 +250,13 @@ ROWS = [
     command("/announcements #onb26", PRIVATE, ONLY_FACILITATOR, "announcement waiting"),
     command("/announce_cancel 1", GROUP, ONLY_FACILITATOR, "Cancelled announcement"),
     command("/announce_cancel 1", PRIVATE, ONLY_FACILITATOR, "Cancelled announcement"),
+    # Following a hashtag from afar: chat admins share, facilitators follow for the course
+    command("/share #devcon26", GROUP, {FACILITATOR, ADMIN}, "Shared:"),
+    command("/shares", GROUP, EVERYONE_IN_THE_GROUP, "shares no hashtag"),
+    command("/follow #devcon26 at 19:00", GROUP, ONLY_FACILITATOR, "Following #devcon26"),
+    command("/follow #devcon26", PRIVATE, {LEARNER, FACILITATOR, OTHER_FACILITATOR}, "Following #devcon26"),
+    command("/following", GROUP, EVERYONE_IN_THE_GROUP, "#devcon26, every day"),
+    command("/unfollow #devcon26", GROUP, ONLY_FACILITATOR, "No longer following"),
     # Buttons
     Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
     Row("alert: snooze", PRIVATE, frozenset(ONLY_FACILITATOR), "Snoozed", button=alert_button(1)),

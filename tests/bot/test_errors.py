@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from telegram import Update
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, TypeHandler
 
 from bot import texts
 from bot.context import FlockContext
@@ -67,3 +67,28 @@ async def test_a_failing_button_apologises_in_its_answer_not_in_the_chat(
         ("answerCallbackQuery", texts.SOMETHING_WRONG)
     ]
     assert f"update {press['update_id']} failed" in caplog.text
+
+
+async def test_a_failing_channel_post_or_reaction_is_logged_but_no_apology_is_posted(
+    flock: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A channel's subscribers, or a group whose member reacted, asked Flock nothing."""
+
+    async def boom(update: Update, context: FlockContext) -> None:
+        raise RuntimeError("broken")
+
+    flock.flock.app.add_handler(TypeHandler(Update, boom), group=-2)
+    channel = {"id": -1003700, "type": "channel", "title": "DevCon news"}
+    post = flock.telegram.update(
+        "channel_post", flock.telegram.message(channel, None, "News", sender_chat=channel)
+    )
+    reaction = flock.telegram.update(
+        "message_reaction",
+        {"chat": CHAT, "message_id": 5, "user": BEN, "date": 0, "old_reaction": [], "new_reaction": []},
+    )
+
+    calls = await flock.send(post, reaction)
+
+    assert calls == []
+    assert f"update {post['update_id']} failed" in caplog.text
+    assert f"update {reaction['update_id']} failed" in caplog.text

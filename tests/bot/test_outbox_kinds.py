@@ -28,6 +28,7 @@ STORED = {
     "announcement", "announcement_skipped", "announcement_not_pinned",
     "discussion_reminder", "discussion_opening", "discussion_prompt", "discussion_recap",
     "discussion_skipped", "discussion_transcript",
+    "catch_up", "catch_up_file",
 }  # fmt: skip
 
 

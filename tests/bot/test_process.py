@@ -72,4 +72,6 @@ def test_start_says_hello_to_telegram_and_publishes_command_menus(
         "chat_member",
         "message_reaction",
         "message_reaction_count",
+        "channel_post",
+        "edited_channel_post",
     }

@@ -1,0 +1,188 @@
+"""What Flock says about shared and followed hashtags: the confirmations, the lists, and the
+daily catch-up (a message, and a Markdown file of every post when there are many)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+from bot.i18n import _, ngettext
+from bot.links import post_link
+from bot.texts import excerpt, shown_name
+from facilitation.following import FILE_COLUMNS, SHOWN
+from facilitation.languages import N_
+from facilitation.model import Course, Follow, Share
+from facilitation.redaction import FORMER_LEARNER
+from facilitation.sharing import Shared
+
+SHARE_IN_CHAT = N_("Run /share in the group or channel whose posts you want to share.")
+NO_SHARES = N_("This chat shares no hashtag. An admin can run /share #tag to let other chats follow it.")
+NO_FOLLOWS = N_("Nothing is followed here. /follow #tag gets a daily catch-up of a hashtag shared elsewhere.")
+
+
+def _tags(tags: list[str]) -> str:
+    return ", ".join(f"#{tag}" for tag in tags)
+
+
+def shares(found: list[Share]) -> str:
+    if not found:
+        return _(NO_SHARES)
+    return _(
+        "This chat shares {tags}: posts carrying them can be followed from other chats with "
+        "<code>/follow #tag</code>. <code>/share off #tag</code> stops it.",
+        tags=_tags([s.hashtag for s in found]),
+    )
+
+
+def shared(result: Shared) -> str:
+    lines = []
+    if result.changed:
+        lines.append(
+            _(
+                "Shared: posts here carrying {tags} can now be followed from other chats where "
+                "Flock is, with their author and a link to them. Nothing else leaves this chat.",
+                tags=_tags(result.changed),
+            )
+        )
+    if result.unchanged:
+        lines.append(_("Already shared: {tags}.", tags=_tags(result.unchanged)))
+    return "\n".join(lines)
+
+
+def unshared(result: Shared) -> str:
+    lines = []
+    if result.changed:
+        lines.append(
+            _(
+                "Stopped sharing {tags}: nothing more is collected, and what was collected is deleted.",
+                tags=_tags(result.changed),
+            )
+        )
+    if result.unchanged:
+        lines.append(_("Not shared here: {tags}.", tags=_tags(result.unchanged)))
+    return "\n".join(lines)
+
+
+def _at(follow: Follow) -> str:
+    return _("{time} ({zone})", time=follow.at.strftime("%H:%M"), zone=follow.timezone)
+
+
+def followed(follow: Follow, course: Course | None) -> str:
+    if follow.person_id is None and course is not None:
+        return _(
+            "Following #{tag} for {course}: every day at {at} this group gets what was posted "
+            "under #{tag} in the chats that share it, if anything was. /unfollow #{tag} stops it.",
+            tag=follow.hashtag,
+            course=course.tag,
+            at=_at(follow),
+        )
+    return _(
+        "Following #{tag}: every day at {at} I'll send you what was posted under #{tag} in the "
+        "chats that share it and that you can read, if anything was. /unfollow #{tag} stops it.",
+        tag=follow.hashtag,
+        at=_at(follow),
+    )
+
+
+def following(found: list[Follow]) -> str:
+    if not found:
+        return _(NO_FOLLOWS)
+    lines = [_("<b>Followed here</b>")]
+    lines += [_("• #{tag}, every day at {at}", tag=f.hashtag, at=_at(f)) for f in found]
+    return "\n".join(lines)
+
+
+def unfollowed(tag: str) -> str:
+    return _("No longer following #{tag}.", tag=tag)
+
+
+def _source(item: dict[str, Any]) -> str:
+    """“Ana in DevCon 2026”, the chat linked to the post when it can be."""
+    link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
+    chat = escape(item["chat"])
+    where = f'<a href="{escape(link)}">{chat}</a>' if link else chat
+    return _("{author} in {chat}", author=shown_name(item["author"]), chat=where)
+
+
+def _weight(item: dict[str, Any]) -> str:
+    shown = []
+    if item["reactions"]:
+        shown.append(ngettext("{count} reaction", "{count} reactions", item["reactions"]))
+    if item["replies"]:
+        shown.append(ngettext("{count} reply", "{count} replies", item["replies"]))
+    return f" · {', '.join(shown)}" if shown else ""
+
+
+def catch_up(data: dict[str, Any]) -> str:
+    total = data["total"]
+    lines = [
+        ngettext(
+            "<b>#{tag}</b>: {count} new post since the last catch-up",
+            "<b>#{tag}</b>: {count} new posts since the last catch-up",
+            total,
+            tag=escape(data["tag"]),
+        )
+    ]
+    for number, item in enumerate(data["posts"], 1):
+        lines.append(f"\n{number}. {_source(item)}{_weight(item)}")
+        if item["text"]:
+            lines.append(excerpt(item["text"], len(item["text"]) + 1))
+    if data["links"]:
+        lines.append("\n" + _("<b>Links shared</b>"))
+        for item in data["links"]:
+            lines.append(f"• {escape(item['url'])} — {_source(item)}")
+        if data["more_links"]:
+            lines.append(ngettext("and {count} more link", "and {count} more links", data["more_links"]))
+    if total > SHOWN:
+        more = total - SHOWN
+        lines.append(
+            "\n"
+            + ngettext(
+                "And {count} more: every post is in the file below.",
+                "And {count} more: every post is in the file below.",
+                more,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _markdown(text: str) -> str:
+    """A post's text quoted in Markdown: each line as a quote, so its own marks stay inert."""
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines()) or ">"
+
+
+def catch_up_file(data: dict[str, Any]) -> bytes:
+    until = datetime.fromisoformat(data["until"])
+    posts = data["posts"]
+    out = [
+        ngettext("# #{tag}: {count} post", "# #{tag}: {count} posts", len(posts), tag=data["tag"]),
+        "",
+        _("Until {moment} UTC, most reactions and replies first.", moment=until.strftime("%Y-%m-%d %H:%M")),
+        "",
+    ]
+    former = _(FORMER_LEARNER)
+    for number, row in enumerate(posts, 1):
+        item = dict(zip(FILE_COLUMNS, row, strict=True))
+        link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
+        author = former if item["author"] == FORMER_LEARNER else item["author"]
+        at = datetime.fromtimestamp(item["at"], UTC).strftime("%Y-%m-%d %H:%M")
+        facts = [f"{item['reactions']} ❤ · {item['replies']} ↩", at, *([link] if link else [])]
+        out += [
+            f"## {number}. {_('{author} in {chat}', author=author, chat=item['chat'])}",
+            "",
+            _markdown(item["text"]),
+            "",
+            " · ".join(facts),
+            *(f"- {url}" for url in item["links"]),
+            "",
+        ]
+    return "\n".join(out).encode("utf-8")
+
+
+def file_caption(data: dict[str, Any]) -> str:
+    return _("Every post under #{tag} since the last catch-up.", tag=escape(data["tag"]))
+
+
+def file_name(data: dict[str, Any]) -> str:
+    return f"{data['tag']}-{data['until'][:10]}.md"
