@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from facilitation.dashboard import DashboardReader
 from facilitation.export import ExportReader
 from facilitation.ports import (
     AlertRepository,
@@ -29,6 +30,7 @@ from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.announcements import SqlAnnouncements
 from storage.repositories.courses import SqlCourses
+from storage.repositories.dashboard import SqlDashboard
 from storage.repositories.digests import SqlDigests
 from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.export import SqlExport
@@ -66,6 +68,7 @@ class Repositories:
     stats: StatsReader
     export: ExportReader
     announcements: AnnouncementRepository
+    dashboard: DashboardReader
 
 
 class PlainRepositories(Repositories):
@@ -91,6 +94,7 @@ class PlainRepositories(Repositories):
         self.stats = SqlStats(session)
         self.export = SqlExport(session)
         self.announcements = SqlAnnouncements(session)
+        self.dashboard = SqlDashboard(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)

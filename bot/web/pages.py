@@ -1,0 +1,76 @@
+"""The dashboard's pages, rendered on the server (Jinja2) in the viewer's language.
+
+Each function renders one page (an HTML fragment the page's script puts in place) from a domain
+service's answer; the texts are the bot's catalogue's, through the same `_` and `ngettext`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from bot import i18n
+from bot.i18n import N_
+from bot.links import message_link
+from bot.render_alerts import STATUS
+from facilitation.dashboard import Today
+from facilitation.model import Course, Person
+
+ENVIRONMENT = Environment(
+    loader=PackageLoader("bot.web", "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link)
+
+# What the page says after an action, as the alert buttons' toasts do.
+DONE = {
+    "claim": N_("It's yours. The others can see you took it."),
+    "snooze": N_("Snoozed: I'll remind you in an hour if it's still unanswered."),
+    "dismiss": N_("Dismissed: not tracked as a question any more."),
+    "solve": N_("Marked solved. Thanks!"),
+}
+NOT_SIGNED = N_(
+    "This page only opens from Telegram: use the Dashboard button in your private chat with the bot. "
+    "(The link was not signed by Telegram, or it is more than a day old.)"
+)
+NOT_YOURS = N_("That course isn't one you facilitate, so there is nothing to show.")
+
+
+def shell(base: str) -> str:
+    """The page Telegram opens: no data, only the script that loads the rest with the init data."""
+    return ENVIRONMENT.get_template("shell.html").render(base=base, language=i18n.spoken())
+
+
+def courses(found: list[Course]) -> str:
+    return ENVIRONMENT.get_template("courses.html").render(courses=found)
+
+
+def today(page: Today, now: datetime, notice: str | None = None, problem: str | None = None) -> str:
+    zone = ZoneInfo(page.course.settings.timezone)
+    rows = [
+        {
+            "item": item,
+            "question": item.waiting.question,
+            "ago": i18n.ago(item.waiting.question.asked_at, now),
+            "asked": i18n.when(item.waiting.question.asked_at, zone),
+            "link": message_link(item.waiting.question.ref),
+            "claimed": _claimed(item.waiting.claimed_by),
+        }
+        for item in page.waiting
+    ]
+    return ENVIRONMENT.get_template("today.html").render(
+        page=page, course=page.course, rows=rows, notice=notice, problem=problem, tab="today"
+    )
+
+
+def refused(message: str) -> str:
+    return ENVIRONMENT.get_template("refused.html").render(message=i18n._(message))
+NO_SUCH_ACTION = N_("That action doesn't exist.")
+
+
+def _claimed(by: Person | None) -> str | None:
+    return i18n._(STATUS["claimed"], by=by.name) if by is not None else None

@@ -1,0 +1,103 @@
+"""The facilitators' dashboard: what a person may see of a course, and what they may do from it.
+
+Its actions are the alert buttons' (take it, snooze, not a question) and /solved's: they go
+through `alerts.act`, so alert messages are edited and digests count them as the chat's would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from facilitation import alerts
+from facilitation.errors import NotAllowed, NotFound
+from facilitation.languages import N_, private_language
+from facilitation.model import Course, Person, Question
+from facilitation.ports import UnitOfWork
+
+WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
+ACTIONS = ("claim", "snooze", "dismiss", "solve")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An open question as the dashboard lists it."""
+
+    question: Question
+    claimed_by: Person | None
+    alert_id: int | None  # its latest alert still open, if it was alerted
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    waiting: Waiting
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Today:
+    course: Course
+    waiting: list[WaitingItem]
+    total: int  # open questions in all, shown or not
+
+
+class DashboardReader(Protocol):
+    async def waiting(self, course_id: int, limit: int) -> list[Waiting]:
+        """The course's open questions, the oldest first."""
+        ...
+
+    async def count_waiting(self, course_id: int) -> int: ...
+
+    async def one(self, question_id: int) -> Waiting | None: ...
+
+
+class Forbidden(NotAllowed):
+    """A course the person does not facilitate: the web side answers 403."""
+
+
+async def courses(uow: UnitOfWork, person_id: int) -> list[Course]:
+    """The courses the person facilitates: all the dashboard shows them."""
+    async with uow:
+        return await uow.courses.facilitated_by(person_id)
+
+
+async def _facilitated(uow: UnitOfWork, course_id: int, person_id: int) -> Course:
+    course = await uow.courses.get(course_id)
+    if course is None or not await uow.courses.is_facilitator(course_id, person_id):
+        raise Forbidden(N_("You don't facilitate this course."))
+    return course
+
+
+async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) -> Today:
+    """What waits for an answer, the overdue first, then the oldest."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        found = await uow.dashboard.waiting(course.id, WAITING_SHOWN)
+        total = await uow.dashboard.count_waiting(course.id) if len(found) >= WAITING_SHOWN else len(found)
+    items = [WaitingItem(w, w.question.asked_at + course.settings.sla <= now) for w in found]
+    items.sort(key=lambda i: (not i.overdue, i.waiting.question.asked_at, i.waiting.question.id))
+    return Today(course, items, total)
+
+
+async def act(
+    uow: UnitOfWork, course_id: int, question_id: int, action: str, person: Person, now: datetime
+) -> Question:
+    """One of the alert buttons' actions (or solve), pressed on the dashboard."""
+    if action not in ACTIONS:
+        raise NotFound(alerts.BUTTON_GONE)
+    async with uow:
+        course = await _facilitated(uow, course_id, person.id)
+        found = await uow.dashboard.one(question_id)
+        if found is None or found.question.course_id != course.id:
+            raise Forbidden(N_("That question isn't one of this course's."))
+        await alerts.act(uow, course, found.question, found.alert_id, action, person, now)
+        await uow.commit()
+    return found.question
+
+
+async def language(uow: UnitOfWork, person_id: int, telegram: str | None) -> str:
+    """The viewer's language, as in a private chat: their /language choice, else their app's."""
+    async with uow:
+        chosen = await uow.people.language_chosen(person_id)
+    return private_language(chosen, telegram)
