@@ -1,0 +1,343 @@
+"""The dashboard through its HTTP side, against the real Flock and database: who may see and do
+what (every endpoint), the Today page, and its actions reaching the chat as the alert buttons do."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from bot.recording import Call
+from bot.web.app import HEADER, Dashboard
+from bot.web.init_data import sign
+from tests.builders import JSON, group, private, user
+from tests.support.harness import TOKEN, Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitates #onb26
+DAN = user(14, "Dan", "dan_k")  # facilitates #dsk26 only
+BEN = user(12, "Ben")  # a learner of #onb26
+CLEO = user(13, "Cleo", "cleo_p")
+CHAT = group(-1001500, "Onboarding 2026")
+OTHER = group(-1001700, "Data Skills")
+BASE = "/dashboard"
+
+
+class Board:
+    """The dashboard's routes as `flock run` serves them, and a browser-less client for them."""
+
+    def __init__(self, flock: Harness) -> None:
+        self.flock = flock
+        pages = Dashboard(flock.flock.runtime.uow, flock.clock, TOKEN, BASE)
+        app = Starlette(routes=pages.routes())
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flock")
+
+    def signed(self, person: JSON, age: timedelta = timedelta(0)) -> dict[str, str]:
+        return {HEADER: sign(person, TOKEN, self.flock.clock.now() - age)}
+
+    async def get(self, path: str, person: JSON | None = ANA, **kw: str) -> httpx.Response:
+        headers = self.signed(person) if person is not None else {}
+        return await self.client.get(BASE + path, headers={**headers, **kw})
+
+    async def post(self, path: str, person: JSON | None = ANA) -> httpx.Response:
+        headers = self.signed(person) if person is not None else {}
+        return await self.client.post(BASE + path, headers=headers)
+
+
+async def set_up(flock: Harness) -> None:
+    """Ana runs #onb26 (and started the bot, so she gets alerts); Dan runs #dsk26 elsewhere."""
+    flock.make_admin(CHAT, ANA)
+    flock.make_admin(OTHER, DAN)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(OTHER, DAN, "/setup #dsk26 Data Skills"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+
+
+async def ask(flock: Harness, person: JSON, text: str, chat: JSON = CHAT) -> None:
+    await flock.send(flock.telegram.post(chat, person, text))
+
+
+def text_of(response: httpx.Response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text)).replace("&#39;", "'").strip()
+
+
+def edits(calls: list[Call]) -> list[str]:
+    return [c.text for c in calls if c.method == "editMessageText"]
+
+
+async def state(flock: Harness) -> list[object]:
+    """Everything an action could change."""
+    return [
+        await flock.rows("select id, state, claimed_by, next_alert_at, closed_by from questions order by id"),
+        await flock.rows("select id, claimed_by, outcome from alerts order by id"),
+        await flock.rows("select count(*) from outbox"),
+    ]
+
+
+# Who may see what ---------------------------------------------------------------------------
+
+# Every endpoint that shows or changes a course's data, with course 1 (#onb26) and question 1
+# (Ben's, in #onb26); question 2 is Cleo's in #dsk26.
+ENDPOINTS = [
+    ("GET", "/view/courses"),
+    ("GET", "/view/1/today"),
+    ("POST", "/act/1/1/claim"),
+    ("POST", "/act/1/1/snooze"),
+    ("POST", "/act/1/1/dismiss"),
+    ("POST", "/act/1/1/solve"),
+]
+
+
+def forged(board: Board) -> dict[str, str]:
+    return {HEADER: sign(ANA, "999:not-the-token", board.flock.clock.now())}
+
+
+def replayed(board: Board) -> dict[str, str]:
+    """Dan's genuine init data with Ana's user put in: the signature no longer fits."""
+    data = sign(DAN, TOKEN, board.flock.clock.now())
+    return {HEADER: data.replace("%22id%22%3A14", "%22id%22%3A11")}
+
+
+REFUSED = {
+    "missing": lambda board: {},
+    "forged": forged,
+    "expired": lambda board: board.signed(ANA, age=timedelta(hours=24, minutes=1)),
+    "replayed for another user": replayed,
+    "not init data": lambda board: {HEADER: "user=%7B%22id%22%3A11%7D&auth_date=1&hash=abc"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+@pytest.mark.parametrize("who", sorted(REFUSED))
+async def test_every_endpoint_refuses_unsigned_data_with_401_and_changes_nothing(
+    flock: Harness, method: str, path: str, who: str
+) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    flock.clock.advance(hours=2, minutes=1)
+    await flock.tick()
+    board = Board(flock)
+    before = await state(flock)
+
+    response = await board.client.request(method, BASE + path, headers=REFUSED[who](board))
+
+    assert response.status_code == 401
+    assert "only opens from Telegram" in text_of(response)
+    assert "How do I reset" not in response.text
+    assert await state(flock) == before
+    assert [c for c in await flock.tick() if c.method != "getMe"] == []
+
+
+@pytest.mark.parametrize(("method", "path"), [e for e in ENDPOINTS if e[1] != "/view/courses"])
+@pytest.mark.parametrize("who", ["Dan, who runs another course", "Ben, a learner"])
+async def test_every_course_endpoint_answers_403_to_whoever_does_not_facilitate_it(
+    flock: Harness, method: str, path: str, who: str
+) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    board = Board(flock)
+    before = await state(flock)
+    person = DAN if who.startswith("Dan") else BEN
+
+    response = await board.client.request(method, BASE + path, headers=board.signed(person))
+
+    assert response.status_code == 403
+    assert "isn't one you facilitate" in text_of(response)
+    assert "How do I reset" not in response.text
+    assert await state(flock) == before
+
+
+async def test_a_question_of_another_course_is_refused_under_ones_own(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")  # question 1, #onb26
+    await ask(flock, CLEO, "Where is the dataset for week one?", chat=OTHER)  # question 2, #dsk26
+    board = Board(flock)
+    before = await state(flock)
+
+    response = await board.post("/act/1/2/dismiss", person=ANA)  # Ana's course, Dan's question
+
+    assert response.status_code == 403
+    assert await state(flock) == before
+
+
+async def test_the_page_itself_holds_no_data_and_loads_nothing_from_elsewhere(flock: Harness) -> None:
+    await set_up(flock)
+    board = Board(flock)
+
+    pages = [await board.client.get(BASE), await board.client.get(BASE + "/")]
+    script = await board.client.get(BASE + "/static/dashboard.js")
+    style = await board.client.get(BASE + "/static/dashboard.css")
+
+    assert [p.status_code for p in pages] == [200, 200]
+    assert "Onboarding" not in pages[0].text
+    assert re.findall(r'(?:src|href)="([^"]+)"', pages[0].text) == [
+        "/dashboard/static/dashboard.css",
+        "/dashboard/static/dashboard.js",
+    ]
+    assert "default-src 'self'" in pages[0].headers["content-security-policy"]
+    assert script.status_code == style.status_code == 200
+    assert "X-Telegram-Init-Data" in script.text
+    assert "tgWebAppData" in script.text
+    assert "set-cookie" not in pages[0].headers
+
+
+async def test_an_unknown_action_is_not_found_and_changes_nothing(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    board = Board(flock)
+    before = await state(flock)
+
+    response = await board.post("/act/1/1/delete")
+
+    assert response.status_code == 404
+    assert await state(flock) == before
+
+
+# What a facilitator sees and does -----------------------------------------------------------
+
+
+async def test_courses_lists_what_the_person_facilitates_and_a_learner_sees_none(flock: Harness) -> None:
+    await set_up(flock)
+    board = Board(flock)
+
+    anas = text_of(await board.get("/view/courses", ANA))
+    bens = await board.get("/view/courses", BEN)
+
+    assert "Onboarding 2026 #onb26" in anas
+    assert "Data Skills" not in anas
+    assert bens.status_code == 200
+    assert "You don't facilitate any course" in text_of(bens)
+
+
+async def test_today_lists_what_waits_the_overdue_first_with_asker_age_claim_and_link(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")  # message 102 in the group
+    flock.clock.advance(hours=1)
+    await ask(flock, CLEO, "Is there a recording of the kickoff?")
+    await flock.send(flock.telegram.post(CHAT, ANA, "Welcome everyone!"))
+    flock.clock.advance(hours=1, minutes=30)
+
+    page = text_of(await Board(flock).get("/view/1/today"))
+
+    assert "2 questions waiting" in page
+    assert page.index("Overdue Ben asked 2h ago") < page.index("Cleo asked 1h ago")
+    assert page.count("Overdue") == 1
+    assert "No one has taken it yet." in page
+    assert "Open in Telegram" in page
+    assert 'href="https://t.me/c/1500/' in (await Board(flock).get("/view/1/today")).text
+
+
+async def test_take_it_on_the_dashboard_edits_the_alert_as_the_button_would(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    flock.clock.advance(hours=2, minutes=1)
+    alert = [c for c in await flock.tick() if c.method == "sendMessage" and "reply_markup" in c.params]
+    board = Board(flock)
+
+    response = await board.post("/act/1/1/claim")
+    await flock.flock.sender.flush()
+    sent = flock.api.take()
+    again = await board.post("/act/1/1/claim")
+
+    assert len(alert) == 1
+    assert response.status_code == 200
+    assert "It's yours. The others can see you took it." in text_of(response)
+    assert "🙋 Taken by Ana" in text_of(response)
+    assert [(c.chat_id, c.params["message_id"]) for c in sent if c.method == "editMessageText"] == [
+        (ANA["id"], alert[0].result["message_id"])
+    ]
+    assert "Taken by Ana" in edits(sent)[0]
+    assert await flock.rows("select claimed_by from alerts") == [(ANA["id"],)]
+    assert again.status_code == 409
+    assert "You've already taken it." in text_of(again)
+
+
+async def test_take_it_before_any_alert_holds_the_first_alert_back_a_full_sla(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    flock.clock.advance(hours=1)
+    board = Board(flock)
+
+    await board.post("/act/1/1/claim")
+    flock.clock.advance(hours=1, minutes=30)  # past the question's first SLA
+    early = await flock.tick()
+    flock.clock.advance(minutes=31)  # a full SLA after the claim
+    due = await flock.tick()
+
+    assert await flock.rows("select claimed_by from questions") == [(ANA["id"],)]
+    assert [c for c in early if c.method == "sendMessage"] == []
+    assert [c.chat_id for c in due if c.method == "sendMessage"] == [ANA["id"]]
+    assert "🙋 Taken by Ana" in text_of(await board.get("/view/1/today"))
+
+
+async def test_snooze_not_a_question_and_solved_change_what_the_chat_buttons_change(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")  # 1
+    await ask(flock, CLEO, "Anyone up for lunch?")  # 2
+    await ask(flock, CLEO, "Where are the slides from day one?")  # 3
+    flock.clock.advance(hours=2, minutes=1)
+    await flock.tick()
+    board = Board(flock)
+
+    snoozed = await board.post("/act/1/1/snooze")
+    dismissed = await board.post("/act/1/2/dismiss")
+    solved = await board.post("/act/1/3/solve")
+    await flock.flock.sender.flush()
+    sent = flock.api.take()
+    digest = await flock.replies(flock.telegram.post(private(ANA), ANA, "/digest"))
+
+    assert "Snoozed: I'll remind you in an hour" in text_of(snoozed)
+    assert "Dismissed: not tracked as a question any more." in text_of(dismissed)
+    assert "Marked solved." in text_of(solved)
+    assert "1 question waiting" in text_of(solved)
+    assert await flock.rows("select id, state, closed_by from questions order by id") == [
+        (1, "open", None),
+        (2, "dismissed", ANA["id"]),
+        (3, "resolved", ANA["id"]),
+    ]
+    assert sorted(t.split("\n")[-1] for t in edits(sent)) == [
+        "<b>✅ Solved (marked by Ana)</b>",
+        "<b>🚫 Not a question (dismissed by Ana)</b>",
+    ]
+    assert any(c.method == "setMessageReaction" and not c.params.get("reaction") for c in sent)
+    assert "<b>⏳ Unanswered</b> (1)" in digest[0]
+    assert "Where are the slides from day one?" in digest[0].split("Solved")[1]
+    # Snoozed: the alert comes back an hour later, not before.
+    flock.clock.advance(minutes=59)
+    assert [c for c in await flock.tick() if c.method == "sendMessage"] == []
+    flock.clock.advance(minutes=2)
+    again = [c.text for c in await flock.tick() if c.method == "sendMessage"]
+    assert len(again) == 1
+    assert "How do I reset my portal password?" in again[0]
+
+
+async def test_a_question_settled_meanwhile_is_said_on_the_page(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    board = Board(flock)
+    await board.post("/act/1/1/solve")
+
+    response = await board.post("/act/1/1/claim")
+
+    assert response.status_code == 409
+    assert "Nothing to do: that question is resolved." in text_of(response)
+
+
+async def test_the_dashboard_speaks_the_viewers_language(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    flock.clock.advance(hours=3)
+    board = Board(flock)
+    french = {**ANA, "language_code": "fr"}
+
+    courses = text_of(await board.get("/view/courses", french))
+    today = text_of(await board.get("/view/1/today", french))
+    refused = text_of(await board.client.get(BASE + "/view/courses", headers={"Accept-Language": "fr-CA"}))
+
+    assert "Vos cours" in courses
+    assert "1 question en attente" in today
+    assert "En retard Ben a demandé il y a 3 h" in today
+    assert "Je m’en occupe" in today
+    assert "Cette page ne s’ouvre que depuis Telegram" in refused
