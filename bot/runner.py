@@ -66,7 +66,7 @@ def assemble(
     redact_token(token)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    runtime = Runtime(uow=units(sessions), clock=clock, redone=redone)
+    runtime = Runtime(uow=units(sessions), clock=clock, redone=redone, web_url=settings.web_url)
     app = build_application(
         token,
         runtime,

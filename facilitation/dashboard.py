@@ -15,6 +15,7 @@ from facilitation.errors import NotAllowed, NotFound
 from facilitation.languages import N_, private_language
 from facilitation.model import Course, Person, Question
 from facilitation.ports import UnitOfWork
+from facilitation.scope import courses_run_by
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
@@ -54,6 +55,15 @@ class DashboardReader(Protocol):
 
 class Forbidden(NotAllowed):
     """A course the person does not facilitate: the web side answers 403."""
+
+
+async def opening(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Course]:
+    """/dashboard: in private, anyone (a learner sees that nothing is theirs); in a group, only
+    a facilitator of the group's course."""
+    if chat_id is None:
+        return await courses(uow, person_id)
+    async with uow:
+        return await courses_run_by(uow, chat_id, person_id, tags)
 
 
 async def courses(uow: UnitOfWork, person_id: int) -> list[Course]:

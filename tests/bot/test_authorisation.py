@@ -197,6 +197,8 @@ ROWS = [
     command("/questions", GROUP, EVERYONE_IN_THE_GROUP, "Waiting for an answer"),
     command("/mine", PRIVATE, {LEARNER}, "Your questions"),
     # Facilitator views
+    command("/dashboard", GROUP, ONLY_FACILITATOR, "Your dashboard"),
+    command("/dashboard", PRIVATE, {FACILITATOR, OTHER_FACILITATOR}, "Your dashboard"),
     command("/roster", GROUP, ONLY_FACILITATOR, "Introduced"),
     command("/roster #onb26", PRIVATE, ONLY_FACILITATOR, "Introduced"),
     command("/digest", GROUP, ONLY_FACILITATOR, "Digest:"),

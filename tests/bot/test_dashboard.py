@@ -14,7 +14,8 @@ from bot.recording import Call
 from bot.web.app import HEADER, Dashboard
 from bot.web.init_data import sign
 from tests.builders import JSON, group, private, user
-from tests.support.harness import TOKEN, Harness
+from tests.support.clock import FrozenClock
+from tests.support.harness import TOKEN, WEB_URL, Harness
 
 ANA = user(11, "Ana", "ana_f")  # facilitates #onb26
 DAN = user(14, "Dan", "dan_k")  # facilitates #dsk26 only
@@ -341,3 +342,72 @@ async def test_the_dashboard_speaks_the_viewers_language(flock: Harness) -> None
     assert "En retard Ben a demandé il y a 3 h" in today
     assert "Je m’en occupe" in today
     assert "Cette page ne s’ouvre que depuis Telegram" in refused
+
+
+# Opening it from the chat -------------------------------------------------------------------
+
+
+def web_app_buttons(calls: list[Call], chat: JSON) -> list[tuple[str, str]]:
+    return [
+        (button["text"], button["web_app"]["url"])
+        for c in calls
+        if c.method == "sendMessage" and c.chat_id == chat["id"] and "reply_markup" in c.params
+        for row in c.params["reply_markup"]["inline_keyboard"]
+        for button in row
+    ]
+
+
+async def test_dashboard_in_private_sends_the_button_and_sets_the_menu_button(flock: Harness) -> None:
+    await set_up(flock)
+
+    calls = await flock.send(flock.telegram.post(private(ANA), ANA, "/dashboard"))
+    menu = [c.params for c in calls if c.method == "setChatMenuButton"]
+
+    assert web_app_buttons(calls, ANA) == [("Open dashboard", WEB_URL)]
+    assert menu[0]["chat_id"] == ANA["id"]
+    assert menu[0]["menu_button"]["type"] == "web_app"
+    assert menu[0]["menu_button"]["web_app"] == {"url": WEB_URL}
+
+
+async def test_dashboard_in_a_group_comes_privately_to_a_facilitator_and_is_refused_to_others(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+
+    anas = await flock.send(flock.telegram.post(CHAT, ANA, "/dashboard"))
+    bens = await flock.send(flock.telegram.post(CHAT, BEN, "/dashboard"))
+
+    assert web_app_buttons(anas, ANA) == [("Open dashboard", WEB_URL)]
+    assert [c.text for c in anas if c.method == "sendMessage" and c.chat_id == CHAT["id"]] == [
+        "I've sent it to you in a private message."
+    ]
+    assert [c.text for c in bens if c.method == "sendMessage"] == ["Only facilitators of #onb26 can do that."]
+    assert [c for c in bens if c.method == "setChatMenuButton"] == []
+
+
+async def test_a_learner_asking_in_private_hears_it_is_for_facilitators(flock: Harness) -> None:
+    await set_up(flock)
+
+    calls = await flock.send(flock.telegram.post(private(BEN), BEN, "/dashboard"))
+
+    assert web_app_buttons(calls, BEN) == []
+    assert "The dashboard is for facilitators" in calls[0].text
+
+
+async def test_a_french_facilitator_gets_the_button_in_french(flock: Harness) -> None:
+    await set_up(flock)
+    ana = {**ANA, "language_code": "fr"}
+
+    calls = await flock.send(flock.telegram.post(private(ana), ana, "/dashboard"))
+
+    assert web_app_buttons(calls, ANA) == [("Ouvrir le tableau de bord", WEB_URL)]
+    assert "Votre tableau de bord" in calls[0].text
+
+
+async def test_without_flock_web_url_dashboard_says_it_is_off(database_url: str) -> None:
+    async with Harness(database_url, FrozenClock(), web_url=None) as flock:
+        calls = await flock.send(flock.telegram.post(private(ANA), ANA, "/dashboard"))
+
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "The dashboard isn't switched on for this bot yet: whoever runs it sets FLOCK_WEB_URL."
+    ]
