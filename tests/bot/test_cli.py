@@ -61,6 +61,17 @@ def test_an_unsupported_database_url_is_refused_in_one_line(tmp_path: Path) -> N
     assert result.stderr.startswith("flock: FLOCK_DATABASE_URL:")
 
 
+@pytest.mark.parametrize(
+    "url", ["http://bot.example.org/dashboard", "ftp://127.0.0.1/x", "dashboard", "https://"]
+)
+def test_a_dashboard_url_telegram_would_not_open_is_refused_in_one_line(tmp_path: Path, url: str) -> None:
+    result = flock("outbox", cwd=tmp_path, FLOCK_WEB_URL=url)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("flock: FLOCK_WEB_URL: use the dashboard's public HTTPS address")
+    assert result.stderr.count("\n") == 1
+
+
 def test_db_upgrade_creates_every_table(tmp_path: Path) -> None:
     result = flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
 

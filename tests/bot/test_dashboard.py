@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from bot.recording import Call
 from bot.web.app import HEADER, Dashboard
 from bot.web.init_data import sign
+from bot.webhook import create_app
 from tests.builders import JSON, group, private, user
 from tests.support.clock import FrozenClock
 from tests.support.harness import TOKEN, WEB_URL, Harness
@@ -411,3 +412,20 @@ async def test_without_flock_web_url_dashboard_says_it_is_off(database_url: str)
     assert [c.text for c in calls if c.method == "sendMessage"] == [
         "The dashboard isn't switched on for this bot yet: whoever runs it sets FLOCK_WEB_URL."
     ]
+
+
+async def test_with_a_webhook_the_dashboard_shares_the_endpoints_app(flock: Harness) -> None:
+    await set_up(flock)
+    pages = Dashboard(flock.flock.runtime.uow, flock.clock, TOKEN, BASE).routes()
+    app = create_app(
+        flock.flock.sessions, flock.clock, path="/telegram", secret="s3", on_stored=lambda: None, extra=pages
+    )
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flock")
+
+    courses = await client.get(BASE + "/view/courses", headers={HEADER: sign(ANA, TOKEN, flock.clock.now())})
+    unsigned_update = await client.post("/telegram", content=b"{}")
+    health = await client.get("/healthz")
+
+    assert "Onboarding 2026" in text_of(courses)
+    assert unsigned_update.status_code == 403
+    assert health.status_code == 200
