@@ -49,6 +49,11 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
                 "GET",
                 f"/dashboard/view/{course.id}/today",
             ),
+            (
+                f"Learners by posts, largest course ({course.learners:,} learners)",
+                "GET",
+                f"/dashboard/view/{course.id}/learners?sort=posts",
+            ),
         ]
         for name, method, path in measured:
             p95 = percentile(await timed(method, path, signed), 0.95) * 1000

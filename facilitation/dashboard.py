@@ -6,19 +6,23 @@ through `alerts.act`, so alert messages are edited and digests count them as the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from facilitation import alerts
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.languages import N_, private_language
-from facilitation.model import Course, Person, Question
+from facilitation.model import Course, Person, Question, RosterEntry
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
+LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many more there are
+SORTS = ("name", "posts", "questions", "answers", "seen")
+QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,38 @@ class Today:
     course: Course
     waiting: list[WaitingItem]
     total: int  # open questions in all, shown or not
+
+
+@dataclass(frozen=True)
+class LearnerItem:
+    entry: RosterEntry
+    asked: int
+    answered: int
+    quiet: bool  # not seen for a week
+
+    @property
+    def introduced(self) -> bool:
+        return self.entry.introduction is not None
+
+
+@dataclass(frozen=True)
+class Learners:
+    course: Course
+    items: list[LearnerItem]
+    total: int
+    sort: str
+
+
+def _sort_key(sort: str) -> Callable[[LearnerItem], tuple[object, ...]]:
+    """Counts and last seen: the most first; names: alphabetical."""
+    keys: dict[str, Callable[[LearnerItem], tuple[object, ...]]] = {
+        "name": lambda i: (i.entry.person.name.casefold(), i.entry.person.id),
+        "posts": lambda i: (-i.entry.posts, i.entry.person.name.casefold()),
+        "questions": lambda i: (-i.asked, i.entry.person.name.casefold()),
+        "answers": lambda i: (-i.answered, i.entry.person.name.casefold()),
+        "seen": lambda i: (-i.entry.last_seen.timestamp(), i.entry.person.name.casefold()),
+    }
+    return keys[sort]
 
 
 class DashboardReader(Protocol):
@@ -88,6 +124,22 @@ async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) 
     items = [WaitingItem(w, w.question.asked_at + course.settings.sla <= now) for w in found]
     items.sort(key=lambda i: (not i.overdue, i.waiting.question.asked_at, i.waiting.question.id))
     return Today(course, items, total)
+
+
+async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime) -> Learners:
+    """Everyone who posted in the course (facilitators aside): introduction, posts, questions,
+    answers given, last seen; sorted by `sort` (one of SORTS, else by name)."""
+    sort = sort if sort in SORTS else "name"
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        listed = await uow.digests.learners(course.id, False, LEARNERS_SHOWN)
+        counts = await uow.digests.contributions(course.id, [e.person.id for e in listed.items])
+    items = []
+    for entry in listed.items:
+        asked, answered = counts.get(entry.person.id, (0, 0))
+        items.append(LearnerItem(entry, asked, answered, quiet=now - entry.last_seen >= QUIET))
+    items.sort(key=_sort_key(sort))
+    return Learners(course, items, listed.total, sort)
 
 
 async def act(

@@ -52,6 +52,7 @@ class Dashboard:
             Mount("/static", app=StaticFiles(packages=[("bot.web", "static")])),
             Route("/view/courses", self._signed(self.courses), methods=["GET"]),
             Route("/view/{course_id:int}/today", self._signed(self.today), methods=["GET"]),
+            Route("/view/{course_id:int}/learners", self._signed(self.learners), methods=["GET"]),
             Route(
                 "/act/{course_id:int}/{question_id:int}/{action}", self._signed(self.act), methods=["POST"]
             ),
@@ -90,6 +91,12 @@ class Dashboard:
         now = self.clock.now()
         page = await dashboard.today(self.uow(), request.path_params["course_id"], viewer.id, now)
         return _html(pages.today(page, now))
+
+    async def learners(self, request: Request, viewer: Viewer) -> Response:
+        now = self.clock.now()
+        sort = request.query_params.get("sort", "name")
+        page = await dashboard.learners(self.uow(), request.path_params["course_id"], viewer.id, sort, now)
+        return _html(pages.learners(page, now))
 
     async def act(self, request: Request, viewer: Viewer) -> Response:
         course_id, question_id = request.path_params["course_id"], request.path_params["question_id"]

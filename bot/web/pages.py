@@ -15,7 +15,7 @@ from bot import i18n
 from bot.i18n import N_
 from bot.links import message_link
 from bot.render_alerts import STATUS
-from facilitation.dashboard import Today
+from facilitation.dashboard import Learners, Today
 from facilitation.model import Course, Person
 
 ENVIRONMENT = Environment(
@@ -64,6 +64,32 @@ def today(page: Today, now: datetime, notice: str | None = None, problem: str | 
     ]
     return ENVIRONMENT.get_template("today.html").render(
         page=page, course=page.course, rows=rows, notice=notice, problem=problem, tab="today"
+    )
+
+
+# The Learners page's columns, by the sort each one sets.
+COLUMNS = {
+    "name": N_("Name"),
+    "posts": N_("Posts"),
+    "questions": N_("Questions"),
+    "answers": N_("Answers"),
+    "seen": N_("Last seen"),
+}
+
+
+def learners(page: Learners, now: datetime) -> str:
+    rows = [
+        {"item": item, "seen": i18n.ago(item.entry.last_seen, now), "intro": item.entry.introduction}
+        for item in page.items
+    ]
+    return ENVIRONMENT.get_template("learners.html").render(
+        page=page,
+        course=page.course,
+        rows=rows,
+        columns=[(sort, i18n._(label)) for sort, label in COLUMNS.items()],
+        never=sum(not item.introduced for item in page.items),
+        quiet=sum(item.quiet for item in page.items),
+        tab="learners",
     )
 
 

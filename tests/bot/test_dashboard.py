@@ -85,6 +85,8 @@ async def state(flock: Harness) -> list[object]:
 ENDPOINTS = [
     ("GET", "/view/courses"),
     ("GET", "/view/1/today"),
+    ("GET", "/view/1/learners"),
+    ("GET", "/view/1/learners?sort=posts"),
     ("POST", "/act/1/1/claim"),
     ("POST", "/act/1/1/snooze"),
     ("POST", "/act/1/1/dismiss"),
@@ -336,13 +338,44 @@ async def test_the_dashboard_speaks_the_viewers_language(flock: Harness) -> None
 
     courses = text_of(await board.get("/view/courses", french))
     today = text_of(await board.get("/view/1/today", french))
+    learners = text_of(await board.get("/view/1/learners", french))
     refused = text_of(await board.client.get(BASE + "/view/courses", headers={"Accept-Language": "fr-CA"}))
 
     assert "Vos cours" in courses
     assert "1 question en attente" in today
     assert "En retard Ben a demandé il y a 3 h" in today
     assert "Je m’en occupe" in today
+    assert "1 participant 1 jamais présenté 0 silencieux depuis une semaine" in learners
+    assert "1 message 1 question 0 réponse donnée Jamais présenté" in learners
     assert "Cette page ne s’ouvre que depuis Telegram" in refused
+
+
+async def test_learners_lists_who_posted_with_their_counts_and_flags_sortable(flock: Harness) -> None:
+    await set_up(flock)
+    question = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(question)
+    await flock.send(flock.telegram.post(CHAT, BEN, "#intro Hi, I'm Ben, a designer from Lisbon"))
+    flock.clock.advance(days=8)
+    answer = flock.telegram.post(CHAT, CLEO, "Use the link in the welcome mail", reply_to=question["message"])
+    await flock.send(answer)
+    await flock.send(flock.telegram.post(CHAT, CLEO, "And the portal's FAQ helps too"))
+    await flock.send(flock.telegram.post(CHAT, CLEO, "See you at the kickoff"))
+    board = Board(flock)
+
+    by_name = text_of(await board.get("/view/1/learners"))
+    by_posts = text_of(await board.get("/view/1/learners?sort=posts"))
+    by_nonsense = await board.get("/view/1/learners?sort=%3Cscript%3E")
+
+    assert "2 learners" in by_name
+    assert "1 never introduced 1 quiet for a week" in by_name
+    assert by_name.index("Ben seen 8d ago") < by_name.index("Cleo seen 0m ago")
+    bens = "2 posts 1 question 0 answers given Hi, I'm Ben, a designer from Lisbon Quiet for a week"
+    assert bens in by_name
+    assert "3 posts 0 questions 1 answer given Never introduced" in by_name
+    assert "Ana" not in by_name.split("Learners", 1)[1]  # facilitators aren't learners
+    assert by_posts.index("Cleo") < by_posts.index("Ben")  # 3 posts before 2
+    assert by_nonsense.status_code == 200
+    assert "<script>" not in by_nonsense.text
 
 
 # Opening it from the chat -------------------------------------------------------------------

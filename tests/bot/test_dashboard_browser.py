@@ -112,6 +112,10 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     assert dark.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(33, 33, 33)"
     assert dark.evaluate("document.documentElement.dataset.scheme") == "dark"
     shoot(dark, "today-dark", database)
+    dark.click("text=Learners")
+    dark.wait_for_selector("text=1 learner")
+    assert "Ben" in dark.inner_text("#page")
+    shoot(dark, "learners-dark", database)
     dark.click("a.back")
     dark.wait_for_selector("text=Your courses")
     shoot(dark, "courses-dark", database)
