@@ -54,6 +54,8 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
                 "GET",
                 f"/dashboard/view/{course.id}/learners?sort=posts",
             ),
+            ("Trends 30 days, largest course", "GET", f"/dashboard/view/{course.id}/trends?window=30d"),
+            ("Trends since the start, largest", "GET", f"/dashboard/view/{course.id}/trends?window=all"),
         ]
         for name, method, path in measured:
             p95 = percentile(await timed(method, path, signed), 0.95) * 1000

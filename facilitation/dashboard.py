@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from facilitation import alerts
 from facilitation.errors import NotAllowed, NotFound
@@ -17,6 +18,7 @@ from facilitation.languages import N_, private_language
 from facilitation.model import Course, Person, Question, RosterEntry
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
+from facilitation.stats import CourseStats, Window, summarise, window_start
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
@@ -140,6 +142,20 @@ async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, n
         items.append(LearnerItem(entry, asked, answered, quiet=now - entry.last_seen >= QUIET))
     items.sort(key=_sort_key(sort))
     return Learners(course, items, listed.total, sort)
+
+
+async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, now: datetime) -> CourseStats:
+    """/stats's numbers for the window named (7d, 30d or all; else 7d), for the charts."""
+    try:
+        window = Window(chosen)
+    except ValueError:
+        window = Window.WEEK
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        since = window_start(window, now, ZoneInfo(course.settings.timezone))
+        facts = await uow.stats.questions(course.id, since)
+        helpers = await uow.stats.peer_answers(course.id, since)
+    return summarise(course, window, facts, helpers, now)
 
 
 async def act(

@@ -53,6 +53,7 @@ class Dashboard:
             Route("/view/courses", self._signed(self.courses), methods=["GET"]),
             Route("/view/{course_id:int}/today", self._signed(self.today), methods=["GET"]),
             Route("/view/{course_id:int}/learners", self._signed(self.learners), methods=["GET"]),
+            Route("/view/{course_id:int}/trends", self._signed(self.trends), methods=["GET"]),
             Route(
                 "/act/{course_id:int}/{question_id:int}/{action}", self._signed(self.act), methods=["POST"]
             ),
@@ -97,6 +98,12 @@ class Dashboard:
         sort = request.query_params.get("sort", "name")
         page = await dashboard.learners(self.uow(), request.path_params["course_id"], viewer.id, sort, now)
         return _html(pages.learners(page, now))
+
+    async def trends(self, request: Request, viewer: Viewer) -> Response:
+        window = request.query_params.get("window", "7d")
+        course_id, now = request.path_params["course_id"], self.clock.now()
+        found = await dashboard.trends(self.uow(), course_id, viewer.id, window, now)
+        return _html(pages.trends(found))
 
     async def act(self, request: Request, viewer: Viewer) -> Response:
         course_id, question_id = request.path_params["course_id"], request.path_params["question_id"]

@@ -6,7 +6,7 @@ service's answer; the texts are the bot's catalogue's, through the same `_` and 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -15,8 +15,10 @@ from bot import i18n
 from bot.i18n import N_
 from bot.links import message_link
 from bot.render_alerts import STATUS
+from bot.web import charts
 from facilitation.dashboard import Learners, Today
 from facilitation.model import Course, Person
+from facilitation.stats import CourseStats
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("bot.web", "templates"),
@@ -90,6 +92,32 @@ def learners(page: Learners, now: datetime) -> str:
         never=sum(not item.introduced for item in page.items),
         quiet=sum(item.quiet for item in page.items),
         tab="learners",
+    )
+
+
+WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}
+
+
+def trends(stats: CourseStats) -> str:
+    def day(value: date) -> str:
+        return i18n.dated(value, "d MMM")
+
+    asked_label, answered_label = i18n._("asked"), i18n._("answered")
+    per_day = charts.questions_per_day(stats.days, asked_label, answered_label, day)
+    waits = charts.first_answer_per_day(stats.days, i18n.compact_length, day)
+    peer = stats.peer_share
+    return ENVIRONMENT.get_template("trends.html").render(
+        stats=stats,
+        course=stats.course,
+        per_day=per_day,
+        waits=waits,
+        width=charts.WIDTH,
+        height=charts.HEIGHT,
+        baseline=charts.BASELINE,
+        median=i18n.compact_length(stats.median_first_answer) if stats.median_first_answer else None,
+        peer_percent=round(100 * peer) if peer is not None else None,
+        windows=[(value, i18n._(label)) for value, label in WINDOWS.items()],
+        tab="trends",
     )
 
 

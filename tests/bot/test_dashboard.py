@@ -87,6 +87,8 @@ ENDPOINTS = [
     ("GET", "/view/1/today"),
     ("GET", "/view/1/learners"),
     ("GET", "/view/1/learners?sort=posts"),
+    ("GET", "/view/1/trends"),
+    ("GET", "/view/1/trends?window=all"),
     ("POST", "/act/1/1/claim"),
     ("POST", "/act/1/1/snooze"),
     ("POST", "/act/1/1/dismiss"),
@@ -347,6 +349,7 @@ async def test_the_dashboard_speaks_the_viewers_language(flock: Harness) -> None
     assert "Je m’en occupe" in today
     assert "1 participant 1 jamais présenté 0 silencieux depuis une semaine" in learners
     assert "1 message 1 question 0 réponse donnée Jamais présenté" in learners
+    assert "Questions par jour" in text_of(await board.get("/view/1/trends", french))
     assert "Cette page ne s’ouvre que depuis Telegram" in refused
 
 
@@ -462,3 +465,31 @@ async def test_with_a_webhook_the_dashboard_shares_the_endpoints_app(flock: Harn
     assert "Onboarding 2026" in text_of(courses)
     assert unsigned_update.status_code == 403
     assert health.status_code == 200
+
+
+async def test_trends_draws_questions_per_day_first_answers_and_who_answered_as_svg(flock: Harness) -> None:
+    await set_up(flock)
+    question = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(question)
+    flock.clock.advance(minutes=30)
+    await flock.send(flock.telegram.post(CHAT, CLEO, "Use the mail's link", reply_to=question["message"]))
+    flock.clock.advance(days=1)
+    await ask(flock, CLEO, "Is there a recording of the kickoff?")
+    board = Board(flock)
+
+    week = await board.get("/view/1/trends")
+    everything = text_of(await board.get("/view/1/trends?window=all"))
+    odd = await board.get("/view/1/trends?window=%22%3E%3Cb%3E")
+
+    page = text_of(week)
+    assert "2 questions asked 1 question answered 30m median first answer" in page
+    assert "100 % first answered by peers" in page
+    assert week.text.count("<svg") == 3
+    bars = re.findall(r'<rect class="bar( inner)?"[^>]*><title>([^<]+)</title>', week.text)
+    assert ("", "3 Nov: asked 1") in bars
+    assert (" inner", "2 Nov: answered 1") in bars
+    assert ("", "2 Nov: 30m") in bars
+    assert "peers 1" in page
+    assert "2 questions asked" in everything
+    assert odd.status_code == 200
+    assert '"><b>' not in odd.text  # an unknown window is the week, never echoed

@@ -95,6 +95,11 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     assert page.get_attribute("a.open", "href", timeout=1000) is not None
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     shoot(page, "today-light", database)
+    page.click("text=Trends")
+    page.wait_for_selector("svg")
+    shoot(page, "trends-light", database)
+    page.click("text=Today")
+    page.wait_for_selector("text=How do I connect to the lab VPN?")
 
     page.get_by_role("button", name="I'll take it").click()
     page.wait_for_selector("text=It's yours.")
@@ -116,6 +121,9 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     dark.wait_for_selector("text=1 learner")
     assert "Ben" in dark.inner_text("#page")
     shoot(dark, "learners-dark", database)
+    dark.click("text=Trends")
+    dark.wait_for_selector("svg")
+    shoot(dark, "trends-dark", database)
     dark.click("a.back")
     dark.wait_for_selector("text=Your courses")
     shoot(dark, "courses-dark", database)
