@@ -13,7 +13,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from facilitation import alerts
-from facilitation.errors import NotAllowed, NotFound
+from facilitation.courses import change_setting as change
+from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_, private_language
 from facilitation.model import Course, Person, Question, RosterEntry
 from facilitation.ports import UnitOfWork
@@ -156,6 +157,22 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
         facts = await uow.stats.questions(course.id, since)
         helpers = await uow.stats.peer_answers(course.id, since)
     return summarise(course, window, facts, helpers, now)
+
+
+async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:
+    async with uow:
+        return await _facilitated(uow, course_id, person_id)
+
+
+async def change_setting(
+    uow: UnitOfWork, course_id: int, person: Person, key: str, value: str, now: datetime
+) -> Course:
+    """/settings' own change, for a course the person facilitates: the same rules and messages."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person.id)
+    if not value.strip():
+        raise ParseError(N_("Give “{key}” a value."), key=key[:30])
+    return await change(uow, None, person, [course.hashtag], key, value.strip(), now)
 
 
 async def act(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -27,6 +28,7 @@ from facilitation.ports import Clock, UnitOfWorkFactory
 log = logging.getLogger("flock.web")
 
 HEADER = "X-Telegram-Init-Data"
+MAX_FORM_BYTES = 2000  # one setting's value
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -54,6 +56,8 @@ class Dashboard:
             Route("/view/{course_id:int}/today", self._signed(self.today), methods=["GET"]),
             Route("/view/{course_id:int}/learners", self._signed(self.learners), methods=["GET"]),
             Route("/view/{course_id:int}/trends", self._signed(self.trends), methods=["GET"]),
+            Route("/view/{course_id:int}/settings", self._signed(self.settings), methods=["GET"]),
+            Route("/settings/{course_id:int}/{key}", self._signed(self.change_setting), methods=["POST"]),
             Route(
                 "/act/{course_id:int}/{question_id:int}/{action}", self._signed(self.act), methods=["POST"]
             ),
@@ -104,6 +108,28 @@ class Dashboard:
         course_id, now = request.path_params["course_id"], self.clock.now()
         found = await dashboard.trends(self.uow(), course_id, viewer.id, window, now)
         return _html(pages.trends(found))
+
+    async def settings(self, request: Request, viewer: Viewer) -> Response:
+        course = await dashboard.settings(self.uow(), request.path_params["course_id"], viewer.id)
+        return _html(pages.settings(course))
+
+    async def change_setting(self, request: Request, viewer: Viewer) -> Response:
+        course_id, key = request.path_params["course_id"], request.path_params["key"]
+        body = await request.body()
+        if len(body) > MAX_FORM_BYTES:
+            return _html(pages.refused(pages.TOO_LONG), 413)
+        value = parse_qs(body.decode(errors="replace")).get("value", [""])[0]
+        person = Person(viewer.id, viewer.name, viewer.username)
+        try:
+            now = self.clock.now()
+            course = await dashboard.change_setting(self.uow(), course_id, person, key, value, now)
+        except dashboard.Forbidden:
+            raise
+        except FlockError as error:  # the same words /settings answers with
+            course = await dashboard.settings(self.uow(), course_id, viewer.id)
+            problem = i18n._(error.template, **error.params)
+            return _html(pages.settings(course, problem=problem, key=key, typed=value), 422)
+        return _html(pages.settings(course, notice=pages.changed(course, key)))
 
     async def act(self, request: Request, viewer: Viewer) -> Response:
         course_id, question_id = request.path_params["course_id"], request.path_params["question_id"]

@@ -121,6 +121,64 @@ def trends(stats: CourseStats) -> str:
     )
 
 
+TOO_LONG = N_("That is too long for a setting.")
+# The settings, in /settings' order, with what each one decides.
+SETTINGS = [
+    ("sla", N_("How long a question may wait for an answer"), "2h"),
+    ("timezone", N_("Time zone (a place's name)"), "Europe/Berlin"),
+    ("quiet", N_("Quiet hours: no alerts then"), "22:00-07:00"),
+    ("digest", N_("Daily digest time"), "08:00"),
+    ("detect", N_("Questions: auto recognises them, tagged takes only #question"), "auto"),
+    ("retention", N_("Remove message texts older than"), "90d"),
+    ("language", N_("What the course's groups read"), "fr"),
+    ("start", N_("The course's day 1, for announcements by week"), "2026-12-01"),
+]
+
+
+def _typed(course: Course) -> dict[str, str]:
+    """Each setting's value as /settings takes it, in the keywords of the language spoken."""
+    s, off = course.settings, i18n.keyword("off")
+    return {
+        "sla": i18n.compact_length(s.sla).replace(" ", ""),
+        "timezone": s.timezone,
+        "quiet": f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else off,
+        "digest": f"{s.digest_at:%H:%M}" if s.digest_at else off,
+        "detect": i18n.keyword(s.detect.value),
+        "retention": i18n.compact_length(s.retention).replace(" ", "") if s.retention else off,
+        "language": s.language,
+        "start": s.starts_on.isoformat() if s.starts_on else off,
+    }
+
+
+def settings(
+    course: Course,
+    notice: str | None = None,
+    problem: str | None = None,
+    key: str | None = None,
+    typed: str | None = None,
+) -> str:
+    values = _typed(course)
+    if key in values and typed is not None:  # what was typed stays, to be corrected
+        values[key] = typed[:200]
+    fields = [
+        {
+            "key": name,
+            "label": i18n._(label),
+            "word": i18n.keyword(name),
+            "value": values[name],
+            "example": example,
+        }
+        for name, label, example in SETTINGS
+    ]
+    return ENVIRONMENT.get_template("settings.html").render(
+        course=course, fields=fields, notice=notice, problem=problem, failed=key, tab="settings"
+    )
+
+
+def changed(course: Course, key: str) -> str:
+    return i18n._("Updated {tag}: {key} changed.", tag=course.tag, key=i18n.keyword(key))
+
+
 def refused(message: str) -> str:
     return ENVIRONMENT.get_template("refused.html").render(message=i18n._(message))
 NO_SUCH_ACTION = N_("That action doesn't exist.")

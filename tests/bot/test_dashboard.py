@@ -75,6 +75,7 @@ async def state(flock: Harness) -> list[object]:
         await flock.rows("select id, state, claimed_by, next_alert_at, closed_by from questions order by id"),
         await flock.rows("select id, claimed_by, outcome from alerts order by id"),
         await flock.rows("select count(*) from outbox"),
+        await flock.rows("select id, sla_seconds, quiet_start, digest_on, language from courses order by id"),
     ]
 
 
@@ -89,6 +90,8 @@ ENDPOINTS = [
     ("GET", "/view/1/learners?sort=posts"),
     ("GET", "/view/1/trends"),
     ("GET", "/view/1/trends?window=all"),
+    ("GET", "/view/1/settings"),
+    ("POST", "/settings/1/sla"),
     ("POST", "/act/1/1/claim"),
     ("POST", "/act/1/1/snooze"),
     ("POST", "/act/1/1/dismiss"),
@@ -127,7 +130,8 @@ async def test_every_endpoint_refuses_unsigned_data_with_401_and_changes_nothing
     board = Board(flock)
     before = await state(flock)
 
-    response = await board.client.request(method, BASE + path, headers=REFUSED[who](board))
+    headers = REFUSED[who](board)
+    response = await board.client.request(method, BASE + path, headers=headers, content=b"value=1h")
 
     assert response.status_code == 401
     assert "only opens from Telegram" in text_of(response)
@@ -147,7 +151,8 @@ async def test_every_course_endpoint_answers_403_to_whoever_does_not_facilitate_
     before = await state(flock)
     person = DAN if who.startswith("Dan") else BEN
 
-    response = await board.client.request(method, BASE + path, headers=board.signed(person))
+    headers = board.signed(person)
+    response = await board.client.request(method, BASE + path, headers=headers, content=b"value=1h")
 
     assert response.status_code == 403
     assert "isn't one you facilitate" in text_of(response)
@@ -350,6 +355,8 @@ async def test_the_dashboard_speaks_the_viewers_language(flock: Harness) -> None
     assert "1 participant 1 jamais présenté 0 silencieux depuis une semaine" in learners
     assert "1 message 1 question 0 réponse donnée Jamais présenté" in learners
     assert "Questions par jour" in text_of(await board.get("/view/1/trends", french))
+    settings_fr = text_of(await board.get("/view/1/settings", french))
+    assert "délai Combien de temps une question peut attendre" in settings_fr
     assert "Cette page ne s’ouvre que depuis Telegram" in refused
 
 
@@ -493,3 +500,42 @@ async def test_trends_draws_questions_per_day_first_answers_and_who_answered_as_
     assert "2 questions asked" in everything
     assert odd.status_code == 200
     assert '"><b>' not in odd.text  # an unknown window is the week, never echoed
+
+
+async def course_settings(flock: Harness) -> list[tuple[object, ...]]:
+    return await flock.rows(
+        "select sla_seconds, timezone, quiet_start, quiet_end, language from courses where id = 1"
+    )
+
+
+async def test_settings_change_as_settings_does_with_its_checks_and_words(flock: Harness) -> None:
+    await set_up(flock)
+    await ask(flock, BEN, "How do I reset my portal password?")
+    board = Board(flock)
+
+    shown = await board.get("/view/1/settings")
+    sla = await board.client.post(BASE + "/settings/1/sla", headers=board.signed(ANA), content=b"value=1h")
+    quiet = await board.client.post(
+        BASE + "/settings/1/quiet", headers=board.signed(ANA), content=b"value=22%3A00-07%3A00"
+    )
+    before = await course_settings(flock)
+    signed = board.signed(ANA)
+    wrong = await board.client.post(BASE + "/settings/1/timezone", headers=signed, content=b"value=EST")
+    empty = await board.client.post(BASE + "/settings/1/digest", headers=signed, content=b"value=")
+    unknown = await board.client.post(BASE + "/settings/1/colour", headers=signed, content=b"value=red")
+
+    assert 'value="2h"' in shown.text
+    assert 'value="off"' in shown.text  # quiet hours, as /settings types them
+    assert "Updated #onb26: sla changed." in text_of(sla)
+    assert 'value="1h"' in sla.text
+    assert "Updated #onb26: quiet changed." in text_of(quiet)
+    assert before == [(3600, "UTC", "22:00", "07:00", "en")]
+    assert wrong.status_code == 422
+    assert 'value="EST"' in wrong.text  # kept, to be corrected
+    assert "EST" in text_of(wrong).split("Settings", 1)[1]
+    assert empty.status_code == unknown.status_code == 422
+    assert "There is no setting “colour”." in text_of(unknown)
+    assert await course_settings(flock) == before
+    # The new SLA applies to what waits, as /settings sla does.
+    flock.clock.advance(hours=1, minutes=1)
+    assert [c.chat_id for c in await flock.tick() if c.method == "sendMessage"] == [ANA["id"]]

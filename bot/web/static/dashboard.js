@@ -53,8 +53,10 @@
     var form = event.target.closest("form[data-action]");
     if (form) {
       event.preventDefault();
+      var body = new URLSearchParams();
+      form.querySelectorAll("input[name]").forEach(function (input) { body.append(input.name, input.value); });
       form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
-      load(form.getAttribute("data-action"), { method: "POST" });
+      load(form.getAttribute("data-action"), { method: "POST", body: body });
     }
   });
 
