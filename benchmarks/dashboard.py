@@ -56,6 +56,8 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
             ),
             ("Trends 30 days, largest course", "GET", f"/dashboard/view/{course.id}/trends?window=30d"),
             ("Trends since the start, largest", "GET", f"/dashboard/view/{course.id}/trends?window=all"),
+            ("Sessions, largest course", "GET", f"/dashboard/view/{course.id}/sessions"),
+            ("Settings, largest course", "GET", f"/dashboard/view/{course.id}/settings"),
         ]
         for name, method, path in measured:
             p95 = percentile(await timed(method, path, signed), 0.95) * 1000

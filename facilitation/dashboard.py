@@ -16,7 +16,7 @@ from facilitation import alerts
 from facilitation.courses import change_setting as change
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_, private_language
-from facilitation.model import Course, Person, Question, RosterEntry
+from facilitation.model import BoardItem, Course, GuestSession, Person, Phase, Question, RosterEntry, Round
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
 from facilitation.stats import CourseStats, Window, summarise, window_start
@@ -26,6 +26,8 @@ ACTIONS = ("claim", "snooze", "dismiss", "solve")
 LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many more there are
 SORTS = ("name", "posts", "questions", "answers", "seen")
 QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
+SESSIONS_SHOWN = 20
+TRANSCRIPT_SHOWN = 20_000  # characters; the whole one is /transcript's
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,20 @@ def _sort_key(sort: str) -> Callable[[LearnerItem], tuple[object, ...]]:
     return keys[sort]
 
 
+@dataclass(frozen=True)
+class SessionView:
+    session: GuestSession
+    board: list[BoardItem]  # its questions by votes (what the board in the group shows)
+    transcript: str | None  # once ended
+
+
+@dataclass(frozen=True)
+class Sessions:
+    course: Course
+    sessions: list[SessionView]
+    rounds: list[Round]  # discussions live or coming up, soonest first
+
+
 class DashboardReader(Protocol):
     async def waiting(self, course_id: int, limit: int) -> list[Waiting]:
         """The course's open questions, the oldest first."""
@@ -90,6 +106,10 @@ class DashboardReader(Protocol):
     async def count_waiting(self, course_id: int) -> int: ...
 
     async def one(self, question_id: int) -> Waiting | None: ...
+
+    async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
+        """The course's guest sessions in every phase, the latest start first."""
+        ...
 
 
 class Forbidden(NotAllowed):
@@ -157,6 +177,20 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
         facts = await uow.stats.questions(course.id, since)
         helpers = await uow.stats.peer_answers(course.id, since)
     return summarise(course, window, facts, helpers, now)
+
+
+async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
+    """Guest sessions with their boards (votes) or transcripts; discussions coming up."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        views = []
+        for session in await uow.dashboard.sessions(course, SESSIONS_SHOWN):
+            board = await uow.guest_questions.board(session.id)
+            ended = session.phase is Phase.ENDED
+            transcript = await uow.guest_sessions.transcript(session.id) if ended else None
+            views.append(SessionView(session, board, transcript[:TRANSCRIPT_SHOWN] if transcript else None))
+        rounds = await uow.discussions.upcoming([course.id])
+    return Sessions(course, views, rounds)
 
 
 async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:

@@ -56,6 +56,7 @@ class Dashboard:
             Route("/view/{course_id:int}/today", self._signed(self.today), methods=["GET"]),
             Route("/view/{course_id:int}/learners", self._signed(self.learners), methods=["GET"]),
             Route("/view/{course_id:int}/trends", self._signed(self.trends), methods=["GET"]),
+            Route("/view/{course_id:int}/sessions", self._signed(self.sessions), methods=["GET"]),
             Route("/view/{course_id:int}/settings", self._signed(self.settings), methods=["GET"]),
             Route("/settings/{course_id:int}/{key}", self._signed(self.change_setting), methods=["POST"]),
             Route(
@@ -108,6 +109,10 @@ class Dashboard:
         course_id, now = request.path_params["course_id"], self.clock.now()
         found = await dashboard.trends(self.uow(), course_id, viewer.id, window, now)
         return _html(pages.trends(found))
+
+    async def sessions(self, request: Request, viewer: Viewer) -> Response:
+        found = await dashboard.sessions(self.uow(), request.path_params["course_id"], viewer.id)
+        return _html(pages.sessions(found))
 
     async def settings(self, request: Request, viewer: Viewer) -> Response:
         course = await dashboard.settings(self.uow(), request.path_params["course_id"], viewer.id)

@@ -16,8 +16,8 @@ from bot.i18n import N_
 from bot.links import message_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, Today
-from facilitation.model import Course, Person
+from facilitation.dashboard import Learners, Sessions, Today
+from facilitation.model import Course, Person, RoundState
 from facilitation.stats import CourseStats
 
 ENVIRONMENT = Environment(
@@ -118,6 +118,34 @@ def trends(stats: CourseStats) -> str:
         peer_percent=round(100 * peer) if peer is not None else None,
         windows=[(value, i18n._(label)) for value, label in WINDOWS.items()],
         tab="trends",
+    )
+
+
+PHASES = {
+    "collecting": N_("collecting questions"),
+    "live": N_("live"),
+    "ended": N_("ended"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def sessions(page: Sessions) -> str:
+    zone = ZoneInfo(page.course.settings.timezone)
+    return ENVIRONMENT.get_template("sessions.html").render(
+        course=page.course,
+        sessions=[
+            {
+                "view": view,
+                "when": i18n.when(view.session.starts_at, zone),
+                "phase": i18n._(PHASES[view.session.phase.value]),
+            }
+            for view in page.sessions
+        ],
+        rounds=[
+            {"round": r, "when": i18n.when(r.starts_at, zone), "live": r.state is RoundState.LIVE}
+            for r in page.rounds
+        ],
+        tab="sessions",
     )
 
 

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from facilitation.dashboard import Waiting
-from facilitation.model import QuestionState
+from facilitation.model import Course, GuestSession, QuestionState
 from storage import mapping
-from storage.models import AlertRow, PersonRow, QuestionRow
+from storage.models import AlertRow, GuestSessionRow, PersonRow, QuestionRow
 from storage.repositories.base import Repository
+from storage.repositories.guest_sessions import guest_session
 
 _OPEN = QuestionState.OPEN.value
 
@@ -35,6 +36,15 @@ class SqlDashboard(Repository):
             .where(QuestionRow.course_id == course_id, QuestionRow.state == _OPEN)
         )
         return int(counted or 0)
+
+    async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
+        rows = await self.session.scalars(
+            select(GuestSessionRow)
+            .where(GuestSessionRow.course_id == course.id)
+            .order_by(GuestSessionRow.starts_at.desc(), GuestSessionRow.id.desc())
+            .limit(limit)
+        )
+        return [guest_session(row, course) for row in rows]
 
     async def one(self, question_id: int) -> Waiting | None:
         found = await self._read([question_id])

@@ -90,6 +90,7 @@ ENDPOINTS = [
     ("GET", "/view/1/learners?sort=posts"),
     ("GET", "/view/1/trends"),
     ("GET", "/view/1/trends?window=all"),
+    ("GET", "/view/1/sessions"),
     ("GET", "/view/1/settings"),
     ("POST", "/settings/1/sla"),
     ("POST", "/act/1/1/claim"),
@@ -539,3 +540,21 @@ async def test_settings_change_as_settings_does_with_its_checks_and_words(flock:
     # The new SLA applies to what waits, as /settings sla does.
     flock.clock.advance(hours=1, minutes=1)
     assert [c.chat_id for c in await flock.tick() if c.method == "sendMessage"] == [ANA["id"]]
+
+
+async def test_sessions_shows_guest_sessions_with_their_board_and_discussions_to_come(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, ANA, '/guest @ada_expert "Careers in data" tomorrow 15:00'))
+    await flock.send(flock.telegram.post(CHAT, BEN, "/askguest How did you get your first data job?"))
+    await flock.send(flock.telegram.post(CHAT, CLEO, "/askguest Which <tools> do you use?"))
+    scheduled = '/discussion "Week one" tomorrow 19:00\nWhat surprised you?\nWhat next?'
+    await flock.send(flock.telegram.post(CHAT, ANA, scheduled))
+
+    page = await Board(flock).get("/view/1/sessions")
+
+    shown = text_of(page)
+    assert "Careers in data collecting questions @ada_expert Tue 3 Nov, 15:00" in shown
+    assert "2 questions for the guest" in shown
+    assert "0 votes How did you get your first data job? — Ben" in shown
+    assert "Which &lt;tools&gt; do you use?" in page.text  # escaped, never markup
+    assert "Week one Tue 3 Nov, 19:00 What surprised you? What next?" in shown
