@@ -19,7 +19,7 @@ from facilitation.languages import N_, private_language
 from facilitation.model import BoardItem, Course, GuestSession, Person, Phase, Question, RosterEntry, Round
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
-from facilitation.stats import CourseStats, Window, summarise, window_start
+from facilitation.stats import CourseStats, QuestionFacts, Window, summarise, window_start
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
@@ -107,6 +107,10 @@ class DashboardReader(Protocol):
 
     async def one(self, question_id: int) -> Waiting | None: ...
 
+    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
+        """/stats' facts of the course's questions asked since then, read for the charts."""
+        ...
+
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         """The course's guest sessions in every phase, the latest start first."""
         ...
@@ -174,9 +178,8 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
         since = window_start(window, now, ZoneInfo(course.settings.timezone))
-        facts = await uow.stats.questions(course.id, since)
-        helpers = await uow.stats.peer_answers(course.id, since)
-    return summarise(course, window, facts, helpers, now)
+        facts = await uow.dashboard.question_facts(course.id, since)
+    return summarise(course, window, facts, [], now)  # the page shows no helpers: not read
 
 
 async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from facilitation.dashboard import Waiting
 from facilitation.model import Course, GuestSession, QuestionState
+from facilitation.stats import QuestionFacts
 from storage import mapping
-from storage.models import AlertRow, GuestSessionRow, PersonRow, QuestionRow
+from storage.models import AlertRow, AnswerRow, GuestSessionRow, PersonRow, QuestionRow
 from storage.repositories.base import Repository
 from storage.repositories.guest_sessions import guest_session
 
@@ -36,6 +38,31 @@ class SqlDashboard(Repository):
             .where(QuestionRow.course_id == course_id, QuestionRow.state == _OPEN)
         )
         return int(counted or 0)
+
+    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
+        """As SqlStats.questions, but the first answer is found by its moment (the question's
+        first_answered_at) rather than by sorting each question's answers: half the time."""
+        first_by_facilitator = (
+            select(AnswerRow.by_facilitator)
+            .where(
+                AnswerRow.question_id == QuestionRow.id,
+                AnswerRow.answered_at == QuestionRow.first_answered_at,
+            )
+            .order_by(AnswerRow.id)
+            .limit(1)
+            .correlate(QuestionRow)
+            .scalar_subquery()
+        )
+        query = select(
+            QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at, first_by_facilitator
+        ).where(QuestionRow.course_id == course_id)
+        if since is not None:
+            query = query.where(QuestionRow.asked_at >= since)
+        rows = await self.session.execute(query)
+        return [
+            QuestionFacts(asked, QuestionState(state), first, None if first is None else bool(by_facilitator))
+            for asked, state, first, by_facilitator in rows
+        ]
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         rows = await self.session.scalars(
