@@ -13,7 +13,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 MAX_AGE = timedelta(hours=24)
 CLOCK_SKEW = timedelta(minutes=5)  # a signature dated a little ahead of our clock is still fine
@@ -81,3 +81,9 @@ def sign(user: dict[str, object], token: str, signed_at: datetime, **extra: str)
     }
     fields["hash"] = hmac.new(_key(token), _check_string(fields).encode(), hashlib.sha256).hexdigest()
     return urlencode(fields)
+
+
+def launch_url(address: str, init_data: str, theme: dict[str, str] | None = None) -> str:
+    """The dashboard's address as Telegram opens it: the launch parameters in the fragment."""
+    themed = f"&tgWebAppThemeParams={quote(json.dumps(theme), safe='')}" if theme else ""
+    return f"{address}#tgWebAppData={quote(init_data, safe='')}&tgWebAppVersion=8.0{themed}"

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.web.init_data import sign
+from bot.web.init_data import launch_url, sign
 from tests.builders import JSON, group
 from tests.support.bot_api_server import FakeTelegram
-from tests.support.browser import DARK, LIGHT, PHONE, SCREENSHOTS, chromium, headless_chromium, launch_url
+from tests.support.browser import DARK, LIGHT, PHONE, SCREENSHOTS, chromium, headless_chromium
 from tests.support.process_cohort import ANA, BEN, Cohort, alerts, edits, running_cohort, set_up, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.process]

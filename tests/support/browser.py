@@ -8,7 +8,6 @@ when there is no Chromium and none could be installed.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import subprocess
@@ -16,7 +15,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"  # git-ignored; for a reviewer
 PHONE = {"width": 390, "height": 844}
@@ -51,15 +49,6 @@ def chromium() -> str | None:
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
         )
     return shutil.which("chromium")
-
-
-def launch_url(web_url: str, init_data: str, theme: dict[str, str]) -> str:
-    """The dashboard's address as Telegram opens it: the launch parameters in the fragment."""
-    return (
-        f"{web_url}#tgWebAppData={quote(init_data, safe='')}"
-        f"&tgWebAppVersion=8.0&tgWebAppPlatform=android"
-        f"&tgWebAppThemeParams={quote(json.dumps(theme), safe='')}"
-    )
 
 
 class InThread:
