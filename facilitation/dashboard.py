@@ -1,7 +1,10 @@
 """The facilitators' dashboard: what a person may see of a course, and what they may do from it.
 
-Its actions are the alert buttons' (take it, snooze, not a question) and /solved's: they go
-through `alerts.act`, so alert messages are edited and digests count them as the chat's would.
+One service per page (`today`, `learners`, `trends`, `sessions`, `settings`), each refusing a
+course the person doesn't facilitate (`Forbidden`) before it reads anything. The actions are
+the alert buttons' (take it, snooze, not a question) and /solved's: they go through
+`alerts.act`, so alert messages are edited and digests count them as the chat's would; a
+setting changes through `courses.change_setting`, as /settings does.
 """
 
 from __future__ import annotations
