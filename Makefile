@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test test-fast lint typecheck bench clean translations
+.PHONY: run demo test test-fast lint typecheck bench clean translations chromium
 LOCALES := bot/locale
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/flock.po))
 
@@ -39,14 +39,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck $(CATALOGUES)
+# The browser tests drive Debian's Chromium; installed here when missing (as root, quietly).
+test: lint typecheck $(CATALOGUES) chromium
 	$(BIN)/python -m pytest
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
 
 # The edit-test loop: the same checks, SQLite only, without the tests marked by their cost
 # (pyproject.toml, tests/conftest.py), spread over the cores. `test` still runs them all.
 # The SQLite half of database_url asks for the session's cluster fixture too: the variable keeps
 # that from starting one.
-FAST := not postgres and not process and not property and not slow
+FAST := not postgres and not process and not property and not slow and not browser
 WORKERS ?= auto
 
 test-fast: lint typecheck

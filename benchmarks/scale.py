@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks import bulk, following, search_index
+from benchmarks import bulk, dashboard, following, search_index
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_stats
@@ -251,6 +251,8 @@ async def measure(
                 note="digests.on_demand + rendering, median of 5",
             )
         )
+
+        await dashboard.measure(report, section, flock, TOKEN, largest)
 
         from bot import stats_chart  # matplotlib is loaded once, as in a running Flock
 

@@ -73,7 +73,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     if updates is None:
         return 2
     database = demo.fresh_database(args.database)
-    return asyncio.run(demo.run_demo(updates, args.file, database, args.language))
+    port = args.port if args.dashboard else None
+    return asyncio.run(demo.run_demo(updates, args.file, database, args.language, port))
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -116,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--language", default="en", choices=SUPPORTED, help="the story's language (default: en)"
     )
+    demo.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="then serve the facilitators' dashboard on the story's database, signed in (until Ctrl-C)",
+    )
+    demo.add_argument("--port", type=int, default=8081, help="the dashboard's local port (default: 8081)")
     demo.set_defaults(action=_demo)
     db = commands.add_parser("db", help="database management").add_subparsers(required=True, metavar="action")
     db.add_parser("upgrade", help="apply every migration").set_defaults(action=_db_upgrade)

@@ -23,6 +23,7 @@ class Runtime:
     clock: Clock
     # Errors after which the update is processed again (a database outage): no apology for them.
     redone: Callable[[BaseException | None], bool] = lambda _: False
+    web_url: str | None = None  # the dashboard's public address (FLOCK_WEB_URL), when it is served
 
 
 class FlockContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

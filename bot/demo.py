@@ -35,6 +35,8 @@ from storage.migrations import upgrade
 from storage.models import CourseRow, OutboxRow
 from storage.next_due import next_due
 
+TOKEN = "0:demo"  # the recording Bot API takes any; the dashboard signs its demo viewer with it
+
 
 class StoryClock:
     """Time as the story says it is; only the replay moves it, and only forwards."""
@@ -69,13 +71,20 @@ def moment_of(update: dict[str, Any]) -> datetime:
     raise ValueError(f"update {update.get('update_id')} has no date")
 
 
-async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path, language: str = "en") -> int:
+async def run_demo(
+    updates: list[dict[str, Any]],
+    source: str,
+    db_file: Path,
+    language: str = "en",
+    dashboard_port: int | None = None,
+) -> int:
     """The story told in `language` (the account's words; Flock's own messages are in the
-    language of whoever reads them, as in `flock run`)."""
+    language of whoever reads them, as in `flock run`); then, with `dashboard_port`, the
+    dashboard served on the story's database (bot/web/demo.py)."""
     url = f"sqlite+aiosqlite:///{db_file}"
     await upgrade(url)
     clock, api = StoryClock(), RecordingRequest()
-    flock = assemble(Settings(database_url=url), "0:demo", clock, request=api, rate_limited=False)
+    flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
     with i18n.speaking(language):
         print(
             i18n._(
@@ -102,6 +111,10 @@ async def run_demo(updates: list[dict[str, Any]], source: str, db_file: Path, la
             summary = await _summary(flock)
             with i18n.speaking(language):
                 print(summary())
+            if dashboard_port is not None:
+                from bot.web import demo as dashboard_demo
+
+                return await dashboard_demo.serve(flock, TOKEN, dashboard_port, language)
     finally:
         await flock.close()
     return 0

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
@@ -22,6 +24,7 @@ from bot.redaction import redact_token
 from bot.sender import OutboxSender, PinFailed
 from bot.settings import Settings
 from bot.tick import Ticker
+from bot.web.app import Dashboard
 from facilitation import announcements
 from facilitation.ports import Clock
 from storage.database import create_engine, session_factory, write_turns
@@ -63,7 +66,7 @@ def assemble(
     redact_token(token)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    runtime = Runtime(uow=units(sessions), clock=clock, redone=redone)
+    runtime = Runtime(uow=units(sessions), clock=clock, redone=redone, web_url=settings.web_url)
     app = build_application(
         token,
         runtime,
@@ -116,11 +119,14 @@ async def run(settings: Settings, token: str, clock: Clock, *, webhook: bool = F
         await _connect(flock.app, stop)
         async with flock.app:
             bot = flock.app.bot
+            pages = _dashboard(flock, settings, token)
             if webhook:
-                updates = await _webhook_tasks(flock, settings, stop)
+                updates = await _webhook_tasks(flock, settings, stop, pages)
             else:
                 await bot.delete_webhook()
                 updates = [asyncio.create_task(flock.poller.run(stop), name="poll")]
+                if pages:
+                    updates.append(await _serve_dashboard(pages, settings, stop))
             await commands.publish(bot)
             log.info("Flock is running as @%s (%s)", bot.username, "webhook" if webhook else "polling")
             tasks: list[asyncio.Task[object]] = [
@@ -143,7 +149,27 @@ async def run(settings: Settings, token: str, clock: Clock, *, webhook: bool = F
         await flock.close()
 
 
-async def _webhook_tasks(flock: Flock, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[object]]:
+def _dashboard(flock: Flock, settings: Settings, token: str) -> list[BaseRoute]:
+    """The dashboard's routes when FLOCK_WEB_URL turns it on."""
+    if settings.web_url is None:
+        return []
+    board = Dashboard(flock.runtime.uow, flock.runtime.clock, token, settings.web_path)
+    return board.routes()
+
+
+async def _serve_dashboard(
+    pages: list[BaseRoute], settings: Settings, stop: asyncio.Event
+) -> asyncio.Task[object]:
+    """Polling: the dashboard on a port of its own."""
+    server = webhook.server(Starlette(routes=pages), settings.web_listen, settings.web_port)
+    serving = await server.start(stop)
+    log.info("dashboard at %s, listening on %s:%s", settings.web_url, settings.web_listen, settings.web_port)
+    return serving
+
+
+async def _webhook_tasks(
+    flock: Flock, settings: Settings, stop: asyncio.Event, pages: list[BaseRoute]
+) -> list[asyncio.Task[object]]:
     """Serve the endpoint, then tell Telegram where it is: the first update finds it listening."""
     assert settings.webhook_url is not None, "checked by the CLI"
     assert settings.webhook_secret is not None, "checked by the CLI"
@@ -156,6 +182,7 @@ async def _webhook_tasks(flock: Flock, settings: Settings, stop: asyncio.Event) 
         secret=secret,
         on_stored=worker.wake,
         metrics=flock.metrics,
+        extra=pages,
     )
     server = webhook.server(endpoint, settings.webhook_listen, settings.webhook_port)
     serving = await server.start(stop)

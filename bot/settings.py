@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, gt=0, lt=65536)
     webhook_secret: SecretStr | None = None
+    # The facilitators' dashboard (a Telegram Mini App): its public HTTPS address turns it on.
+    # With a webhook it is served beside the endpoint; polling, on WEB_LISTEN:WEB_PORT.
+    web_url: str | None = None
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8081, gt=0, lt=65536)
 
     @field_validator("webhook_url")
     @classmethod
@@ -38,6 +43,22 @@ class Settings(BaseSettings):
         if parts.scheme not in ("https", "http") or not parts.netloc:
             raise ValueError("use the public URL Telegram should call, e.g. https://bot.example.org/telegram")
         return value.strip()
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        """Telegram opens Mini Apps over HTTPS only; plain HTTP is for a loopback address (tests,
+        a look on one's own machine)."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.netloc or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+            raise ValueError(
+                "use the dashboard's public HTTPS address, e.g. https://bot.example.org/dashboard "
+                "(http:// only for 127.0.0.1 or localhost)"
+            )
+        return value.strip().rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod
@@ -76,6 +97,11 @@ class Settings(BaseSettings):
     def webhook_path(self) -> str:
         """Where the endpoint listens: the path of the public URL (a proxy may rewrite the host)."""
         return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def web_path(self) -> str:
+        """Where the dashboard is served: its public URL's path ('' at the root)."""
+        return urlsplit(self.web_url or "").path.rstrip("/")
 
     @property
     def file_api_url(self) -> str:

@@ -12,7 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import uvicorn
@@ -45,8 +45,10 @@ def create_app(
     secret: str,
     on_stored: Callable[[], None],
     metrics: Metrics | None = None,
+    extra: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """The ASGI app: the update endpoint at `path`, `/healthz`, and `/metrics` when given."""
+    """The ASGI app: the update endpoint at `path`, `/healthz`, `/metrics` when given, and the
+    `extra` routes (the dashboard's) after them."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -91,7 +93,7 @@ def create_app(
             return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
         routes.append(Route("/metrics", scrape, methods=["GET"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=[*routes, *extra])
 
 
 def _update(body: bytes) -> dict[str, Any] | None:

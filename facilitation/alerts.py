@@ -162,16 +162,68 @@ async def press(uow: UnitOfWork, pressed: Pressed, now: datetime) -> Alert:
         if alert.outcome or not alert.question.is_unresolved:
             settled = alert.outcome or alert.question.state.value
             raise NotFound(SETTLED.get(settled, SETTLED["answered"]))
-        if pressed.action == "claim":
-            alert = await _claim(uow, alert, pressed.person, now)
-        elif pressed.action == "snooze":
-            await uow.alerts.defer(alert.question.id, now + SNOOZE)
-        elif pressed.action == "dismiss":
-            await uow.questions.set_state(alert.question.id, QuestionState.DISMISSED, pressed.person.id, now)
-            await close(uow, alert.question.id, "dismissed", pressed.person, now)
-            await take_back_if_dismissed(uow, [alert.question.ref], now)
+        acted = await _act(uow, alert.course, alert.question, alert, pressed.action, pressed.person, now)
         await uow.commit()
+    return acted or alert
+
+
+async def act(
+    uow: UnitOfWork,
+    course: Course,
+    question: Question,
+    alert_id: int | None,
+    action: str,
+    person: Person,
+    now: datetime,
+) -> None:
+    """What an alert's button does, asked for elsewhere (the dashboard), on the question's
+    latest open alert when it has one; also `solve`, as /solved by a facilitator does. The
+    caller has checked that the person facilitates the course."""
+    if not question.is_unresolved:
+        raise NotFound(SETTLED.get(question.state.value, SETTLED["answered"]))
+    alert = await uow.alerts.get(alert_id) if alert_id is not None else None
+    if alert is not None and alert.outcome:
+        alert = None
+    await _act(uow, course, question, alert, action, person, now)
+
+
+async def _act(
+    uow: UnitOfWork,
+    course: Course,
+    question: Question,
+    alert: Alert | None,
+    action: str,
+    person: Person,
+    now: datetime,
+) -> Alert | None:
+    if action == "claim":
+        if alert is None:
+            await _claim_unalerted(uow, course, question, person, now)
+        else:
+            alert = await _claim(uow, alert, person, now)
+    elif action == "snooze":
+        await uow.alerts.defer(question.id, now + SNOOZE)
+    elif action == "dismiss":
+        await uow.questions.set_state(question.id, QuestionState.DISMISSED, person.id, now)
+        await close(uow, question.id, "dismissed", person, now)
+        await take_back_if_dismissed(uow, [question.ref], now)
+    elif action == "solve":
+        await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
+        await close(uow, question.id, "resolved", person, now)
     return alert
+
+
+async def _claim_unalerted(
+    uow: UnitOfWork, course: Course, question: Question, person: Person, now: datetime
+) -> None:
+    """Taken before it was ever alerted: no message to edit, and its first alert waits a full SLA."""
+    claimer = await uow.alerts.claimer(question.id)
+    if claimer is not None:
+        if claimer.id == person.id:
+            raise NotFound(N_("You've already taken it."))
+        raise NotAllowed(N_("{name} has already taken it."), name=claimer.name)
+    if not await uow.alerts.claim_question(question.id, person.id, now, now + course.settings.sla):
+        raise NotAllowed(N_("Someone else has just taken it."))
 
 
 async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -> Alert:

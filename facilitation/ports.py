@@ -45,6 +45,7 @@ from facilitation.model import (
 from facilitation.notices import NoticeKind
 
 if TYPE_CHECKING:  # they name UnitOfWork in turn
+    from facilitation.dashboard import DashboardReader
     from facilitation.export import ExportReader
     from facilitation.stats import StatsReader
 
@@ -177,6 +178,16 @@ class AlertRepository(Protocol):
     async def unanswered(self, course_ids: Sequence[int], limit: int) -> list[Question]: ...
     async def answerers(self, question_id: int) -> list[Person]:
         """Who answered the question, each once, first answer first."""
+        ...
+
+    async def claimer(self, question_id: int) -> Person | None:
+        """Who took the question (from an alert or the dashboard), if anyone did."""
+        ...
+
+    async def claim_question(
+        self, question_id: int, person_id: int, now: datetime, next_alert_at: datetime
+    ) -> bool:
+        """Take a question no alert was sent about yet; False when someone else just did."""
         ...
 
 
@@ -496,6 +507,7 @@ class UnitOfWork(Protocol):
     announcements: AnnouncementRepository
     shares: ShareRepository
     follows: FollowRepository
+    dashboard: DashboardReader
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
     async def commit(self) -> None: ...

@@ -221,3 +221,21 @@ class SqlAlerts(Repository):
         for answerer_id, person in rows:
             found.setdefault(answerer_id, mapping.person(person, answerer_id))
         return list(found.values())
+
+    async def claimer(self, question_id: int) -> Person | None:
+        claimed_by = await self.session.scalar(
+            select(QuestionRow.claimed_by).where(QuestionRow.id == question_id)
+        )
+        if claimed_by is None:
+            return None
+        return mapping.person(await self.session.get(PersonRow, claimed_by), claimed_by)
+
+    async def claim_question(
+        self, question_id: int, person_id: int, now: datetime, next_alert_at: datetime
+    ) -> bool:
+        result = await self.session.execute(
+            update(QuestionRow)
+            .where(QuestionRow.id == question_id, QuestionRow.claimed_by.is_(None))
+            .values(claimed_by=person_id, claimed_at=now, next_alert_at=next_alert_at)
+        )
+        return bool(getattr(result, "rowcount", 0))

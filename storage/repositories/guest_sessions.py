@@ -17,7 +17,7 @@ from storage.repositories.base import Repository
 REMINDERS = ("warned_24h_at", "warned_1h_at", "reminded_24h_at", "reminded_15m_at")
 
 
-def _session(row: GuestSessionRow, course: Course) -> GuestSession:
+def guest_session(row: GuestSessionRow, course: Course) -> GuestSession:
     return GuestSession(
         row.id,
         course,
@@ -58,7 +58,7 @@ class SqlGuestSessions(Repository):
         )
         self.session.add(row)
         await self.session.flush()
-        return _session(row, course)
+        return guest_session(row, course)
 
     async def _one(self, *conditions: object) -> GuestSession | None:
         found = (
@@ -68,7 +68,7 @@ class SqlGuestSessions(Repository):
                 .where(*conditions)  # type: ignore[arg-type]
             )
         ).first()
-        return _session(found[0], mapping.course(found[1])) if found else None
+        return guest_session(found[0], mapping.course(found[1])) if found else None
 
     async def get(self, session_id: int) -> GuestSession | None:
         return await self._one(GuestSessionRow.id == session_id)
@@ -93,7 +93,7 @@ class SqlGuestSessions(Repository):
             )
             .order_by(GuestSessionRow.starts_at)
         )
-        return [_session(s, mapping.course(c)) for s, c in rows]
+        return [guest_session(s, mapping.course(c)) for s, c in rows]
 
     async def set_phase(self, session_id: int, phase: Phase, now: datetime) -> None:
         values: dict[str, object] = {"phase": phase.value}
@@ -121,7 +121,7 @@ class SqlGuestSessions(Repository):
             .with_for_update(skip_locked=True, of=GuestSessionRow)  # another process has these
         )
         return [
-            (_session(s, mapping.course(c)), {r for r in REMINDERS if getattr(s, r) is not None})
+            (guest_session(s, mapping.course(c)), {r for r in REMINDERS if getattr(s, r) is not None})
             for s, c in rows
         ]
 
@@ -183,7 +183,7 @@ class SqlGuestSessions(Repository):
         # Only the tick asks; a session another process is advancing right now is its business.
         query = query.order_by(GuestSessionRow.starts_at)
         query = query.with_for_update(skip_locked=True, of=GuestSessionRow)
-        return [_session(s, mapping.course(c)) for s, c in await self.session.execute(query)]
+        return [guest_session(s, mapping.course(c)) for s, c in await self.session.execute(query)]
 
     async def save_transcript(self, session_id: int, text: str) -> None:
         await self.session.execute(
@@ -208,7 +208,7 @@ class SqlGuestSessions(Repository):
                 .limit(1)
             )
         ).first()
-        return _session(found[0], mapping.course(found[1])) if found else None
+        return guest_session(found[0], mapping.course(found[1])) if found else None
 
 
 def board_subject(session_id: int) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from facilitation.dashboard import DashboardReader
 from facilitation.export import ExportReader
 from facilitation.ports import (
     AlertRepository,
@@ -32,6 +33,7 @@ from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.announcements import SqlAnnouncements
 from storage.repositories.courses import SqlCourses
+from storage.repositories.dashboard import SqlDashboard
 from storage.repositories.digests import SqlDigests
 from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.export import SqlExport
@@ -75,6 +77,7 @@ class Repositories:
     announcements: AnnouncementRepository
     shares: ShareRepository
     follows: FollowRepository
+    dashboard: DashboardReader
 
 
 class PlainRepositories(Repositories):
@@ -103,6 +106,7 @@ class PlainRepositories(Repositories):
         self.announcements = SqlAnnouncements(session)
         self.shares = SqlShares(session)
         self.follows = SqlFollows(session)
+        self.dashboard = SqlDashboard(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)

@@ -201,6 +201,8 @@ ROWS = [
     command("/search slides", GROUP, EVERYONE_IN_THE_GROUP, "Found for"),  # they read the group already
     command("/search slides", PRIVATE, {LEARNER, FACILITATOR}, "Found for"),  # their own courses only
     # Facilitator views
+    command("/dashboard", GROUP, ONLY_FACILITATOR, "Your dashboard"),
+    command("/dashboard", PRIVATE, {FACILITATOR, OTHER_FACILITATOR}, "Your dashboard"),
     command("/roster", GROUP, ONLY_FACILITATOR, "Introduced"),
     command("/roster #onb26", PRIVATE, ONLY_FACILITATOR, "Introduced"),
     command("/digest", GROUP, ONLY_FACILITATOR, "Digest:"),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -61,6 +65,17 @@ def test_an_unsupported_database_url_is_refused_in_one_line(tmp_path: Path) -> N
     assert result.stderr.startswith("flock: FLOCK_DATABASE_URL:")
 
 
+@pytest.mark.parametrize(
+    "url", ["http://bot.example.org/dashboard", "ftp://127.0.0.1/x", "dashboard", "https://"]
+)
+def test_a_dashboard_url_telegram_would_not_open_is_refused_in_one_line(tmp_path: Path, url: str) -> None:
+    result = flock("outbox", cwd=tmp_path, FLOCK_WEB_URL=url)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("flock: FLOCK_WEB_URL: use the dashboard's public HTTPS address")
+    assert result.stderr.count("\n") == 1
+
+
 def test_db_upgrade_creates_every_table(tmp_path: Path) -> None:
     result = flock("db", "upgrade", cwd=tmp_path, FLOCK_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
 
@@ -83,6 +98,41 @@ def test_demo_replays_the_cohort_and_tells_what_was_stored(tmp_path: Path) -> No
     assert "[resolved] Priya Raman" in result.stdout
     assert "[resolved] Aiko Sato" in result.stdout
     assert "Posted but never introduced (1)" in result.stdout
+
+
+def test_demo_dashboard_serves_the_story_with_a_facilitator_signed_in(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--file", str(ROOT / "examples" / "cohort.jsonl"),
+         "--dashboard", "--port", str(port)],
+        cwd=tmp_path,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert demo.stdout is not None
+        link = next(line.strip() for line in demo.stdout if "#tgWebAppData=" in line)
+        address, fragment = link.split("#", 1)
+        init_data = parse_qs(fragment)["tgWebAppData"][0]
+        headers = {"X-Telegram-Init-Data": init_data}
+        signed = urllib.request.Request(address + "/view/courses", headers=headers)
+        with urllib.request.urlopen(signed, timeout=10) as response:
+            courses = response.read().decode()
+        with urllib.request.urlopen(address, timeout=10) as response:
+            page = response.read().decode()
+    finally:
+        demo.send_signal(signal.SIGINT)
+        code = demo.wait(timeout=30)
+
+    assert link.startswith(f"http://127.0.0.1:{port}/dashboard#tgWebAppData=")
+    assert "Data Skills — Autumn 2026" in courses
+    assert "/dashboard/static/dashboard.js" in page
+    assert code == 0
 
 
 def test_demo_with_a_missing_file_says_so(tmp_path: Path) -> None:

@@ -106,11 +106,18 @@ def test_the_wheel_holds_every_module_and_every_migration(install: Install) -> N
         for pattern in ("flock.po", "flock.mo")
         for path in (ROOT / "bot" / "locale").glob(f"*/LC_MESSAGES/{pattern}")
     }
+    web = {  # the dashboard's templates, script and style
+        path.relative_to(ROOT).as_posix()
+        for folder in ("templates", "static")
+        for path in (ROOT / "bot" / "web" / folder).iterdir()
+        if path.is_file()
+    }
     with zipfile.ZipFile(install.wheel) as wheel:
         carried = {name for name in wheel.namelist() if name.split("/")[0] in PACKAGES}
 
     assert "bot/locale/fr/LC_MESSAGES/flock.po" in catalogues
-    assert carried == checkout | scripts | catalogues
+    assert {"bot/web/templates/today.html", "bot/web/static/dashboard.js"} <= web
+    assert carried == checkout | scripts | catalogues | web
     assert not any(name.startswith("alembic/") for name in carried)  # would shadow the library
 
 

@@ -13,15 +13,20 @@ from tests.builders import JSON, Telegram
 from tests.support.clock import FrozenClock
 
 TOKEN = "123456:TEST-token"
+WEB_URL = "https://flock.example.org/dashboard"  # the dashboard is on: /dashboard offers it
 
 
 class Harness:
-    def __init__(self, database_url: str, clock: FrozenClock) -> None:
+    def __init__(self, database_url: str, clock: FrozenClock, web_url: str | None = WEB_URL) -> None:
         self.clock = clock
         self.api = RecordingRequest()
         self.telegram = Telegram(clock)
         self.flock: Flock = assemble(
-            Settings(database_url=database_url), TOKEN, clock, request=self.api, rate_limited=False
+            Settings(database_url=database_url, web_url=web_url),
+            TOKEN,
+            clock,
+            request=self.api,
+            rate_limited=False,
         )
 
     async def __aenter__(self) -> Harness:

@@ -138,7 +138,9 @@ class Cohort:
                 assert "something went wrong" not in seen, seen
 
 
-def running_cohort(telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path) -> Iterator[Cohort]:
+def running_cohort(
+    telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> Iterator[Cohort]:
     fake, api_url = telegram
     clock = MovedClock(tmp_path / "clock", start=START)
     flock_process = FlockProcess(
@@ -147,7 +149,7 @@ def running_cohort(telegram: tuple[FakeTelegram, str], database_url: str, tmp_pa
         tmp_path / "flock.log",
         tick_seconds=TICK,
         command=(sys.executable, "-m", "tests.support.moved_clock"),
-        env={CLOCK_FILE: str(clock.path)},
+        env={CLOCK_FILE: str(clock.path), **(env or {})},
     )
     database = Database(database_url)
     flock_process.start()

@@ -1,0 +1,216 @@
+"""The dashboard's pages, rendered on the server (Jinja2) in the viewer's language.
+
+Each function renders one page (an HTML fragment the page's script puts in place) from a domain
+service's answer; the texts are the bot's catalogue's, through the same `_` and `ngettext`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from bot import i18n
+from bot.i18n import N_
+from bot.links import message_link
+from bot.render_alerts import STATUS
+from bot.web import charts
+from facilitation.dashboard import Learners, Sessions, Today
+from facilitation.model import Course, Person, RoundState
+from facilitation.stats import CourseStats
+
+ENVIRONMENT = Environment(
+    loader=PackageLoader("bot.web", "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link)
+
+# What the page says after an action, as the alert buttons' toasts do.
+DONE = {
+    "claim": N_("It's yours. The others can see you took it."),
+    "snooze": N_("Snoozed: I'll remind you in an hour if it's still unanswered."),
+    "dismiss": N_("Dismissed: not tracked as a question any more."),
+    "solve": N_("Marked solved. Thanks!"),
+}
+NOT_SIGNED = N_(
+    "This page only opens from Telegram: use the Dashboard button in your private chat with the bot. "
+    "(The link was not signed by Telegram, or it is more than a day old.)"
+)
+NOT_YOURS = N_("That course isn't one you facilitate, so there is nothing to show.")
+
+
+def shell(base: str) -> str:
+    """The page Telegram opens: no data, only the script that loads the rest with the init data."""
+    return ENVIRONMENT.get_template("shell.html").render(base=base, language=i18n.spoken())
+
+
+def courses(found: list[Course]) -> str:
+    return ENVIRONMENT.get_template("courses.html").render(courses=found)
+
+
+def today(page: Today, now: datetime, notice: str | None = None, problem: str | None = None) -> str:
+    zone = ZoneInfo(page.course.settings.timezone)
+    rows = [
+        {
+            "item": item,
+            "question": item.waiting.question,
+            "ago": i18n.ago(item.waiting.question.asked_at, now),
+            "asked": i18n.when(item.waiting.question.asked_at, zone),
+            "link": message_link(item.waiting.question.ref),
+            "claimed": _claimed(item.waiting.claimed_by),
+        }
+        for item in page.waiting
+    ]
+    return ENVIRONMENT.get_template("today.html").render(
+        page=page, course=page.course, rows=rows, notice=notice, problem=problem, tab="today"
+    )
+
+
+# The Learners page's columns, by the sort each one sets.
+COLUMNS = {
+    "name": N_("Name"),
+    "posts": N_("Posts"),
+    "questions": N_("Questions"),
+    "answers": N_("Answers"),
+    "seen": N_("Last seen"),
+}
+
+
+def learners(page: Learners, now: datetime) -> str:
+    rows = [
+        {"item": item, "seen": i18n.ago(item.entry.last_seen, now), "intro": item.entry.introduction}
+        for item in page.items
+    ]
+    return ENVIRONMENT.get_template("learners.html").render(
+        page=page,
+        course=page.course,
+        rows=rows,
+        columns=[(sort, i18n._(label)) for sort, label in COLUMNS.items()],
+        never=sum(not item.introduced for item in page.items),
+        quiet=sum(item.quiet for item in page.items),
+        tab="learners",
+    )
+
+
+WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}
+
+
+def trends(stats: CourseStats) -> str:
+    def day(value: date) -> str:
+        return i18n.dated(value, "d MMM")
+
+    asked_label, answered_label = i18n._("asked"), i18n._("answered")
+    per_day = charts.questions_per_day(stats.days, asked_label, answered_label, day)
+    waits = charts.first_answer_per_day(stats.days, i18n.compact_length, day)
+    peer = stats.peer_share
+    return ENVIRONMENT.get_template("trends.html").render(
+        stats=stats,
+        course=stats.course,
+        per_day=per_day,
+        waits=waits,
+        width=charts.WIDTH,
+        height=charts.HEIGHT,
+        baseline=charts.BASELINE,
+        median=i18n.compact_length(stats.median_first_answer) if stats.median_first_answer else None,
+        peer_percent=round(100 * peer) if peer is not None else None,
+        windows=[(value, i18n._(label)) for value, label in WINDOWS.items()],
+        tab="trends",
+    )
+
+
+PHASES = {
+    "collecting": N_("collecting questions"),
+    "live": N_("live"),
+    "ended": N_("ended"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def sessions(page: Sessions) -> str:
+    zone = ZoneInfo(page.course.settings.timezone)
+    return ENVIRONMENT.get_template("sessions.html").render(
+        course=page.course,
+        sessions=[
+            {
+                "view": view,
+                "when": i18n.when(view.session.starts_at, zone),
+                "phase": i18n._(PHASES[view.session.phase.value]),
+            }
+            for view in page.sessions
+        ],
+        rounds=[
+            {"round": r, "when": i18n.when(r.starts_at, zone), "live": r.state is RoundState.LIVE}
+            for r in page.rounds
+        ],
+        tab="sessions",
+    )
+
+
+TOO_LONG = N_("That is too long for a setting.")
+# The settings, in /settings' order, with what each one decides.
+SETTINGS = [
+    ("sla", N_("How long a question may wait for an answer"), "2h"),
+    ("timezone", N_("Time zone (a place's name)"), "Europe/Berlin"),
+    ("quiet", N_("Quiet hours: no alerts then"), "22:00-07:00"),
+    ("digest", N_("Daily digest time"), "08:00"),
+    ("detect", N_("Questions: auto recognises them, tagged takes only #question"), "auto"),
+    ("retention", N_("Remove message texts older than"), "90d"),
+    ("language", N_("What the course's groups read"), "fr"),
+    ("start", N_("The course's day 1, for announcements by week"), "2026-12-01"),
+]
+
+
+def _typed(course: Course) -> dict[str, str]:
+    """Each setting's value as /settings takes it, in the keywords of the language spoken."""
+    s, off = course.settings, i18n.keyword("off")
+    return {
+        "sla": i18n.compact_length(s.sla).replace(" ", ""),
+        "timezone": s.timezone,
+        "quiet": f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else off,
+        "digest": f"{s.digest_at:%H:%M}" if s.digest_at else off,
+        "detect": i18n.keyword(s.detect.value),
+        "retention": i18n.compact_length(s.retention).replace(" ", "") if s.retention else off,
+        "language": s.language,
+        "start": s.starts_on.isoformat() if s.starts_on else off,
+    }
+
+
+def settings(
+    course: Course,
+    notice: str | None = None,
+    problem: str | None = None,
+    key: str | None = None,
+    typed: str | None = None,
+) -> str:
+    values = _typed(course)
+    if key in values and typed is not None:  # what was typed stays, to be corrected
+        values[key] = typed[:200]
+    fields = [
+        {
+            "key": name,
+            "label": i18n._(label),
+            "word": i18n.keyword(name),
+            "value": values[name],
+            "example": example,
+        }
+        for name, label, example in SETTINGS
+    ]
+    return ENVIRONMENT.get_template("settings.html").render(
+        course=course, fields=fields, notice=notice, problem=problem, failed=key, tab="settings"
+    )
+
+
+def changed(course: Course, key: str) -> str:
+    return i18n._("Updated {tag}: {key} changed.", tag=course.tag, key=i18n.keyword(key))
+
+
+def refused(message: str) -> str:
+    return ENVIRONMENT.get_template("refused.html").render(message=i18n._(message))
+NO_SUCH_ACTION = N_("That action doesn't exist.")
+
+
+def _claimed(by: Person | None) -> str | None:
+    return i18n._(STATUS["claimed"], by=by.name) if by is not None else None

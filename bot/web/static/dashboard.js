@@ -1,0 +1,65 @@
+// The dashboard in Telegram: the launch parameters are in the URL fragment (#tgWebAppData=…&
+// tgWebAppThemeParams=…). The init data goes with every request, in a header; the server checks
+// it and renders each page; this script only puts the page in place and follows its links.
+(function () {
+  "use strict";
+  var launch = new URLSearchParams(window.location.hash.slice(1));
+  var initData = launch.get("tgWebAppData") || "";
+  var root = document.documentElement;
+  var base = document.body.getAttribute("data-base") || "";
+  var page = document.getElementById("page");
+
+  function applyTheme(raw) {
+    var theme = {};
+    try { theme = JSON.parse(raw || "{}") || {}; } catch (error) { theme = {}; }
+    Object.keys(theme).forEach(function (name) {
+      var value = String(theme[name]);
+      if (/^[a-z_]+$/.test(name) && /^#[0-9a-fA-F]{3,8}$/.test(value)) {
+        root.style.setProperty("--tg-theme-" + name.replace(/_/g, "-"), value);
+      }
+    });
+    var background = /^#([0-9a-fA-F]{6})$/.exec(theme.bg_color || "");
+    if (background) {
+      var n = parseInt(background[1], 16);
+      var light = 0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255);
+      root.setAttribute("data-scheme", light < 128 ? "dark" : "light");
+    }
+  }
+
+  function load(path, options) {
+    options = options || {};
+    options.headers = { "X-Telegram-Init-Data": initData };
+    page.setAttribute("aria-busy", "true");
+    return fetch(base + path, options)
+      .then(function (response) {
+        page.setAttribute("data-status", String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        page.innerHTML = html;
+        page.removeAttribute("aria-busy");
+        window.scrollTo(0, 0);
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-view]");
+    if (link) {
+      event.preventDefault();
+      load(link.getAttribute("data-view"));
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-action]");
+    if (form) {
+      event.preventDefault();
+      var body = new URLSearchParams();
+      form.querySelectorAll("input[name]").forEach(function (input) { body.append(input.name, input.value); });
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+      load(form.getAttribute("data-action"), { method: "POST", body: body });
+    }
+  });
+
+  applyTheme(launch.get("tgWebAppThemeParams"));
+  load("/view/courses");
+})();

@@ -1,0 +1,238 @@
+"""The facilitators' dashboard: what a person may see of a course, and what they may do from it.
+
+One service per page (`today`, `learners`, `trends`, `sessions`, `settings`), each refusing a
+course the person doesn't facilitate (`Forbidden`) before it reads anything. The actions are
+the alert buttons' (take it, snooze, not a question) and /solved's: they go through
+`alerts.act`, so alert messages are edited and digests count them as the chat's would; a
+setting changes through `courses.change_setting`, as /settings does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from facilitation import alerts
+from facilitation.courses import change_setting as change
+from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.languages import N_, private_language
+from facilitation.model import BoardItem, Course, GuestSession, Person, Phase, Question, RosterEntry, Round
+from facilitation.ports import UnitOfWork
+from facilitation.scope import courses_run_by
+from facilitation.stats import CourseStats, QuestionFacts, Window, summarise, window_start
+
+WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
+ACTIONS = ("claim", "snooze", "dismiss", "solve")
+LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many more there are
+SORTS = ("name", "posts", "questions", "answers", "seen")
+QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
+SESSIONS_SHOWN = 20
+TRANSCRIPT_SHOWN = 20_000  # characters; the whole one is /transcript's
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An open question as the dashboard lists it."""
+
+    question: Question
+    claimed_by: Person | None
+    alert_id: int | None  # its latest alert still open, if it was alerted
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    waiting: Waiting
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Today:
+    course: Course
+    waiting: list[WaitingItem]
+    total: int  # open questions in all, shown or not
+
+
+@dataclass(frozen=True)
+class LearnerItem:
+    entry: RosterEntry
+    asked: int
+    answered: int
+    quiet: bool  # not seen for a week
+
+    @property
+    def introduced(self) -> bool:
+        return self.entry.introduction is not None
+
+
+@dataclass(frozen=True)
+class Learners:
+    course: Course
+    items: list[LearnerItem]
+    total: int
+    sort: str
+
+
+def _sort_key(sort: str) -> Callable[[LearnerItem], tuple[object, ...]]:
+    """Counts and last seen: the most first; names: alphabetical."""
+    keys: dict[str, Callable[[LearnerItem], tuple[object, ...]]] = {
+        "name": lambda i: (i.entry.person.name.casefold(), i.entry.person.id),
+        "posts": lambda i: (-i.entry.posts, i.entry.person.name.casefold()),
+        "questions": lambda i: (-i.asked, i.entry.person.name.casefold()),
+        "answers": lambda i: (-i.answered, i.entry.person.name.casefold()),
+        "seen": lambda i: (-i.entry.last_seen.timestamp(), i.entry.person.name.casefold()),
+    }
+    return keys[sort]
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: GuestSession
+    board: list[BoardItem]  # its questions by votes (what the board in the group shows)
+    transcript: str | None  # once ended
+
+
+@dataclass(frozen=True)
+class Sessions:
+    course: Course
+    sessions: list[SessionView]
+    rounds: list[Round]  # discussions live or coming up, soonest first
+
+
+class DashboardReader(Protocol):
+    async def waiting(self, course_id: int, limit: int) -> list[Waiting]:
+        """The course's open questions, the oldest first."""
+        ...
+
+    async def count_waiting(self, course_id: int) -> int: ...
+
+    async def one(self, question_id: int) -> Waiting | None: ...
+
+    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
+        """/stats' facts of the course's questions asked since then, read for the charts."""
+        ...
+
+    async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
+        """The course's guest sessions in every phase, the latest start first."""
+        ...
+
+
+class Forbidden(NotAllowed):
+    """A course the person does not facilitate: the web side answers 403."""
+
+
+async def opening(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Course]:
+    """/dashboard: in private, anyone (a learner sees that nothing is theirs); in a group, only
+    a facilitator of the group's course."""
+    if chat_id is None:
+        return await courses(uow, person_id)
+    async with uow:
+        return await courses_run_by(uow, chat_id, person_id, tags)
+
+
+async def courses(uow: UnitOfWork, person_id: int) -> list[Course]:
+    """The courses the person facilitates: all the dashboard shows them."""
+    async with uow:
+        return await uow.courses.facilitated_by(person_id)
+
+
+async def _facilitated(uow: UnitOfWork, course_id: int, person_id: int) -> Course:
+    course = await uow.courses.get(course_id)
+    if course is None or not await uow.courses.is_facilitator(course_id, person_id):
+        raise Forbidden(N_("You don't facilitate this course."))
+    return course
+
+
+async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) -> Today:
+    """What waits for an answer, the overdue first, then the oldest."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        found = await uow.dashboard.waiting(course.id, WAITING_SHOWN)
+        total = await uow.dashboard.count_waiting(course.id) if len(found) >= WAITING_SHOWN else len(found)
+    items = [WaitingItem(w, w.question.asked_at + course.settings.sla <= now) for w in found]
+    items.sort(key=lambda i: (not i.overdue, i.waiting.question.asked_at, i.waiting.question.id))
+    return Today(course, items, total)
+
+
+async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime) -> Learners:
+    """Everyone who posted in the course (facilitators aside): introduction, posts, questions,
+    answers given, last seen; sorted by `sort` (one of SORTS, else by name)."""
+    sort = sort if sort in SORTS else "name"
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        listed = await uow.digests.learners(course.id, False, LEARNERS_SHOWN)
+        counts = await uow.digests.contributions(course.id, [e.person.id for e in listed.items])
+    items = []
+    for entry in listed.items:
+        asked, answered = counts.get(entry.person.id, (0, 0))
+        items.append(LearnerItem(entry, asked, answered, quiet=now - entry.last_seen >= QUIET))
+    items.sort(key=_sort_key(sort))
+    return Learners(course, items, listed.total, sort)
+
+
+async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, now: datetime) -> CourseStats:
+    """/stats's numbers for the window named (7d, 30d or all; else 7d), for the charts."""
+    try:
+        window = Window(chosen)
+    except ValueError:
+        window = Window.WEEK
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        since = window_start(window, now, ZoneInfo(course.settings.timezone))
+        facts = await uow.dashboard.question_facts(course.id, since)
+    return summarise(course, window, facts, [], now)  # the page shows no helpers: not read
+
+
+async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
+    """Guest sessions with their boards (votes) or transcripts; discussions coming up."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        views = []
+        for session in await uow.dashboard.sessions(course, SESSIONS_SHOWN):
+            board = await uow.guest_questions.board(session.id)
+            ended = session.phase is Phase.ENDED
+            transcript = await uow.guest_sessions.transcript(session.id) if ended else None
+            views.append(SessionView(session, board, transcript[:TRANSCRIPT_SHOWN] if transcript else None))
+        rounds = await uow.discussions.upcoming([course.id])
+    return Sessions(course, views, rounds)
+
+
+async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:
+    async with uow:
+        return await _facilitated(uow, course_id, person_id)
+
+
+async def change_setting(
+    uow: UnitOfWork, course_id: int, person: Person, key: str, value: str, now: datetime
+) -> Course:
+    """/settings' own change, for a course the person facilitates: the same rules and messages."""
+    async with uow:
+        course = await _facilitated(uow, course_id, person.id)
+    if not value.strip():
+        raise ParseError(N_("Give “{key}” a value."), key=key[:30])
+    return await change(uow, None, person, [course.hashtag], key, value.strip(), now)
+
+
+async def act(
+    uow: UnitOfWork, course_id: int, question_id: int, action: str, person: Person, now: datetime
+) -> Question:
+    """One of the alert buttons' actions (or solve), pressed on the dashboard."""
+    if action not in ACTIONS:
+        raise NotFound(alerts.BUTTON_GONE)
+    async with uow:
+        course = await _facilitated(uow, course_id, person.id)
+        found = await uow.dashboard.one(question_id)
+        if found is None or found.question.course_id != course.id:
+            raise Forbidden(N_("That question isn't one of this course's."))
+        await alerts.act(uow, course, found.question, found.alert_id, action, person, now)
+        await uow.commit()
+    return found.question
+
+
+async def language(uow: UnitOfWork, person_id: int, telegram: str | None) -> str:
+    """The viewer's language, as in a private chat: their /language choice, else their app's."""
+    async with uow:
+        chosen = await uow.people.language_chosen(person_id)
+    return private_language(chosen, telegram)
