@@ -14,6 +14,7 @@ replies from others, then the earliest. Reactions count only where Flock is the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -28,6 +29,13 @@ from facilitation.scope import require_facilitator
 
 TOP = 3
 EXCERPT = 200  # characters of an answer the recap keeps; the renderer shortens further
+_ANSWER_MARK = re.compile(r"\s*[Aa][1-9][0-9]?(?!\w)\s*[:.)\-–—]?\s*")  # "A1:", "a1 -", "A2"
+
+
+def without_number(text: str) -> str:
+    """An answer as shown under its prompt, without the A<n> that placed it there: "A1: x" → "x"."""
+    shown = _ANSWER_MARK.sub("", text, count=1) if _ANSWER_MARK.match(text) else text
+    return shown or text
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ def recap_data(round: Round, record: RoundRecord) -> dict[str, object]:
                 "top": [
                     {
                         "name": a.author.name,
-                        "text": a.text[:EXCERPT],
+                        "text": without_number(a.text)[:EXCERPT],
                         "chat_id": a.ref.chat_id,
                         "message_id": a.ref.message_id,
                         "thread_id": a.ref.thread_id,
@@ -138,7 +146,7 @@ def transcript(round: Round, record: RoundRecord) -> str:
             )
             shown = ", ".join(d for d in drew if d)
             lines.append(
-                f"- **{markdown_line(answer.author.name)}**: {markdown_line(answer.text)}"
+                f"- **{markdown_line(answer.author.name)}**: {markdown_line(without_number(answer.text))}"
                 + (f" ({shown})" if shown else "")
             )
             lines += [

@@ -44,8 +44,8 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
         "",
         "<b>Q1</b> Quel outil ?",
         "2 ont répondu.",
-        f'1. <a href="{link(bens)}">Ben</a> : A1 le tableau blanc (2 réactions)',
-        f'2. <a href="{link(mias)}">Mia</a> : A1 : les post-it (1 réaction, 1 réponse)',
+        f'1. <a href="{link(bens)}">Ben</a> : le tableau blanc (2 réactions)',
+        f'2. <a href="{link(mias)}">Mia</a> : les post-it (1 réaction, 1 réponse)',
         "",
         "<b>Q2</b> Pourquoi ?",
         "Aucune réponse.",
@@ -55,7 +55,7 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
     markdown = document.files["document"][1].decode()
     assert "Discussion de \\#onb26, 2026-11-02 09:01 (UTC)." in markdown
     assert "Participants : 3. Première fois dans le cours : 3. Réponses : 2." in markdown
-    assert "- **Mia**: A1 : les post-it (réactions : 1, réponses : 1)" in markdown
+    assert "- **Mia**: les post-it (réactions : 1, réponses : 1)" in markdown
     assert "## Q2. Pourquoi ?\n\nAucune réponse." in markdown
 
 
