@@ -405,7 +405,8 @@ async def test_a_detached_chat_gets_no_reminder_opening_or_prompt_and_the_facili
     assert sent(reminder, ANA) == [GONE.format(chats="Onboarding 2026 (evening)")]
     later = sent(opening + rest + next_week, ANA)
     assert [text for text in later if "is not posted in" in text] == []  # told once
-    assert len(later) == 1 and "“Remote teaching tips”: 0 took part" in later[0]  # the next digest
+    assert len(later) == 1  # the next digest
+    assert "“Remote teaching tips”: 0 took part" in later[0]
     assert len(sent(opening + rest, CHAT)) == 5  # the opening, three prompts and the recap
     assert "<b>Q1</b> What tool helped you most?" in sent(next_week, CHAT)
 
