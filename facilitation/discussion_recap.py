@@ -47,7 +47,8 @@ class Figures:
 
 def figures(round: Round, record: RoundRecord) -> Figures:
     people = {a.author.id for a in record.answers} | {r.author.id for a in record.answers for r in a.replies}
-    first = sum(1 for p in people if (at := record.first_posted.get(p)) is not None and at >= round.starts_at)
+    opened = round.starts_at.replace(microsecond=0)  # Telegram dates a message to the second
+    first = sum(1 for p in people if (at := record.first_posted.get(p)) is not None and at >= opened)
     return Figures(len(people), len(record.answers), first)
 
 
