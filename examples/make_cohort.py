@@ -315,8 +315,8 @@ def thursday(s: Story) -> None:
 def friday(s: Story) -> None:
     s.at(4, 9, 0).say(MAYA, "/settings sla 4h")
     s.at(4, 9, 1).say(LEO, "/questions")
-    # Telegram tells a bot about reactions only where it is an admin: Maya makes Flock one, so
-    # the retro's recap can rank answers by the reactions they drew.
+    # Telegram tells a bot about reactions only where it is an admin: warned when she scheduled
+    # the retro, Maya makes Flock one, so its recap can rank answers by the reactions they drew.
     s.at(4, 15, 30).promoted(MAYA)
     # The retro: a reminder at 15:45, the opening and Q1 at 16:00, Q2 at 16:10. Answers come as
     # replies to a prompt or as A1/A2 messages, each acknowledged with a reaction; people react

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from facilitation.detection import as_asked
 from facilitation.errors import NotFound
 from facilitation.guest_live import markdown_line, markdown_text
 from facilitation.languages import N_, written_in
@@ -36,6 +37,12 @@ def without_number(text: str) -> str:
     """An answer as shown under its prompt, without the A<n> that placed it there: "A1: x" → "x"."""
     shown = _ANSWER_MARK.sub("", text, count=1) if _ANSWER_MARK.match(text) else text
     return shown or text
+
+
+def as_shown(text: str, tag: str) -> str:
+    """An answer as the recap and transcript show it: without the course's hashtag (a tagged
+    chat's answers carry it) nor its A<n>."""
+    return without_number(as_asked(text, [tag]))
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ def recap_data(round: Round, record: RoundRecord) -> dict[str, object]:
                 "top": [
                     {
                         "name": a.author.name,
-                        "text": without_number(a.text)[:EXCERPT],
+                        "text": as_shown(a.text, round.discussion.course.hashtag)[:EXCERPT],
                         "chat_id": a.ref.chat_id,
                         "message_id": a.ref.message_id,
                         "thread_id": a.ref.thread_id,
@@ -114,7 +121,7 @@ def transcript(round: Round, record: RoundRecord) -> str:
         "",
         say(
             N_("Discussion for {course}, {start} ({timezone})."),
-            course=markdown_text(course.tag),
+            course=course.tag,  # letters, digits and _: nothing to escape mid-line
             start=f"{round.starts_at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}",
             timezone=markdown_text(zone),
         ),
@@ -146,9 +153,9 @@ def transcript(round: Round, record: RoundRecord) -> str:
                 else None,
             )
             shown = ", ".join(d for d in drew if d)
+            text = markdown_line(as_shown(answer.text, course.hashtag))
             lines.append(
-                f"- **{markdown_line(answer.author.name)}**: {markdown_line(without_number(answer.text))}"
-                + (f" ({shown})" if shown else "")
+                f"- **{markdown_line(answer.author.name)}**: {text}" + (f" ({shown})" if shown else "")
             )
             lines += [
                 f"  - *{markdown_line(reply.author.name)}*: {markdown_line(reply.text)}"

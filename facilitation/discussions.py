@@ -165,6 +165,12 @@ def first_step(starts_at: datetime, now: datetime) -> int:
 # Scheduling and managing -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    round: Round
+    no_reactions: tuple[str, ...]  # the titles of its chats where Flock can't count reactions
+
+
 async def schedule(
     uow: UnitOfWork,
     where: MessageRef | None,
@@ -172,7 +178,7 @@ async def schedule(
     tags: list[str],
     request: Request,
     now: datetime,
-) -> Round:
+) -> Scheduled:
     """`where`: the group message it was scheduled by (None in private)."""
     async with uow:
         course = await (
@@ -193,8 +199,9 @@ async def schedule(
         round = await uow.discussions.add_round(
             discussion, settings.starts_at, settings.starts_at, prompts, now
         )
+        blind = await uow.courses.chats_without_reactions(course.id)
         await uow.commit()
-    return round
+    return Scheduled(round, tuple(chat.title or str(chat.id) for chat in blind))
 
 
 async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Round]:

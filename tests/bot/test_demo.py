@@ -154,7 +154,11 @@ def test_the_friday_retro_ends_with_its_recap_ranked_by_reactions_and_its_transc
 ) -> None:
     lines, db_file = played
 
-    promoted = _index(lines, "Fri 15:30 — Maya Okafor makes Flock an admin of “Data Skills — Autumn 2026”")
+    scheduled = _index(lines, "Thu 17:00 — Maya Okafor in the group: /discussion")
+    warned = _index(lines, "              ⚠️ I'm not an admin of Data Skills — Autumn 2026", scheduled)
+    promoted = _index(
+        lines, "Fri 15:30 — Maya Okafor makes Flock an admin of “Data Skills — Autumn 2026”", warned
+    )
     reacted = _index(
         lines, "Fri 16:08 — Maya Okafor reacts 👍 to Tomás Ibarra's “a1 - seeing which data", promoted
     )

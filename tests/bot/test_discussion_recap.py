@@ -211,7 +211,7 @@ async def test_the_transcript_has_every_answer_under_its_prompt_with_replies_and
     markdown = documents(end, CHAT)[0].files["document"][1].decode()
 
     assert markdown.startswith(
-        "# Tips\n\nDiscussion for \\#onb26, 2026-11-02 09:01 (UTC).\n\n"
+        "# Tips\n\nDiscussion for #onb26, 2026-11-02 09:01 (UTC).\n\n"
         "Took part: 3. First time in the course: 2. Answers: 4.\n\n## Q1."
     )
     q1 = markdown[markdown.index("## Q1. First?") : markdown.index("## Q2.")]
@@ -293,12 +293,12 @@ async def test_in_a_tagged_chat_the_recap_holds_the_courses_answers_only(flock: 
 
     [recap] = sent(end, SHARED)
     assert recap.splitlines()[1:] == [
-        "2 people took part, 2 of them for the first time in the course. Welcome!",
+        "2 people took part, all for the first time in the course. Welcome!",
         "",
         "<b>Q1</b> First?",
         "2 answered.",
         f'1. <a href="{link(replied)}">Mia</a>: By replying (1 reaction)',
-        f'2. <a href="{link(tagged)}">Ben</a>: #onb26 with the tag',
+        f'2. <a href="{link(tagged)}">Ben</a>: with the tag',
     ]
     markdown = documents(end, SHARED)[0].files["document"][1].decode()
     assert "not for the course" not in markdown

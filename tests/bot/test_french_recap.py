@@ -40,7 +40,7 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
     [recap] = sent(end, CHAT)
     assert recap.splitlines() == [
         "📝 <b>Récapitulatif : Tips</b>",
-        "3 personnes ont participé, dont 3 pour la première fois dans le cours. Bienvenue !",
+        "3 personnes ont participé, toutes pour la première fois dans le cours. Bienvenue !",
         "",
         "<b>Q1</b> Quel outil ?",
         "2 ont répondu.",
@@ -53,7 +53,7 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
     [document] = documents(end, CHAT)
     assert document.params["caption"] == "📄 Transcription de « Tips »"
     markdown = document.files["document"][1].decode()
-    assert "Discussion de \\#onb26, 2026-11-02 09:01 (UTC)." in markdown
+    assert "Discussion de #onb26, 2026-11-02 09:01 (UTC)." in markdown
     assert "Participants : 3. Première fois dans le cours : 3. Réponses : 2." in markdown
     assert "- **Mia**: les post-it (réactions : 1, réponses : 1)" in markdown
     assert "## Q2. Pourquoi ?\n\nAucune réponse." in markdown

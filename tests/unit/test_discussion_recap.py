@@ -86,3 +86,11 @@ def test_an_answer_is_shown_without_the_a_n_that_placed_it() -> None:
     ]
 
     assert shown == ["pivot", "seeing", "asking", "les post-it", "A1", "Apple pie", "A1b"]
+
+
+def test_in_a_tagged_chat_an_answer_is_shown_without_the_course_s_hashtag() -> None:
+    shown = [
+        discussion_recap.as_shown(text, "onb26") for text in ("A1 #onb26 the whiteboard", "#ONB26 A2: yes")
+    ]
+
+    assert shown == ["the whiteboard", "yes"]
