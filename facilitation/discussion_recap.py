@@ -202,7 +202,9 @@ async def latest_transcript(
     async with uow:
         discussion = await uow.discussions.get(discussion_id)
         if discussion is None:
-            raise NotFound(N_("There is no discussion {number}."), number=discussion_id)
+            raise NotFound(
+                N_("There is no discussion {number}. /discussions lists them."), number=discussion_id
+            )
         await require_facilitator(uow, discussion.course, person_id)
         if chat_id is not None and discussion.course.id not in {
             a.course.id for a in await uow.courses.attachments(chat_id)

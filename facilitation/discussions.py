@@ -213,7 +213,7 @@ async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: lis
 async def _next(uow: UnitOfWork, discussion_id: int, person_id: int, not_started: bool) -> Round:
     discussion = await uow.discussions.get(discussion_id)
     if discussion is None:
-        raise NotFound(N_("There is no discussion {number}."), number=discussion_id)
+        raise NotFound(N_("There is no discussion {number}. /discussions lists them."), number=discussion_id)
     await require_facilitator(uow, discussion.course, person_id)
     # Changes are to the next occurrence not started; cancelling stops a live one first.
     round = await uow.discussions.next_round(discussion_id, scheduled_only=not_started)

@@ -329,7 +329,7 @@ async def test_facilitators_get_the_latest_transcript_again_and_others_are_refus
         [document] = [c for c in calls if c.method == "sendDocument"]
         assert document.params["caption"] == "📄 Transcript of “Weekly”"
         assert "- **Ben**: my answer (reactions: 0)" in document.files["document"][1].decode()
-    assert sent(unknown) == ["There is no discussion 9."]
+    assert sent(unknown) == ["There is no discussion 9. /discussions lists them."]
     assert sent(bare) == ["Give the discussion's number, like /discussion_transcript 3."]
 
 

@@ -198,7 +198,7 @@ def test_a_discussion_in_two_groups_and_a_daily_announcement(cohort: Cohort) -> 
     assert documents(calls, MAIN) == []
     assert said(calls, MAIN) == ["Only facilitators of #ret26 can do that."]
     _, calls = cohort.say(MAIN, ANA, "/discussion_transcript 9")
-    assert said(calls, MAIN) == ["There is no discussion 9."]
+    assert said(calls, MAIN) == ["There is no discussion 9. /discussions lists them."]
     # Flock asked Telegram for reactions.
     polled = [c for c in cohort.fake.answers.calls if c.method == "getUpdates"]
     assert "message_reaction" in polled[-1].params["allowed_updates"]
