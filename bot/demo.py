@@ -2,7 +2,7 @@
 
 Updates go through the inbox and the Application exactly as in `flock run`; the Bot API is the
 in-process recording one, so every message Flock sends is shown instead of sent. The stand-in
-API reports whoever runs /setup as a chat admin.
+API reports whoever runs /setup as a chat admin, and Flock once the story makes it one.
 
 The clock is the story's: it stands at each update's time while the update is handled, and
 between updates it moves on to each moment something falls due (bot/next_due.py), where the
@@ -64,7 +64,14 @@ def fresh_database(database: str | None) -> Path:
 
 def moment_of(update: dict[str, Any]) -> datetime:
     """When it happened: a message's date (an edit's), or the date the cohort file gives a press."""
-    for kind in ("message", "edited_message", "my_chat_member", "chat_member", "callback_query"):
+    for kind in (
+        "message",
+        "edited_message",
+        "my_chat_member",
+        "chat_member",
+        "callback_query",
+        "message_reaction",
+    ):
         if kind in update:
             body = update[kind]
             return datetime.fromtimestamp(body.get("edit_date") or body["date"], UTC)
@@ -144,6 +151,10 @@ class Replay:
         body = update.get("message", {})
         if str(body.get("text", "")).startswith("/setup") and "from" in body:
             self._api.admins.add((body["chat"]["id"], body["from"]["id"]))
+        promoted = update.get("my_chat_member", {})
+        if promoted.get("new_chat_member", {}).get("status") == "administrator":
+            # From then on the stand-in API says so too, as Telegram would.
+            self._api.admins.add((promoted["chat"]["id"], promoted["new_chat_member"]["user"]["id"]))
         await self._flock.poller.store([update])
         await self._flock.poller.processor.drain()
         replies = self._api.take()

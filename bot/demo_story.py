@@ -44,6 +44,7 @@ class Delivery:
 @dataclass
 class Narrator:
     names: dict[int, str] = field(default_factory=dict)  # people by id, which is their private chat's
+    said: dict[tuple[int, int], JSON] = field(default_factory=dict)  # people's messages, for reactions
     course: Course | None = None  # as it is now: its time zone is the story's
     _day: date | None = None
 
@@ -52,13 +53,17 @@ class Narrator:
         return ZoneInfo(self.course.settings.timezone if self.course else "UTC")
 
     def learn(self, update: JSON) -> None:
-        """Remember the names an update shows, to say who a private message went to."""
+        """Remember the names an update shows, to say who a private message went to, and what
+        people wrote, to say what a reaction is to."""
         for body in update.values():
             if not isinstance(body, dict):
                 continue
-            for person in [body.get("from"), *body.get("new_chat_members", [])]:
+            for person in [body.get("from"), body.get("user"), *body.get("new_chat_members", [])]:
                 if isinstance(person, dict) and not person.get("is_bot"):
                     self.names[int(person["id"])] = _name(person)
+        message = update.get("message") or update.get("edited_message")
+        if message:
+            self.said[(int(message["chat"]["id"]), int(message["message_id"]))] = message
 
     def update(
         self, update: JSON, at: datetime, replies: list[Call], deliveries: list[Delivery]
@@ -102,6 +107,13 @@ class Narrator:
     def _describe(self, update: JSON) -> str:
         if "my_chat_member" in update:
             change = update["my_chat_member"]
+            statuses = (change["old_chat_member"]["status"], change["new_chat_member"]["status"])
+            if statuses == ("member", "administrator"):
+                return _(
+                    "{who} makes Flock an admin of “{title}”, so it sees reactions",
+                    who=_name(change["from"]),
+                    title=change["chat"]["title"],
+                )
             return _(
                 "{who} adds Flock to “{title}”", who=_name(change["from"]), title=change["chat"]["title"]
             )
@@ -117,6 +129,8 @@ class Narrator:
                 button=pressed,
                 quoted=_quote(query["message"]),
             )
+        if "message_reaction" in update:
+            return self._reaction(update["message_reaction"])
         body = _body(update)
         who = _name(body.get("from", {}))
         if body.get("new_chat_members"):
@@ -145,6 +159,21 @@ class Narrator:
         if private:
             return _("{who}, privately to Flock: {said}", who=who, said=said)
         return _("{who} in the group: {said}", who=who, said=said)
+
+    def _reaction(self, change: JSON) -> str:
+        who = _name(change.get("user", {}))
+        emoji = "".join(str(r.get("emoji", "")) for r in change.get("new_reaction", []))
+        message = self.said.get((int(change["chat"]["id"]), int(change["message_id"])))
+        if message is None:
+            return _("{who} reacts {emoji} to a message", who=who, emoji=emoji)
+        first = str(message.get("text") or "").split("\n", 1)[0]
+        return _(
+            "{who} reacts {emoji} to {author}'s “{text}”",
+            who=who,
+            emoji=emoji,
+            author=_name(message.get("from", {})),
+            text=first[:40] + ("…" if len(first) > 40 else ""),
+        )
 
     def _reply(self, call: Call, who: str, here: int, gist: bool) -> list[str]:
         if call.method == "getChatMember":
@@ -240,7 +269,13 @@ class Narrator:
                 return _("the discussion “{title}” opens in the group", title=data.get("title")), text
             case NoticeKind.DISCUSSION_PROMPT:
                 return _("prompt Q{number} of the discussion is posted", number=data.get("number")), text
-            # A discussion's recap is told here once Flock posts one (its own case, like the above).
+            case NoticeKind.DISCUSSION_RECAP:
+                return _(
+                    "the discussion “{title}” is over: its recap is posted in the group",
+                    title=data.get("title"),
+                ), text
+            case NoticeKind.DISCUSSION_TRANSCRIPT:
+                return _("and its transcript, as a document"), text
             case _:
                 return _("Flock writes to {who}", who=to), text
 
@@ -285,7 +320,14 @@ def _quote(message: JSON) -> str:
 
 
 def _body(update: JSON) -> dict[str, Any]:
-    for kind in ("message", "edited_message", "my_chat_member", "chat_member", "callback_query"):
+    for kind in (
+        "message",
+        "edited_message",
+        "my_chat_member",
+        "chat_member",
+        "callback_query",
+        "message_reaction",
+    ):
         if kind in update:
             return dict(update[kind])
     return {}

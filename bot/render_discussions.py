@@ -41,20 +41,35 @@ def _prompts(round: Round) -> str:
     )
 
 
-def scheduled(round: Round) -> str:
+def scheduled(round: Round, no_reactions: tuple[str, ...] = ()) -> str:
     zone = round.discussion.course.settings.timezone
-    return _(
-        "Scheduled discussion <b>{number}</b>: “{title}”, {start}, {rhythm}, a prompt every {gap}.\n"
-        "{prompts}\n"
-        "It ends {end}.",
-        number=round.discussion.id,
-        title=escape(round.discussion.title),
-        start=when(round.starts_at, zone),
-        rhythm=rhythm(round),
-        gap=_gap(round),
-        prompts=_prompts(round),
-        end=when(round.ends_at, zone),
-    )
+    lines = [
+        _(
+            "Scheduled discussion <b>{number}</b>: “{title}”, {start}, {rhythm}, a prompt every {gap}.\n"
+            "{prompts}\n"
+            "It ends {end}.",
+            number=round.discussion.id,
+            title=escape(round.discussion.title),
+            start=when(round.starts_at, zone),
+            rhythm=rhythm(round),
+            gap=_gap(round),
+            prompts=_prompts(round),
+            end=when(round.ends_at, zone),
+        ),
+        _(
+            "/discussions lists what is coming up; /discussion_cancel {number} cancels it.",
+            number=round.discussion.id,
+        ),
+    ]
+    if no_reactions:  # said now, while there is time to fix it, rather than only in the recap
+        lines.append(
+            _(
+                "⚠️ I'm not an admin of {chats}, so I won't see reactions there: "
+                "make me one to have the recap rank answers by them.",
+                chats=", ".join(escape(title) for title in no_reactions),
+            )
+        )
+    return "\n".join(lines)
 
 
 def prompts_replaced(round: Round) -> str:
@@ -185,7 +200,15 @@ def _recap(data: dict[str, Any], limit: int) -> str:
     if not people:  # the prompts are above in the chat: nothing to list under them
         lines.append(_("No one answered this time. Thank you for reading along!"))
         return "\n".join(lines)
-    if first:
+    if first and first == people:
+        lines.append(
+            ngettext(
+                "{count} person took part, for the first time in the course. Welcome!",
+                "{count} people took part, all for the first time in the course. Welcome!",
+                people,
+            )
+        )
+    elif first:
         lines.append(
             ngettext(
                 "{count} person took part, {first} of them for the first time in the course. Welcome!",

@@ -34,6 +34,7 @@ LEO = {"id": 503, "is_bot": False, "first_name": "Leo", "last_name": "Martin", "
 TOMAS = {"id": 504, "is_bot": False, "first_name": "Tomás", "last_name": "Ibarra"}  # no username
 AIKO = {"id": 505, "is_bot": False, "first_name": "Aiko", "last_name": "Sato", "username": "aiko_s"}
 BEN = {"id": 506, "is_bot": False, "first_name": "Ben", "username": "ben_builds"}
+NADIA = {"id": 507, "is_bot": False, "first_name": "Nadia", "last_name": "Haddad", "username": "nadia_h"}
 SOFIA = {"id": 601, "is_bot": False, "first_name": "Sofia", "last_name": "Lind", "username": "sofia_dataops"}
 
 MONDAY = datetime(2026, 11, 2, tzinfo=COURSE_TIME)
@@ -136,6 +137,49 @@ class Story:
             },
         )
 
+    def promoted(self, by: dict[str, Any]) -> None:
+        """`by` makes Flock an admin of the group: from then on Telegram sends it reactions."""
+        rights = {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": False,
+            "can_manage_video_chats": False,
+            "can_restrict_members": False,
+            "can_promote_members": False,
+            "can_change_info": False,
+            "can_invite_users": True,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_pin_messages": True,
+        }
+        self._update(
+            "my_chat_member",
+            {
+                "chat": GROUP,
+                "from": by,
+                "date": int(self.now.timestamp()),
+                "old_chat_member": {"status": "member", "user": BOT},
+                "new_chat_member": {"status": "administrator", "user": BOT, **rights},
+            },
+        )
+        self.now += timedelta(minutes=1)
+
+    def react(self, who: dict[str, Any], message: dict[str, Any], emoji: str) -> None:
+        """`who` reacts to a message in the group (Telegram tells Flock only as an admin)."""
+        self._update(
+            "message_reaction",
+            {
+                "chat": GROUP,
+                "message_id": message["message_id"],
+                "user": who,
+                "date": int(self.now.timestamp()),
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": emoji}],
+            },
+        )
+
     def joined(self, *people: dict[str, Any]) -> None:
         self.say(people[0], "", new_chat_members=list(people))
 
@@ -227,7 +271,7 @@ def wednesday(s: Story) -> None:
 
 def thursday(s: Story) -> None:
     s.at(3, 8, 2).say(LEO, "Morning everyone ☕")
-    s.at(3, 8, 4).joined(BEN)
+    s.at(3, 8, 4).joined(BEN, NADIA)  # Nadia reads along, and says nothing until Friday's retro
     s.at(3, 8, 5).say(BEN, "hey all, is the recording from Tuesday up somewhere")
     s.at(3, 8, 10).say(
         PRIYA, "seaborn's FacetGrid, or plotnine if you like ggplot.", reply_to=s.kept["plots"]
@@ -271,21 +315,43 @@ def thursday(s: Story) -> None:
 def friday(s: Story) -> None:
     s.at(4, 9, 0).say(MAYA, "/settings sla 4h")
     s.at(4, 9, 1).say(LEO, "/questions")
+    # Telegram tells a bot about reactions only where it is an admin: warned when she scheduled
+    # the retro, Maya makes Flock one, so its recap can rank answers by the reactions they drew.
+    s.at(4, 15, 30).promoted(MAYA)
     # The retro: a reminder at 15:45, the opening and Q1 at 16:00, Q2 at 16:10. Answers come as
-    # replies to a prompt or as A1/A2 messages, each acknowledged with a reaction.
+    # replies to a prompt or as A1/A2 messages, each acknowledged with a reaction; people react
+    # to the answers they like and reply to them.
     s.at(4, 16, 3).say(
         PRIYA,
         "Reading other people's pandas code in the answers here.",
         reply_to=flock_message(GROUP, "What clicked"),
     )
-    s.at(4, 16, 5).say(LEO, "A1: pivot_table, and why my index had duplicates.")
-    s.at(4, 16, 7).say(TOMAS, "a1 - seeing which data version a chart was made from")
-    s.at(4, 16, 12).say(
+    s.at(4, 16, 5)
+    duplicates = s.say(LEO, "A1: pivot_table, and why my index had duplicates.")
+    s.at(4, 16, 7)
+    versions = s.say(TOMAS, "a1 - seeing which data version a chart was made from")
+    s.at(4, 16, 8).react(MAYA, versions, "👍")
+    s.react(AIKO, versions, "🔥")
+    s.react(PRIYA, duplicates, "👍")
+    s.at(4, 16, 9).react(LEO, versions, "👍")
+    s.at(4, 16, 12)
+    dvc = s.say(
         AIKO, "Setting up DVC for our team's notebooks.", reply_to=flock_message(GROUP, "What will you try")
     )
+    s.at(4, 16, 13).say(LEO, "Same here: DVC plus a Makefile. Happy to share ours.", reply_to=dvc)
     s.at(4, 16, 14).say(BEN, "A2 asking here earlier instead of sitting on my questions")
-    s.at(4, 16, 16).say(PRIYA, "A2: a small notebook of pandas recipes")
-    # 16:20: the discussion ends, one gap after Q2. Its recap is told at that moment.
+    s.at(4, 16, 16)
+    recipes = s.say(PRIYA, "A2: a small notebook of pandas recipes")
+    s.at(4, 16, 17).react(BEN, recipes, "❤")
+    s.react(TOMAS, dvc, "👍")
+    s.at(4, 16, 18)
+    speaking = s.say(NADIA, "A2 say something here instead of only reading 🙂")
+    s.at(4, 16, 19).react(MAYA, speaking, "❤")
+    s.react(PRIYA, speaking, "👍")
+    # 16:20: the discussion ends, one gap after Q2: its recap and transcript in the group.
+    s.at(4, 16, 40).say(
+        NADIA, "Hi, I'm Nadia, a lab analyst in Tunis. I've been reading along all week. #intro"
+    )
     s.at(4, 17, 30).say(MAYA, "/roster")
 
 

@@ -35,7 +35,7 @@ NOTHING = N_(
     "There is nothing to announce: reply to a message you wrote, or write the text after the command."
 )
 HERE_IN_GROUP = N_("“here” means the group you write it in: schedule it from there.")
-NOT_PENDING = N_("There is no announcement {number} waiting to go out.")
+NOT_PENDING = N_("There is no announcement {number} waiting to go out. /announcements lists them.")
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ replies from others, then the earliest. Reactions count only where Flock is the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from facilitation.detection import as_asked
 from facilitation.errors import NotFound
 from facilitation.guest_live import markdown_line, markdown_text
 from facilitation.languages import N_, written_in
@@ -28,6 +30,19 @@ from facilitation.scope import require_facilitator
 
 TOP = 3
 EXCERPT = 200  # characters of an answer the recap keeps; the renderer shortens further
+_ANSWER_MARK = re.compile(r"\s*[Aa][1-9][0-9]?(?!\w)\s*[:.)\-–—]?\s*")  # "A1:", "a1 -", "A2"
+
+
+def without_number(text: str) -> str:
+    """An answer as shown under its prompt, without the A<n> that placed it there: "A1: x" → "x"."""
+    shown = _ANSWER_MARK.sub("", text, count=1) if _ANSWER_MARK.match(text) else text
+    return shown or text
+
+
+def as_shown(text: str, tag: str) -> str:
+    """An answer as the recap and transcript show it: without the course's hashtag (a tagged
+    chat's answers carry it) nor its A<n>."""
+    return without_number(as_asked(text, [tag]))
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,8 @@ class Figures:
 
 def figures(round: Round, record: RoundRecord) -> Figures:
     people = {a.author.id for a in record.answers} | {r.author.id for a in record.answers for r in a.replies}
-    first = sum(1 for p in people if (at := record.first_posted.get(p)) is not None and at >= round.starts_at)
+    opened = round.starts_at.replace(microsecond=0)  # Telegram dates a message to the second
+    first = sum(1 for p in people if (at := record.first_posted.get(p)) is not None and at >= opened)
     return Figures(len(people), len(record.answers), first)
 
 
@@ -69,7 +85,7 @@ def recap_data(round: Round, record: RoundRecord) -> dict[str, object]:
                 "top": [
                     {
                         "name": a.author.name,
-                        "text": a.text[:EXCERPT],
+                        "text": as_shown(a.text, round.discussion.course.hashtag)[:EXCERPT],
                         "chat_id": a.ref.chat_id,
                         "message_id": a.ref.message_id,
                         "thread_id": a.ref.thread_id,
@@ -105,7 +121,7 @@ def transcript(round: Round, record: RoundRecord) -> str:
         "",
         say(
             N_("Discussion for {course}, {start} ({timezone})."),
-            course=markdown_text(course.tag),
+            course=course.tag,  # letters, digits and _: nothing to escape mid-line
             start=f"{round.starts_at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}",
             timezone=markdown_text(zone),
         ),
@@ -137,9 +153,9 @@ def transcript(round: Round, record: RoundRecord) -> str:
                 else None,
             )
             shown = ", ".join(d for d in drew if d)
+            text = markdown_line(as_shown(answer.text, course.hashtag))
             lines.append(
-                f"- **{markdown_line(answer.author.name)}**: {markdown_line(answer.text)}"
-                + (f" ({shown})" if shown else "")
+                f"- **{markdown_line(answer.author.name)}**: {text}" + (f" ({shown})" if shown else "")
             )
             lines += [
                 f"  - *{markdown_line(reply.author.name)}*: {markdown_line(reply.text)}"
@@ -186,7 +202,9 @@ async def latest_transcript(
     async with uow:
         discussion = await uow.discussions.get(discussion_id)
         if discussion is None:
-            raise NotFound(N_("There is no discussion {number}."), number=discussion_id)
+            raise NotFound(
+                N_("There is no discussion {number}. /discussions lists them."), number=discussion_id
+            )
         await require_facilitator(uow, discussion.course, person_id)
         if chat_id is not None and discussion.course.id not in {
             a.course.id for a in await uow.courses.attachments(chat_id)

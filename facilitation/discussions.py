@@ -165,6 +165,12 @@ def first_step(starts_at: datetime, now: datetime) -> int:
 # Scheduling and managing -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    round: Round
+    no_reactions: tuple[str, ...]  # the titles of its chats where Flock can't count reactions
+
+
 async def schedule(
     uow: UnitOfWork,
     where: MessageRef | None,
@@ -172,7 +178,7 @@ async def schedule(
     tags: list[str],
     request: Request,
     now: datetime,
-) -> Round:
+) -> Scheduled:
     """`where`: the group message it was scheduled by (None in private)."""
     async with uow:
         course = await (
@@ -193,8 +199,9 @@ async def schedule(
         round = await uow.discussions.add_round(
             discussion, settings.starts_at, settings.starts_at, prompts, now
         )
+        blind = await uow.courses.chats_without_reactions(course.id)
         await uow.commit()
-    return round
+    return Scheduled(round, tuple(chat.title or str(chat.id) for chat in blind))
 
 
 async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> list[Round]:
@@ -206,7 +213,7 @@ async def listed(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: lis
 async def _next(uow: UnitOfWork, discussion_id: int, person_id: int, not_started: bool) -> Round:
     discussion = await uow.discussions.get(discussion_id)
     if discussion is None:
-        raise NotFound(N_("There is no discussion {number}."), number=discussion_id)
+        raise NotFound(N_("There is no discussion {number}. /discussions lists them."), number=discussion_id)
     await require_facilitator(uow, discussion.course, person_id)
     # Changes are to the next occurrence not started; cancelling stops a live one first.
     round = await uow.discussions.next_round(discussion_id, scheduled_only=not_started)

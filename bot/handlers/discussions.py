@@ -30,7 +30,7 @@ async def schedule(update: Update, context: FlockContext) -> None:
     if not first_line:
         raise Refusal(escape(_(discussions.USAGE)))
     try:
-        round = await discussions.schedule(
+        done = await discussions.schedule(
             context.uow(),
             convert.ref(message) if in_group(message) else None,
             person,
@@ -40,7 +40,7 @@ async def schedule(update: Update, context: FlockContext) -> None:
         )
     except ParseError as error:  # what is wrong, then the forms it takes
         raise Refusal(escape(said(error)) + "\n\n" + escape(_(discussions.USAGE))) from None
-    await reply(update, render_discussions.scheduled(round))
+    await reply(update, render_discussions.scheduled(done.round, done.no_reactions))
 
 
 async def listing(update: Update, context: FlockContext) -> None:

@@ -78,6 +78,16 @@ class SqlCourses(Repository):
         )
         return [Chat(r.chat_id, r.chat_title, r.chat_kind, r.is_forum) for r in rows]
 
+    async def chats_without_reactions(self, course_id: int) -> list[Chat]:
+        rows = await self.session.scalars(
+            select(AttachmentRow).where(
+                AttachmentRow.course_id == course_id,
+                AttachmentRow.active,
+                AttachmentRow.bot_admin.is_not(True),
+            )
+        )
+        return [Chat(r.chat_id, r.chat_title, r.chat_kind, r.is_forum) for r in rows]
+
     async def facilitators(self, course_id: int) -> list[Person]:
         rows = await self.session.execute(
             select(FacilitatorRow.person_id, PersonRow)

@@ -210,7 +210,7 @@ async def test_list_and_cancel(flock: Harness) -> None:
     ]
     assert by_learner == ["Only facilitators of #onb26 can do that."]
     assert cancelled == ["Cancelled announcement 1 (“First”). It won't go out again."]
-    assert again == ["There is no announcement 1 waiting to go out."]
+    assert again == ["There is no announcement 1 waiting to go out. /announcements lists them."]
     assert "<b>1 announcement waiting</b>" in privately[0]
     assert texts(posted, CHAT) == ["Second, daily"]
 

@@ -137,7 +137,6 @@ def test_the_friday_retro_posts_its_prompts_in_order_and_takes_answers_both_ways
     by_number = _index(lines, "Fri 16:05 — Leo Martin in the group: A1: pivot_table", by_reply)
     q2 = _index(lines, "Fri 16:10 — prompt Q2 of the discussion is posted", by_number)
     _index(lines, "Fri 16:16 — Priya Raman in the group: A2: a small notebook", q2)
-    # The recap, once Flock posts one, is told at 16:20, when the discussion ends.
     with sqlite3.connect(db_file) as db:
         answers = db.execute(
             "select p.number, count(*) from discussion_answers a join discussion_prompts p "
@@ -145,6 +144,54 @@ def test_the_friday_retro_posts_its_prompts_in_order_and_takes_answers_both_ways
         ).fetchall()
         state = db.execute("select state from discussion_rounds").fetchall()
         questions = db.execute("select count(*) from questions where text like 'A_%'").fetchone()
-    assert answers == [(1, 3), (2, 3)]
+    assert answers == [(1, 3), (2, 4)]
     assert state == [("ended",)]
     assert questions == (0,)
+
+
+def test_the_friday_retro_ends_with_its_recap_ranked_by_reactions_and_its_transcript(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, db_file = played
+
+    scheduled = _index(lines, "Thu 17:00 — Maya Okafor in the group: /discussion")
+    warned = _index(lines, "              ⚠️ I'm not an admin of Data Skills — Autumn 2026", scheduled)
+    promoted = _index(
+        lines, "Fri 15:30 — Maya Okafor makes Flock an admin of “Data Skills — Autumn 2026”", warned
+    )
+    reacted = _index(
+        lines, "Fri 16:08 — Maya Okafor reacts 👍 to Tomás Ibarra's “a1 - seeing which data", promoted
+    )
+    recap = _index(lines, "Fri 16:20 — the discussion “Week 1 retro” is over: its recap is posted", reacted)
+    transcript = _index(lines, "Fri 16:20 — and its transcript, as a document", recap)
+    told = [line.strip() for line in lines[recap + 1 : transcript]]
+    assert told[:2] == [
+        "📝 Recap: Week 1 retro",
+        "6 people took part, 1 of them for the first time in the course. Welcome!",  # Nadia
+    ]
+    # The most reactions first, then the most replies: not the order they were written in.
+    assert told[3:8] == [
+        "Q1 What clicked for you this week?",
+        "3 answered.",
+        "1. Tomás Ibarra: seeing which data version a chart was made from (3 reactions)",
+        "2. Leo Martin: pivot_table, and why my index had duplicates. (1 reaction)",
+        "3. Priya Raman: Reading other people's pandas code in the answers here.",
+    ]
+    assert told[9:14] == [
+        "Q2 What will you try next week?",
+        "4 answered.",
+        "1. Nadia Haddad: say something here instead of only reading 🙂 (2 reactions)",
+        "2. Aiko Sato: Setting up DVC for our team's notebooks. (1 reaction, 1 reply)",
+        "3. Priya Raman: a small notebook of pandas recipes (1 reaction)",
+    ]
+    assert not any("not counted" in line for line in told)  # Flock is an admin: it saw them
+    document = "\n".join(lines[transcript : _index(lines, "Fri 16:40", transcript)])
+    assert "discussion-1.md:" in document
+    assert "Took part: 6. First time in the course: 1. Answers: 7." in document
+    assert "- **Aiko Sato**: Setting up DVC for our team's notebooks. (reactions: 1, replies: 1)" in document
+    assert "  - *Leo Martin*: Same here: DVC plus a Makefile. Happy to share ours." in document
+    with sqlite3.connect(db_file) as db:
+        figures = db.execute(
+            "select participants, answer_count, first_voices from discussion_rounds"
+        ).fetchall()
+    assert figures == [(6, 7, 1)]

@@ -186,13 +186,13 @@ async def test_the_recap_ranks_answers_by_reactions_then_replies_in_every_chat_w
             "<b>Q1</b> First?",
             "3 answered.",
             f'1. <a href="{link(answers["leo"])}">Leo</a>: Sticky notes, always (3 reactions)',
-            f'2. <a href="{link(answers["mia"])}">Mia</a>: A1: pair work &lt;3 (1 reaction, 1 reply)',
-            f'3. <a href="{link(answers["ben"])}">Ben</a>: A1 the whiteboard (1 reaction)',
+            f'2. <a href="{link(answers["mia"])}">Mia</a>: pair work &lt;3 (1 reaction, 1 reply)',
+            f'3. <a href="{link(answers["ben"])}">Ben</a>: the whiteboard (1 reaction)',
         ]
         assert lines[9:] == [
             "<b>Q2</b> Second?",
             "1 answered.",
-            f'1. <a href="{link(answers["ben2"])}">Ben</a>: A2 ask them by name',
+            f'1. <a href="{link(answers["ben2"])}">Ben</a>: ask them by name',
         ]
         [document] = documents(end, chat)
         assert document.params["caption"] == "📄 Transcript of “Tips”"
@@ -211,19 +211,19 @@ async def test_the_transcript_has_every_answer_under_its_prompt_with_replies_and
     markdown = documents(end, CHAT)[0].files["document"][1].decode()
 
     assert markdown.startswith(
-        "# Tips\n\nDiscussion for \\#onb26, 2026-11-02 09:01 (UTC).\n\n"
+        "# Tips\n\nDiscussion for #onb26, 2026-11-02 09:01 (UTC).\n\n"
         "Took part: 3. First time in the course: 2. Answers: 4.\n\n## Q1."
     )
     q1 = markdown[markdown.index("## Q1. First?") : markdown.index("## Q2.")]
     assert q1.splitlines()[2:] == [
-        "- **Ben**: A1 the whiteboard (reactions: 1)",
+        "- **Ben**: the whiteboard (reactions: 1)",
         "- **Leo**: Sticky notes, always (reactions: 3)",
-        "- **Mia**: A1: pair work \\<3 (reactions: 1, replies: 1)",
+        "- **Mia**: pair work \\<3 (reactions: 1, replies: 1)",
         "  - *Leo*: Love this",
         "  - *Mia*: Thanks!",
         "",
     ]
-    assert markdown.endswith("## Q2. Second?\n\n- **Ben**: A2 ask them by name (reactions: 0)\n")
+    assert markdown.endswith("## Q2. Second?\n\n- **Ben**: ask them by name (reactions: 0)\n")
 
 
 async def test_where_flock_is_not_an_admin_the_recap_says_reactions_are_not_counted(flock: Harness) -> None:
@@ -238,8 +238,8 @@ async def test_where_flock_is_not_an_admin_the_recap_says_reactions_are_not_coun
 
     assert recap.splitlines()[4:] == [
         "2 answered.",
-        f'1. <a href="{link(mias)}">Mia</a>: A1 replied to (1 reply)',
-        f'2. <a href="{link(bens)}">Ben</a>: A1 liked by one',
+        f'1. <a href="{link(mias)}">Mia</a>: replied to (1 reply)',
+        f'2. <a href="{link(bens)}">Ben</a>: liked by one',
         "",
         "Reactions not counted: Flock sees them only as an admin of the group.",
     ]
@@ -265,7 +265,7 @@ async def test_each_chat_says_whether_its_own_reactions_count_and_a_promotion_is
     end = await flock.tick()
 
     [here], [there] = sent(end, CHAT), sent(end, SECOND)
-    assert f'1. <a href="{link(bens)}">Ben</a>: A1 in the first chat (1 reaction)' in here
+    assert f'1. <a href="{link(bens)}">Ben</a>: in the first chat (1 reaction)' in here
     assert "counted" not in here
     assert there.endswith(
         "Reactions in this chat aren't counted: Flock sees them only as an admin of the group."
@@ -293,12 +293,12 @@ async def test_in_a_tagged_chat_the_recap_holds_the_courses_answers_only(flock: 
 
     [recap] = sent(end, SHARED)
     assert recap.splitlines()[1:] == [
-        "2 people took part, 2 of them for the first time in the course. Welcome!",
+        "2 people took part, all for the first time in the course. Welcome!",
         "",
         "<b>Q1</b> First?",
         "2 answered.",
         f'1. <a href="{link(replied)}">Mia</a>: By replying (1 reaction)',
-        f'2. <a href="{link(tagged)}">Ben</a>: A1 #onb26 with the tag',
+        f'2. <a href="{link(tagged)}">Ben</a>: with the tag',
     ]
     markdown = documents(end, SHARED)[0].files["document"][1].decode()
     assert "not for the course" not in markdown
@@ -328,8 +328,8 @@ async def test_facilitators_get_the_latest_transcript_again_and_others_are_refus
     for calls in (in_group, privately):
         [document] = [c for c in calls if c.method == "sendDocument"]
         assert document.params["caption"] == "📄 Transcript of “Weekly”"
-        assert "- **Ben**: A1 my answer (reactions: 0)" in document.files["document"][1].decode()
-    assert sent(unknown) == ["There is no discussion 9."]
+        assert "- **Ben**: my answer (reactions: 0)" in document.files["document"][1].decode()
+    assert sent(unknown) == ["There is no discussion 9. /discussions lists them."]
     assert sent(bare) == ["Give the discussion's number, like /discussion_transcript 3."]
 
 

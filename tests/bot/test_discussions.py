@@ -68,7 +68,13 @@ async def test_a_facilitator_schedules_a_weekly_discussion_and_sees_its_prompts_
     )
     assert "<b>Q1</b> What tool helped you most?" in reply
     assert "<b>Q3</b> What will you try next week?" in reply
-    assert reply.endswith("It ends Tue 3 Nov, 19:30 (UTC).")
+    assert reply.endswith(
+        "It ends Tue 3 Nov, 19:30 (UTC).\n"
+        "/discussions lists what is coming up; /discussion_cancel 1 cancels it.\n"
+        # Said before it starts, while there is time to fix it (the recap would say it too late).
+        "⚠️ I'm not an admin of Onboarding 2026, so I won't see reactions there: "
+        "make me one to have the recap rank answers by them."
+    )
     listing = sent(await say(flock, CHAT, ANA, "/discussions"))[0]
     assert "1. “Remote teaching tips” #onb26: Tue 3 Nov, 19:00 (UTC), every week" in listing
 

@@ -3,7 +3,9 @@
 A facilitator (Ana) runs a course in two groups, one of them `tagged`. She schedules a discussion
 `in 1m` with a one-minute gap and three prompts, and an announcement `every 1d`; the clock is
 moved on (tests/support/moved_clock.py) and the process's own tick posts them. Learners answer
-from both groups, by replying to a prompt and by starting with A<n>.
+from both groups, by replying to a prompt and by starting with A<n>, react to answers and reply
+to them. Flock is an admin of the first group only, so Telegram sends it the reactions there and
+not in the lounge; the recap in each group says which it could count.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from tests.support.process_cohort import (
     ELI,
     LENA,
     Cohort,
+    documents,
+    link,
     messages,
     reactions,
     said,
@@ -48,21 +52,35 @@ def has_prompt(number: int) -> Callable[[list[Call]], bool]:
     )
 
 
-def answered(cohort: Cohort, chat: JSON, person: JSON, words: str, **kw: object) -> None:
+def answered(cohort: Cohort, chat: JSON, person: JSON, words: str, **kw: object) -> JSON:
     """The message is taken as an answer: a reaction acknowledges it, and nobody is written to."""
     update, calls = cohort.say(chat, person, words, **kw)
     assert reactions(calls, chat) == [(update["message"]["message_id"], ANSWERED)], words
     assert [c for c in calls if c.method == "sendMessage"] == []
+    return update
+
+
+def quietly(calls: list[Call]) -> None:
+    """Flock took it in without a word or a reaction."""
+    assert calls == [], calls
 
 
 def test_a_discussion_in_two_groups_and_a_daily_announcement(cohort: Cohort) -> None:
     start(cohort, ANA)
-    set_up(cohort, MAIN, "ret26", "Retro cohort")
+    set_up(cohort, MAIN, "ret26", "Retro cohort", flock_admin=True)
     set_up(cohort, LOUNGE, "ret26", "Retro cohort", tagged=True)
+    # Eli and Dan have posted in the course before; the others first speak up in the discussion.
+    quietly(cohort.say(MAIN, ELI, "Morning all")[1])
+    quietly(cohort.say(LOUNGE, DAN, "#ret26 hello from the lounge")[1])
     schedule = '/discussion "Friday retro" in 1m gap 1m\n' + "\n".join(PROMPTS)
     _, calls = cohort.say(MAIN, ANA, schedule)
     (scheduled,) = said(calls, MAIN)
     assert scheduled.startswith("Scheduled discussion 1: “Friday retro”")
+    # Flock is an admin of the first group only: the facilitator is told now, not at the recap.
+    assert scheduled.endswith(
+        "⚠️ I'm not an admin of Shared lounge, so I won't see reactions there: "
+        "make me one to have the recap rank answers by them."
+    )
     assert "Q3 One word for the week?" in scheduled
     _, calls = cohort.say(MAIN, ANA, f"/announce in 10m every 1d\n{DAILY}")
     assert said(calls, MAIN)[0].startswith("Scheduled announcement 1 for #ret26")
@@ -78,30 +96,112 @@ def test_a_discussion_in_two_groups_and_a_daily_announcement(cohort: Cohort) -> 
     q1_main, q1_lounge = prompts(calls, MAIN)[0], prompts(calls, LOUNGE)[0]
 
     # Answers by reply and by A1, from both groups; in the tagged one A1 needs the hashtag.
-    answered(
+    bens = answered(
         cohort, MAIN, BEN, "Pairing on the exercises, did that help anyone else?", reply_to=q1_main.result
     )
-    answered(cohort, LOUNGE, DAN, "The shorter lectures", reply_to=q1_lounge.result)
-    answered(cohort, LOUNGE, CLEO, "A1 #ret26 the office hours")
-    answered(cohort, MAIN, ELI, "a1 - the reading list")
+    dans = answered(cohort, LOUNGE, DAN, "The shorter lectures", reply_to=q1_lounge.result)
+    cleos = answered(cohort, LOUNGE, CLEO, "A1 #ret26 the office hours")
+    elis = answered(cohort, MAIN, ELI, "a1 - the reading list")
+    # Reactions and replies to answers: taken in without a word.
+    quietly(cohort.react(DAN, elis, "👍"))
+    quietly(cohort.react(LENA, elis, "🔥", "👍"))
+    quietly(cohort.react(CLEO, bens, "👍"))
+    quietly(cohort.react(ANA, dans, "👍"))  # in the lounge: Telegram doesn't tell Flock
+    quietly(cohort.say(MAIN, ELI, "Yes, it helped me too.", reply_to=bens["message"])[1])
+    quietly(cohort.say(LOUNGE, BEN, "Same, office hours saved me", reply_to=cleos["message"])[1])
     _, calls = cohort.say(LOUNGE, ELI, "A1 not for the course")  # no hashtag in a tagged group
     assert calls == []
 
     calls = cohort.advance(has_prompt(2), "Q2 in both groups", minutes=1)
     everything += calls
-    answered(cohort, MAIN, LENA, "A2: fewer meetings?")
-    answered(cohort, LOUNGE, BEN, "More breaks", reply_to=prompts(calls, LOUNGE)[0].result)
+    lenas = answered(cohort, MAIN, LENA, "A2: fewer meetings?")
+    lounge_bens = answered(cohort, LOUNGE, BEN, "More breaks", reply_to=prompts(calls, LOUNGE)[0].result)
+
+    quietly(cohort.react(ANA, lenas, "👍"))
 
     calls = cohort.advance(has_prompt(3), "Q3 in both groups", minutes=1)
     everything += calls
-    answered(cohort, MAIN, CLEO, "A3 busy")
+    busy = answered(cohort, MAIN, CLEO, "A3 busy")
+    quietly(cohort.react(DAN, busy, "👍"))
+    quietly(cohort.react(DAN, busy, was=("👍",)))  # taken back
 
-    # 09:04: it ends, one gap after Q3.
-    cohort.advance(
-        lambda _: cohort.db.rows("select state from discussion_rounds") == [("ended",)],
-        "the discussion ended",
-        minutes=1,
-    )
+    # 09:04: it ends, one gap after Q3: the recap, then the transcript, in each group.
+    def recapped(calls: list[Call]) -> bool:
+        return all(documents(calls, chat) for chat in (MAIN, LOUNGE))
+
+    end = cohort.advance(recapped, "the recaps and transcripts", minutes=1)
+    top = {
+        "ben": f'<a href="{link(MAIN, bens)}">Ben</a>',
+        "eli": f'<a href="{link(MAIN, elis)}">Eli</a>',
+        "cleo": f'<a href="{link(LOUNGE, cleos)}">Cleo</a>',
+        "lena": f'<a href="{link(MAIN, lenas)}">Lena</a>',
+        "busy": f'<a href="{link(MAIN, busy)}">Cleo</a>',
+    }
+    recap = [
+        "📝 <b>Recap: Friday retro</b>",
+        "5 people took part, 3 of them for the first time in the course. Welcome!",  # not Eli, Dan
+        "",
+        "<b>Q1</b> What worked this week?",
+        "4 answered.",
+        # Ranked by reactions, then replies; Eli's three: Dan's 👍, Lena's 🔥 and 👍.
+        f"1. {top['eli']}: the reading list (3 reactions)",
+        f"2. {top['ben']}: Pairing on the exercises, did that help anyone else? (1 reaction, 1 reply)",
+        f"3. {top['cleo']}: the office hours (1 reply)",  # Ana's 👍 on Dan's never reached Flock
+        "",
+        "<b>Q2</b> What will you change?",
+        "2 answered.",
+        f"1. {top['lena']}: fewer meetings? (1 reaction)",
+        f'2. <a href="{link(LOUNGE, lounge_bens)}">Ben</a>: More breaks',
+        "",
+        "<b>Q3</b> One word for the week?",
+        "1 answered.",
+        f"1. {top['busy']}: busy",  # Dan took his 👍 back
+    ]
+    not_here = "Reactions in this chat aren't counted: Flock sees them only as an admin of the group."
+    assert [c.text for c in messages(end, MAIN)] == ["\n".join(recap)]
+    assert [c.text for c in messages(end, LOUNGE)] == ["\n".join([*recap, "", not_here])]
+    transcript = [
+        "# Friday retro",
+        "",
+        "Discussion for #ret26, 2026-11-02 09:01 (UTC).",
+        "",
+        "Took part: 5. First time in the course: 3. Answers: 7.",
+        "Reactions are counted only in the chats where Flock is an admin.",
+        "",
+        "## Q1. What worked this week?",
+        "",
+        "- **Ben**: Pairing on the exercises, did that help anyone else? (reactions: 1, replies: 1)",
+        "  - *Eli*: Yes, it helped me too.",
+        "- **Dan**: The shorter lectures",  # in the lounge: no count shown rather than a zero
+        "- **Cleo**: the office hours (replies: 1)",
+        "  - *Ben*: Same, office hours saved me",
+        "- **Eli**: the reading list (reactions: 3)",
+        "",
+        "## Q2. What will you change?",
+        "",
+        "- **Lena**: fewer meetings? (reactions: 1)",
+        "- **Ben**: More breaks",
+        "",
+        "## Q3. One word for the week?",
+        "",
+        "- **Cleo**: busy (reactions: 0)",
+    ]
+    document = ("discussion-1.md", "📄 Transcript of “Friday retro”", "\n".join(transcript) + "\n")
+    for chat in (MAIN, LOUNGE):
+        assert documents(end, chat) == [document]
+        assert len(end) == len(messages(end, MAIN)) + len(messages(end, LOUNGE)) + 2  # nothing else
+
+    # The transcript again, on request: for the facilitator; a learner is refused.
+    _, calls = cohort.say(MAIN, ANA, "/discussion_transcript 1")
+    assert documents(calls, MAIN) == [document]
+    _, calls = cohort.say(MAIN, BEN, "/discussion_transcript 1")
+    assert documents(calls, MAIN) == []
+    assert said(calls, MAIN) == ["Only facilitators of #ret26 can do that."]
+    _, calls = cohort.say(MAIN, ANA, "/discussion_transcript 9")
+    assert said(calls, MAIN) == ["There is no discussion 9. /discussions lists them."]
+    # Flock asked Telegram for reactions.
+    polled = [c for c in cohort.fake.answers.calls if c.method == "getUpdates"]
+    assert "message_reaction" in polled[-1].params["allowed_updates"]
     for chat in (MAIN, LOUNGE):  # each prompt once, in order, in each group
         assert [c.text.split("</b> ", 1)[1] for c in prompts(everything, chat)] == list(PROMPTS)
     assert cohort.db.rows(

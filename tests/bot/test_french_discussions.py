@@ -30,7 +30,12 @@ async def test_a_french_course_schedules_and_runs_a_discussion_in_french(flock: 
         " une question toutes les 5 min."
     )
     assert "<b>Q2</b> Pourquoi ?" in reply
-    assert reply.endswith("Elle se termine mar. 3 nov. à 19:10 (UTC).")
+    assert reply.endswith(
+        "Elle se termine mar. 3 nov. à 19:10 (UTC).\n"
+        "/discussions liste les discussions à venir ; /discussion_cancel 1 l’annule.\n"
+        "⚠️ Je ne suis pas administrateur de Onboarding 2026 : je n’y verrai pas les réactions. "
+        "Nommez-moi administrateur pour que le récapitulatif classe les réponses selon elles."
+    )
     assert refused.startswith("Je n’ai pas compris le rythme « 3j ».")
     assert "Programmez une discussion ainsi" in refused
     assert reminder == [

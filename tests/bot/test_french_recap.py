@@ -40,12 +40,12 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
     [recap] = sent(end, CHAT)
     assert recap.splitlines() == [
         "📝 <b>Récapitulatif : Tips</b>",
-        "3 personnes ont participé, dont 3 pour la première fois dans le cours. Bienvenue !",
+        "3 personnes ont participé, toutes pour la première fois dans le cours. Bienvenue !",
         "",
         "<b>Q1</b> Quel outil ?",
         "2 ont répondu.",
-        f'1. <a href="{link(bens)}">Ben</a> : A1 le tableau blanc (2 réactions)',
-        f'2. <a href="{link(mias)}">Mia</a> : A1 : les post-it (1 réaction, 1 réponse)',
+        f'1. <a href="{link(bens)}">Ben</a> : le tableau blanc (2 réactions)',
+        f'2. <a href="{link(mias)}">Mia</a> : les post-it (1 réaction, 1 réponse)',
         "",
         "<b>Q2</b> Pourquoi ?",
         "Aucune réponse.",
@@ -53,9 +53,9 @@ async def test_a_french_course_reads_its_recap_and_transcript_in_french(flock: H
     [document] = documents(end, CHAT)
     assert document.params["caption"] == "📄 Transcription de « Tips »"
     markdown = document.files["document"][1].decode()
-    assert "Discussion de \\#onb26, 2026-11-02 09:01 (UTC)." in markdown
+    assert "Discussion de #onb26, 2026-11-02 09:01 (UTC)." in markdown
     assert "Participants : 3. Première fois dans le cours : 3. Réponses : 2." in markdown
-    assert "- **Mia**: A1 : les post-it (réactions : 1, réponses : 1)" in markdown
+    assert "- **Mia**: les post-it (réactions : 1, réponses : 1)" in markdown
     assert "## Q2. Pourquoi ?\n\nAucune réponse." in markdown
 
 

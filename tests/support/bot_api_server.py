@@ -5,7 +5,9 @@ that a test (or a person with curl) injects, honours getUpdates offsets and long
 records every call. It can also misbehave the way Telegram and the network do (faults), so
 tests can show that Flock keeps going. Control endpoints live under /_test/:
 
-    POST   /_test/updates    body: a JSON list of updates (update_id may be omitted)
+    POST   /_test/updates    body: a JSON list of updates (update_id may be omitted); reactions
+                             in a chat where Flock is not an admin are left out, as Telegram
+                             sends them only to admins
     POST   /_test/admins     body: [[chat_id, user_id], ...]
     POST   /_test/upgrade    body: [group_id, supergroup_id]: calls to the group's id answer 400
                              with migrate_to_chat_id from now on (Telegram's own service
@@ -43,7 +45,7 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from bot.recording import Call, RecordingRequest
+from bot.recording import BOT_ID, Call, RecordingRequest
 from tests.support.api_faults import HANG_UP, Delivery, Fault
 
 PLAIN_TEXT_FIELDS = {"text", "caption", "description", "short_description", "name"}
@@ -94,13 +96,23 @@ class FakeTelegram:
         except (TypeError, ValueError):
             return None
 
-    def inject(self, updates: list[dict[str, Any]]) -> None:
+    def inject(self, updates: list[dict[str, Any]]) -> int:
+        """Queue updates for Flock; how many were queued. Reactions are left out in chats where
+        Flock is not an admin, as Telegram leaves them out."""
+        updates = [u for u in updates if self._reaches_bot(u)]
         with self.lock:
             for update in updates:
                 update.setdefault("update_id", self.next_update_id)
                 self.next_update_id = max(self.next_update_id, update["update_id"]) + 1
                 self.updates.append(update)
             self.lock.notify_all()
+        return len(updates)
+
+    def _reaches_bot(self, update: dict[str, Any]) -> bool:
+        for kind in ("message_reaction", "message_reaction_count"):
+            if kind in update:
+                return (int(update[kind]["chat"]["id"]), BOT_ID) in self.answers.admins
+        return True
 
     def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset, timeout = params.get("offset"), float(params.get("timeout", 0))

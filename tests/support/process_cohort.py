@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.recording import Call
+from bot.recording import BOT_ID, BOT_USERNAME, Call
 from tests.builders import JSON, Telegram, private, user
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.flock_process import FlockProcess, wait
@@ -38,6 +38,7 @@ DAN = user(14, "Dan", "dan_d")
 ELI = user(15, "Eli")
 LENA = user(17, "Lena", "lena_k")
 ADA = user(20, "Ada", "ada_expert")  # the guest
+FLOCK = {"id": BOT_ID, "is_bot": True, "first_name": "Flock", "username": BOT_USERNAME}
 
 PROCESSED = "select count(*) from inbox where processed_at is not null"
 UNSENT = "select count(*) from outbox where sent_at is null and failed_at is null and last_error is null"
@@ -78,13 +79,13 @@ class Cohort:
         self.seen = 0  # calls already returned by take()
 
     def admin(self, chat: JSON, person: JSON = ANA) -> None:
+        """The person (or Flock, FLOCK) is an admin of the chat, as getChatMember answers."""
         self.fake.answers.admins.add((chat["id"], person["id"]))
 
     def send(self, *updates: JSON) -> list[Call]:
         """Hand updates to Telegram; once Flock has handled them and sent what they made it
         say, the calls it made since the last look."""
-        self.fake.inject(list(updates))
-        self.delivered += len(updates)
+        self.delivered += self.fake.inject(list(updates))  # what reaches Flock (see inject)
         self.wait(lambda: self.db.count(PROCESSED) >= self.delivered, "the updates handled")
         return self.settled()
 
@@ -92,6 +93,20 @@ class Cohort:
         """A message from the person; the update (to reply to, or edit) and what followed."""
         update = self.telegram.post(chat, person, words, **kw)
         return update, self.send(update)
+
+    def react(self, person: JSON, message: JSON, *emojis: str, was: tuple[str, ...] = ()) -> list[Call]:
+        """The person's reactions to a message (the update that brought it) are now `emojis`
+        (none: taken back). Telegram tells Flock only where it is an admin."""
+        body = message["message"]
+        change = {
+            "chat": body["chat"],
+            "message_id": body["message_id"],
+            "user": person,
+            "date": int(self.clock.now().timestamp()),
+            "old_reaction": [{"type": "emoji", "emoji": e} for e in was],
+            "new_reaction": [{"type": "emoji", "emoji": e} for e in emojis],
+        }
+        return self.send(self.telegram.update("message_reaction", change))
 
     def press(self, person: JSON, message: Call, label: str) -> list[Call]:
         """The person taps the button so labelled under a message Flock sent."""
@@ -185,6 +200,19 @@ def reactions(calls: list[Call], chat: JSON) -> list[tuple[int, str]]:
     ]
 
 
+def documents(calls: list[Call], to: JSON) -> list[tuple[str, str, str]]:
+    """The documents sent to the chat: (file name, caption as read, content)."""
+    return [
+        (
+            c.params["_files"]["document"]["filename"],
+            visible_text(str(c.params.get("caption", ""))),
+            c.params["_bytes"]["document"].decode("utf-8"),
+        )
+        for c in calls
+        if c.method == "sendDocument" and c.chat_id == to["id"]
+    ]
+
+
 def alerts(calls: list[Call], to: JSON, tag: str) -> list[Call]:
     """The facilitators' alerts about a course's questions (they carry buttons)."""
     return [c for c in messages(calls, to) if tag in c.text and "reply_markup" in c.params]
@@ -198,8 +226,13 @@ def link(chat: JSON, update: JSON) -> str:
     return f"https://t.me/c/{str(chat['id']).removeprefix('-100')}/{mid(update)}"
 
 
-def set_up(cohort: Cohort, chat: JSON, tag: str, title: str, *, tagged: bool = False) -> None:
+def set_up(
+    cohort: Cohort, chat: JSON, tag: str, title: str, *, tagged: bool = False, flock_admin: bool = False
+) -> None:
+    """Ana attaches the chat; `flock_admin`: she has made Flock an admin of it first."""
     cohort.admin(chat)
+    if flock_admin:
+        cohort.admin(chat, FLOCK)
     _, calls = cohort.say(chat, ANA, f"/setup #{tag}{' tagged' if tagged else ''} {title}")
     assert said(calls, chat)[0].startswith(("Created", "Attached")), said(calls, chat)
 

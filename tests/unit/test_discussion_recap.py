@@ -66,3 +66,31 @@ def test_first_time_voices_first_posted_at_or_after_the_opening() -> None:
     found = discussion_recap.figures(ROUND, RoundRecord(answers, first, {HERE: True}))
 
     assert (found.participants, found.answers, found.first_voices) == (3, 2, 2)  # Zoe replied: she took part
+
+
+def test_a_first_post_in_the_second_a_discussion_opened_in_counts_as_first_time() -> None:
+    # "in 1m" opens at a moment with a fraction of a second; Telegram dates messages to the second.
+    opened = START + timedelta(seconds=3, microseconds=700_000)
+    round = Round(1, ROUND.discussion, opened, opened, ROUND.prompts, RoundState.ENDED, 3)
+    answers = [given(1, BEN, 0)]
+
+    found = discussion_recap.figures(round, RoundRecord(answers, {BEN.id: START + timedelta(seconds=3)}, {}))
+
+    assert found.first_voices == 1
+
+
+def test_an_answer_is_shown_without_the_a_n_that_placed_it() -> None:
+    shown = [
+        discussion_recap.without_number(text)
+        for text in ("A1: pivot", "a1 - seeing", "A2 asking", "A1 : les post-it", "A1", "Apple pie", "A1b")
+    ]
+
+    assert shown == ["pivot", "seeing", "asking", "les post-it", "A1", "Apple pie", "A1b"]
+
+
+def test_in_a_tagged_chat_an_answer_is_shown_without_the_course_s_hashtag() -> None:
+    shown = [
+        discussion_recap.as_shown(text, "onb26") for text in ("A1 #onb26 the whiteboard", "#ONB26 A2: yes")
+    ]
+
+    assert shown == ["the whiteboard", "yes"]
