@@ -15,6 +15,7 @@ from facilitation.model import (
     AnswerAt,
     Attachment,
     BoardItem,
+    Candidate,
     Chat,
     Course,
     CourseSettings,
@@ -301,10 +302,17 @@ class SearchIndex(Protocol):
         """The closest questions of these courses, best first (any state but dismissed)."""
         ...
 
-    async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
+    async def match(
+        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+    ) -> list[Candidate]:
         """Candidates for an earlier answer: the newest earlier questions (id below `before`) of
-        the course, answered or resolved, whose own text shares two of these words (the word,
-        given one); newest first, not ranked (facilitation.matching judges them)."""
+        the course, answered or resolved, whose own text may share `shared` of these words
+        (at least two of them, or the one when `shared` is 1); newest first, not ranked
+        (facilitation.matching judges them)."""
+        ...
+
+    async def found(self, question_ids: Sequence[int]) -> list[Found]:
+        """These questions as a search shows them (with their best answer), in this order."""
         ...
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
