@@ -35,6 +35,7 @@ ADMINS = [
     ("roster", N_("Who introduced themselves")),
     ("digest", N_("Digest of this course, sent privately")),
     ("dismiss", N_("Not a question (reply to it)")),
+    ("duplicate", N_("Asked before: reply to it with a link to the earlier question")),
     ("stats", N_("Question stats: 7d, 30d or all (facilitators)")),
     ("unanswered", N_("Open questions of your courses")),
     ("guest", N_('Schedule a guest Q&A: @user "Title" start [length]')),

@@ -40,3 +40,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
     DISCUSSION_RECAP = "discussion_recap"  # at the end, in each chat: the answers people liked most
     DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer
+    OFFER = "offer"  # an earlier question's answer, to the asker of a new one (privately or in its thread)
+    DUPLICATE = "duplicate"  # a facilitator's /duplicate: the asker pointed to the earlier question

@@ -19,6 +19,8 @@ from facilitation.model import (
     Answer,
     AnswerAt,
     Attachment,
+    Candidate,
+    Course,
     Introduction,
     MessageRef,
     Person,
@@ -36,6 +38,7 @@ from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
+from storage.repositories.search import SqlSearch
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
 # only tells apart people who share a username (PersonRepository.by_username), and every message
@@ -258,3 +261,18 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
         if found is not None:
             self.snapshot.answers[(chat_id, message_id)] = found
         return found
+
+
+class BatchSearch(_InBatch, SqlSearch):
+    """A match looks for earlier answered questions: only an answer the batch holds can make one
+    (and its index row) that the database does not have yet, so the buffer is sent first only
+    then, not for every new question (each would cost the busy path a round of writes)."""
+
+    BATCH_AWARE = frozenset({"match"})
+
+    async def match(
+        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+    ) -> list[Candidate]:
+        if "answers" in self.buffer.holding:
+            await self._before_reading()
+        return await super().match(course, words, limit, before, shared)

@@ -44,7 +44,12 @@ ORDER BY score DESC LIMIT :limit
 # A match's candidates: the newest earlier settled questions of the course whose own text shares
 # two of the words given (SqlSearch.match picks the words), not ranked: facilitation.matching
 # judges how close each is.
-_SQLITE_MATCH = """
+# A match's statements read only what was settled before an inbox batch (storage/batch: BatchSearch
+# sends the buffer first when it holds an answer), and say so for the batch's watchers.
+EARLIER = "/* earlier answers */ "
+_SQLITE_MATCH = (
+    EARLIER
+    + """
 SELECT c.rowid, q.text FROM (
     SELECT rowid FROM question_search WHERE question_search MATCH :query AND rowid < :before
     ORDER BY rowid DESC LIMIT :candidates
@@ -52,14 +57,18 @@ SELECT c.rowid, q.text FROM (
 WHERE q.course_id = :course AND q.state IN :settled
 ORDER BY c.rowid DESC LIMIT :limit
 """
+)
 # "s.id + 0": newest first by sorting what the GIN index found, never by walking the primary key
 # backwards in the hope of meeting matches.
-_POSTGRESQL_MATCH = f"""
+_POSTGRESQL_MATCH = (
+    EARLIER
+    + f"""
 SELECT s.id, q.text FROM question_search s JOIN questions q ON q.id = s.id
 WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
 AND s.course_id = :course AND s.id < :before AND q.state IN :settled
 ORDER BY s.id + 0 DESC LIMIT :limit
 """
+)
 _CANDIDATES = 100  # SQLite: newest rows sharing two words read before the course's settled ones are kept
 # How common a word is among the course's questions, counted up to _COMMON (beyond it, a word is
 # common, however common): FTS5 stops reading a word's rows at the limit.
@@ -71,7 +80,9 @@ _COMMON = 30
 _COMMON_SHARE = 0.002  # PostgreSQL: a lexeme in this share of all courses' questions is common
 # PostgreSQL's own statistic (ANALYZE, autovacuum): the share of the index's rows holding each of
 # its most common lexemes. A word none of whose lexemes is listed is rare.
-_POSTGRESQL_SHARES = """
+_POSTGRESQL_SHARES = (
+    EARLIER
+    + """
 SELECT w.i, coalesce(max(e.share), 0) FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, i)
 CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(CAST(:config AS regconfig), w.word))) AS l(lexeme)
 LEFT JOIN (
@@ -81,6 +92,7 @@ LEFT JOIN (
 ) e ON e.lexeme = l.lexeme
 GROUP BY w.i
 """
+)
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
 WHERE introduction_search MATCH :query AND i.course_id = :course
@@ -166,7 +178,7 @@ class SqlSearch(Repository):
 
     async def _counts(self, course: Course, words: Sequence[str]) -> list[float]:
         """SQLite: how many of the course's questions hold each word, up to _COMMON."""
-        statement = " UNION ALL ".join(_SQLITE_COUNT.format(i=i) for i in range(len(words)))
+        statement = EARLIER + " UNION ALL ".join(_SQLITE_COUNT.format(i=i) for i in range(len(words)))
         values: dict[str, Any] = {"common": _COMMON}
         for i, word in enumerate(words):
             values[f"w{i}"] = _query([course.id], [word], False, "question")["query"]
