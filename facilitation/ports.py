@@ -214,7 +214,7 @@ class OfferRepository(Protocol):
         """The question an alert message (to a facilitator) is about."""
         ...
 
-    async def from_archive(self, course_id: int, since: datetime, until: datetime) -> int:
+    async def from_archive(self, course_id: int, since: datetime | None, until: datetime) -> int:
         """Questions resolved in the window by an earlier answer (accepted, or a duplicate)."""
         ...
 

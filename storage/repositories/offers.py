@@ -120,13 +120,13 @@ class SqlOffers(Repository):
         ).first()
         return mapping.question(*found) if found else None
 
-    async def from_archive(self, course_id: int, since: datetime, until: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count()).where(
-                OfferRow.course_id == course_id,
-                OfferRow.settled_at >= since,
-                OfferRow.settled_at < until,
-                OfferRow.outcome.in_(("accepted", "duplicate")),
-            )
+    async def from_archive(self, course_id: int, since: datetime | None, until: datetime) -> int:
+        settled = select(func.count()).where(
+            OfferRow.course_id == course_id,
+            OfferRow.settled_at <= until,
+            OfferRow.outcome.in_(("accepted", "duplicate")),
         )
+        if since is not None:
+            settled = settled.where(OfferRow.settled_at >= since)
+        count = await self.session.scalar(settled)
         return int(count or 0)

@@ -118,6 +118,21 @@ async def test_that_answers_it_resolves_the_question_from_the_archive(flock: Har
     assert await flock.rows("select outcome from offers") == [("accepted",)]
 
 
+async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    await flock.send(press(flock, BEN, offers(calls)[0], "That answers it"))
+    other, _ = await say(flock, CHAT, CLEO, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=other["message"])
+
+    stats = "\n".join(c.text for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/stats")))
+    digest = "\n".join(c.text for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/digest")))
+
+    assert "Answered from earlier answers: 2" in stats
+    assert "2 answered from earlier answers" in digest
+
+
 async def test_not_quite_changes_nothing_and_is_not_asked_again(flock: Harness) -> None:
     await set_up(flock)
     new, calls = await say(flock, CHAT, BEN, NEW)
