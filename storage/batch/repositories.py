@@ -134,6 +134,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
     ) -> Answer:
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
+        self.snapshot.settled[question.course_id] = True  # a match may offer it now
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -273,6 +274,13 @@ class BatchSearch(_InBatch, SqlSearch):
     async def match(
         self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
     ) -> list[Candidate]:
+        if len(words) < shared:
+            return []
+        settled = self.snapshot.settled
+        if course.id not in settled:  # once per course and batch, not per question
+            settled[course.id] = await self.has_settled(course.id)
+        if not settled[course.id]:
+            return []
         if "answers" in self.buffer.holding:
             await self._before_reading()
         return await super().match(course, words, limit, before, shared)

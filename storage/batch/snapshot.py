@@ -68,6 +68,8 @@ class Snapshot:
     open_prompts: dict[int, list[PromptAt]] = field(default_factory=dict)  # by course: taking A<n> answers
     answers: dict[Message, AnswerAt] = field(default_factory=dict)  # of answers_known: discussion answers
     answers_known: set[Message] = field(default_factory=set)  # replied to by people, or reacted to
+    # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
+    settled: dict[int, bool] = field(default_factory=dict)
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -84,6 +86,7 @@ class Snapshot:
             self.followed_up,
             self.edits_known,
             self.chat_languages,
+            self.settled,
         ):
             known.clear()
 

@@ -137,6 +137,15 @@ class SqlSearch(Repository):
         rows = await self.session.execute(statement.bindparams(bindparam("settled", expanding=True)), values)
         return [Candidate(int(i), question) for i, question in rows]
 
+    async def has_settled(self, course_id: int) -> bool:
+        """Whether the course has an answered or resolved question at all (a match's first test)."""
+        statement = text(
+            EARLIER
+            + "SELECT EXISTS (SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)"
+        )
+        statement = statement.bindparams(bindparam("settled", expanding=True))
+        return bool(await self.session.scalar(statement, {"course": course_id, "settled": list(_SETTLED)}))
+
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))
 
