@@ -76,9 +76,7 @@ def _answers(chat: dict[str, Any], prompts: list[dict[str, Any]], start: Any) ->
         else:  # by A<n>
             text = f"A{number}: trying pair reviews next, says participant {k}."
             message = _message(chat, person, text, next(message_ids), int(at.timestamp()))
-        yield Generated(
-            {"message": message}, KIND, chat["id"], message["message_id"], person, text, at
-        )
+        yield Generated({"message": message}, KIND, chat["id"], message["message_id"], person, text, at)
 
 
 def _message(

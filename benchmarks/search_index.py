@@ -17,7 +17,6 @@ from benchmarks.wording import Wording
 from bot.runner import Flock
 from facilitation import matching, search
 from facilitation.model import Person
-from facilitation.search_terms import terms
 
 SAMPLES = 300
 NEWEST = 2**62  # match: every stored question is earlier than the new one
@@ -61,10 +60,13 @@ async def measure(report: Report, section: str, flock: Flock, largest: bulk.Cour
         await matching.strongest(work, course, new_questions[0], NEWEST)  # warm
         matched = await _times(lambda q: matching.strongest(work, course, q, NEWEST), new_questions)
         lookups = await _times(lambda m: work.questions.asked_at(largest.chat_id, m), messages)
-        candidates = [
-            len(await work.search.match(course, terms(q), matching.CANDIDATES, NEWEST))
-            for q in new_questions[:50]
-        ]
+        candidates = []
+        for q in new_questions[:50]:
+            words = matching.one_per_stem(q)
+            shared = matching.needed(len(words))
+            candidates.append(
+                len(await work.search.match(course, words, matching.CANDIDATES, NEWEST, shared))
+            )
     report.add(
         Figure(
             section,

@@ -47,6 +47,19 @@ def parse_followup_button(data: str | None) -> FollowupButton | None:
     return FollowupButton(match.group(1) == "y", int(match.group(2)))
 
 
+_OFFER = re.compile(r"of:([yn]):([0-9]{1,12})")
+
+
+def offer_button(accepted: bool, question_id: int) -> str:
+    """An earlier answer offered: "That answers it" (y) or "Not quite" (n)."""
+    return f"of:{'y' if accepted else 'n'}:{question_id}"
+
+
+def parse_offer_button(data: str | None) -> FollowupButton | None:
+    """The offer's answer, as a follow-up's: solved (accepted) or not, and the question."""
+    return parse_followup_button(f"fu:{data[3:]}") if data and _OFFER.fullmatch(data) else None
+
+
 _WHICH_SOLVED = re.compile(r"sv:([0-9]{1,12})")
 
 

@@ -38,6 +38,7 @@ ADMINS = [
     ("digest", N_("Digest of this course, sent privately")),
     ("dashboard", N_("Open the dashboard, sent privately (facilitators)")),
     ("dismiss", N_("Not a question (reply to it)")),
+    ("duplicate", N_("Asked before: reply to it with a link to the earlier question")),
     ("stats", N_("Question stats: 7d, 30d or all (facilitators)")),
     ("unanswered", N_("Open questions of your courses")),
     ("guest", N_('Schedule a guest Q&A: @user "Title" start [length]')),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from facilitation.model import MessageRef
 
 
@@ -14,6 +16,18 @@ def message_link(ref: MessageRef) -> str | None:
     if ref.thread_id:
         return f"https://t.me/c/{internal}/{ref.thread_id}/{ref.message_id}"
     return f"https://t.me/c/{internal}/{ref.message_id}"
+
+
+_MESSAGE_LINK = re.compile(r"(?:https?://)?t\.me/c/([0-9]{1,15})/(?:([0-9]{1,12})/)?([0-9]{1,12})/?")
+
+
+def linked_message(text: str) -> MessageRef | None:
+    """The message a t.me/c link (as message_link writes them) points to, if the text holds one."""
+    found = _MESSAGE_LINK.search(text)
+    if found is None:
+        return None
+    thread = int(found.group(2)) if found.group(2) else None
+    return MessageRef(int(f"-100{found.group(1)}"), int(found.group(3)), thread)
 
 
 def deep_link(bot_username: str, payload: str = "") -> str:

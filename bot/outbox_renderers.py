@@ -20,6 +20,7 @@ from bot import (
     render_digest,
     render_discussions,
     render_following,
+    render_offers,
     render_sessions,
     render_stats,
     texts,
@@ -168,6 +169,15 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.FOLLOWUP: lambda data, _: Message(
         render_alerts.followup_text(data), render_alerts.followup_keyboard(data["question_id"])
+    ),
+    NoticeKind.OFFER: lambda data, at: Message(
+        render_offers.offer_text(data, private="reply_to" not in data),
+        render_offers.offer_keyboard(data["question_id"]),
+        thread_id=at.thread_id,
+        reply_to=data.get("reply_to"),
+    ),
+    NoticeKind.DUPLICATE: lambda data, at: Message(
+        render_offers.duplicate_text(data), thread_id=at.thread_id, reply_to=data["reply_to"]
     ),
     NoticeKind.REACTION: lambda data, _: Reaction(data["message_id"], REACTIONS[Ack(data["ack"])]),
     NoticeKind.GREETING: _greeting,

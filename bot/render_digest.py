@@ -149,6 +149,14 @@ def _numbers(d: Digest) -> str:
                 peers=d.by_peers,
             )
         )
+    if d.from_archive:
+        parts.append(
+            ngettext(
+                "{count} answered from earlier answers",
+                "{count} answered from earlier answers",
+                d.from_archive,
+            )
+        )
     return _("<b>📈 Numbers</b>") + "\n" + " · ".join(parts)
 
 

@@ -66,6 +66,8 @@ def summary(stats: CourseStats) -> str:
                     share=round(stats.peer_share * 100),
                 )
             )
+        if stats.from_archive:
+            lines.append(_("Answered from earlier answers: {count}", count=stats.from_archive))
     else:
         lines.append(_("No questions asked in this window."))
     helpers = ", ".join(f"{name(person)} ({count})" for person, count in stats.helpers)

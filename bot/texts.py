@@ -94,7 +94,7 @@ HELP_PRIVATE = N_(
 
 # Scheduled discussions and announcements, after the rest of /help (facilitators run them).
 HELP_GROUP_SCHEDULED = N_(
-    "Scheduled, for facilitators: <code>/discussion \"Title\" tomorrow 19:00 every 1w gap 10m</code> "
+    'Scheduled, for facilitators: <code>/discussion "Title" tomorrow 19:00 every 1w gap 10m</code> '
     "with one prompt per line below runs a timed discussion here (Q1, Q2…, answered by replying or "
     "with A1, A2…); /discussions lists them, /discussion_prompts, /discussion_move and "
     "/discussion_cancel change one. /announce posts a message at its time (reply with it to your "
@@ -102,7 +102,7 @@ HELP_GROUP_SCHEDULED = N_(
 )
 HELP_PRIVATE_SCHEDULED = N_(
     "Scheduled, for facilitators (name the course with its #tag):\n"
-    "<code>/discussion #tag \"Title\" tomorrow 19:00 every 1w</code> — a timed discussion, "
+    '<code>/discussion #tag "Title" tomorrow 19:00 every 1w</code> — a timed discussion, '
     "one prompt per line below\n"
     "/discussions — those coming up; /discussion_prompts, /discussion_move, /discussion_cancel change one\n"
     "<code>/announce #tag tomorrow 09:00 every 1w pin</code> — a post at its time, "

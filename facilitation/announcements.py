@@ -190,9 +190,7 @@ async def post_due(uow: UnitOfWork, now: datetime) -> int:
                 queued += await gone_chats.tell(
                     uow, announcement.course.id, NoticeKind.ANNOUNCEMENT_SKIPPED, posted, gone, now
                 )
-            await uow.announcements.posted(
-                announcement.id, next_time(announcement, now), warned, now
-            )
+            await uow.announcements.posted(announcement.id, next_time(announcement, now), warned, now)
         await uow.commit()
     return queued
 
@@ -214,4 +212,3 @@ async def pin_failed(uow: UnitOfWork, announcement_id: int, chat_id: int, reason
         await uow.announcements.warned(announcement.id, announcement.warned | {key})
         await uow.commit()
     return queued
-

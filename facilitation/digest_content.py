@@ -86,6 +86,7 @@ class Digest:
     median_first_answer: timedelta | None
     learners: Listed[Participation]
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
+    from_archive: int = 0  # questions resolved by an earlier answer (offered and accepted, or /duplicate)
 
     @property
     def is_quiet(self) -> bool:
@@ -122,6 +123,7 @@ class Digest:
             median_first_answer=None if seconds is None else timedelta(seconds=seconds),
             learners=_listed(data["learners"], _participation),
             discussions=[Recapped(**d) for d in data.get("discussions", [])],  # older rows had none
+            from_archive=int(data.get("from_archive", 0)),
         )
 
 
@@ -140,6 +142,7 @@ class DigestFacts:
     answers: list[Answer]  # in the window, whole
     contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
+    from_archive: int = 0
 
 
 def assemble(
@@ -170,6 +173,7 @@ def assemble(
         median_first_answer=stats.median(waits),
         learners=_listed_as(facts.learners, lambda e: _participation_of(e, facts.contributions), LEARNERS),
         discussions=facts.discussions,
+        from_archive=facts.from_archive,
     )
 
 

@@ -8,6 +8,8 @@ measured on the labelled set in tests/quality: offering a wrong answer costs mor
 
 from __future__ import annotations
 
+import math
+
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
 from facilitation.search_terms import terms
@@ -39,15 +41,32 @@ def similarity(new: str, earlier: str) -> float:
     return len(a & b) / len(a | b)
 
 
+def one_per_stem(text: str) -> list[str]:
+    """The text's searchable words, the first of each stem: what a match counts."""
+    found: dict[str, str] = {}
+    for word in terms(text):
+        found.setdefault(stem(word), word)
+    return list(found.values())
+
+
+def needed(count: int) -> int:
+    """How many of a new question's `count` stems an earlier one must share to match strongly:
+    their similarity is at most shared / count (the union holds at least those `count`)."""
+    return max(2, math.ceil(STRONG * count - 1e-9))
+
+
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:
     """The earlier answered or resolved question of the course (asked before the question id
     `before`) that matches the text strongly, with a best answer to quote; None if none does.
-    Inside the caller's unit of work."""
-    best: tuple[Found, float] | None = None
-    for found in await uow.search.match(course, terms(text), CANDIDATES, before):
-        if not found.answer:
-            continue
-        score = similarity(text, found.question.text)
-        if score >= STRONG and (best is None or score > best[1]):
-            best = (found, score)
-    return best
+    Inside the caller's unit of work. Candidates are judged on their text alone; only the
+    strongest are read whole."""
+    words = one_per_stem(text)
+    if len(words) < 2:
+        return None  # too little to judge (similarity() says 0)
+    candidates = await uow.search.match(course, words, CANDIDATES, before, shared=needed(len(words)))
+    scored = [(similarity(text, c.text), c.question_id) for c in candidates]
+    for score, question_id in sorted((s for s in scored if s[0] >= STRONG), key=lambda s: (-s[0], -s[1])):
+        for found in await uow.search.found([question_id]):
+            if found.answer:
+                return found, score
+    return None

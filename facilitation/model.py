@@ -151,6 +151,14 @@ class Found:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An earlier question a match may offer: its id and its text, to be judged."""
+
+    question_id: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
     id: int
     question_id: int

@@ -42,3 +42,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer
     CATCH_UP = "catch_up"  # a followed hashtag's posts since the last one, ranked
     CATCH_UP_FILE = "catch_up_file"  # all of them, as a Markdown file, when there are many
+    OFFER = "offer"  # an earlier question's answer, to the asker of a new one (privately or in its thread)
+    DUPLICATE = "duplicate"  # a facilitator's /duplicate: the asker pointed to the earlier question

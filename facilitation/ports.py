@@ -15,6 +15,7 @@ from facilitation.model import (
     AnswerAt,
     Attachment,
     BoardItem,
+    Candidate,
     Chat,
     Course,
     CourseSettings,
@@ -205,6 +206,37 @@ class FollowupRepository(Protocol):
     async def reopen(self, question_id: int, next_alert_at: datetime) -> None: ...
 
 
+class OfferRepository(Protocol):
+    """Earlier answers offered to new questions' askers, and facilitators' /duplicate."""
+
+    async def live_in(self, chat_id: int, now: datetime) -> bool:
+        """A guest session or a discussion of a course the chat carries is live."""
+        ...
+
+    async def made_in_group(self, chat_id: int, since: datetime) -> int: ...
+    async def add(
+        self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime
+    ) -> bool:
+        """False when the question was offered something already."""
+        ...
+
+    async def get(self, question_id: int) -> tuple[Question, str | None] | None:
+        """The question offered an earlier answer, and what its asker said (None: nothing yet)."""
+        ...
+
+    async def settle(self, question_id: int, outcome: str, now: datetime) -> None: ...
+    async def mark_duplicate(
+        self, question_id: int, course_id: int, earlier_id: int, now: datetime
+    ) -> None: ...
+    async def question_alerted_at(self, chat_id: int, message_id: int) -> Question | None:
+        """The question an alert message (to a facilitator) is about."""
+        ...
+
+    async def from_archive(self, course_id: int, since: datetime | None, until: datetime) -> int:
+        """Questions resolved in the window by an earlier answer (accepted, or a duplicate)."""
+        ...
+
+
 class GuestSessionRepository(Protocol):
     """Guest sessions: scheduling, the guest, phases, reminders, boards, transcripts."""
 
@@ -319,10 +351,17 @@ class SearchIndex(Protocol):
         """The closest questions of these courses, best first (any state but dismissed)."""
         ...
 
-    async def match(self, course: Course, words: Sequence[str], limit: int, before: int) -> list[Found]:
+    async def match(
+        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+    ) -> list[Candidate]:
         """Candidates for an earlier answer: the newest earlier questions (id below `before`) of
-        the course, answered or resolved, whose own text shares two of these words (the word,
-        given one); newest first, not ranked (facilitation.matching judges them)."""
+        the course, answered or resolved, whose own text may share `shared` of these words
+        (at least two of them, or the one when `shared` is 1); newest first, not ranked
+        (facilitation.matching judges them)."""
+        ...
+
+    async def found(self, question_ids: Sequence[int]) -> list[Found]:
+        """These questions as a search shows them (with their best answer), in this order."""
         ...
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
@@ -505,6 +544,7 @@ class UnitOfWork(Protocol):
     digests: DigestRepository
     privacy: PrivacyRepository
     search: SearchIndex
+    offers: OfferRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, discussions, followups, parsing, questions, sharing
+from facilitation import alerts, detection, discussions, followups, offers, parsing, questions, sharing
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import (
     Chat,
@@ -59,6 +59,7 @@ class PostOutcome:
     resolved: list[Question] = field(default_factory=list)
     # #solved outside a thread from someone with several open questions: which one? (oldest first)
     which_solved: list[Question] = field(default_factory=list)
+    offered: list[Question] = field(default_factory=list)  # an earlier answer offered (facilitation.offers)
 
 
 async def receive(
@@ -137,10 +138,13 @@ async def _classify(
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
         text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
         overdue_at = post.at + course.settings.sla
-        outcome.questions.append(
-            await uow.questions.add(course.id, post.author, text, post.ref, post.at, overdue_at)
-        )
+        asked = await uow.questions.add(course.id, post.author, text, post.ref, post.at, overdue_at)
+        outcome.questions.append(asked)
         outcome.acks.append(Ack.QUESTION)
+        # One offer per message, even when it counts for several courses.
+        first = not any(q.ref == asked.ref for q in outcome.offered)
+        if first and await offers.offer(uow, course, asked, post.at):
+            outcome.offered.append(asked)
     elif question is not None and post.author.id != question.asker.id:
         await answer(uow, course, question, post, outcome)
     solves = question is not None and detection.marks_solved(tags)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from facilitation import alerts
+from facilitation import alerts, offers
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_
@@ -51,6 +51,7 @@ async def ask(
                 course.id, asker, text.strip()[:MAX_QUESTION], ref, now, now + course.settings.sla
             )
             await react(uow, ref, Ack.QUESTION, now)
+            await offers.offer(uow, course, question, now)
         await uow.commit()
     return question
 

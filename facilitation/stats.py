@@ -71,6 +71,7 @@ class CourseStats:
     peer_first: int  # …of which a peer gave the first answer
     helpers: list[tuple[Person, int]]
     days: list[Day]
+    from_archive: int = 0  # resolved by an earlier answer (offered and accepted, or /duplicate)
 
     @property
     def asked(self) -> int:
@@ -157,6 +158,7 @@ def summarise(
     facts: Sequence[QuestionFacts],
     helpers: Iterable[tuple[Person, int]],
     now: datetime,
+    from_archive: int = 0,
 ) -> CourseStats:
     zone = ZoneInfo(course.settings.timezone)
     since = window_start(chosen, now, zone)
@@ -171,6 +173,7 @@ def summarise(
         peer_first=peer,
         helpers=top_helpers(helpers),
         days=days(facts, zone, since.date() if since else None, now.astimezone(zone).date()),
+        from_archive=from_archive,
     )
 
 
@@ -191,7 +194,8 @@ async def course_stats(
             since = window_start(chosen, now, ZoneInfo(course.settings.timezone))
             facts = await reader.questions(course.id, since)
             helpers = await reader.peer_answers(course.id, since)
-            found.append(summarise(course, chosen, facts, helpers, now))
+            from_archive = await uow.offers.from_archive(course.id, since, now)
+            found.append(summarise(course, chosen, facts, helpers, now, from_archive))
     return found
 
 

@@ -185,6 +185,24 @@ class QuestionRow(Base):
     followup_reminded_at: Mapped[datetime | None]
 
 
+class OfferRow(Base):
+    """An earlier answered question offered to a new one's asker (once), or named by a
+    facilitator's /duplicate; outcome: None while unanswered, accepted, declined, duplicate."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index("ix_offers_group", "group_chat_id", "offered_at"),  # the hourly cap per group
+        Index("ix_offers_course_settled", "course_id", "settled_at"),  # the digest and /stats
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    course_id: Mapped[int]
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    group_chat_id: Mapped[int | None]  # offered in this group's thread; None: privately
+    offered_at: Mapped[datetime]
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    settled_at: Mapped[datetime | None]
+
+
 class AnswerRow(Base):
     __tablename__ = "answers"
     __table_args__ = (

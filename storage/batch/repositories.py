@@ -19,6 +19,8 @@ from facilitation.model import (
     Answer,
     AnswerAt,
     Attachment,
+    Candidate,
+    Course,
     Introduction,
     MessageRef,
     Person,
@@ -36,6 +38,7 @@ from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
+from storage.repositories.search import SqlSearch
 from storage.repositories.sharing import SqlShares
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
@@ -132,6 +135,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
     ) -> Answer:
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
+        self.snapshot.settled[question.course_id] = True  # a match may offer it now
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -286,3 +290,24 @@ class BatchShares(_InBatch, SqlShares):
             return known
         await self._before_reading()
         return await super().unrelayed(person_id)
+
+class BatchSearch(_InBatch, SqlSearch):
+    """A match looks for earlier answered questions: only an answer the batch holds can make one
+    (and its index row) that the database does not have yet, so the buffer is sent first only
+    then, not for every new question (each would cost the busy path a round of writes)."""
+
+    BATCH_AWARE = frozenset({"match"})
+
+    async def match(
+        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+    ) -> list[Candidate]:
+        if len(words) < shared:
+            return []
+        settled = self.snapshot.settled
+        if course.id not in settled:  # once per course and batch, not per question
+            settled[course.id] = await self.has_settled(course.id)
+        if not settled[course.id]:
+            return []
+        if "answers" in self.buffer.holding:
+            await self._before_reading()
+        return await super().match(course, words, limit, before, shared)

@@ -72,6 +72,8 @@ class Snapshot:
     answers_known: set[Message] = field(default_factory=set)  # replied to by people, or reacted to
     shared: dict[int, frozenset[str]] = field(default_factory=dict)  # of the chats read: hashtags shared
     unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
+    # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
+    settled: dict[int, bool] = field(default_factory=dict)
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -90,6 +92,7 @@ class Snapshot:
             self.chat_languages,
             self.shared,
             self.unrelayed,
+            self.settled,
         ):
             known.clear()
 

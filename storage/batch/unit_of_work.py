@@ -50,6 +50,7 @@ _BATCH_AWARE = {
     "alerts": aware.BatchAlerts,
     "outbox": aware.BatchOutbox,
     "discussions": aware.BatchDiscussions,
+    "search": aware.BatchSearch,
     "shares": aware.BatchShares,
 }
 

@@ -22,6 +22,7 @@ from facilitation.ports import (
     GuestSessionRepository,
     IntroductionRepository,
     LearnerRepository,
+    OfferRepository,
     Outbox,
     PersonRepository,
     PrivacyRepository,
@@ -44,6 +45,7 @@ from storage.repositories.guest_questions import SqlGuestQuestions
 from storage.repositories.guest_sessions import SqlGuestSessions
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
+from storage.repositories.offers import SqlOffers
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.questions import SqlQuestions
@@ -71,6 +73,7 @@ class Repositories:
     digests: DigestRepository
     privacy: PrivacyRepository
     search: SearchIndex
+    offers: OfferRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
@@ -100,6 +103,7 @@ class PlainRepositories(Repositories):
         self.digests = SqlDigests(session)
         self.privacy = SqlPrivacy(session)
         self.search = SqlSearch(session)
+        self.offers = SqlOffers(session)
         self.outbox = SqlOutbox(session)
         self.stats = SqlStats(session)
         self.export = SqlExport(session)

@@ -23,6 +23,7 @@ from bot.inbox import InboxProcessor
 from facilitation import posts
 from storage.batch.unit_of_work import current_batch
 from storage.models import Base
+from storage.repositories.search import EARLIER
 from tests.builders import JSON, Telegram, group, user
 from tests.builders import private as private_chat
 from tests.conftest import _create, _names
@@ -145,7 +146,8 @@ async def replay(
 
 
 _TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
-_NUMBERING = ("SELECT (SELECT max(", "SELECT nextval(")  # ids for held rows, by design
+# ids for held rows, and a match's reads of what was settled before the batch, by design
+_NUMBERING = ("SELECT (SELECT max(", "SELECT nextval(", EARLIER)
 
 
 def _slipping(slipped: list[str]) -> Callable[..., None]:

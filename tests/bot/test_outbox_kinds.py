@@ -29,6 +29,7 @@ STORED = {
     "discussion_reminder", "discussion_opening", "discussion_prompt", "discussion_recap",
     "discussion_skipped", "discussion_transcript",
     "catch_up", "catch_up_file",
+    "offer", "duplicate",
 }  # fmt: skip
 
 

@@ -264,7 +264,10 @@ async def test_the_index_finds_one_courses_introductions_and_earlier_settled_que
         course = await uow.courses.by_hashtag("onb26")
         assert course is not None
         people = await uow.search.introduced(course, terms("kubernetes"), 5)
-        matched = await uow.search.match(course, terms("How can I reset the VPN password?"), 5, before=10**9)
+        candidates = await uow.search.match(
+            course, terms("How can I reset the VPN password?"), 5, before=10**9
+        )
+        matched = await uow.search.found([c.question_id for c in candidates])
         earlier = await uow.search.match(course, terms("How can I reset the VPN password?"), 5, before=1)
 
     assert people == [BEN["id"]]

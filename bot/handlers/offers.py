@@ -1,0 +1,54 @@
+"""Earlier answers offered: the asker's buttons; a facilitator's /duplicate."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import callbacks, convert, render_offers, texts
+from bot.context import FlockContext
+from bot.handlers.alerts import _toast
+from bot.handlers.common import argument_text, command, reply, require_sender
+from bot.i18n import _
+from bot.links import linked_message
+from facilitation import offers
+from facilitation.errors import FlockError
+
+
+async def offered(update: Update, context: FlockContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = callbacks.parse_offer_button(query.data)
+    if pressed is None:
+        await _toast(query, texts.BUTTON_GONE)
+        return
+    try:
+        await offers.respond(
+            context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
+        )
+    except FlockError as error:
+        await _toast(query, error=error)
+        return
+    await query.answer()
+    await query.edit_message_text(_(render_offers.ACCEPTED if pressed.solved else render_offers.DECLINED))
+
+
+async def duplicate(update: Update, context: FlockContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    await offers.duplicate(
+        context.uow(),
+        message.chat_id,
+        require_sender(message),
+        convert.replied_to(message),
+        linked_message(argument_text(message)),
+        context.now(),
+    )
+    if message.chat.type == "private":  # in a group, the pointer to the earlier question says it
+        await reply(update, _(render_offers.MARKED))
+
+
+HANDLERS = [
+    CallbackQueryHandler(offered, pattern=r"^of:"),
+    command("duplicate", duplicate),
+]

@@ -1,0 +1,67 @@
+"""Earlier answers offered, and a facilitator's /duplicate, as the asker reads them."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import offer_button
+from bot.i18n import N_, _
+from bot.links import message_link
+from bot.texts import question_excerpt
+from facilitation.model import MessageRef
+
+ACCEPTED = N_("✅ Glad it helped — your question is marked as solved.")
+DECLINED = N_("Got it — your question stays open for the course.")
+
+
+def _linked(item: dict[str, Any], prefix: str, limit: int) -> str:
+    """A question's excerpt, quoted, linked to its message where there is a link."""
+    at = MessageRef(item[f"{prefix}chat_id"], item[f"{prefix}message_id"], item.get(f"{prefix}thread_id"))
+    quoted = _("“{text}”", text=question_excerpt(item[f"{prefix}text"], [item["course"]], limit))
+    url = message_link(at)
+    return f'<a href="{url}">{quoted}</a>' if url else quoted
+
+
+def offer_text(item: dict[str, Any], private: bool) -> str:
+    earlier = _linked(item, "earlier_", 160)
+    answer = escape(item["answer"])
+    if private:
+        return _(
+            "About your question {question} in {course}: it was asked before, {earlier}, "
+            "and answered:\n<blockquote>{answer}</blockquote>\nDoes that answer it?",
+            question=_linked(item, "", 120),
+            course=item["course"],
+            earlier=earlier,
+            answer=answer,
+        )
+    return _(
+        "This was asked before: {earlier}, and answered:\n<blockquote>{answer}</blockquote>\n"
+        "Does that answer it? (Only the person who asked can say.)",
+        earlier=earlier,
+        answer=answer,
+    )
+
+
+def offer_keyboard(question_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("That answers it"), callback_data=offer_button(True, question_id)),
+                InlineKeyboardButton(_("Not quite"), callback_data=offer_button(False, question_id)),
+            ]
+        ]
+    )
+
+
+def duplicate_text(item: dict[str, Any]) -> str:
+    return _(
+        "{asker}, this was asked and answered before: {earlier}. Have a look there.",
+        asker=escape(item["asker"]),
+        earlier=_linked(item, "earlier_", 160),
+    )
+
+
+MARKED = N_("Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one.")

@@ -1,0 +1,73 @@
+"""Earlier answers offered in French: privately in the asker's language, in a French course's
+group in French, and the buttons' answers too."""
+
+from __future__ import annotations
+
+from bot.recording import Call
+from tests.builders import JSON, group, private, user
+from tests.support.harness import Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitator, English app
+LEA = {**user(12, "Léa", "lea_q"), "language_code": "fr-CA"}  # asked the earlier question
+MARC = {**user(13, "Marc", "marc_b"), "language_code": "fr"}  # answered it
+JEAN = {**user(14, "Jean", "jean_j"), "language_code": "fr"}  # asks again
+CHAT = group(-1001500, "Intégration 2026")
+EARLIER = "Comment réinitialiser mon mot de passe du VPN ?"
+NEW = "Comment réinitialiser le mot de passe VPN ?"
+
+
+async def set_up(flock: Harness, *, jean_started: bool) -> JSON:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Intégration 2026"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings language fr"))
+    if jean_started:
+        await flock.send(flock.telegram.post(private(JEAN), JEAN, "/start"))
+    asked = flock.telegram.post(CHAT, LEA, EARLIER)
+    await flock.send(asked)
+    await flock.send(
+        flock.telegram.post(
+            CHAT, MARC, "Passe par le portail libre-service.\nPuis attends.", reply_to=asked["message"]
+        )
+    )
+    return asked
+
+
+def offers(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params]
+
+
+async def test_a_french_asker_is_offered_the_earlier_answer_in_french(flock: Harness) -> None:
+    earlier = await set_up(flock, jean_started=True)
+    new = flock.telegram.post(CHAT, JEAN, NEW)
+
+    [offer] = offers(await flock.send(new))
+    row = offer.params["reply_markup"]["inline_keyboard"][0]
+    pressed = await flock.send(flock.telegram.press(JEAN, offer.result, row[0]["callback_data"]))
+
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    assert offer.text == (
+        f'À propos de votre question <a href="{asked}">« {NEW} »</a> dans #onb26 : elle a déjà été posée, '
+        f'<a href="{link}">« {EARLIER} »</a>, et on y a répondu :\n'
+        "<blockquote>Passe par le portail libre-service.</blockquote>\nEst-ce que cela y répond ?"
+    )
+    assert [b["text"] for b in row] == ["Ça y répond", "Pas tout à fait"]
+    assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
+        "✅ Tant mieux — votre question est marquée comme résolue."
+    ]
+
+
+async def test_in_a_french_course_s_group_the_offer_and_a_stranger_s_toast_are_in_french(
+    flock: Harness,
+) -> None:
+    await set_up(flock, jean_started=False)
+
+    [offer] = offers(await flock.send(flock.telegram.post(CHAT, JEAN, NEW)))
+    row = offer.params["reply_markup"]["inline_keyboard"][0]
+    pressed = await flock.send(flock.telegram.press(MARC, offer.result, row[1]["callback_data"]))
+
+    assert offer.text.startswith("Cette question a déjà été posée : ")
+    assert offer.text.endswith("(Seule la personne qui l’a posée peut le dire.)")
+    assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
+        "Seule la personne qui a posé la question peut répondre ici."
+    ]

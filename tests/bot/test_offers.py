@@ -1,0 +1,294 @@
+"""Earlier answers offered to a new question's asker, once, and a facilitator's /duplicate."""
+
+from __future__ import annotations
+
+from bot.recording import Call
+from tests.builders import JSON, group, private, user
+from tests.support.harness import Harness
+
+ANA = user(11, "Ana", "ana_f")  # facilitates #onb26
+BEN = user(12, "Ben", "ben_b")  # asks a new question
+CLEO = user(13, "Cleo", "cleo_p")  # asked the earlier one
+DAN = user(14, "Dan", "dan_d")  # answered it
+ZOE = user(15, "Zoe", "zoe_z")  # facilitates #lead26
+CHAT = group(-1001500, "Onboarding 2026")
+OTHER = group(-1001800, "Leadership 2026")
+FORUM = group(-1001600, "Onboarding forum", forum=True)
+EARLIER = "How do I reset my VPN password?"
+ANSWER = "Use the self-service portal.\nThen wait five minutes."
+NEW = "How can I reset the VPN password?"
+
+
+async def say(flock: Harness, chat: JSON, person: JSON, text: str, **kw: object) -> tuple[JSON, list[Call]]:
+    update = flock.telegram.post(chat, person, text, **kw)
+    return update, await flock.send(update)
+
+
+async def set_up(
+    flock: Harness, chat: JSON = CHAT, *, ben_started: bool = True, topic: int | None = None
+) -> JSON:
+    """#onb26 in the chat, with an earlier question answered; returns the earlier question."""
+    flock.make_admin(chat, ANA)
+    await flock.send(flock.telegram.post(chat, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    if ben_started:
+        await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    asked, _ = await say(flock, chat, CLEO, EARLIER, topic=topic)
+    await say(flock, chat, DAN, ANSWER, reply_to=asked["message"], topic=topic)
+    return asked
+
+
+def offers(calls: list[Call]) -> list[Call]:
+    return [
+        c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params and "before" in c.text
+    ]
+
+
+def press(flock: Harness, person: JSON, message: Call, label: str) -> JSON:
+    row = message.params["reply_markup"]["inline_keyboard"][0]
+    data = next(b["callback_data"] for b in row if b["text"] == label)
+    return flock.telegram.press(person, message.result, data)
+
+
+def toasts(calls: list[Call]) -> list[str]:
+    return [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
+
+
+async def state_of(flock: Harness, message: JSON) -> str:
+    [(state,)] = await flock.rows(
+        "select state from questions where message_id = :m", m=message["message"]["message_id"]
+    )
+    return str(state)
+
+
+async def test_an_asker_who_started_the_bot_is_offered_the_earlier_answer_privately(flock: Harness) -> None:
+    earlier = await set_up(flock)
+
+    new, calls = await say(flock, CHAT, BEN, NEW)
+
+    [offer] = offers(calls)
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    assert offer.chat_id == BEN["id"]
+    assert offer.text == (
+        f'About your question <a href="{asked}">“{NEW}”</a> in #onb26: it was asked before, '
+        f'<a href="{link}">“{EARLIER}”</a>, and answered:\n'
+        "<blockquote>Use the self-service portal.</blockquote>\nDoes that answer it?"
+    )
+    assert [b["text"] for b in offer.params["reply_markup"]["inline_keyboard"][0]] == [
+        "That answers it",
+        "Not quite",
+    ]
+    assert [c for c in calls if c.method == "sendMessage" and c.chat_id == CHAT["id"]] == []
+
+
+async def test_without_a_private_chat_the_offer_is_one_reply_in_the_thread(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+
+    new, calls = await say(flock, CHAT, BEN, NEW)
+
+    [offer] = offers(calls)
+    assert offer.chat_id == CHAT["id"]
+    assert offer.params["reply_parameters"]["message_id"] == new["message"]["message_id"]
+    assert offer.text.startswith("This was asked before: ")
+    assert offer.text.endswith("Does that answer it? (Only the person who asked can say.)")
+
+
+async def test_in_a_forum_the_offer_goes_to_the_question_s_topic(flock: Harness) -> None:
+    await set_up(flock, FORUM, ben_started=False, topic=77)
+
+    _, calls = await say(flock, FORUM, BEN, NEW, topic=77)
+
+    [offer] = offers(calls)
+    assert offer.chat_id == FORUM["id"]
+    assert offer.params["message_thread_id"] == 77
+
+
+async def test_that_answers_it_resolves_the_question_from_the_archive(flock: Harness) -> None:
+    await set_up(flock)
+    new, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+
+    pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
+
+    assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
+        "✅ Glad it helped — your question is marked as solved."
+    ]
+    assert await state_of(flock, new) == "resolved"
+    assert await flock.rows("select outcome from offers") == [("accepted",)]
+
+
+async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    await flock.send(press(flock, BEN, offers(calls)[0], "That answers it"))
+    other, _ = await say(flock, CHAT, CLEO, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=other["message"])
+
+    stats = "\n".join(c.text for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/stats")))
+    digest = "\n".join(c.text for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/digest")))
+
+    assert "Answered from earlier answers: 2" in stats
+    assert "2 answered from earlier answers" in digest
+
+
+async def test_not_quite_changes_nothing_and_is_not_asked_again(flock: Harness) -> None:
+    await set_up(flock)
+    new, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+
+    pressed = await flock.send(press(flock, BEN, offer, "Not quite"))
+    again = await flock.send(press(flock, BEN, offer, "That answers it"))
+    edited = flock.telegram.edit(new, NEW + " (on my laptop)")
+    after_edit = await flock.send(edited)
+
+    assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
+        "Got it — your question stays open for the course."
+    ]
+    assert toasts(again) == ["You've already answered this."]
+    assert offers(after_edit) == []
+    assert await state_of(flock, new) == "open"
+    assert await flock.rows("select outcome from offers") == [("declined",)]
+
+
+async def test_only_the_asker_may_press_and_others_get_a_polite_toast(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+    new, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+
+    pressed = await flock.send(press(flock, CLEO, offer, "That answers it"))
+
+    assert toasts(pressed) == ["Only the person who asked can answer this."]
+    assert await state_of(flock, new) == "open"
+    assert await flock.rows("select outcome from offers") == [(None,)]
+
+
+async def test_at_most_five_offers_an_hour_in_a_group_but_private_ones_are_not_capped(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+    made = []
+    for n in range(6):
+        _, calls = await say(flock, CHAT, user(100 + n, f"Learner {n}"), NEW)
+        made.append(len(offers(calls)))
+    await flock.send(flock.telegram.post(private(DAN), DAN, "/start"))
+    _, dans = await say(flock, CHAT, DAN, "Where do I reset the VPN password?")
+    flock.clock.advance(hours=1, minutes=1)
+    _, later = await say(flock, CHAT, user(120, "Learner 20"), NEW)
+
+    assert made == [1, 1, 1, 1, 1, 0]
+    assert [c.chat_id for c in offers(dans)] == [DAN["id"]]
+    assert len(offers(later)) == 1
+
+
+async def test_nothing_is_offered_during_a_live_guest_session(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(CHAT, ANA, '/guest @ada_expert "Careers in data" in 30m'))
+    flock.clock.advance(minutes=31)
+    await flock.tick()
+    [(phase,)] = await flock.rows("select phase from guest_sessions")
+
+    _, calls = await say(flock, CHAT, BEN, NEW)
+
+    assert phase == "live"
+    assert offers(calls) == []
+    assert await flock.rows("select count(*) from offers") == [(0,)]
+
+
+async def test_nothing_is_offered_during_a_live_discussion(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(
+        flock.telegram.post(
+            CHAT,
+            ANA,
+            '/discussion "Remote work" in 10m gap 10m\nWhat tool helped you most?\nWhat will you try next?',
+        )
+    )
+    flock.clock.advance(minutes=11)
+    await flock.tick()
+    [(state,)] = await flock.rows("select state from discussion_rounds")
+
+    _, calls = await say(flock, CHAT, BEN, NEW)
+
+    assert state == "live"
+    assert offers(calls) == []
+
+
+async def test_a_forgotten_question_is_never_offered(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start"))
+    calls = await flock.send(flock.telegram.post(private(CLEO), CLEO, "/forget_me"))
+    [asked] = [c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params]
+    await flock.send(press(flock, CLEO, asked, "Forget me"))
+
+    _, calls = await say(flock, CHAT, BEN, NEW)
+
+    assert offers(calls) == []
+
+
+async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
+    await set_up(flock)
+    flock.make_admin(OTHER, ZOE)
+    await flock.send(flock.telegram.post(OTHER, ZOE, "/setup #lead26 Leadership 2026"))
+
+    _, calls = await say(flock, OTHER, BEN, NEW)
+
+    assert offers(calls) == []
+
+
+async def test_an_unrelated_question_is_offered_nothing(flock: Harness) -> None:
+    await set_up(flock)
+
+    _, calls = await say(flock, CHAT, BEN, "Where are the slides from day one?")
+
+    assert offers(calls) == []
+
+
+async def test_a_facilitator_marks_a_duplicate_and_the_asker_is_pointed_there(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+
+    _, refused_calls = await say(flock, CHAT, CLEO, f"/duplicate {link}", reply_to=new["message"])
+    state_after_refusal = await state_of(flock, new)
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    assert [c.text for c in refused_calls if c.method == "sendMessage"] == [
+        "Only a facilitator of this course can mark a duplicate."
+    ]
+    assert state_after_refusal == "open"
+    [pointer] = [c for c in calls if c.method == "sendMessage"]
+    assert pointer.chat_id == CHAT["id"]
+    assert pointer.params["reply_parameters"]["message_id"] == new["message"]["message_id"]
+    assert (
+        pointer.text
+        == f'Ben, this was asked and answered before: <a href="{link}">“{EARLIER}”</a>. Have a look there.'
+    )
+    assert await state_of(flock, new) == "resolved"
+    assert await flock.rows("select outcome from offers") == [("duplicate",)]
+
+
+async def test_duplicate_as_a_reply_to_the_alert_in_private(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+
+    _, calls = await say(flock, private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
+
+    assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
+        "Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one."
+    ]
+    assert await state_of(flock, new) == "resolved"
+
+
+async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
+    await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+
+    _, calls = await say(flock, CHAT, ANA, "/duplicate", reply_to=new["message"])
+
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "Reply to the question (or its alert) with /duplicate and a link to the earlier question."
+    ]
+    assert await state_of(flock, new) == "open"

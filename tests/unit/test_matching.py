@@ -1,0 +1,31 @@
+"""What a match must look for: the stems of a new question, and how many an earlier one must share."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from facilitation.matching import STRONG, needed, one_per_stem, similarity
+
+
+def test_a_word_per_stem_in_order() -> None:
+    assert one_per_stem("How do I reset my passwords? Password resets!") == ["reset", "passwords"]
+
+
+def test_fewer_shared_stems_than_needed_can_never_reach_a_strong_match() -> None:
+    for count in range(2, 17):
+        least = needed(count)
+        # sharing least - 1 of count stems: even with nothing else, the similarity stays below
+        assert (least - 1) / count < STRONG
+        assert least / count >= STRONG - 1e-9
+
+
+def test_a_strong_match_always_shares_two_of_the_rarest_n_minus_k_plus_2() -> None:
+    new = ["vpn", "password", "reset", "portal", "expired", "laptop"]
+    least = needed(len(new))
+    looked_for = new[: len(new) - least + 2]  # any such subset: the storage takes the rarest
+    for shared in combinations(new, least):
+        assert len(set(shared) & set(looked_for)) >= 2
+
+
+def test_similarity_of_a_rephrased_question() -> None:
+    assert similarity("How can I reset the VPN password?", "How do I reset my VPN password?") == 1.0
