@@ -19,6 +19,7 @@ from bot import (
     render_announcements,
     render_digest,
     render_discussions,
+    render_helpers,
     render_sessions,
     render_stats,
     texts,
@@ -148,7 +149,10 @@ def _in_thread(render: Callable[[dict[str, Any]], str]) -> Renderer:
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ALERT: _alert,
     NoticeKind.ALERT_EDIT: lambda data, at: Edit(
-        data["message_id_to_edit"], render_alerts.edited_alert_text(data, at.now), unchanged_is_done=True
+        data["message_id_to_edit"],
+        render_alerts.edited_alert_text(data, at.now),
+        render_alerts.alert_keyboard(data["alert_id"]) if data["status"] == "helping" else None,
+        unchanged_is_done=True,
     ),
     NoticeKind.ALERT_BATCH: lambda data, at: Message(
         render_alerts.batch_text(data, at.now), thread_id=at.thread_id
@@ -158,6 +162,12 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.FOLLOWUP: lambda data, _: Message(
         render_alerts.followup_text(data), render_alerts.followup_keyboard(data["question_id"])
+    ),
+    NoticeKind.HELPER_INVITE: lambda data, _: Message(
+        render_helpers.invite(data), render_helpers.invite_keyboard(data["course_id"])
+    ),
+    NoticeKind.HELPER_ASK: lambda data, _: Message(
+        render_helpers.ask(data), render_helpers.ask_keyboard(data["question_id"])
     ),
     NoticeKind.REACTION: lambda data, _: Reaction(data["message_id"], REACTIONS[Ack(data["ack"])]),
     NoticeKind.GREETING: _greeting,

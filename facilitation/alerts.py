@@ -69,10 +69,14 @@ def question_data(question: Question, course: Course) -> dict[str, object]:
 
 
 async def _alert_data(uow: UnitOfWork, question: Question, course: Course) -> dict[str, object]:
-    """question_data, and for a question the asker said is not solved, who answered it."""
+    """question_data; for a question the asker said is not solved, who answered it; and the peer
+    helpers who said they'll answer it."""
     data = question_data(question, course)
     if question.needs_follow_up:
         data["answerers"] = [p.name for p in await uow.alerts.answerers(question.id)]
+    helping = await uow.helpers.on_it(question.id)
+    if helping:
+        data["helping"] = [p.name for p in helping]
     return data
 
 
@@ -203,11 +207,19 @@ async def _edit_messages(
             continue
         data = {
             **await _alert_data(uow, alert.question, alert.course),
+            "alert_id": alert_id,
             "period": alert.period,
             **status,
             "message_id_to_edit": message_id,
         }
         await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
+
+
+async def show_helpers(uow: UnitOfWork, question_id: int, now: datetime) -> None:
+    """A peer helper said they'll answer: the question's open alerts show who, buttons kept."""
+    open_alerts = await uow.alerts.open_of(question_id)
+    if open_alerts:
+        await _edit_messages(uow, open_alerts, {"status": "helping"}, now)
 
 
 async def route_here(

@@ -86,13 +86,15 @@ class Digest:
     median_first_answer: timedelta | None
     learners: Listed[Participation]
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
+    pinged: int = 0  # peer helpers asked about a question in the window
+    pinged_answered: int = 0  # …of those asks, the ones their helper answered
 
     @property
     def is_quiet(self) -> bool:
         """Nothing waits for a facilitator and nothing happened in the window."""
         waiting = self.unanswered.total + self.follow_up.total + self.unresolved.total
         news = self.resolved.total + self.introductions.total + self.asked + len(self.helpers)
-        news += len(self.discussions)
+        news += len(self.discussions) + self.pinged
         return waiting + news == 0
 
     def to_data(self) -> dict[str, Any]:
@@ -122,6 +124,8 @@ class Digest:
             median_first_answer=None if seconds is None else timedelta(seconds=seconds),
             learners=_listed(data["learners"], _participation),
             discussions=[Recapped(**d) for d in data.get("discussions", [])],  # older rows had none
+            pinged=int(data.get("pinged", 0)),
+            pinged_answered=int(data.get("pinged_answered", 0)),
         )
 
 
@@ -140,6 +144,7 @@ class DigestFacts:
     answers: list[Answer]  # in the window, whole
     contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
+    pinged: tuple[int, int] = (0, 0)  # helpers asked in the window, and of those asks the answered
 
 
 def assemble(
@@ -170,6 +175,8 @@ def assemble(
         median_first_answer=stats.median(waits),
         learners=_listed_as(facts.learners, lambda e: _participation_of(e, facts.contributions), LEARNERS),
         discussions=facts.discussions,
+        pinged=facts.pinged[0],
+        pinged_answered=facts.pinged[1],
     )
 
 

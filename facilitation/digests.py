@@ -148,5 +148,6 @@ async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> 
         answers=await digests.answers_since(course.id, since),
         contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
         discussions=await uow.discussions.recapped_between(course.id, since, now),
+        pinged=await uow.helpers.asked_between(course.id, since, now),
     )
     return assemble(course, since, opened_by(schedule, now), now, facts)

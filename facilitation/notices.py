@@ -40,3 +40,5 @@ class NoticeKind(StrEnum):
     DISCUSSION_PROMPT = "discussion_prompt"  # Q1, Q2…: answers reply to it, so its id is kept
     DISCUSSION_RECAP = "discussion_recap"  # at the end, in each chat: the answers people liked most
     DISCUSSION_TRANSCRIPT = "discussion_transcript"  # a file after the recap: every answer
+    HELPER_INVITE = "helper_invite"  # after an introduction: may Flock point questions their way?
+    HELPER_ASK = "helper_ask"  # to an opted-in peer: a question that waits, they may know

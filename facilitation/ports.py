@@ -22,6 +22,8 @@ from facilitation.model import (
     Footprint,
     Found,
     GuestSession,
+    Helper,
+    HelperProfile,
     Introduction,
     Listed,
     MessageRef,
@@ -167,6 +169,10 @@ class AlertRepository(Protocol):
 
     async def defer(self, question_id: int, until: datetime) -> None: ...
     async def close(self, question_id: int, outcome: str) -> list[int]: ...
+    async def open_of(self, question_id: int) -> list[int]:
+        """The question's alerts still open (not claimed, not closed)."""
+        ...
+
     async def recipients(self, course_id: int) -> Recipients: ...
     async def mark_nudged(self, course_id: int, person_ids: Sequence[int], now: datetime) -> None: ...
     async def route(self, course_id: int, chat_id: int | None, thread_id: int | None) -> None: ...
@@ -312,6 +318,47 @@ class SearchIndex(Protocol):
         ...
 
 
+class HelperRepository(Protocol):
+    """Peer helpers: who agreed to be pointed at questions, and the questions they were asked."""
+
+    # Records that the person was asked whether they'd help (once per course); whether it is new.
+    async def invite(self, course_id: int, person_id: int, now: datetime) -> bool: ...
+    async def choose(self, course_id: int, person_id: int, on: bool, now: datetime) -> None: ...
+    async def set_topics(
+        self, course_id: int, person_id: int, topics: str | None, now: datetime
+    ) -> None: ...
+    async def of_person(self, person_id: int) -> list[Helper]: ...
+    async def get(self, course_id: int, person_id: int) -> Helper | None: ...
+    async def nudging(self) -> list[Course]:
+        """The courses whose questions may be pointed at helpers (nudge not off)."""
+        ...
+
+    async def due(
+        self, course_id: int, asked_after: datetime, asked_by: datetime, limit: int
+    ) -> list[Question]:
+        """Open questions of the course asked in (asked_after, asked_by] whose helpers were not yet
+        considered, oldest first, locked for this transaction (another process skips them)."""
+        ...
+
+    async def considered(self, question_id: int, now: datetime) -> None: ...
+    async def candidates(
+        self, course_id: int, leaving_out: Sequence[int], day_start: datetime
+    ) -> list[HelperProfile]:
+        """Opted-in helpers of the course who have started the bot, but these people."""
+        ...
+
+    async def ask(self, question_id: int, person_id: int, now: datetime) -> None: ...
+    # Their answer to being asked ("answering" or "declined"); False when they were never asked.
+    async def respond(self, question_id: int, person_id: int, response: str, now: datetime) -> bool: ...
+    async def on_it(self, question_id: int) -> list[Person]:
+        """Helpers who said they'll answer the question."""
+        ...
+
+    async def asked_between(self, course_id: int, since: datetime, until: datetime) -> tuple[int, int]:
+        """Helpers asked in the window, and how many of those asks their helper answered."""
+        ...
+
+
 class PrivacyRepository(Protocol):
     """A person's words (all of them, or in one course) and copies of them; course retention."""
 
@@ -446,6 +493,7 @@ class UnitOfWork(Protocol):
     digests: DigestRepository
     privacy: PrivacyRepository
     search: SearchIndex
+    helpers: HelperRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader

@@ -88,6 +88,7 @@ class CourseRow(Base):
     purged_through: Mapped[datetime | None]  # texts before this moment are purged already
     next_purge_at: Mapped[datetime | None] = mapped_column(index=True)  # None while retention is off
     starts_on: Mapped[str | None] = mapped_column(String(10))  # the course's day 1, ISO; for "week 3 mon"
+    nudge_seconds: Mapped[int | None]  # how long before peer helpers are asked; None: half the SLA; 0: never
 
 
 class FacilitatorRow(Base):
@@ -183,6 +184,35 @@ class QuestionRow(Base):
     needs_follow_up: Mapped[bool] = mapped_column(default=False)  # the asker said "not yet"
     followup_sent_at: Mapped[datetime | None]  # "Did this answer your question?" asked privately
     followup_reminded_at: Mapped[datetime | None]
+    helpers_at: Mapped[datetime | None]  # when peer helpers were considered for it (asked or not)
+
+
+class HelperRow(Base):
+    """A learner's answer to "may I point questions your way?" in one course."""
+
+    __tablename__ = "helpers"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    choice: Mapped[str] = mapped_column(String(8))  # asked, on, off
+    topics: Mapped[str | None] = mapped_column(Text)
+    invited_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+
+
+class HelperAskRow(Base):
+    """One question pointed at one helper: their daily cap, "I'll answer", the digest's line."""
+
+    __tablename__ = "helper_asks"
+    __table_args__ = (
+        Index("ix_helper_asks_person", "person_id", "asked_at"),
+        Index("ix_helper_asks_course", "course_id", "asked_at"),
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    asked_at: Mapped[datetime]
+    response: Mapped[str | None] = mapped_column(String(12))  # answering, declined
+    responded_at: Mapped[datetime | None]
 
 
 class AnswerRow(Base):

@@ -35,6 +35,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
         candidates = [
             *await _alerts(session, after),
             *await _follow_ups(session, after),
+            *await _helpers(session, after),
             *await _greetings(session),
             *await _courses(session, after),
             *await _guest_sessions(session),
@@ -65,6 +66,29 @@ async def _follow_ups(session: AsyncSession, after: datetime) -> list[datetime]:
         )
     )
     return [sent + followups.REMIND_AFTER] if sent is not None else []
+
+
+async def _helpers(session: AsyncSession, after: datetime) -> list[datetime]:
+    """An open question not yet pointed at helpers is due its course's nudge time after it was
+    asked (quiet hours hold it; the tick asks again each time, so it is found when they end)."""
+    found: list[datetime] = []
+    for course_id, nudge, sla in await session.execute(
+        select(CourseRow.id, CourseRow.nudge_seconds, CourseRow.sla_seconds)
+    ):
+        wait = timedelta(seconds=sla / 2 if nudge is None else nudge)
+        if not wait:
+            continue
+        oldest = await session.scalar(
+            select(func.min(QuestionRow.asked_at)).where(
+                QuestionRow.course_id == course_id,
+                QuestionRow.state == QuestionState.OPEN.value,
+                QuestionRow.helpers_at.is_(None),
+                QuestionRow.asked_at > after - wait,
+            )
+        )
+        if oldest is not None:
+            found.append(oldest + wait)
+    return found
 
 
 async def _greetings(session: AsyncSession) -> list[datetime]:

@@ -18,6 +18,7 @@ from facilitation.ports import (
     GuestBatchRepository,
     GuestQuestionRepository,
     GuestSessionRepository,
+    HelperRepository,
     IntroductionRepository,
     LearnerRepository,
     Outbox,
@@ -37,6 +38,7 @@ from storage.repositories.followups import SqlFollowups
 from storage.repositories.guest_batches import SqlGuestBatches
 from storage.repositories.guest_questions import SqlGuestQuestions
 from storage.repositories.guest_sessions import SqlGuestSessions
+from storage.repositories.helpers import SqlHelpers
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.people import SqlLearners, SqlPeople
@@ -65,6 +67,7 @@ class Repositories:
     digests: DigestRepository
     privacy: PrivacyRepository
     search: SearchIndex
+    helpers: HelperRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
@@ -91,6 +94,7 @@ class PlainRepositories(Repositories):
         self.digests = SqlDigests(session)
         self.privacy = SqlPrivacy(session)
         self.search = SqlSearch(session)
+        self.helpers = SqlHelpers(session)
         self.outbox = SqlOutbox(session)
         self.stats = SqlStats(session)
         self.export = SqlExport(session)

@@ -27,7 +27,7 @@ STORED = {
     "session_leftovers", "transcript", "leftovers_edit", "guest_thanks", "guest_question_edit",
     "announcement", "announcement_skipped", "announcement_not_pinned",
     "discussion_reminder", "discussion_opening", "discussion_prompt", "discussion_recap",
-    "discussion_skipped", "discussion_transcript",
+    "discussion_skipped", "discussion_transcript", "helper_invite", "helper_ask",
 }  # fmt: skip
 
 
