@@ -141,15 +141,12 @@ class SqlHelpers(Repository):
         for person_id, text in latest:
             if len(answers[person_id]) < ANSWERS_READ:
                 answers[person_id].append(text)
-        asks = dict(
-            (
-                await self.session.execute(
-                    select(HelperAskRow.person_id, func.count())
-                    .where(HelperAskRow.person_id.in_(ids), HelperAskRow.asked_at >= day_start)
-                    .group_by(HelperAskRow.person_id)
-                )
-            ).tuples()
+        counted = await self.session.execute(
+            select(HelperAskRow.person_id, func.count())
+            .where(HelperAskRow.person_id.in_(ids), HelperAskRow.asked_at >= day_start)
+            .group_by(HelperAskRow.person_id)
         )
+        asks = {person_id: count for person_id, count in counted}
         return [
             HelperProfile(
                 mapping.person(person, person.id), intro, topics, answers[person.id], asks.get(person.id, 0)
