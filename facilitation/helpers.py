@@ -1,7 +1,8 @@
 """Peer helpers: learners who agreed to be pointed at questions they may know about.
 
-After their introduction a learner who has started the bot is asked once, privately, whether
-Flock may ping them ("Yes, ping me" / "No thanks"); `/helper on|off|topics` changes it later.
+After their introduction (at the next tick) a learner who has started the bot is asked once,
+privately, whether Flock may ping them ("Yes, ping me" / "No thanks"); `/helper on|off|topics`
+changes it later.
 When a question has waited the course's nudge time unanswered (`/settings nudge`, half the SLA
 unless set), the tick asks up to two opted-in helpers whose introduction, topics or past answers
 share the most words with it. Nobody who shares nothing, never the asker or a facilitator (they
@@ -50,15 +51,18 @@ def best(question: str, profiles: list[HelperProfile], limit: int = PER_QUESTION
     return [p for _, p in ranked[:limit]]
 
 
-async def invite(uow: UnitOfWork, course: Course, person: Person, now: datetime) -> None:
-    """After an introduction, inside its unit of work: ask once whether they'd help."""
-    if person.id <= 0 or not await uow.followups.started(person.id):
-        return  # Flock can't message someone who never opened a private chat with it
-    if await uow.courses.is_facilitator(course.id, person.id):
-        return  # facilitators get the alerts instead
-    if await uow.helpers.invite(course.id, person.id, now):
-        data = {"course_id": course.id, "course": course.tag, "title": course.title}
-        await uow.outbox.put(Notice(person.id, NoticeKind.HELPER_INVITE, data), now)
+async def invite_due(uow: UnitOfWork, now: datetime) -> int:
+    """The tick: ask each learner who introduced themselves lately, and has started the bot (Flock
+    can't write first to anyone else), once per course whether they'd help. Read here rather
+    than when the introduction is stored, to keep the inbox batch free of this lookup."""
+    async with uow:
+        found = await uow.helpers.uninvited(now - WINDOW, BATCH)
+        for course, person_id in found:
+            await uow.helpers.invite(course.id, person_id, now)
+            data = {"course_id": course.id, "course": course.tag, "title": course.title}
+            await uow.outbox.put(Notice(person_id, NoticeKind.HELPER_INVITE, data), now)
+        await uow.commit()
+    return len(found)
 
 
 async def answer_invite(uow: UnitOfWork, course_id: int, person: Person, yes: bool, now: datetime) -> Course:
@@ -102,8 +106,9 @@ async def mine(uow: UnitOfWork, person_id: int) -> list[Helper]:
 
 
 async def ask_due(uow: UnitOfWork, now: datetime) -> int:
-    """The tick: point each question that has waited its course's nudge time at its best helpers."""
-    asked = 0
+    """The tick: invitations first, then each question that has waited its course's nudge time is
+    pointed at its best helpers."""
+    asked = await invite_due(uow, now)
     async with uow:
         for course in await uow.helpers.nudging():
             wait = course.settings.helper_wait

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from facilitation import helpers
 from facilitation.acks import Ack, react
 from facilitation.errors import ParseError
 from facilitation.languages import N_
@@ -53,7 +52,6 @@ async def introduce(
         await uow.people.seen(person, now)
         await uow.learners.record_post(course.id, person.id, now)
         intro = await uow.introductions.replace(course.id, person, text[:MAX_INTRO], ref, now)
-        await helpers.invite(uow, course, person, now)
         if ref is not None:
             await react(uow, ref, Ack.INTRODUCTION, now)
         await uow.commit()

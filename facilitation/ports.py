@@ -321,6 +321,12 @@ class SearchIndex(Protocol):
 class HelperRepository(Protocol):
     """Peer helpers: who agreed to be pointed at questions, and the questions they were asked."""
 
+    async def uninvited(self, since: datetime, limit: int) -> list[tuple[Course, int]]:
+        """(course, person) of current introductions posted since then by people who started the
+        bot and don't facilitate that course, and were never asked whether they'd help there;
+        locked for this transaction (another process skips them)."""
+        ...
+
     # Records that the person was asked whether they'd help (once per course); whether it is new.
     async def invite(self, course_id: int, person_id: int, now: datetime) -> bool: ...
     async def choose(self, course_id: int, person_id: int, on: bool, now: datetime) -> None: ...

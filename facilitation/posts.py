@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, discussions, followups, helpers, parsing, questions
+from facilitation import alerts, detection, discussions, followups, parsing, questions
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import Chat, Course, Detection, MessageRef, Person, Question, QuestionState
 from facilitation.ports import UnitOfWork
@@ -98,7 +98,6 @@ async def _classify(
     if detection.is_introduction(tags):
         text = detection.strip_tags(post.text, detection.INTRO_TAGS)
         await uow.introductions.replace(course.id, post.author, text, post.ref, post.at)
-        await helpers.invite(uow, course, post.author, post.at)
         outcome.acks.append(Ack.INTRODUCTION)
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
         text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text

@@ -139,6 +139,7 @@ class IntroductionRow(Base):
         Index("ix_introductions_current", "course_id", "person_id", "replaced_at"),
         Index("ix_introductions_message", "chat_id", "message_id"),
         Index("ix_introductions_course_posted", "course_id", "posted_at"),
+        Index("ix_introductions_posted", "posted_at"),  # the tick: who introduced themselves lately
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))

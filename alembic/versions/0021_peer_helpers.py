@@ -50,9 +50,11 @@ def upgrade() -> None:
     op.create_index("ix_helper_asks_course", "helper_asks", ["course_id", "asked_at"])
     op.add_column("questions", sa.Column("helpers_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("courses", sa.Column("nudge_seconds", _ID, nullable=True))
+    op.create_index("ix_introductions_posted", "introductions", ["posted_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_introductions_posted", table_name="introductions")
     op.drop_column("courses", "nudge_seconds")
     op.drop_column("questions", "helpers_at")
     op.drop_index("ix_helper_asks_course", table_name="helper_asks")

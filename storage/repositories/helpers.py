@@ -13,6 +13,7 @@ from storage import mapping
 from storage.models import (
     AnswerRow,
     CourseRow,
+    FacilitatorRow,
     HelperAskRow,
     HelperRow,
     IntroductionRow,
@@ -25,6 +26,31 @@ ANSWERS_READ = 20  # a helper's latest answers in the course, to match questions
 
 
 class SqlHelpers(Repository):
+    async def uninvited(self, since: datetime, limit: int) -> list[tuple[Course, int]]:
+        asked = select(HelperRow.person_id).where(
+            HelperRow.course_id == IntroductionRow.course_id, HelperRow.person_id == IntroductionRow.person_id
+        )
+        running = select(FacilitatorRow.person_id).where(
+            FacilitatorRow.course_id == IntroductionRow.course_id,
+            FacilitatorRow.person_id == IntroductionRow.person_id,
+        )
+        rows = await self.session.execute(
+            select(IntroductionRow, CourseRow)
+            .join(CourseRow, CourseRow.id == IntroductionRow.course_id)
+            .join(PersonRow, PersonRow.id == IntroductionRow.person_id)
+            .where(
+                IntroductionRow.posted_at > since,
+                IntroductionRow.replaced_at.is_(None),
+                PersonRow.started_at.is_not(None),
+                ~asked.exists(),
+                ~running.exists(),
+            )
+            .order_by(IntroductionRow.posted_at, IntroductionRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=IntroductionRow)  # another process has these
+        )
+        return [(mapping.course(c), i.person_id) for i, c in rows]
+
     async def invite(self, course_id: int, person_id: int, now: datetime) -> bool:
         if await self.session.get(HelperRow, (course_id, person_id)) is not None:
             return False

@@ -37,9 +37,8 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     nudge = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 20 min"))
     await flock.send(flock.telegram.post(private(LEA), LEA, "/start"))
 
-    [invite] = to(
-        await flock.send(flock.telegram.post(CHAT, LEA, "#présentation Léa, je code en Python.")), LEA
-    )
+    await flock.send(flock.telegram.post(CHAT, LEA, "#présentation Léa, je code en Python."))
+    [invite] = to(await flock.tick(), LEA)
     yes = await flock.send(press(flock, LEA, invite, "Oui, signalez-moi"))
     topics = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper sujets pandas, SQL"))
     question = flock.telegram.post(CHAT, BEN, "Comment fusionner deux tables pandas en Python ?")

@@ -54,9 +54,10 @@ async def course(flock: Harness) -> None:
 
 
 async def introduce(flock: Harness, person: JSON, *, started: bool = True) -> list[Call]:
+    """The introduction, and the next tick (which invites)."""
     if started:
         await flock.send(flock.telegram.post(private(person), person, "/start"))
-    return await flock.send(flock.telegram.post(CHAT, person, INTROS[person["id"]]))
+    return await flock.send(flock.telegram.post(CHAT, person, INTROS[person["id"]])) + await flock.tick()
 
 
 async def opted_in(flock: Harness, *people: JSON) -> None:
@@ -81,10 +82,14 @@ def asks(calls: list[Call]) -> dict[int, Call]:
 
 async def test_an_introduction_asks_a_started_learner_once_whether_they_would_help(flock: Harness) -> None:
     await course(flock)
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start"))
 
-    first = await introduce(flock, CLEO)
+    posted = await flock.send(flock.telegram.post(CHAT, CLEO, INTROS[CLEO["id"]]))
+    first = await flock.tick()
     again = await flock.send(flock.telegram.post(CHAT, CLEO, "#intro Cleo again: Python, pandas, SQL."))
+    again += await flock.tick()
 
+    assert to(posted, CLEO) == []  # the next tick asks
     [invite] = to(first, CLEO)
     assert "Thanks for introducing yourself in #onb26!" in invite.text
     assert "may I ping you privately?" in invite.text
@@ -98,6 +103,7 @@ async def test_no_invitation_to_one_who_never_started_the_bot_nor_to_a_facilitat
 
     silent = await introduce(flock, DAN, started=False)
     running = await flock.send(flock.telegram.post(CHAT, ANA, "/intro I run this course."))
+    running += await flock.tick()
 
     assert to(silent, DAN) == []
     assert to(running, ANA) == []
