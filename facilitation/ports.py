@@ -356,8 +356,8 @@ class HelperRepository(Protocol):
     async def ask(self, question_id: int, person_id: int, now: datetime) -> None: ...
     # Their answer to being asked ("answering" or "declined"); False when they were never asked.
     async def respond(self, question_id: int, person_id: int, response: str, now: datetime) -> bool: ...
-    async def on_it(self, question_id: int) -> list[Person]:
-        """Helpers who said they'll answer the question."""
+    async def on_it(self, question_ids: Sequence[int]) -> dict[int, list[Person]]:
+        """By question, the helpers who said they'll answer it (questions with none left out)."""
         ...
 
     async def asked_between(self, course_id: int, since: datetime, until: datetime) -> tuple[int, int]:

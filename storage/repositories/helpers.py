@@ -195,14 +195,19 @@ class SqlHelpers(Repository):
         await self.session.flush()
         return True
 
-    async def on_it(self, question_id: int) -> list[Person]:
+    async def on_it(self, question_ids: Sequence[int]) -> dict[int, list[Person]]:
+        found: defaultdict[int, list[Person]] = defaultdict(list)
+        if not question_ids:
+            return found
         rows = await self.session.execute(
-            select(HelperAskRow.person_id, PersonRow)
+            select(HelperAskRow.question_id, HelperAskRow.person_id, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == HelperAskRow.person_id)
-            .where(HelperAskRow.question_id == question_id, HelperAskRow.response == "answering")
+            .where(HelperAskRow.question_id.in_(list(question_ids)), HelperAskRow.response == "answering")
             .order_by(HelperAskRow.responded_at)
         )
-        return [mapping.person(person, person_id) for person_id, person in rows]
+        for question_id, person_id, person in rows:
+            found[question_id].append(mapping.person(person, person_id))
+        return dict(found)
 
     async def asked_between(self, course_id: int, since: datetime, until: datetime) -> tuple[int, int]:
         answered = (
