@@ -158,6 +158,8 @@ async def change_setting(
         await uow.courses.save_settings(course.id, settings)
         if settings.sla != course.settings.sla:
             await uow.alerts.reschedule(course.id, settings.sla)
+        if settings.helper_wait != course.settings.helper_wait:  # `nudge`, or the SLA it halves
+            await uow.helpers.reschedule(course.id, settings.helper_wait)
         if settings.retention != course.settings.retention:  # the tick purges from the next round
             await uow.privacy.schedule_purge(course.id, now if settings.retention else None)
         await uow.commit()

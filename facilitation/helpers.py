@@ -6,8 +6,9 @@ changes it later.
 When a question has waited the course's nudge time unanswered (`/settings nudge`, half the SLA
 unless set), the tick asks up to two opted-in helpers whose introduction, topics or past answers
 share the most words with it. Nobody who shares nothing, never the asker or a facilitator (they
-get the alert), at most DAILY_ASKS a helper a day. In the course's quiet hours the ask waits;
-a question still unanswered WINDOW after its nudge time is left to the facilitators' alert.
+get the alert), at most DAILY_ASKS a helper a day. In the course's quiet hours the ask waits
+until they end. Each question carries the time its helpers are due (`helpers_due_at`, set when
+it is stored), so the tick's cost grows with what is due, not with what is stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from facilitation import alerts
+from facilitation.alerts import quiet_hours_end
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_
 from facilitation.matching import stems
@@ -27,7 +29,7 @@ from facilitation.scope import learner_course
 PER_QUESTION = 2
 DAILY_ASKS = 3  # per helper, over the last 24 hours, every course together
 DAY = timedelta(days=1)
-WINDOW = timedelta(days=1)  # how long after its nudge time a question waits out quiet hours
+WINDOW = timedelta(days=1)  # an introduction this recent gets its invitation
 BATCH = 100
 MAX_TOPICS = 300
 HELPER_USAGE = N_(
@@ -106,34 +108,35 @@ async def mine(uow: UnitOfWork, person_id: int) -> list[Helper]:
 
 
 async def ask_due(uow: UnitOfWork, now: datetime) -> int:
-    """The tick: invitations first, then each question that has waited its course's nudge time is
-    pointed at its best helpers."""
+    """The tick: invitations first, then each question that has waited its course's nudge time
+    unanswered is pointed at its best helpers; in its course's quiet hours it waits until they end."""
     asked = await invite_due(uow, now)
     async with uow:
-        for course in await uow.helpers.nudging():
-            wait = course.settings.helper_wait
-            if wait is None or alerts.in_quiet_hours(course.settings, now):
-                continue  # quiet hours: the questions wait, still due once they end
-            due = await uow.helpers.due(course.id, now - wait - WINDOW, now - wait, BATCH)
-            if due:
-                asked += await _ask(uow, course, due, now)
+        courses: dict[int, Course | None] = {}
+        for question in await uow.helpers.due(now, BATCH):
+            if question.course_id not in courses:
+                courses[question.course_id] = await uow.courses.get(question.course_id)
+            course = courses[question.course_id]
+            held_until = quiet_hours_end(course.settings, now) if course else None
+            if held_until is not None:
+                await uow.helpers.defer(question.id, held_until)
+            elif course is not None:
+                asked += await _ask(uow, course, question, now)
         await uow.commit()
     return asked
 
 
-async def _ask(uow: UnitOfWork, course: Course, due: list[Question], now: datetime) -> int:
+async def _ask(uow: UnitOfWork, course: Course, question: Question, now: datetime) -> int:
+    await uow.helpers.considered(question.id)
     running = [p.id for p in await uow.courses.facilitators(course.id)]
-    asked = 0
-    for question in due:
-        await uow.helpers.considered(question.id, now)
-        profiles = await uow.helpers.candidates(course.id, [question.asker.id, *running], now - DAY)
-        for helper in best(question.text, profiles):
-            await uow.helpers.ask(question.id, helper.person.id, now)
-            data = {**alerts.question_data(question, course), "title": course.title}
-            notice = Notice(helper.person.id, NoticeKind.HELPER_ASK, data, subject=f"helper:{question.id}")
-            await uow.outbox.put(notice, now)
-            asked += 1
-    return asked
+    profiles = await uow.helpers.candidates(course.id, [question.asker.id, *running], now - DAY)
+    chosen = best(question.text, profiles)
+    for helper in chosen:
+        await uow.helpers.ask(question.id, helper.person.id, now)
+        data = {**alerts.question_data(question, course), "title": course.title}
+        notice = Notice(helper.person.id, NoticeKind.HELPER_ASK, data, subject=f"helper:{question.id}")
+        await uow.outbox.put(notice, now)
+    return len(chosen)
 
 
 async def respond(

@@ -86,6 +86,11 @@ class CourseSettings:
             return self.sla / 2
         return self.nudge or None
 
+    def helpers_due(self, asked_at: datetime) -> datetime | None:
+        """When a question asked then is pointed at peer helpers if still unanswered; None: never."""
+        wait = self.helper_wait
+        return asked_at + wait if wait is not None else None
+
 
 @dataclass(frozen=True)
 class Course:

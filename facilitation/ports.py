@@ -119,7 +119,14 @@ class IntroductionRepository(Protocol):
 
 class QuestionRepository(Protocol):
     async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+        self,
+        course_id: int,
+        asker: Person,
+        text: str,
+        ref: MessageRef,
+        now: datetime,
+        overdue_at: datetime,
+        helpers_at: datetime | None = None,  # when peer helpers are asked if it is still open
     ) -> Question: ...
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]: ...
     async def thread_of(self, chat_id: int, message_id: int) -> list[Question]: ...
@@ -330,23 +337,21 @@ class HelperRepository(Protocol):
     # Records that the person was asked whether they'd help (once per course); whether it is new.
     async def invite(self, course_id: int, person_id: int, now: datetime) -> bool: ...
     async def choose(self, course_id: int, person_id: int, on: bool, now: datetime) -> None: ...
-    async def set_topics(
-        self, course_id: int, person_id: int, topics: str | None, now: datetime
-    ) -> None: ...
+    async def set_topics(self, course_id: int, person_id: int, topics: str | None, now: datetime) -> None: ...
     async def of_person(self, person_id: int) -> list[Helper]: ...
     async def get(self, course_id: int, person_id: int) -> Helper | None: ...
-    async def nudging(self) -> list[Course]:
-        """The courses whose questions may be pointed at helpers (nudge not off)."""
+    async def due(self, now: datetime, limit: int) -> list[Question]:
+        """Open questions whose time to ask helpers has come, soonest first, locked for this
+        transaction (another process skips them)."""
         ...
 
-    async def due(
-        self, course_id: int, asked_after: datetime, asked_by: datetime, limit: int
-    ) -> list[Question]:
-        """Open questions of the course asked in (asked_after, asked_by] whose helpers were not yet
-        considered, oldest first, locked for this transaction (another process skips them)."""
+    # Asked (or found no one): never again. Deferred: asked then, if still open.
+    async def considered(self, question_id: int) -> None: ...
+    async def defer(self, question_id: int, until: datetime) -> None: ...
+    async def reschedule(self, course_id: int, wait: timedelta | None) -> None:
+        """A new nudge time for the course's open questions not yet considered (None: never)."""
         ...
 
-    async def considered(self, question_id: int, now: datetime) -> None: ...
     async def candidates(
         self, course_id: int, leaving_out: Sequence[int], day_start: datetime
     ) -> list[HelperProfile]:

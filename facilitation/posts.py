@@ -103,7 +103,15 @@ async def _classify(
         text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
         overdue_at = post.at + course.settings.sla
         outcome.questions.append(
-            await uow.questions.add(course.id, post.author, text, post.ref, post.at, overdue_at)
+            await uow.questions.add(
+                course.id,
+                post.author,
+                text,
+                post.ref,
+                post.at,
+                overdue_at,
+                course.settings.helpers_due(post.at),
+            )
         )
         outcome.acks.append(Ack.QUESTION)
     elif question is not None and post.author.id != question.asker.id:

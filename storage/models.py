@@ -163,6 +163,7 @@ class QuestionRow(Base):
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
         Index("ix_questions_alert_due", "state", "next_alert_at"),
+        Index("ix_questions_helpers_due", "state", "helpers_due_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
         Index("ix_questions_followup_due", "state", "followup_reminded_at", "followup_sent_at"),
     )
@@ -185,7 +186,7 @@ class QuestionRow(Base):
     needs_follow_up: Mapped[bool] = mapped_column(default=False)  # the asker said "not yet"
     followup_sent_at: Mapped[datetime | None]  # "Did this answer your question?" asked privately
     followup_reminded_at: Mapped[datetime | None]
-    helpers_at: Mapped[datetime | None]  # when peer helpers were considered for it (asked or not)
+    helpers_due_at: Mapped[datetime | None]  # when peer helpers are asked; None: considered, or never
 
 
 class HelperRow(Base):

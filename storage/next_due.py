@@ -69,26 +69,13 @@ async def _follow_ups(session: AsyncSession, after: datetime) -> list[datetime]:
 
 
 async def _helpers(session: AsyncSession, after: datetime) -> list[datetime]:
-    """An open question not yet pointed at helpers is due its course's nudge time after it was
-    asked (quiet hours hold it; the tick asks again each time, so it is found when they end)."""
-    found: list[datetime] = []
-    for course_id, nudge, sla in await session.execute(
-        select(CourseRow.id, CourseRow.nudge_seconds, CourseRow.sla_seconds)
-    ):
-        wait = timedelta(seconds=sla / 2 if nudge is None else nudge)
-        if not wait:
-            continue
-        oldest = await session.scalar(
-            select(func.min(QuestionRow.asked_at)).where(
-                QuestionRow.course_id == course_id,
-                QuestionRow.state == QuestionState.OPEN.value,
-                QuestionRow.helpers_at.is_(None),
-                QuestionRow.asked_at > after - wait,
-            )
+    """An open question is pointed at peer helpers at its helpers_due_at (quiet hours move it on)."""
+    soonest = await session.scalar(
+        select(func.min(QuestionRow.helpers_due_at)).where(
+            QuestionRow.state == QuestionState.OPEN.value, QuestionRow.helpers_due_at > after
         )
-        if oldest is not None:
-            found.append(oldest + wait)
-    return found
+    )
+    return [soonest] if soonest is not None else []
 
 
 async def _greetings(session: AsyncSession) -> list[datetime]:

@@ -1,5 +1,5 @@
 """peer helpers: who agreed to be pointed at questions, the questions they were asked, when a
-question's helpers were considered, and each course's nudge time
+question's helpers are asked, and each course's nudge time
 
 Revision ID: 0021
 Revises: 0019
@@ -48,7 +48,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_helper_asks_person", "helper_asks", ["person_id", "asked_at"])
     op.create_index("ix_helper_asks_course", "helper_asks", ["course_id", "asked_at"])
-    op.add_column("questions", sa.Column("helpers_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("questions", sa.Column("helpers_due_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index("ix_questions_helpers_due", "questions", ["state", "helpers_due_at"])
     op.add_column("courses", sa.Column("nudge_seconds", _ID, nullable=True))
     op.create_index("ix_introductions_posted", "introductions", ["posted_at"])
 
@@ -56,7 +57,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_introductions_posted", table_name="introductions")
     op.drop_column("courses", "nudge_seconds")
-    op.drop_column("questions", "helpers_at")
+    op.drop_index("ix_questions_helpers_due", table_name="questions")
+    op.drop_column("questions", "helpers_due_at")
     op.drop_index("ix_helper_asks_course", table_name="helper_asks")
     op.drop_index("ix_helper_asks_person", table_name="helper_asks")
     op.drop_table("helper_asks")

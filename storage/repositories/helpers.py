@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, select, update
 
 from facilitation.model import Course, Helper, HelperProfile, Person, Question, QuestionState
 from storage import mapping
@@ -98,36 +98,38 @@ class SqlHelpers(Repository):
         ).first()
         return Helper(mapping.course(found[1]), found[0].choice, found[0].topics) if found else None
 
-    async def nudging(self) -> list[Course]:
-        rows = await self.session.scalars(
-            select(CourseRow).where(or_(CourseRow.nudge_seconds.is_(None), CourseRow.nudge_seconds > 0))
-        )
-        return [mapping.course(row) for row in rows]
-
-    async def due(
-        self, course_id: int, asked_after: datetime, asked_by: datetime, limit: int
-    ) -> list[Question]:
+    async def due(self, now: datetime, limit: int) -> list[Question]:
         rows = await self.session.execute(
             select(QuestionRow, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-            .where(
-                QuestionRow.course_id == course_id,
-                QuestionRow.state == QuestionState.OPEN.value,
-                QuestionRow.asked_at > asked_after,
-                QuestionRow.asked_at <= asked_by,
-                QuestionRow.helpers_at.is_(None),
-                QuestionRow.asker_id > 0,  # a forgotten asker's questions belong to no one
-            )
-            .order_by(QuestionRow.asked_at, QuestionRow.id)
+            .where(QuestionRow.state == QuestionState.OPEN.value, QuestionRow.helpers_due_at <= now)
+            .order_by(QuestionRow.helpers_due_at, QuestionRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=QuestionRow)  # another process has these
         )
         return [mapping.question(q, p) for q, p in rows]
 
-    async def considered(self, question_id: int, now: datetime) -> None:
+    async def considered(self, question_id: int) -> None:
+        await self._due(question_id, None)
+
+    async def defer(self, question_id: int, until: datetime) -> None:
+        await self._due(question_id, until)
+
+    async def _due(self, question_id: int, at: datetime | None) -> None:
         await self.session.execute(
-            update(QuestionRow).where(QuestionRow.id == question_id).values(helpers_at=now)
+            update(QuestionRow).where(QuestionRow.id == question_id).values(helpers_due_at=at)
         )
+
+    async def reschedule(self, course_id: int, wait: timedelta | None) -> None:
+        rows = await self.session.execute(
+            select(QuestionRow.id, QuestionRow.asked_at).where(
+                QuestionRow.course_id == course_id,
+                QuestionRow.state == QuestionState.OPEN.value,
+                QuestionRow.helpers_due_at.is_not(None),
+            )
+        )
+        for question_id, asked_at in rows.all():
+            await self._due(question_id, asked_at + wait if wait is not None else None)
 
     async def candidates(
         self, course_id: int, leaving_out: Sequence[int], day_start: datetime

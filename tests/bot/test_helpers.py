@@ -253,6 +253,24 @@ async def test_a_course_nudge_time_and_off_are_followed(flock: Harness) -> None:
     assert asks(never) == {}
 
 
+async def test_a_new_nudge_time_applies_to_questions_already_waiting(flock: Harness) -> None:
+    await course(flock)
+    await opted_in(flock, CLEO)
+    await ask(flock)
+    flock.clock.advance(minutes=10)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings nudge 20m"))
+
+    flock.clock.advance(minutes=10)  # 20m after it was asked, not the hour it was due at first
+    sooner = await flock.tick()
+    await ask(flock, "Can pandas read a Python pickle of dataframes?")
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings nudge off"))
+    flock.clock.advance(hours=2)
+    off = await flock.tick()
+
+    assert [PANDAS in c.text for c in asks(sooner).values()] == [True]
+    assert asks(off) == {}
+
+
 async def test_an_answered_question_is_not_pointed_at_anyone(flock: Harness) -> None:
     await course(flock)
     await opted_in(flock, CLEO)
@@ -313,7 +331,7 @@ async def test_nobody_is_asked_when_no_profile_shares_anything_with_the_question
     flock.clock.advance(hours=1)
 
     assert asks(await flock.tick()) == {}
-    assert await flock.rows("select helpers_at is not null from questions") == [(True,)]
+    assert await flock.rows("select helpers_due_at from questions") == [(None,)]  # considered
     assert await flock.rows("select count(*) from helper_asks") == [(0,)]
 
 
