@@ -122,3 +122,31 @@ def parse_ask_button(data: str | None) -> tuple[int, bool] | None:
     """(session id, anonymous) of an "ask with my name / anonymously" button."""
     match = _ASK.fullmatch(data or "")
     return (int(match.group(2)), match.group(1) == "a") if match else None
+
+
+_HELPER_INVITE = re.compile(r"hi:([yn]):([0-9]{1,12})")
+
+
+def helper_invite_button(yes: bool, course_id: int) -> str:
+    """"Yes, ping me" / "No thanks" under the invitation to help in a course."""
+    return f"hi:{'y' if yes else 'n'}:{course_id}"
+
+
+def parse_helper_invite_button(data: str | None) -> tuple[bool, int] | None:
+    """(yes, course id)."""
+    match = _HELPER_INVITE.fullmatch(data or "")
+    return (match.group(1) == "y", int(match.group(2))) if match else None
+
+
+_HELPER_ASK = re.compile(r"hq:([an]):([0-9]{1,12})")
+
+
+def helper_ask_button(answering: bool, question_id: int) -> str:
+    """"I'll answer" / "Not for me" under a question pointed at a helper."""
+    return f"hq:{'a' if answering else 'n'}:{question_id}"
+
+
+def parse_helper_ask_button(data: str | None) -> tuple[bool, int] | None:
+    """(answering, question id)."""
+    match = _HELPER_ASK.fullmatch(data or "")
+    return (match.group(1) == "a", int(match.group(2))) if match else None

@@ -59,6 +59,7 @@ PRIVATE = [
     ("mine", N_("Your questions and their state")),
     ("search", N_("Find earlier questions and answers in your courses")),
     ("intro", N_("Your introduction")),
+    ("helper", N_("Whether I may ping you about questions you may know: on, off, topics")),
     ("roster", N_("Roster of your courses (facilitators)")),
     ("digest", N_("Digest of your courses (facilitators)")),
     ("dashboard", N_("Your courses on one page (facilitators)")),

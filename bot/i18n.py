@@ -107,6 +107,7 @@ _KEYWORDS = {
         "retention": "conservation",
         "language": "langue",
         "start": "début",
+        "nudge": "relance",
         "off": "non",
         "tagged": "étiquetées",
         "all": "tout",

@@ -20,6 +20,7 @@ from bot import (
     render_digest,
     render_discussions,
     render_following,
+    render_helpers,
     render_offers,
     render_sessions,
     render_stats,
@@ -159,7 +160,10 @@ def _catch_up_file(data: dict[str, Any], at: Sending) -> Document:
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ALERT: _alert,
     NoticeKind.ALERT_EDIT: lambda data, at: Edit(
-        data["message_id_to_edit"], render_alerts.edited_alert_text(data, at.now), unchanged_is_done=True
+        data["message_id_to_edit"],
+        render_alerts.edited_alert_text(data, at.now),
+        render_alerts.alert_keyboard(data["alert_id"]) if data["status"] == "helping" else None,
+        unchanged_is_done=True,
     ),
     NoticeKind.ALERT_BATCH: lambda data, at: Message(
         render_alerts.batch_text(data, at.now), thread_id=at.thread_id
@@ -178,6 +182,12 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.DUPLICATE: lambda data, at: Message(
         render_offers.duplicate_text(data), thread_id=at.thread_id, reply_to=data["reply_to"]
+    ),
+    NoticeKind.HELPER_INVITE: lambda data, _: Message(
+        render_helpers.invite(data), render_helpers.invite_keyboard(data["course_id"])
+    ),
+    NoticeKind.HELPER_ASK: lambda data, _: Message(
+        render_helpers.ask(data), render_helpers.ask_keyboard(data["question_id"])
     ),
     NoticeKind.REACTION: lambda data, _: Reaction(data["message_id"], REACTIONS[Ack(data["ack"])]),
     NoticeKind.GREETING: _greeting,

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import render_helpers
 from bot.callbacks import alert_button, followup_button
 from bot.i18n import N_, _, ago, ngettext
 from bot.links import deep_link, message_link
@@ -40,6 +41,13 @@ def _question_line(item: dict[str, Any], now: datetime, course: str, limit: int 
 
 
 def alert_text(item: dict[str, Any], now: datetime) -> str:
+    text = _alert_text(item, now)
+    if item.get("helping"):  # peers who said they'll answer it
+        text += "\n" + render_helpers.helping_line(item)
+    return text
+
+
+def _alert_text(item: dict[str, Any], now: datetime) -> str:
     line = _question_line(item, now, item["course"])
     if not item.get("not_yet"):
         if item.get("period", 1) > 1:  # alerted before, one SLA ago or more
@@ -77,6 +85,8 @@ def alert_keyboard(alert_id: int) -> InlineKeyboardMarkup:
 
 
 def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
+    if item["status"] == "helping":  # still open: the text names them, the buttons stay
+        return alert_text(item, now)
     by = shown_name(item["by"]) if item.get("by") else _("someone")
     status = _(STATUS[item["status"]], by=by) if item["status"] in STATUS else by
     return f"{alert_text(item, now)}\n\n<b>{status}</b>"

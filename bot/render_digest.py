@@ -51,6 +51,7 @@ def _render(d: Digest, limit: int) -> str:
         _introductions(d.introductions, limit),
         _names(_("🙈 Posted but never introduced"), d.silent, limit * 3),
         _helpers(d),
+        _pinged(d),
         _discussions(d),
         _numbers(d),
         _learners(d.learners, d.at, limit * 3),
@@ -114,6 +115,19 @@ def _helpers(d: Digest) -> str:
     return (
         _("<b>🏅 Peer helpers</b>") + "\n" + ", ".join(f"{shown_name(name)} ({n})" for name, n in d.helpers)
     )
+
+
+def _pinged(d: Digest) -> str:
+    """Peers pointed at waiting questions, and how many of those questions they then answered."""
+    if not d.pinged:
+        return ""
+    asked = ngettext(
+        "🙋 Peers pointed at waiting questions: {count} ask",
+        "🙋 Peers pointed at waiting questions: {count} asks",
+        d.pinged,
+    )
+    answered = ngettext("{count} answered", "{count} answered", d.pinged_answered)
+    return f"{asked} · {answered}"
 
 
 def _discussions(d: Digest) -> str:

@@ -23,6 +23,7 @@ from facilitation import (
     greetings,
     guest_live,
     guest_sessions,
+    helpers,
     privacy,
 )
 from storage import inbox
@@ -53,6 +54,7 @@ class Ticker:
             ("greetings", lambda: greetings.send_due(uow(), now)),
             ("alerts", lambda: alerts.send_due(uow(), now)),
             ("follow-ups", lambda: followups.remind_due(uow(), now)),
+            ("peer helpers", lambda: helpers.ask_due(uow(), now)),
             ("session reminders", lambda: guest_sessions.send_reminders(uow(), now)),
             ("guest sessions", lambda: guest_live.advance(uow(), now)),
             ("discussions", lambda: discussions.advance(uow(), now)),

@@ -68,11 +68,17 @@ def question_data(question: Question, course: Course) -> dict[str, object]:
     }
 
 
-async def _alert_data(uow: UnitOfWork, question: Question, course: Course) -> dict[str, object]:
-    """question_data, and for a question the asker said is not solved, who answered it."""
+async def _alert_data(
+    uow: UnitOfWork, question: Question, course: Course, helping: dict[int, list[Person]] | None = None
+) -> dict[str, object]:
+    """question_data; for a question the asker said is not solved, who answered it; and the peer
+    helpers who said they'll answer it."""
     data = question_data(question, course)
     if question.needs_follow_up:
         data["answerers"] = [p.name for p in await uow.alerts.answerers(question.id)]
+    on_it = (helping if helping is not None else await uow.helpers.on_it([question.id])).get(question.id)
+    if on_it:
+        data["helping"] = [p.name for p in on_it]
     return data
 
 
@@ -104,10 +110,12 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
 
 async def _alert(uow: UnitOfWork, course: Course, questions: list[Question], now: datetime) -> int:
     recipients = await uow.alerts.recipients(course.id)
+    helping = await uow.helpers.on_it([q.id for q in questions])  # one read for the lot
     items = []
     for question in questions:
         alert_id, period = await uow.alerts.open(question, now, now + course.settings.sla)
-        items.append({"alert_id": alert_id, "period": period, **await _alert_data(uow, question, course)})
+        data = await _alert_data(uow, question, course, helping)
+        items.append({"alert_id": alert_id, "period": period, **data})
     for chat_id, thread_id in recipients.destinations:
         if len(items) > COMBINE_ABOVE:
             data = {"course": course.tag, "items": items}
@@ -255,11 +263,19 @@ async def _edit_messages(
             continue
         data = {
             **await _alert_data(uow, alert.question, alert.course),
+            "alert_id": alert_id,
             "period": alert.period,
             **status,
             "message_id_to_edit": message_id,
         }
         await uow.outbox.put(Notice(chat_id, NoticeKind.ALERT_EDIT, data), now)
+
+
+async def show_helpers(uow: UnitOfWork, question_id: int, now: datetime) -> None:
+    """A peer helper said they'll answer: the question's open alerts show who, buttons kept."""
+    open_alerts = await uow.alerts.open_of(question_id)
+    if open_alerts:
+        await _edit_messages(uow, open_alerts, {"status": "helping"}, now)
 
 
 async def route_here(

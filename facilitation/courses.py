@@ -158,6 +158,8 @@ async def change_setting(
         await uow.courses.save_settings(course.id, settings)
         if settings.sla != course.settings.sla:
             await uow.alerts.reschedule(course.id, settings.sla)
+        if settings.helper_wait != course.settings.helper_wait:  # `nudge`, or the SLA it halves
+            await uow.helpers.reschedule(course.id, settings.helper_wait)
         if settings.retention != course.settings.retention:  # the tick purges from the next round
             await uow.privacy.schedule_purge(course.id, now if settings.retention else None)
         await uow.commit()
@@ -181,11 +183,13 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, language=languages.language(value))
     if key == "start":
         return replace(settings, starts_on=parsing.course_start(value))
+    if key == "nudge":
+        return replace(settings, nudge=parsing.nudge(value))
     # The keys in the text itself, so each language lists its own (`délai, fuseau…` in French).
     raise ParseError(
         N_(
             "There is no setting “{key}”. "
-            "Settings: sla, timezone, quiet, digest, detect, retention, language, start."
+            "Settings: sla, timezone, quiet, digest, detect, retention, language, start, nudge."
         ),
         key=key[:30],
     )

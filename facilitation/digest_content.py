@@ -87,13 +87,15 @@ class Digest:
     learners: Listed[Participation]
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
     from_archive: int = 0  # questions resolved by an earlier answer (offered and accepted, or /duplicate)
+    pinged: int = 0  # peer helpers asked about a question in the window
+    pinged_answered: int = 0  # …of those asks, the ones their helper answered
 
     @property
     def is_quiet(self) -> bool:
         """Nothing waits for a facilitator and nothing happened in the window."""
         waiting = self.unanswered.total + self.follow_up.total + self.unresolved.total
         news = self.resolved.total + self.introductions.total + self.asked + len(self.helpers)
-        news += len(self.discussions)
+        news += len(self.discussions) + self.pinged
         return waiting + news == 0
 
     def to_data(self) -> dict[str, Any]:
@@ -124,6 +126,8 @@ class Digest:
             learners=_listed(data["learners"], _participation),
             discussions=[Recapped(**d) for d in data.get("discussions", [])],  # older rows had none
             from_archive=int(data.get("from_archive", 0)),
+            pinged=int(data.get("pinged", 0)),
+            pinged_answered=int(data.get("pinged_answered", 0)),
         )
 
 
@@ -143,6 +147,7 @@ class DigestFacts:
     contributions: dict[int, tuple[int, int]]  # person id: (asked, answered), for the learners listed
     discussions: list[Recapped] = field(default_factory=list)  # ended in the window
     from_archive: int = 0
+    pinged: tuple[int, int] = (0, 0)  # helpers asked in the window, and of those asks the answered
 
 
 def assemble(
@@ -174,6 +179,8 @@ def assemble(
         learners=_listed_as(facts.learners, lambda e: _participation_of(e, facts.contributions), LEARNERS),
         discussions=facts.discussions,
         from_archive=facts.from_archive,
+        pinged=facts.pinged[0],
+        pinged_answered=facts.pinged[1],
     )
 
 

@@ -149,5 +149,6 @@ async def _compose(uow: UnitOfWork, schedule: DigestSchedule, now: datetime) -> 
         contributions=await digests.contributions(course.id, [e.person.id for e in learners.items]),
         discussions=await uow.discussions.recapped_between(course.id, since, now),
         from_archive=await uow.offers.from_archive(course.id, since, now),
+        pinged=await uow.helpers.asked_between(course.id, since, now),
     )
     return assemble(course, since, opened_by(schedule, now), now, facts)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation.acks import Ack, react
-from facilitation.errors import NotFound, ParseError
+from facilitation.errors import ParseError
 from facilitation.languages import N_
 from facilitation.model import Course, Introduction, MessageRef, Person, RosterEntry
 from facilitation.ports import UnitOfWork
-from facilitation.scope import course_for_command, courses_run_by
+from facilitation.scope import course_for_command, courses_run_by, learner_course
 
 MAX_INTRO = 4000
 
@@ -47,7 +47,7 @@ async def introduce(
         course = await (
             course_for_command(uow, chat_id, tags)
             if chat_id is not None
-            else _learner_course(uow, person.id, tags)
+            else learner_course(uow, person.id, tags)
         )
         await uow.people.seen(person, now)
         await uow.learners.record_post(course.id, person.id, now)
@@ -56,19 +56,6 @@ async def introduce(
             await react(uow, ref, Ack.INTRODUCTION, now)
         await uow.commit()
     return course, intro
-
-
-async def _learner_course(uow: UnitOfWork, person_id: int, tags: list[str]) -> Course:
-    courses = await uow.learners.courses_of(person_id)
-    for course in courses:
-        if course.hashtag in tags:
-            return course
-    if len(courses) == 1 and not tags:
-        return courses[0]
-    if not courses:
-        raise NotFound(N_("I haven't seen you in a course chat yet. Introduce yourself there."))
-    listed = ", ".join(c.tag for c in courses)
-    raise NotFound(N_("Which course? Add its hashtag: {listed}."), listed=listed)
 
 
 async def mine(uow: UnitOfWork, person_id: int) -> list[tuple[Course, Introduction]]:

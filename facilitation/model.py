@@ -76,6 +76,20 @@ class CourseSettings:
     retention: timedelta | None = None  # message texts older than this are purged; None: kept
     language: str = "en"  # what its groups and whole-course messages are written in
     starts_on: date | None = None  # day 1, for times like "week 3 mon 09:00"
+    nudge: timedelta | None = None  # how long a question waits before peer helpers are asked;
+    # None: half the SLA; zero: never (`nudge off`)
+
+    @property
+    def helper_wait(self) -> timedelta | None:
+        """How long an unanswered question waits before helpers are asked; None: they never are."""
+        if self.nudge is None:
+            return self.sla / 2
+        return self.nudge or None
+
+    def helpers_due(self, asked_at: datetime) -> datetime | None:
+        """When a question asked then is pointed at peer helpers if still unanswered; None: never."""
+        wait = self.helper_wait
+        return asked_at + wait if wait is not None else None
 
 
 @dataclass(frozen=True)
@@ -467,3 +481,23 @@ class Follow:
     timezone: str
     since: datetime
     next_at: datetime
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A learner's answer to "may I point questions your way?" in one course."""
+
+    course: Course
+    choice: str  # asked (no answer yet), on, off
+    topics: str | None = None
+
+
+@dataclass(frozen=True)
+class HelperProfile:
+    """What an opted-in helper's match with a question is judged on."""
+
+    person: Person
+    introduction: str | None
+    topics: str | None
+    answers: list[str]  # their latest answers in the course
+    asks_today: int  # asked in the last day, in any course

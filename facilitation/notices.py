@@ -44,3 +44,5 @@ class NoticeKind(StrEnum):
     CATCH_UP_FILE = "catch_up_file"  # all of them, as a Markdown file, when there are many
     OFFER = "offer"  # an earlier question's answer, to the asker of a new one (privately or in its thread)
     DUPLICATE = "duplicate"  # a facilitator's /duplicate: the asker pointed to the earlier question
+    HELPER_INVITE = "helper_invite"  # after an introduction: may Flock point questions their way?
+    HELPER_ASK = "helper_ask"  # to an opted-in peer: a question that waits, they may know

@@ -73,6 +73,7 @@ _SETTING_KEYS = {
     "langue": "language",
     "début": "start",
     "debut": "start",
+    "relance": "nudge",
 }
 
 
@@ -388,6 +389,17 @@ def local_moment(day: date, at: time, timezone_name: str) -> datetime:
     # A time in a spring-forward gap does not exist: read with the offset before the change, it
     # comes out an hour later on the clock.
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def nudge(text: str) -> timedelta:
+    """`/settings nudge 20m` (`relance 20 min`): how long an unanswered question waits before
+    peer helpers are asked; `off` (`non`) never asks them (zero)."""
+    if is_off(text):
+        return timedelta(0)
+    found = duration(text)
+    if found < timedelta(minutes=1):
+        raise ParseError(N_("A nudge waits at least a minute, like 20m, or off."))
+    return found
 
 
 def course_start(text: str) -> date | None:

@@ -24,6 +24,8 @@ from facilitation.model import (
     Footprint,
     Found,
     GuestSession,
+    Helper,
+    HelperProfile,
     Introduction,
     Listed,
     MessageRef,
@@ -126,7 +128,14 @@ class IntroductionRepository(Protocol):
 
 class QuestionRepository(Protocol):
     async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+        self,
+        course_id: int,
+        asker: Person,
+        text: str,
+        ref: MessageRef,
+        now: datetime,
+        overdue_at: datetime,
+        helpers_at: datetime | None = None,  # when peer helpers are asked if it is still open
     ) -> Question: ...
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]: ...
     async def thread_of(self, chat_id: int, message_id: int) -> list[Question]: ...
@@ -176,6 +185,10 @@ class AlertRepository(Protocol):
 
     async def defer(self, question_id: int, until: datetime) -> None: ...
     async def close(self, question_id: int, outcome: str) -> list[int]: ...
+    async def open_of(self, question_id: int) -> list[int]:
+        """The question's alerts still open (not claimed, not closed)."""
+        ...
+
     async def recipients(self, course_id: int) -> Recipients: ...
     async def mark_nudged(self, course_id: int, person_ids: Sequence[int], now: datetime) -> None: ...
     async def route(self, course_id: int, chat_id: int | None, thread_id: int | None) -> None: ...
@@ -369,6 +382,51 @@ class SearchIndex(Protocol):
         ...
 
 
+class HelperRepository(Protocol):
+    """Peer helpers: who agreed to be pointed at questions, and the questions they were asked."""
+
+    async def uninvited(self, since: datetime, limit: int) -> list[tuple[Course, int]]:
+        """(course, person) of current introductions posted since then by people who started the
+        bot and don't facilitate that course, and were never asked whether they'd help there;
+        locked for this transaction (another process skips them)."""
+        ...
+
+    # Records that the person was asked whether they'd help (once per course); whether it is new.
+    async def invite(self, course_id: int, person_id: int, now: datetime) -> bool: ...
+    async def choose(self, course_id: int, person_id: int, on: bool, now: datetime) -> None: ...
+    async def set_topics(self, course_id: int, person_id: int, topics: str | None, now: datetime) -> None: ...
+    async def of_person(self, person_id: int) -> list[Helper]: ...
+    async def get(self, course_id: int, person_id: int) -> Helper | None: ...
+    async def due(self, now: datetime, limit: int) -> list[Question]:
+        """Open questions whose time to ask helpers has come, soonest first, locked for this
+        transaction (another process skips them)."""
+        ...
+
+    # Asked (or found no one): never again. Deferred: asked then, if still open.
+    async def considered(self, question_id: int) -> None: ...
+    async def defer(self, question_id: int, until: datetime) -> None: ...
+    async def reschedule(self, course_id: int, wait: timedelta | None) -> None:
+        """A new nudge time for the course's open questions not yet considered (None: never)."""
+        ...
+
+    async def candidates(
+        self, course_id: int, leaving_out: Sequence[int], day_start: datetime
+    ) -> list[HelperProfile]:
+        """Opted-in helpers of the course who have started the bot, but these people."""
+        ...
+
+    async def ask(self, question_id: int, person_id: int, now: datetime) -> None: ...
+    # Their answer to being asked ("answering" or "declined"); False when they were never asked.
+    async def respond(self, question_id: int, person_id: int, response: str, now: datetime) -> bool: ...
+    async def on_it(self, question_ids: Sequence[int]) -> dict[int, list[Person]]:
+        """By question, the helpers who said they'll answer it (questions with none left out)."""
+        ...
+
+    async def asked_between(self, course_id: int, since: datetime, until: datetime) -> tuple[int, int]:
+        """Helpers asked in the window, and how many of those asks their helper answered."""
+        ...
+
+
 class PrivacyRepository(Protocol):
     """A person's words (all of them, or in one course) and copies of them; course retention."""
 
@@ -545,6 +603,7 @@ class UnitOfWork(Protocol):
     privacy: PrivacyRepository
     search: SearchIndex
     offers: OfferRepository
+    helpers: HelperRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader

@@ -138,7 +138,9 @@ async def _classify(
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
         text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
         overdue_at = post.at + course.settings.sla
-        asked = await uow.questions.add(course.id, post.author, text, post.ref, post.at, overdue_at)
+        asked = await uow.questions.add(
+            course.id, post.author, text, post.ref, post.at, overdue_at, course.settings.helpers_due(post.at)
+        )
         outcome.questions.append(asked)
         outcome.acks.append(Ack.QUESTION)
         # One offer per message, even when it counts for several courses.

@@ -48,7 +48,13 @@ async def ask(
             question = existing[0]
         else:
             question = await uow.questions.add(
-                course.id, asker, text.strip()[:MAX_QUESTION], ref, now, now + course.settings.sla
+                course.id,
+                asker,
+                text.strip()[:MAX_QUESTION],
+                ref,
+                now,
+                now + course.settings.sla,
+                course.settings.helpers_due(now),
             )
             await react(uow, ref, Ack.QUESTION, now)
             await offers.offer(uow, course, question, now)

@@ -97,3 +97,17 @@ async def require_attached(uow: UnitOfWork, chat_id: int, course: Course, sessio
     """A numbered session used from a group must belong to one of the group's courses."""
     if course.id not in {a.course.id for a in await uow.courses.attachments(chat_id)}:
         raise NotFound(N_("Session {number} belongs to a course this chat isn't part of."), number=session_id)
+
+
+async def learner_course(uow: UnitOfWork, person_id: int, tags: list[str]) -> Course:
+    """For a learner's command in private: the course named by hashtag, or the only one they are in."""
+    courses = await uow.learners.courses_of(person_id)
+    for course in courses:
+        if course.hashtag in tags:
+            return course
+    if len(courses) == 1 and not tags:
+        return courses[0]
+    if not courses:
+        raise NotFound(N_("I haven't seen you in a course chat yet. Introduce yourself there."))
+    listed = ", ".join(c.tag for c in courses)
+    raise NotFound(N_("Which course? Add its hashtag: {listed}."), listed=listed)

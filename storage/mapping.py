@@ -38,6 +38,7 @@ def course(row: CourseRow) -> Course:
         retention=timedelta(seconds=row.retention_seconds) if row.retention_seconds else None,
         language=row.language,
         starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
+        nudge=None if row.nudge_seconds is None else timedelta(seconds=row.nudge_seconds),
     )
     return Course(row.id, row.hashtag, row.title, settings)
 
@@ -54,6 +55,7 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.retention_seconds = int(settings.retention.total_seconds()) if settings.retention else None
     row.language = settings.language
     row.starts_on = settings.starts_on.isoformat() if settings.starts_on else None
+    row.nudge_seconds = None if settings.nudge is None else int(settings.nudge.total_seconds())
 
 
 def question(row: QuestionRow, asker: PersonRow | None) -> Question:

@@ -88,6 +88,7 @@ class CourseRow(Base):
     purged_through: Mapped[datetime | None]  # texts before this moment are purged already
     next_purge_at: Mapped[datetime | None] = mapped_column(index=True)  # None while retention is off
     starts_on: Mapped[str | None] = mapped_column(String(10))  # the course's day 1, ISO; for "week 3 mon"
+    nudge_seconds: Mapped[int | None]  # how long before peer helpers are asked; None: half the SLA; 0: never
 
 
 class FacilitatorRow(Base):
@@ -138,6 +139,7 @@ class IntroductionRow(Base):
         Index("ix_introductions_current", "course_id", "person_id", "replaced_at"),
         Index("ix_introductions_message", "chat_id", "message_id"),
         Index("ix_introductions_course_posted", "course_id", "posted_at"),
+        Index("ix_introductions_posted", "posted_at"),  # the tick: who introduced themselves lately
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
@@ -161,6 +163,7 @@ class QuestionRow(Base):
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
         Index("ix_questions_alert_due", "state", "next_alert_at"),
+        Index("ix_questions_helpers_due", "state", "helpers_due_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
         Index("ix_questions_followup_due", "state", "followup_reminded_at", "followup_sent_at"),
     )
@@ -183,6 +186,35 @@ class QuestionRow(Base):
     needs_follow_up: Mapped[bool] = mapped_column(default=False)  # the asker said "not yet"
     followup_sent_at: Mapped[datetime | None]  # "Did this answer your question?" asked privately
     followup_reminded_at: Mapped[datetime | None]
+    helpers_due_at: Mapped[datetime | None]  # when peer helpers are asked; None: considered, or never
+
+
+class HelperRow(Base):
+    """A learner's answer to "may I point questions your way?" in one course."""
+
+    __tablename__ = "helpers"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    choice: Mapped[str] = mapped_column(String(8))  # asked, on, off
+    topics: Mapped[str | None] = mapped_column(Text)
+    invited_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+
+
+class HelperAskRow(Base):
+    """One question pointed at one helper: their daily cap, "I'll answer", the digest's line."""
+
+    __tablename__ = "helper_asks"
+    __table_args__ = (
+        Index("ix_helper_asks_person", "person_id", "asked_at"),
+        Index("ix_helper_asks_course", "course_id", "asked_at"),
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    asked_at: Mapped[datetime]
+    response: Mapped[str | None] = mapped_column(String(12))  # answering, declined
+    responded_at: Mapped[datetime | None]
 
 
 class OfferRow(Base):

@@ -35,6 +35,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
         candidates = [
             *await _alerts(session, after),
             *await _follow_ups(session, after),
+            *await _helpers(session, after),
             *await _greetings(session),
             *await _courses(session, after),
             *await _guest_sessions(session),
@@ -65,6 +66,16 @@ async def _follow_ups(session: AsyncSession, after: datetime) -> list[datetime]:
         )
     )
     return [sent + followups.REMIND_AFTER] if sent is not None else []
+
+
+async def _helpers(session: AsyncSession, after: datetime) -> list[datetime]:
+    """An open question is pointed at peer helpers at its helpers_due_at (quiet hours move it on)."""
+    soonest = await session.scalar(
+        select(func.min(QuestionRow.helpers_due_at)).where(
+            QuestionRow.state == QuestionState.OPEN.value, QuestionRow.helpers_due_at > after
+        )
+    )
+    return [soonest] if soonest is not None else []
 
 
 async def _greetings(session: AsyncSession) -> list[datetime]:

@@ -109,9 +109,16 @@ class BatchQuestions(_InBatch, SqlQuestions):
     BATCH_AWARE = frozenset({"add", "thread_of", "add_answer", "set_state", "edit"})
 
     async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+        self,
+        course_id: int,
+        asker: Person,
+        text: str,
+        ref: MessageRef,
+        now: datetime,
+        overdue_at: datetime,
+        helpers_at: datetime | None = None,
     ) -> Question:
-        question = await super().add(course_id, asker, text, ref, now, overdue_at)
+        question = await super().add(course_id, asker, text, ref, now, overdue_at, helpers_at)
         self.snapshot.asked(question)
         return question
 

@@ -143,6 +143,14 @@ class SqlAlerts(Repository):
             await self.session.execute(update(AlertRow).where(AlertRow.id.in_(ids)).values(outcome=outcome))
         return ids
 
+    async def open_of(self, question_id: int) -> list[int]:
+        found = await self.session.scalars(
+            select(AlertRow.id).where(
+                AlertRow.question_id == question_id, AlertRow.outcome.is_(None), AlertRow.claimed_by.is_(None)
+            )
+        )
+        return list(found)
+
     async def recipients(self, course_id: int) -> Recipients:
         routed = (
             await self.session.execute(

@@ -20,6 +20,7 @@ from facilitation.ports import (
     GuestBatchRepository,
     GuestQuestionRepository,
     GuestSessionRepository,
+    HelperRepository,
     IntroductionRepository,
     LearnerRepository,
     OfferRepository,
@@ -43,6 +44,7 @@ from storage.repositories.followups import SqlFollowups
 from storage.repositories.guest_batches import SqlGuestBatches
 from storage.repositories.guest_questions import SqlGuestQuestions
 from storage.repositories.guest_sessions import SqlGuestSessions
+from storage.repositories.helpers import SqlHelpers
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.offers import SqlOffers
@@ -74,6 +76,7 @@ class Repositories:
     privacy: PrivacyRepository
     search: SearchIndex
     offers: OfferRepository
+    helpers: HelperRepository
     outbox: Outbox
     stats: StatsReader
     export: ExportReader
@@ -104,6 +107,7 @@ class PlainRepositories(Repositories):
         self.privacy = SqlPrivacy(session)
         self.search = SqlSearch(session)
         self.offers = SqlOffers(session)
+        self.helpers = SqlHelpers(session)
         self.outbox = SqlOutbox(session)
         self.stats = SqlStats(session)
         self.export = SqlExport(session)

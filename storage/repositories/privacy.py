@@ -19,6 +19,8 @@ from storage.models import (
     DiscussionReactionRow,
     DiscussionReplyRow,
     GuestSessionRow,
+    HelperAskRow,
+    HelperRow,
     InboxRow,
     IntroductionRow,
     LearnerRow,
@@ -82,9 +84,23 @@ class SqlPrivacy(Repository):
         await self.session.execute(delete(DiscussionAnswerRow).where(*scope.discussion_answers()))
         await self._replace(SessionQuestionRow, scope.guest_questions(), text=removed, normalized=removed)
         await self._replace(SessionQuestionRow, scope.guest_answers(), answer=removed)
+        topics = await self._forget_helper(person_id, course_id)
         footprint = Footprint(len(intros), len(questions), len(answers), len(asked), len(given))
-        words = [w for w in (*intros, *questions, *answers, *asked, *given) if w]
+        words = [w for w in (*intros, *questions, *answers, *asked, *given, *topics) if w]
         return Removal(footprint, words, sessions)
+
+    async def _forget_helper(self, person_id: int, course_id: int | None) -> list[str]:
+        """Their peer-helper choice and topics go, and the questions pointed at them; the topics
+        are returned to be found in copies."""
+        mine = [HelperRow.person_id == person_id]
+        asks = [HelperAskRow.person_id == person_id]
+        if course_id is not None:
+            mine.append(HelperRow.course_id == course_id)
+            asks.append(HelperAskRow.course_id == course_id)
+        topics = [t for t in await self.session.scalars(select(HelperRow.topics).where(*mine)) if t]
+        await self.session.execute(delete(HelperRow).where(*mine))
+        await self.session.execute(delete(HelperAskRow).where(*asks))
+        return topics
 
     async def forget_name(self, person_id: int, name: str) -> None:
         await self.session.execute(

@@ -47,7 +47,14 @@ def _with_asker() -> Select[QuestionRow, PersonRow]:
 
 class SqlQuestions(Repository):
     async def add(
-        self, course_id: int, asker: Person, text: str, ref: MessageRef, now: datetime, overdue_at: datetime
+        self,
+        course_id: int,
+        asker: Person,
+        text: str,
+        ref: MessageRef,
+        now: datetime,
+        overdue_at: datetime,
+        helpers_at: datetime | None = None,
     ) -> Question:
         values = {
             "course_id": course_id,
@@ -59,6 +66,7 @@ class SqlQuestions(Repository):
             "state": QuestionState.OPEN.value,
             "asked_at": now,
             "next_alert_at": overdue_at,
+            "helpers_due_at": helpers_at,
         }
         question_id = await self.writes.insert(_ADD_QUESTION, values, [("question at", *_at(ref))])
         await self.index.question(question_id)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.callbacks import ask_button, forget_button
+from bot.callbacks import ask_button, forget_button, helper_ask_button, helper_invite_button
 from bot.recording import Call
 from storage.models import Base
 from tests.builders import JSON, group, private, user
@@ -73,6 +73,7 @@ async def build_world(flock: Harness) -> World:
     await send(t.post(OTHER, FAY, "/setup #other Other course"))
     for person in (ANA, BEN, FAY, SAM):
         await send(t.post(private(person), person, "/start"))
+    await send(t.post(CHAT, BEN, "Hi, I'm Ben, new to portals #intro"))  # asked whether he'd help
     answered = t.post(CHAT, BEN, "How do I reset my portal password?")
     await send(answered)
     await send(t.post(CHAT, LEO, "Hi all, I'm Leo #intro"))
@@ -162,6 +163,16 @@ def forget_me_ben(world: World) -> tuple[JSON, str]:
     return world.followup.result, forget_button(True, BEN["id"])
 
 
+def helper_invite(world: World) -> tuple[JSON, str]:
+    """ "Yes, ping me" under Ben's invitation to help in #onb26 (course 1)."""
+    return world.followup.result, helper_invite_button(True, 1)
+
+
+def helper_ask(world: World) -> tuple[JSON, str]:
+    """ "I'll answer" for a question pointed at nobody: no one may claim it."""
+    return world.followup.result, helper_ask_button(True, 2)
+
+
 def forget_ben(world: World) -> tuple[JSON, str]:
     return world.alert.result, forget_button(True, BEN["id"], course_id=1)
 
@@ -200,6 +211,9 @@ ROWS = [
     command("/mine", PRIVATE, {LEARNER}, "Your questions"),
     command("/search slides", GROUP, EVERYONE_IN_THE_GROUP, "Found for"),  # they read the group already
     command("/search slides", PRIVATE, {LEARNER, FACILITATOR}, "Found for"),  # their own courses only
+    command("/helper on", GROUP, set(), "I may ping you"),  # private only: it's about them alone
+    command("/helper on", PRIVATE, {LEARNER}, "I may ping you"),  # in a course chat they posted in
+    command("/helper topics passwords", PRIVATE, {LEARNER}, "your topics: passwords"),
     # Facilitator views
     command("/dashboard", GROUP, ONLY_FACILITATOR, "Your dashboard"),
     command("/dashboard", PRIVATE, {FACILITATOR, OTHER_FACILITATOR}, "Your dashboard"),
@@ -265,6 +279,14 @@ ROWS = [
     Row("alert: not a question", PRIVATE, frozenset(ONLY_FACILITATOR), "Dismissed", button=alert_button(2)),
     Row("follow-up: solved", PRIVATE, frozenset({LEARNER}), "marked as solved", button=followup_button(0)),
     Row("follow-up: not yet", PRIVATE, frozenset({LEARNER}), "still needs help", button=followup_button(1)),
+    Row(
+        "helper invite: yes",
+        PRIVATE,
+        frozenset({LEARNER}),
+        "I'll ping you now and then",
+        button=helper_invite,
+    ),
+    Row("helper ask: I'll answer", PRIVATE, frozenset(), "can see you're on it", button=helper_ask),
     Row("#solved: which", GROUP, frozenset({LEARNER, FACILITATOR}), "Marked as solved", button=which_solved),
     Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
     Row("ask the guest anonymously", PRIVATE, frozenset(COURSE_MEMBERS), "Now type", button=ask_anonymously),

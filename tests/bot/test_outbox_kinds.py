@@ -30,6 +30,7 @@ STORED = {
     "discussion_skipped", "discussion_transcript",
     "catch_up", "catch_up_file",
     "offer", "duplicate",
+    "helper_invite", "helper_ask",
 }  # fmt: skip
 
 
