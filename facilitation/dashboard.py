@@ -10,8 +10,8 @@ setting changes through `courses.change_setting`, as /settings does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -19,10 +19,20 @@ from facilitation import alerts
 from facilitation.courses import change_setting as change
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_, private_language
-from facilitation.model import BoardItem, Course, GuestSession, Person, Phase, Question, RosterEntry, Round
+from facilitation.model import (
+    BoardItem,
+    Course,
+    GuestSession,
+    Person,
+    Phase,
+    Question,
+    QuestionState,
+    RosterEntry,
+    Round,
+)
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
-from facilitation.stats import CourseStats, QuestionFacts, Window, summarise, window_start
+from facilitation.stats import CourseStats, Day, Window, median, window_start
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
@@ -101,6 +111,20 @@ class Sessions:
     rounds: list[Round]  # discussions live or coming up, soonest first
 
 
+@dataclass(frozen=True)
+class TrendCounts:
+    """A window's questions as the database counts them, day by day (a day is its index among
+    the days asked for): only what the charts show, never one row per question."""
+
+    per_day: dict[int, dict[QuestionState, int]] = field(default_factory=dict)
+    # The middle wait (two, when their number is even) for a first answer, each day and in all:
+    # what a median needs. Dismissed questions weren't questions: not counted.
+    middle_waits: dict[int, list[timedelta]] = field(default_factory=dict)
+    middle_wait_all: list[timedelta] = field(default_factory=list)
+    answered: int = 0
+    peer_first: int = 0  # answered, the first answer by someone other than a facilitator
+
+
 class DashboardReader(Protocol):
     async def waiting(self, course_id: int, limit: int) -> list[Waiting]:
         """The course's open questions, the oldest first."""
@@ -110,8 +134,10 @@ class DashboardReader(Protocol):
 
     async def one(self, question_id: int) -> Waiting | None: ...
 
-    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
-        """/stats' facts of the course's questions asked since then, read for the charts."""
+    async def first_asked(self, course_id: int) -> datetime | None: ...
+
+    async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
+        """The questions asked from bounds[0] to bounds[-1], day n being bounds[n] to bounds[n+1]."""
         ...
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
@@ -180,9 +206,43 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
         window = Window.WEEK
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
-        since = window_start(window, now, ZoneInfo(course.settings.timezone))
-        facts = await uow.dashboard.question_facts(course.id, since)
-    return summarise(course, window, facts, [], now)  # the page shows no helpers: not read
+        zone = ZoneInfo(course.settings.timezone)
+        since = window_start(window, now, zone)
+        last = now.astimezone(zone).date()
+        if since is not None:
+            first = since.date()
+        else:
+            first_at = await uow.dashboard.first_asked(course.id)
+            first = min(first_at.astimezone(zone).date(), last) if first_at else last
+        dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        counted = await uow.dashboard.trend(course.id, day_bounds(dates, zone))
+    days = [
+        Day(
+            day,
+            {state: counted.per_day.get(n, {}).get(state, 0) for state in QuestionState},
+            median(counted.middle_waits.get(n, [])),
+        )
+        for n, day in enumerate(dates)
+    ]
+    totals = {state: sum(d.counts[state] for d in days) for state in QuestionState}
+    # As /stats summarises the same window; the page shows no helpers, so none are read.
+    return CourseStats(
+        course,
+        window,
+        since,
+        totals,
+        median(counted.middle_wait_all),
+        counted.answered,
+        counted.peer_first,
+        [],
+        days,
+    )
+
+
+def day_bounds(dates: list[date], zone: ZoneInfo) -> list[datetime]:
+    """Each day's course-local midnight, then the one after the last day: the database buckets
+    questions between them, so daylight saving time moves the bounds and not the days."""
+    return [datetime.combine(d, time(0), tzinfo=zone) for d in [*dates, dates[-1] + timedelta(days=1)]]
 
 
 async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:

@@ -160,6 +160,8 @@ class QuestionRow(Base):
         Index("ix_questions_course_resolved", "course_id", "resolved_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
+        # The dashboard's Trends count a course's questions by day from the index alone.
+        Index("ix_questions_course_trend", "course_id", "asked_at", "state", "first_answered_at"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
         Index("ix_questions_followup_due", "state", "followup_reminded_at", "followup_sent_at"),

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, column, func, or_, select, values
 from sqlalchemy.orm import aliased
 
-from facilitation.dashboard import Waiting
+from facilitation.dashboard import TrendCounts, Waiting
 from facilitation.model import Course, GuestSession, QuestionState
-from facilitation.stats import QuestionFacts
 from storage import mapping
-from storage.models import AlertRow, AnswerRow, GuestSessionRow, PersonRow, QuestionRow
+from storage.models import AlertRow, AnswerRow, GuestSessionRow, PersonRow, QuestionRow, UTCDateTime
 from storage.repositories.base import Repository
 from storage.repositories.guest_sessions import guest_session
 
 _OPEN = QuestionState.OPEN.value
+_DISMISSED = QuestionState.DISMISSED.value
+
+
+def _middle(rank: ColumnElement[Any], count: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The middle one of `count` values ranked from 1, or the middle two when `count` is even."""
+    return or_(rank == (count + 1) // 2, rank == (count + 2) // 2)
 
 
 class SqlDashboard(Repository):
@@ -39,9 +47,61 @@ class SqlDashboard(Repository):
         )
         return int(counted or 0)
 
-    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
-        """As SqlStats.questions, but the first answer is found by its moment (the question's
-        first_answered_at) rather than by sorting each question's answers: half the time."""
+    async def first_asked(self, course_id: int) -> datetime | None:
+        found: datetime | None = await self.session.scalar(
+            select(func.min(QuestionRow.asked_at)).where(QuestionRow.course_id == course_id)
+        )
+        return found
+
+    async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
+        """Three statements that each walk the course's index once per day, grouping as they go:
+        what travels back is a few rows a day, whatever the number of questions."""
+        days = (
+            values(
+                column("n", Integer),
+                column("start", UTCDateTime()),
+                column("stop", UTCDateTime()),
+                name="days",
+            )
+            .data([(n, start, stop) for n, (start, stop) in enumerate(itertools.pairwise(bounds))])
+            .cte("days")
+        )
+        that_day = and_(
+            QuestionRow.course_id == course_id,
+            QuestionRow.asked_at >= days.c.start,
+            QuestionRow.asked_at < days.c.stop,
+        )
+        counts = TrendCounts()
+        for n, state, count in await self.session.execute(
+            select(days.c.n, QuestionRow.state, func.count())
+            .select_from(days)
+            .join(QuestionRow, that_day)
+            .group_by(days.c.n, QuestionRow.state)
+        ):
+            counts.per_day.setdefault(n, {})[QuestionState(state)] = count
+        answered = and_(QuestionRow.first_answered_at.is_not(None), QuestionRow.state != _DISMISSED)
+        if self.session.get_bind().dialect.name == "sqlite":
+            wait: ColumnElement[Any] = func.julianday(QuestionRow.first_answered_at) - func.julianday(
+                QuestionRow.asked_at
+            )
+        else:
+            wait = QuestionRow.first_answered_at - QuestionRow.asked_at
+        waits = (
+            select(days.c.n, QuestionRow.asked_at, QuestionRow.first_answered_at, wait.label("wait"))
+            .select_from(days)
+            .join(QuestionRow, and_(that_day, answered))
+            .subquery()
+        )
+        ranked = select(
+            waits,
+            func.row_number().over(partition_by=waits.c.n, order_by=waits.c.wait).label("rank"),
+            func.count().over(partition_by=waits.c.n).label("count"),
+        ).subquery()
+        r = ranked.c
+        for n, asked, first in await self.session.execute(
+            select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
+        ):
+            counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
         first_by_facilitator = (
             select(AnswerRow.by_facilitator)
             .where(
@@ -53,16 +113,27 @@ class SqlDashboard(Repository):
             .correlate(QuestionRow)
             .scalar_subquery()
         )
-        query = select(
-            QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at, first_by_facilitator
-        ).where(QuestionRow.course_id == course_id)
-        if since is not None:
-            query = query.where(QuestionRow.asked_at >= since)
-        rows = await self.session.execute(query)
-        return [
-            QuestionFacts(asked, QuestionState(state), first, None if first is None else bool(by_facilitator))
-            for asked, state, first, by_facilitator in rows
-        ]
+        # A first answer not found among the answers (removed since) counts as a peer's, as /stats has it.
+        found = (
+            await self.session.execute(
+                select(func.count(), func.sum(case((first_by_facilitator, 0), else_=1))).where(
+                    QuestionRow.course_id == course_id,
+                    QuestionRow.asked_at >= bounds[0],
+                    QuestionRow.asked_at < bounds[-1],
+                    answered,
+                )
+            )
+        ).one()
+        answered_count, peer_first = int(found[0] or 0), int(found[1] or 0)
+        if answered_count:  # the window's median: its middle one or two waits, by rank
+            middle = await self.session.execute(
+                select(waits.c.asked_at, waits.c.first_answered_at)
+                .order_by(waits.c.wait)
+                .offset((answered_count - 1) // 2)
+                .limit(2 - answered_count % 2)
+            )
+            counts.middle_wait_all.extend(max(first - asked, timedelta(0)) for asked, first in middle)
+        return replace(counts, answered=answered_count, peer_first=peer_first)
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         rows = await self.session.scalars(
