@@ -23,6 +23,7 @@ from facilitation.model import (
     BoardItem,
     Course,
     GuestSession,
+    Listed,
     Person,
     Phase,
     Question,
@@ -134,6 +135,10 @@ class DashboardReader(Protocol):
 
     async def one(self, question_id: int) -> Waiting | None: ...
 
+    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
+        """The course's learners, facilitators aside: the first `limit` by `sort` (one of SORTS)."""
+        ...
+
     async def first_asked(self, course_id: int) -> datetime | None: ...
 
     async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
@@ -184,11 +189,11 @@ async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) 
 
 async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime) -> Learners:
     """Everyone who posted in the course (facilitators aside): introduction, posts, questions,
-    answers given, last seen; sorted by `sort` (one of SORTS, else by name)."""
+    answers given, last seen; the first LEARNERS_SHOWN by `sort` (one of SORTS, else by name)."""
     sort = sort if sort in SORTS else "name"
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
-        listed = await uow.digests.learners(course.id, False, LEARNERS_SHOWN)
+        listed = await uow.dashboard.learners(course.id, sort, LEARNERS_SHOWN)
         counts = await uow.digests.contributions(course.id, [e.person.id for e in listed.items])
     items = []
     for entry in listed.items:

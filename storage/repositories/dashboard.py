@@ -12,9 +12,19 @@ from sqlalchemy import ColumnElement, Integer, and_, case, column, func, or_, se
 from sqlalchemy.orm import aliased
 
 from facilitation.dashboard import TrendCounts, Waiting
-from facilitation.model import Course, GuestSession, QuestionState
+from facilitation.model import Course, GuestSession, Listed, QuestionState, RosterEntry
 from storage import mapping
-from storage.models import AlertRow, AnswerRow, GuestSessionRow, PersonRow, QuestionRow, UTCDateTime
+from storage.models import (
+    AlertRow,
+    AnswerRow,
+    FacilitatorRow,
+    GuestSessionRow,
+    IntroductionRow,
+    LearnerRow,
+    PersonRow,
+    QuestionRow,
+    UTCDateTime,
+)
 from storage.repositories.base import Repository
 from storage.repositories.guest_sessions import guest_session
 
@@ -134,6 +144,65 @@ class SqlDashboard(Repository):
             )
             counts.middle_wait_all.extend(max(first - asked, timedelta(0)) for asked, first in middle)
         return replace(counts, answered=answered_count, peer_first=peer_first)
+
+    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
+        """The course's learners (facilitators aside), the first `limit` by the sort asked for:
+        the database orders them, so a large course's page shows its top, not its first names."""
+        where = [
+            LearnerRow.course_id == course_id,
+            ~select(FacilitatorRow.person_id)
+            .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
+            .exists(),
+        ]
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(LearnerRow).where(*where)) or 0
+        )
+        if not total:
+            return Listed([], 0)
+        query = (
+            select(LearnerRow, PersonRow, IntroductionRow.text)
+            .outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)
+            .outerjoin(
+                IntroductionRow,
+                (IntroductionRow.course_id == LearnerRow.course_id)
+                & (IntroductionRow.person_id == LearnerRow.person_id)
+                & IntroductionRow.replaced_at.is_(None),
+            )
+            .where(*where)
+        )
+        counted: ColumnElement[Any] | None = None
+        if sort == "questions":
+            asked = (
+                select(QuestionRow.asker_id.label("person_id"), func.count().label("n"))
+                .where(QuestionRow.course_id == course_id, QuestionRow.state != _DISMISSED)
+                .group_by(QuestionRow.asker_id)
+                .subquery()
+            )
+            query = query.outerjoin(asked, asked.c.person_id == LearnerRow.person_id)
+            counted = func.coalesce(asked.c.n, 0)
+        elif sort == "answers":
+            given = (
+                select(AnswerRow.answerer_id.label("person_id"), func.count().label("n"))
+                .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+                .where(QuestionRow.course_id == course_id, QuestionRow.state != _DISMISSED)
+                .group_by(AnswerRow.answerer_id)
+                .subquery()
+            )
+            query = query.outerjoin(given, given.c.person_id == LearnerRow.person_id)
+            counted = func.coalesce(given.c.n, 0)
+        by_column: dict[str, list[ColumnElement[Any]]] = {
+            "posts": [LearnerRow.posts.desc()],
+            "seen": [LearnerRow.last_seen_at.desc()],
+        }
+        first = by_column.get(sort, [counted.desc()] if counted is not None else [])
+        rows = await self.session.execute(
+            query.order_by(*first, PersonRow.name, LearnerRow.person_id).limit(limit)
+        )
+        entries = [
+            RosterEntry(mapping.person(p, learner.person_id), intro, learner.posts, learner.last_seen_at)
+            for learner, p, intro in rows
+        ]
+        return Listed(entries, total)
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         rows = await self.session.scalars(
