@@ -260,7 +260,6 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
             self.snapshot.answers[(chat_id, message_id)] = found
         return found
 
-
 class BatchShares(_InBatch, SqlShares):
     """Every message with a hashtag or replying, and every reaction, asks what its chat shares:
     the snapshot read that once for the batch's chats, so a chat sharing nothing costs nothing.
