@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from facilitation import alerts
+from facilitation import alerts, discussion_recap
 from facilitation.courses import change_setting as change
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_, private_language
@@ -41,6 +41,7 @@ LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many
 SORTS = ("name", "posts", "questions", "answers", "seen")
 QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
 SESSIONS_SHOWN = 20
+RECAPS_SHOWN = 5  # discussions that ended, the latest first
 TRANSCRIPT_SHOWN = 20_000  # characters; the whole one is /transcript's
 
 
@@ -106,10 +107,20 @@ class SessionView:
 
 
 @dataclass(frozen=True)
+class RecapView:
+    """An ended discussion's recap, as the chats got it (the same figures and ranking)."""
+
+    round: Round
+    recap: dict[str, object]  # discussion_recap.recap_data's
+    transcript: str | None  # Markdown, once anyone answered
+
+
+@dataclass(frozen=True)
 class Sessions:
     course: Course
     sessions: list[SessionView]
     rounds: list[Round]  # discussions live or coming up, soonest first
+    recaps: list[RecapView] = field(default_factory=list)  # discussions that ended, the latest first
 
 
 @dataclass(frozen=True)
@@ -251,7 +262,8 @@ def day_bounds(dates: list[date], zone: ZoneInfo) -> list[datetime]:
 
 
 async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
-    """Guest sessions with their boards (votes) or transcripts; discussions coming up."""
+    """Guest sessions with their boards (votes) or transcripts; discussions coming up, and the
+    recaps and transcripts of those that ended, read as the recap posted at the end reads them."""
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
         views = []
@@ -261,7 +273,18 @@ async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
             transcript = await uow.guest_sessions.transcript(session.id) if ended else None
             views.append(SessionView(session, board, transcript[:TRANSCRIPT_SHOWN] if transcript else None))
         rounds = await uow.discussions.upcoming([course.id])
-    return Sessions(course, views, rounds)
+        recaps = []
+        for occurrence in await uow.discussions.ended(course.id, RECAPS_SHOWN):
+            record = await uow.discussions.record(occurrence)
+            markdown = discussion_recap.transcript(occurrence, record) if record.answers else None
+            recaps.append(
+                RecapView(
+                    occurrence,
+                    discussion_recap.recap_data(occurrence, record),
+                    markdown[:TRANSCRIPT_SHOWN] if markdown else None,
+                )
+            )
+    return Sessions(course, views, rounds, recaps)
 
 
 async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:

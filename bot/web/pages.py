@@ -7,6 +7,7 @@ service's answer; the texts are the bot's catalogue's, through the same `_` and 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -16,8 +17,8 @@ from bot.i18n import N_
 from bot.links import message_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, Sessions, Today
-from facilitation.model import Course, Person, RoundState
+from facilitation.dashboard import Learners, RecapView, Sessions, Today
+from facilitation.model import Course, MessageRef, Person, RoundState
 from facilitation.stats import CourseStats
 
 ENVIRONMENT = Environment(
@@ -145,8 +146,35 @@ def sessions(page: Sessions) -> str:
             {"round": r, "when": i18n.when(r.starts_at, zone), "live": r.state is RoundState.LIVE}
             for r in page.rounds
         ],
+        recaps=[_recap(view, zone) for view in page.recaps],
         tab="sessions",
     )
+
+
+def _recap(view: RecapView, zone: ZoneInfo) -> dict[str, Any]:
+    """The recap the chats got, with each top answer's link to its message."""
+    recap: dict[str, Any] = view.recap
+    prompts = [
+        {
+            **prompt,
+            "top": [
+                {
+                    **answer,
+                    "link": message_link(
+                        MessageRef(answer["chat_id"], answer["message_id"], answer["thread_id"])
+                    ),
+                }
+                for answer in prompt["top"]
+            ],
+        }
+        for prompt in recap["prompts"]
+    ]
+    return {
+        **recap,
+        "prompts": prompts,
+        "when": i18n.when(view.round.starts_at, zone),
+        "transcript": view.transcript,
+    }
 
 
 TOO_LONG = N_("That is too long for a setting.")
@@ -209,6 +237,8 @@ def changed(course: Course, key: str) -> str:
 
 def refused(message: str) -> str:
     return ENVIRONMENT.get_template("refused.html").render(message=i18n._(message))
+
+
 NO_SUCH_ACTION = N_("That action doesn't exist.")
 
 
