@@ -6,7 +6,8 @@ service's answer; the texts are the bot's catalogue's, through the same `_` and 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,10 +82,27 @@ COLUMNS = {
 
 
 def learners(page: Learners, now: datetime) -> str:
-    rows = [
-        {"item": item, "seen": i18n.ago(item.entry.last_seen, now), "intro": item.entry.introduction}
-        for item in page.items
-    ]
+    # Up to 500 rows whose counts and ages repeat: each phrase is put together once per value.
+    posts = _phrases("{count} post", "{count} posts")
+    questions = _phrases("{count} question", "{count} questions")
+    answers = _phrases("{count} answer given", "{count} answers given")
+    ages: dict[str, str] = {}
+    rows = []
+    for item in page.items:
+        entry = item.entry
+        age = i18n.age(entry.last_seen, now) if now - entry.last_seen >= timedelta(minutes=1) else ""
+        if age not in ages:
+            ages[age] = i18n._("seen {ago}", ago=i18n.ago(entry.last_seen, now))
+        rows.append(
+            {
+                "item": item,
+                "name": entry.person.name,
+                "seen": ages[age],
+                "counts": (posts(entry.posts), questions(item.asked), answers(item.answered)),
+                "intro": entry.introduction,
+                "quiet": item.quiet,
+            }
+        )
     return ENVIRONMENT.get_template("learners.html").render(
         page=page,
         course=page.course,
@@ -94,6 +112,18 @@ def learners(page: Learners, now: datetime) -> str:
         quiet=sum(item.quiet for item in page.items),
         tab="learners",
     )
+
+
+def _phrases(singular: str, plural: str) -> Callable[[int], str]:
+    """ngettext for one message, remembered by count for the page being rendered."""
+    done: dict[int, str] = {}
+
+    def phrase(count: int) -> str:
+        if count not in done:
+            done[count] = i18n.ngettext(singular, plural, count)
+        return done[count]
+
+    return phrase
 
 
 WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}
