@@ -8,7 +8,20 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, column, func, or_, select, values
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    values,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from facilitation.dashboard import TrendCounts, Waiting
@@ -66,40 +79,62 @@ class SqlDashboard(Repository):
     async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
         """Three statements that each walk the course's index once per day, grouping as they go:
         what travels back is a few rows a day, whatever the number of questions."""
-        days = (
-            values(
-                column("n", Integer),
-                column("start", UTCDateTime()),
-                column("stop", UTCDateTime()),
-                name="days",
-            )
-            .data([(n, start, stop) for n, (start, stop) in enumerate(itertools.pairwise(bounds))])
-            .cte("days")
-        )
-        that_day = and_(
-            QuestionRow.course_id == course_id,
-            QuestionRow.asked_at >= days.c.start,
-            QuestionRow.asked_at < days.c.stop,
-        )
-        counts = TrendCounts()
-        for n, state, count in await self.session.execute(
-            select(days.c.n, QuestionRow.state, func.count())
-            .select_from(days)
-            .join(QuestionRow, that_day)
-            .group_by(days.c.n, QuestionRow.state)
-        ):
-            counts.per_day.setdefault(n, {})[QuestionState(state)] = count
-        answered = and_(QuestionRow.first_answered_at.is_not(None), QuestionRow.state != _DISMISSED)
         if self.session.get_bind().dialect.name == "sqlite":
-            wait: ColumnElement[Any] = func.julianday(QuestionRow.first_answered_at) - func.julianday(
-                QuestionRow.asked_at
+            # SQLite walks the course's index once per day of a small table of bounds.
+            days = (
+                values(
+                    column("n", Integer),
+                    column("start", UTCDateTime()),
+                    column("stop", UTCDateTime()),
+                    name="days",
+                )
+                .data([(n, start, stop) for n, (start, stop) in enumerate(itertools.pairwise(bounds))])
+                .cte("days")
+            )
+            bucketed = (
+                select(days.c.n, QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at)
+                .select_from(days)
+                .join(
+                    QuestionRow,
+                    and_(
+                        QuestionRow.course_id == course_id,
+                        QuestionRow.asked_at >= days.c.start,
+                        QuestionRow.asked_at < days.c.stop,
+                    ),
+                )
+                .subquery()
             )
         else:
-            wait = QuestionRow.first_answered_at - QuestionRow.asked_at
+            # PostgreSQL's planner joins such a table badly (every question against every day):
+            # width_bucket finds each one's day by a binary search of the bounds instead.
+            edges = bindparam("bounds", list(bounds), type_=ARRAY(DateTime(timezone=True)))
+            bucketed = (
+                select(
+                    (func.width_bucket(QuestionRow.asked_at, edges) - 1).label("n"),
+                    QuestionRow.asked_at,
+                    QuestionRow.state,
+                    QuestionRow.first_answered_at,
+                )
+                .where(
+                    QuestionRow.course_id == course_id,
+                    QuestionRow.asked_at >= bounds[0],
+                    QuestionRow.asked_at < bounds[-1],
+                )
+                .subquery()
+            )
+        q = bucketed.c
+        counts = TrendCounts()
+        for n, state, count in await self.session.execute(
+            select(q.n, q.state, func.count()).group_by(q.n, q.state)
+        ):
+            counts.per_day.setdefault(n, {})[QuestionState(state)] = count
+        if self.session.get_bind().dialect.name == "sqlite":
+            wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
+        else:
+            wait = q.first_answered_at - q.asked_at
         waits = (
-            select(days.c.n, QuestionRow.asked_at, QuestionRow.first_answered_at, wait.label("wait"))
-            .select_from(days)
-            .join(QuestionRow, and_(that_day, answered))
+            select(q.n, q.asked_at, q.first_answered_at, wait.label("wait"))
+            .where(q.first_answered_at.is_not(None), q.state != _DISMISSED)
             .subquery()
         )
         ranked = select(
@@ -130,7 +165,8 @@ class SqlDashboard(Repository):
                     QuestionRow.course_id == course_id,
                     QuestionRow.asked_at >= bounds[0],
                     QuestionRow.asked_at < bounds[-1],
-                    answered,
+                    QuestionRow.first_answered_at.is_not(None),
+                    QuestionRow.state != _DISMISSED,
                 )
             )
         ).one()
