@@ -9,7 +9,7 @@ setting changes through `courses.change_setting`, as /settings does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -150,6 +150,10 @@ class DashboardReader(Protocol):
         """The course's learners, facilitators aside: the first `limit` by `sort` (one of SORTS)."""
         ...
 
+    async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(questions asked, answers given) in the course, per person; those without either absent."""
+        ...
+
     async def first_asked(self, course_id: int) -> datetime | None: ...
 
     async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
@@ -205,7 +209,7 @@ async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, n
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
         listed = await uow.dashboard.learners(course.id, sort, LEARNERS_SHOWN)
-        counts = await uow.digests.contributions(course.id, [e.person.id for e in listed.items])
+        counts = await uow.dashboard.contributions(course.id, [e.person.id for e in listed.items])
     items = []
     for entry in listed.items:
         asked, answered = counts.get(entry.person.id, (0, 0))

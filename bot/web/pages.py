@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot import i18n
-from bot.i18n import N_
+from bot.i18n import N_, ngettext
 from bot.links import message_link
 from bot.render_alerts import STATUS
 from bot.web import charts
@@ -81,18 +81,21 @@ COLUMNS = {
 }
 
 
+SEEN = N_("seen {ago}")
+
+
 def learners(page: Learners, now: datetime) -> str:
     # Up to 500 rows whose counts and ages repeat: each phrase is put together once per value.
-    posts = _phrases("{count} post", "{count} posts")
-    questions = _phrases("{count} question", "{count} questions")
-    answers = _phrases("{count} answer given", "{count} answers given")
+    posts = _phrases(lambda n: ngettext("{count} post", "{count} posts", n))
+    questions = _phrases(lambda n: ngettext("{count} question", "{count} questions", n))
+    answers = _phrases(lambda n: ngettext("{count} answer given", "{count} answers given", n))
     ages: dict[str, str] = {}
     rows = []
     for item in page.items:
         entry = item.entry
         age = i18n.age(entry.last_seen, now) if now - entry.last_seen >= timedelta(minutes=1) else ""
         if age not in ages:
-            ages[age] = i18n._("seen {ago}", ago=i18n.ago(entry.last_seen, now))
+            ages[age] = i18n._(SEEN, ago=i18n.ago(entry.last_seen, now))
         rows.append(
             {
                 "item": item,
@@ -114,16 +117,16 @@ def learners(page: Learners, now: datetime) -> str:
     )
 
 
-def _phrases(singular: str, plural: str) -> Callable[[int], str]:
-    """ngettext for one message, remembered by count for the page being rendered."""
+def _phrases(phrase: Callable[[int], str]) -> Callable[[int], str]:
+    """A count's phrase, remembered by count for the page being rendered."""
     done: dict[int, str] = {}
 
-    def phrase(count: int) -> str:
+    def remembered(count: int) -> str:
         if count not in done:
-            done[count] = i18n.ngettext(singular, plural, count)
+            done[count] = phrase(count)
         return done[count]
 
-    return phrase
+    return remembered
 
 
 WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}

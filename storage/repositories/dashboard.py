@@ -240,6 +240,42 @@ class SqlDashboard(Repository):
         ]
         return Listed(entries, total)
 
+    async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(questions asked, answers given) in the course, per person shown: each person's own
+        rows through the covering indexes (asker_id, course_id, state), (answerer_id, question_id)."""
+        if not person_ids:
+            return {}
+        # SQLite would start from the course's index (its whole history) were the course id
+        # indexable here; PostgreSQL plans by its statistics, and reads all questions without it.
+        course = (
+            QuestionRow.course_id + 0
+            if self.session.get_bind().dialect.name == "sqlite"
+            else QuestionRow.course_id
+        )
+        asked = await self.session.execute(
+            select(QuestionRow.asker_id, func.count())
+            .where(
+                QuestionRow.asker_id.in_(person_ids),
+                course == course_id,
+                QuestionRow.state != _DISMISSED,
+            )
+            .group_by(QuestionRow.asker_id)
+        )
+        given = await self.session.execute(
+            select(AnswerRow.answerer_id, func.count())
+            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+            .where(
+                AnswerRow.answerer_id.in_(person_ids),
+                course == course_id,
+                QuestionRow.state != _DISMISSED,
+            )
+            .group_by(AnswerRow.answerer_id)
+        )
+        counts = {person_id: (count, 0) for person_id, count in asked}
+        for person_id, count in given:
+            counts[person_id] = (counts.get(person_id, (0, 0))[0], count)
+        return counts
+
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         rows = await self.session.scalars(
             select(GuestSessionRow)
