@@ -9,20 +9,31 @@ setting changes through `courses.change_setting`, as /settings does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from facilitation import alerts
+from facilitation import alerts, discussion_recap
 from facilitation.courses import change_setting as change
 from facilitation.errors import NotAllowed, NotFound, ParseError
 from facilitation.languages import N_, private_language
-from facilitation.model import BoardItem, Course, GuestSession, Person, Phase, Question, RosterEntry, Round
+from facilitation.model import (
+    BoardItem,
+    Course,
+    GuestSession,
+    Listed,
+    Person,
+    Phase,
+    Question,
+    QuestionState,
+    RosterEntry,
+    Round,
+)
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
-from facilitation.stats import CourseStats, QuestionFacts, Window, summarise, window_start
+from facilitation.stats import CourseStats, Day, Window, median, window_start
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
@@ -30,6 +41,7 @@ LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many
 SORTS = ("name", "posts", "questions", "answers", "seen")
 QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
 SESSIONS_SHOWN = 20
+RECAPS_SHOWN = 5  # discussions that ended, the latest first
 TRANSCRIPT_SHOWN = 20_000  # characters; the whole one is /transcript's
 
 
@@ -95,10 +107,34 @@ class SessionView:
 
 
 @dataclass(frozen=True)
+class RecapView:
+    """An ended discussion's recap, as the chats got it (the same figures and ranking)."""
+
+    round: Round
+    recap: dict[str, object]  # discussion_recap.recap_data's
+    transcript: str | None  # Markdown, once anyone answered
+
+
+@dataclass(frozen=True)
 class Sessions:
     course: Course
     sessions: list[SessionView]
     rounds: list[Round]  # discussions live or coming up, soonest first
+    recaps: list[RecapView] = field(default_factory=list)  # discussions that ended, the latest first
+
+
+@dataclass(frozen=True)
+class TrendCounts:
+    """A window's questions as the database counts them, day by day (a day is its index among
+    the days asked for): only what the charts show, never one row per question."""
+
+    per_day: dict[int, dict[QuestionState, int]] = field(default_factory=dict)
+    # The middle wait (two, when their number is even) for a first answer, each day and in all:
+    # what a median needs. Dismissed questions weren't questions: not counted.
+    middle_waits: dict[int, list[timedelta]] = field(default_factory=dict)
+    middle_wait_all: list[timedelta] = field(default_factory=list)
+    answered: int = 0
+    peer_first: int = 0  # answered, the first answer by someone other than a facilitator
 
 
 class DashboardReader(Protocol):
@@ -110,8 +146,18 @@ class DashboardReader(Protocol):
 
     async def one(self, question_id: int) -> Waiting | None: ...
 
-    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
-        """/stats' facts of the course's questions asked since then, read for the charts."""
+    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
+        """The course's learners, facilitators aside: the first `limit` by `sort` (one of SORTS)."""
+        ...
+
+    async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(questions asked, answers given) in the course, per person; those without either absent."""
+        ...
+
+    async def first_asked(self, course_id: int) -> datetime | None: ...
+
+    async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
+        """The questions asked from bounds[0] to bounds[-1], day n being bounds[n] to bounds[n+1]."""
         ...
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
@@ -158,12 +204,12 @@ async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) 
 
 async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime) -> Learners:
     """Everyone who posted in the course (facilitators aside): introduction, posts, questions,
-    answers given, last seen; sorted by `sort` (one of SORTS, else by name)."""
+    answers given, last seen; the first LEARNERS_SHOWN by `sort` (one of SORTS, else by name)."""
     sort = sort if sort in SORTS else "name"
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
-        listed = await uow.digests.learners(course.id, False, LEARNERS_SHOWN)
-        counts = await uow.digests.contributions(course.id, [e.person.id for e in listed.items])
+        listed = await uow.dashboard.learners(course.id, sort, LEARNERS_SHOWN)
+        counts = await uow.dashboard.contributions(course.id, [e.person.id for e in listed.items])
     items = []
     for entry in listed.items:
         asked, answered = counts.get(entry.person.id, (0, 0))
@@ -180,13 +226,48 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
         window = Window.WEEK
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
-        since = window_start(window, now, ZoneInfo(course.settings.timezone))
-        facts = await uow.dashboard.question_facts(course.id, since)
-    return summarise(course, window, facts, [], now)  # the page shows no helpers: not read
+        zone = ZoneInfo(course.settings.timezone)
+        since = window_start(window, now, zone)
+        last = now.astimezone(zone).date()
+        if since is not None:
+            first = since.date()
+        else:
+            first_at = await uow.dashboard.first_asked(course.id)
+            first = min(first_at.astimezone(zone).date(), last) if first_at else last
+        dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        counted = await uow.dashboard.trend(course.id, day_bounds(dates, zone))
+    days = [
+        Day(
+            day,
+            {state: counted.per_day.get(n, {}).get(state, 0) for state in QuestionState},
+            median(counted.middle_waits.get(n, [])),
+        )
+        for n, day in enumerate(dates)
+    ]
+    totals = {state: sum(d.counts[state] for d in days) for state in QuestionState}
+    # As /stats summarises the same window; the page shows no helpers, so none are read.
+    return CourseStats(
+        course,
+        window,
+        since,
+        totals,
+        median(counted.middle_wait_all),
+        counted.answered,
+        counted.peer_first,
+        [],
+        days,
+    )
+
+
+def day_bounds(dates: list[date], zone: ZoneInfo) -> list[datetime]:
+    """Each day's course-local midnight, then the one after the last day: the database buckets
+    questions between them, so daylight saving time moves the bounds and not the days."""
+    return [datetime.combine(d, time(0), tzinfo=zone) for d in [*dates, dates[-1] + timedelta(days=1)]]
 
 
 async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
-    """Guest sessions with their boards (votes) or transcripts; discussions coming up."""
+    """Guest sessions with their boards (votes) or transcripts; discussions coming up, and the
+    recaps and transcripts of those that ended, read as the recap posted at the end reads them."""
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
         views = []
@@ -196,7 +277,18 @@ async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
             transcript = await uow.guest_sessions.transcript(session.id) if ended else None
             views.append(SessionView(session, board, transcript[:TRANSCRIPT_SHOWN] if transcript else None))
         rounds = await uow.discussions.upcoming([course.id])
-    return Sessions(course, views, rounds)
+        recaps = []
+        for occurrence in await uow.discussions.ended(course.id, RECAPS_SHOWN):
+            record = await uow.discussions.record(occurrence)
+            markdown = discussion_recap.transcript(occurrence, record) if record.answers else None
+            recaps.append(
+                RecapView(
+                    occurrence,
+                    discussion_recap.recap_data(occurrence, record),
+                    markdown[:TRANSCRIPT_SHOWN] if markdown else None,
+                )
+            )
+    return Sessions(course, views, rounds, recaps)
 
 
 async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:

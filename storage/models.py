@@ -162,6 +162,10 @@ class QuestionRow(Base):
         Index("ix_questions_course_resolved", "course_id", "resolved_at"),
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
+        # The dashboard's Trends count a course's questions by day from the index alone.
+        Index("ix_questions_course_trend", "course_id", "asked_at", "state", "first_answered_at"),
+        # Learners: each person's questions in a course, counted from the index alone.
+        Index("ix_questions_asker_course", "asker_id", "course_id", "state"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
         Index("ix_questions_helpers_due", "state", "helpers_due_at"),
         # Reminded follow-ups stay "answered" for good: the tick's range must skip them.
@@ -241,6 +245,9 @@ class AnswerRow(Base):
         Index("ix_answers_message", "chat_id", "message_id"),
         # What is past a course's retention, and a digest window's answers without the history.
         Index("ix_answers_answered_at", "answered_at"),
+        Index("ix_answers_answerer_question", "answerer_id", "question_id"),  # Learners' answers given
+        # Who gave a question's first answer (the earliest stored at that moment), from the index alone.
+        Index("ix_answers_first", "question_id", "answered_at", "id", "by_facilitator"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)

@@ -6,18 +6,20 @@ service's answer; the texts are the bot's catalogue's, through the same `_` and 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot import i18n
-from bot.i18n import N_
+from bot.i18n import N_, ngettext
 from bot.links import message_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, Sessions, Today
-from facilitation.model import Course, Person, RoundState
+from facilitation.dashboard import Learners, RecapView, Sessions, Today
+from facilitation.model import Course, MessageRef, Person, RoundState
 from facilitation.stats import CourseStats
 
 ENVIRONMENT = Environment(
@@ -79,11 +81,31 @@ COLUMNS = {
 }
 
 
+SEEN = N_("seen {ago}")
+
+
 def learners(page: Learners, now: datetime) -> str:
-    rows = [
-        {"item": item, "seen": i18n.ago(item.entry.last_seen, now), "intro": item.entry.introduction}
-        for item in page.items
-    ]
+    # Up to 500 rows whose counts and ages repeat: each phrase is put together once per value.
+    posts = _phrases(lambda n: ngettext("{count} post", "{count} posts", n))
+    questions = _phrases(lambda n: ngettext("{count} question", "{count} questions", n))
+    answers = _phrases(lambda n: ngettext("{count} answer given", "{count} answers given", n))
+    ages: dict[str, str] = {}
+    rows = []
+    for item in page.items:
+        entry = item.entry
+        age = i18n.age(entry.last_seen, now) if now - entry.last_seen >= timedelta(minutes=1) else ""
+        if age not in ages:
+            ages[age] = i18n._(SEEN, ago=i18n.ago(entry.last_seen, now))
+        rows.append(
+            {
+                "item": item,
+                "name": entry.person.name,
+                "seen": ages[age],
+                "counts": (posts(entry.posts), questions(item.asked), answers(item.answered)),
+                "intro": entry.introduction,
+                "quiet": item.quiet,
+            }
+        )
     return ENVIRONMENT.get_template("learners.html").render(
         page=page,
         course=page.course,
@@ -93,6 +115,18 @@ def learners(page: Learners, now: datetime) -> str:
         quiet=sum(item.quiet for item in page.items),
         tab="learners",
     )
+
+
+def _phrases(phrase: Callable[[int], str]) -> Callable[[int], str]:
+    """A count's phrase, remembered by count for the page being rendered."""
+    done: dict[int, str] = {}
+
+    def remembered(count: int) -> str:
+        if count not in done:
+            done[count] = phrase(count)
+        return done[count]
+
+    return remembered
 
 
 WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}
@@ -145,8 +179,35 @@ def sessions(page: Sessions) -> str:
             {"round": r, "when": i18n.when(r.starts_at, zone), "live": r.state is RoundState.LIVE}
             for r in page.rounds
         ],
+        recaps=[_recap(view, zone) for view in page.recaps],
         tab="sessions",
     )
+
+
+def _recap(view: RecapView, zone: ZoneInfo) -> dict[str, Any]:
+    """The recap the chats got, with each top answer's link to its message."""
+    recap: dict[str, Any] = view.recap
+    prompts = [
+        {
+            **prompt,
+            "top": [
+                {
+                    **answer,
+                    "link": message_link(
+                        MessageRef(answer["chat_id"], answer["message_id"], answer["thread_id"])
+                    ),
+                }
+                for answer in prompt["top"]
+            ],
+        }
+        for prompt in recap["prompts"]
+    ]
+    return {
+        **recap,
+        "prompts": prompts,
+        "when": i18n.when(view.round.starts_at, zone),
+        "transcript": view.transcript,
+    }
 
 
 TOO_LONG = N_("That is too long for a setting.")
@@ -209,6 +270,8 @@ def changed(course: Course, key: str) -> str:
 
 def refused(message: str) -> str:
     return ENVIRONMENT.get_template("refused.html").render(message=i18n._(message))
+
+
 NO_SUCH_ACTION = N_("That action doesn't exist.")
 
 

@@ -2,21 +2,52 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    values,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
-from facilitation.dashboard import Waiting
-from facilitation.model import Course, GuestSession, QuestionState
-from facilitation.stats import QuestionFacts
+from facilitation.dashboard import TrendCounts, Waiting
+from facilitation.model import Course, GuestSession, Listed, QuestionState, RosterEntry
 from storage import mapping
-from storage.models import AlertRow, AnswerRow, GuestSessionRow, PersonRow, QuestionRow
+from storage.models import (
+    AlertRow,
+    AnswerRow,
+    FacilitatorRow,
+    GuestSessionRow,
+    IntroductionRow,
+    LearnerRow,
+    PersonRow,
+    QuestionRow,
+    UTCDateTime,
+)
 from storage.repositories.base import Repository
 from storage.repositories.guest_sessions import guest_session
 
 _OPEN = QuestionState.OPEN.value
+_DISMISSED = QuestionState.DISMISSED.value
+
+
+def _middle(rank: ColumnElement[Any], count: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The middle one of `count` values ranked from 1, or the middle two when `count` is even."""
+    return or_(rank == (count + 1) // 2, rank == (count + 2) // 2)
 
 
 class SqlDashboard(Repository):
@@ -39,9 +70,83 @@ class SqlDashboard(Repository):
         )
         return int(counted or 0)
 
-    async def question_facts(self, course_id: int, since: datetime | None) -> list[QuestionFacts]:
-        """As SqlStats.questions, but the first answer is found by its moment (the question's
-        first_answered_at) rather than by sorting each question's answers: half the time."""
+    async def first_asked(self, course_id: int) -> datetime | None:
+        found: datetime | None = await self.session.scalar(
+            select(func.min(QuestionRow.asked_at)).where(QuestionRow.course_id == course_id)
+        )
+        return found
+
+    async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
+        """Three statements that each walk the course's index once per day, grouping as they go:
+        what travels back is a few rows a day, whatever the number of questions."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite walks the course's index once per day of a small table of bounds.
+            days = (
+                values(
+                    column("n", Integer),
+                    column("start", UTCDateTime()),
+                    column("stop", UTCDateTime()),
+                    name="days",
+                )
+                .data([(n, start, stop) for n, (start, stop) in enumerate(itertools.pairwise(bounds))])
+                .cte("days")
+            )
+            bucketed = (
+                select(days.c.n, QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at)
+                .select_from(days)
+                .join(
+                    QuestionRow,
+                    and_(
+                        QuestionRow.course_id == course_id,
+                        QuestionRow.asked_at >= days.c.start,
+                        QuestionRow.asked_at < days.c.stop,
+                    ),
+                )
+                .subquery()
+            )
+        else:
+            # PostgreSQL's planner joins such a table badly (every question against every day):
+            # width_bucket finds each one's day by a binary search of the bounds instead.
+            edges = bindparam("bounds", list(bounds), type_=ARRAY(DateTime(timezone=True)))
+            bucketed = (
+                select(
+                    (func.width_bucket(QuestionRow.asked_at, edges) - 1).label("n"),
+                    QuestionRow.asked_at,
+                    QuestionRow.state,
+                    QuestionRow.first_answered_at,
+                )
+                .where(
+                    QuestionRow.course_id == course_id,
+                    QuestionRow.asked_at >= bounds[0],
+                    QuestionRow.asked_at < bounds[-1],
+                )
+                .subquery()
+            )
+        q = bucketed.c
+        counts = TrendCounts()
+        for n, state, count in await self.session.execute(
+            select(q.n, q.state, func.count()).group_by(q.n, q.state)
+        ):
+            counts.per_day.setdefault(n, {})[QuestionState(state)] = count
+        if self.session.get_bind().dialect.name == "sqlite":
+            wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
+        else:
+            wait = q.first_answered_at - q.asked_at
+        waits = (
+            select(q.n, q.asked_at, q.first_answered_at, wait.label("wait"))
+            .where(q.first_answered_at.is_not(None), q.state != _DISMISSED)
+            .subquery()
+        )
+        ranked = select(
+            waits,
+            func.row_number().over(partition_by=waits.c.n, order_by=waits.c.wait).label("rank"),
+            func.count().over(partition_by=waits.c.n).label("count"),
+        ).subquery()
+        r = ranked.c
+        for n, asked, first in await self.session.execute(
+            select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
+        ):
+            counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
         first_by_facilitator = (
             select(AnswerRow.by_facilitator)
             .where(
@@ -53,16 +158,123 @@ class SqlDashboard(Repository):
             .correlate(QuestionRow)
             .scalar_subquery()
         )
-        query = select(
-            QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at, first_by_facilitator
-        ).where(QuestionRow.course_id == course_id)
-        if since is not None:
-            query = query.where(QuestionRow.asked_at >= since)
-        rows = await self.session.execute(query)
-        return [
-            QuestionFacts(asked, QuestionState(state), first, None if first is None else bool(by_facilitator))
-            for asked, state, first, by_facilitator in rows
+        # A first answer not found among the answers (removed since) counts as a peer's, as /stats has it.
+        found = (
+            await self.session.execute(
+                select(func.count(), func.sum(case((first_by_facilitator, 0), else_=1))).where(
+                    QuestionRow.course_id == course_id,
+                    QuestionRow.asked_at >= bounds[0],
+                    QuestionRow.asked_at < bounds[-1],
+                    QuestionRow.first_answered_at.is_not(None),
+                    QuestionRow.state != _DISMISSED,
+                )
+            )
+        ).one()
+        answered_count, peer_first = int(found[0] or 0), int(found[1] or 0)
+        if answered_count:  # the window's median: its middle one or two waits, by rank
+            middle = await self.session.execute(
+                select(waits.c.asked_at, waits.c.first_answered_at)
+                .order_by(waits.c.wait)
+                .offset((answered_count - 1) // 2)
+                .limit(2 - answered_count % 2)
+            )
+            counts.middle_wait_all.extend(max(first - asked, timedelta(0)) for asked, first in middle)
+        return replace(counts, answered=answered_count, peer_first=peer_first)
+
+    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
+        """The course's learners (facilitators aside), the first `limit` by the sort asked for:
+        the database orders them, so a large course's page shows its top, not its first names."""
+        where = [
+            LearnerRow.course_id == course_id,
+            ~select(FacilitatorRow.person_id)
+            .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
+            .exists(),
         ]
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(LearnerRow).where(*where)) or 0
+        )
+        if not total:
+            return Listed([], 0)
+        query = (
+            select(LearnerRow, PersonRow, IntroductionRow.text)
+            .outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)
+            .outerjoin(
+                IntroductionRow,
+                (IntroductionRow.course_id == LearnerRow.course_id)
+                & (IntroductionRow.person_id == LearnerRow.person_id)
+                & IntroductionRow.replaced_at.is_(None),
+            )
+            .where(*where)
+        )
+        counted: ColumnElement[Any] | None = None
+        if sort == "questions":
+            asked = (
+                select(QuestionRow.asker_id.label("person_id"), func.count().label("n"))
+                .where(QuestionRow.course_id == course_id, QuestionRow.state != _DISMISSED)
+                .group_by(QuestionRow.asker_id)
+                .subquery()
+            )
+            query = query.outerjoin(asked, asked.c.person_id == LearnerRow.person_id)
+            counted = func.coalesce(asked.c.n, 0)
+        elif sort == "answers":
+            given = (
+                select(AnswerRow.answerer_id.label("person_id"), func.count().label("n"))
+                .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+                .where(QuestionRow.course_id == course_id, QuestionRow.state != _DISMISSED)
+                .group_by(AnswerRow.answerer_id)
+                .subquery()
+            )
+            query = query.outerjoin(given, given.c.person_id == LearnerRow.person_id)
+            counted = func.coalesce(given.c.n, 0)
+        by_column: dict[str, list[ColumnElement[Any]]] = {
+            "posts": [LearnerRow.posts.desc()],
+            "seen": [LearnerRow.last_seen_at.desc()],
+        }
+        first = by_column.get(sort, [counted.desc()] if counted is not None else [])
+        rows = await self.session.execute(
+            query.order_by(*first, PersonRow.name, LearnerRow.person_id).limit(limit)
+        )
+        entries = [
+            RosterEntry(mapping.person(p, learner.person_id), intro, learner.posts, learner.last_seen_at)
+            for learner, p, intro in rows
+        ]
+        return Listed(entries, total)
+
+    async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(questions asked, answers given) in the course, per person shown: each person's own
+        rows through the covering indexes (asker_id, course_id, state), (answerer_id, question_id)."""
+        if not person_ids:
+            return {}
+        # SQLite would start from the course's index (its whole history) were the course id
+        # indexable here; PostgreSQL plans by its statistics, and reads all questions without it.
+        course = (
+            QuestionRow.course_id + 0
+            if self.session.get_bind().dialect.name == "sqlite"
+            else QuestionRow.course_id
+        )
+        asked = await self.session.execute(
+            select(QuestionRow.asker_id, func.count())
+            .where(
+                QuestionRow.asker_id.in_(person_ids),
+                course == course_id,
+                QuestionRow.state != _DISMISSED,
+            )
+            .group_by(QuestionRow.asker_id)
+        )
+        given = await self.session.execute(
+            select(AnswerRow.answerer_id, func.count())
+            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+            .where(
+                AnswerRow.answerer_id.in_(person_ids),
+                course == course_id,
+                QuestionRow.state != _DISMISSED,
+            )
+            .group_by(AnswerRow.answerer_id)
+        )
+        counts = {person_id: (count, 0) for person_id, count in asked}
+        for person_id, count in given:
+            counts[person_id] = (counts.get(person_id, (0, 0))[0], count)
+        return counts
 
     async def sessions(self, course: Course, limit: int) -> list[GuestSession]:
         rows = await self.session.scalars(

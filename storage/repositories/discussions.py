@@ -519,6 +519,22 @@ class SqlDiscussions(Repository):
             for r, title in rows
         ]
 
+    async def ended(self, course_id: int, limit: int) -> list[Round]:
+        latest = list(
+            await self.session.scalars(
+                select(DiscussionRoundRow.id)
+                .where(
+                    DiscussionRoundRow.course_id == course_id,
+                    DiscussionRoundRow.state == RoundState.ENDED.value,
+                )
+                .order_by(DiscussionRoundRow.starts_at.desc(), DiscussionRoundRow.id.desc())
+                .limit(limit)
+            )
+        )
+        if not latest:
+            return []
+        return list(reversed(await self._rounds(DiscussionRoundRow.id.in_(latest))))
+
     async def latest_ended(self, discussion_id: int) -> Round | None:
         rounds = await self._rounds(
             DiscussionRoundRow.discussion_id == discussion_id,

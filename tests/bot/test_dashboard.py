@@ -558,3 +558,50 @@ async def test_sessions_shows_guest_sessions_with_their_board_and_discussions_to
     assert "0 votes How did you get your first data job? — Ben" in shown
     assert "Which &lt;tools&gt; do you use?" in page.text  # escaped, never markup
     assert "Week one Tue 3 Nov, 19:00 What surprised you? What next?" in shown
+
+
+async def test_sessions_shows_the_recaps_of_discussions_that_ended_with_their_transcript(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await ask(flock, CLEO, "Hello all")  # Cleo has posted before: not a first-time voice
+    await flock.send(flock.telegram.post(CHAT, ANA, '/discussion "Tips" in 1m gap 1m\nFirst?\nSecond?'))
+    flock.clock.advance(minutes=1)
+    await flock.tick()  # Q1
+    bens = flock.telegram.post(CHAT, BEN, "A1 the whiteboard")
+    await flock.send(bens)
+    cleos = flock.telegram.post(CHAT, CLEO, "A1: pair <work>")
+    await flock.send(cleos)
+    await flock.send(flock.telegram.post(CHAT, BEN, "Love this", reply_to=cleos["message"]))
+    flock.clock.advance(minutes=1)
+    await flock.tick()  # Q2
+    flock.clock.advance(minutes=1)
+    await flock.tick()  # the end: the recap in the chat
+    board = Board(flock)
+    french = {**ANA, "language_code": "fr"}
+
+    page = await board.get("/view/1/sessions")
+    en = text_of(page)
+    fr = text_of(await board.get("/view/1/sessions", french))
+
+    assert "Discussions that ended Tips" in en
+    assert "2 people took part 1 for the first time in the course 2 answers" in en
+    # The chat's recap ranking: Cleo's answer drew a reply from someone else, so it comes first.
+    assert "Q1. First? 2 answered. Cleo : A1: pair &lt;work&gt; 1 reply Ben : A1 the whiteboard" in en
+    assert "Q2. Second? No answers." in en
+    assert f'href="https://t.me/c/1500/{cleos["message"]["message_id"]}"' in page.text
+    assert '<pre class="transcript"># Tips' in page.text
+    assert "**Ben**: A1 the whiteboard" in page.text
+    assert "<work>" not in page.text  # escaped, never markup
+    assert "Discussions terminées Tips" in fr
+    assert "2 personnes ont participé 1 pour la première fois dans le cours 2 réponses" in fr
+    assert "Q1. First? 2 ont répondu." in fr
+    assert "1 réponse" in fr
+
+
+async def test_sessions_says_when_no_discussion_has_ended_yet(flock: Harness) -> None:
+    await set_up(flock)
+
+    page = text_of(await Board(flock).get("/view/1/sessions"))
+
+    assert "No discussion has ended yet: its recap comes here when it does." in page
