@@ -587,11 +587,11 @@ async def test_sessions_shows_the_recaps_of_discussions_that_ended_with_their_tr
     assert "Discussions that ended Tips" in en
     assert "2 people took part 1 for the first time in the course 2 answers" in en
     # The chat's recap ranking: Cleo's answer drew a reply from someone else, so it comes first.
-    assert "Q1. First? 2 answered. Cleo : A1: pair &lt;work&gt; 1 reply Ben : A1 the whiteboard" in en
+    assert "Q1. First? 2 answered. Cleo : pair &lt;work&gt; 1 reply Ben : the whiteboard" in en
     assert "Q2. Second? No answers." in en
     assert f'href="https://t.me/c/1500/{cleos["message"]["message_id"]}"' in page.text
     assert '<pre class="transcript"># Tips' in page.text
-    assert "**Ben**: A1 the whiteboard" in page.text
+    assert "**Ben**: the whiteboard" in page.text  # without the A1 that placed it
     assert "<work>" not in page.text  # escaped, never markup
     assert "Discussions terminées Tips" in fr
     assert "2 personnes ont participé 1 pour la première fois dans le cours 2 réponses" in fr
