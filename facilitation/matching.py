@@ -9,6 +9,7 @@ measured on the labelled set in tests/quality: offering a wrong answer costs mor
 from __future__ import annotations
 
 import math
+import re
 
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
@@ -16,6 +17,7 @@ from facilitation.search_terms import terms
 
 STRONG = 2 / 3  # shared stems over the stems of both: the questions say mostly the same
 CANDIDATES = 20
+_NUMBER = re.compile(r"\d+")
 _ENDINGS = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s", "e", "x")
 
 
@@ -34,11 +36,20 @@ def stems(text: str) -> set[str]:
 
 def similarity(new: str, earlier: str) -> float:
     """Their shared stems over all the stems of both (0 when either says too little to judge:
-    fewer than two words)."""
+    fewer than two words, or when both name numbers and not the same ones: "step 2" and
+    "step 3", "week 1" and "week 4" are different questions however alike the rest reads)."""
     a, b = stems(new), stems(earlier)
     if len(a) < 2 or len(b) < 2:
         return 0.0
+    numbers_a, numbers_b = _numbers(new), _numbers(earlier)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return 0.0
     return len(a & b) / len(a | b)
+
+
+def _numbers(text: str) -> set[int]:
+    """The numbers a text names (the searchable words leave out the short ones, "3" among them)."""
+    return {int(number) for number in _NUMBER.findall(text)}
 
 
 def one_per_stem(text: str) -> list[str]:

@@ -29,3 +29,11 @@ def test_a_strong_match_always_shares_two_of_the_rarest_n_minus_k_plus_2() -> No
 
 def test_similarity_of_a_rephrased_question() -> None:
     assert similarity("How can I reset the VPN password?", "How do I reset my VPN password?") == 1.0
+
+
+def test_questions_naming_different_numbers_are_different_questions() -> None:
+    assert similarity("How does step 3 work?", "How does step 2 work?") == 0.0
+    assert similarity("When is the week 4 quiz due?", "When is the week 1 quiz due?") == 0.0
+    # The same number, or a number on one side only, leaves the words to judge.
+    assert similarity("How does step 3 work?", "How does step 3 work again?") >= STRONG
+    assert similarity("How do I submit assignment 2?", "How do I submit my assignment?") > 0
