@@ -25,7 +25,7 @@ from sqlalchemy import select, text
 
 from bot import i18n
 from bot.demo_refs import Said, UnknownReference
-from bot.demo_story import Delivery, Narrator
+from bot.demo_story import BODIES, Delivery, Narrator
 from bot.recording import Call, RecordingRequest
 from bot.runner import Flock, assemble
 from bot.settings import Settings
@@ -64,14 +64,7 @@ def fresh_database(database: str | None) -> Path:
 
 def moment_of(update: dict[str, Any]) -> datetime:
     """When it happened: a message's date (an edit's), or the date the cohort file gives a press."""
-    for kind in (
-        "message",
-        "edited_message",
-        "my_chat_member",
-        "chat_member",
-        "callback_query",
-        "message_reaction",
-    ):
+    for kind in BODIES:
         if kind in update:
             body = update[kind]
             return datetime.fromtimestamp(body.get("edit_date") or body["date"], UTC)

@@ -319,15 +319,12 @@ def _quote(message: JSON) -> str:
     return _("Flock's “{text}”", text=first[:60] + ("…" if len(first) > 60 else ""))
 
 
+# The kinds of update the demo's cohort holds, each with its body under that key.
+BODIES = ("message", "edited_message", "my_chat_member", "chat_member", "callback_query", "message_reaction")
+
+
 def _body(update: JSON) -> dict[str, Any]:
-    for kind in (
-        "message",
-        "edited_message",
-        "my_chat_member",
-        "chat_member",
-        "callback_query",
-        "message_reaction",
-    ):
+    for kind in BODIES:
         if kind in update:
             return dict(update[kind])
     return {}
