@@ -115,11 +115,18 @@ def listing(rounds: list[Round]) -> str:
     if not rounds:
         return _("No discussions coming up. Schedule one with /discussion.")
     lines = [_("<b>Discussions</b>")]
+    # A weekly discussion that is live already has its next occurrence scheduled: one line each.
+    shown: dict[int, int] = {}
     for round in rounds:
         zone = round.discussion.course.settings.timezone
         start = when(round.starts_at, zone)
+        if round.discussion.id in shown:
+            index = shown[round.discussion.id]
+            lines[index] += _("; next {start}", start=start)
+            continue
         if round.state.value == "live":
             start = _("live now (started {start})", start=start)
+        shown[round.discussion.id] = len(lines)
         lines.append(
             _(
                 "{number}. “{title}” {tag}: {start}, {rhythm}",

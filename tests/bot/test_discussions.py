@@ -319,7 +319,12 @@ async def test_a_weekly_series_keeps_its_local_time_across_a_change_of_clocks(fl
     assert "<b>Q1</b> Q?" in sent(await flock.tick())
     listing = sent(await say(flock, CHAT, ANA, "/discussions"))[0]
 
-    assert "Wed 28 Oct, 19:00 (Europe/Berlin)" in listing  # winter time from 25 Oct
+    # One line for the series: the live occurrence, then the next (winter time from 25 Oct).
+    assert listing == (
+        "<b>Discussions</b>\n"
+        "1. “Weekly” #onb26: live now (started Wed 21 Oct, 19:00 (Europe/Berlin)), every week;"
+        " next Wed 28 Oct, 19:00 (Europe/Berlin)"
+    )
     [(starts_at,)] = await flock.rows("select starts_at from discussion_rounds where state = 'scheduled'")
     assert str(starts_at).startswith("2026-10-28 18:00")
     flock.clock.current = datetime(2026, 10, 28, 17, 0, tzinfo=UTC)
