@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from html import escape
 
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
@@ -43,7 +44,8 @@ async def helper(update: Update, context: FlockContext) -> None:
         return
     action = _ACTIONS.get(words[0].lower())
     if action is None:
-        raise Refusal(_(helpers.HELPER_USAGE))
+        unknown = _("I don't know “{word}” after /helper. You can write:", word=escape(words[0][:30]))
+        raise Refusal(unknown + "\n" + _(helpers.HELPER_USAGE))
     wanted = helpers.Change(action, " ".join(words[1:]) if action == "topics" else None)
     found = await helpers.change(context.uow(), person, wanted, tags(text), context.now())
     await reply(update, render_helpers.changed(found))
