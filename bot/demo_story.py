@@ -182,9 +182,13 @@ class Narrator:
             if not call.params.get("text"):
                 return []  # the button's spinner stopped, nothing shown
             return [INDENT + "↳ " + _("Flock shows {who}: {text}", who=who, text=call.params.get("text", ""))]
+        if call.method == "editMessageReplyMarkup":
+            return [INDENT + "↳ " + _("Flock takes the buttons off its message")]
         edits = call.method == "editMessageText"
         if not edits and call.chat_id < 0:
             headline = _("Flock replies in the group:")
+        elif call.chat_id < 0 and call.chat_id != here:  # a button's answer: `here` is no chat
+            headline = _("Flock edits its message in the group:")
         elif call.chat_id != here:
             to = self._who(call.chat_id)
             if edits:
@@ -257,6 +261,16 @@ class Narrator:
                 return _("Flock thanks {guest}, the guest, privately", guest=guest), text
             case NoticeKind.LEFTOVERS_EDIT:
                 return _("the list of unanswered questions sent to {who} now reads", who=to), text
+            case NoticeKind.OFFER if call.chat_id < 0:
+                return _("Flock offers an earlier answer, as a reply to the question"), text
+            case NoticeKind.OFFER:
+                return _("Flock offers {who} an earlier answer, privately", who=to), text
+            case NoticeKind.DUPLICATE:
+                return _("Flock points the asker to the earlier question"), text
+            case NoticeKind.HELPER_INVITE:
+                return _("Flock asks {who} privately whether they'd help with questions", who=to), text
+            case NoticeKind.HELPER_ASK:
+                return _("Flock points {who}, a peer helper, at a waiting question", who=to), text
             case NoticeKind.ANNOUNCEMENT:
                 if data.get("pin"):
                     return _("a scheduled announcement is posted in {who} and pinned", who=to), text

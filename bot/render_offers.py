@@ -64,4 +64,8 @@ def duplicate_text(item: dict[str, Any]) -> str:
     )
 
 
+NOT_A_LINK = N_(
+    "I couldn't read “{text}” as a link to a message. In Telegram, copy the earlier question's link "
+    "(Copy Message Link) and paste it after /duplicate."
+)
 MARKED = N_("Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one.")

@@ -312,6 +312,29 @@ def thursday(s: Story) -> None:
     )
 
 
+def thursday_evening(s: Story) -> None:
+    """Answers that find the asker. Ben's question is one Priya asked on Tuesday: Flock offers
+    him its answer, and he takes it. Aiko said Flock may ping her about questions she may know;
+    Tomás's waits half an hour unanswered, she is pointed at it and answers."""
+    s.at(3, 17, 30).say(MAYA, "/settings nudge 30m")
+    s.at(3, 17, 35).press(AIKO, private(AIKO), "introducing yourself", "Yes, ping me")
+    s.tell_flock(AIKO, "/helper topics DVC, Airflow, data pipelines")
+    s.at(3, 18, 0).say(
+        BEN,
+        "Why does pandas refuse to pivot my table? The index has duplicate values and I get a ValueError.",
+    )
+    s.at(3, 18, 3).press(BEN, GROUP, "asked before", "That answers it")
+    s.at(3, 18, 10)
+    dag = s.say(TOMAS, "Has anyone run a notebook from Airflow? Mine works by hand but fails in the DAG.")
+    # 18:40: half an hour without an answer, Aiko's topics match: she is pinged, privately.
+    s.at(3, 18, 45).press(AIKO, private(AIKO), "nobody has answered yet", "I'll answer")
+    s.at(3, 18, 55).say(
+        AIKO,
+        "The DAG runs from another working directory: use absolute paths, or papermill with cwd set.",
+        reply_to=dag,
+    )
+
+
 def friday(s: Story) -> None:
     s.at(4, 9, 0).say(MAYA, "/settings sla 4h")
     s.at(4, 9, 1).say(LEO, "/questions")
@@ -357,7 +380,7 @@ def friday(s: Story) -> None:
 
 def story() -> list[dict[str, Any]]:
     s = Story()
-    for day in (monday, tuesday, wednesday, thursday, friday):
+    for day in (monday, tuesday, wednesday, thursday, thursday_evening, friday):
         day(s)
     return s.updates
 

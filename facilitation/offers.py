@@ -109,14 +109,11 @@ async def duplicate(
         question = questions[0]
         if not await uow.courses.is_facilitator(question.course_id, person.id):
             raise NotAllowed(N_("Only a facilitator of this course can mark a duplicate."))
-        earlier = next(
-            (
-                q
-                for q in await uow.questions.thread_of(earlier_at.chat_id, earlier_at.message_id)
-                if q.course_id == question.course_id and q.id != question.id
-            ),
-            None,
-        )
+        at_link = await uow.questions.thread_of(earlier_at.chat_id, earlier_at.message_id)
+        others = [q for q in at_link if q.id != question.id]
+        earlier = next((q for q in others if q.course_id == question.course_id), None)
+        if earlier is None and any(q.id == question.id for q in at_link):
+            raise ParseError(N_("That link is to this same question: link to the earlier one it repeats."))
         if earlier is None:
             raise NotFound(N_("That link isn't a question of this course I'm tracking."))
         course = await uow.courses.get(question.course_id)

@@ -14,6 +14,7 @@ from facilitation.search_terms import terms
 IN_PRIVATE = 10  # results for a person alone
 IN_GROUP = 3  # a reply everyone in the group reads: short
 USAGE = N_("Write what to look for after the command, for example: /search vpn password")
+COMMON = N_("“{text}” is only common words: try more specific ones, for example /search vpn password")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ async def search(uow: UnitOfWork, chat_id: int, person: Person, text: str, priva
     """In private, every course the person learns in or facilitates; in a group, the group's
     courses (everyone in it reads them already)."""
     words = terms(text)
+    if not words and any(c.isalnum() for c in text):  # words, all too common to tell anything apart
+        raise ParseError(COMMON, text=text.strip()[:40])
     if not words:
         raise ParseError(USAGE)
     async with uow:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, convert, render_offers, texts
 from bot.context import FlockContext
 from bot.handlers.alerts import _toast
-from bot.handlers.common import argument_text, command, reply, require_sender
+from bot.handlers.common import Refusal, argument_text, command, reply, require_sender
 from bot.i18n import _
 from bot.links import linked_message
 from facilitation import offers
@@ -36,14 +38,12 @@ async def offered(update: Update, context: FlockContext) -> None:
 async def duplicate(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
-    await offers.duplicate(
-        context.uow(),
-        message.chat_id,
-        require_sender(message),
-        convert.replied_to(message),
-        linked_message(argument_text(message)),
-        context.now(),
-    )
+    typed = argument_text(message).strip()
+    earlier = linked_message(typed)
+    if typed and earlier is None:
+        raise Refusal(_(render_offers.NOT_A_LINK, text=escape(typed[:40])))
+    person, replied_to = require_sender(message), convert.replied_to(message)
+    await offers.duplicate(context.uow(), message.chat_id, person, replied_to, earlier, context.now())
     if message.chat.type == "private":  # in a group, the pointer to the earlier question says it
         await reply(update, _(render_offers.MARKED))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.callbacks import ask_button, forget_button, helper_ask_button, helper_invite_button
+from bot.callbacks import ask_button, forget_button, helper_invite_button
 from bot.recording import Call
 from storage.models import Base
 from tests.builders import JSON, group, private, user
@@ -43,7 +43,8 @@ FAY = user(15, "Fay", "fay_o")  # facilitator of #other; a silent member of #onb
 CAL = user(16, "Cal", "cal_a")  # admin of #onb26's group
 ADA = user(20, "Ada", "ada_expert")  # guest of sessions 1 (collecting) and 2 (ended)
 SAM = user(40, "Sam", "sam_s")  # never in any course chat
-LEO = user(13, "Leo", "leo_l")  # another learner, who answered Ben (not a role)
+LEO = user(13, "Leo", "leo_l")  # another learner, who answered Ben and helps (not a role)
+MIA = user(17, "Mia", "mia_m")  # another learner, offered Leo's answer in the group (not a role)
 PEOPLE = {LEARNER: BEN, FACILITATOR: ANA, OTHER_FACILITATOR: FAY, ADMIN: CAL, GUEST: ADA, STRANGER: SAM}
 CHAT = group(-1001500, "Onboarding 2026")
 OTHER = group(-1001600, "Other course")
@@ -58,6 +59,9 @@ class World:
     followup: Call  # Ben's "did this answer your question?"
     board: JSON  # session 1's board message in the group
     guest_question: JSON  # the question session 3 (live) sent the guest
+    earlier: JSON  # Ben's answered question, offered to Mia's
+    offer: Call  # Leo's answer offered to Mia, in the group (she hasn't started the bot)
+    helper_ask: Call  # Ben's open question pointed at Leo, a peer helper
 
 
 async def invite_ada(flock: Harness, session: str) -> None:
@@ -77,6 +81,7 @@ async def build_world(flock: Harness) -> World:
     answered = t.post(CHAT, BEN, "How do I reset my portal password?")
     await send(answered)
     await send(t.post(CHAT, LEO, "Hi all, I'm Leo #intro"))
+    await send(t.post(private(LEO), LEO, "/helper topics slides, week one"))
     followup = next(
         c
         for c in await send(
@@ -86,6 +91,8 @@ async def build_world(flock: Harness) -> World:
     )
     open_question = t.post(CHAT, BEN, "Where do I find the slides for week one?")
     await send(open_question)
+    offered = await send(t.post(CHAT, MIA, "How can I reset the portal password?"))  # before any is live
+    offer = next(c for c in offered if c.method == "sendMessage" and "asked before" in c.text)
     await invite_ada(flock, '"Careers" in 3h')
     await send(t.post(CHAT, ANA, '/discussion "Weekly" tomorrow 19:00 every 1w\nWhat helped?'))
     await send(t.post(CHAT, ANA, '/discussion "Quick" in 1m gap 1m\nWhat now?'))  # ended by the tick below
@@ -101,12 +108,26 @@ async def build_world(flock: Harness) -> World:
     flock.clock.advance(hours=1)
     live = await flock.tick()  # session 2 ends, session 3 goes live: its question goes to Ada
     question = next(c for c in live if c.chat_id == ADA["id"] and c.text.startswith("❓"))
+    helper_ask = next(c for c in live if c.chat_id == LEO["id"] and "reply_markup" in c.params)
     flock.clock.advance(hours=1)
-    alert = next(c for c in await flock.tick() if "reply_markup" in c.params and c.chat_id == ANA["id"])
+    alert = next(
+        c
+        for c in await flock.tick()
+        if "reply_markup" in c.params and c.chat_id == ANA["id"] and "slides" in c.text
+    )
     await send(t.post(CHAT, ANA, "/announce tomorrow 09:00\nWelcome to week 2"))  # announcement 1
     await send(t.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
     board = {"message_id": board_edit.params["message_id"], "date": 0, "chat": CHAT}
-    return World(open_question["message"], alert, followup, board, question.result)
+    return World(
+        open_question["message"],
+        alert,
+        followup,
+        board,
+        question.result,
+        answered["message"],
+        offer,
+        helper_ask,
+    )
 
 
 @dataclass(frozen=True)
@@ -117,13 +138,22 @@ class Row:
     where: str  # GROUP or PRIVATE (the stranger is always in private)
     allowed: frozenset[str]
     ok: str  # a regular expression found in what Flock sends when the cell is allowed
-    command: str = ""
+    command: str | Callable[[World], str] = ""  # what is typed (read from the world: a link)
     reply_to: Callable[[World], JSON] | None = None
     button: Callable[[World], tuple[JSON, str]] | None = None  # (message it sits under, data)
 
 
 def command(name: str, where: str, allowed: set[str] | frozenset[str], ok: str, **kw: object) -> Row:
     return Row(name, where, frozenset(allowed), ok, command=name, **kw)  # type: ignore[arg-type]
+
+
+def duplicate(where: str, ok: str, reply_to: Callable[[World], JSON]) -> Row:
+    """/duplicate with a link to Ben's answered question, as a reply to the question or its alert."""
+
+    def typed(world: World) -> str:
+        return f"/duplicate https://t.me/c/1500/{world.earlier['message_id']}"
+
+    return Row("/duplicate <link>", where, frozenset(ONLY_FACILITATOR), ok, command=typed, reply_to=reply_to)
 
 
 def alert_button(action: int) -> Callable[[World], tuple[JSON, str]]:
@@ -168,9 +198,33 @@ def helper_invite(world: World) -> tuple[JSON, str]:
     return world.followup.result, helper_invite_button(True, 1)
 
 
-def helper_ask(world: World) -> tuple[JSON, str]:
-    """ "I'll answer" for a question pointed at nobody: no one may claim it."""
-    return world.followup.result, helper_ask_button(True, 2)
+def helper_invite_no(world: World) -> tuple[JSON, str]:
+    return world.followup.result, helper_invite_button(False, 1)
+
+
+def helper_asked(action: int) -> Callable[[World], tuple[JSON, str]]:
+    """ "I'll answer" (0) or "Not for me" (1) under Ben's question pointed at Leo: only Leo may press."""
+
+    def pressed(world: World) -> tuple[JSON, str]:
+        row = world.helper_ask.params["reply_markup"]["inline_keyboard"][0]
+        return world.helper_ask.result, row[action]["callback_data"]
+
+    return pressed
+
+
+def offer_button(action: int) -> Callable[[World], tuple[JSON, str]]:
+    """ "That answers it" (0) or "Not quite" (1) under the offer to Mia: only Mia may press."""
+
+    def pressed(world: World) -> tuple[JSON, str]:
+        row = world.offer.params["reply_markup"]["inline_keyboard"][0]
+        return world.offer.result, row[action]["callback_data"]
+
+    return pressed
+
+
+def alert_of_open_question(world: World) -> JSON:
+    alert: JSON = world.alert.result
+    return alert
 
 
 def forget_ben(world: World) -> tuple[JSON, str]:
@@ -209,6 +263,8 @@ ROWS = [
     command("/dismiss", GROUP, ONLY_FACILITATOR, "Dismissed", reply_to=open_question),
     command("/questions", GROUP, EVERYONE_IN_THE_GROUP, "Waiting for an answer"),
     command("/mine", PRIVATE, {LEARNER}, "Your questions"),
+    duplicate(GROUP, "asked and answered before", reply_to=open_question),
+    duplicate(PRIVATE, "Marked as a duplicate", reply_to=alert_of_open_question),
     command("/search slides", GROUP, EVERYONE_IN_THE_GROUP, "Found for"),  # they read the group already
     command("/search slides", PRIVATE, {LEARNER, FACILITATOR}, "Found for"),  # their own courses only
     command("/helper on", GROUP, set(), "I may ping you"),  # private only: it's about them alone
@@ -286,7 +342,11 @@ ROWS = [
         "I'll ping you now and then",
         button=helper_invite,
     ),
-    Row("helper ask: I'll answer", PRIVATE, frozenset(), "can see you're on it", button=helper_ask),
+    Row("helper invite: no", PRIVATE, frozenset({LEARNER}), "I won't ping you", button=helper_invite_no),
+    Row("helper ask: I'll answer", PRIVATE, frozenset(), "can see you're on it", button=helper_asked(0)),
+    Row("helper ask: not for me", PRIVATE, frozenset(), "ask someone else", button=helper_asked(1)),
+    Row("offer: that answers it", GROUP, frozenset(), "Glad it helped", button=offer_button(0)),
+    Row("offer: not quite", GROUP, frozenset(), "stays open", button=offer_button(1)),
     Row("#solved: which", GROUP, frozenset({LEARNER, FACILITATOR}), "Marked as solved", button=which_solved),
     Row("guest vote", GROUP, EVERYONE_IN_THE_GROUP, "Upvoted", button=vote),
     Row("ask the guest anonymously", PRIVATE, frozenset(COURSE_MEMBERS), "Now type", button=ask_anonymously),
@@ -314,7 +374,8 @@ def update_for(flock: Harness, world: World, row: Row, role: str) -> JSON:
     person, chat = PEOPLE[role], chat_for(row, role)
     if row.button is None:
         reply_to = row.reply_to(world) if row.reply_to else None
-        return flock.telegram.post(chat, person, row.command, reply_to=reply_to)
+        typed = row.command if isinstance(row.command, str) else row.command(world)
+        return flock.telegram.post(chat, person, typed, reply_to=reply_to)
     message, data = row.button(world)
     if role == STRANGER and row.where == GROUP:  # he can't see the group: a forged press
         message = {**message, "chat": private(person)}

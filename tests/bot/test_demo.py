@@ -195,3 +195,52 @@ def test_the_friday_retro_ends_with_its_recap_ranked_by_reactions_and_its_transc
             "select participants, answer_count, first_voices from discussion_rounds"
         ).fetchall()
     assert figures == [(6, 7, 1)]
+
+
+def test_an_earlier_answer_is_offered_and_accepted(played: tuple[list[str], Path]) -> None:
+    lines, db_file = played
+
+    asked = _index(lines, "Thu 18:00 — Ben in the group: Why does pandas refuse to pivot my table?")
+    assert lines[asked + 1].strip() == "↳ Flock offers an earlier answer, as a reply to the question"
+    assert lines[asked + 2].strip().startswith("This was asked before: “How do I pivot a table in pandas")
+    assert lines[asked + 3].strip().startswith("Use pivot_table instead of pivot")  # Leo's answer, Tuesday
+    assert lines[asked + 5].strip() == "[That answers it] [Not quite]"
+    pressed = _index(lines, "Thu 18:03 — Ben taps [That answers it]", asked)
+    assert [line.strip() for line in lines[pressed + 1 : pressed + 3]] == [
+        "↳ Flock edits its message in the group:",
+        "✅ Glad it helped — your question is marked as solved.",
+    ]
+    digest = _index(lines, "Fri 08:00 — daily digest to Maya Okafor (facilitator)", pressed)
+    assert any("1 answered from earlier answers" in line for line in lines[digest : digest + 40])
+    with sqlite3.connect(db_file) as db:
+        resolved = db.execute(
+            "select q.state, o.outcome from offers o join questions q on q.id = o.question_id"
+        ).fetchall()
+    assert resolved == [("resolved", "accepted")]
+
+
+def test_a_peer_helper_is_pinged_after_the_nudge_time_and_answers(played: tuple[list[str], Path]) -> None:
+    lines, db_file = played
+
+    yes = _index(lines, "Thu 17:35 — Aiko Sato taps [Yes, ping me]")
+    asked = _index(
+        lines, "Thu 18:10 — Tomás Ibarra in the group: Has anyone run a notebook from Airflow?", yes
+    )
+    pinged = _index(lines, "Thu 18:40 — Flock points Aiko Sato, a peer helper, at a waiting question", asked)
+    assert lines[pinged + 1].strip() == (
+        "🙋 Tomás Ibarra asked in #dsk26 and nobody has answered yet — you may know:"
+    )
+    assert lines[pinged + 5].strip() == "[I'll answer] [Not for me]"
+    on_it = _index(lines, "Thu 18:45 — Aiko Sato taps [I'll answer]", pinged)
+    assert (
+        lines[on_it + 1].strip()
+        == "↳ Flock shows Aiko Sato: 🙌 Thanks! The facilitators can see you're on it."
+    )
+    _index(lines, "Thu 18:55 — Aiko Sato replies to Tomás Ibarra: The DAG runs", on_it)
+    digest = _index(lines, "Fri 08:00 — daily digest to Maya Okafor (facilitator)", on_it)
+    assert "🙋 Peers pointed at waiting questions: 1 ask · 1 answered" in [
+        line.strip() for line in lines[digest : digest + 40]
+    ]
+    with sqlite3.connect(db_file) as db:
+        asks = db.execute("select response from helper_asks").fetchall()
+    assert asks == [("answering",)]

@@ -64,7 +64,10 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
         "👍 Je pourrai vous signaler les questions de #int26 qui correspondent à votre présentation, "
         "à vos réponses ou à vos sujets : pandas, SQL."
     ]
-    assert asked.text.startswith("🙋 Ben a posé une question dans #int26 et personne n’a encore répondu")
+    assert asked.text.startswith(
+        "🙋 Ben a posé une question dans #int26 et personne n’a encore répondu ; "
+        "vous connaissez peut-être la réponse :\n"
+    )
     assert labels(asked) == ["Je réponds", "Pas pour moi"]
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "🙌 Merci ! Les animateurs voient que vous vous en occupez."
@@ -73,3 +76,19 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     assert (
         "🙋 Participants sollicités pour des questions en attente : 1 demande · 1 avec réponse" in digest[0]
     )
+
+
+async def test_a_french_helper_turning_it_off_or_mistyping_reads_the_french_command_words(
+    flock: Harness,
+) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #int26 Intégration 2026"))
+    await flock.send(flock.telegram.post(CHAT, LEA, "#présentation Léa, je code en Python."))
+
+    off = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper non"))
+    typo = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper peut-être"))
+
+    assert off == [
+        "D’accord : je ne vous signalerai plus de questions de #int26. /helper oui pour revenir en arrière."
+    ]
+    assert typo[0].startswith("Je ne connais pas « peut-être » après /helper. Vous pouvez écrire :\n")

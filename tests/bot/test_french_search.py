@@ -30,7 +30,8 @@ async def test_a_french_course_searches_and_answers_in_french(flock: Harness) ->
 
     [in_group] = await flock.replies(flock.telegram.post(CHAT, MARC, "/search mot de passe"))
     [alone] = await flock.replies(flock.telegram.post(private(LEA), LEA, "/search portail"))
-    [usage] = await flock.replies(flock.telegram.post(CHAT, MARC, "/search comment"))
+    [usage] = await flock.replies(flock.telegram.post(CHAT, MARC, "/search"))
+    [common] = await flock.replies(flock.telegram.post(CHAT, MARC, "/search comment"))
     [nothing] = await flock.replies(flock.telegram.post(CHAT, MARC, "/search girafe"))
 
     link = f"https://t.me/c/1500/{asked['message']['message_id']}"
@@ -41,6 +42,10 @@ async def test_a_french_course_searches_and_answers_in_french(flock: Harness) ->
     assert in_group == "<b>Résultats pour « mot passe »</b>\n" + expected
     assert alone == "<b>Résultats pour « portail »</b>\n" + expected
     assert usage == "Écrivez ce que vous cherchez après la commande, par exemple : /search vpn mot de passe"
+    assert common == (
+        "« comment » ne contient que des mots courants : essayez des mots plus précis, "
+        "par exemple /search vpn mot de passe"
+    )
     assert (
         nothing
         == "Rien trouvé pour « girafe ». Essayez d’autres mots, ou posez la question au cours avec #question."

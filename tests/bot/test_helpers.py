@@ -186,7 +186,10 @@ async def test_helper_in_a_group_or_mistyped_is_refused_and_changes_nothing(floc
     stranger = await flock.replies(flock.telegram.post(private(BEN), BEN, "/helper on"))
 
     assert in_group == ["Send /helper to me in a private chat: it's about you alone."]
-    assert typo[0].startswith("<code>/helper on</code> — I may ping you about questions you may know")
+    assert typo[0].startswith(
+        "I don't know “maybe” after /helper. You can write:\n"
+        "<code>/helper on</code> — I may ping you about questions you may know"
+    )
     assert empty == ["Write your topics after the command: /helper topics Python, SQL, Git"]
     assert stranger == ["I haven't seen you in a course chat yet. Introduce yourself there."]
     assert await flock.rows("select person_id, choice, topics from helpers") == [(CLEO["id"], "asked", None)]

@@ -292,3 +292,30 @@ async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
         "Reply to the question (or its alert) with /duplicate and a link to the earlier question."
     ]
     assert await state_of(flock, new) == "open"
+
+
+async def test_duplicate_with_something_that_is_not_a_link_says_how_to_get_one(flock: Harness) -> None:
+    await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+
+    _, calls = await say(flock, CHAT, ANA, "/duplicate the VPN one", reply_to=new["message"])
+
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "I couldn't read “the VPN one” as a link to a message. In Telegram, copy the earlier "
+        "question's link (Copy Message Link) and paste it after /duplicate."
+    ]
+    assert await state_of(flock, new) == "open"
+
+
+async def test_duplicate_linking_the_question_to_itself_says_so(flock: Harness) -> None:
+    await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    itself = f"https://t.me/c/1500/{new['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {itself}", reply_to=new["message"])
+
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "That link is to this same question: link to the earlier one it repeats."
+    ]
+    assert await state_of(flock, new) == "open"
+    assert await flock.rows("select count(*) from offers") == [(0,)]
