@@ -10,7 +10,7 @@ from typing import Any
 from bot.i18n import _, ngettext
 from bot.links import post_link
 from bot.texts import excerpt, shown_name
-from facilitation.following import FILE_COLUMNS, SHOWN
+from facilitation.following import FILE_COLUMNS, SHOWN, Followed
 from facilitation.languages import N_
 from facilitation.model import Course, Follow, Share
 from facilitation.redaction import FORMER_LEARNER
@@ -19,6 +19,7 @@ from facilitation.sharing import Shared
 SHARE_IN_CHAT = N_("Run /share in the group or channel whose posts you want to share.")
 NO_SHARES = N_("This chat shares no hashtag. An admin can run /share #tag to let other chats follow it.")
 NO_FOLLOWS = N_("Nothing is followed here. /follow #tag gets a daily catch-up of a hashtag shared elsewhere.")
+YOU_FOLLOW_NONE = N_("You follow no hashtag. /follow #tag gets you a daily catch-up of one shared elsewhere.")
 
 
 def _tags(tags: list[str]) -> str:
@@ -29,8 +30,8 @@ def shares(found: list[Share]) -> str:
     if not found:
         return _(NO_SHARES)
     return _(
-        "This chat shares {tags}: posts carrying them can be followed from other chats with "
-        "<code>/follow #tag</code>. <code>/share off #tag</code> stops it.",
+        "Shared from this chat: {tags}. Other chats follow a hashtag with <code>/follow #tag</code>; "
+        "<code>/share off #tag</code> stops sharing it.",
         tags=_tags([s.hashtag for s in found]),
     )
 
@@ -40,8 +41,9 @@ def shared(result: Shared) -> str:
     if result.changed:
         lines.append(
             _(
-                "Shared: posts here carrying {tags} can now be followed from other chats where "
-                "Flock is, with their author and a link to them. Nothing else leaves this chat.",
+                "Shared: posts here tagged {tags} can now be followed from other chats, each with "
+                "its author's name and a link to it. Nothing else leaves this chat; "
+                "<code>/share off #tag</code> stops it.",
                 tags=_tags(result.changed),
             )
         )
@@ -68,8 +70,24 @@ def _at(follow: Follow) -> str:
     return _("{time} ({zone})", time=follow.at.strftime("%H:%M"), zone=follow.timezone)
 
 
-def followed(follow: Follow, course: Course | None) -> str:
-    if follow.person_id is None and course is not None:
+def followed(result: Followed) -> str:
+    return _confirmed(result.follow, result.course) + "\n" + _sources(result.follow.hashtag, result.sources)
+
+
+def _sources(tag: str, count: int) -> str:
+    if not count:
+        return _(
+            "No chat shares #{tag} yet: ask an admin of the event's group or channel to add me "
+            "there and send /share #{tag}.",
+            tag=tag,
+        )
+    return ngettext(
+        "{count} chat shares #{tag} so far.", "{count} chats share #{tag} so far.", count, tag=tag
+    )
+
+
+def _confirmed(follow: Follow, course: Course) -> str:
+    if follow.person_id is None:
         return _(
             "Following #{tag} for {course}: every day at {at} this group gets what was posted "
             "under #{tag} in the chats that share it, if anything was. /unfollow #{tag} stops it.",
@@ -85,10 +103,10 @@ def followed(follow: Follow, course: Course | None) -> str:
     )
 
 
-def following(found: list[Follow]) -> str:
+def following(found: list[Follow], group: bool) -> str:
     if not found:
-        return _(NO_FOLLOWS)
-    lines = [_("<b>Followed here</b>")]
+        return _(NO_FOLLOWS) if group else _(YOU_FOLLOW_NONE)
+    lines = [_("<b>Followed here</b>") if group else _("<b>You follow</b>")]
     lines += [_("• #{tag}, every day at {at}", tag=f.hashtag, at=_at(f)) for f in found]
     return "\n".join(lines)
 

@@ -37,10 +37,24 @@ AT_WORDS = frozenset({"at", "à", "a"})
 USAGE = N_("Name the hashtag to follow, like /follow #devcon26 or /follow #devcon26 at 18:00.")
 UNFOLLOW_USAGE = N_("Name the hashtag to stop following, like /unfollow #devcon26.")
 NOT_FOLLOWED = N_("#{tag} isn't followed here.")
+FACILITATORS_FOLLOW = N_(
+    "Only facilitators of {course} can follow a hashtag for this group. To get the catch-up of "
+    "#{tag} yourself, send me /follow #{tag} in a private chat."
+)
 STRANGERS = N_(
     "Following a hashtag is for the people of a course Flock runs: post in your course's group "
     "first, then try again."
 )
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The follow as it now is, the course it is for (or, in private, the follower's), and how
+    many chats share its hashtag so far."""
+
+    follow: Follow
+    course: Course
+    sources: int
 
 
 @dataclass(frozen=True)
@@ -82,14 +96,14 @@ async def follow(
     person_id: int,
     request: Request,
     now: datetime,
-) -> tuple[Follow, Course | None]:
+) -> Followed:
     """In a course group (`chat_id`): for the course, by a facilitator. In private: for the person,
     at the time of their course (the first they take part in)."""
     async with uow:
-        course: Course | None
         if chat_id is not None:
             course = await course_for_command(uow, chat_id, request.course_tags)
-            await require_facilitator(uow, course, person_id)
+            if not await uow.courses.is_facilitator(course.id, person_id):
+                raise NotAllowed(FACILITATORS_FOLLOW, course=course.tag, tag=request.hashtag)
             at, zone = _when(course, request.at), course.settings.timezone
             destination, owner = chat_id, None
         else:
@@ -115,8 +129,9 @@ async def follow(
             next_time(at, zone, now),
         )
         found = await uow.follows.add(wanted, person_id, now)
+        sources = await uow.shares.sources(request.hashtag)
         await uow.commit()
-    return found, course
+    return Followed(found, course, sources)
 
 
 async def unfollow(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> str:

@@ -90,12 +90,14 @@ async def test_a_course_gets_one_ranked_catch_up_a_day_of_what_its_sources_share
     next_day = await until(flock, 18)
 
     assert shared == [
-        "Shared: posts here carrying #devcon26 can now be followed from other chats where Flock is, "
-        "with their author and a link to them. Nothing else leaves this chat."
+        "Shared: posts here tagged #devcon26 can now be followed from other chats, each with its "
+        "author's name and a link to it. Nothing else leaves this chat; <code>/share off #tag</code> "
+        "stops it."
     ]
     assert followed == [
         "Following #devcon26 for #onb26: every day at 18:00 (UTC) this group gets what was posted under "
-        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it."
+        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it.\n"
+        "1 chat shares #devcon26 so far."
     ]
     assert messages(before, CHAT) == []
     slides_link = f"https://t.me/devcon26chat/{slides['message']['message_id']}"
@@ -184,6 +186,7 @@ async def test_a_learners_private_catch_up_leaves_out_a_chat_they_cannot_read(fl
     assert followed == [
         "Following #devcon26: every day at 08:00 (UTC) I'll send you what was posted under #devcon26 "
         "in the chats that share it and that you can read, if anything was. /unfollow #devcon26 stops it."
+        "\n2 chats share #devcon26 so far."
     ]
     [catch_up] = messages(sent, BEN)
     assert "open to all" in catch_up
@@ -268,7 +271,8 @@ async def test_more_than_ten_posts_come_with_a_file_of_all_of_them(flock: Harnes
 
 async def test_following_and_unfollowing(flock: Harness) -> None:
     await set_up(flock)
-    await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")
+    followed = await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")  # before anyone shares it
+    not_for_the_group = await say(flock, CHAT, BEN, "/follow #devcon26")
 
     listed = await say(flock, CHAT, BEN, "/following")
     refused = await say(flock, CHAT, BEN, "/unfollow #devcon26")
@@ -276,6 +280,14 @@ async def test_following_and_unfollowing(flock: Harness) -> None:
     missing = await say(flock, CHAT, ANA, "/unfollow #devcon26")
     stranger = await say(flock, private(DAN), DAN, "/follow #devcon26")
 
+    assert followed[0].endswith(
+        "\nNo chat shares #devcon26 yet: ask an admin of the event's group or channel to add me there "
+        "and send /share #devcon26."
+    )
+    assert not_for_the_group == [
+        "Only facilitators of #onb26 can follow a hashtag for this group. To get the catch-up of "
+        "#devcon26 yourself, send me /follow #devcon26 in a private chat."
+    ]
     assert listed == ["<b>Followed here</b>\n• #devcon26, every day at 18:00 (UTC)"]
     assert refused == ["Only facilitators of #onb26 can do that."]
     assert stopped == ["No longer following #devcon26."]

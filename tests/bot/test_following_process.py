@@ -98,8 +98,8 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     asked = [c.params for c in calls if c.method == "getChatMember"]
     assert asked == [{"chat_id": EVENT["id"], "user_id": ERIN["id"]}]  # Telegram says who is an admin
     shared = (
-        "Shared: posts here carrying #devcon26 can now be followed from other chats where Flock is, "
-        "with their author and a link to them. Nothing else leaves this chat."
+        "Shared: posts here tagged #devcon26 can now be followed from other chats, each with its "
+        "author's name and a link to it. Nothing else leaves this chat; /share off #tag stops it."
     )
     assert said(calls, EVENT) == [shared]
     _, calls = cohort.say(BACKSTAGE, ERIN, "/share #devcon26")
@@ -110,11 +110,15 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     # The course follows it by its facilitator; a learner can't do that for the group, but can
     # for themselves in private.
     _, calls = cohort.say(COURSE, BEN, "/follow #devcon26")
-    assert said(calls, COURSE) == ["Only facilitators of #onb26 can do that."]
+    assert said(calls, COURSE) == [
+        "Only facilitators of #onb26 can follow a hashtag for this group. To get the catch-up of "
+        "#devcon26 yourself, send me /follow #devcon26 in a private chat."
+    ]
     _, calls = cohort.say(COURSE, ANA, "/follow #devcon26 at 18:00")
     assert said(calls, COURSE) == [
         "Following #devcon26 for #onb26: every day at 18:00 (UTC) this group gets what was posted under "
-        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it."
+        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it.\n"
+        "3 chats share #devcon26 so far."  # the event group, the backstage group, the channel
     ]
     _, calls = cohort.say(private(BEN), BEN, "/follow #devcon26 at 18:00")
     assert said(calls, private(BEN))[0].startswith("Following #devcon26: every day at 18:00 (UTC) I'll send")
