@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, when
 from bot.links import post_link
 from bot.texts import excerpt, shown_name
 from facilitation.following import FILE_COLUMNS, SHOWN, Followed
@@ -134,12 +135,14 @@ def _weight(item: dict[str, Any]) -> str:
 
 def catch_up(data: dict[str, Any]) -> str:
     total = data["total"]
+    since = datetime.fromisoformat(data["since"])
     lines = [
         ngettext(
-            "<b>#{tag}</b>: {count} new post since the last catch-up",
-            "<b>#{tag}</b>: {count} new posts since the last catch-up",
+            "<b>#{tag}</b>: {count} new post since {since}",
+            "<b>#{tag}</b>: {count} new posts since {since}",
             total,
             tag=escape(data["tag"]),
+            since=when(since, ZoneInfo(data.get("timezone", "UTC"))),  # rows queued before it: UTC
         )
     ]
     for number, item in enumerate(data["posts"], 1):

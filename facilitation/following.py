@@ -219,9 +219,10 @@ def _file_row(p: SharedPost) -> list[Any]:
 
 
 def catch_up(
-    tag: str, posts: list[SharedPost], since: datetime, until: datetime
+    tag: str, posts: list[SharedPost], since: datetime, until: datetime, timezone: str = "UTC"
 ) -> list[tuple[NoticeKind, dict[str, Any]]]:
-    """The catch-up message, and the file of all posts when there are more than SHOWN."""
+    """The catch-up message, and the file of all posts when there are more than SHOWN; `since`
+    is told in the follow's time zone."""
     order = ranked(posts)
     links: dict[str, SharedPost] = {}
     for post in order:
@@ -236,6 +237,7 @@ def catch_up(
         "more_links": max(0, len(links) - SHOWN),
         "since": since.isoformat(),
         "until": until.isoformat(),
+        "timezone": timezone,
     }
     notices = [(NoticeKind.CATCH_UP, message)]
     if len(order) > SHOWN:
@@ -252,7 +254,7 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
         for follow in await uow.follows.due(now, DUE_AT_ONCE):
             posts = await uow.follows.catch_up(follow, now)
             if posts:
-                for kind, data in catch_up(follow.hashtag, posts, follow.since, now):
+                for kind, data in catch_up(follow.hashtag, posts, follow.since, now, follow.timezone):
                     await uow.outbox.put(Notice(follow.chat_id, kind, data, follow.thread_id), now)
                     queued += 1
             await uow.follows.caught_up(follow.id, now, next_time(follow.at, follow.timezone, now))

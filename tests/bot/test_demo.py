@@ -212,7 +212,7 @@ def test_the_course_follows_the_conference_hashtag_and_gets_its_catch_up_at_six(
     caught_up = _index(lines, "Thu 18:00 — the day's catch-up of #devcon26 is posted in the group", followed)
     told = [line.strip() for line in lines[caught_up + 1 : caught_up + 11]]
     assert told == [
-        "#devcon26: 2 new posts since the last catch-up",
+        "#devcon26: 2 new posts since Wed 4 Nov, 19:50",  # when Maya followed it
         "",
         "1. Inés Castro in DevCon 2026 · 2 reactions, 1 reply",
         "Slides of my keynote on reproducible notebooks: "

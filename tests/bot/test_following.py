@@ -103,7 +103,7 @@ async def test_a_course_gets_one_ranked_catch_up_a_day_of_what_its_sources_share
     slides_link = f"https://t.me/devcon26chat/{slides['message']['message_id']}"
     talk_link = f"https://t.me/devcon26chat/{talk['message']['message_id']}"
     assert messages(sent, CHAT) == [
-        "<b>#devcon26</b>: 2 new posts since the last catch-up\n"
+        "<b>#devcon26</b>: 2 new posts since Mon 2 Nov, 09:00\n"
         f'\n1. Cleo in <a href="{slides_link}">DevCon 2026</a> · 2 reactions\n'
         "Slides of my keynote https://example.com/slides #devcon26\n"
         f'\n2. Dan in <a href="{talk_link}">DevCon 2026</a> · 1 reply\n'
@@ -259,7 +259,7 @@ async def test_more_than_ten_posts_come_with_a_file_of_all_of_them(flock: Harnes
     sent = await until(flock, 18)
 
     [catch_up] = messages(sent, CHAT)
-    assert catch_up.startswith("<b>#devcon26</b>: 12 new posts since the last catch-up")
+    assert catch_up.startswith("<b>#devcon26</b>: 12 new posts since Mon 2 Nov, 09:00")
     assert "note 10" in catch_up
     assert "note 11" not in catch_up
     assert catch_up.endswith("\nAnd 2 more: every post is in the file below.")

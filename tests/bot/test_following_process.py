@@ -12,6 +12,7 @@ relayed, a revoked share stops relaying, and a day with nothing new sends nothin
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
@@ -75,6 +76,13 @@ def t_me(chat: JSON, update: JSON) -> str:
 
 def source(author: str, chat: JSON, update: JSON) -> str:
     return f'{author} in <a href="{t_me(chat, update)}">{chat["title"]}</a>'
+
+
+def since(cohort: Cohort, chat: JSON) -> str:
+    """Where the chat's next catch-up starts (its follow's `since`), as the heading tells it."""
+    [(stored,)] = cohort.db.rows("select since from follows where chat_id = :chat", chat=chat["id"])
+    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+    return moment.astimezone(UTC).strftime("%a %-d %b, %H:%M")  # the course's zone and Ben's: UTC
 
 
 def forget_me(cohort: Cohort, person: JSON) -> None:
@@ -152,6 +160,8 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     assert cohort.db.rows("select author_name from shared_posts where author_id = :gil", gil=GIL["id"]) == []
 
     # 18:00: one catch-up for the course, most reactions and replies first, links apart.
+    course_since, bens_since = since(cohort, COURSE), since(cohort, BEN)
+    assert course_since.startswith("Mon 2 Nov, 09:0")  # when Ana followed it
     both = lambda calls: bool(messages(calls, COURSE) and messages(calls, BEN))  # noqa: E731
     calls = cohort.advance(both, "18:00", hours=9)
     news_from = source("DevCon news", CHANNEL, news)
@@ -160,7 +170,7 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     dinner_from = source("Cleo", BACKSTAGE, dinner)
     assert dinner_from.startswith('Cleo in <a href="https://t.me/c/5303/')  # members only
     assert [c.text for c in messages(calls, COURSE)] == [
-        "<b>#devcon26</b>: 4 new posts since the last catch-up\n"
+        f"<b>#devcon26</b>: 4 new posts since {course_since}\n"
         f"\n1. {news_from} · 7 reactions\n"
         f"#devcon26 Doors open at 9. Schedule: {SCHEDULE}\n"
         f"\n2. {slides_from} · 3 reactions, 1 reply\n"
@@ -175,7 +185,7 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     ]
     # Ben's, in private: the backstage group is members only, and Flock never saw him there.
     assert [c.text for c in messages(calls, BEN)] == [
-        "<b>#devcon26</b>: 3 new posts since the last catch-up\n"
+        f"<b>#devcon26</b>: 3 new posts since {bens_since}\n"
         f"\n1. {news_from} · 7 reactions\n"
         f"#devcon26 Doors open at 9. Schedule: {SCHEDULE}\n"
         f"\n2. {slides_from} · 3 reactions, 1 reply\n"
@@ -198,9 +208,11 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     quietly(cohort.say(BACKSTAGE, GIL, "#devcon26 Gil in the backstage")[1])
     late, calls = cohort.say(BACKSTAGE, CLEO, "#devcon26 Day two: the closing panel is at 16:00")
     quietly(calls)
+    course_since = since(cohort, COURSE)
+    assert course_since.startswith("Mon 2 Nov, 18:0")  # the first catch-up
     calls = cohort.advance(to(COURSE), "the next day's catch-up", days=1)
     assert [c.text for c in messages(calls, COURSE)] == [
-        "<b>#devcon26</b>: 1 new post since the last catch-up\n"
+        f"<b>#devcon26</b>: 1 new post since {course_since}\n"
         f"\n1. {source('Cleo', BACKSTAGE, late)}\n"
         "#devcon26 Day two: the closing panel is at 16:00"
     ]

@@ -31,7 +31,7 @@ async def test_a_french_course_follows_a_hashtag_and_reads_its_catch_up_in_frenc
     ]
     [catch_up] = messages(sent, CHAT)
     assert catch_up.startswith(
-        "<b>#devcon26</b> : 2 nouveaux messages depuis le dernier récapitulatif\n\n1. Dan dans <a href="
+        "<b>#devcon26</b> : 2 nouveaux messages depuis lun. 2 nov. à 09:00\n\n1. Dan dans <a href="
     )
     assert "DevCon 2026</a> · 1 réponse\n#devcon26 Super conférence" in catch_up
 
