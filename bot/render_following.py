@@ -121,16 +121,23 @@ def _source(item: dict[str, Any]) -> str:
     link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
     chat = escape(item["chat"])
     where = f'<a href="{escape(link)}">{chat}</a>' if link else chat
+    if item["author"] == item["chat"]:  # a channel's post, or a group posting as itself
+        return where
     return _("{author} in {chat}", author=shown_name(item["author"]), chat=where)
 
 
-def _weight(item: dict[str, Any]) -> str:
+def _counts(item: dict[str, Any]) -> str:
     shown = []
     if item["reactions"]:
         shown.append(ngettext("{count} reaction", "{count} reactions", item["reactions"]))
     if item["replies"]:
         shown.append(ngettext("{count} reply", "{count} replies", item["replies"]))
-    return f" · {', '.join(shown)}" if shown else ""
+    return ", ".join(shown)
+
+
+def _weight(item: dict[str, Any]) -> str:
+    counted = _counts(item)
+    return f" · {counted}" if counted else ""
 
 
 def catch_up(data: dict[str, Any]) -> str:
@@ -188,9 +195,15 @@ def catch_up_file(data: dict[str, Any]) -> bytes:
         link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
         author = former if item["author"] == FORMER_LEARNER else item["author"]
         at = datetime.fromtimestamp(item["at"], UTC).strftime("%Y-%m-%d %H:%M")
-        facts = [f"{item['reactions']} ❤ · {item['replies']} ↩", at, *([link] if link else [])]
+        counted = _counts(item)
+        facts = [*([counted] if counted else []), at, *([link] if link else [])]
+        by = (
+            item["chat"]
+            if author == item["chat"]
+            else _("{author} in {chat}", author=author, chat=item["chat"])
+        )
         out += [
-            f"## {number}. {_('{author} in {chat}', author=author, chat=item['chat'])}",
+            f"## {number}. {by}",
             "",
             _markdown(item["text"]),
             "",
@@ -202,7 +215,10 @@ def catch_up_file(data: dict[str, Any]) -> bytes:
 
 
 def file_caption(data: dict[str, Any]) -> str:
-    return _("Every post under #{tag} since the last catch-up.", tag=escape(data["tag"]))
+    if "since" not in data:  # queued before files said since when
+        return _("Every post under #{tag} since the last catch-up.", tag=escape(data["tag"]))
+    since = when(datetime.fromisoformat(data["since"]), ZoneInfo(data["timezone"]))
+    return _("Every post under #{tag} since {since}.", tag=escape(data["tag"]), since=since)
 
 
 def file_name(data: dict[str, Any]) -> str:

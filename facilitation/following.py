@@ -242,7 +242,8 @@ def catch_up(
     notices = [(NoticeKind.CATCH_UP, message)]
     if len(order) > SHOWN:
         rows = [_file_row(p) for p in order]
-        notices.append((NoticeKind.CATCH_UP_FILE, {"tag": tag, "until": until.isoformat(), "posts": rows}))
+        told = {"tag": tag, "since": message["since"], "until": message["until"], "timezone": timezone}
+        notices.append((NoticeKind.CATCH_UP_FILE, {**told, "posts": rows}))
     return notices
 
 

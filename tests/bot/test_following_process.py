@@ -74,8 +74,10 @@ def t_me(chat: JSON, update: JSON) -> str:
     return f"https://t.me/c/{str(chat['id']).removeprefix('-100')}/{body['message_id']}"
 
 
-def source(author: str, chat: JSON, update: JSON) -> str:
-    return f'{author} in <a href="{t_me(chat, update)}">{chat["title"]}</a>'
+def source(author: str | None, chat: JSON, update: JSON) -> str:
+    """Who posted it where, linked; a channel's own post by the channel alone."""
+    where = f'<a href="{t_me(chat, update)}">{chat["title"]}</a>'
+    return f"{author} in {where}" if author else where
 
 
 def since(cohort: Cohort, chat: JSON) -> str:
@@ -164,7 +166,7 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
     assert course_since.startswith("Mon 2 Nov, 09:0")  # when Ana followed it
     both = lambda calls: bool(messages(calls, COURSE) and messages(calls, BEN))  # noqa: E731
     calls = cohort.advance(both, "18:00", hours=9)
-    news_from = source("DevCon news", CHANNEL, news)
+    news_from = source(None, CHANNEL, news)
     slides_from = source("Cleo", EVENT, slides)
     talk_from = source("Dan", EVENT, talk)
     dinner_from = source("Cleo", BACKSTAGE, dinner)
