@@ -41,6 +41,10 @@ FACILITATORS_FOLLOW = N_(
     "Only facilitators of {course} can follow a hashtag for this group. To get the catch-up of "
     "#{tag} yourself, send me /follow #{tag} in a private chat."
 )
+NOT_A_COURSE = N_(
+    "Hashtags are followed into a course's group, by its facilitators. To follow #{tag} yourself, "
+    "send me /follow #{tag} in a private chat."
+)
 STRANGERS = N_(
     "Following a hashtag is for the people of a course Flock runs: post in your course's group "
     "first, then try again."
@@ -101,6 +105,8 @@ async def follow(
     at the time of their course (the first they take part in)."""
     async with uow:
         if chat_id is not None:
+            if not await uow.courses.attachments(chat_id):  # an event's group, say
+                raise NotAllowed(NOT_A_COURSE, tag=request.hashtag)
             course = await course_for_command(uow, chat_id, request.course_tags)
             if not await uow.courses.is_facilitator(course.id, person_id):
                 raise NotAllowed(FACILITATORS_FOLLOW, course=course.tag, tag=request.hashtag)
@@ -140,6 +146,8 @@ async def unfollow(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: l
     tag = tags[0]
     async with uow:
         if chat_id is not None:
+            if not await uow.courses.attachments(chat_id):  # nothing is ever followed into it
+                raise NotFound(NOT_FOLLOWED, tag=tag)
             course = await course_for_command(uow, chat_id, tags[1:])
             await require_facilitator(uow, course, person_id)
         if not await uow.follows.remove(chat_id if chat_id is not None else person_id, tag):

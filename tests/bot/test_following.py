@@ -300,6 +300,23 @@ async def test_following_and_unfollowing(flock: Harness) -> None:
     assert await flock.rows("select count(*) from follows") == [(0,)]
 
 
+async def test_following_from_a_chat_that_is_no_courses_group_points_to_a_private_follow(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await say(flock, EVENT, ERIN, "/share #devcon26")
+
+    followed = await say(flock, EVENT, ERIN, "/follow #devcon26")
+    unfollowed = await say(flock, EVENT, ERIN, "/unfollow #devcon26")
+
+    assert followed == [
+        "Hashtags are followed into a course's group, by its facilitators. To follow #devcon26 "
+        "yourself, send me /follow #devcon26 in a private chat."
+    ]
+    assert unfollowed == ["#devcon26 isn't followed here."]
+    assert await flock.rows("select count(*) from follows") == [(0,)]
+
+
 async def test_only_a_chats_admin_shares_it(flock: Harness) -> None:
     await set_up(flock)
 
