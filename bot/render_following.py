@@ -190,12 +190,14 @@ def catch_up_file(data: dict[str, Any]) -> bytes:
         "",
     ]
     former = _(FORMER_LEARNER)
+    said: dict[tuple[int, int], str] = {}  # the counts in words, once per pair (thousands of posts)
     for number, row in enumerate(posts, 1):
         item = dict(zip(FILE_COLUMNS, row, strict=True))
         link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
         author = former if item["author"] == FORMER_LEARNER else item["author"]
         at = datetime.fromtimestamp(item["at"], UTC).strftime("%Y-%m-%d %H:%M")
-        counted = _counts(item)
+        pair = (item["reactions"], item["replies"])
+        counted = said[pair] if pair in said else said.setdefault(pair, _counts(item))
         facts = [*([counted] if counted else []), at, *([link] if link else [])]
         by = (
             item["chat"]
