@@ -131,7 +131,11 @@ def test_a_course_follows_a_conference_hashtag_from_afar(cohort: Cohort) -> None
         "3 chats share #devcon26 so far."  # the event group, the backstage group, the channel
     ]
     _, calls = cohort.say(private(BEN), BEN, "/follow #devcon26 at 18:00")
-    assert said(calls, private(BEN))[0].startswith("Following #devcon26: every day at 18:00 (UTC) I'll send")
+    assert said(calls, private(BEN)) == [
+        "Following #devcon26: every day at 18:00 (UTC) I'll send you what was posted under #devcon26 "
+        "in the chats that share it and that you can read, if anything was. /unfollow #devcon26 stops it."
+        "\n3 chats share #devcon26 so far."
+    ]
 
     # The conference: posts with and without the hashtag, reactions and replies.
     slides_text = f"Slides of my keynote: {SLIDES} #devcon26"
