@@ -112,8 +112,12 @@ class Narrator:
         known = self.names.get(chat_id)
         return known if known is not None else _("user {id}", id=chat_id)
 
+    def _elsewhere(self, chat_id: int) -> bool:
+        """A group that is not the course's, once the story has set the course up in one."""
+        return self.home is not None and chat_id < 0 and chat_id != self.home and chat_id in self.titles
+
     def _group(self, chat_id: int) -> str:
-        if chat_id == self.home or chat_id not in self.titles:
+        if not self._elsewhere(chat_id):
             return _("the group")
         return _("“{title}”", title=self.titles[chat_id])
 
@@ -168,7 +172,7 @@ class Narrator:
                 target = _("their own message")
             if private:
                 return _("{who} replies privately to {target}: {said}", who=who, target=target, said=said)
-            if int(body["chat"]["id"]) != self.home:
+            if self._elsewhere(int(body["chat"]["id"])):
                 where = self._group(int(body["chat"]["id"]))
                 return _(
                     "{who} replies to {target} in {chat}: {said}",
@@ -180,7 +184,7 @@ class Narrator:
             return _("{who} replies to {target}: {said}", who=who, target=target, said=said)
         if private:
             return _("{who}, privately to Flock: {said}", who=who, said=said)
-        if int(body["chat"]["id"]) != self.home:
+        if self._elsewhere(int(body["chat"]["id"])):
             return _("{who} in {chat}: {said}", who=who, chat=self._group(int(body["chat"]["id"])), said=said)
         return _("{who} in the group: {said}", who=who, said=said)
 
@@ -207,7 +211,7 @@ class Narrator:
                 return []  # the button's spinner stopped, nothing shown
             return [INDENT + "↳ " + _("Flock shows {who}: {text}", who=who, text=call.params.get("text", ""))]
         edits = call.method == "editMessageText"
-        if not edits and call.chat_id < 0 and call.chat_id != self.home:
+        if not edits and self._elsewhere(call.chat_id):
             headline = _("Flock replies in {chat}:", chat=self._group(call.chat_id))
         elif not edits and call.chat_id < 0:
             headline = _("Flock replies in the group:")
