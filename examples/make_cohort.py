@@ -278,11 +278,11 @@ def wednesday(s: Story) -> None:
 def devcon(s: Story) -> None:
     """Wednesday evening in Madrid, morning in Austin: DevCon 2026's organiser lets its hashtag be
     followed, Maya follows it into the course, and the conference talks. The course's catch-up
-    comes on Thursday at 18:00, the time Maya chose, ranked by reactions and replies."""
+    comes on Thursday at 19:00, the time Maya chose, ranked by reactions and replies."""
     s.at(2, 19, 40).bot_added(JONAS, DEVCON)
     s.promoted(JONAS, DEVCON)  # so Telegram sends Flock the reactions there
     s.say(JONAS, "/share #devcon26", chat=DEVCON)
-    s.at(2, 19, 50).say(MAYA, "/follow #devcon26 at 18:00")
+    s.at(2, 19, 50).say(MAYA, "/follow #devcon26 at 19:00")
     s.at(2, 20, 5)
     slides_text = f"Slides of my keynote on reproducible notebooks: {SLIDES} #devcon26"
     link = {"type": "url", "offset": slides_text.index(SLIDES), "length": len(SLIDES)}
