@@ -2,7 +2,8 @@
 
 Updates go through the inbox and the Application exactly as in `flock run`; the Bot API is the
 in-process recording one, so every message Flock sends is shown instead of sent. The stand-in
-API reports whoever runs /setup as a chat admin, and Flock once the story makes it one.
+API reports whoever runs /setup as a chat admin, and Flock and whoever promotes it once the
+story makes it one.
 
 The clock is the story's: it stands at each update's time while the update is handled, and
 between updates it moves on to each moment something falls due (bot/next_due.py), where the
@@ -146,8 +147,11 @@ class Replay:
             self._api.admins.add((body["chat"]["id"], body["from"]["id"]))
         promoted = update.get("my_chat_member", {})
         if promoted.get("new_chat_member", {}).get("status") == "administrator":
-            # From then on the stand-in API says so too, as Telegram would.
-            self._api.admins.add((promoted["chat"]["id"], promoted["new_chat_member"]["user"]["id"]))
+            # From then on the stand-in API says so too, as Telegram would; and of whoever
+            # promoted it, since only an admin can.
+            chat_id = promoted["chat"]["id"]
+            self._api.admins.add((chat_id, promoted["new_chat_member"]["user"]["id"]))
+            self._api.admins.add((chat_id, promoted["from"]["id"]))
         await self._flock.poller.store([update])
         await self._flock.poller.processor.drain()
         replies = self._api.take()

@@ -46,6 +46,8 @@ class Narrator:
     names: dict[int, str] = field(default_factory=dict)  # people by id, which is their private chat's
     said: dict[tuple[int, int], JSON] = field(default_factory=dict)  # people's messages, for reactions
     course: Course | None = None  # as it is now: its time zone is the story's
+    home: int | None = None  # the course's group ("the group"); any other is named by its title
+    titles: dict[int, str] = field(default_factory=dict)
     _day: date | None = None
 
     @property
@@ -64,6 +66,12 @@ class Narrator:
         message = update.get("message") or update.get("edited_message")
         if message:
             self.said[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+            if self.home is None and str(message.get("text", "")).startswith("/setup"):
+                self.home = int(message["chat"]["id"])
+        for body in update.values():
+            chat = body.get("chat") if isinstance(body, dict) else None
+            if isinstance(chat, dict) and "title" in chat:
+                self.titles[int(chat["id"])] = str(chat["title"])
 
     def update(
         self, update: JSON, at: datetime, replies: list[Call], deliveries: list[Delivery]
@@ -100,9 +108,18 @@ class Narrator:
 
     def _who(self, chat_id: int) -> str:
         if chat_id < 0:
-            return _("the group")
+            return self._group(chat_id)
         known = self.names.get(chat_id)
         return known if known is not None else _("user {id}", id=chat_id)
+
+    def _elsewhere(self, chat_id: int) -> bool:
+        """A group that is not the course's, once the story has set the course up in one."""
+        return self.home is not None and chat_id < 0 and chat_id != self.home and chat_id in self.titles
+
+    def _group(self, chat_id: int) -> str:
+        if not self._elsewhere(chat_id):
+            return _("the group")
+        return _("“{title}”", title=self.titles[chat_id])
 
     def _describe(self, update: JSON) -> str:
         if "my_chat_member" in update:
@@ -155,9 +172,20 @@ class Narrator:
                 target = _("their own message")
             if private:
                 return _("{who} replies privately to {target}: {said}", who=who, target=target, said=said)
+            if self._elsewhere(int(body["chat"]["id"])):
+                where = self._group(int(body["chat"]["id"]))
+                return _(
+                    "{who} replies to {target} in {chat}: {said}",
+                    who=who,
+                    target=target,
+                    chat=where,
+                    said=said,
+                )
             return _("{who} replies to {target}: {said}", who=who, target=target, said=said)
         if private:
             return _("{who}, privately to Flock: {said}", who=who, said=said)
+        if self._elsewhere(int(body["chat"]["id"])):
+            return _("{who} in {chat}: {said}", who=who, chat=self._group(int(body["chat"]["id"])), said=said)
         return _("{who} in the group: {said}", who=who, said=said)
 
     def _reaction(self, change: JSON) -> str:
@@ -185,7 +213,9 @@ class Narrator:
         if call.method == "editMessageReplyMarkup":
             return [INDENT + "↳ " + _("Flock takes the buttons off its message")]
         edits = call.method == "editMessageText"
-        if not edits and call.chat_id < 0:
+        if not edits and self._elsewhere(call.chat_id):
+            headline = _("Flock replies in {chat}:", chat=self._group(call.chat_id))
+        elif not edits and call.chat_id < 0:
             headline = _("Flock replies in the group:")
         elif call.chat_id < 0 and call.chat_id != here:  # a button's answer: `here` is no chat
             headline = _("Flock edits its message in the group:")
@@ -290,6 +320,10 @@ class Narrator:
                 ), text
             case NoticeKind.DISCUSSION_TRANSCRIPT:
                 return _("and its transcript, as a document"), text
+            case NoticeKind.CATCH_UP:
+                return _("the day's catch-up of #{tag} is posted in {who}", tag=data.get("tag"), who=to), text
+            case NoticeKind.CATCH_UP_FILE:
+                return _("and every post of it, as a document"), text
             case _:
                 return _("Flock writes to {who}", who=to), text
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, when
 from bot.links import post_link
 from bot.texts import excerpt, shown_name
-from facilitation.following import FILE_COLUMNS, SHOWN
+from facilitation.following import FILE_COLUMNS, SHOWN, Followed
 from facilitation.languages import N_
 from facilitation.model import Course, Follow, Share
 from facilitation.redaction import FORMER_LEARNER
@@ -19,6 +20,7 @@ from facilitation.sharing import Shared
 SHARE_IN_CHAT = N_("Run /share in the group or channel whose posts you want to share.")
 NO_SHARES = N_("This chat shares no hashtag. An admin can run /share #tag to let other chats follow it.")
 NO_FOLLOWS = N_("Nothing is followed here. /follow #tag gets a daily catch-up of a hashtag shared elsewhere.")
+YOU_FOLLOW_NONE = N_("You follow no hashtag. /follow #tag gets you a daily catch-up of one shared elsewhere.")
 
 
 def _tags(tags: list[str]) -> str:
@@ -29,8 +31,8 @@ def shares(found: list[Share]) -> str:
     if not found:
         return _(NO_SHARES)
     return _(
-        "This chat shares {tags}: posts carrying them can be followed from other chats with "
-        "<code>/follow #tag</code>. <code>/share off #tag</code> stops it.",
+        "Shared from this chat: {tags}. Other chats follow a hashtag with <code>/follow #tag</code>; "
+        "<code>/share off #tag</code> stops sharing it.",
         tags=_tags([s.hashtag for s in found]),
     )
 
@@ -40,8 +42,9 @@ def shared(result: Shared) -> str:
     if result.changed:
         lines.append(
             _(
-                "Shared: posts here carrying {tags} can now be followed from other chats where "
-                "Flock is, with their author and a link to them. Nothing else leaves this chat.",
+                "Shared: posts here tagged {tags} can now be followed from other chats, each with "
+                "its author's name and a link to it. Nothing else leaves this chat; "
+                "<code>/share off #tag</code> stops it.",
                 tags=_tags(result.changed),
             )
         )
@@ -68,8 +71,24 @@ def _at(follow: Follow) -> str:
     return _("{time} ({zone})", time=follow.at.strftime("%H:%M"), zone=follow.timezone)
 
 
-def followed(follow: Follow, course: Course | None) -> str:
-    if follow.person_id is None and course is not None:
+def followed(result: Followed) -> str:
+    return _confirmed(result.follow, result.course) + "\n" + _sources(result.follow.hashtag, result.sources)
+
+
+def _sources(tag: str, count: int) -> str:
+    if not count:
+        return _(
+            "No chat shares #{tag} yet: ask an admin of the event's group or channel to add me "
+            "there and send /share #{tag}.",
+            tag=tag,
+        )
+    return ngettext(
+        "{count} chat shares #{tag} so far.", "{count} chats share #{tag} so far.", count, tag=tag
+    )
+
+
+def _confirmed(follow: Follow, course: Course) -> str:
+    if follow.person_id is None:
         return _(
             "Following #{tag} for {course}: every day at {at} this group gets what was posted "
             "under #{tag} in the chats that share it, if anything was. /unfollow #{tag} stops it.",
@@ -85,10 +104,10 @@ def followed(follow: Follow, course: Course | None) -> str:
     )
 
 
-def following(found: list[Follow]) -> str:
+def following(found: list[Follow], group: bool) -> str:
     if not found:
-        return _(NO_FOLLOWS)
-    lines = [_("<b>Followed here</b>")]
+        return _(NO_FOLLOWS) if group else _(YOU_FOLLOW_NONE)
+    lines = [_("<b>Followed here</b>") if group else _("<b>You follow</b>")]
     lines += [_("• #{tag}, every day at {at}", tag=f.hashtag, at=_at(f)) for f in found]
     return "\n".join(lines)
 
@@ -102,26 +121,35 @@ def _source(item: dict[str, Any]) -> str:
     link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
     chat = escape(item["chat"])
     where = f'<a href="{escape(link)}">{chat}</a>' if link else chat
+    if item["author"] == item["chat"]:  # a channel's post, or a group posting as itself
+        return where
     return _("{author} in {chat}", author=shown_name(item["author"]), chat=where)
 
 
-def _weight(item: dict[str, Any]) -> str:
+def _counts(item: dict[str, Any]) -> str:
     shown = []
     if item["reactions"]:
         shown.append(ngettext("{count} reaction", "{count} reactions", item["reactions"]))
     if item["replies"]:
         shown.append(ngettext("{count} reply", "{count} replies", item["replies"]))
-    return f" · {', '.join(shown)}" if shown else ""
+    return ", ".join(shown)
+
+
+def _weight(item: dict[str, Any]) -> str:
+    counted = _counts(item)
+    return f" · {counted}" if counted else ""
 
 
 def catch_up(data: dict[str, Any]) -> str:
     total = data["total"]
+    since = datetime.fromisoformat(data["since"])
     lines = [
         ngettext(
-            "<b>#{tag}</b>: {count} new post since the last catch-up",
-            "<b>#{tag}</b>: {count} new posts since the last catch-up",
+            "<b>#{tag}</b>: {count} new post since {since}",
+            "<b>#{tag}</b>: {count} new posts since {since}",
             total,
             tag=escape(data["tag"]),
+            since=when(since, ZoneInfo(data.get("timezone", "UTC"))),  # rows queued before it: UTC
         )
     ]
     for number, item in enumerate(data["posts"], 1):
@@ -162,14 +190,22 @@ def catch_up_file(data: dict[str, Any]) -> bytes:
         "",
     ]
     former = _(FORMER_LEARNER)
+    said: dict[tuple[int, int], str] = {}  # the counts in words, once per pair (thousands of posts)
     for number, row in enumerate(posts, 1):
         item = dict(zip(FILE_COLUMNS, row, strict=True))
         link = post_link(item["chat_id"], item["message_id"], item["thread_id"], item["username"])
         author = former if item["author"] == FORMER_LEARNER else item["author"]
         at = datetime.fromtimestamp(item["at"], UTC).strftime("%Y-%m-%d %H:%M")
-        facts = [f"{item['reactions']} ❤ · {item['replies']} ↩", at, *([link] if link else [])]
+        pair = (item["reactions"], item["replies"])
+        counted = said[pair] if pair in said else said.setdefault(pair, _counts(item))
+        facts = [*([counted] if counted else []), at, *([link] if link else [])]
+        by = (
+            item["chat"]
+            if author == item["chat"]
+            else _("{author} in {chat}", author=author, chat=item["chat"])
+        )
         out += [
-            f"## {number}. {_('{author} in {chat}', author=author, chat=item['chat'])}",
+            f"## {number}. {by}",
             "",
             _markdown(item["text"]),
             "",
@@ -181,7 +217,10 @@ def catch_up_file(data: dict[str, Any]) -> bytes:
 
 
 def file_caption(data: dict[str, Any]) -> str:
-    return _("Every post under #{tag} since the last catch-up.", tag=escape(data["tag"]))
+    if "since" not in data:  # queued before files said since when
+        return _("Every post under #{tag} since the last catch-up.", tag=escape(data["tag"]))
+    since = when(datetime.fromisoformat(data["since"]), ZoneInfo(data["timezone"]))
+    return _("Every post under #{tag} since {since}.", tag=escape(data["tag"]), since=since)
 
 
 def file_name(data: dict[str, Any]) -> str:

@@ -322,7 +322,8 @@ def bot_added() -> str:
     return _(
         "Hi! I'm Flock. I collect this group's introductions and questions and make sure no "
         "question is left hanging.\nA chat admin can attach the group to a course with "
-        "<code>/setup #tag Course title</code>."
+        "<code>/setup #tag Course title</code>, or let courses follow a hashtag posted here with "
+        "<code>/share #tag</code>."
     )
 
 

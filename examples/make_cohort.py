@@ -36,6 +36,12 @@ AIKO = {"id": 505, "is_bot": False, "first_name": "Aiko", "last_name": "Sato", "
 BEN = {"id": 506, "is_bot": False, "first_name": "Ben", "username": "ben_builds"}
 NADIA = {"id": 507, "is_bot": False, "first_name": "Nadia", "last_name": "Haddad", "username": "nadia_h"}
 SOFIA = {"id": 601, "is_bot": False, "first_name": "Sofia", "last_name": "Lind", "username": "sofia_dataops"}
+# A conference in Austin that Maya can't travel to: its public group, its organiser and two attendees.
+DEVCON = {"id": -1009876543210, "type": "supergroup", "title": "DevCon 2026", "username": "devcon26"}
+JONAS = {"id": 701, "is_bot": False, "first_name": "Jonas", "last_name": "Weber", "username": "jonas_devcon"}
+INES = {"id": 702, "is_bot": False, "first_name": "Inés", "last_name": "Castro", "username": "ines_c"}
+MARCO = {"id": 703, "is_bot": False, "first_name": "Marco", "last_name": "Rossi"}
+SLIDES = "https://devcon.example/talks/reproducible-notebooks"
 
 MONDAY = datetime(2026, 11, 2, tzinfo=COURSE_TIME)
 BOARD = "Guest Q&A"  # words of the session's announcement, which is also its question board
@@ -125,11 +131,11 @@ class Story:
         edited = {**message, "text": text, "edit_date": int(self.now.timestamp())}
         self._update("edited_message", edited)
 
-    def bot_added(self, by: dict[str, Any]) -> None:
+    def bot_added(self, by: dict[str, Any], chat: dict[str, Any] = GROUP) -> None:
         self._update(
             "my_chat_member",
             {
-                "chat": GROUP,
+                "chat": chat,
                 "from": by,
                 "date": int(self.now.timestamp()),
                 "old_chat_member": {"status": "left", "user": BOT},
@@ -137,7 +143,7 @@ class Story:
             },
         )
 
-    def promoted(self, by: dict[str, Any]) -> None:
+    def promoted(self, by: dict[str, Any], chat: dict[str, Any] = GROUP) -> None:
         """`by` makes Flock an admin of the group: from then on Telegram sends it reactions."""
         rights = {
             "can_be_edited": False,
@@ -157,7 +163,7 @@ class Story:
         self._update(
             "my_chat_member",
             {
-                "chat": GROUP,
+                "chat": chat,
                 "from": by,
                 "date": int(self.now.timestamp()),
                 "old_chat_member": {"status": "member", "user": BOT},
@@ -167,11 +173,11 @@ class Story:
         self.now += timedelta(minutes=1)
 
     def react(self, who: dict[str, Any], message: dict[str, Any], emoji: str) -> None:
-        """`who` reacts to a message in the group (Telegram tells Flock only as an admin)."""
+        """`who` reacts to a message (Telegram tells Flock only where it is an admin)."""
         self._update(
             "message_reaction",
             {
-                "chat": GROUP,
+                "chat": message["chat"],
                 "message_id": message["message_id"],
                 "user": who,
                 "date": int(self.now.timestamp()),
@@ -267,6 +273,34 @@ def wednesday(s: Story) -> None:
     # Asked in the evening: overdue at 21:30, inside the quiet hours, so alerted at 07:30.
     s.at(2, 19, 30)
     s.kept["plots"] = s.say(LEO, "#q Which plotting library do people here use for small multiples?")
+
+
+def devcon(s: Story) -> None:
+    """Wednesday evening in Madrid, morning in Austin: DevCon 2026's organiser lets its hashtag be
+    followed, Maya follows it into the course, and the conference talks. The course's catch-up
+    comes on Thursday at 19:00, the time Maya chose, ranked by reactions and replies."""
+    s.at(2, 19, 40).bot_added(JONAS, DEVCON)
+    s.promoted(JONAS, DEVCON)  # so Telegram sends Flock the reactions there
+    s.say(JONAS, "/share #devcon26", chat=DEVCON)
+    s.at(2, 19, 50).say(MAYA, "/follow #devcon26 at 19:00")
+    s.at(2, 20, 5)
+    slides_text = f"Slides of my keynote on reproducible notebooks: {SLIDES} #devcon26"
+    link = {"type": "url", "offset": slides_text.index(SLIDES), "length": len(SLIDES)}
+    slides = s.say(INES, slides_text, chat=DEVCON, entities=[link])
+    s.at(2, 20, 9).react(MARCO, slides, "🔥")
+    s.react(JONAS, slides, "👏")
+    s.say(
+        MARCO,
+        "Pinning the environment next to the data: that bit alone was worth it.",
+        reply_to=slides,
+        chat=DEVCON,
+    )
+    s.at(2, 20, 30).say(
+        MARCO, "Anyone up for the food trucks at lunch?", chat=DEVCON
+    )  # no hashtag: stays there
+    s.at(2, 20, 45)
+    panel = s.say(MARCO, "#devcon26 Panel takeaway: version the data, not only the code.", chat=DEVCON)
+    s.at(2, 20, 50).react(INES, panel, "👍")
 
 
 def thursday(s: Story) -> None:
@@ -380,7 +414,7 @@ def friday(s: Story) -> None:
 
 def story() -> list[dict[str, Any]]:
     s = Story()
-    for day in (monday, tuesday, wednesday, thursday, thursday_evening, friday):
+    for day in (monday, tuesday, wednesday, devcon, thursday, thursday_evening, friday):
         day(s)
     return s.updates
 

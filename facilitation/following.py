@@ -37,10 +37,28 @@ AT_WORDS = frozenset({"at", "à", "a"})
 USAGE = N_("Name the hashtag to follow, like /follow #devcon26 or /follow #devcon26 at 18:00.")
 UNFOLLOW_USAGE = N_("Name the hashtag to stop following, like /unfollow #devcon26.")
 NOT_FOLLOWED = N_("#{tag} isn't followed here.")
+FACILITATORS_FOLLOW = N_(
+    "Only facilitators of {course} can follow a hashtag for this group. To get the catch-up of "
+    "#{tag} yourself, send me /follow #{tag} in a private chat."
+)
+NOT_A_COURSE = N_(
+    "Hashtags are followed into a course's group, by its facilitators. To follow #{tag} yourself, "
+    "send me /follow #{tag} in a private chat."
+)
 STRANGERS = N_(
     "Following a hashtag is for the people of a course Flock runs: post in your course's group "
     "first, then try again."
 )
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The follow as it now is, the course it is for (or, in private, the follower's), and how
+    many chats share its hashtag so far."""
+
+    follow: Follow
+    course: Course
+    sources: int
 
 
 @dataclass(frozen=True)
@@ -82,14 +100,16 @@ async def follow(
     person_id: int,
     request: Request,
     now: datetime,
-) -> tuple[Follow, Course | None]:
+) -> Followed:
     """In a course group (`chat_id`): for the course, by a facilitator. In private: for the person,
     at the time of their course (the first they take part in)."""
     async with uow:
-        course: Course | None
         if chat_id is not None:
+            if not await uow.courses.attachments(chat_id):  # an event's group, say
+                raise NotAllowed(NOT_A_COURSE, tag=request.hashtag)
             course = await course_for_command(uow, chat_id, request.course_tags)
-            await require_facilitator(uow, course, person_id)
+            if not await uow.courses.is_facilitator(course.id, person_id):
+                raise NotAllowed(FACILITATORS_FOLLOW, course=course.tag, tag=request.hashtag)
             at, zone = _when(course, request.at), course.settings.timezone
             destination, owner = chat_id, None
         else:
@@ -115,8 +135,9 @@ async def follow(
             next_time(at, zone, now),
         )
         found = await uow.follows.add(wanted, person_id, now)
+        sources = await uow.shares.sources(request.hashtag)
         await uow.commit()
-    return found, course
+    return Followed(found, course, sources)
 
 
 async def unfollow(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: list[str]) -> str:
@@ -125,6 +146,8 @@ async def unfollow(uow: UnitOfWork, chat_id: int | None, person_id: int, tags: l
     tag = tags[0]
     async with uow:
         if chat_id is not None:
+            if not await uow.courses.attachments(chat_id):  # nothing is ever followed into it
+                raise NotFound(NOT_FOLLOWED, tag=tag)
             course = await course_for_command(uow, chat_id, tags[1:])
             await require_facilitator(uow, course, person_id)
         if not await uow.follows.remove(chat_id if chat_id is not None else person_id, tag):
@@ -204,9 +227,10 @@ def _file_row(p: SharedPost) -> list[Any]:
 
 
 def catch_up(
-    tag: str, posts: list[SharedPost], since: datetime, until: datetime
+    tag: str, posts: list[SharedPost], since: datetime, until: datetime, timezone: str = "UTC"
 ) -> list[tuple[NoticeKind, dict[str, Any]]]:
-    """The catch-up message, and the file of all posts when there are more than SHOWN."""
+    """The catch-up message, and the file of all posts when there are more than SHOWN; `since`
+    is told in the follow's time zone."""
     order = ranked(posts)
     links: dict[str, SharedPost] = {}
     for post in order:
@@ -221,11 +245,13 @@ def catch_up(
         "more_links": max(0, len(links) - SHOWN),
         "since": since.isoformat(),
         "until": until.isoformat(),
+        "timezone": timezone,
     }
     notices = [(NoticeKind.CATCH_UP, message)]
     if len(order) > SHOWN:
         rows = [_file_row(p) for p in order]
-        notices.append((NoticeKind.CATCH_UP_FILE, {"tag": tag, "until": until.isoformat(), "posts": rows}))
+        told = {"tag": tag, "since": message["since"], "until": message["until"], "timezone": timezone}
+        notices.append((NoticeKind.CATCH_UP_FILE, {**told, "posts": rows}))
     return notices
 
 
@@ -237,7 +263,7 @@ async def send_due(uow: UnitOfWork, now: datetime) -> int:
         for follow in await uow.follows.due(now, DUE_AT_ONCE):
             posts = await uow.follows.catch_up(follow, now)
             if posts:
-                for kind, data in catch_up(follow.hashtag, posts, follow.since, now):
+                for kind, data in catch_up(follow.hashtag, posts, follow.since, now, follow.timezone):
                     await uow.outbox.put(Notice(follow.chat_id, kind, data, follow.thread_id), now)
                     queued += 1
             await uow.follows.caught_up(follow.id, now, next_time(follow.at, follow.timezone, now))

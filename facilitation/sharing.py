@@ -10,6 +10,7 @@ collected again.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,42 +33,38 @@ class Shared:
     shares: list[Share]
 
 
-def _tags(tags: list[str]) -> list[str]:
+async def _change(
+    uow: UnitOfWork,
+    chat_id: int,
+    admin: bool,
+    tags: list[str],
+    change: Callable[[str], Awaitable[bool]],
+) -> Shared:
+    """/share and /share off alike: refused to non-admins, each hashtag changed once (True when
+    it changed), and what the chat shares afterwards."""
     if not tags:
         raise ParseError(USAGE)
-    return list(dict.fromkeys(tags))
+    if not admin:
+        raise NotAllowed(ADMINS_ONLY)
+    async with uow:
+        changed: list[str] = []
+        unchanged: list[str] = []
+        for tag in dict.fromkeys(tags):
+            (changed if await change(tag) else unchanged).append(tag)
+        shares = await uow.shares.of_chat(chat_id)
+        await uow.commit()
+    return Shared(changed, unchanged, shares)
 
 
 async def share(
     uow: UnitOfWork, chat: Chat, by: int | None, admin: bool, tags: list[str], now: datetime
 ) -> Shared:
     """`by`: the admin (None for a channel's post); `admin`: whether Telegram says they are one."""
-    wanted = _tags(tags)
-    if not admin:
-        raise NotAllowed(ADMINS_ONLY)
-    async with uow:
-        changed: list[str] = []
-        unchanged: list[str] = []
-        for tag in wanted:
-            added = await uow.shares.add(Share(chat, tag, by, now))
-            (changed if added else unchanged).append(tag)
-        shares = await uow.shares.of_chat(chat.id)
-        await uow.commit()
-    return Shared(changed, unchanged, shares)
+    return await _change(uow, chat.id, admin, tags, lambda tag: uow.shares.add(Share(chat, tag, by, now)))
 
 
 async def unshare(uow: UnitOfWork, chat_id: int, admin: bool, tags: list[str]) -> Shared:
-    wanted = _tags(tags)
-    if not admin:
-        raise NotAllowed(ADMINS_ONLY)
-    async with uow:
-        changed: list[str] = []
-        unchanged: list[str] = []
-        for tag in wanted:
-            (changed if await uow.shares.remove(chat_id, tag) else unchanged).append(tag)
-        shares = await uow.shares.of_chat(chat_id)
-        await uow.commit()
-    return Shared(changed, unchanged, shares)
+    return await _change(uow, chat_id, admin, tags, lambda tag: uow.shares.remove(chat_id, tag))
 
 
 async def listed(uow: UnitOfWork, chat_id: int) -> list[Share]:

@@ -22,6 +22,7 @@ from storage.models import (
     AnnouncementRow,
     CourseRow,
     DiscussionRoundRow,
+    FollowRow,
     GreetingRow,
     GuestSessionRow,
     OutboxRow,
@@ -42,6 +43,7 @@ async def next_due(sessions: async_sessionmaker[AsyncSession], after: datetime) 
             *await _discussions(session, after),
             *await _outbox(session, after),
             *await _announcements(session, after),
+            *await _follows(session, after),
         ]
     return min((c for c in candidates if c > after), default=None)
 
@@ -156,4 +158,10 @@ async def _announcements(session: AsyncSession, after: datetime) -> list[datetim
     """An announcement goes out at its next time."""
     soonest = select(func.min(AnnouncementRow.next_at)).where(AnnouncementRow.next_at > after)
     due = await session.scalar(soonest)
+    return [due] if due is not None else []
+
+
+async def _follows(session: AsyncSession, after: datetime) -> list[datetime]:
+    """A followed hashtag's catch-up, at its next time."""
+    due = await session.scalar(select(func.min(FollowRow.next_at)).where(FollowRow.next_at > after))
     return [due] if due is not None else []

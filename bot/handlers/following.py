@@ -68,7 +68,7 @@ async def follow(update: Update, context: FlockContext) -> None:
     person = require_sender(message)
     request = following.read_request(argument_text(message).split())
     group = in_group(message)
-    found, course = await following.follow(
+    found = await following.follow(
         context.uow(),
         message.chat_id if group else None,
         convert.ref(message).thread_id if group else None,
@@ -76,13 +76,14 @@ async def follow(update: Update, context: FlockContext) -> None:
         request,
         context.now(),
     )
-    await reply(update, render_following.followed(found, course))
+    await reply(update, render_following.followed(found))
 
 
 async def followed(update: Update, context: FlockContext) -> None:
     message = update.effective_message
     assert message is not None
-    await reply(update, render_following.following(await following.listed(context.uow(), message.chat_id)))
+    found = await following.listed(context.uow(), message.chat_id)
+    await reply(update, render_following.following(found, in_group(message)))
 
 
 async def unfollow(update: Update, context: FlockContext) -> None:

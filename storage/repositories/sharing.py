@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -72,6 +72,10 @@ class SqlShares(Repository):
             select(ShareRow).where(ShareRow.chat_id == chat_id).order_by(ShareRow.hashtag)
         )
         return [share_of(row) for row in rows]
+
+    async def sources(self, hashtag: str) -> int:
+        counted = await self.session.scalar(select(func.count()).where(ShareRow.hashtag == hashtag))
+        return int(counted or 0)
 
     async def shared_tags(self, chat_id: int) -> frozenset[str]:
         return frozenset(

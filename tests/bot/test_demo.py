@@ -244,3 +244,37 @@ def test_a_peer_helper_is_pinged_after_the_nudge_time_and_answers(played: tuple[
     with sqlite3.connect(db_file) as db:
         asks = db.execute("select response from helper_asks").fetchall()
     assert asks == [("answering",)]
+
+
+def test_the_course_follows_the_conference_hashtag_and_gets_its_catch_up_at_seven(
+    played: tuple[list[str], Path],
+) -> None:
+    lines, db_file = played
+
+    shared = _index(lines, "Wed 19:41 — Jonas Weber in “DevCon 2026”: /share #devcon26")
+    assert lines[shared + 1].strip() == "↳ Flock replies in “DevCon 2026”:"
+    followed = _index(lines, "Wed 19:50 — Maya Okafor in the group: /follow #devcon26 at 19:00", shared)
+    assert "every day at 19:00 (Europe/Madrid)" in lines[followed + 2]
+    _index(lines, "Wed 20:30 — Marco Rossi in “DevCon 2026”: Anyone up for the food trucks", followed)
+    # Thursday 19:00, course time: one catch-up, the most reactions and replies first, the link
+    # on its own; Marco's lunch call had no hashtag and stayed in the conference's group.
+    caught_up = _index(lines, "Thu 19:00 — the day's catch-up of #devcon26 is posted in the group", followed)
+    told = [line.strip() for line in lines[caught_up + 1 : caught_up + 11]]
+    assert told == [
+        "#devcon26: 2 new posts since Wed 4 Nov, 19:50",  # when Maya followed it
+        "",
+        "1. Inés Castro in DevCon 2026 · 2 reactions, 1 reply",
+        "Slides of my keynote on reproducible notebooks: "
+        "https://devcon.example/talks/reproducible-notebooks #devcon26",
+        "",
+        "2. Marco Rossi in DevCon 2026 · 1 reaction",
+        "#devcon26 Panel takeaway: version the data, not only the code.",
+        "",
+        "Links shared",
+        "• https://devcon.example/talks/reproducible-notebooks — Inés Castro in DevCon 2026",
+    ]
+    assert not lines[caught_up + 11].strip()  # nothing more in it
+    assert not any("catch-up of #devcon26" in line for line in lines[caught_up + 1 :])  # Friday: nothing new
+    with sqlite3.connect(db_file) as db:
+        sent = db.execute("select chat_id, sent_at from outbox where kind = 'catch_up'").fetchall()
+    assert [(chat, _utc(at).hour) for chat, at in sent] == [(-1001234567890, 18)]  # 19:00 in Madrid

@@ -90,18 +90,20 @@ async def test_a_course_gets_one_ranked_catch_up_a_day_of_what_its_sources_share
     next_day = await until(flock, 18)
 
     assert shared == [
-        "Shared: posts here carrying #devcon26 can now be followed from other chats where Flock is, "
-        "with their author and a link to them. Nothing else leaves this chat."
+        "Shared: posts here tagged #devcon26 can now be followed from other chats, each with its "
+        "author's name and a link to it. Nothing else leaves this chat; <code>/share off #tag</code> "
+        "stops it."
     ]
     assert followed == [
         "Following #devcon26 for #onb26: every day at 18:00 (UTC) this group gets what was posted under "
-        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it."
+        "#devcon26 in the chats that share it, if anything was. /unfollow #devcon26 stops it.\n"
+        "1 chat shares #devcon26 so far."
     ]
     assert messages(before, CHAT) == []
     slides_link = f"https://t.me/devcon26chat/{slides['message']['message_id']}"
     talk_link = f"https://t.me/devcon26chat/{talk['message']['message_id']}"
     assert messages(sent, CHAT) == [
-        "<b>#devcon26</b>: 2 new posts since the last catch-up\n"
+        "<b>#devcon26</b>: 2 new posts since Mon 2 Nov, 09:00\n"
         f'\n1. Cleo in <a href="{slides_link}">DevCon 2026</a> · 2 reactions\n'
         "Slides of my keynote https://example.com/slides #devcon26\n"
         f'\n2. Dan in <a href="{talk_link}">DevCon 2026</a> · 1 reply\n'
@@ -184,6 +186,7 @@ async def test_a_learners_private_catch_up_leaves_out_a_chat_they_cannot_read(fl
     assert followed == [
         "Following #devcon26: every day at 08:00 (UTC) I'll send you what was posted under #devcon26 "
         "in the chats that share it and that you can read, if anything was. /unfollow #devcon26 stops it."
+        "\n2 chats share #devcon26 so far."
     ]
     [catch_up] = messages(sent, BEN)
     assert "open to all" in catch_up
@@ -244,7 +247,7 @@ async def test_a_channel_shares_by_its_own_post_and_its_posts_are_followed(flock
     assert [c.text[:7] for c in answered if c.chat_id == CHANNEL["id"]] == ["Shared:"]
     [catch_up] = messages(sent, CHAT)
     link = f"https://t.me/devconnews/{news['channel_post']['message_id']}"
-    assert f'1. DevCon news in <a href="{link}">DevCon news</a> · 7 reactions' in catch_up
+    assert f'1. <a href="{link}">DevCon news</a> · 7 reactions' in catch_up  # no "DevCon news in DevCon news"
 
 
 async def test_more_than_ten_posts_come_with_a_file_of_all_of_them(flock: Harness) -> None:
@@ -256,11 +259,12 @@ async def test_more_than_ten_posts_come_with_a_file_of_all_of_them(flock: Harnes
     sent = await until(flock, 18)
 
     [catch_up] = messages(sent, CHAT)
-    assert catch_up.startswith("<b>#devcon26</b>: 12 new posts since the last catch-up")
+    assert catch_up.startswith("<b>#devcon26</b>: 12 new posts since Mon 2 Nov, 09:00")
     assert "note 10" in catch_up
     assert "note 11" not in catch_up
     assert catch_up.endswith("\nAnd 2 more: every post is in the file below.")
     [document] = [c for c in sent if c.method == "sendDocument"]
+    assert document.params["caption"] == "Every post under #devcon26 since Mon 2 Nov, 09:00."
     markdown = document.files["document"][1].decode()
     assert markdown.startswith("# #devcon26: 12 posts")
     assert "> #devcon26 note 12" in markdown
@@ -268,7 +272,8 @@ async def test_more_than_ten_posts_come_with_a_file_of_all_of_them(flock: Harnes
 
 async def test_following_and_unfollowing(flock: Harness) -> None:
     await set_up(flock)
-    await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")
+    followed = await say(flock, CHAT, ANA, "/follow #devcon26 at 18:00")  # before anyone shares it
+    not_for_the_group = await say(flock, CHAT, BEN, "/follow #devcon26")
 
     listed = await say(flock, CHAT, BEN, "/following")
     refused = await say(flock, CHAT, BEN, "/unfollow #devcon26")
@@ -276,6 +281,14 @@ async def test_following_and_unfollowing(flock: Harness) -> None:
     missing = await say(flock, CHAT, ANA, "/unfollow #devcon26")
     stranger = await say(flock, private(DAN), DAN, "/follow #devcon26")
 
+    assert followed[0].endswith(
+        "\nNo chat shares #devcon26 yet: ask an admin of the event's group or channel to add me there "
+        "and send /share #devcon26."
+    )
+    assert not_for_the_group == [
+        "Only facilitators of #onb26 can follow a hashtag for this group. To get the catch-up of "
+        "#devcon26 yourself, send me /follow #devcon26 in a private chat."
+    ]
     assert listed == ["<b>Followed here</b>\n• #devcon26, every day at 18:00 (UTC)"]
     assert refused == ["Only facilitators of #onb26 can do that."]
     assert stopped == ["No longer following #devcon26."]
@@ -284,6 +297,23 @@ async def test_following_and_unfollowing(flock: Harness) -> None:
         "Following a hashtag is for the people of a course Flock runs: post in your course's group "
         "first, then try again."
     ]
+    assert await flock.rows("select count(*) from follows") == [(0,)]
+
+
+async def test_following_from_a_chat_that_is_no_courses_group_points_to_a_private_follow(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await say(flock, EVENT, ERIN, "/share #devcon26")
+
+    followed = await say(flock, EVENT, ERIN, "/follow #devcon26")
+    unfollowed = await say(flock, EVENT, ERIN, "/unfollow #devcon26")
+
+    assert followed == [
+        "Hashtags are followed into a course's group, by its facilitators. To follow #devcon26 "
+        "yourself, send me /follow #devcon26 in a private chat."
+    ]
+    assert unfollowed == ["#devcon26 isn't followed here."]
     assert await flock.rows("select count(*) from follows") == [(0,)]
 
 

@@ -53,7 +53,8 @@ ADMIN_RIGHTS = {
 HELLO = (
     "Hi! I'm Flock. I collect this group's introductions and questions and make sure no "
     "question is left hanging.\nA chat admin can attach the group to a course with "
-    "<code>/setup #tag Course title</code>."
+    "<code>/setup #tag Course title</code>, or let courses follow a hashtag posted here with "
+    "<code>/share #tag</code>."
 )
 GREETING_TAIL = (
     "Tell us a little about yourself: who you are, where you're joining from and what you "
