@@ -200,11 +200,12 @@ class Footprint:
     answers: int = 0
     guest_questions: int = 0  # asked of a guest in a guest session
     guest_answers: int = 0  # given as the guest of a session
+    stories: int = 0  # #story or #win posts (facilitation/stories.py)
 
     @property
     def empty(self) -> bool:
         counts = (self.introductions, self.questions, self.answers, self.guest_questions, self.guest_answers)
-        return not any(counts)
+        return not any(counts) and not self.stories
 
 
 @dataclass(frozen=True)

@@ -119,15 +119,10 @@ class SqlStories(Repository):
             )
         }
         chats = {row.showcase_chat_id for row in rows if row.showcase_chat_id is not None}
-        names = dict(
-            (
-                await self.session.execute(
-                    select(ShowcaseRow.chat_id, ShowcaseRow.chat_username).where(
-                        ShowcaseRow.chat_id.in_(chats)
-                    )
-                )
-            ).tuples()
+        found = await self.session.execute(
+            select(ShowcaseRow.chat_id, ShowcaseRow.chat_username).where(ShowcaseRow.chat_id.in_(chats))
         )
+        names: dict[int, str | None] = {chat_id: username for chat_id, username in found}
         return [
             _story(row, sent.get(key), names.get(row.showcase_chat_id or 0)) for key, row in subjects.items()
         ]

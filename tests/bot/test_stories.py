@@ -308,3 +308,130 @@ async def test_a_restart_between_consent_and_posting_posts_once(flock: Harness, 
 
     assert len([c for c in to(first, SHOWCASE) if "A story from" in c.text]) == 1
     assert to(second, SHOWCASE) == []
+
+
+# /stories ------------------------------------------------------------------------------------
+
+
+async def test_stories_lists_the_course_stories_newest_first_with_their_consent(flock: Harness) -> None:
+    await course(flock)
+    await showcase_here(flock)
+    _, calls = await told(flock)
+    [ask] = to(calls, BEN)
+    yes = await flock.send(press(flock, BEN, ask, "Yes, as Ben"))
+    [posted] = to(yes, SHOWCASE)
+    flock.clock.advance(minutes=1)
+    await told(flock, "#story My mentor helped me debug for an hour\nThen we had lunch", CLEO)
+
+    in_group = await flock.send(flock.telegram.post(CHAT, ANA, "/stories"))
+    in_private = await flock.replies(flock.telegram.post(private(ANA), ANA, "/stories"))
+
+    [listed] = to(in_group, ANA)
+    assert to(in_group, CHAT)[0].text == "I've sent it to you in a private message."
+    assert listed.text == in_private[0]
+    lines = listed.text.splitlines()
+    assert lines[0] == "<b>Stories of #onb26</b>, newest first"
+    assert "Cleo" in lines[1]
+    assert "“My mentor helped me debug for an hour”" in lines[1]
+    assert "Then we had lunch" not in listed.text
+    assert lines[1].endswith("not asked: hasn't started the bot")
+    assert "Ben Okoro" in lines[2]
+    assert "yes, as Ben" in lines[2]
+    showcase_link = f'<a href="https://t.me/c/1900/{posted.result["message_id"]}">in the showcase</a>'
+    assert lines[2].endswith(showcase_link)
+
+
+async def test_stories_is_for_facilitators(flock: Harness) -> None:
+    await course(flock)
+    await told(flock)
+
+    refused = await flock.replies(flock.telegram.post(CHAT, BEN, "/stories"))
+    privately = await flock.replies(flock.telegram.post(private(BEN), BEN, "/stories"))
+
+    assert refused == ["Only facilitators of #onb26 can do that."]
+    assert privately == ["You don't facilitate any course. Facilitators set one up with /setup."]
+
+
+# Privacy -------------------------------------------------------------------------------------
+
+
+def buttons(call: Call) -> dict[str, str]:
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    return {b["text"]: b["callback_data"] for row in keyboard for b in row}
+
+
+async def forget_me(flock: Harness, person: JSON) -> list[Call]:
+    [asked] = [c for c in await flock.send(flock.telegram.post(private(person), person, "/forget_me"))]
+    assert "1 story" in asked.text
+    return await flock.send(flock.telegram.press(person, asked.result, buttons(asked)["Forget me"]))
+
+
+async def shared_story(flock: Harness) -> tuple[JSON, Call]:
+    """Ben's story, and its post in the showcase."""
+    await course(flock)
+    await showcase_here(flock)
+    post, calls = await told(flock)
+    [ask] = to(calls, BEN)
+    [posted] = to(await flock.send(press(flock, BEN, ask, "Yes, as Ben")), SHOWCASE)
+    return post, posted
+
+
+async def test_forget_me_deletes_the_story_and_its_showcase_post(flock: Harness) -> None:
+    _, posted = await shared_story(flock)
+
+    calls = await forget_me(flock, BEN)
+
+    deleted = [(c.chat_id, c.params["message_id"]) for c in calls if c.method == "deleteMessage"]
+    assert deleted == [(SHOWCASE["id"], posted.result["message_id"])]
+    assert await flock.rows("select count(*) from stories") == [(0,)]
+    assert await flock.rows("select count(*) from outbox where payload like '%pull request%'") == [(0,)]
+
+
+async def test_a_showcase_post_too_old_to_delete_is_sent_to_the_facilitators(flock: Harness) -> None:
+    _, posted = await shared_story(flock)
+    flock.clock.advance(hours=50)
+
+    calls = await forget_me(flock, BEN)
+
+    assert [c for c in calls if c.method == "deleteMessage"] == []
+    [told_ana] = to(calls, ANA)
+    assert "Telegram no longer lets me delete" in told_ana.text
+    assert f"https://t.me/c/1900/{posted.result['message_id']}" in told_ana.text
+    assert "pull request" not in told_ana.text
+
+
+async def test_a_facilitators_forget_deletes_the_learners_stories_of_the_course(flock: Harness) -> None:
+    post, posted = await shared_story(flock)
+    [asked] = to(await flock.send(flock.telegram.post(CHAT, ANA, "/forget", reply_to=post["message"])), CHAT)
+    calls = await flock.send(flock.telegram.press(ANA, asked.result, buttons(asked)["Forget Ben Okoro"]))
+
+    assert [c.params["message_id"] for c in calls if c.method == "deleteMessage"] == [
+        posted.result["message_id"]
+    ]
+    assert await flock.rows("select count(*) from stories") == [(0,)]
+
+
+async def test_a_story_forgotten_before_its_showcase_post_went_out_is_never_posted(flock: Harness) -> None:
+    await course(flock)
+    await showcase_here(flock)
+    _, calls = await told(flock)
+    [ask] = to(calls, BEN)
+    flock.api.failures["sendMessage"] = lambda params: (
+        (502, api_error(502, "Bad Gateway")) if int(params["chat_id"]) == SHOWCASE["id"] else None
+    )
+    await flock.send(press(flock, BEN, ask, "Yes, as Ben"))
+    del flock.api.failures["sendMessage"]
+
+    await forget_me(flock, BEN)
+    flock.clock.advance(minutes=10)
+    await flock.flock.sender.flush()
+
+    assert to(flock.api.take(), SHOWCASE) == []
+
+
+async def test_privacy_says_what_stories_store_and_where_they_go(flock: Harness) -> None:
+    [explained] = await flock.replies(flock.telegram.post(private(BEN), BEN, "/privacy"))
+
+    assert "<b>Stories</b>" in explained
+    assert "Only a story you said yes to is posted, once, to the course's showcase" in explained
+    assert "Telegram lets me delete a message only for 48 hours" in explained
