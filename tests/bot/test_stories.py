@@ -3,8 +3,12 @@ group, and a consented story is posted once to the course's showcase."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from bot.recording import BOT_ID, Call, api_error
 from tests.builders import JSON, group, private, user
+from tests.support.cohort import upload, zipped_csv
 from tests.support.harness import Harness
 
 ANA = user(11, "Ana", "ana_f")  # facilitator
@@ -350,6 +354,24 @@ async def test_stories_is_for_facilitators(flock: Harness) -> None:
 
     assert refused == ["Only facilitators of #onb26 can do that."]
     assert privately == ["You don't facilitate any course. Facilitators set one up with /setup."]
+
+
+async def test_export_includes_the_stories(flock: Harness) -> None:
+    post, posted = await shared_story(flock)
+    await told(flock, "#story =1+1 is my first formula", CLEO)
+
+    calls = await flock.send(flock.telegram.post(private(ANA), ANA, "/export"))
+
+    [document] = [c for c in calls if c.method == "sendDocument"]
+    _, content = upload(document, "document")
+    rows = zipped_csv(zipfile.ZipFile(io.BytesIO(content)), "stories.csv")
+    assert [(r["author_name"], r["text"], r["consent"]) for r in rows] == [
+        ("Cleo", "'=1+1 is my first formula", "not_started"),
+        ("Ben Okoro", "I shipped my first pull request today!", "name"),
+    ]
+    assert rows[1]["link"] == f"https://t.me/c/1500/{post['message']['message_id']}"
+    assert rows[1]["showcase_link"] == f"https://t.me/c/1900/{posted.result['message_id']}"
+    assert rows[0]["showcase_link"] == ""
 
 
 # Privacy -------------------------------------------------------------------------------------
