@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import i18n
 from bot.callbacks import story_button
 from bot.i18n import N_, _, ngettext, when
 from bot.links import message_link, post_link
@@ -27,9 +28,12 @@ A_LEARNER = N_("a learner")
 ALREADY = N_("You've answered already: {choice}.")
 
 
-def _link(ref: MessageRef, label: str) -> str:
-    url = message_link(ref)
+def _a(url: str | None, label: str) -> str:
     return f'<a href="{url}">{label}</a>' if url else label
+
+
+def _link(ref: MessageRef, label: str) -> str:
+    return _a(message_link(ref), label)
 
 
 def ask(data: dict[str, Any]) -> str:
@@ -76,18 +80,20 @@ def answered(story: Story) -> str:
 
 
 def showcase_post(data: dict[str, Any]) -> str:
-    name = escape(data["name"]) if data.get("name") else _(A_LEARNER)
-    return _(
-        "🎉 <b>A story from {title}</b>\n\n{text}\n\n— {name}",
-        title=escape(data["title"]),
-        text=_escape(data["text"], quote=False),
-        name=name,
-    )
+    """In the course's language: a showcase may be a chat no course is attached to."""
+    with i18n.speaking(data.get("language") or i18n.spoken()):
+        name = escape(data["name"]) if data.get("name") else _(A_LEARNER)
+        return _(
+            "🎉 <b>A story from {title}</b>\n\n{text}\n\n— {name}",
+            title=escape(data["title"]),
+            text=_escape(data["text"], quote=False),
+            name=name,
+        )
 
 
 def undeletable(data: dict[str, Any]) -> str:
     url = post_link(data["chat_id"], data["message_id"], None, data.get("username"))
-    where = f'<a href="{url}">{_("this post")}</a>' if url else _("a post in the showcase")
+    where = _a(url, _("this post")) if url else _("a post in the showcase")
     return _(
         "🗑 Someone asked Flock to forget them, and one of their stories of {course} is in the showcase: "
         "Telegram no longer lets me delete {post} (over 48 hours old). Please delete it by hand.",
@@ -152,6 +158,6 @@ def listed(course: Course, stories: list[Story]) -> str:
                 story.showcase_ref.chat_id, story.showcase_ref.message_id, None, story.showcase_username
             )
             if url:
-                line += " · " + f'<a href="{url}">{_("in the showcase")}</a>'
+                line += " · " + _a(url, _("in the showcase"))
         lines.append(line)
     return "\n".join(lines)

@@ -108,6 +108,7 @@ async def _post(uow: UnitOfWork, story: Story, course: Course, showcase: Chat, n
         "name": first_name(story.author) if story.consent is Consent.NAME else None,
         "title": course.title,
         "course": course.tag,
+        "language": course.settings.language,  # the showcase speaks its course's language
     }
     notice = Notice(showcase.id, NoticeKind.SHOWCASE_POST, data, subject=f"story:{story.id}")
     await uow.outbox.put(notice, now)

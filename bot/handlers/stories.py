@@ -43,7 +43,9 @@ async def showcase_here(update: Update, context: FlockContext) -> None:
         theirs=True,
         now=context.now(),
     )
-    await reply(update, render_stories.set_reply(found))
+    with i18n.speaking(found.course.settings.language):  # the group may be no course's
+        text = render_stories.set_reply(found)
+    await reply(update, text)
 
 
 async def _channel(context: FlockContext, name: str, person_id: int) -> tuple[Chat, bool, bool]:
