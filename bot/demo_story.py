@@ -276,6 +276,8 @@ class Narrator:
                 ), text
             case NoticeKind.DISCUSSION_TRANSCRIPT:
                 return _("and its transcript, as a document"), text
+            case NoticeKind.SHOWCASE_POST:
+                return _("with its author's consent, the story is posted once in the showcase"), text
             case _:
                 return _("Flock writes to {who}", who=to), text
 

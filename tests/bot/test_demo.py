@@ -195,3 +195,17 @@ def test_the_friday_retro_ends_with_its_recap_ranked_by_reactions_and_its_transc
             "select participants, answer_count, first_voices from discussion_rounds"
         ).fetchall()
     assert figures == [(6, 7, 1)]
+
+
+def test_aiko_s_win_is_posted_once_to_the_showcase_with_her_consent(played: tuple[list[str], Path]) -> None:
+    lines, _ = played
+    told = _index(lines, "Fri 17:45 — Aiko Sato in the group: #win")
+    pressed = _index(lines, "Fri 17:50 — Aiko Sato taps [Yes, as Aiko]", told)
+
+    assert lines[told + 1].strip() == "↳ Flock writes to Aiko Sato"
+    assert "[Yes, as Aiko] [Yes, as “a learner”] [Keep it in the group]" in lines[told + 6]
+    assert "↳ Flock reacts 🎉" in lines[told + 7]
+    posted = [i for i, line in enumerate(lines) if "the story is posted once in the showcase" in line]
+    assert posted == [pressed + 3]
+    assert lines[pressed + 4].strip() == "🎉 A story from Data Skills — Autumn 2026"
+    assert lines[pressed + 8].strip() == "— Aiko"
