@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
+
+from sqlalchemy import event
 
 from bot.recording import BOT_ID, Call, api_error
 from tests.builders import JSON, group, private, user
@@ -182,6 +185,42 @@ async def test_a_story_in_a_tagged_chat_needs_the_course_hashtag(flock: Harness)
     assert reactions(outside) == []
     assert len(reactions(inside)) == 1
     assert await flock.rows("select text from stories") == [("#onb26 got my laptop",)]
+
+
+async def statements_of(flock: Harness, updates: list[JSON]) -> list[str]:
+    """The SQL one inbox batch of these updates sends."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    await flock.flock.poller.store(updates)
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+    await flock.flock.poller.processor.drain()
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", count)
+    return statements
+
+
+async def test_posts_without_a_story_tag_cost_the_batch_no_statement_of_their_own(flock: Harness) -> None:
+    await course(flock)
+    people = [user(100 + n, f"Learner {n}") for n in range(20)]
+    chatter = [flock.telegram.post(CHAT, p, f"Good morning from learner {n}!") for n, p in enumerate(people)]
+    await flock.send(*chatter)
+    edits = [flock.telegram.edit(post, post["message"]["text"] + " (edited)") for post in chatter]
+    more = [flock.telegram.post(CHAT, p, "Lunch break soon?") for p in people]
+
+    plain = await statements_of(flock, [*edits, *more])
+    again = [flock.telegram.post(CHAT, p, "Back from lunch.") for p in people]
+    without = await statements_of(flock, [*again, flock.telegram.post(CHAT, BEN, "Me too.")])
+    later = [flock.telegram.post(CHAT, p, "Coffee?") for p in people]
+    with_a_win = await statements_of(flock, [*later[:10], flock.telegram.post(CHAT, BEN, WIN), *later[10:]])
+
+    # Which edited messages are stories is asked with the introductions, once for the batch.
+    assert [s for s in plain if "stories" in s and "introductions" not in s] == []
+    assert len([s for s in plain if "stories" in s]) == 1
+    # One story costs its own few statements, not a few per message.
+    assert len(with_a_win) - len(without) <= 10, "\n".join(s.split("\n")[0][:100] for s in with_a_win)
+    assert await flock.rows("select count(*) from stories") == [(1,)]
 
 
 # Showcase ------------------------------------------------------------------------------------
