@@ -3,14 +3,17 @@ group, and a consented story is posted once to the course's showcase."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.recording import BOT_ID, Call, api_error
 from tests.builders import JSON, group, private, user
+from tests.support.clock import FrozenClock
 from tests.support.cohort import upload, zipped_csv
 from tests.support.harness import Harness
 
@@ -496,3 +499,27 @@ async def test_privacy_says_what_stories_store_and_where_they_go(flock: Harness)
     assert "<b>Stories</b>" in explained
     assert "Only a story you said yes to is posted, once, to the course's showcase" in explained
     assert "Telegram lets me delete a message only for 48 hours" in explained
+
+
+async def test_two_processes_taking_the_same_press_post_the_story_once(
+    flock: Harness, database_url: str, clock: FrozenClock
+) -> None:
+    """Telegram may hand the press to either of two Flocks on one PostgreSQL database (a webhook
+    behind a load balancer retried, say): only the first answer is recorded and posted."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share one PostgreSQL database; SQLite has one writer")
+    await course(flock)
+    await showcase_here(flock)
+    _, calls = await told(flock)
+    [ask] = to(calls, BEN)
+    async with Harness(database_url, clock) as other:
+        other.api._ids = flock.api._ids  # one Telegram: message ids don't collide
+        first, second = press(flock, BEN, ask, "Yes, as Ben"), press(flock, BEN, ask, "Yes, as “a learner”")
+        await asyncio.gather(flock.flock.poller.store([first]), other.flock.poller.store([second]))
+        await asyncio.gather(flock.flock.poller.processor.drain(), other.flock.poller.processor.drain())
+        await asyncio.gather(flock.flock.sender.flush(), other.flock.sender.flush())
+        calls = flock.api.take() + other.api.take()
+
+    assert len([c for c in to(calls, SHOWCASE) if "A story from" in c.text]) == 1
+    assert len([c for c in calls if c.method == "editMessageText"]) == 1
+    assert await flock.rows("select count(*) from outbox where kind = 'showcase_post'") == [(1,)]
