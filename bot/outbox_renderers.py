@@ -166,6 +166,15 @@ def _catch_up_file(data: dict[str, Any], at: Sending) -> Document:
     )
 
 
+def _showcase_post(data: dict[str, Any], at: Sending) -> Message | Post:
+    """A story in the showcase: its photo or document with the text as caption, else the text."""
+    text = render_stories.showcase_post(data)
+    media = data.get("media")
+    if media:
+        return Post(media[0], text, media[1])  # its id is kept, as every Post's
+    return Message(text, keep_id=True)
+
+
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ALERT: _alert,
     NoticeKind.ALERT_EDIT: lambda data, at: Edit(
@@ -258,7 +267,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
         render_stories.ask(data), render_stories.ask_keyboard(data)
     ),
     # Its id is kept: /stories links to it, and forgetting its author deletes it.
-    NoticeKind.SHOWCASE_POST: lambda data, _: Message(render_stories.showcase_post(data), keep_id=True),
+    NoticeKind.SHOWCASE_POST: _showcase_post,
     NoticeKind.SHOWCASE_DELETE: lambda data, _: Delete(data["message_id"]),
     NoticeKind.SHOWCASE_UNDELETABLE: lambda data, _: Message(render_stories.undeletable(data)),
 }

@@ -532,6 +532,7 @@ class Story:
     showcase_ref: MessageRef | None = None  # its post in the showcase, once sent
     showcase_username: str | None = None  # the showcase's public name, for its link
     showcase_sent_at: datetime | None = None
+    media: tuple[str, str] | None = None  # a photo's or document's kind and file id (a caption)
 
 
 @dataclass(frozen=True)

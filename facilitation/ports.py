@@ -600,6 +600,7 @@ class StoryRepository(Protocol):
         text: str,
         posted_at: datetime,
         consent: Consent,
+        media: tuple[str, str] | None = None,
     ) -> Story | None:
         """None when the message is a story already (a replayed update)."""
         ...

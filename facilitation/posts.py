@@ -42,6 +42,7 @@ class Post:
     at: datetime
     reply_to: int | None = None  # message id replied to; None for topic roots
     links: tuple[str, ...] = ()  # the URLs in it
+    media: tuple[str, str] | None = None  # ("photo" or "document", Telegram's file id): a caption's
 
     def shared(self) -> SharedPost:
         """As a source's post (facilitation/sharing.py), its hashtag still to fill in."""
@@ -129,7 +130,7 @@ async def receive(
         # A story is kept in the first course it counts for; its 🎉 is the message's reaction.
         if not edit and stories.is_story(tags):
             text = detection.strip_tags(post.text, stories.TAGS) or post.text
-            if await stories.told(uow, courses[0], post.ref, post.author, text, post.at):
+            if await stories.told(uow, courses[0], post.ref, post.author, text, post.at, post.media):
                 outcome.acks.insert(0, Ack.STORY)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)

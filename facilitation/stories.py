@@ -42,13 +42,19 @@ def first_name(person: Person) -> str:
 
 
 async def told(
-    uow: UnitOfWork, course: Course, ref: MessageRef, author: Person, text: str, at: datetime
+    uow: UnitOfWork,
+    course: Course,
+    ref: MessageRef,
+    author: Person,
+    text: str,
+    at: datetime,
+    media: tuple[str, str] | None = None,
 ) -> bool:
     """Inside the post's unit of work (facilitation.posts.receive): the story is kept, and its
     author asked privately whether it may go beyond the group. False if it was kept already."""
     started = await uow.followups.started(author.id)
     consent = Consent.ASKED if started else Consent.NOT_STARTED
-    story = await uow.stories.add(course.id, ref, author, text, at, consent)
+    story = await uow.stories.add(course.id, ref, author, text, at, consent, media)
     if story is None:
         return False
     if started:
@@ -109,6 +115,9 @@ async def _post(uow: UnitOfWork, story: Story, course: Course, showcase: Chat, n
         "title": course.title,
         "course": course.tag,
         "language": course.settings.language,  # the showcase speaks its course's language
+        # A photo or document goes with its caption, by its file id (no copy of the post itself:
+        # the showcase shows the name the author chose, not theirs).
+        "media": list(story.media) if story.media else None,
     }
     notice = Notice(showcase.id, NoticeKind.SHOWCASE_POST, data, subject=f"story:{story.id}")
     await uow.outbox.put(notice, now)

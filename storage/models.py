@@ -637,6 +637,8 @@ class StoryRow(Base):
     consent: Mapped[str] = mapped_column(String(12))  # facilitation.model.Consent
     consent_at: Mapped[datetime | None]
     showcase_chat_id: Mapped[int | None]  # where its post was queued (the outbox row's subject: story:<id>)
+    media_kind: Mapped[str | None] = mapped_column(String(10))  # photo, document: the text is its caption
+    file_id: Mapped[str | None] = mapped_column(String(256))
 
 
 class ShowcaseRow(Base):

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("consent", sa.String(length=12), nullable=False),
         sa.Column("consent_at", _AT, nullable=True),
         sa.Column("showcase_chat_id", _ID, nullable=True),
+        sa.Column("media_kind", sa.String(length=10), nullable=True),
+        sa.Column("file_id", sa.String(length=256), nullable=True),
         sa.ForeignKeyConstraint(["course_id"], ["courses.id"], name=op.f("fk_stories_course_id_courses")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stories")),
         sa.UniqueConstraint("chat_id", "message_id", name=op.f("uq_stories_chat_id_message_id")),

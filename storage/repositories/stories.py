@@ -33,6 +33,7 @@ def _story(row: StoryRow, sent: OutboxRow | None = None, username: str | None = 
         showcase,
         username,
         sent.sent_at if sent is not None else None,
+        (row.media_kind, row.file_id) if row.media_kind and row.file_id else None,
     )
 
 
@@ -50,6 +51,7 @@ class SqlStories(Repository):
         text: str,
         posted_at: datetime,
         consent: Consent,
+        media: tuple[str, str] | None = None,
     ) -> Story | None:
         if await self.is_story(ref.chat_id, ref.message_id):
             return None
@@ -63,6 +65,8 @@ class SqlStories(Repository):
             text=text,
             posted_at=posted_at,
             consent=consent.value,
+            media_kind=media[0] if media else None,
+            file_id=media[1][:256] if media else None,
         )
         self.session.add(row)
         await self.session.flush()

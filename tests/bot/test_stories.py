@@ -250,6 +250,25 @@ async def test_a_consented_story_is_posted_once_to_the_showcase_group(flock: Har
     assert to(later, SHOWCASE) == []
 
 
+async def test_a_photo_story_goes_to_the_showcase_as_the_photo_with_its_caption(flock: Harness) -> None:
+    await course(flock)
+    await showcase_here(flock)
+    photo = flock.telegram.post(CHAT, BEN, None, caption="Our team at the hackathon #win")
+    [ask] = to(await flock.send(photo), BEN)
+
+    yes = await flock.send(press(flock, BEN, ask, "Yes, as Ben"))
+    listed = await flock.replies(flock.telegram.post(private(ANA), ANA, "/stories"))
+
+    [posted] = [c for c in yes if c.method == "sendPhoto"]
+    assert posted.chat_id == SHOWCASE["id"]
+    assert posted.params["photo"] == "AgAD"  # Telegram's file id: nothing is downloaded
+    assert posted.params["caption"] == (
+        "🎉 <b>A story from Onboarding 2026</b>\n\nOur team at the hackathon\n\n— Ben"
+    )
+    assert to(yes, SHOWCASE) == []
+    assert f"https://t.me/c/1900/{posted.result['message_id']}" in listed[0]
+
+
 async def test_as_a_learner_the_showcase_post_names_no_one(flock: Harness) -> None:
     await course(flock)
     await showcase_here(flock)
