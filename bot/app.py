@@ -29,6 +29,7 @@ from bot.handlers import (
     privacy,
     questions,
     search,
+    stories,
 )
 from bot.handlers import export as export_handlers
 from bot.handlers import stats as stats_handlers
@@ -93,6 +94,7 @@ def build_application(
         *languages.HANDLERS,
         *announcements.HANDLERS,
         *following.HANDLERS,
+        *stories.HANDLERS,
     ):
         app.add_handler(handler)  # type: ignore[arg-type]
     app.add_handler(guests.GUEST_REPLIES)

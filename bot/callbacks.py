@@ -128,7 +128,7 @@ _HELPER_INVITE = re.compile(r"hi:([yn]):([0-9]{1,12})")
 
 
 def helper_invite_button(yes: bool, course_id: int) -> str:
-    """"Yes, ping me" / "No thanks" under the invitation to help in a course."""
+    """ "Yes, ping me" / "No thanks" under the invitation to help in a course."""
     return f"hi:{'y' if yes else 'n'}:{course_id}"
 
 
@@ -142,7 +142,7 @@ _HELPER_ASK = re.compile(r"hq:([an]):([0-9]{1,12})")
 
 
 def helper_ask_button(answering: bool, question_id: int) -> str:
-    """"I'll answer" / "Not for me" under a question pointed at a helper."""
+    """ "I'll answer" / "Not for me" under a question pointed at a helper."""
     return f"hq:{'a' if answering else 'n'}:{question_id}"
 
 
@@ -150,3 +150,18 @@ def parse_helper_ask_button(data: str | None) -> tuple[bool, int] | None:
     """(answering, question id)."""
     match = _HELPER_ASK.fullmatch(data or "")
     return (match.group(1) == "a", int(match.group(2))) if match else None
+
+
+_STORY = re.compile(r"st:([nlk]):([0-9]{1,12})")
+STORY_CHOICES = {"n": "name", "l": "learner", "k": "kept"}  # facilitation.model.Consent's values
+
+
+def story_button(code: str, story_id: int) -> str:
+    """ "Yes, as <name>" (n) / "Yes, as “a learner”" (l) / "Keep it in the group" (k)."""
+    return f"st:{code}:{story_id}"
+
+
+def parse_story_button(data: str | None) -> tuple[str, int] | None:
+    """(the consent chosen, story id)."""
+    match = _STORY.fullmatch(data or "")
+    return (STORY_CHOICES[match.group(1)], int(match.group(2))) if match else None

@@ -54,6 +54,8 @@ ADMINS = [
     ("share", N_("Let other chats follow a hashtag posted here: #tag, or off #tag")),
     ("follow", N_("A daily catch-up of a hashtag shared elsewhere: #tag [at 18:00]")),
     ("unfollow", N_("Stop following a hashtag: #tag")),
+    ("stories", N_("The course's #story and #win posts, sent privately (facilitators)")),
+    ("showcase_here", N_("Post the course's shared stories in this group: #tag")),
 ]
 PRIVATE = [
     ("mine", N_("Your questions and their state")),
@@ -80,6 +82,8 @@ PRIVATE = [
     ("follow", N_("A daily catch-up of a hashtag shared elsewhere: #tag [at 18:00]")),
     ("following", N_("Hashtags you follow")),
     ("unfollow", N_("Stop following a hashtag: #tag")),
+    ("stories", N_("A course's #story and #win posts (facilitators)")),
+    ("showcase", N_("Where shared stories are posted: #tag @channel, or off #tag (facilitators)")),
     ("help", N_("How Flock works")),
 ]
 

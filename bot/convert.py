@@ -86,4 +86,14 @@ def post(message: Message) -> Post | None:
         moment(message),
         replied_to(message),
         links(message),
+        media(message),
     )
+
+
+def media(message: Message) -> tuple[str, str] | None:
+    """The photo (its largest size) or document a caption goes with, by Telegram's file id."""
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    if message.document is not None:
+        return "document", message.document.file_id
+    return None

@@ -324,6 +324,8 @@ class Narrator:
                 return _("the day's catch-up of #{tag} is posted in {who}", tag=data.get("tag"), who=to), text
             case NoticeKind.CATCH_UP_FILE:
                 return _("and every post of it, as a document"), text
+            case NoticeKind.SHOWCASE_POST:
+                return _("with its author's consent, the story is posted once in the showcase"), text
             case _:
                 return _("Flock writes to {who}", who=to), text
 

@@ -23,7 +23,9 @@ FILES = N_(
     "answer columns.\n"
     "- `introductions.csv`: every introduction, `current` = yes for the one in force.\n"
     "- `learners.csv`: everyone who posted, with posts, first and last seen, and whether they "
-    "introduced themselves.\n\n"
+    "introduced themselves.\n"
+    "- `stories.csv`: the `#story` and `#win` posts, with what their authors said about sharing "
+    "them and their showcase post.\n\n"
     "Times are in the course time zone.\n"
 )
 

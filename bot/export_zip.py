@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from bot import export_report
 from bot.i18n import _
-from bot.links import message_link
+from bot.links import message_link, post_link
 from facilitation.export import ExportSummary, IntroductionLine, LearnerLine, QuestionLine
-from facilitation.model import Course, MessageRef, Person, Question
+from facilitation.model import Course, MessageRef, Person, Question, Story
 
 CHUNK = 500
 T = TypeVar("T")
@@ -39,6 +39,9 @@ INTRODUCTION_COLUMNS = [
 ]
 LEARNER_COLUMNS = [
     "person_id", "name", "username", "posts", "first_seen", "last_seen", "introduced", "facilitator",
+]
+STORY_COLUMNS = [
+    "story_id", "posted_at", "author_id", "author_name", "text", "link", "consent", "showcase_link",
 ]
 # fmt: on
 
@@ -70,6 +73,13 @@ class ZipExport:
 
     async def learners(self, lines: AsyncIterator[LearnerLine]) -> None:
         await self._csv("learners.csv", LEARNER_COLUMNS, lines, self._learner)
+
+    async def stories(self, stories: list[Story]) -> None:
+        async def each() -> AsyncIterator[Story]:
+            for story in stories:
+                yield story
+
+        await self._csv("stories.csv", STORY_COLUMNS, each(), self._story)
 
     async def report(self, summary: ExportSummary, unresolved: AsyncIterator[Question]) -> None:
         with self._member("report.md", bom=False) as text:
@@ -122,6 +132,22 @@ class ZipExport:
             self._time(line.replaced_at),
             cell(intro.text),
             _link(intro.ref) if intro.ref else "",
+        ]
+
+    def _story(self, story: Story) -> list[str]:
+        shown = story.showcase_ref
+        showcase = (
+            post_link(shown.chat_id, shown.message_id, None, story.showcase_username) if shown else None
+        )
+        return [
+            str(story.id),
+            self._time(story.posted_at),
+            str(story.author.id),
+            cell(story.author.name),
+            cell(story.text),
+            _link(story.ref),
+            story.consent.value,  # asked, name, learner, kept, not_started
+            showcase or "",
         ]
 
     def _learner(self, line: LearnerLine) -> list[str]:

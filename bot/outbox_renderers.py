@@ -24,6 +24,7 @@ from bot import (
     render_offers,
     render_sessions,
     render_stats,
+    render_stories,
     texts,
 )
 from facilitation import stats_data
@@ -92,7 +93,14 @@ class Post:
     thread_id: int | None = None
 
 
-Outgoing = Message | Edit | Reaction | Document | Photo | Post
+@dataclass(frozen=True)
+class Delete:
+    """A message of Flock's taken down (Telegram allows it for 48 hours)."""
+
+    message_id: int
+
+
+Outgoing = Message | Edit | Reaction | Document | Photo | Post | Delete
 Renderer = Callable[[dict[str, Any], Sending], Outgoing]
 
 REACTIONS = {
@@ -101,6 +109,7 @@ REACTIONS = {
     Ack.RESOLVED: ReactionEmoji.PARTY_POPPER,
     # Not a like: the likes people give answers are what a recap will count.
     Ack.ANSWER: ReactionEmoji.WRITING_HAND,
+    Ack.STORY: ReactionEmoji.PARTY_POPPER,
     Ack.NONE: None,
 }
 
@@ -155,6 +164,15 @@ def _catch_up_file(data: dict[str, Any], at: Sending) -> Document:
         render_following.file_caption(data),
         thread_id=at.thread_id,
     )
+
+
+def _showcase_post(data: dict[str, Any], at: Sending) -> Message | Post:
+    """A story in the showcase: its photo or document with the text as caption, else the text."""
+    text = render_stories.showcase_post(data)
+    media = data.get("media")
+    if media:
+        return Post(media[0], text, media[1])  # its id is kept, as every Post's
+    return Message(text, keep_id=True)
 
 
 RENDERERS: dict[NoticeKind, Renderer] = {
@@ -245,6 +263,13 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     ),
     NoticeKind.CATCH_UP: _in_thread(render_following.catch_up),
     NoticeKind.CATCH_UP_FILE: _catch_up_file,
+    NoticeKind.STORY_ASK: lambda data, _: Message(
+        render_stories.ask(data), render_stories.ask_keyboard(data)
+    ),
+    # Its id is kept: /stories links to it, and forgetting its author deletes it.
+    NoticeKind.SHOWCASE_POST: _showcase_post,
+    NoticeKind.SHOWCASE_DELETE: lambda data, _: Delete(data["message_id"]),
+    NoticeKind.SHOWCASE_UNDELETABLE: lambda data, _: Message(render_stories.undeletable(data)),
 }
 
 

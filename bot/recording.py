@@ -44,6 +44,7 @@ class RecordingRequest(BaseRequest):
 
     admins: set[tuple[int, int]] = field(default_factory=set)
     strangers: set[int] = field(default_factory=set)  # user ids who are in no chat at all
+    chats: dict[str, JSON] = field(default_factory=dict)  # public chats getChat finds, by "@name"
     reads_all_messages: bool = True
     webhook: JSON = field(default_factory=lambda: {"url": "", "has_custom_certificate": False})
     failures: dict[str, Callable[[JSON], tuple[int, JSON] | None]] = field(default_factory=dict)
@@ -83,6 +84,12 @@ class RecordingRequest(BaseRequest):
         failure = self.failures.get(method)
         if failure is not None and (answer := failure(params)) is not None:
             return answer
+        if method == "getChat":
+            found = self.chats.get(str(params["chat_id"]).lower())
+            if found is None:
+                return 400, api_error(400, "Bad Request: chat not found")
+            call.result = {**found, "accent_color_id": 0, "max_reaction_count": 11}
+            return 200, {"ok": True, "result": call.result}
         call.result = self._answer(method, params)
         return 200, {"ok": True, "result": call.result}
 
@@ -122,6 +129,7 @@ class RecordingRequest(BaseRequest):
                     "can_post_stories": False,
                     "can_edit_stories": False,
                     "can_delete_stories": False,
+                    "can_post_messages": True,
                 }
                 if status == "administrator"
                 else {}

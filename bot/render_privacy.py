@@ -68,6 +68,19 @@ _FOLLOWING = N_(
     "• A catch-up already sent stays in the chats it was sent to."
 )
 
+_STORIES = N_(
+    "<b>Stories</b>\n"
+    "A post with <code>#story</code> or <code>#win</code> in a course chat is kept as a story: "
+    "your name, its text, a link to it, and what you said when I asked privately whether it may "
+    "be shared beyond the group (as your first name, as “a learner”, or not at all). I never ask "
+    "if you haven't started me, and then it stays in the group. The course's facilitators see "
+    "its stories (/stories, /export). Only a story you said yes to is posted, once, to the "
+    "course's showcase (a group or channel its facilitators chose), with the name you chose.\n"
+    "• /forget_me deletes your stories, and a facilitator's /forget those of their course; "
+    "their showcase posts are deleted too. Telegram lets me delete a message only for 48 "
+    "hours: an older one is sent to the course's facilitators to delete by hand."
+)
+
 
 def explained() -> str:
     return (
@@ -76,6 +89,8 @@ def explained() -> str:
         + _(_FOLLOWING)
         + "\n"
         + _("• What is kept this way is deleted after {days} days.", days=following.KEPT.days)
+        + "\n\n"
+        + _(_STORIES)
     )
 
 
@@ -119,6 +134,7 @@ def _listed(footprint: Footprint) -> str:
                     "{count} answer given as a guest", "{count} answers given as a guest", f.guest_answers
                 ),
             ),
+            (f.stories, ngettext("{count} story", "{count} stories", f.stories)),
         )
         if n
     ]

@@ -29,6 +29,7 @@ from bot import i18n
 from bot.fit import CAPTION, fit
 from bot.metrics import Metrics
 from bot.outbox_renderers import (
+    Delete,
     Document,
     Edit,
     Message,
@@ -274,6 +275,8 @@ class OutboxSender:
                 )
             case Post():
                 return await self._post(chat_id, outgoing)
+            case Delete():
+                await self._bot.delete_message(chat_id, outgoing.message_id)
             case _:
                 assert_never(outgoing)
         return None

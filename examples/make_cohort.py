@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 COURSE_TIME = ZoneInfo("Europe/Madrid")  # where the course is run from; the story is told in it
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Data Skills — Autumn 2026"}
+WINS = {"id": -1001234567999, "type": "supergroup", "title": "Data Skills — Wins"}  # the showcase
 BOT = {"id": 7000000001, "is_bot": True, "first_name": "Flock", "username": "flock_test_bot"}
 MAYA = {"id": 501, "is_bot": False, "first_name": "Maya", "last_name": "Okafor", "username": "maya_okafor"}
 PRIYA = {"id": 502, "is_bot": False, "first_name": "Priya", "last_name": "Raman", "username": "priya_r"}
@@ -412,9 +413,21 @@ def friday(s: Story) -> None:
     s.at(4, 17, 30).say(MAYA, "/roster")
 
 
+def stories(s: Story) -> None:
+    """Friday evening: a win shared beyond the group, with its author's consent. Maya makes a
+    group of the programme's wins the course's showcase; Aiko's #win gets a 🎉, she is asked
+    privately whether it may be shared, says yes under her name, and it is posted there once."""
+    s.at(4, 17, 40).bot_added(MAYA, WINS)
+    s.say(MAYA, "/showcase_here #dsk26", chat=WINS)
+    s.at(4, 17, 45).say(
+        AIKO, "#win Our team's notebooks are versioned with DVC now: the first tooling I've built for others!"
+    )
+    s.at(4, 17, 50).press(AIKO, private(AIKO), "May we share this", "Yes, as Aiko")
+
+
 def story() -> list[dict[str, Any]]:
     s = Story()
-    for day in (monday, tuesday, wednesday, devcon, thursday, thursday_evening, friday):
+    for day in (monday, tuesday, wednesday, devcon, thursday, thursday_evening, friday, stories):
         day(s)
     return s.updates
 

@@ -20,6 +20,7 @@ class Ack(enum.StrEnum):
     INTRODUCTION = "introduction"
     RESOLVED = "resolved"
     ANSWER = "answer"  # an answer to a discussion's prompt
+    STORY = "story"  # a #story or #win
     NONE = "none"  # the acknowledgement taken back
 
 

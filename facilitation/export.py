@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from facilitation.model import Answer, Course, Introduction, Person, Question, QuestionState
+from facilitation.model import Answer, Course, Introduction, Person, Question, QuestionState, Story
 from facilitation.ports import UnitOfWork
 from facilitation.scope import course_facilitated
+
+STORIES = 10_000  # a course's stories are few: read at once, newest first
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class ExportSink(Protocol):
     async def questions(self, lines: AsyncIterator[QuestionLine]) -> None: ...
     async def introductions(self, lines: AsyncIterator[IntroductionLine]) -> None: ...
     async def learners(self, lines: AsyncIterator[LearnerLine]) -> None: ...
+    async def stories(self, stories: list[Story]) -> None: ...
     async def report(self, summary: ExportSummary, unresolved: AsyncIterator[Question]) -> None: ...
 
 
@@ -93,6 +96,7 @@ async def export(
         await sink.questions(reader.question_lines(course.id))
         await sink.introductions(reader.introductions(course.id))
         await sink.learners(reader.learners(course.id))
+        await sink.stories(await uow.stories.of_course(course.id, STORIES))
         summary = ExportSummary(
             course, await uow.courses.facilitators(course.id), await reader.counts(course.id), now
         )

@@ -200,11 +200,12 @@ class Footprint:
     answers: int = 0
     guest_questions: int = 0  # asked of a guest in a guest session
     guest_answers: int = 0  # given as the guest of a session
+    stories: int = 0  # #story or #win posts (facilitation/stories.py)
 
     @property
     def empty(self) -> bool:
         counts = (self.introductions, self.questions, self.answers, self.guest_questions, self.guest_answers)
-        return not any(counts)
+        return not any(counts) and not self.stories
 
 
 @dataclass(frozen=True)
@@ -501,3 +502,44 @@ class HelperProfile:
     topics: str | None
     answers: list[str]  # their latest answers in the course
     asks_today: int  # asked in the last day, in any course
+
+
+class Consent(enum.StrEnum):
+    """What a story's author said about sharing it beyond the group. Stored: keep the values."""
+
+    ASKED = "asked"  # asked privately, no answer yet
+    NAME = "name"  # yes, under their first name
+    LEARNER = "learner"  # yes, as "a learner"
+    KEPT = "kept"  # keep it in the group
+    NOT_STARTED = "not_started"  # Flock can't ask (they never started it): the group only
+
+    @property
+    def shared(self) -> bool:
+        return self in (Consent.NAME, Consent.LEARNER)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A course post tagged #story or #win, kept with its author's consent to share it."""
+
+    id: int
+    course_id: int
+    ref: MessageRef
+    author: Person
+    text: str
+    posted_at: datetime
+    consent: Consent
+    showcase_ref: MessageRef | None = None  # its post in the showcase, once sent
+    showcase_username: str | None = None  # the showcase's public name, for its link
+    showcase_sent_at: datetime | None = None
+    media: tuple[str, str] | None = None  # a photo's or document's kind and file id (a caption)
+
+
+@dataclass(frozen=True)
+class Showcase:
+    """Where a course's consented stories are posted: a group or a channel."""
+
+    course_id: int
+    chat: Chat
+    set_by: int
+    set_at: datetime

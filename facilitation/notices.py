@@ -46,3 +46,7 @@ class NoticeKind(StrEnum):
     DUPLICATE = "duplicate"  # a facilitator's /duplicate: the asker pointed to the earlier question
     HELPER_INVITE = "helper_invite"  # after an introduction: may Flock point questions their way?
     HELPER_ASK = "helper_ask"  # to an opted-in peer: a question that waits, they may know
+    STORY_ASK = "story_ask"  # to a story's author: may it be shared beyond the group?
+    SHOWCASE_POST = "showcase_post"  # a consented story, in the course's showcase (its id is kept)
+    SHOWCASE_DELETE = "showcase_delete"  # that post taken down: its author was forgotten
+    SHOWCASE_UNDELETABLE = "showcase_undeletable"  # to facilitators: remove that post by hand

@@ -17,6 +17,7 @@ from facilitation.model import (
     BoardItem,
     Candidate,
     Chat,
+    Consent,
     Course,
     CourseSettings,
     Discussion,
@@ -44,6 +45,8 @@ from facilitation.model import (
     SessionQuestion,
     Share,
     SharedPost,
+    Showcase,
+    Story,
 )
 from facilitation.notices import NoticeKind
 
@@ -588,6 +591,52 @@ class FollowRepository(Protocol):
     async def caught_up(self, follow_id: int, since: datetime, next_at: datetime) -> None: ...
 
 
+class StoryRepository(Protocol):
+    """Stories (#story or #win posts of a course), their authors' consent, each course's showcase."""
+
+    async def add(
+        self,
+        course_id: int,
+        ref: MessageRef,
+        author: Person,
+        text: str,
+        posted_at: datetime,
+        consent: Consent,
+        media: tuple[str, str] | None = None,
+    ) -> Story | None:
+        """None when the message is a story already (a replayed update)."""
+        ...
+
+    async def is_story(self, chat_id: int, message_id: int) -> bool: ...
+    async def retext(self, chat_id: int, message_id: int, text: str) -> None: ...
+    async def drop_unshared(self, chat_id: int, message_id: int) -> bool:
+        """Deletes the story at that message unless its author said yes; True if one went."""
+        ...
+
+    async def get(self, story_id: int) -> Story | None: ...
+    async def choose(self, story_id: int, consent: Consent, now: datetime) -> bool:
+        """Records the author's answer if the story is still waiting for one (only one wins)."""
+        ...
+
+    async def of_course(self, course_id: int, limit: int) -> list[Story]:
+        """Newest first, each with its showcase post once sent."""
+        ...
+
+    async def unposted(self, course_id: int) -> list[Story]:
+        """Consented stories never queued for a showcase, oldest first."""
+        ...
+
+    async def queued(self, story_id: int, chat_id: int) -> None: ...
+    async def showcase(self, course_id: int) -> Showcase | None: ...
+    async def set_showcase(self, showcase: Showcase) -> None: ...
+    async def remove_showcase(self, course_id: int) -> bool: ...
+    async def showcases(self, course_ids: Sequence[int]) -> list[Showcase]: ...
+    async def forget(self, person_id: int, course_id: int | None, now: datetime) -> list[Story]:
+        """Deletes the person's stories (of one course, or all), their showcase posts not sent
+        yet with them; returns them, each with its showcase post if one was sent."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless commit() was called."""
 
@@ -614,6 +663,7 @@ class UnitOfWork(Protocol):
     announcements: AnnouncementRepository
     shares: ShareRepository
     follows: FollowRepository
+    stories: StoryRepository
     dashboard: DashboardReader
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from facilitation import alerts, detection, discussions, followups, offers, parsing, questions, sharing
+from facilitation import (
+    alerts,
+    detection,
+    discussions,
+    followups,
+    offers,
+    parsing,
+    questions,
+    sharing,
+    stories,
+)
 from facilitation.acks import Ack, react, take_back_if_dismissed
 from facilitation.model import (
     Chat,
@@ -32,6 +42,7 @@ class Post:
     at: datetime
     reply_to: int | None = None  # message id replied to; None for topic roots
     links: tuple[str, ...] = ()  # the URLs in it
+    media: tuple[str, str] | None = None  # ("photo" or "document", Telegram's file id): a caption's
 
     def shared(self) -> SharedPost:
         """As a source's post (facilitation/sharing.py), its hashtag still to fill in."""
@@ -116,6 +127,11 @@ async def receive(
                 await uow.discussions.add_reply(under, post.author, post.text, post.ref, post.at)
             await _classify(uow, course, post, tags, thread, outcome)
         await _solve_own(uow, post, own, outcome)
+        # A story is kept in the first course it counts for; its 🎉 is the message's reaction.
+        if not edit and stories.is_story(tags):
+            text = detection.strip_tags(post.text, stories.TAGS) or post.text
+            if await stories.told(uow, courses[0], post.ref, post.author, text, post.at, post.media):
+                outcome.acks.insert(0, Ack.STORY)
         if outcome.acks:  # one reaction per message, even when it counts for several courses
             await react(uow, post.ref, outcome.acks[0], post.at)
         await uow.commit()
@@ -215,6 +231,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         if changed and not by_command:
             await _withdraw_if_no_longer_asked(uow, post, tags)
         await sharing.edited(uow, post.shared(), tags)
+        await stories.edited(uow, post.ref, detection.strip_tags(post.text, stories.TAGS), tags)
         await uow.commit()
     if changed or not may_start:
         return PostOutcome()

@@ -5,7 +5,8 @@ answers — but their texts become REMOVED; introductions go; raw updates and ou
 the same words. /forget_me also drops the person's name and username (FORMER_LEARNER is shown) and
 hands every kept row of theirs to a new anonymous person, so what they post next starts a new,
 separate history and never names what was erased — except that posts of theirs are never again
-collected for those following a hashtag (facilitation/sharing.py).
+collected for those following a hashtag (facilitation/sharing.py). Their stories are deleted,
+with their posts in the showcase where Telegram still allows it (facilitation/stories.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from facilitation import following, guest_live, people, redaction
+from facilitation import following, guest_live, people, redaction, stories
 from facilitation.courses import find_course
 from facilitation.errors import NotFound
 from facilitation.languages import N_
@@ -110,7 +111,10 @@ async def _erase(
     else:
         relayed = await uow.shares.remove_posts(person_id, chats)
     quoted = {following.excerpt(text) for text in relayed} - set(relayed)  # as catch-ups quote them
-    words = [*removal.words, *relayed, *sorted(quoted)]
+    # Their stories go, and their showcase posts (deleted, or shown to the facilitators to delete).
+    told = await stories.forget(uow, person_id, course.id if course else None, now)
+    asked = {text[: stories.EXCERPT] for text in told} - set(told)  # as the question quoted them
+    words = [*removal.words, *relayed, *sorted(quoted), *told, *sorted(asked)]
     probes = redaction.probes(words)
     inbox = {}
     for update_id, payload in await uow.privacy.inbox_mentioning(person_id, probes, up_to_update):

@@ -614,3 +614,41 @@ class FollowRow(Base):
     next_at: Mapped[datetime] = mapped_column(index=True)
     created_by: Mapped[int]
     created_at: Mapped[datetime]
+
+
+class StoryRow(Base):
+    """A course post tagged #story or #win, with what its author said about sharing it."""
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        Index("ix_stories_course", "course_id", "posted_at"),
+        Index("ix_stories_author", "author_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    author_id: Mapped[int]
+    author_name: Mapped[str] = mapped_column(String(256))
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime]
+    consent: Mapped[str] = mapped_column(String(12))  # facilitation.model.Consent
+    consent_at: Mapped[datetime | None]
+    showcase_chat_id: Mapped[int | None]  # where its post was queued (the outbox row's subject: story:<id>)
+    media_kind: Mapped[str | None] = mapped_column(String(10))  # photo, document: the text is its caption
+    file_id: Mapped[str | None] = mapped_column(String(256))
+
+
+class ShowcaseRow(Base):
+    """Where a course's consented stories are posted (/showcase_here, /showcase)."""
+
+    __tablename__ = "showcases"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    chat_id: Mapped[int]
+    chat_title: Mapped[str] = mapped_column(String(256))
+    chat_username: Mapped[str | None] = mapped_column(String(64))
+    chat_kind: Mapped[str] = mapped_column(String(16))
+    set_by: Mapped[int]
+    set_at: Mapped[datetime]

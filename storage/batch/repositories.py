@@ -40,6 +40,7 @@ from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
 from storage.repositories.sharing import SqlShares
+from storage.repositories.stories import SqlStories
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
 # only tells apart people who share a username (PersonRepository.by_username), and every message
@@ -271,6 +272,7 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
             self.snapshot.answers[(chat_id, message_id)] = found
         return found
 
+
 class BatchShares(_InBatch, SqlShares):
     """Every message with a hashtag or replying, and every reaction, asks what its chat shares:
     the snapshot read that once for the batch's chats, so a chat sharing nothing costs nothing.
@@ -298,6 +300,7 @@ class BatchShares(_InBatch, SqlShares):
         await self._before_reading()
         return await super().unrelayed(person_id)
 
+
 class BatchSearch(_InBatch, SqlSearch):
     """A match looks for earlier answered questions: only an answer the batch holds can make one
     (and its index row) that the database does not have yet, so the buffer is sent first only
@@ -318,3 +321,17 @@ class BatchSearch(_InBatch, SqlSearch):
         if "answers" in self.buffer.holding:
             await self._before_reading()
         return await super().match(course, words, limit, before, shared)
+
+
+class BatchStories(_InBatch, SqlStories):
+    """Every edit asks whether its message is a story: the snapshot read that once for the
+    batch's edits, so an edit of anything else costs nothing. A new story is rare: plain."""
+
+    BATCH_AWARE = frozenset({"is_story"})
+
+    async def is_story(self, chat_id: int, message_id: int) -> bool:
+        known = self.snapshot.story_at((chat_id, message_id))
+        if known is not None:
+            return known
+        await self._before_reading()
+        return await super().is_story(chat_id, message_id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, select, union_all
+from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import AnswerAt, Attachment, Person, PromptAt, Question, Scope
@@ -31,6 +31,7 @@ from storage.models import (
     PersonRow,
     QuestionRow,
     ShareRow,
+    StoryRow,
     UnrelayedRow,
     table_of,
 )
@@ -63,6 +64,7 @@ class Snapshot:
     followed_up: dict[int, bool] = field(default_factory=dict)  # question: follow-up offered
     alerted: set[int] = field(default_factory=set)  # of the questions read: alerts open
     introduced: set[Message] = field(default_factory=set)  # of edits_known: introductions
+    storied: set[Message] = field(default_factory=set)  # of edits_known: stories
     chat_languages: dict[int, str] = field(default_factory=dict)  # of the group chats read
     edits_known: set[Message] = field(default_factory=set)
     prompts: dict[Message, PromptAt] = field(default_factory=dict)  # of prompts_known: discussion prompts
@@ -132,6 +134,9 @@ class Snapshot:
 
     def introduction_at(self, message: Message) -> bool | None:
         return message in self.introduced if message in self.edits_known else None
+
+    def story_at(self, message: Message) -> bool | None:
+        return message in self.storied if message in self.edits_known else None
 
     # The batch's own changes -----------------------------------------------------------------
 
@@ -252,9 +257,15 @@ _THREADS_AT = union_all(
     .select_from(_a.join(_q, _q.c.id == _a.c.question_id).outerjoin(_p, _p.c.id == _q.c.asker_id))
     .where(_at((_a.c.chat_id, _a.c.message_id))),
 )
-_intro = table_of(IntroductionRow)
-_INTRODUCTIONS_AT = select(_intro.c.chat_id, _intro.c.message_id).where(
-    _at((_intro.c.chat_id, _intro.c.message_id))
+_intro, _story = table_of(IntroductionRow), table_of(StoryRow)
+# Which edited messages are introductions, and which stories: one statement.
+_INTRODUCTIONS_AT = union_all(
+    select(_intro.c.chat_id, _intro.c.message_id, literal(False).label("story")).where(
+        _at((_intro.c.chat_id, _intro.c.message_id))
+    ),
+    select(_story.c.chat_id, _story.c.message_id, literal(True).label("story")).where(
+        _at((_story.c.chat_id, _story.c.message_id))
+    ),
 )
 
 
@@ -299,8 +310,9 @@ async def read(
     if chats:
         await _read_attachments(session, snapshot, chats)
     if edited:
-        intros = await session.execute(_INTRODUCTIONS_AT, _located(edited))
-        snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in intros}
+        found = list(await session.execute(_INTRODUCTIONS_AT, _located(edited)))
+        snapshot.introduced = edited & {(row.chat_id, row.message_id) for row in found if not row.story}
+        snapshot.storied = edited & {(row.chat_id, row.message_id) for row in found if row.story}
     await _read_threads(session, snapshot, replies | edited)
     # Which replies are to a discussion's prompt (answers reply to them): the bot's messages.
     snapshot.prompts = await prompts_at(session, replies if to_bots is None else replies & to_bots)

@@ -52,6 +52,7 @@ _BATCH_AWARE = {
     "discussions": aware.BatchDiscussions,
     "search": aware.BatchSearch,
     "shares": aware.BatchShares,
+    "stories": aware.BatchStories,
 }
 
 

@@ -30,6 +30,7 @@ from facilitation.ports import (
     QuestionRepository,
     SearchIndex,
     ShareRepository,
+    StoryRepository,
 )
 from facilitation.stats import StatsReader
 from storage.repositories.alerts import SqlAlerts
@@ -54,6 +55,7 @@ from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
 from storage.repositories.sharing import SqlShares
 from storage.repositories.stats import SqlStats
+from storage.repositories.stories import SqlStories
 from storage.transfer import move_chat
 
 
@@ -83,6 +85,7 @@ class Repositories:
     announcements: AnnouncementRepository
     shares: ShareRepository
     follows: FollowRepository
+    stories: StoryRepository
     dashboard: DashboardReader
 
 
@@ -114,6 +117,7 @@ class PlainRepositories(Repositories):
         self.announcements = SqlAnnouncements(session)
         self.shares = SqlShares(session)
         self.follows = SqlFollows(session)
+        self.stories = SqlStories(session)
         self.dashboard = SqlDashboard(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:

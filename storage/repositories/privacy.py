@@ -30,6 +30,7 @@ from storage.models import (
     SessionAskerRow,
     SessionQuestionRow,
     SessionVoteRow,
+    StoryRow,
 )
 from storage.repositories.base import Repository
 from storage.repositories.privacy_queries import Scope, purgeable
@@ -52,7 +53,13 @@ class SqlPrivacy(Repository):
             + await self._count(DiscussionReplyRow, scope.discussion_replies(kept_only=True)),
             guest_questions=await self._count(SessionQuestionRow, scope.guest_questions(kept_only=True)),
             guest_answers=await self._count(SessionQuestionRow, scope.guest_answers(kept_only=True)),
+            stories=await self._count(StoryRow, self._stories(person_id, course_id)),
         )
+
+    @staticmethod
+    def _stories(person_id: int, course_id: int | None) -> list[ColumnElement[bool]]:
+        mine = [StoryRow.author_id == person_id]
+        return mine if course_id is None else [*mine, StoryRow.course_id == course_id]
 
     async def remove_words(self, person_id: int, course_id: int | None) -> Removal:
         removed, scope = REMOVED, Scope(person_id, course_id)

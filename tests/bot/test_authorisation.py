@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.callbacks import ask_button, forget_button, helper_invite_button
+from bot.callbacks import ask_button, forget_button, helper_invite_button, story_button
 from bot.recording import Call
 from storage.models import Base
 from tests.builders import JSON, group, private, user
@@ -117,6 +117,8 @@ async def build_world(flock: Harness) -> World:
     )
     await send(t.post(CHAT, ANA, "/announce tomorrow 09:00\nWelcome to week 2"))  # announcement 1
     await send(t.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
+    await send(t.post(CHAT, ANA, "/showcase_here #onb26"))
+    await send(t.post(CHAT, BEN, "#win My first deploy went fine"))  # story 1: Ben is asked
     board = {"message_id": board_edit.params["message_id"], "date": 0, "chat": CHAT}
     return World(
         open_question["message"],
@@ -227,6 +229,11 @@ def alert_of_open_question(world: World) -> JSON:
     return alert
 
 
+def story_yes(world: World) -> tuple[JSON, str]:
+    """ "Yes, as Ben" under the question about Ben's story 1."""
+    return world.followup.result, story_button("n", 1)
+
+
 def forget_ben(world: World) -> tuple[JSON, str]:
     return world.alert.result, forget_button(True, BEN["id"], course_id=1)
 
@@ -329,6 +336,13 @@ ROWS = [
     command("/follow #devcon26", PRIVATE, {LEARNER, FACILITATOR, OTHER_FACILITATOR}, "Following #devcon26"),
     command("/following", GROUP, EVERYONE_IN_THE_GROUP, "#devcon26, every day"),
     command("/unfollow #devcon26", GROUP, ONLY_FACILITATOR, "No longer following"),
+    # Stories: facilitators choose the showcase and read the stories; only the author consents
+    command("/showcase_here #onb26", GROUP, ONLY_FACILITATOR, "will be posted in"),
+    command("/showcase", PRIVATE, ONLY_FACILITATOR, "#onb26: posted in"),
+    command("/showcase off #onb26", PRIVATE, ONLY_FACILITATOR, "aren't posted anywhere"),
+    command("/stories", GROUP, ONLY_FACILITATOR, "Stories of #onb26"),
+    command("/stories #onb26", PRIVATE, ONLY_FACILITATOR, "Stories of #onb26"),
+    Row("story: yes", PRIVATE, frozenset({LEARNER}), "Your story may be shared", button=story_yes),
     # Buttons
     Row("alert: I'll take it", PRIVATE, frozenset(ONLY_FACILITATOR), "It's yours", button=alert_button(0)),
     Row("alert: snooze", PRIVATE, frozenset(ONLY_FACILITATOR), "Snoozed", button=alert_button(1)),

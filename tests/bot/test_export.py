@@ -47,7 +47,13 @@ async def test_export_sends_a_dated_zip_of_csv_files_and_a_report(flock: Harness
     name, content = upload(document, "document")
     assert name == "onb26-export-2026-11-03.zip"
     archive = zipfile.ZipFile(io.BytesIO(content))
-    assert archive.namelist() == ["questions.csv", "introductions.csv", "learners.csv", "report.md"]
+    assert archive.namelist() == [
+        "questions.csv",
+        "introductions.csv",
+        "learners.csv",
+        "stories.csv",
+        "report.md",
+    ]
     assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
     assert sent(calls, "sendMessage") == []
 

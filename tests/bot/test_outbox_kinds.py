@@ -31,6 +31,7 @@ STORED = {
     "catch_up", "catch_up_file",
     "offer", "duplicate",
     "helper_invite", "helper_ask",
+    "story_ask", "showcase_post", "showcase_delete", "showcase_undeletable",
 }  # fmt: skip
 
 

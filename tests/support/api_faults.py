@@ -73,7 +73,9 @@ class Delivery:
         buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
         return cls(
             method,
-            int(chat_id) if chat_id is not None else None,
+            int(chat_id)
+            if chat_id is not None and str(chat_id).lstrip("-").isdigit()
+            else None,  # not "@name"
             str(params.get("text") or params.get("caption") or ""),
             int(params["message_id"]) if params.get("message_id") else None,
             tuple(str(b.get("callback_data", "")) for b in buttons),
