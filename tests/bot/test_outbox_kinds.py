@@ -31,6 +31,7 @@ STORED = {
     "catch_up", "catch_up_file",
     "offer", "duplicate",
     "helper_invite", "helper_ask",
+    "highlights",
 }  # fmt: skip
 
 
