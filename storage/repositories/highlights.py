@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, desc, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from facilitation.highlights import FirstPost
 from facilitation.model import Listed, MessageRef, Person, Question, QuestionState
@@ -24,21 +24,16 @@ class SqlHighlights(Repository):
         self, course_id: int, start: datetime, end: datetime, least: int, limit: int
     ) -> list[tuple[Question, int, int]]:
         answers, people = func.count(AnswerRow.id), func.count(AnswerRow.answerer_id.distinct())
-        counted = (
-            select(AnswerRow.question_id, answers.label("answers"), people.label("people"))
-            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
-            .where(*_answered_in(course_id, start, end))
-            .group_by(AnswerRow.question_id)
-            .having(answers >= least)
-            .order_by(desc("answers"), desc("people"), AnswerRow.question_id)
-            .limit(limit)
-            .subquery()
-        )
+        # Grouped by the rows' keys, so the rows come whole (PostgreSQL: the columns depend on them).
         rows = await self.session.execute(
-            select(QuestionRow, PersonRow, counted.c.answers, counted.c.people)
-            .join(counted, counted.c.question_id == QuestionRow.id)
+            select(QuestionRow, PersonRow, answers, people)
+            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
             .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-            .order_by(desc(counted.c.answers), desc(counted.c.people), QuestionRow.id)
+            .where(*_answered_in(course_id, start, end))
+            .group_by(QuestionRow.id, PersonRow.id)
+            .having(answers >= least)
+            .order_by(answers.desc(), people.desc(), QuestionRow.id)
+            .limit(limit)
         )
         return [(mapping.question(q, p), int(n), int(k)) for q, p, n, k in rows]
 
@@ -88,20 +83,16 @@ class SqlHighlights(Repository):
             .exists()
         )
         asks, answers = func.count(), func.sum(case((answered, 1), else_=0))
-        counted = (
-            select(HelperAskRow.person_id, asks.label("asks"), answers.label("answered"))
+        rows = await self.session.execute(
+            select(HelperAskRow.person_id, PersonRow, asks, answers)
+            .outerjoin(PersonRow, PersonRow.id == HelperAskRow.person_id)
             .where(
                 HelperAskRow.course_id == course_id,
                 HelperAskRow.asked_at >= start,
                 HelperAskRow.asked_at < end,
             )
-            .group_by(HelperAskRow.person_id)
-            .subquery()
-        )
-        rows = await self.session.execute(
-            select(counted.c.person_id, PersonRow, counted.c.asks, counted.c.answered)
-            .outerjoin(PersonRow, PersonRow.id == counted.c.person_id)
-            .order_by(desc(counted.c.answered), desc(counted.c.asks), PersonRow.name, counted.c.person_id)
+            .group_by(HelperAskRow.person_id, PersonRow.id)
+            .order_by(answers.desc(), asks.desc(), PersonRow.name, HelperAskRow.person_id)
             .limit(limit)
         )
         return [(mapping.person(p, person_id), int(n), int(k or 0)) for person_id, p, n, k in rows]
@@ -110,17 +101,13 @@ class SqlHighlights(Repository):
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> list[tuple[Person, int]]:
         questions = func.count(AnswerRow.question_id.distinct())
-        counted = (
-            select(AnswerRow.answerer_id, questions.label("questions"))
-            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
-            .where(*_answered_in(course_id, start, end), AnswerRow.by_facilitator.is_(False))
-            .group_by(AnswerRow.answerer_id)
-            .subquery()
-        )
         rows = await self.session.execute(
-            select(counted.c.answerer_id, PersonRow, counted.c.questions)
-            .outerjoin(PersonRow, PersonRow.id == counted.c.answerer_id)
-            .order_by(desc(counted.c.questions), PersonRow.name, counted.c.answerer_id)
+            select(AnswerRow.answerer_id, PersonRow, questions)
+            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+            .outerjoin(PersonRow, PersonRow.id == AnswerRow.answerer_id)
+            .where(*_answered_in(course_id, start, end), AnswerRow.by_facilitator.is_(False))
+            .group_by(AnswerRow.answerer_id, PersonRow.id)
+            .order_by(questions.desc(), PersonRow.name, AnswerRow.answerer_id)
             .limit(limit)
         )
         return [(mapping.person(p, person_id), int(n)) for person_id, p, n in rows]
