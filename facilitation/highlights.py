@@ -13,7 +13,9 @@ section is one list here and one block in bot/render_highlights.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol, TypeVar
@@ -41,26 +43,33 @@ class FirstPost:
     ref: MessageRef | None
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The answers one person gave one question in the week (to someone else's question of the
+    course, dismissed ones aside, as the digest counts answers)."""
+
+    question_id: int
+    answerer_id: int
+    by_facilitator: bool
+    answers: int
+
+
 class HighlightsReader(Protocol):
     """What the highlights read, each bounded by one course and the week [start, end)."""
 
-    # Questions (dismissed ones aside) by the answers others than the asker gave them in the
-    # week, most first, those with at least `least`: (question, answers, people who answered).
-    async def most_answered(
-        self, course_id: int, start: datetime, end: datetime, least: int, limit: int
-    ) -> list[tuple[Question, int, int]]: ...
+    # The week's answers, counted per question and answerer: one read serves two sections.
+    async def answered(self, course_id: int, start: datetime, end: datetime) -> list[Answered]: ...
+    async def questions(self, ids: Sequence[int]) -> list[Question]: ...
+    async def people(self, ids: Sequence[int]) -> list[Person]: ...
     # People, facilitators aside, whose first post in the course came in the week, earliest first.
     async def new_voices(
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> Listed[FirstPost]: ...
-    # Peer helpers asked about a question in the week: (helper, asks, of those the answered).
+    # Peer helpers asked about a question in the week: (helper, asks, of those the answered),
+    # the most answered first.
     async def helpers_asked(
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> list[tuple[Person, int, int]]: ...
-    # Answerers who were not facilitators by the questions they answered in the week, most first.
-    async def answerers(
-        self, course_id: int, start: datetime, end: datetime, limit: int
-    ) -> list[tuple[Person, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -149,21 +158,46 @@ def past_week(timezone: str, day: date) -> tuple[datetime, datetime]:
 async def compose(uow: UnitOfWork, course: Course, start: datetime, end: datetime) -> Highlights:
     """The highlights of one course's week, inside an open unit of work."""
     reader = uow.highlights
-    drawn = await reader.most_answered(course.id, start, end, LEAST_ANSWERS, QUESTIONS)
+    answered = await reader.answered(course.id, start, end)
+    drawn, answerers = most_answered(answered), most_answering(answered)
+    questions = {q.id: q for q in await reader.questions([q for q, _, _ in drawn])}
+    people = {p.id: p for p in await reader.people([p for p, _ in answerers])}
     voices = await reader.new_voices(course.id, start, end, VOICES)
     helpers = await reader.helpers_asked(course.id, start, end, HELPERS)
-    answerers = await reader.answerers(course.id, start, end, ANSWERERS)
     return Highlights(
         hashtag=course.hashtag,
         title=course.title,
         timezone=course.settings.timezone,
         start=start,
         end=end,
-        questions=[_drawn(q, n, people) for q, n, people in drawn],
+        questions=[_drawn(questions[q], n, k) for q, n, k in drawn if q in questions],
         voices=_listed_as(voices, lambda f: Voice(f.person.name, f.at, f.ref)),
         helpers=[Helper(p.name, asked, answered) for p, asked, answered in helpers],
-        answerers=[Answerer(p.name, n) for p, n in answerers],
+        answerers=[Answerer(people[p].name if p in people else f"user {p}", n) for p, n in answerers],
     )
+
+
+def most_answered(answered: Iterable[Answered], limit: int = QUESTIONS) -> list[tuple[int, int, int]]:
+    """(question id, answers, people) of the questions with at least LEAST_ANSWERS, the most
+    answers first, then the most people, then the earliest question."""
+    answers: Counter[int] = Counter()
+    people: dict[int, set[int]] = {}
+    for row in answered:
+        answers[row.question_id] += row.answers
+        people.setdefault(row.question_id, set()).add(row.answerer_id)
+    drew = [(-n, -len(people[q]), q) for q, n in answers.items() if n >= LEAST_ANSWERS]
+    return [(q, -n, -k) for n, k, q in heapq.nsmallest(limit, drew)]
+
+
+def most_answering(answered: Iterable[Answered], limit: int = ANSWERERS) -> list[tuple[int, int]]:
+    """(person id, questions answered) of the answerers who were not facilitators, the most first
+    (then the first to join Telegram: a stable order for a tie)."""
+    questions: dict[int, set[int]] = {}
+    for row in answered:
+        if not row.by_facilitator:
+            questions.setdefault(row.answerer_id, set()).add(row.question_id)
+    ranked = heapq.nsmallest(limit, ((-len(q), p) for p, q in questions.items()))
+    return [(p, -n) for n, p in ranked]
 
 
 def _drawn(question: Question, answers: int, people: int) -> Drawn:
