@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from facilitation.highlights import Answerer, Drawn, Helper, Highlights, Voice, past_week
+from facilitation.highlights import (
+    Answered,
+    Answerer,
+    Drawn,
+    Helper,
+    Highlights,
+    Voice,
+    most_answered,
+    most_answering,
+    past_week,
+)
 from facilitation.model import Listed, MessageRef
 
 
@@ -47,3 +57,31 @@ def test_highlights_read_back_as_they_were_queued() -> None:
     assert Highlights.from_data(week.to_data()) == week
     assert not week.is_quiet
     assert Highlights("onb26", "Onboarding", "UTC", week.start, week.end).is_quiet
+
+
+def test_questions_rank_by_answers_then_people_and_need_two() -> None:
+    answered = [
+        Answered(1, 20, False, 3),  # question 1: 3 answers from one person
+        Answered(2, 20, False, 1),  # question 2: 3 answers from three people
+        Answered(2, 21, False, 1),
+        Answered(2, 22, True, 1),
+        Answered(3, 23, False, 1),  # question 3: one answer, not "the most"
+        Answered(4, 20, False, 2),  # question 4: 2 answers
+        Answered(5, 21, False, 2),  # question 5: as many as 4, asked later
+    ]
+
+    assert most_answered(answered) == [(2, 3, 3), (1, 3, 1), (4, 2, 1), (5, 2, 1)]
+    assert most_answered(answered, limit=2) == [(2, 3, 3), (1, 3, 1)]
+
+
+def test_answerers_count_questions_not_answers_and_leave_facilitators_out() -> None:
+    answered = [
+        Answered(1, 20, False, 5),  # five answers to one question
+        Answered(1, 21, False, 1),
+        Answered(2, 21, False, 1),
+        Answered(3, 22, True, 1),  # a facilitator
+        Answered(3, 23, False, 1),
+    ]
+
+    assert most_answering(answered) == [(21, 2), (20, 1), (23, 1)]
+    assert most_answering(answered, limit=1) == [(21, 2)]
