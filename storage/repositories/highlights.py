@@ -42,12 +42,12 @@ class SqlHighlights(Repository):
     async def questions(self, ids: Sequence[int]) -> list[Question]:
         if not ids:
             return []
-        rows = await self.session.execute(
-            select(QuestionRow, PersonRow)
-            .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-            .where(QuestionRow.id.in_(ids))
-        )
-        return [mapping.question(q, p) for q, p in rows]
+        # The askers apart: joined, PostgreSQL may hash every person for a handful of questions.
+        rows = list(await self.session.scalars(select(QuestionRow).where(QuestionRow.id.in_(ids))))
+        askers = {q.asker_id for q in rows}
+        found = await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(askers)))
+        people = {p.id: p for p in found}
+        return [mapping.question(q, people.get(q.asker_id)) for q in rows]
 
     async def people(self, ids: Sequence[int]) -> list[Person]:
         if not ids:
