@@ -25,6 +25,7 @@ FACILITATOR_KINDS = {
     NoticeKind.ALERT_BATCH,
     NoticeKind.DIGEST,
     NoticeKind.WEEKLY_CHART,
+    NoticeKind.HIGHLIGHTS,
     NoticeKind.SESSION_LEFTOVERS,
     NoticeKind.GUEST_NOT_READY,
     NoticeKind.ANNOUNCEMENT_SKIPPED,
@@ -254,6 +255,8 @@ class Narrator:
                 return _("daily digest to {who}", who=to), text
             case NoticeKind.WEEKLY_CHART:
                 return _("the week in a chart, to {who}", who=to), text
+            case NoticeKind.HIGHLIGHTS:
+                return _("the week's highlights, to {who}", who=to), text
             case NoticeKind.GREETING:
                 return _("Flock welcomes the newcomers in the group"), text
             case NoticeKind.FOLLOWUP:

@@ -108,6 +108,7 @@ _KEYWORDS = {
         "language": "langue",
         "start": "début",
         "nudge": "relance",
+        "highlights": "moments",
         "off": "non",
         "tagged": "étiquetées",
         "all": "tout",

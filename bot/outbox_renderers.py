@@ -21,6 +21,7 @@ from bot import (
     render_discussions,
     render_following,
     render_helpers,
+    render_highlights,
     render_offers,
     render_sessions,
     render_stats,
@@ -30,6 +31,7 @@ from bot import (
 from facilitation import stats_data
 from facilitation.acks import Ack
 from facilitation.digest_content import Digest
+from facilitation.highlights import Highlights
 from facilitation.notices import NoticeKind
 
 
@@ -213,6 +215,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
         render_digest.digest(Digest.from_data(data)), thread_id=at.thread_id
     ),
     NoticeKind.WEEKLY_CHART: _weekly_chart,
+    NoticeKind.HIGHLIGHTS: lambda data, at: Message(
+        render_highlights.highlights(Highlights.from_data(data)), thread_id=at.thread_id
+    ),
     # Also the chat's question board: its id is kept to edit it.
     NoticeKind.SESSION_ANNOUNCED: lambda data, at: Message(
         render_sessions.board(data, at.bot_username), thread_id=at.thread_id, keep_id=True

@@ -241,6 +241,8 @@ def settings(course: Course) -> str:
         parts.append(f"{k('start')} {s.starts_on.isoformat()}")
     if s.nudge is not None:  # shown when set (unset: half the SLA)
         parts.append(f"{k('nudge')} {compact_length(s.nudge) if s.nudge else k('off')}")
+    if not s.highlights:  # shown when off
+        parts.append(f"{k('highlights')} {k('off')}")
     return " · ".join(parts)
 
 
@@ -259,6 +261,10 @@ START_USAGE = N_(
     "for announcements at <code>week 3 mon 09:00</code>"
 )
 
+HIGHLIGHTS_USAGE = N_(
+    "<code>highlights on</code> or <code>highlights off</code> — the week's highlights, with Monday's digest"
+)
+
 NUDGE_USAGE = N_(
     "<code>nudge 20m</code> or <code>nudge off</code> — how long a question waits before I ask "
     "peers who may know (half the SLA unless set)"
@@ -268,7 +274,9 @@ NUDGE_USAGE = N_(
 def settings_usage(course: Course | None = None) -> str:
     """How to change a setting; with the course, the language its groups read now."""
     language = NAMES.get(course.settings.language, "English") if course else None
-    usage = _(SETTINGS_USAGE) + "\n" + _(START_USAGE) + "\n" + _(NUDGE_USAGE) + "\n"
+    usage = (
+        _(SETTINGS_USAGE) + "\n" + _(START_USAGE) + "\n" + _(NUDGE_USAGE) + "\n" + _(HIGHLIGHTS_USAGE) + "\n"
+    )
     if language is None:
         return usage + _(
             "<code>language fr</code> or <code>language en</code> — the language of the course's groups"

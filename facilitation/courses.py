@@ -185,11 +185,13 @@ def _with_setting(settings: CourseSettings, key: str, value: str) -> CourseSetti
         return replace(settings, starts_on=parsing.course_start(value))
     if key == "nudge":
         return replace(settings, nudge=parsing.nudge(value))
+    if key == "highlights":
+        return replace(settings, highlights=parsing.switch(value))
     # The keys in the text itself, so each language lists its own (`délai, fuseau…` in French).
     raise ParseError(
         N_(
             "There is no setting “{key}”. "
-            "Settings: sla, timezone, quiet, digest, detect, retention, language, start, nudge."
+            "Settings: sla, timezone, quiet, digest, detect, retention, language, start, nudge, highlights."
         ),
         key=key[:30],
     )

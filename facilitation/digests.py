@@ -14,6 +14,9 @@ last day. A digest time set again resumes the schedule, its first window from th
 
 Recipients: the facilitators' chat set with /alerts_here, else each facilitator who started the
 bot. A digest with nothing waiting and nothing new is not sent; its day still counts as done.
+
+Weekly: the course's first digest of a week (Monday's, unless Flock was down) also carries the
+week's chart and the past week's highlights (facilitation/highlights.py), in its transaction.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from facilitation import stats_data
+from facilitation import highlights, stats_data
 from facilitation.digest_content import ITEMS, LEARNERS, NAMES, Digest, DigestFacts, Opening, assemble
+from facilitation.highlights import Highlights
 from facilitation.model import UNRESOLVED, CourseSettings, Listed, Question, QuestionState
 from facilitation.notices import NoticeKind
 from facilitation.ports import DigestSchedule, Notice, UnitOfWork
@@ -104,21 +108,39 @@ async def _send(
     now: datetime,
 ) -> int:
     """Mark the day, and queue the digest for the course's recipients unless it is quiet; the
-    course's first digest of the week also carries the week's chart."""
-    await uow.digests.mark_sent(schedule.course.id, day)
+    course's first digest of the week also carries the week's chart, and the past week's
+    highlights (facilitation/highlights.py), told even when the digest is quiet."""
+    course = schedule.course
+    await uow.digests.mark_sent(course.id, day)
     digest = await _compose(uow, schedule, now)
-    if digest.is_quiet:
+    first_of_week = _first_of_week(schedule.last_digest_on, day)
+    week = await _week_highlights(uow, schedule, day) if first_of_week else None
+    if digest.is_quiet and week is None:
         return 0
-    recipients = await uow.alerts.recipients(schedule.course.id)
-    chats = recipients.destinations
+    chats = (await uow.alerts.recipients(course.id)).destinations
     chart = None
-    if _first_of_week(schedule.last_digest_on, day):
-        chart = stats_data.to_data(await week_stats(uow, schedule.course, now))
+    if first_of_week and not digest.is_quiet:
+        chart = stats_data.to_data(await week_stats(uow, course, now))
     for chat_id, thread_id in chats:
-        await uow.outbox.put(Notice(chat_id, NoticeKind.DIGEST, digest.to_data(), thread_id), now)
+        if not digest.is_quiet:
+            await uow.outbox.put(Notice(chat_id, NoticeKind.DIGEST, digest.to_data(), thread_id), now)
         if chart is not None and chart["days"]:
             await uow.outbox.put(Notice(chat_id, NoticeKind.WEEKLY_CHART, chart, thread_id), now)
+        if week is not None:
+            await uow.outbox.put(Notice(chat_id, NoticeKind.HIGHLIGHTS, week.to_data(), thread_id), now)
     return len(chats)
+
+
+async def _week_highlights(uow: UnitOfWork, schedule: DigestSchedule, day: date) -> Highlights | None:
+    """The past Monday–Sunday's highlights, unless the course turned them off or did not exist
+    before that week ended."""
+    course = schedule.course
+    if not course.settings.highlights:
+        return None
+    start, end = highlights.past_week(course.settings.timezone, day)
+    if schedule.created_at >= end:
+        return None
+    return await highlights.compose(uow, course, start, end)
 
 
 def _first_of_week(last: date | None, day: date) -> bool:

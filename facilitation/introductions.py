@@ -50,7 +50,7 @@ async def introduce(
             else learner_course(uow, person.id, tags)
         )
         await uow.people.seen(person, now)
-        await uow.learners.record_post(course.id, person.id, now)
+        await uow.learners.record_post(course.id, person.id, now, ref)
         intro = await uow.introductions.replace(course.id, person, text[:MAX_INTRO], ref, now)
         if ref is not None:
             await react(uow, ref, Ack.INTRODUCTION, now)

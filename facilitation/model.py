@@ -78,6 +78,7 @@ class CourseSettings:
     starts_on: date | None = None  # day 1, for times like "week 3 mon 09:00"
     nudge: timedelta | None = None  # how long a question waits before peer helpers are asked;
     # None: half the SLA; zero: never (`nudge off`)
+    highlights: bool = True  # the week's highlights on Mondays, with the digest (`highlights off`)
 
     @property
     def helper_wait(self) -> timedelta | None:

@@ -17,6 +17,7 @@ class NoticeKind(StrEnum):
     GREETING = "greeting"  # newcomers welcomed in the chat
     DIGEST = "digest"
     WEEKLY_CHART = "weekly_chart"
+    HIGHLIGHTS = "highlights"  # the past week's highlights, with Monday's digest
     SESSION_ANNOUNCED = "session_announced"  # also the chat's question board
     SESSION_CANCELLED = "session_cancelled"
     SESSION_MOVED = "session_moved"

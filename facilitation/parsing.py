@@ -74,6 +74,7 @@ _SETTING_KEYS = {
     "début": "start",
     "debut": "start",
     "relance": "nudge",
+    "moments": "highlights",
 }
 
 
@@ -400,6 +401,18 @@ def nudge(text: str) -> timedelta:
     if found < timedelta(minutes=1):
         raise ParseError(N_("A nudge waits at least a minute, like 20m, or off."))
     return found
+
+
+ON = frozenset({"on", "oui", "activé", "activée", "active", "activee"})
+
+
+def switch(text: str) -> bool:
+    """`on` (`oui`) or `off` (`non`): a setting that is either."""
+    if is_off(text):
+        return False
+    if text.strip().lower() in ON:
+        return True
+    raise ParseError(N_("I couldn't read “{text}”: use on or off."), text=text.strip()[:40])
 
 
 def course_start(text: str) -> date | None:

@@ -53,6 +53,7 @@ from facilitation.notices import NoticeKind
 if TYPE_CHECKING:  # they name UnitOfWork in turn
     from facilitation.dashboard import DashboardReader
     from facilitation.export import ExportReader
+    from facilitation.highlights import HighlightsReader
     from facilitation.stats import StatsReader
 
 
@@ -114,7 +115,10 @@ class PersonRepository(Protocol):
 
 
 class LearnerRepository(Protocol):
-    async def record_post(self, course_id: int, person_id: int, now: datetime) -> None: ...
+    # A post counted; the person's first in the course also keeps where it is (`ref`).
+    async def record_post(
+        self, course_id: int, person_id: int, now: datetime, ref: MessageRef | None
+    ) -> None: ...
     async def roster(self, course_id: int) -> list[RosterEntry]: ...
     async def courses_of(self, person_id: int) -> list[Course]: ...
 
@@ -665,6 +669,7 @@ class UnitOfWork(Protocol):
     follows: FollowRepository
     stories: StoryRepository
     dashboard: DashboardReader
+    highlights: HighlightsReader
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
     async def commit(self) -> None: ...

@@ -115,7 +115,7 @@ async def receive(
             return outcome
         await uow.people.seen(post.author, post.at)
         for course in courses:
-            await uow.learners.record_post(course.id, post.author.id, post.at)
+            await uow.learners.record_post(course.id, post.author.id, post.at, post.ref)
             if course.id in answers:  # an answer, whatever its punctuation: never a question
                 await uow.discussions.add_answer(
                     answers[course.id], post.author, post.text, post.ref, post.at

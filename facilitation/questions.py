@@ -40,7 +40,7 @@ async def ask(
     async with uow:
         course = await course_for_command(uow, chat_id, tags)
         await uow.people.seen(asker, now)
-        await uow.learners.record_post(course.id, asker.id, now)
+        await uow.learners.record_post(course.id, asker.id, now, ref)
         existing = [
             q for q in await uow.questions.asked_at(chat_id, ref.message_id) if q.course_id == course.id
         ]

@@ -39,6 +39,7 @@ def course(row: CourseRow) -> Course:
         language=row.language,
         starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
         nudge=None if row.nudge_seconds is None else timedelta(seconds=row.nudge_seconds),
+        highlights=row.highlights_on,
     )
     return Course(row.id, row.hashtag, row.title, settings)
 
@@ -56,6 +57,7 @@ def write_settings(row: CourseRow, settings: CourseSettings) -> None:
     row.language = settings.language
     row.starts_on = settings.starts_on.isoformat() if settings.starts_on else None
     row.nudge_seconds = None if settings.nudge is None else int(settings.nudge.total_seconds())
+    row.highlights_on = settings.highlights
 
 
 def question(row: QuestionRow, asker: PersonRow | None) -> Question:

@@ -89,6 +89,7 @@ class CourseRow(Base):
     next_purge_at: Mapped[datetime | None] = mapped_column(index=True)  # None while retention is off
     starts_on: Mapped[str | None] = mapped_column(String(10))  # the course's day 1, ISO; for "week 3 mon"
     nudge_seconds: Mapped[int | None]  # how long before peer helpers are asked; None: half the SLA; 0: never
+    highlights_on: Mapped[bool] = mapped_column(default=True)  # False: `highlights off`, no Monday highlights
 
 
 class FacilitatorRow(Base):
@@ -131,6 +132,10 @@ class LearnerRow(Base):
     posts: Mapped[int] = mapped_column(default=0)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Where the first post was (the week's highlights link new voices to it); None before 0025.
+    first_chat_id: Mapped[int | None]
+    first_message_id: Mapped[int | None]
+    first_thread_id: Mapped[int | None]
 
 
 class IntroductionRow(Base):

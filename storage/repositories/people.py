@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from facilitation.model import Course, Person, RosterEntry
+from facilitation.model import Course, MessageRef, Person, RosterEntry
 from storage import mapping
 from storage.models import CourseRow, IntroductionRow, LearnerRow, PersonRow, table_of
 from storage.repositories.base import Repository, dialect_of
@@ -86,13 +86,19 @@ class SqlPeople(Repository):
 
 
 class SqlLearners(Repository):
-    async def record_post(self, course_id: int, person_id: int, now: datetime) -> None:
+    async def record_post(
+        self, course_id: int, person_id: int, now: datetime, ref: MessageRef | None
+    ) -> None:
         values = {
             "course_id": course_id,
             "person_id": person_id,
             "posts": 1,
             "first_seen_at": now,
             "last_seen_at": now,
+            # Written by the insert only: the first post's place stays.
+            "first_chat_id": ref.chat_id if ref else None,
+            "first_message_id": ref.message_id if ref else None,
+            "first_thread_id": ref.thread_id if ref else None,
         }
         counted = _post_counted(dialect_of(self.session))
         await self.writes.execute(counted, values, [("learners", course_id, person_id)])

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.dashboard import DashboardReader
 from facilitation.export import ExportReader
+from facilitation.highlights import HighlightsReader
 from facilitation.ports import (
     AlertRepository,
     AnnouncementRepository,
@@ -46,6 +47,7 @@ from storage.repositories.guest_batches import SqlGuestBatches
 from storage.repositories.guest_questions import SqlGuestQuestions
 from storage.repositories.guest_sessions import SqlGuestSessions
 from storage.repositories.helpers import SqlHelpers
+from storage.repositories.highlights import SqlHighlights
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlGreetings, SqlOutbox
 from storage.repositories.offers import SqlOffers
@@ -87,6 +89,7 @@ class Repositories:
     follows: FollowRepository
     stories: StoryRepository
     dashboard: DashboardReader
+    highlights: HighlightsReader
 
 
 class PlainRepositories(Repositories):
@@ -119,6 +122,7 @@ class PlainRepositories(Repositories):
         self.follows = SqlFollows(session)
         self.stories = SqlStories(session)
         self.dashboard = SqlDashboard(session)
+        self.highlights = SqlHighlights(session)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         await move_chat(self._bound, old_chat_id, new_chat_id, now)

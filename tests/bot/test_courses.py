@@ -761,7 +761,7 @@ async def test_changed_settings_persist_together(flock: Harness) -> None:
         (
             "colour red",
             "There is no setting “colour”. "
-            "Settings: sla, timezone, quiet, digest, detect, retention, language, start, nudge.",
+            "Settings: sla, timezone, quiet, digest, detect, retention, language, start, nudge, highlights.",
         ),
     ],
 )

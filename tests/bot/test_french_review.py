@@ -137,7 +137,7 @@ async def test_the_settings_speak_the_language_of_their_reader_and_name_keys_as_
     assert needs[0].startswith("Donnez aussi une valeur : <code>/settings délai …</code>")
     assert unknown == [
         "Il n’y a pas de réglage « couleur ». "
-        "Réglages : délai, fuseau, silence, résumé, détection, conservation, langue, début, relance."
+        "Réglages : délai, fuseau, silence, résumé, détection, conservation, langue, début, relance, moments."
     ]
     assert changed == [
         "#onb26 : réglage « conservation » modifié.\n"

@@ -32,6 +32,7 @@ STORED = {
     "offer", "duplicate",
     "helper_invite", "helper_ask",
     "story_ask", "showcase_post", "showcase_delete", "showcase_undeletable",
+    "highlights",
 }  # fmt: skip
 
 

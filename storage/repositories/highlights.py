@@ -1,0 +1,116 @@
+"""What the week's highlights read: one course's week of answers, first posts and helpers' asks.
+
+The week's answers are read once, counted per question and answerer by the database (a few
+thousand rows at the largest course), and ranked by the domain; then only the rows shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from facilitation.highlights import Answered, FirstPost
+from facilitation.model import Listed, MessageRef, Person, Question, QuestionState
+from storage import mapping
+from storage.models import AnswerRow, FacilitatorRow, HelperAskRow, LearnerRow, PersonRow, QuestionRow
+from storage.repositories.base import Repository
+
+# Every state but dismissed, named: (course_id, state) then finds them from the index alone.
+_QUESTIONS = tuple(s.value for s in QuestionState if s is not QuestionState.DISMISSED)
+
+
+class SqlHighlights(Repository):
+    async def answered(self, course_id: int, start: datetime, end: datetime) -> list[Answered]:
+        # Through the connection: plain rows, without the ORM's row processing (thousands here).
+        connection = await self.session.connection()
+        rows = await connection.execute(
+            select(AnswerRow.question_id, AnswerRow.answerer_id, AnswerRow.by_facilitator, func.count())
+            .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
+            .where(
+                AnswerRow.answered_at >= start,
+                AnswerRow.answered_at < end,
+                QuestionRow.course_id == course_id,
+                QuestionRow.state.in_(_QUESTIONS),  # named: the index by course and state serves them
+                QuestionRow.asker_id != AnswerRow.answerer_id,
+            )
+            .group_by(AnswerRow.question_id, AnswerRow.answerer_id, AnswerRow.by_facilitator)
+        )
+        return [Answered(q, p, bool(f), int(n)) for q, p, f, n in rows]
+
+    async def questions(self, ids: Sequence[int]) -> list[Question]:
+        if not ids:
+            return []
+        # The askers apart: joined, PostgreSQL may hash every person for a handful of questions.
+        rows = list(await self.session.scalars(select(QuestionRow).where(QuestionRow.id.in_(ids))))
+        askers = {q.asker_id for q in rows}
+        found = await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(askers)))
+        people = {p.id: p for p in found}
+        return [mapping.question(q, people.get(q.asker_id)) for q in rows]
+
+    async def people(self, ids: Sequence[int]) -> list[Person]:
+        if not ids:
+            return []
+        rows = await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))
+        return [mapping.person(row, row.id) for row in rows]
+
+    async def new_voices(
+        self, course_id: int, start: datetime, end: datetime, limit: int
+    ) -> Listed[FirstPost]:
+        where = (
+            LearnerRow.course_id == course_id,
+            LearnerRow.first_seen_at >= start,
+            LearnerRow.first_seen_at < end,
+            ~select(FacilitatorRow.person_id)
+            .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
+            .exists(),
+        )
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(LearnerRow).where(*where)) or 0
+        )
+        if not total:
+            return Listed([], 0)
+        rows = await self.session.execute(
+            select(LearnerRow, PersonRow)
+            .outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)
+            .where(*where)
+            .order_by(LearnerRow.first_seen_at, LearnerRow.person_id)
+            .limit(limit)
+        )
+        found = []
+        for learner, person in rows:
+            ref = None
+            if learner.first_chat_id is not None and learner.first_message_id is not None:
+                ref = MessageRef(learner.first_chat_id, learner.first_message_id, learner.first_thread_id)
+            found.append(FirstPost(mapping.person(person, learner.person_id), learner.first_seen_at, ref))
+        return Listed(found, total)
+
+    async def helpers_asked(
+        self, course_id: int, start: datetime, end: datetime, limit: int
+    ) -> list[tuple[Person, int, int]]:
+        # As the digest counts an ask answered (SqlHelpers.asked_between): the helper answered
+        # that question after being asked.
+        answered = (
+            select(AnswerRow.id)
+            .where(
+                AnswerRow.question_id == HelperAskRow.question_id,
+                AnswerRow.answerer_id == HelperAskRow.person_id,
+                AnswerRow.answered_at >= HelperAskRow.asked_at,
+            )
+            .exists()
+        )
+        asks, answers = func.count(), func.sum(case((answered, 1), else_=0))
+        rows = await self.session.execute(
+            select(HelperAskRow.person_id, PersonRow, asks, answers)
+            .outerjoin(PersonRow, PersonRow.id == HelperAskRow.person_id)
+            .where(
+                HelperAskRow.course_id == course_id,
+                HelperAskRow.asked_at >= start,
+                HelperAskRow.asked_at < end,
+            )
+            .group_by(HelperAskRow.person_id, PersonRow.id)
+            .order_by(answers.desc(), asks.desc(), PersonRow.name, HelperAskRow.person_id)
+            .limit(limit)
+        )
+        return [(mapping.person(p, person_id), int(n), int(k or 0)) for person_id, p, n, k in rows]
