@@ -27,7 +27,7 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link)
+ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link, spoken=i18n.spoken)
 
 # What the page says after an action, as the alert buttons' toasts do.
 DONE = {
