@@ -740,3 +740,34 @@ async def test_settings_show_the_hashtags_the_course_follows_and_the_nudge(flock
     assert refused.status_code == 422
     assert "A nudge waits at least a minute, like 20m, or off." in text_of(refused)
     assert await flock.rows("select hashtag, local_time from follows") == [("devcon26", "18:00")]
+
+
+async def test_what_the_dashboard_grew_reads_in_french(flock: Harness) -> None:
+    await set_up(flock)
+    await crowd(flock, 101)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
+    earlier = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(earlier)
+    await flock.send(
+        flock.telegram.post(CHAT, CLEO, "Use the welcome mail's link", reply_to=earlier["message"])
+    )
+    again = flock.telegram.post(CHAT, DAN, "Where do I reset the portal password?")
+    await flock.send(again)
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=again["message"]))
+    board = Board(flock)
+    french = {**ANA, "language_code": "fr"}
+
+    learners = text_of(await board.get("/view/1/learners", french))
+    trends = text_of(await board.get("/view/1/trends", french))
+    settings = text_of(await board.get("/view/1/settings", french))
+
+    assert "104 participants" in learners
+    assert "Afficher la suite" in learners
+    assert "1 résolue par une réponse précédente" in trends
+    assert "0 / 0 sollicitations de l’entraide suivies d’une réponse" in trends
+    assert (
+        "Hashtags suivis par ce cours #devcon26 récapitulatif chaque jour à 18:00 Prochain récapitulatif :"
+        in settings
+    )
+    assert "relance Combien de temps une question attend avant que l’entraide soit sollicitée" in settings
