@@ -104,7 +104,13 @@ class SqlDashboard(Repository):
                 .prefix_with("MATERIALIZED")
             )
             bucketed = (
-                select(days.c.n, QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at)
+                select(
+                    days.c.n,
+                    QuestionRow.id,
+                    QuestionRow.asked_at,
+                    QuestionRow.state,
+                    QuestionRow.first_answered_at,
+                )
                 .select_from(days)
                 .join(
                     QuestionRow,
@@ -140,24 +146,45 @@ class SqlDashboard(Repository):
             select(q.n, q.state, func.count()).group_by(q.n, q.state)
         ):
             counts.per_day.setdefault(n, {})[QuestionState(state)] = count
-        if self.session.get_bind().dialect.name == "sqlite":
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        if sqlite:
             wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
         else:
             wait = q.first_answered_at - q.asked_at
-        waits = (
-            select(q.n, q.asked_at, q.first_answered_at, wait.label("wait"))
-            .where(q.first_answered_at.is_not(None), q.state != _DISMISSED)
-            .subquery()
-        )
+        answered = [q.first_answered_at.is_not(None), q.state != _DISMISSED]
+        waits = select(q.n, q.asked_at, q.first_answered_at, wait.label("wait")).where(*answered).subquery()
+        # SQLite ranks question ids (its index holds them, so the rows it sorts are small) and
+        # reads the middle ones' moments after; PostgreSQL's index holds the moments, not the ids.
+        ranking = select(q.n, q.id, wait.label("wait")).where(*answered).subquery() if sqlite else waits
+        carried = [ranking.c.id] if sqlite else [ranking.c.asked_at, ranking.c.first_answered_at]
         ranked = select(
-            waits,
-            func.row_number().over(partition_by=waits.c.n, order_by=waits.c.wait).label("rank"),
-            func.count().over(partition_by=waits.c.n).label("count"),
+            ranking.c.n,
+            *carried,
+            func.row_number().over(partition_by=ranking.c.n, order_by=ranking.c.wait).label("rank"),
+            func.count().over(partition_by=ranking.c.n).label("count"),
         ).subquery()
         r = ranked.c
-        for n, asked, first in await self.session.execute(
-            select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
-        ):
+        if sqlite:
+            day_of: dict[int, int] = {
+                question_id: n
+                for question_id, n in await self.session.execute(
+                    select(r.id, r.n).where(_middle(r.rank, r.count))
+                )
+            }
+            moments = await self.session.execute(
+                select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.first_answered_at).where(
+                    QuestionRow.id.in_(list(day_of))
+                )
+            )
+            middle_rows: list[tuple[Any, Any, Any]] = [
+                (day_of[i], asked, first) for i, asked, first in moments
+            ]
+        else:
+            found_rows = await self.session.execute(
+                select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
+            )
+            middle_rows = [(n, asked, first) for n, asked, first in found_rows]
+        for n, asked, first in middle_rows:
             counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
         first_by_facilitator = (
             select(AnswerRow.by_facilitator)
