@@ -245,7 +245,7 @@ def _typed(course: Course) -> dict[str, str]:
         "retention": _length(s.retention) if s.retention else off,
         "language": s.language,
         "start": s.starts_on.isoformat() if s.starts_on else off,
-        "nudge": _length(s.nudge) if s.nudge else (off if s.nudge is not None else ""),
+        "nudge": _length(s.nudge) if s.nudge else (off if s.nudge is not None else ""),  # "": unset
     }
 
 
