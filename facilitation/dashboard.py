@@ -9,9 +9,9 @@ setting changes through `courses.change_setting`, as /settings does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,8 +22,8 @@ from facilitation.languages import N_, private_language
 from facilitation.model import (
     BoardItem,
     Course,
+    Follow,
     GuestSession,
-    Listed,
     Person,
     Phase,
     Question,
@@ -37,7 +37,7 @@ from facilitation.stats import CourseStats, Day, Window, median, window_start
 
 WAITING_SHOWN = 50  # the oldest first; the page says how many more there are
 ACTIONS = ("claim", "snooze", "dismiss", "solve")
-LEARNERS_SHOWN = 500  # by name; sorted among themselves, the page says how many more there are
+LEARNERS_PAGE = 100  # a page of the sort chosen; "Show more" reads the next in the same order
 SORTS = ("name", "posts", "questions", "answers", "seen")
 QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
 SESSIONS_SHOWN = 20
@@ -58,6 +58,7 @@ class Waiting:
 class WaitingItem:
     waiting: Waiting
     overdue: bool
+    helping: list[Person] = field(default_factory=list)  # peer helpers who said they'll answer
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class LearnerItem:
     asked: int
     answered: int
     quiet: bool  # not seen for a week
+    helper: bool = False  # said yes to being pointed at questions (a peer helper)
 
     @property
     def introduced(self) -> bool:
@@ -80,23 +82,26 @@ class LearnerItem:
 
 
 @dataclass(frozen=True)
+class LearnerCounts:
+    """The whole course's, whatever the page shows."""
+
+    total: int = 0
+    never_introduced: int = 0
+    quiet: int = 0  # not seen for a week
+
+
+@dataclass(frozen=True)
 class Learners:
     course: Course
     items: list[LearnerItem]
-    total: int
+    counts: LearnerCounts | None  # on the first page only: the rest are read to be appended
     sort: str
+    offset: int = 0  # of the first item, in the sort's order
+    more: bool = False  # learners after these
 
-
-def _sort_key(sort: str) -> Callable[[LearnerItem], tuple[object, ...]]:
-    """Counts and last seen: the most first; names: alphabetical."""
-    keys: dict[str, Callable[[LearnerItem], tuple[object, ...]]] = {
-        "name": lambda i: (i.entry.person.name.casefold(), i.entry.person.id),
-        "posts": lambda i: (-i.entry.posts, i.entry.person.name.casefold()),
-        "questions": lambda i: (-i.asked, i.entry.person.name.casefold()),
-        "answers": lambda i: (-i.answered, i.entry.person.name.casefold()),
-        "seen": lambda i: (-i.entry.last_seen.timestamp(), i.entry.person.name.casefold()),
-    }
-    return keys[sort]
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.items)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,19 @@ class Sessions:
 
 
 @dataclass(frozen=True)
+class Trends:
+    stats: CourseStats  # /stats' figures for the window, from_archive among them
+    helpers_asked: int = 0  # peer helpers pointed at questions in the window
+    helpers_answered: int = 0  # …who then answered them
+
+
+@dataclass(frozen=True)
+class SettingsPage:
+    course: Course
+    follows: list[Follow]  # hashtags the course's groups follow, with their next catch-up
+
+
+@dataclass(frozen=True)
 class TrendCounts:
     """A window's questions as the database counts them, day by day (a day is its index among
     the days asked for): only what the charts show, never one row per question."""
@@ -146,8 +164,21 @@ class DashboardReader(Protocol):
 
     async def one(self, question_id: int) -> Waiting | None: ...
 
-    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
-        """The course's learners, facilitators aside: the first `limit` by `sort` (one of SORTS)."""
+    async def learners(self, course_id: int, sort: str, offset: int, limit: int) -> list[RosterEntry]:
+        """The course's learners, facilitators aside, by `sort` (one of SORTS): `limit` of them
+        from `offset` on."""
+        ...
+
+    async def learner_counts(self, course_id: int, seen_before: datetime) -> LearnerCounts:
+        """How many learners (facilitators aside), never introduced, and last seen before then."""
+        ...
+
+    async def helpers_among(self, course_id: int, person_ids: Sequence[int]) -> set[int]:
+        """Those of these people who said yes to being pointed at the course's questions."""
+        ...
+
+    async def follows(self, course_id: int) -> list[Follow]:
+        """The hashtags the course's groups follow, by hashtag."""
         ...
 
     async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
@@ -197,29 +228,42 @@ async def today(uow: UnitOfWork, course_id: int, person_id: int, now: datetime) 
         course = await _facilitated(uow, course_id, person_id)
         found = await uow.dashboard.waiting(course.id, WAITING_SHOWN)
         total = await uow.dashboard.count_waiting(course.id) if len(found) >= WAITING_SHOWN else len(found)
-    items = [WaitingItem(w, w.question.asked_at + course.settings.sla <= now) for w in found]
+        helping = await uow.helpers.on_it([w.question.id for w in found])
+    items = [
+        WaitingItem(w, w.question.asked_at + course.settings.sla <= now, helping.get(w.question.id, []))
+        for w in found
+    ]
     items.sort(key=lambda i: (not i.overdue, i.waiting.question.asked_at, i.waiting.question.id))
     return Today(course, items, total)
 
 
-async def learners(uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime) -> Learners:
+async def learners(
+    uow: UnitOfWork, course_id: int, person_id: int, sort: str, now: datetime, offset: int = 0
+) -> Learners:
     """Everyone who posted in the course (facilitators aside): introduction, posts, questions,
-    answers given, last seen; the first LEARNERS_SHOWN by `sort` (one of SORTS, else by name)."""
+    answers given, last seen, peer helpers; LEARNERS_PAGE of them by `sort` (one of SORTS, else
+    by name) from `offset` on. The first page also counts the whole course."""
     sort = sort if sort in SORTS else "name"
+    offset = max(offset, 0)
     async with uow:
         course = await _facilitated(uow, course_id, person_id)
-        listed = await uow.dashboard.learners(course.id, sort, LEARNERS_SHOWN)
-        counts = await uow.dashboard.contributions(course.id, [e.person.id for e in listed.items])
+        found = await uow.dashboard.learners(course.id, sort, offset, LEARNERS_PAGE + 1)
+        shown = found[:LEARNERS_PAGE]
+        ids = [e.person.id for e in shown]
+        counts = await uow.dashboard.contributions(course.id, ids)
+        helpers = await uow.dashboard.helpers_among(course.id, ids)
+        whole = await uow.dashboard.learner_counts(course.id, now - QUIET) if offset == 0 else None
     items = []
-    for entry in listed.items:
+    for entry in shown:
         asked, answered = counts.get(entry.person.id, (0, 0))
-        items.append(LearnerItem(entry, asked, answered, quiet=now - entry.last_seen >= QUIET))
-    items.sort(key=_sort_key(sort))
-    return Learners(course, items, listed.total, sort)
+        quiet = now - entry.last_seen >= QUIET
+        items.append(LearnerItem(entry, asked, answered, quiet, entry.person.id in helpers))
+    return Learners(course, items, whole, sort, offset, more=len(found) > LEARNERS_PAGE)
 
 
-async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, now: datetime) -> CourseStats:
-    """/stats's numbers for the window named (7d, 30d or all; else 7d), for the charts."""
+async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, now: datetime) -> Trends:
+    """/stats's numbers for the window named (7d, 30d or all; else 7d), for the charts, with
+    what earlier answers and peer helpers did in it (as the digest counts them)."""
     try:
         window = Window(chosen)
     except ValueError:
@@ -236,6 +280,8 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
             first = min(first_at.astimezone(zone).date(), last) if first_at else last
         dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         counted = await uow.dashboard.trend(course.id, day_bounds(dates, zone))
+        from_archive = await uow.offers.from_archive(course.id, since, now)
+        asked, answered = await uow.helpers.asked_between(course.id, since or _EPOCH, now)
     days = [
         Day(
             day,
@@ -246,7 +292,7 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
     ]
     totals = {state: sum(d.counts[state] for d in days) for state in QuestionState}
     # As /stats summarises the same window; the page shows no helpers, so none are read.
-    return CourseStats(
+    stats = CourseStats(
         course,
         window,
         since,
@@ -256,7 +302,12 @@ async def trends(uow: UnitOfWork, course_id: int, person_id: int, chosen: str, n
         counted.peer_first,
         [],
         days,
+        from_archive,
     )
+    return Trends(stats, asked, answered)
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # before any course: "since the start"
 
 
 def day_bounds(dates: list[date], zone: ZoneInfo) -> list[datetime]:
@@ -291,9 +342,11 @@ async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
     return Sessions(course, views, rounds, recaps)
 
 
-async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> Course:
+async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> SettingsPage:
+    """The course's settings, and the hashtags its groups follow (/follow) with their catch-ups."""
     async with uow:
-        return await _facilitated(uow, course_id, person_id)
+        course = await _facilitated(uow, course_id, person_id)
+        return SettingsPage(course, await uow.dashboard.follows(course.id))
 
 
 async def change_setting(

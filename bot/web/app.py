@@ -101,7 +101,9 @@ class Dashboard:
     async def learners(self, request: Request, viewer: Viewer) -> Response:
         now = self.clock.now()
         sort = request.query_params.get("sort", "name")
-        page = await dashboard.learners(self.uow(), request.path_params["course_id"], viewer.id, sort, now)
+        offset = _whole(request.query_params.get("offset", ""))
+        course_id = request.path_params["course_id"]
+        page = await dashboard.learners(self.uow(), course_id, viewer.id, sort, now, offset)
         return _html(pages.learners(page, now))
 
     async def trends(self, request: Request, viewer: Viewer) -> Response:
@@ -115,8 +117,8 @@ class Dashboard:
         return _html(pages.sessions(found))
 
     async def settings(self, request: Request, viewer: Viewer) -> Response:
-        course = await dashboard.settings(self.uow(), request.path_params["course_id"], viewer.id)
-        return _html(pages.settings(course))
+        page = await dashboard.settings(self.uow(), request.path_params["course_id"], viewer.id)
+        return _html(pages.settings(page))
 
     async def change_setting(self, request: Request, viewer: Viewer) -> Response:
         course_id, key = request.path_params["course_id"], request.path_params["key"]
@@ -125,16 +127,17 @@ class Dashboard:
             return _html(pages.refused(pages.TOO_LONG), 413)
         value = parse_qs(body.decode(errors="replace")).get("value", [""])[0]
         person = Person(viewer.id, viewer.name, viewer.username)
+        now = self.clock.now()
         try:
-            now = self.clock.now()
             course = await dashboard.change_setting(self.uow(), course_id, person, key, value, now)
         except dashboard.Forbidden:
             raise
         except FlockError as error:  # the same words /settings answers with
-            course = await dashboard.settings(self.uow(), course_id, viewer.id)
+            page = await dashboard.settings(self.uow(), course_id, viewer.id)
             problem = i18n._(error.template, **error.params)
-            return _html(pages.settings(course, problem=problem, key=key, typed=value), 422)
-        return _html(pages.settings(course, notice=pages.changed(course, key)))
+            return _html(pages.settings(page, problem=problem, key=key, typed=value), 422)
+        page = await dashboard.settings(self.uow(), course_id, viewer.id)
+        return _html(pages.settings(page, notice=pages.changed(course, key)))
 
     async def act(self, request: Request, viewer: Viewer) -> Response:
         course_id, question_id = request.path_params["course_id"], request.path_params["question_id"]
@@ -157,6 +160,11 @@ class Dashboard:
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _whole(text: str) -> int:
+    """A page's offset as the "Show more" link carries it; anything else is the first page."""
+    return int(text) if text.isdigit() and len(text) < 9 else 0
 
 
 def _accepted(request: Request) -> str:

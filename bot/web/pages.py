@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot import i18n
+from bot import i18n, render_helpers
 from bot.i18n import N_, ngettext
 from bot.links import message_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, RecapView, Sessions, Today
+from facilitation.dashboard import Learners, RecapView, Sessions, SettingsPage, Today, Trends
 from facilitation.model import Course, MessageRef, Person, RoundState
-from facilitation.stats import CourseStats
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("bot.web", "templates"),
@@ -28,7 +27,7 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link)
+ENVIRONMENT.globals.update(_=i18n._, ngettext=i18n.ngettext, message_link=message_link, spoken=i18n.spoken)
 
 # What the page says after an action, as the alert buttons' toasts do.
 DONE = {
@@ -63,6 +62,7 @@ def today(page: Today, now: datetime, notice: str | None = None, problem: str | 
             "asked": i18n.when(item.waiting.question.asked_at, zone),
             "link": message_link(item.waiting.question.ref),
             "claimed": _claimed(item.waiting.claimed_by),
+            "helping": _helping(item.helping),
         }
         for item in page.waiting
     ]
@@ -85,7 +85,8 @@ SEEN = N_("seen {ago}")
 
 
 def learners(page: Learners, now: datetime) -> str:
-    # Up to 500 rows whose counts and ages repeat: each phrase is put together once per value.
+    """The first page whole; the next ones ("Show more") as rows the script appends."""
+    # A page's rows repeat counts and ages: each phrase is put together once per value.
     posts = _phrases(lambda n: ngettext("{count} post", "{count} posts", n))
     questions = _phrases(lambda n: ngettext("{count} question", "{count} questions", n))
     answers = _phrases(lambda n: ngettext("{count} answer given", "{count} answers given", n))
@@ -104,15 +105,15 @@ def learners(page: Learners, now: datetime) -> str:
                 "counts": (posts(entry.posts), questions(item.asked), answers(item.answered)),
                 "intro": entry.introduction,
                 "quiet": item.quiet,
+                "helper": item.helper,
             }
         )
-    return ENVIRONMENT.get_template("learners.html").render(
+    template = "learners.html" if page.counts is not None else "learner_rows.html"
+    return ENVIRONMENT.get_template(template).render(
         page=page,
         course=page.course,
         rows=rows,
         columns=[(sort, i18n._(label)) for sort, label in COLUMNS.items()],
-        never=sum(not item.introduced for item in page.items),
-        quiet=sum(item.quiet for item in page.items),
         tab="learners",
     )
 
@@ -132,7 +133,9 @@ def _phrases(phrase: Callable[[int], str]) -> Callable[[int], str]:
 WINDOWS = {"7d": N_("7 days"), "30d": N_("30 days"), "all": N_("Since the start")}
 
 
-def trends(stats: CourseStats) -> str:
+def trends(found: Trends) -> str:
+    stats = found.stats
+
     def day(value: date) -> str:
         return i18n.dated(value, "d MMM")
 
@@ -142,6 +145,7 @@ def trends(stats: CourseStats) -> str:
     peer = stats.peer_share
     return ENVIRONMENT.get_template("trends.html").render(
         stats=stats,
+        found=found,
         course=stats.course,
         per_day=per_day,
         waits=waits,
@@ -221,31 +225,38 @@ SETTINGS = [
     ("retention", N_("Remove message texts older than"), "90d"),
     ("language", N_("What the course's groups read"), "fr"),
     ("start", N_("The course's day 1, for announcements by week"), "2026-12-01"),
+    ("nudge", N_("How long a question waits before peer helpers are asked (half the SLA unless set)"), "20m"),
 ]
+
+
+def _length(value: timedelta) -> str:
+    return i18n.compact_length(value).replace(" ", "")
 
 
 def _typed(course: Course) -> dict[str, str]:
     """Each setting's value as /settings takes it, in the keywords of the language spoken."""
     s, off = course.settings, i18n.keyword("off")
     return {
-        "sla": i18n.compact_length(s.sla).replace(" ", ""),
+        "sla": _length(s.sla),
         "timezone": s.timezone,
         "quiet": f"{s.quiet.start:%H:%M}-{s.quiet.end:%H:%M}" if s.quiet else off,
         "digest": f"{s.digest_at:%H:%M}" if s.digest_at else off,
         "detect": i18n.keyword(s.detect.value),
-        "retention": i18n.compact_length(s.retention).replace(" ", "") if s.retention else off,
+        "retention": _length(s.retention) if s.retention else off,
         "language": s.language,
         "start": s.starts_on.isoformat() if s.starts_on else off,
+        "nudge": _length(s.nudge) if s.nudge else (off if s.nudge is not None else ""),  # "": unset
     }
 
 
 def settings(
-    course: Course,
+    page: SettingsPage,
     notice: str | None = None,
     problem: str | None = None,
     key: str | None = None,
     typed: str | None = None,
 ) -> str:
+    course = page.course
     values = _typed(course)
     if key in values and typed is not None:  # what was typed stays, to be corrected
         values[key] = typed[:200]
@@ -259,8 +270,22 @@ def settings(
         }
         for name, label, example in SETTINGS
     ]
+    follows = [
+        {
+            "hashtag": follow.hashtag,
+            "at": f"{follow.at:%H:%M}",
+            "next": i18n.when(follow.next_at, ZoneInfo(follow.timezone)),
+        }
+        for follow in page.follows
+    ]
     return ENVIRONMENT.get_template("settings.html").render(
-        course=course, fields=fields, notice=notice, problem=problem, failed=key, tab="settings"
+        course=course,
+        fields=fields,
+        follows=follows,
+        notice=notice,
+        problem=problem,
+        failed=key,
+        tab="settings",
     )
 
 
@@ -273,6 +298,13 @@ def refused(message: str) -> str:
 
 
 NO_SUCH_ACTION = N_("That action doesn't exist.")
+
+
+def _helping(helpers: list[Person]) -> str | None:
+    """As the alert says it, under the question."""
+    if not helpers:
+        return None
+    return render_helpers.helping_line({"helping": [p.name for p in helpers]})
 
 
 def _claimed(by: Person | None) -> str | None:

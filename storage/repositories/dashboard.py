@@ -3,42 +3,45 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     DateTime,
     Integer,
+    String,
     and_,
     bindparam,
     case,
-    column,
+    cast,
     func,
     or_,
     select,
-    values,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
-from facilitation.dashboard import TrendCounts, Waiting
-from facilitation.model import Course, GuestSession, Listed, QuestionState, RosterEntry
+from facilitation.dashboard import LearnerCounts, TrendCounts, Waiting
+from facilitation.model import Course, Follow, GuestSession, QuestionState, RosterEntry
 from storage import mapping
 from storage.models import (
     AlertRow,
     AnswerRow,
     FacilitatorRow,
+    FollowRow,
     GuestSessionRow,
+    HelperRow,
     IntroductionRow,
     LearnerRow,
     PersonRow,
     QuestionRow,
-    UTCDateTime,
 )
 from storage.repositories.base import Repository
+from storage.repositories.following import read_follow
 from storage.repositories.guest_sessions import guest_session
 
 _OPEN = QuestionState.OPEN.value
@@ -48,6 +51,12 @@ _DISMISSED = QuestionState.DISMISSED.value
 def _middle(rank: ColumnElement[Any], count: ColumnElement[Any]) -> ColumnElement[bool]:
     """The middle one of `count` values ranked from 1, or the middle two when `count` is even."""
     return or_(rank == (count + 1) // 2, rank == (count + 2) // 2)
+
+
+def _sqlite_days(bounds: list[datetime]) -> str:
+    """[[start, stop], …] as SQLite stores moments (UTC, text), so they compare as stored."""
+    stored = [moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for moment in bounds]
+    return json.dumps(list(itertools.pairwise(stored)))
 
 
 class SqlDashboard(Repository):
@@ -80,19 +89,28 @@ class SqlDashboard(Repository):
         """Three statements that each walk the course's index once per day, grouping as they go:
         what travels back is a few rows a day, whatever the number of questions."""
         if self.session.get_bind().dialect.name == "sqlite":
-            # SQLite walks the course's index once per day of a small table of bounds.
+            # SQLite walks the course's index once per day of a small table of bounds, read from
+            # one JSON parameter: the statement's text stays the same, so it is compiled once.
+            each = func.json_each(bindparam("days", _sqlite_days(bounds), type_=String)).table_valued(
+                "key", "value"
+            )
             days = (
-                values(
-                    column("n", Integer),
-                    column("start", UTCDateTime()),
-                    column("stop", UTCDateTime()),
-                    name="days",
+                select(
+                    cast(each.c.key, Integer).label("n"),
+                    func.json_extract(each.c.value, "$[0]").label("start"),
+                    func.json_extract(each.c.value, "$[1]").label("stop"),
                 )
-                .data([(n, start, stop) for n, (start, stop) in enumerate(itertools.pairwise(bounds))])
                 .cte("days")
+                .prefix_with("MATERIALIZED")
             )
             bucketed = (
-                select(days.c.n, QuestionRow.asked_at, QuestionRow.state, QuestionRow.first_answered_at)
+                select(
+                    days.c.n,
+                    QuestionRow.id,
+                    QuestionRow.asked_at,
+                    QuestionRow.state,
+                    QuestionRow.first_answered_at,
+                )
                 .select_from(days)
                 .join(
                     QuestionRow,
@@ -128,24 +146,45 @@ class SqlDashboard(Repository):
             select(q.n, q.state, func.count()).group_by(q.n, q.state)
         ):
             counts.per_day.setdefault(n, {})[QuestionState(state)] = count
-        if self.session.get_bind().dialect.name == "sqlite":
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        if sqlite:
             wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
         else:
             wait = q.first_answered_at - q.asked_at
-        waits = (
-            select(q.n, q.asked_at, q.first_answered_at, wait.label("wait"))
-            .where(q.first_answered_at.is_not(None), q.state != _DISMISSED)
-            .subquery()
-        )
+        answered = [q.first_answered_at.is_not(None), q.state != _DISMISSED]
+        waits = select(q.n, q.asked_at, q.first_answered_at, wait.label("wait")).where(*answered).subquery()
+        # SQLite ranks question ids (its index holds them, so the rows it sorts are small) and
+        # reads the middle ones' moments after; PostgreSQL's index holds the moments, not the ids.
+        ranking = select(q.n, q.id, wait.label("wait")).where(*answered).subquery() if sqlite else waits
+        carried = [ranking.c.id] if sqlite else [ranking.c.asked_at, ranking.c.first_answered_at]
         ranked = select(
-            waits,
-            func.row_number().over(partition_by=waits.c.n, order_by=waits.c.wait).label("rank"),
-            func.count().over(partition_by=waits.c.n).label("count"),
+            ranking.c.n,
+            *carried,
+            func.row_number().over(partition_by=ranking.c.n, order_by=ranking.c.wait).label("rank"),
+            func.count().over(partition_by=ranking.c.n).label("count"),
         ).subquery()
         r = ranked.c
-        for n, asked, first in await self.session.execute(
-            select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
-        ):
+        if sqlite:
+            day_of: dict[int, int] = {
+                question_id: n
+                for question_id, n in await self.session.execute(
+                    select(r.id, r.n).where(_middle(r.rank, r.count))
+                )
+            }
+            moments = await self.session.execute(
+                select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.first_answered_at).where(
+                    QuestionRow.id.in_(list(day_of))
+                )
+            )
+            middle_rows: list[tuple[Any, Any, Any]] = [
+                (day_of[i], asked, first) for i, asked, first in moments
+            ]
+        else:
+            found_rows = await self.session.execute(
+                select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
+            )
+            middle_rows = [(n, asked, first) for n, asked, first in found_rows]
+        for n, asked, first in middle_rows:
             counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
         first_by_facilitator = (
             select(AnswerRow.by_facilitator)
@@ -181,32 +220,42 @@ class SqlDashboard(Repository):
             counts.middle_wait_all.extend(max(first - asked, timedelta(0)) for asked, first in middle)
         return replace(counts, answered=answered_count, peer_first=peer_first)
 
-    async def learners(self, course_id: int, sort: str, limit: int) -> Listed[RosterEntry]:
-        """The course's learners (facilitators aside), the first `limit` by the sort asked for:
-        the database orders them, so a large course's page shows its top, not its first names."""
-        where = [
+    def _learners_where(self, course_id: int) -> list[ColumnElement[bool]]:
+        return [
             LearnerRow.course_id == course_id,
             ~select(FacilitatorRow.person_id)
             .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
             .exists(),
         ]
-        total = int(
-            await self.session.scalar(select(func.count()).select_from(LearnerRow).where(*where)) or 0
-        )
-        if not total:
-            return Listed([], 0)
-        query = (
-            select(LearnerRow, PersonRow, IntroductionRow.text)
-            .outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)
-            .outerjoin(
-                IntroductionRow,
-                (IntroductionRow.course_id == LearnerRow.course_id)
-                & (IntroductionRow.person_id == LearnerRow.person_id)
-                & IntroductionRow.replaced_at.is_(None),
+
+    async def learner_counts(self, course_id: int, seen_before: datetime) -> LearnerCounts:
+        introduced = (
+            select(IntroductionRow.id)
+            .where(
+                IntroductionRow.course_id == course_id,
+                IntroductionRow.person_id == LearnerRow.person_id,
+                IntroductionRow.replaced_at.is_(None),
             )
-            .where(*where)
+            .exists()
         )
-        counted: ColumnElement[Any] | None = None
+        found = (
+            await self.session.execute(
+                select(
+                    func.count(),
+                    func.sum(case((introduced, 0), else_=1)),
+                    func.sum(case((LearnerRow.last_seen_at <= seen_before, 1), else_=0)),
+                ).where(*self._learners_where(course_id))
+            )
+        ).one()
+        return LearnerCounts(int(found[0] or 0), int(found[1] or 0), int(found[2] or 0))
+
+    async def learners(self, course_id: int, sort: str, offset: int, limit: int) -> list[RosterEntry]:
+        """The database orders them, so a large course's page shows its top, not its first
+        names, and the next page carries on where this one stopped."""
+        query = select(LearnerRow.person_id, LearnerRow.posts, LearnerRow.last_seen_at).where(
+            *self._learners_where(course_id)
+        )
+        name = func.lower(PersonRow.name)
         if sort == "questions":
             asked = (
                 select(QuestionRow.asker_id.label("person_id"), func.count().label("n"))
@@ -215,7 +264,7 @@ class SqlDashboard(Repository):
                 .subquery()
             )
             query = query.outerjoin(asked, asked.c.person_id == LearnerRow.person_id)
-            counted = func.coalesce(asked.c.n, 0)
+            first: list[ColumnElement[Any]] = [func.coalesce(asked.c.n, 0).desc()]
         elif sort == "answers":
             given = (
                 select(AnswerRow.answerer_id.label("person_id"), func.count().label("n"))
@@ -225,20 +274,58 @@ class SqlDashboard(Repository):
                 .subquery()
             )
             query = query.outerjoin(given, given.c.person_id == LearnerRow.person_id)
-            counted = func.coalesce(given.c.n, 0)
-        by_column: dict[str, list[ColumnElement[Any]]] = {
-            "posts": [LearnerRow.posts.desc()],
-            "seen": [LearnerRow.last_seen_at.desc()],
+            first = [func.coalesce(given.c.n, 0).desc()]
+        elif sort == "posts":
+            first = [LearnerRow.posts.desc()]
+        elif sort == "seen":
+            first = [LearnerRow.last_seen_at.desc()]
+        else:
+            first = []
+        query = query.outerjoin(PersonRow, PersonRow.id == LearnerRow.person_id)  # names break ties
+        page = (
+            await self.session.execute(
+                query.order_by(*first, name, LearnerRow.person_id).offset(offset).limit(limit)
+            )
+        ).all()
+        if not page:
+            return []
+        ids = [person_id for person_id, _, _ in page]
+        people = {
+            row.id: row for row in await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))
         }
-        first = by_column.get(sort, [counted.desc()] if counted is not None else [])
-        rows = await self.session.execute(
-            query.order_by(*first, PersonRow.name, LearnerRow.person_id).limit(limit)
+        intros = dict(
+            (
+                await self.session.execute(
+                    select(IntroductionRow.person_id, IntroductionRow.text).where(
+                        IntroductionRow.course_id == course_id,
+                        IntroductionRow.person_id.in_(ids),
+                        IntroductionRow.replaced_at.is_(None),
+                    )
+                )
+            ).all()
         )
-        entries = [
-            RosterEntry(mapping.person(p, learner.person_id), intro, learner.posts, learner.last_seen_at)
-            for learner, p, intro in rows
+        return [
+            RosterEntry(mapping.person(people.get(person_id), person_id), intros.get(person_id), posts, seen)
+            for person_id, posts, seen in page
         ]
-        return Listed(entries, total)
+
+    async def helpers_among(self, course_id: int, person_ids: Sequence[int]) -> set[int]:
+        if not person_ids:
+            return set()
+        found = await self.session.scalars(
+            select(HelperRow.person_id).where(
+                HelperRow.course_id == course_id,
+                HelperRow.person_id.in_(list(person_ids)),
+                HelperRow.choice == "on",
+            )
+        )
+        return set(found)
+
+    async def follows(self, course_id: int) -> list[Follow]:
+        rows = await self.session.scalars(
+            select(FollowRow).where(FollowRow.course_id == course_id).order_by(FollowRow.hashtag)
+        )
+        return [read_follow(row) for row in rows]
 
     async def contributions(self, course_id: int, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """(questions asked, answers given) in the course, per person shown: each person's own

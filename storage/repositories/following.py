@@ -35,7 +35,7 @@ def _read(values: tuple[Any, ...]) -> SharedPost:
     return SharedPost._make((*values[:_LINKS], found, *values[_LINKS + 1 :]))
 
 
-def _follow(row: FollowRow) -> Follow:
+def read_follow(row: FollowRow) -> Follow:
     return Follow(
         row.id,
         row.hashtag,
@@ -87,7 +87,7 @@ class SqlFollows(Repository):
         row.thread_id, row.local_time = follow.thread_id, follow.at.strftime("%H:%M")
         row.timezone, row.next_at = follow.timezone, follow.next_at
         await self.session.flush()
-        return _follow(row)
+        return read_follow(row)
 
     async def remove(self, chat_id: int, hashtag: str) -> bool:
         removed = await self.session.execute(
@@ -99,7 +99,7 @@ class SqlFollows(Repository):
         rows = await self.session.scalars(
             select(FollowRow).where(FollowRow.chat_id == chat_id).order_by(FollowRow.hashtag)
         )
-        return [_follow(row) for row in rows]
+        return [read_follow(row) for row in rows]
 
     async def due(self, now: datetime, limit: int) -> list[Follow]:
         rows = await self.session.scalars(
@@ -109,7 +109,7 @@ class SqlFollows(Repository):
             .limit(limit)
             .with_for_update(skip_locked=True)  # another process sends these
         )
-        return [_follow(row) for row in rows]
+        return [read_follow(row) for row in rows]
 
     async def catch_up(self, follow: Follow, until: datetime) -> list[SharedPost]:
         # The chats sharing it now, read once (a list, not a probe per post).

@@ -106,8 +106,17 @@ def test_demo_dashboard_serves_the_story_with_a_facilitator_signed_in(tmp_path: 
         port = probe.getsockname()[1]
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
     demo = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "demo", "--file", str(ROOT / "examples" / "cohort.jsonl"),
-         "--dashboard", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "demo",
+            "--file",
+            str(ROOT / "examples" / "cohort.jsonl"),
+            "--dashboard",
+            "--port",
+            str(port),
+        ],
         cwd=tmp_path,
         env=clean,
         stdout=subprocess.PIPE,

@@ -88,6 +88,7 @@ ENDPOINTS = [
     ("GET", "/view/1/today"),
     ("GET", "/view/1/learners"),
     ("GET", "/view/1/learners?sort=posts"),
+    ("GET", "/view/1/learners?sort=posts&offset=100"),
     ("GET", "/view/1/trends"),
     ("GET", "/view/1/trends?window=all"),
     ("GET", "/view/1/sessions"),
@@ -605,3 +606,168 @@ async def test_sessions_says_when_no_discussion_has_ended_yet(flock: Harness) ->
     page = text_of(await Board(flock).get("/view/1/sessions"))
 
     assert "No discussion has ended yet: its recap comes here when it does." in page
+
+
+# Learners a page at a time, and what peer helpers and following add ---------------------------
+
+
+async def crowd(flock: Harness, count: int) -> None:
+    """`count` learners who each posted once, names in order (Learner 001 …)."""
+    await flock.send(
+        *[
+            flock.telegram.post(CHAT, user(1000 + n, f"Learner {n:03d}"), "Hello everyone")
+            for n in range(count)
+        ]
+    )
+
+
+def names(page: str) -> list[str]:
+    return re.findall(r"Learner \d{3}", page)
+
+
+async def test_learners_come_a_hundred_at_a_time_and_show_more_carries_on_in_the_same_order(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await crowd(flock, 130)
+    await flock.send(*[flock.telegram.post(CHAT, user(1129, "Learner 129"), "Me again") for _ in range(2)])
+    board = Board(flock)
+
+    first = await board.get("/view/1/learners")
+    rest = await board.get("/view/1/learners?sort=name&offset=100")
+    by_posts = await board.get("/view/1/learners?sort=posts")
+    by_posts_rest = await board.get("/view/1/learners?sort=posts&offset=100")
+    nonsense = await board.get("/view/1/learners?offset=-5%3Cb%3E")
+
+    assert "130 learners" in text_of(first)
+    assert "130 never introduced" in text_of(first)
+    assert names(first.text) == [f"Learner {n:03d}" for n in range(100)]
+    assert 'data-more="/view/1/learners?sort=name&amp;offset=100"' in first.text
+    assert "Show more" in text_of(first)
+    assert names(rest.text) == [f"Learner {n:03d}" for n in range(100, 130)]
+    assert "Show more" not in text_of(rest)
+    assert "learners" not in text_of(rest).lower().split("learner 100")[0]  # only rows: no heading, no tabs
+    assert names(by_posts.text)[0] == "Learner 129"  # 3 posts
+    assert names(by_posts.text)[1:] == [f"Learner {n:03d}" for n in range(99)]
+    assert 'data-more="/view/1/learners?sort=posts&amp;offset=100"' in by_posts.text
+    assert names(by_posts_rest.text) == [f"Learner {n:03d}" for n in range(99, 129)]
+    assert nonsense.status_code == 200
+    assert names(nonsense.text)[:2] == ["Learner 000", "Learner 001"]
+
+
+async def test_learners_show_who_is_a_peer_helper(flock: Harness) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start"))
+    await flock.send(
+        flock.telegram.post(CHAT, CLEO, "#intro Hi, I'm Cleo, a data engineer who loves Python.")
+    )
+    invite = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == CLEO["id"]]
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/helper on"))
+    await ask(flock, BEN, "How do I reset my portal password?")
+
+    page = text_of(await Board(flock).get("/view/1/learners"))
+
+    assert len(invite) == 1
+    assert "Cleo seen 0m ago 1 post 0 questions 0 answers given Hi, I'm Cleo" in page
+    assert page.count("🙋 Peer helper") == 1
+    assert page.index("🙋 Peer helper") > page.index("Cleo")
+    assert "🙋 Peer helper" not in page.split("Cleo")[0]  # Ben, above her, is not one
+
+
+async def test_today_shows_the_peer_helper_who_said_they_will_answer_as_the_alert_does(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start"))
+    await flock.send(flock.telegram.post(CHAT, CLEO, "#intro Cleo here: I fix portal passwords all day."))
+    await flock.tick()
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/helper on"))
+    await ask(flock, BEN, "How do I reset my portal password?")
+    flock.clock.advance(hours=1)
+    [pinged] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == CLEO["id"]]
+    data = next(
+        b["callback_data"]
+        for row in pinged.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "I'll answer"
+    )
+    await flock.send(flock.telegram.press(CLEO, pinged.result, data))
+
+    page = text_of(await Board(flock).get("/view/1/today"))
+
+    assert "How do I reset my portal password?" in page
+    assert "No one has taken it yet. 🙋 Cleo said they'll answer (peer helper)." in page
+
+
+async def test_trends_count_earlier_answers_and_peer_helpers_asks(flock: Harness) -> None:
+    await set_up(flock)
+    earlier = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(earlier)
+    await flock.send(
+        flock.telegram.post(CHAT, CLEO, "Use the link in the welcome mail", reply_to=earlier["message"])
+    )
+    again = flock.telegram.post(CHAT, DAN, "Where do I reset the portal password?")
+    await flock.send(again)
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=again["message"]))
+
+    page = text_of(await Board(flock).get("/view/1/trends"))
+
+    assert "1 resolved by an earlier answer" in page
+    assert "0 / 0 peer helpers' asks answered" in page
+
+
+async def test_settings_show_the_hashtags_the_course_follows_and_the_nudge(flock: Harness) -> None:
+    await set_up(flock)
+    board = Board(flock)
+    before = text_of(await board.get("/view/1/settings"))
+    await flock.send(flock.telegram.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
+
+    after = text_of(await board.get("/view/1/settings"))
+    nudged = await board.client.post(
+        BASE + "/settings/1/nudge", headers=board.signed(ANA), content=b"value=20m"
+    )
+    refused = await board.client.post(
+        BASE + "/settings/1/nudge", headers=board.signed(ANA), content=b"value=10s"
+    )
+
+    assert "None yet. In the group, /follow #tag brings another group's posts here once a day." in before
+    assert "nudge How long a question waits before peer helpers are asked" in before
+    assert "#devcon26 catch-up daily at 18:00 Next catch-up:" in after
+    assert nudged.status_code == 200
+    assert "Updated #onb26: nudge changed." in text_of(nudged)
+    assert 'value="20m"' in nudged.text
+    assert refused.status_code == 422
+    assert "A nudge waits at least a minute, like 20m, or off." in text_of(refused)
+    assert await flock.rows("select hashtag, local_time from follows") == [("devcon26", "18:00")]
+
+
+async def test_what_the_dashboard_grew_reads_in_french(flock: Harness) -> None:
+    await set_up(flock)
+    await crowd(flock, 101)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/follow #devcon26 at 18:00"))
+    earlier = flock.telegram.post(CHAT, BEN, "How do I reset my portal password?")
+    await flock.send(earlier)
+    await flock.send(
+        flock.telegram.post(CHAT, CLEO, "Use the welcome mail's link", reply_to=earlier["message"])
+    )
+    again = flock.telegram.post(CHAT, DAN, "Where do I reset the portal password?")
+    await flock.send(again)
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=again["message"]))
+    board = Board(flock)
+    french = {**ANA, "language_code": "fr"}
+
+    learners = text_of(await board.get("/view/1/learners", french))
+    trends = text_of(await board.get("/view/1/trends", french))
+    settings = text_of(await board.get("/view/1/settings", french))
+
+    assert "104 participants" in learners
+    assert "Afficher la suite" in learners
+    assert "1 résolue par une réponse précédente" in trends
+    assert "0 / 0 sollicitations de l’entraide suivies d’une réponse" in trends
+    assert (
+        "Hashtags suivis par ce cours #devcon26 récapitulatif chaque jour à 18:00 Prochain récapitulatif :"
+        in settings
+    )
+    assert "relance Combien de temps une question attend avant que l’entraide soit sollicitée" in settings

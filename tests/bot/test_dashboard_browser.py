@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.web.init_data import launch_url, sign
-from tests.builders import JSON, group
+from tests.builders import JSON, group, user
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.browser import DARK, LIGHT, PHONE, SCREENSHOTS, chromium, headless_chromium
 from tests.support.process_cohort import ANA, BEN, Cohort, alerts, edits, running_cohort, set_up, start
@@ -79,6 +79,10 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     start(cohort, ANA, BEN)
     set_up(cohort, CHAT, "web26", "Web cohort")
     cohort.say(CHAT, BEN, "How do I connect to the lab VPN?")
+    # A hundred more who said hello: Learners shows a hundred, "Show more" the rest.
+    cohort.send(
+        *[cohort.telegram.post(CHAT, user(5000 + n, f"Zoe {n:03d}"), "Hello all") for n in range(104)]
+    )
     calls = cohort.advance(lambda c: bool(alerts(c, ANA, "#web26")), "Ben's alert", hours=2, minutes=1)
     (alert,) = alerts(calls, ANA, "#web26")
 
@@ -95,6 +99,7 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     assert page.get_attribute("a.open", "href", timeout=1000) is not None
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     shoot(page, "today-light", database)
+    assert fits_the_phone(page)
     page.click("text=Trends")
     page.wait_for_selector("svg")
     shoot(page, "trends-light", database)
@@ -118,9 +123,22 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     assert dark.evaluate("document.documentElement.dataset.scheme") == "dark"
     shoot(dark, "today-dark", database)
     dark.click("text=Learners")
-    dark.wait_for_selector("text=1 learner")
+    dark.wait_for_selector("text=105 learners")
     assert "Ben" in dark.inner_text("#page")
+    assert dark.locator("li.learner").count() == 100
     shoot(dark, "learners-dark", database)
+    dark.get_by_role("button", name="Show more").click()
+    dark.wait_for_selector("text=Zoe 103")
+    assert dark.locator("li.learner").count() == 105
+    assert dark.locator("button[data-more]").count() == 0
+    assert dark.inner_text("#page").index("Zoe 098") < dark.inner_text("#page").index("Zoe 103")
+    dark.click("text=Posts")
+    dark.wait_for_selector(".sorts a.current:has-text('Posts')")
+    assert dark.locator("li.learner").count() == 100
+    assert dark.locator("li.learner b >> nth=0").inner_text() == "Ben"  # 1 post, as all, and B < Z
+    dark.get_by_role("button", name="Show more").click()
+    dark.wait_for_selector("li.learner >> nth=104")
+    shoot(dark, "learners-more-dark", database)
     dark.click("text=Trends")
     dark.wait_for_selector("svg")
     shoot(dark, "trends-dark", database)
@@ -129,6 +147,7 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     shoot(dark, "sessions-dark", database)
     dark.click("text=Settings")
     dark.wait_for_selector("#setting-sla")
+    assert fits_the_phone(dark)
     dark.fill("#setting-sla", "soon")
     dark.click("form[data-action$='/sla'] button")
     dark.wait_for_selector(".problem")
@@ -143,6 +162,13 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     shoot(dark, "courses-dark", database)
     dark.close()
 
+    french = open_as(browser, cohort, web_url, {**ANA, "language_code": "fr"}, LIGHT)
+    french.click("text=Web cohort")
+    french.wait_for_selector("text=Participants")
+    assert fits_the_phone(french)  # longer words: the tabs take two rows, nothing cut off
+    shoot(french, "today-fr-light", database)
+    french.close()
+
     learner = open_as(browser, cohort, web_url, BEN, LIGHT)
     assert "You don't facilitate any course" in learner.inner_text("#page")
     assert "How do I connect" not in learner.content()
@@ -155,6 +181,15 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     shoot(forged, "refused-dark", database)
     forged.close()
     cohort.stop_cleanly()
+
+
+def fits_the_phone(page: Any) -> bool:
+    """Nothing runs off the right edge: the page doesn't scroll sideways, and all five tabs show."""
+    widest = page.evaluate("document.documentElement.scrollWidth")
+    tabs = page.evaluate(
+        "[...document.querySelectorAll('.tabs a')].map(a => a.getBoundingClientRect().right)"
+    )
+    return bool(widest <= PHONE["width"] and len(tabs) == 5 and max(tabs) <= PHONE["width"])
 
 
 def private_chat(person: JSON) -> JSON:

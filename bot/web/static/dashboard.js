@@ -42,7 +42,37 @@
       });
   }
 
+  // "Show more": the next rows, read with the same signed header, go under the ones shown; the
+  // button is replaced by the next page's own (none after the last page).
+  function more(button) {
+    button.disabled = true;
+    fetch(base + button.getAttribute("data-more"), { headers: { "X-Telegram-Init-Data": initData } })
+      .then(function (response) {
+        return response.text().then(function (html) { return { ok: response.ok, status: response.status, html: html }; });
+      })
+      .then(function (answer) {
+        if (!answer.ok) {  // refused meanwhile (a day old, say): the page says why
+          page.setAttribute("data-status", String(answer.status));
+          page.innerHTML = answer.html;
+          return;
+        }
+        var holder = document.createElement("div");
+        holder.innerHTML = answer.html;
+        var block = button.closest(".more");
+        var list = block.previousElementSibling;
+        holder.querySelectorAll("ul.list > li").forEach(function (item) { list.appendChild(item); });
+        var next = holder.querySelector(".more");
+        if (next) { block.replaceWith(next); } else { block.remove(); }
+      });
+  }
+
   document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-more]");
+    if (button) {
+      event.preventDefault();
+      more(button);
+      return;
+    }
     var link = event.target.closest("a[data-view]");
     if (link) {
       event.preventDefault();
