@@ -271,6 +271,7 @@ class BatchDiscussions(_InBatch, SqlDiscussions):
             self.snapshot.answers[(chat_id, message_id)] = found
         return found
 
+
 class BatchShares(_InBatch, SqlShares):
     """Every message with a hashtag or replying, and every reaction, asks what its chat shares:
     the snapshot read that once for the batch's chats, so a chat sharing nothing costs nothing.
@@ -298,6 +299,7 @@ class BatchShares(_InBatch, SqlShares):
         await self._before_reading()
         return await super().unrelayed(person_id)
 
+
 class BatchSearch(_InBatch, SqlSearch):
     """A match looks for earlier answered questions: only an answer the batch holds can make one
     (and its index row) that the database does not have yet, so the buffer is sent first only
@@ -306,9 +308,15 @@ class BatchSearch(_InBatch, SqlSearch):
     BATCH_AWARE = frozenset({"match"})
 
     async def match(
-        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
     ) -> list[Candidate]:
-        if len(words) < shared:
+        if len(stems) < shared:
             return []
         settled = self.snapshot.settled
         if course.id not in settled:  # once per course and batch, not per question
@@ -317,4 +325,4 @@ class BatchSearch(_InBatch, SqlSearch):
             return []
         if "answers" in self.buffer.holding:
             await self._before_reading()
-        return await super().match(course, words, limit, before, shared)
+        return await super().match(course, stems, sizes, shared, before, limit)
