@@ -53,14 +53,6 @@ def _numbers(text: str) -> set[int]:
     return {int(number) for number in _NUMBER.findall(text)}
 
 
-def one_per_stem(text: str) -> list[str]:
-    """The text's searchable words, the first of each stem: what a match counts."""
-    found: dict[str, str] = {}
-    for word in terms(text):
-        found.setdefault(stem(word), word)
-    return list(found.values())
-
-
 def needed(count: int) -> int:
     """How many of a new question's `count` stems an earlier one must share to match strongly:
     their similarity is at most shared / count (the union holds at least those `count`)."""
