@@ -542,6 +542,11 @@ async def _index(url: str) -> None:
             async with engine.connect() as connection:
                 await connection.execute(text("ANALYZE question_search, introduction_search"))
                 await connection.commit()
+            # Autovacuum vacuums a table after this many inserts: the stems' index is read by
+            # index-only scans, which need the visibility map that vacuum sets.
+            async with engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("VACUUM ANALYZE question_stems"))
     finally:
         await engine.dispose()
 

@@ -62,10 +62,14 @@ async def measure(report: Report, section: str, flock: Flock, largest: bulk.Cour
         lookups = await _times(lambda m: work.questions.asked_at(largest.chat_id, m), messages)
         candidates = []
         for q in new_questions[:50]:
-            words = matching.one_per_stem(q)
-            shared = matching.needed(len(words))
+            found = sorted(matching.stems(q))
+            n = len(found)
             candidates.append(
-                len(await work.search.match(course, words, matching.CANDIDATES, NEWEST, shared))
+                len(
+                    await work.search.match(
+                        course, found, matching.sizes(n), matching.needed(n), NEWEST, matching.CANDIDATES
+                    )
+                )
             )
     report.add(
         Figure(

@@ -1,8 +1,9 @@
 """Whether an earlier question matches a new one strongly enough to offer its answer.
 
 The index finds candidates (facilitation.ports.SearchIndex.match: earlier answered or resolved
-questions of the course sharing a word); this module judges them by the stems the two questions
-share (Jaccard: shared stems over all the stems of both). The threshold is set for precision,
+questions of the course that share enough of the new question's stems, and have a count of stems
+that can reach the threshold); this module judges them by the stems the two questions share
+(Jaccard: shared stems over all the stems of both). The threshold is set for precision,
 measured on the labelled set in tests/quality: offering a wrong answer costs more than none.
 """
 
@@ -52,18 +53,16 @@ def _numbers(text: str) -> set[int]:
     return {int(number) for number in _NUMBER.findall(text)}
 
 
-def one_per_stem(text: str) -> list[str]:
-    """The text's searchable words, the first of each stem: what a match counts."""
-    found: dict[str, str] = {}
-    for word in terms(text):
-        found.setdefault(stem(word), word)
-    return list(found.values())
-
-
 def needed(count: int) -> int:
     """How many of a new question's `count` stems an earlier one must share to match strongly:
     their similarity is at most shared / count (the union holds at least those `count`)."""
     return max(2, math.ceil(STRONG * count - 1e-9))
+
+
+def sizes(count: int) -> tuple[int, int]:
+    """How many stems an earlier question may have to match one of `count` stems strongly: with
+    m of them, the similarity is at most m / count (m <= count), or count / m (m > count)."""
+    return max(2, math.ceil(STRONG * count - 1e-9)), math.floor(count / STRONG + 1e-9)
 
 
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:
@@ -71,10 +70,10 @@ async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> 
     `before`) that matches the text strongly, with a best answer to quote; None if none does.
     Inside the caller's unit of work. Candidates are judged on their text alone; only the
     strongest are read whole."""
-    words = one_per_stem(text)
-    if len(words) < 2:
+    mine = sorted(stems(text))
+    if len(mine) < 2:
         return None  # too little to judge (similarity() says 0)
-    candidates = await uow.search.match(course, words, CANDIDATES, before, shared=needed(len(words)))
+    candidates = await uow.search.match(course, mine, sizes(len(mine)), needed(len(mine)), before, CANDIDATES)
     scored = [(similarity(text, c.text), c.question_id) for c in candidates]
     for score, question_id in sorted((s for s in scored if s[0] >= STRONG), key=lambda s: (-s[0], -s[1])):
         for found in await uow.search.found([question_id]):

@@ -372,12 +372,20 @@ class SearchIndex(Protocol):
         ...
 
     async def match(
-        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
     ) -> list[Candidate]:
-        """Candidates for an earlier answer: the newest earlier questions (id below `before`) of
-        the course, answered or resolved, whose own text may share `shared` of these words
-        (at least two of them, or the one when `shared` is 1); newest first, not ranked
-        (facilitation.matching judges them)."""
+        """Candidates for an earlier answer: earlier questions (id below `before`) of the course,
+        answered or resolved, holding between sizes[0] and sizes[1] stems and at least `shared`
+        of these (facilitation.matching's stems); newest first, at most `limit`, not ranked
+        (facilitation.matching judges them). Every such question is found when the course's
+        rarest of these stems are each held by a few hundred questions at most; beyond that,
+        the newest of them are (the time a match takes does not grow with the course)."""
         ...
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:

@@ -16,8 +16,14 @@ is one upsert that reads the row as it is when it runs, so held in the inbox bat
 (storage/batch/buffer.py, which sends these tables after every table of the models) it indexes
 the batch's final state whatever order its writes are sent in.
 
-Neither table is in the models (they are an index of rows that are, built by migration 0019);
-`is_index_table` names them and FTS5's own tables for whatever compares the schema.
+    question_stems  both databases: a plain B-tree table, one row per (question, stem), with the
+                question's course and its count of stems (facilitation.matching's stems): a
+                match of a new question reads a few short index ranges of it, newest first
+                (storage/repositories/search.py), where the full-text index would read or
+                recheck every row holding a common word
+
+None of these tables is in the models (they are an index of rows that are, built by migrations
+0019 and 0026); `is_index_table` names them and FTS5's own tables for whatever compares the schema.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from sqlalchemy import (
     column,
     delete,
     func,
+    insert,
     literal_column,
     or_,
     select,
@@ -49,20 +56,24 @@ from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
+from facilitation.matching import stems
 from facilitation.redaction import REMOVED
 from storage.models import AnswerRow, CourseRow, IntroductionRow, QuestionRow
 from storage.writes import Writes
 
 QUESTIONS = "question_search"
 INTRODUCTIONS = "introduction_search"
+STEMS = "question_stems"
+STEM_LENGTH = 64  # characters of a stem kept (the column's width)
 _FTS5_PARTS = ("data", "idx", "content", "docsize", "config")  # the tables FTS5 keeps for each
 _Rows = Select[*tuple[Any, ...]]  # a select of the columns an index table takes
 _CHUNK = 500  # ids per statement when many rows are indexed again at once
+_REBUILD_CHUNK = 20_000  # questions stemmed at once when everything is indexed again
 
 
 def is_index_table(name: str) -> bool:
     """One of the index's tables, or one FTS5 keeps for them."""
-    return any(
+    return name == STEMS or any(
         name == t or name in {f"{t}_{part}" for part in _FTS5_PARTS} for t in (QUESTIONS, INTRODUCTIONS)
     )
 
@@ -94,6 +105,14 @@ def introductions_table(dialect: str) -> TableClause:
             INTRODUCTIONS, column("id"), column("course_id"), column("person_id"), column("document")
         )
     return table(INTRODUCTIONS, column("rowid"), column("course"), column("person_id"), column("body"))
+
+
+STEMS_TABLE = table(STEMS, column("question_id"), column("stem"), column("course_id"), column("size"))
+
+
+def stems_of(text: str) -> list[str]:
+    """A question's stems as the stems table holds them (a match counts the same ones)."""
+    return sorted({stem[:STEM_LENGTH] for stem in stems(text)})
 
 
 def regconfig(language: Any) -> ColumnElement[Any]:
@@ -211,6 +230,21 @@ def _introductions_at(dialect: str) -> Insert:
     return _upsert(dialect, introductions_table(dialect), _introductions_as_indexed(dialect, at))
 
 
+_ADD_STEMS = insert(STEMS_TABLE)
+_at_message = and_(
+    QuestionRow.chat_id == bindparam("b_chat"), QuestionRow.message_id == bindparam("b_message")
+)
+_STEMS_OUT_AT = delete(STEMS_TABLE).where(
+    STEMS_TABLE.c.question_id.in_(select(QuestionRow.id).where(_at_message))
+)
+_STEMS_IN_AT = insert(STEMS_TABLE).from_select(
+    ["question_id", "stem", "course_id", "size"],
+    select(QuestionRow.id, bindparam("b_stem"), QuestionRow.course_id, bindparam("b_size")).where(
+        _at_message, QuestionRow.text != REMOVED
+    ),
+)
+
+
 class IndexWrites:
     """The index's share of a repository's writes, through the same Writes (at once, or held)."""
 
@@ -225,6 +259,23 @@ class IndexWrites:
         """Asked, answered, or its accepted answer changed."""
         statement = _question_by_id(self._dialect)
         await self.writes.execute(statement, {"b_question": question_id}, [("question search", question_id)])
+
+    async def stems(self, question_id: int, course_id: int, text: str, chat_id: int, message_id: int) -> None:
+        """A question asked: its stems, for a match (one executemany with the batch's others)."""
+        found = stems_of(text)
+        keys = [("question stems at", chat_id, message_id)]
+        for stem in found:
+            values = {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
+            await self.writes.execute(_ADD_STEMS, values, keys)
+
+    async def stems_at(self, chat_id: int, message_id: int, text: str) -> None:
+        """The message was edited: the stems of the questions asked at it, as it now reads."""
+        found = stems_of(text)
+        at = {"b_chat": chat_id, "b_message": message_id}
+        keys = [("question stems at", chat_id, message_id)]
+        await self.writes.execute(_STEMS_OUT_AT, at, keys)
+        for stem in found:
+            await self.writes.execute(_STEMS_IN_AT, {**at, "b_stem": stem, "b_size": len(found)}, keys)
 
     async def questions_at(self, chat_id: int, message_id: int) -> None:
         """The message was edited: the questions asked at it or answered by it."""
@@ -259,6 +310,8 @@ async def reindex_questions(session: AsyncSession, ids: Iterable[int]) -> None:
         await session.execute(
             _upsert(dialect, target, _questions_as_indexed(dialect, QuestionRow.id.in_(chunk)))
         )
+        removed = select(QuestionRow.id).where(QuestionRow.id.in_(chunk), QuestionRow.text == REMOVED)
+        await session.execute(delete(STEMS_TABLE).where(STEMS_TABLE.c.question_id.in_(removed)))
 
 
 async def unindex_introductions(session: AsyncSession, ids: Iterable[int]) -> None:
@@ -281,3 +334,26 @@ async def rebuild(session: AsyncSession) -> None:
     ):
         await session.execute(delete(target))
         await session.execute(_upsert(dialect, target, rows))
+    await session.execute(delete(STEMS_TABLE))
+    last = 0
+    while True:
+        questions = list(
+            await session.execute(
+                select(QuestionRow.id, QuestionRow.course_id, QuestionRow.text)
+                .where(QuestionRow.id > last, QuestionRow.text != REMOVED)
+                .order_by(QuestionRow.id)
+                .limit(_REBUILD_CHUNK)
+            )
+        )
+        if not questions:
+            return
+        stemmed = [(question_id, course_id, stems_of(text)) for question_id, course_id, text in questions]
+        await session.execute(
+            _ADD_STEMS,
+            [
+                {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
+                for question_id, course_id, found in stemmed
+                for stem in found
+            ],
+        )
+        last = questions[-1][0]

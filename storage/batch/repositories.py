@@ -309,9 +309,15 @@ class BatchSearch(_InBatch, SqlSearch):
     BATCH_AWARE = frozenset({"match"})
 
     async def match(
-        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
     ) -> list[Candidate]:
-        if len(words) < shared:
+        if len(stems) < shared:
             return []
         settled = self.snapshot.settled
         if course.id not in settled:  # once per course and batch, not per question
@@ -320,7 +326,7 @@ class BatchSearch(_InBatch, SqlSearch):
             return []
         if "answers" in self.buffer.holding:
             await self._before_reading()
-        return await super().match(course, words, limit, before, shared)
+        return await super().match(course, stems, sizes, shared, before, limit)
 
 
 class BatchStories(_InBatch, SqlStories):

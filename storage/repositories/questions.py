@@ -70,6 +70,7 @@ class SqlQuestions(Repository):
         }
         question_id = await self.writes.insert(_ADD_QUESTION, values, [("question at", *_at(ref))])
         await self.index.question(question_id)
+        await self.index.stems(question_id, course_id, text, ref.chat_id, ref.message_id)
         return Question(question_id, course_id, asker, text, QuestionState.OPEN, now, ref)
 
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]:
@@ -133,6 +134,7 @@ class SqlQuestions(Repository):
         await self.writes.execute(_RETEXT_QUESTION, values, [("question at", chat_id, message_id)])
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
         await self.index.questions_at(chat_id, message_id)
+        await self.index.stems_at(chat_id, message_id, text)
         return tracked
 
     async def unresolved_in_chat(

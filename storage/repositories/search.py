@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, select, text
@@ -20,7 +19,7 @@ from facilitation.model import Candidate, Course, Found, QuestionState
 from storage import mapping
 from storage.models import PersonRow, QuestionRow
 from storage.repositories.base import Repository, dialect_of
-from storage.search_index import best_answer
+from storage.search_index import STEM_LENGTH, best_answer
 
 _DISMISSED = QuestionState.DISMISSED.value
 _SETTLED = (QuestionState.ANSWERED.value, QuestionState.RESOLVED.value)
@@ -41,58 +40,35 @@ WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND nu
 AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
-# A match's candidates: the newest earlier settled questions of the course whose own text shares
-# two of the words given (SqlSearch.match picks the words), not ranked: facilitation.matching
-# judges how close each is.
 # A match's statements read only what was settled before an inbox batch (storage/batch: BatchSearch
 # sends the buffer first when it holds an answer), and say so for the batch's watchers.
 EARLIER = "/* earlier answers */ "
-_SQLITE_MATCH = (
+# A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first.
+# How many of the course's questions of a size in range hold each stem, counted up to _PER_STEM:
+_STEM_COUNT = (
+    "SELECT {i}, count(*) FROM (SELECT 1 FROM question_stems WHERE course_id = :course AND stem = :s{i}"
+    " AND size BETWEEN :low AND :high AND question_id < :before LIMIT :per) AS c{i}"
+)
+# The newest _PER_STEM questions holding one of the rarest stems (every match holds one of them):
+_PREFIX = (
+    "SELECT question_id FROM (SELECT question_id FROM question_stems WHERE course_id = :course"
+    " AND stem = :p{i} AND size BETWEEN :low AND :high AND question_id < :before"
+    " ORDER BY question_id DESC LIMIT :per) AS p{i}"
+)
+# ... and of those, the settled ones sharing enough stems (counted by primary key, question by question).
+_MATCH = (
     EARLIER
     + """
-SELECT c.rowid, q.text FROM (
-    SELECT rowid FROM question_search WHERE question_search MATCH :query AND rowid < :before
-    ORDER BY rowid DESC LIMIT :candidates
-) c JOIN questions q ON q.id = c.rowid
-WHERE q.course_id = :course AND q.state IN :settled
-ORDER BY c.rowid DESC LIMIT :limit
+SELECT q.id, q.text FROM (
+    SELECT t.question_id FROM ({prefix}) AS c
+    JOIN question_stems t ON t.question_id = c.question_id AND t.stem IN :stems
+    GROUP BY t.question_id HAVING count(*) >= :shared
+) AS m JOIN questions q ON q.id = m.question_id
+WHERE q.state IN :settled
+ORDER BY q.id DESC LIMIT :limit
 """
 )
-# "s.id + 0": newest first by sorting what the GIN index found, never by walking the primary key
-# backwards in the hope of meeting matches.
-_POSTGRESQL_MATCH = (
-    EARLIER
-    + f"""
-SELECT s.id, q.text FROM question_search s JOIN questions q ON q.id = s.id
-WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
-AND s.course_id = :course AND s.id < :before AND q.state IN :settled
-ORDER BY s.id + 0 DESC LIMIT :limit
-"""
-)
-_CANDIDATES = 100  # SQLite: newest rows sharing two words read before the course's settled ones are kept
-# How common a word is among the course's questions, counted up to _COMMON (beyond it, a word is
-# common, however common): FTS5 stops reading a word's rows at the limit.
-_SQLITE_COUNT = (
-    "SELECT {i}, count(*) FROM (SELECT rowid FROM question_search"
-    " WHERE question_search MATCH :w{i} LIMIT :common)"
-)
-_COMMON = 30
-_COMMON_SHARE = 0.002  # PostgreSQL: a lexeme in this share of all courses' questions is common
-# PostgreSQL's own statistic (ANALYZE, autovacuum): the share of the index's rows holding each of
-# its most common lexemes. A word none of whose lexemes is listed is rare.
-_POSTGRESQL_SHARES = (
-    EARLIER
-    + """
-SELECT w.i, coalesce(max(e.share), 0) FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, i)
-CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(CAST(:config AS regconfig), w.word))) AS l(lexeme)
-LEFT JOIN (
-    SELECT e.lexeme, e.share FROM pg_stats p,
-    unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) AS e(lexeme, share)
-    WHERE p.schemaname = current_schema() AND p.tablename = 'question_search' AND p.attname = 'document'
-) e ON e.lexeme = l.lexeme
-GROUP BY w.i
-"""
-)
+_PER_STEM = 100  # questions read newest first for one stem: a match's cost, whatever the course's size
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
 WHERE introduction_search MATCH :query AND i.course_id = :course
@@ -116,25 +92,49 @@ class SqlSearch(Repository):
         return await self._questions(courses, words, limit, where, {})
 
     async def match(
-        self, course: Course, words: Sequence[str], limit: int, before: int, shared: int = 2
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
     ) -> list[Candidate]:
-        postgresql = dialect_of(self.session) == "postgresql"
-        picked, both = await self._rarest(course, words, shared, postgresql)
-        if not picked:
+        """Prefix filtering: a question sharing `shared` of the n stems holds one of any
+        n - shared + 1 of them, so only the rarest n - shared + 1 are read for candidates, each
+        newest first and at most _PER_STEM (all of a stem's when it is that rare); the candidates
+        are then counted against every stem. A stem no question of the course holds is left out
+        first, and nothing is read when too few are left."""
+        wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
+        if shared < 1 or len(wanted) < shared:
             return []
         values: dict[str, Any] = {
             "course": course.id,
+            "low": sizes[0],
+            "high": sizes[1],
             "before": before,
-            "limit": limit,
-            "settled": list(_SETTLED),
-            **_query([course.id], picked, postgresql, "question", weight=":A", pairs=both),
+            "per": _PER_STEM,
         }
-        if postgresql:
-            values["config"] = _config(course.settings.language)
-        else:
-            values["candidates"] = _CANDIDATES
-        statement = text(_POSTGRESQL_MATCH if postgresql else _SQLITE_MATCH)
-        rows = await self.session.execute(statement.bindparams(bindparam("settled", expanding=True)), values)
+        counting = EARLIER + " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
+        named = {f"s{i}": stem for i, stem in enumerate(wanted)}
+        found = await self.session.execute(text(counting), {**values, **named})
+        counts = {int(i): int(n) for i, n in found}
+        present = sorted((i for i in range(len(wanted)) if counts.get(i)), key=lambda i: (counts[i], i))
+        if len(present) < shared:
+            return []
+        prefix = [wanted[i] for i in present[: len(present) - shared + 1]]
+        union = " UNION ".join(_PREFIX.format(i=i) for i in range(len(prefix)))
+        statement = text(_MATCH.format(prefix=union)).bindparams(
+            bindparam("stems", expanding=True), bindparam("settled", expanding=True)
+        )
+        values.update(
+            {f"p{i}": stem for i, stem in enumerate(prefix)},
+            stems=[wanted[i] for i in present],
+            shared=shared,
+            settled=list(_SETTLED),
+            limit=limit,
+        )
+        rows = await self.session.execute(statement, values)
         return [Candidate(int(i), question) for i, question in rows]
 
     async def has_settled(self, course_id: int) -> bool:
@@ -148,51 +148,6 @@ class SqlSearch(Repository):
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))
-
-    async def _rarest(
-        self, course: Course, words: Sequence[str], shared: int, postgresql: bool
-    ) -> tuple[list[str], bool]:
-        """The words a match looks for, and whether a question must hold two of them (else one).
-
-        A question sharing `shared` of the n words shares two of any n - shared + 2 of them,
-        so only the rarest are looked for; and if fewer than `shared` of the words are common,
-        it shares `shared` - (the common ones) of the rare ones, whose rows are few: then no
-        common word is looked for at all. Nothing when no question can share enough (SQLite:
-        too few of the words are in the course)."""
-        if shared < 1 or len(words) < shared:
-            return [], False
-        if postgresql:
-            rows = await self.session.execute(
-                text(_POSTGRESQL_SHARES),
-                {"words": list(words), "config": _config(course.settings.language)},
-            )
-            found = {int(i) - 1: float(share) for i, share in rows}
-            commonness = [found.get(i, 0.0) for i in range(len(words))]
-            common_from = _COMMON_SHARE
-        else:
-            commonness = await self._counts(course, words)
-            common_from = _COMMON
-            present = [i for i, n in enumerate(commonness) if n > 0]
-            if len(present) < shared:
-                return [], False
-            words = [words[i] for i in present]
-            commonness = [commonness[i] for i in present]
-        by_rarity = sorted(range(len(words)), key=lambda i: commonness[i])  # stable: ties keep order
-        rare = [i for i in by_rarity if commonness[i] < common_from]
-        from_rare = shared - (len(words) - len(rare))  # what a match shares of the rare words, at least
-        pool, needs = (rare, from_rare) if from_rare >= 1 else (by_rarity, shared)
-        both = needs > 1
-        keep = len(pool) - needs + (2 if both else 1)
-        return [words[i] for i in sorted(pool[:keep])], both
-
-    async def _counts(self, course: Course, words: Sequence[str]) -> list[float]:
-        """SQLite: how many of the course's questions hold each word, up to _COMMON."""
-        statement = EARLIER + " UNION ALL ".join(_SQLITE_COUNT.format(i=i) for i in range(len(words)))
-        values: dict[str, Any] = {"common": _COMMON}
-        for i, word in enumerate(words):
-            values[f"w{i}"] = _query([course.id], [word], False, "question")["query"]
-        counts = {int(i): float(n) for i, n in await self.session.execute(text(statement), values)}
-        return [counts.get(i, 0.0) for i in range(len(words))]
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
         if not words:
@@ -246,22 +201,11 @@ def _query(
     words: Sequence[str],
     postgresql: bool,
     columns: str = "question answer",
-    weight: str = "",
-    pairs: bool = False,
 ) -> dict[str, str]:
-    """Any of the words (with `pairs`, any two of them), in one of the courses. The words are
+    """Any of the words, in one of the courses. The words are
     letters and digits only (search_terms); FTS5 still gets each quoted, so that none is read as
     an operator (AND, OR, NOT, NEAR). The course tokens are storage.search_index.course_token's."""
-    if postgresql:
-        quoted = [word + weight for word in words]
-        both, either = " & ", " | "
-    else:
-        quoted = [f'"{word}"' for word in words]
-        both, either = " AND ", " OR "
-    if pairs and len(quoted) > 1:
-        terms = either.join(f"({a}{both}{b})" for a, b in combinations(quoted, 2))
-    else:
-        terms = either.join(quoted)
+    terms = " | ".join(words) if postgresql else " OR ".join(f'"{word}"' for word in words)
     if postgresql:
         return {"query": terms, "in_courses": " | ".join(f"'#{c}'" for c in course_ids)}
     courses = " OR ".join(f'"c{c}"' for c in course_ids)

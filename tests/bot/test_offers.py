@@ -225,6 +225,63 @@ async def test_a_forgotten_question_is_never_offered(flock: Harness) -> None:
     assert offers(calls) == []
 
 
+async def stems_of(flock: Harness, message: JSON) -> int:
+    """How many rows of the stems table (what a match reads) the question asked at it has."""
+    [(count,)] = await flock.rows(
+        "select count(*) from question_stems s join questions q on q.id = s.question_id"
+        " where q.message_id = :m",
+        m=message["message"]["message_id"],
+    )
+    return int(count)
+
+
+async def test_an_edited_earlier_question_is_matched_by_its_new_words_only(flock: Harness) -> None:
+    asked = await set_up(flock)
+
+    await flock.send(flock.telegram.edit(asked, "How do I renew my laptop certificate?"))
+
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    assert offers(calls) == []
+    _, calls = await say(flock, CHAT, BEN, "Where can I renew the laptop certificate?")
+    assert ["renew my laptop certificate" in c.text for c in offers(calls)] == [True]
+
+
+async def test_a_question_purged_by_retention_is_never_offered(flock: Harness) -> None:
+    asked = await set_up(flock)
+    assert await stems_of(flock, asked) == 3  # reset, vpn, password
+    flock.clock.advance(days=31)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/settings retention 30d"))
+
+    await flock.tick()
+
+    assert await stems_of(flock, asked) == 0
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    assert offers(calls) == []
+
+
+async def test_a_forgotten_question_leaves_nothing_a_match_reads(flock: Harness) -> None:
+    asked = await set_up(flock)
+    await flock.send(flock.telegram.post(private(CLEO), CLEO, "/start"))
+    calls = await flock.send(flock.telegram.post(private(CLEO), CLEO, "/forget_me"))
+    [confirm] = [c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params]
+
+    await flock.send(press(flock, CLEO, confirm, "Forget me"))
+
+    assert await stems_of(flock, asked) == 0
+
+
+async def test_a_question_asked_and_answered_in_one_batch_is_offered_to_the_next(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    asked = flock.telegram.post(CHAT, CLEO, EARLIER)
+    answered = flock.telegram.post(CHAT, DAN, ANSWER, reply_to=asked["message"])
+
+    calls = await flock.send(asked, answered, flock.telegram.post(CHAT, BEN, NEW))
+
+    assert [EARLIER in c.text for c in offers(calls)] == [True]
+
+
 async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
     await set_up(flock)
     flock.make_admin(OTHER, ZOE)

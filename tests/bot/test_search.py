@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from facilitation import matching
 from facilitation.search_terms import terms
 from tests.bot.test_privacy import buttons, edits, prompt
 from tests.builders import JSON, group, private, user
@@ -267,11 +268,11 @@ async def test_the_index_finds_one_courses_introductions_and_earlier_settled_que
         course = await uow.courses.by_hashtag("onb26")
         assert course is not None
         people = await uow.search.introduced(course, terms("kubernetes"), 5)
-        candidates = await uow.search.match(
-            course, terms("How can I reset the VPN password?"), 5, before=10**9
-        )
+        new = sorted(matching.stems("How can I reset the VPN password?"))
+        shared, sizes = matching.needed(len(new)), matching.sizes(len(new))
+        candidates = await uow.search.match(course, new, sizes, shared, 10**9, 5)
         matched = await uow.search.found([c.question_id for c in candidates])
-        earlier = await uow.search.match(course, terms("How can I reset the VPN password?"), 5, before=1)
+        earlier = await uow.search.match(course, new, sizes, shared, 1, 5)
 
     assert people == [BEN["id"]]
     assert [f.question.text for f in matched] == ["How do I reset my VPN password?"]
