@@ -21,6 +21,7 @@ from facilitation.model import (
     Attachment,
     Candidate,
     Course,
+    Found,
     Introduction,
     MessageRef,
     Person,
@@ -144,6 +145,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
+        self.snapshot.answered_courses.add(question.course_id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -304,9 +306,10 @@ class BatchShares(_InBatch, SqlShares):
 class BatchSearch(_InBatch, SqlSearch):
     """A match looks for earlier answered questions: only an answer the batch holds can make one
     (and its index row) that the database does not have yet, so the buffer is sent first only
-    then, not for every new question (each would cost the busy path a round of writes)."""
+    when it holds an answer in the question's own course, not for every new question (each
+    would cost the busy path a round of writes)."""
 
-    BATCH_AWARE = frozenset({"match"})
+    BATCH_AWARE = frozenset({"match", "found"})
 
     async def match(
         self,
@@ -324,9 +327,18 @@ class BatchSearch(_InBatch, SqlSearch):
             settled[course.id] = await self.has_settled(course.id)
         if not settled[course.id]:
             return []
-        if "answers" in self.buffer.holding:
+        answered = self.snapshot.answered_courses
+        if "answers" not in self.buffer.holding:
+            answered.clear()  # sent since, by some other read
+        elif course.id in answered:
             await self._before_reading()
+            answered.clear()
         return await super().match(course, stems, sizes, shared, before, limit)
+
+    async def found(self, question_ids: Sequence[int]) -> list[Found]:
+        # A read only: the held writes are sent first, and what the batch read stays true.
+        await self._before_reading()
+        return await super().found(question_ids)
 
 
 class BatchStories(_InBatch, SqlStories):

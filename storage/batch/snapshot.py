@@ -76,6 +76,8 @@ class Snapshot:
     unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
+    # the courses of the answers the buffer may still hold: only a match in one of them must send it
+    answered_courses: set[int] = field(default_factory=set)
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -95,6 +97,7 @@ class Snapshot:
             self.shared,
             self.unrelayed,
             self.settled,
+            self.answered_courses,
         ):
             known.clear()
 
