@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from facilitation.highlights import Answered, FirstPost
 from facilitation.model import Consent, Listed, MessageRef, Person, Question, QuestionState, Story
@@ -53,13 +53,17 @@ class SqlHighlights(Repository):
 
     async def stories(self, course_id: int, start: datetime, end: datetime, limit: int) -> Listed[Story]:
         # One statement: the week's stories by the (course_id, posted_at) index, the week's count
-        # beside each row, and each one's showcase post (the sent outbox row `story:<id>`) with
-        # the showcase's public name for its link.
-        posted = and_(
-            OutboxRow.subject == literal("story:") + cast(StoryRow.id, String),
-            OutboxRow.kind == NoticeKind.SHOWCASE_POST.value,
-            OutboxRow.sent_at.is_not(None),
-            OutboxRow.message_id.is_not(None),
+        # beside each row, and each one's showcase post (the sent outbox row `story:<id>`, found
+        # by its subject's index) with the showcase's public name for its link.
+        posted = (
+            select(OutboxRow.message_id)
+            .where(
+                OutboxRow.subject == literal("story:") + cast(StoryRow.id, String),
+                OutboxRow.kind == NoticeKind.SHOWCASE_POST.value,
+                OutboxRow.sent_at.is_not(None),
+            )
+            .limit(1)
+            .scalar_subquery()
         )
         username = (
             select(ShowcaseRow.chat_username)
@@ -68,15 +72,17 @@ class SqlHighlights(Repository):
             .scalar_subquery()
         )
         rows = await self.session.execute(
-            select(StoryRow, OutboxRow.chat_id, OutboxRow.message_id, username, func.count().over())
-            .outerjoin(OutboxRow, posted)
+            select(StoryRow, posted, username, func.count().over())
             .where(StoryRow.course_id == course_id, StoryRow.posted_at >= start, StoryRow.posted_at < end)
             .order_by(StoryRow.posted_at, StoryRow.id)
             .limit(limit)
         )
         found, counted = [], [0]
-        for row, chat_id, message_id, public, total in rows:
+        for row, message_id, public, total in rows:
             counted[0] = total  # the same on every row: the week's count before the limit
+            showcase = None
+            if message_id is not None and row.showcase_chat_id is not None:
+                showcase = MessageRef(row.showcase_chat_id, message_id)
             found.append(
                 Story(
                     row.id,
@@ -86,7 +92,7 @@ class SqlHighlights(Repository):
                     row.text,
                     row.posted_at,
                     Consent(row.consent),
-                    MessageRef(chat_id, message_id) if message_id is not None else None,
+                    showcase,
                     public,
                 )
             )
