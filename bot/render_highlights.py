@@ -8,10 +8,10 @@ from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, _, dated, ngettext
-from bot.links import message_link
-from bot.texts import escape, question_excerpt, shown_name
-from facilitation.highlights import Highlights
-from facilitation.model import MessageRef
+from bot.links import message_link, post_link
+from bot.texts import escape, excerpt, question_excerpt, shown_name
+from facilitation.highlights import Highlights, Told
+from facilitation.model import Consent, MessageRef
 
 # A day of the week as a CLDR pattern: each language writes its own.
 DAY = N_("EEE d MMM")
@@ -38,7 +38,7 @@ def _render(h: Highlights, limit: int) -> str:
         first=dated(h.start.astimezone(zone), _(DAY)),
         last=dated((h.end - timedelta(hours=12)).astimezone(zone), _(DAY)),  # the Sunday
     )
-    sections = [_questions(h, limit), _voices(h, limit), _helpers(h, limit)]
+    sections = [_stories(h, limit), _questions(h, limit), _voices(h, limit), _helpers(h, limit)]
     present = [s for s in sections if s]
     if not present:
         return f"{head}\n\n" + _("A quiet week: no busy questions, new voices or peer helpers this time. 🌿")
@@ -48,6 +48,37 @@ def _render(h: Highlights, limit: int) -> str:
 def _linked(label: str, ref: MessageRef | None) -> str:
     url = message_link(ref) if ref else None
     return f'<a href="{_escape(url)}">{label}</a>' if url else label
+
+
+def _stories(h: Highlights, limit: int) -> str:
+    if not h.stories.total:
+        return ""
+    lines = [_("<b>🎉 Stories</b>")]
+    for story in h.stories.items[:limit]:
+        line = _(
+            "• {author}: {story}",
+            author=shown_name(story.author),
+            story=_linked(excerpt(story.text, 70) or "…", story.ref),
+        )
+        mark = _shared(story)
+        lines.append(f"{line} — {mark}" if mark else line)
+    hidden = h.stories.total - min(len(h.stories.items), limit)
+    if hidden > 0:
+        lines.append(ngettext("…and {count} more", "…and {count} more", hidden))
+    return "\n".join(lines)
+
+
+def _shared(story: Told) -> str:
+    """The consented ones marked: in the showcase (linked) once posted there."""
+    if story.consent not in (Consent.NAME, Consent.LEARNER):
+        return ""
+    if story.showcase is not None:
+        ref = story.showcase
+        url = post_link(ref.chat_id, ref.message_id, None, story.showcase_username)
+        if url:
+            return _('✓ <a href="{url}">in the showcase</a>', url=_escape(url))
+        return _("✓ in the showcase")
+    return _("✓ may be shared")
 
 
 def _questions(h: Highlights, limit: int) -> str:

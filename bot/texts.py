@@ -111,12 +111,33 @@ HELP_PRIVATE_SCHEDULED = N_(
 )
 
 
+# Following a hashtag from afar and stories, last.
+HELP_GROUP_BEYOND = N_(
+    "Beyond this group: an admin's <code>/share #devcon26</code> lets other chats follow this "
+    "group's posts with that hashtag; a facilitator's <code>/follow #devcon26 at 18:00</code> brings a daily "
+    "catch-up of a hashtag shared elsewhere, and /following lists what this group follows. "
+    "A post with <code>#story</code> or <code>#win</code> is a story: I ask its author privately "
+    "whether it may be shared. <code>/showcase_here #tag</code> (facilitators) posts the shared "
+    "ones in this group; /stories lists the course's stories."
+)
+HELP_PRIVATE_BEYOND = N_(
+    "Beyond the course group:\n"
+    "<code>/follow #devcon26</code> — a daily catch-up of a hashtag shared by other chats; "
+    "/following lists what you follow\n"
+    "<code>/share #devcon26</code> — in a group you administer: others may follow its posts "
+    "with that hashtag\n"
+    "Facilitators: <code>/showcase #tag @channel</code> — the channel where the course's stories "
+    "are posted once their authors agree (<code>/showcase_here #tag</code> in a group); "
+    "<code>/stories #tag</code> — the course's stories"
+)
+
+
 def help_in_group() -> str:
-    return _(HELP_GROUP) + "\n\n" + _(HELP_GROUP_SCHEDULED)
+    return "\n\n".join([_(HELP_GROUP), _(HELP_GROUP_SCHEDULED), _(HELP_GROUP_BEYOND)])
 
 
 def help_in_private() -> str:
-    return _(HELP_PRIVATE) + "\n\n" + _(HELP_PRIVATE_SCHEDULED)
+    return "\n\n".join([_(HELP_PRIVATE), _(HELP_PRIVATE_SCHEDULED), _(HELP_PRIVATE_BEYOND)])
 
 
 PRIVATE_FALLBACK = N_(

@@ -1,5 +1,6 @@
 """The week's highlights: what went well in a course's past Monday–Sunday (course time), for its
-facilitators on Monday — the questions that drew the most answers, new voices, peer helpers.
+facilitators on Monday — the stories told (consented ones marked), the questions that drew the
+most answers, new voices, peer helpers.
 
 When: with the course's first digest of the week (`digests.send_due`), so at its digest time on
 Monday (later only if Flock was down), to the digest's recipients, in the transaction that
@@ -21,15 +22,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from facilitation.model import Course, Listed, MessageRef, Person, Question
+from facilitation.model import Course, Listed, MessageRef, Person, Question, Story
 from facilitation.ports import UnitOfWork
 
+STORIES = 5  # the week's stories shown, the rest counted
 QUESTIONS = 5  # the most answered questions shown
 LEAST_ANSWERS = 2  # a question drew answers when it got at least this many in the week
 VOICES = 10  # new voices named, the rest counted
 HELPERS = 10  # peer helpers asked, named
 ANSWERERS = 5  # learners who answered most questions, named
-TEXT = 300  # characters of a question kept; the renderer shortens further
+TEXT = 300  # characters of a question or a story kept; the renderer shortens further
 
 T = TypeVar("T")
 
@@ -61,6 +63,8 @@ class HighlightsReader(Protocol):
     async def answered(self, course_id: int, start: datetime, end: datetime) -> list[Answered]: ...
     async def questions(self, ids: Sequence[int]) -> list[Question]: ...
     async def people(self, ids: Sequence[int]) -> list[Person]: ...
+    # The stories posted in the course in the week, earliest first, with their showcase posts.
+    async def stories(self, course_id: int, start: datetime, end: datetime, limit: int) -> Listed[Story]: ...
     # People, facilitators aside, whose first post in the course came in the week, earliest first.
     async def new_voices(
         self, course_id: int, start: datetime, end: datetime, limit: int
@@ -70,6 +74,19 @@ class HighlightsReader(Protocol):
     async def helpers_asked(
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> list[tuple[Person, int, int]]: ...
+
+
+@dataclass(frozen=True)
+class Told:
+    """A story of the week: its author, its first line, where it was posted, what its author said
+    about sharing it (a Consent value), and its showcase post once sent."""
+
+    author: str
+    text: str
+    ref: MessageRef | None
+    consent: str
+    showcase: MessageRef | None = None  # its post in the showcase, once sent
+    showcase_username: str | None = None  # the showcase's public name, for the post's link
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,7 @@ class Highlights:
     timezone: str
     start: datetime  # Monday 00:00, course time
     end: datetime  # the next Monday 00:00
+    stories: Listed[Told] = field(default_factory=lambda: Listed([], 0))
     questions: list[Drawn] = field(default_factory=list)
     voices: Listed[Voice] = field(default_factory=lambda: Listed([], 0))
     helpers: list[Helper] = field(default_factory=list)
@@ -117,7 +135,8 @@ class Highlights:
 
     @property
     def is_quiet(self) -> bool:
-        return not (self.questions or self.voices.total or self.helpers or self.answerers)
+        sections = (self.stories.total, self.questions, self.voices.total, self.helpers, self.answerers)
+        return not any(sections)
 
     def to_data(self) -> dict[str, Any]:
         plain: dict[str, Any] = _plain(asdict(self))
@@ -126,12 +145,27 @@ class Highlights:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Highlights:
         voices = data.get("voices") or {"items": [], "total": 0}
+        stories = data.get("stories") or {"items": [], "total": 0}  # none in highlights queued before
         return cls(
             hashtag=data["hashtag"],
             title=data["title"],
             timezone=data["timezone"],
             start=datetime.fromisoformat(data["start"]),
             end=datetime.fromisoformat(data["end"]),
+            stories=Listed(
+                [
+                    Told(
+                        t["author"],
+                        t["text"],
+                        _ref(t["ref"]),
+                        t["consent"],
+                        _ref(t.get("showcase")),
+                        t.get("showcase_username"),
+                    )
+                    for t in stories["items"]
+                ],
+                int(stories["total"]),
+            ),
             questions=[
                 Drawn(d["text"], d["asker"], int(d["answers"]), int(d["people"]), _ref(d["ref"]))
                 for d in data.get("questions", [])
@@ -158,6 +192,7 @@ def past_week(timezone: str, day: date) -> tuple[datetime, datetime]:
 async def compose(uow: UnitOfWork, course: Course, start: datetime, end: datetime) -> Highlights:
     """The highlights of one course's week, inside an open unit of work."""
     reader = uow.highlights
+    stories = await reader.stories(course.id, start, end, STORIES)
     answered = await reader.answered(course.id, start, end)
     drawn, answerers = most_answered(answered), most_answering(answered)
     questions = {q.id: q for q in await reader.questions([q for q, _, _ in drawn])}
@@ -170,6 +205,7 @@ async def compose(uow: UnitOfWork, course: Course, start: datetime, end: datetim
         timezone=course.settings.timezone,
         start=start,
         end=end,
+        stories=_listed_as(stories, _told),
         questions=[_drawn(questions[q], n, k) for q, n, k in drawn if q in questions],
         voices=_listed_as(voices, lambda f: Voice(f.person.name, f.at, f.ref)),
         helpers=[Helper(p.name, asked, answered) for p, asked, answered in helpers],
@@ -198,6 +234,19 @@ def most_answering(answered: Iterable[Answered], limit: int = ANSWERERS) -> list
             questions.setdefault(row.answerer_id, set()).add(row.question_id)
     ranked = heapq.nsmallest(limit, ((-len(q), p) for p, q in questions.items()))
     return [(p, -n) for n, p in ranked]
+
+
+def _told(story: Story) -> Told:
+    lines = story.text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return Told(
+        story.author.name,
+        first[:TEXT],
+        story.ref,
+        story.consent.value,
+        story.showcase_ref,
+        story.showcase_username,
+    )
 
 
 def _drawn(question: Question, answers: int, people: int) -> Drawn:

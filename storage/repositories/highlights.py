@@ -1,4 +1,5 @@
-"""What the week's highlights read: one course's week of answers, first posts and helpers' asks.
+"""What the week's highlights read: one course's week of stories, answers, first posts and
+helpers' asks.
 
 The week's answers are read once, counted per question and answerer by the database (a few
 thousand rows at the largest course), and ranked by the domain; then only the rows shown.
@@ -9,12 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from facilitation.highlights import Answered, FirstPost
-from facilitation.model import Listed, MessageRef, Person, Question, QuestionState
+from facilitation.model import Consent, Listed, MessageRef, Person, Question, QuestionState, Story
+from facilitation.notices import NoticeKind
 from storage import mapping
-from storage.models import AnswerRow, FacilitatorRow, HelperAskRow, LearnerRow, PersonRow, QuestionRow
+from storage.models import (
+    AnswerRow,
+    FacilitatorRow,
+    HelperAskRow,
+    LearnerRow,
+    OutboxRow,
+    PersonRow,
+    QuestionRow,
+    ShowcaseRow,
+    StoryRow,
+)
 from storage.repositories.base import Repository
 
 # Every state but dismissed, named: (course_id, state) then finds them from the index alone.
@@ -38,6 +50,53 @@ class SqlHighlights(Repository):
             .group_by(AnswerRow.question_id, AnswerRow.answerer_id, AnswerRow.by_facilitator)
         )
         return [Answered(q, p, bool(f), int(n)) for q, p, f, n in rows]
+
+    async def stories(self, course_id: int, start: datetime, end: datetime, limit: int) -> Listed[Story]:
+        # One statement: the week's stories by the (course_id, posted_at) index, the week's count
+        # beside each row, and each one's showcase post (the sent outbox row `story:<id>`, found
+        # by its subject's index) with the showcase's public name for its link.
+        posted = (
+            select(OutboxRow.message_id)
+            .where(
+                OutboxRow.subject == literal("story:") + cast(StoryRow.id, String),
+                OutboxRow.kind == NoticeKind.SHOWCASE_POST.value,
+                OutboxRow.sent_at.is_not(None),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        username = (
+            select(ShowcaseRow.chat_username)
+            .where(ShowcaseRow.chat_id == StoryRow.showcase_chat_id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            select(StoryRow, posted, username, func.count().over())
+            .where(StoryRow.course_id == course_id, StoryRow.posted_at >= start, StoryRow.posted_at < end)
+            .order_by(StoryRow.posted_at, StoryRow.id)
+            .limit(limit)
+        )
+        found, counted = [], [0]
+        for row, message_id, public, total in rows:
+            counted[0] = total  # the same on every row: the week's count before the limit
+            showcase = None
+            if message_id is not None and row.showcase_chat_id is not None:
+                showcase = MessageRef(row.showcase_chat_id, message_id)
+            found.append(
+                Story(
+                    row.id,
+                    row.course_id,
+                    MessageRef(row.chat_id, row.message_id, row.thread_id),
+                    Person(row.author_id, row.author_name),
+                    row.text,
+                    row.posted_at,
+                    Consent(row.consent),
+                    showcase,
+                    public,
+                )
+            )
+        return Listed(found, int(counted[0]))
 
     async def questions(self, ids: Sequence[int]) -> list[Question]:
         if not ids:

@@ -80,3 +80,31 @@ async def test_a_quiet_week_and_the_setting_in_french(flock: Harness) -> None:
     assert off[0].startswith("#int26 : réglage « moments » modifié.")
     assert off[0].endswith("moments non")
     assert while_off == []
+
+
+async def test_the_weeks_stories_in_french(flock: Harness) -> None:
+    await course(flock)
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    flock.clock.current = at(2026, 11, 2, 9, 0)
+    ben = flock.telegram.post(CHAT, BEN, "#win J’ai présenté mon projet !")
+    [ask] = [c for c in await flock.send(ben) if c.method == "sendMessage" and c.chat_id == BEN["id"]]
+    keyboard = ask.params["reply_markup"]["inline_keyboard"]
+    learner = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "Yes, as “a learner”")
+    await flock.send(flock.telegram.press(BEN, ask.result, learner))
+    lea = [
+        await say(flock, LEA, f"#réussite Exercice {n} terminé") for n in range(1, 6)
+    ]  # never started Flock
+
+    flock.clock.current = at(2026, 11, 9, 8, 0)
+    [sent] = highlights(await flock.tick())
+
+    def story(update: JSON) -> str:
+        return f"https://t.me/c/1500/{update['message']['message_id']}"
+
+    assert sent.startswith(
+        f"{HEAD}\nlun. 2 nov. – dim. 8 nov.\n\n"
+        "<b>🎉 Réussites</b>\n"
+        f'• Ben : <a href="{story(ben)}">J’ai présenté mon projet !</a> — ✓ peut être partagée\n'
+        + "".join(f'• Léa : <a href="{story(lea[n - 1])}">Exercice {n} terminé</a>\n' for n in range(1, 5))
+        + "…et 1 de plus\n\n<b>👋 Nouvelles voix</b>\n"
+    )

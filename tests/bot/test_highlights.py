@@ -267,3 +267,82 @@ async def test_two_processes_ticking_at_once_send_the_highlights_once(
     assert failed == []
     assert sorted(chat for chat, _ in highlights(calls)) == [ANA["id"], CLEO["id"]]
     assert await flock.rows("select count(*) from outbox where kind = 'highlights'") == [(2,)]
+
+
+# Stories ---------------------------------------------------------------------------------------
+
+WINS = group(-1001950, "Wins wall")
+
+
+async def told(
+    flock: Harness, person: JSON, words: str, answer: str | None = None
+) -> tuple[JSON, list[Call]]:
+    """A story posted in the course group; its author presses `answer` under the question."""
+    update = flock.telegram.post(CHAT, person, words)
+    calls = await flock.send(update)
+    if answer is None:
+        return update, calls
+    [ask] = [c for c in calls if c.method == "sendMessage" and c.chat_id == person["id"]]
+    keyboard = ask.params["reply_markup"]["inline_keyboard"]
+    data = next(b["callback_data"] for row in keyboard for b in row if b["text"] == answer)
+    return update, await flock.send(flock.telegram.press(person, ask.result, data))
+
+
+async def test_the_weeks_stories_come_first_the_consented_ones_marked(flock: Harness) -> None:
+    flock.clock.current = at(2026, 10, 27, 9, 0)
+    await set_up(flock)
+    flock.make_admin(WINS, ANA)
+    await flock.send(flock.telegram.post(WINS, ANA, "/showcase_here #onb26"))
+    for person in (BEN, DAN, EVE):
+        await flock.send(flock.telegram.post(private(person), person, "/start"))
+    await told(flock, GUS, "#win Last week's win")  # the week before: not this week's
+    flock.clock.current = at(2026, 11, 2, 9, 0)
+    ben, yes = await told(
+        flock, BEN, "#win I shipped my first pull request today!\nThanks to all reviewers.", "Yes, as Ben"
+    )
+    flock.clock.advance(hours=1)
+    cleo, _ = await told(flock, CLEO, "#story Finally passed the exam")  # never started Flock: not asked
+    dan, _ = await told(flock, DAN, "#story Our demo went well", "Keep it in the group")
+    eve_post, _ = await told(flock, EVE, "#win My first talk, and nobody fell asleep", "Yes, as Eve")
+    [forget] = await flock.send(flock.telegram.post(private(EVE), EVE, "/forget_me"))
+    keyboard = forget.params["reply_markup"]["inline_keyboard"]
+    really = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "Forget me")
+    await flock.send(flock.telegram.press(EVE, forget.result, really))
+    flock.clock.current = at(2026, 11, 9, 7, 0)
+    await told(flock, GUS, "#win Next week's win")  # Monday already: next week's highlights
+
+    flock.clock.current = at(2026, 11, 9, 8, 0)
+    [(chat, sent)] = highlights(await flock.tick())
+
+    [posted] = [c for c in yes if c.method == "sendMessage" and c.chat_id == WINS["id"]]
+    showcase = f"https://t.me/c/1950/{posted.result['message_id']}"
+    eve = link(eve_post)
+    assert chat == ANA["id"]
+    assert sent == (
+        f"{HEAD}\nMon 2 Nov – Sun 8 Nov\n\n"
+        "<b>🎉 Stories</b>\n"
+        f'• Ben: <a href="{link(ben)}">I shipped my first pull request today!</a> — '
+        f'✓ <a href="{showcase}">in the showcase</a>\n'
+        f'• Cleo: <a href="{link(cleo)}">Finally passed the exam</a>\n'
+        f'• Dan: <a href="{link(dan)}">Our demo went well</a>\n\n'
+        "<b>👋 New voices</b>\n"  # Eve's first post stays counted, under no name (as before)
+        f'<a href="{link(ben)}">Ben</a>, <a href="{eve}">Former learner</a>, '
+        f'<a href="{link(cleo)}">Cleo</a>, <a href="{link(dan)}">Dan</a> '
+        "posted for the first time. A welcome goes a long way!"
+    )
+    # Eve, forgotten: her story is gone, from the week's highlights too.
+    assert await flock.rows(f"select count(*) from stories where author_id = {EVE['id']}") == [(0,)]
+
+
+async def test_many_stories_are_counted_beyond_the_first_five(flock: Harness) -> None:
+    await set_up(flock)  # Monday 2 November, 09:00
+    await flock.send(*(flock.telegram.post(CHAT, CLEO, f"#story Win number {n}") for n in range(1, 8)))
+
+    flock.clock.current = at(2026, 11, 9, 8, 0)
+    [(_, sent)] = highlights(await flock.tick())
+
+    stories = sent.split("<b>🎉 Stories</b>\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(">")[1].split("<")[0] for line in stories[:5]] == [
+        f"Win number {n}" for n in range(1, 6)
+    ]
+    assert stories[5:] == ["…and 2 more"]

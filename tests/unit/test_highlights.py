@@ -10,6 +10,7 @@ from facilitation.highlights import (
     Drawn,
     Helper,
     Highlights,
+    Told,
     Voice,
     most_answered,
     most_answering,
@@ -48,6 +49,15 @@ def test_highlights_read_back_as_they_were_queued() -> None:
         timezone="Europe/Berlin",
         start=datetime(2026, 11, 1, 23, tzinfo=UTC),
         end=datetime(2026, 11, 8, 23, tzinfo=UTC),
+        stories=Listed(
+            [
+                Told(
+                    "Ben", "My first PR", MessageRef(-1001500, 5), "name", MessageRef(-1001900, 9), "ourwins"
+                ),
+                Told("Cleo", "Passed!", MessageRef(-1001500, 6, 3), "not_started"),
+            ],
+            7,
+        ),
         questions=[Drawn("Where?", "Ben", 3, 2, MessageRef(-1001500, 7, 3))],
         voices=Listed([Voice("Cleo", datetime(2026, 11, 2, 9, tzinfo=UTC), None)], 4),
         helpers=[Helper("Dan", 2, 1)],
@@ -57,6 +67,18 @@ def test_highlights_read_back_as_they_were_queued() -> None:
     assert Highlights.from_data(week.to_data()) == week
     assert not week.is_quiet
     assert Highlights("onb26", "Onboarding", "UTC", week.start, week.end).is_quiet
+    only_a_story = Highlights("onb26", "Onboarding", "UTC", week.start, week.end, stories=week.stories)
+    assert not only_a_story.is_quiet
+
+
+def test_highlights_queued_before_stories_were_in_them_read_back_without_any() -> None:
+    week = Highlights(
+        "onb26", "Onboarding", "UTC", datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)
+    )
+    queued = week.to_data()
+    del queued["stories"]
+
+    assert Highlights.from_data(queued) == week
 
 
 def test_questions_rank_by_answers_then_people_and_need_two() -> None:
