@@ -261,6 +261,7 @@ class Generator:
                 "state": state,
                 "asked_at": asked,
                 "first_answered_at": None,
+                "first_by_facilitator": None,
                 "resolved_at": None,
                 "closed_by": None,
                 "next_alert_at": asked + timedelta(hours=2),
@@ -300,6 +301,8 @@ class Generator:
                         answerer = members[(members.index(asker) + 1) % len(members)]
                     if not by_facilitator:
                         posts[answerer] += 1
+                    if k == 0:
+                        row["first_by_facilitator"] = by_facilitator
                     rows["answers"].append(
                         {
                             "id": self.next_id("answers"),

@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
@@ -186,21 +187,13 @@ class SqlDashboard(Repository):
             middle_rows = [(n, asked, first) for n, asked, first in found_rows]
         for n, asked, first in middle_rows:
             counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
-        first_by_facilitator = (
-            select(AnswerRow.by_facilitator)
-            .where(
-                AnswerRow.question_id == QuestionRow.id,
-                AnswerRow.answered_at == QuestionRow.first_answered_at,
-            )
-            .order_by(AnswerRow.id)
-            .limit(1)
-            .correlate(QuestionRow)
-            .scalar_subquery()
-        )
-        # A first answer not found among the answers (removed since) counts as a peer's, as /stats has it.
+        # Who gave each first answer is kept on the question (set with first_answered_at), so
+        # this is a count from the trend index; none recorded counts as a peer's, as /stats has it.
         found = (
             await self.session.execute(
-                select(func.count(), func.sum(case((first_by_facilitator, 0), else_=1))).where(
+                select(
+                    func.count(), func.sum(case((QuestionRow.first_by_facilitator.is_(true()), 0), else_=1))
+                ).where(
                     QuestionRow.course_id == course_id,
                     QuestionRow.asked_at >= bounds[0],
                     QuestionRow.asked_at < bounds[-1],
