@@ -111,6 +111,7 @@ class SqlDashboard(Repository):
                     QuestionRow.asked_at,
                     QuestionRow.state,
                     QuestionRow.first_answered_at,
+                    QuestionRow.first_by_facilitator,
                 )
                 .select_from(days)
                 .join(
@@ -133,6 +134,7 @@ class SqlDashboard(Repository):
                     QuestionRow.asked_at,
                     QuestionRow.state,
                     QuestionRow.first_answered_at,
+                    QuestionRow.first_by_facilitator,
                 )
                 .where(
                     QuestionRow.course_id == course_id,
@@ -143,10 +145,19 @@ class SqlDashboard(Repository):
             )
         q = bucketed.c
         counts = TrendCounts()
-        for n, state, count in await self.session.execute(
-            select(q.n, q.state, func.count()).group_by(q.n, q.state)
+        # Who gave each first answer is kept on the question (set with first_answered_at), so the
+        # same pass counts them; none recorded counts as a peer's, as /stats has it.
+        peer = case((q.first_by_facilitator.is_(true()), 0), (q.first_answered_at.is_not(None), 1), else_=0)
+        answered_count = peer_first = 0
+        for n, state, count, firsts, peers in await self.session.execute(
+            select(q.n, q.state, func.count(), func.count(q.first_answered_at), func.sum(peer)).group_by(
+                q.n, q.state
+            )
         ):
             counts.per_day.setdefault(n, {})[QuestionState(state)] = count
+            if state != _DISMISSED:
+                answered_count += int(firsts or 0)
+                peer_first += int(peers or 0)
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         if sqlite:
             wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
@@ -187,22 +198,6 @@ class SqlDashboard(Repository):
             middle_rows = [(n, asked, first) for n, asked, first in found_rows]
         for n, asked, first in middle_rows:
             counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
-        # Who gave each first answer is kept on the question (set with first_answered_at), so
-        # this is a count from the trend index; none recorded counts as a peer's, as /stats has it.
-        found = (
-            await self.session.execute(
-                select(
-                    func.count(), func.sum(case((QuestionRow.first_by_facilitator.is_(true()), 0), else_=1))
-                ).where(
-                    QuestionRow.course_id == course_id,
-                    QuestionRow.asked_at >= bounds[0],
-                    QuestionRow.asked_at < bounds[-1],
-                    QuestionRow.first_answered_at.is_not(None),
-                    QuestionRow.state != _DISMISSED,
-                )
-            )
-        ).one()
-        answered_count, peer_first = int(found[0] or 0), int(found[1] or 0)
         if answered_count:  # the window's median: its middle one or two waits, by rank
             middle = await self.session.execute(
                 select(waits.c.asked_at, waits.c.first_answered_at)
