@@ -530,7 +530,9 @@ class Loader:
                 await self._pg.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                 )
-            await self._pg.execute("ANALYZE")  # autovacuum would, after a load like this
+            # As autovacuum leaves a deployment's tables after a load like this: planner statistics,
+            # and the visibility maps index-only scans need (Learners by answers, from the index).
+            await self._pg.execute("VACUUM ANALYZE")
             await self._pg.close()
 
 
