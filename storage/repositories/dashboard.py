@@ -205,7 +205,8 @@ class SqlDashboard(Repository):
         where sorting them is cheaper than SQLite's window functions; only the middle ones'
         moments are read back, so the medians are exact."""
         days: dict[int | None, list[tuple[float, int]]] = {}
-        for day, question_id, wait in await self.session.execute(waits):
+        connection = await self.session.connection()  # Core rows: no ORM bookkeeping per row
+        for day, question_id, wait in await connection.execute(waits):
             days.setdefault(day, []).append((wait, question_id))
         days[None] = list(itertools.chain.from_iterable(days.values()))  # None: the whole window
         wanted: dict[int, list[int | None]] = {}  # question id: the days it is the middle one of
