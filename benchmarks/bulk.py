@@ -261,6 +261,7 @@ class Generator:
                 "state": state,
                 "asked_at": asked,
                 "first_answered_at": None,
+                "first_by_facilitator": None,
                 "resolved_at": None,
                 "closed_by": None,
                 "next_alert_at": asked + timedelta(hours=2),
@@ -300,6 +301,8 @@ class Generator:
                         answerer = members[(members.index(asker) + 1) % len(members)]
                     if not by_facilitator:
                         posts[answerer] += 1
+                    if k == 0:
+                        row["first_by_facilitator"] = by_facilitator
                     rows["answers"].append(
                         {
                             "id": self.next_id("answers"),
@@ -527,7 +530,9 @@ class Loader:
                 await self._pg.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                 )
-            await self._pg.execute("ANALYZE")  # autovacuum would, after a load like this
+            # As autovacuum leaves a deployment's tables after a load like this: planner statistics,
+            # and the visibility maps index-only scans need (Learners by answers, from the index).
+            await self._pg.execute("VACUUM ANALYZE")
             await self._pg.close()
 
 

@@ -59,6 +59,11 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
                 "GET",
                 f"/dashboard/view/{course.id}/learners?sort=posts&offset=100",
             ),
+            (
+                "Learners by answers given, largest course",
+                "GET",
+                f"/dashboard/view/{course.id}/learners?sort=answers",
+            ),
             ("Trends 7 days (its default), largest", "GET", f"/dashboard/view/{course.id}/trends"),
             ("Trends 30 days, largest course", "GET", f"/dashboard/view/{course.id}/trends?window=30d"),
             ("Trends since the start, largest", "GET", f"/dashboard/view/{course.id}/trends?window=all"),

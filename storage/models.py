@@ -168,7 +168,14 @@ class QuestionRow(Base):
         Index("ix_questions_asker", "asker_id", "asked_at"),
         Index("ix_questions_course_asked", "course_id", "asked_at"),  # retention: the oldest first
         # The dashboard's Trends count a course's questions by day from the index alone.
-        Index("ix_questions_course_trend", "course_id", "asked_at", "state", "first_answered_at"),
+        Index(
+            "ix_questions_course_trend",
+            "course_id",
+            "asked_at",
+            "state",
+            "first_answered_at",
+            "first_by_facilitator",
+        ),
         # Learners: each person's questions in a course, counted from the index alone.
         Index("ix_questions_asker_course", "asker_id", "course_id", "state"),
         Index("ix_questions_alert_due", "state", "next_alert_at"),
@@ -186,6 +193,8 @@ class QuestionRow(Base):
     state: Mapped[str] = mapped_column(String(10))
     asked_at: Mapped[datetime]
     first_answered_at: Mapped[datetime | None]
+    # Whether that first answer came from a facilitator, set by the same write (None: unanswered).
+    first_by_facilitator: Mapped[bool | None]
     resolved_at: Mapped[datetime | None]
     closed_by: Mapped[int | None]
     next_alert_at: Mapped[datetime | None]  # when it becomes (again) overdue
@@ -253,6 +262,8 @@ class AnswerRow(Base):
         Index("ix_answers_answerer_question", "answerer_id", "question_id"),  # Learners' answers given
         # Who gave a question's first answer (the earliest stored at that moment), from the index alone.
         Index("ix_answers_first", "question_id", "answered_at", "id", "by_facilitator"),
+        # Learners sorted by answers given: a course's questions' answerers, from the index alone.
+        Index("ix_answers_question_answerer", "question_id", "answerer_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)

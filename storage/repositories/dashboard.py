@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Integer,
+    Select,
     String,
     and_,
     bindparam,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
@@ -51,6 +53,12 @@ _DISMISSED = QuestionState.DISMISSED.value
 def _middle(rank: ColumnElement[Any], count: ColumnElement[Any]) -> ColumnElement[bool]:
     """The middle one of `count` values ranked from 1, or the middle two when `count` is even."""
     return or_(rank == (count + 1) // 2, rank == (count + 2) // 2)
+
+
+def _middle_of(ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The middle one of values sorted, or the middle two when their number is even."""
+    count = len(ranked)
+    return ranked[(count - 1) // 2 : count // 2 + 1]
 
 
 def _sqlite_days(bounds: list[datetime]) -> str:
@@ -86,8 +94,10 @@ class SqlDashboard(Repository):
         return found
 
     async def trend(self, course_id: int, bounds: list[datetime]) -> TrendCounts:
-        """Three statements that each walk the course's index once per day, grouping as they go:
-        what travels back is a few rows a day, whatever the number of questions."""
+        """Two walks of the course's index: the counts by day and state (answered and first
+        answered by peers with them), then the waits for a first answer, whose middle ones make
+        the medians. PostgreSQL ranks them itself and returns a few rows a day; SQLite's window
+        functions cost more than reading three numbers per answered question and ranking here."""
         if self.session.get_bind().dialect.name == "sqlite":
             # SQLite walks the course's index once per day of a small table of bounds, read from
             # one JSON parameter: the statement's text stays the same, so it is compiled once.
@@ -110,6 +120,7 @@ class SqlDashboard(Repository):
                     QuestionRow.asked_at,
                     QuestionRow.state,
                     QuestionRow.first_answered_at,
+                    QuestionRow.first_by_facilitator,
                 )
                 .select_from(days)
                 .join(
@@ -132,6 +143,7 @@ class SqlDashboard(Repository):
                     QuestionRow.asked_at,
                     QuestionRow.state,
                     QuestionRow.first_answered_at,
+                    QuestionRow.first_by_facilitator,
                 )
                 .where(
                     QuestionRow.course_id == course_id,
@@ -142,83 +154,79 @@ class SqlDashboard(Repository):
             )
         q = bucketed.c
         counts = TrendCounts()
-        for n, state, count in await self.session.execute(
-            select(q.n, q.state, func.count()).group_by(q.n, q.state)
+        # Who gave each first answer is kept on the question (set with first_answered_at), so the
+        # same pass counts them; none recorded counts as a peer's, as /stats has it.
+        peer = case((q.first_by_facilitator.is_(true()), 0), (q.first_answered_at.is_not(None), 1), else_=0)
+        answered_count = peer_first = 0
+        for n, state, count, firsts, peers in await self.session.execute(
+            select(q.n, q.state, func.count(), func.count(q.first_answered_at), func.sum(peer)).group_by(
+                q.n, q.state
+            )
         ):
             counts.per_day.setdefault(n, {})[QuestionState(state)] = count
+            if state != _DISMISSED:
+                answered_count += int(firsts or 0)
+                peer_first += int(peers or 0)
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         if sqlite:
             wait: ColumnElement[Any] = func.julianday(q.first_answered_at) - func.julianday(q.asked_at)
         else:
             wait = q.first_answered_at - q.asked_at
         answered = [q.first_answered_at.is_not(None), q.state != _DISMISSED]
+        if sqlite:
+            await self._sqlite_middles(counts, select(q.n, q.id, wait).where(*answered))
+            return replace(counts, answered=answered_count, peer_first=peer_first)
         waits = select(q.n, q.asked_at, q.first_answered_at, wait.label("wait")).where(*answered).subquery()
-        # SQLite ranks question ids (its index holds them, so the rows it sorts are small) and
-        # reads the middle ones' moments after; PostgreSQL's index holds the moments, not the ids.
-        ranking = select(q.n, q.id, wait.label("wait")).where(*answered).subquery() if sqlite else waits
-        carried = [ranking.c.id] if sqlite else [ranking.c.asked_at, ranking.c.first_answered_at]
+        w = waits.c
         ranked = select(
-            ranking.c.n,
-            *carried,
-            func.row_number().over(partition_by=ranking.c.n, order_by=ranking.c.wait).label("rank"),
-            func.count().over(partition_by=ranking.c.n).label("count"),
+            w.n,
+            w.asked_at,
+            w.first_answered_at,
+            func.row_number().over(partition_by=w.n, order_by=w.wait).label("rank"),
+            func.count().over(partition_by=w.n).label("count"),
         ).subquery()
         r = ranked.c
-        if sqlite:
-            day_of: dict[int, int] = {
-                question_id: n
-                for question_id, n in await self.session.execute(
-                    select(r.id, r.n).where(_middle(r.rank, r.count))
-                )
-            }
-            moments = await self.session.execute(
-                select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.first_answered_at).where(
-                    QuestionRow.id.in_(list(day_of))
-                )
-            )
-            middle_rows: list[tuple[Any, Any, Any]] = [
-                (day_of[i], asked, first) for i, asked, first in moments
-            ]
-        else:
-            found_rows = await self.session.execute(
-                select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
-            )
-            middle_rows = [(n, asked, first) for n, asked, first in found_rows]
-        for n, asked, first in middle_rows:
+        for n, asked, first in await self.session.execute(
+            select(r.n, r.asked_at, r.first_answered_at).where(_middle(r.rank, r.count))
+        ):
             counts.middle_waits.setdefault(n, []).append(max(first - asked, timedelta(0)))
-        first_by_facilitator = (
-            select(AnswerRow.by_facilitator)
-            .where(
-                AnswerRow.question_id == QuestionRow.id,
-                AnswerRow.answered_at == QuestionRow.first_answered_at,
-            )
-            .order_by(AnswerRow.id)
-            .limit(1)
-            .correlate(QuestionRow)
-            .scalar_subquery()
-        )
-        # A first answer not found among the answers (removed since) counts as a peer's, as /stats has it.
-        found = (
-            await self.session.execute(
-                select(func.count(), func.sum(case((first_by_facilitator, 0), else_=1))).where(
-                    QuestionRow.course_id == course_id,
-                    QuestionRow.asked_at >= bounds[0],
-                    QuestionRow.asked_at < bounds[-1],
-                    QuestionRow.first_answered_at.is_not(None),
-                    QuestionRow.state != _DISMISSED,
-                )
-            )
-        ).one()
-        answered_count, peer_first = int(found[0] or 0), int(found[1] or 0)
         if answered_count:  # the window's median: its middle one or two waits, by rank
             middle = await self.session.execute(
-                select(waits.c.asked_at, waits.c.first_answered_at)
-                .order_by(waits.c.wait)
+                select(w.asked_at, w.first_answered_at)
+                .order_by(w.wait)
                 .offset((answered_count - 1) // 2)
                 .limit(2 - answered_count % 2)
             )
             counts.middle_wait_all.extend(max(first - asked, timedelta(0)) for asked, first in middle)
         return replace(counts, answered=answered_count, peer_first=peer_first)
+
+    async def _sqlite_middles(self, counts: TrendCounts, waits: Select[int, int, float]) -> None:
+        """Each answered question's day, id and wait (numbers read from the index) ranked here,
+        where sorting them is cheaper than SQLite's window functions; only the middle ones'
+        moments are read back, so the medians are exact."""
+        days: dict[int | None, list[tuple[float, int]]] = {}
+        connection = await self.session.connection()  # Core rows: no ORM bookkeeping per row
+        for day, question_id, wait in await connection.execute(waits):
+            days.setdefault(day, []).append((wait, question_id))
+        days[None] = list(itertools.chain.from_iterable(days.values()))  # None: the whole window
+        wanted: dict[int, list[int | None]] = {}  # question id: the days it is the middle one of
+        for n, ranked in days.items():
+            ranked.sort()
+            for _, question_id in _middle_of(ranked):
+                wanted.setdefault(question_id, []).append(n)
+        if not wanted:
+            return
+        moments: list[tuple[Any, Any, Any]] = list(
+            await self.session.execute(
+                select(QuestionRow.id, QuestionRow.asked_at, QuestionRow.first_answered_at).where(
+                    QuestionRow.id.in_(list(wanted))
+                )
+            )
+        )
+        for question_id, asked, first in moments:
+            for n in wanted[question_id]:
+                found = counts.middle_wait_all if n is None else counts.middle_waits.setdefault(n, [])
+                found.append(max(first - asked, timedelta(0)))
 
     def _learners_where(self, course_id: int) -> list[ColumnElement[bool]]:
         return [

@@ -21,7 +21,7 @@ _ADD_ANSWER = insert(_answers)
 _FIRST_ANSWERED = (
     update(_questions)
     .where(_questions.c.id == bindparam("b_id"), _questions.c.first_answered_at.is_(None))
-    .values(first_answered_at=bindparam("b_at"))
+    .values(first_answered_at=bindparam("b_at"), first_by_facilitator=bindparam("b_fac"))
 )
 _STATE = update(_questions).where(_questions.c.id == bindparam("b_id")).values(state=bindparam("b_state"))
 _CLOSED = _STATE.values(closed_by=bindparam("b_by"), resolved_at=bindparam("b_resolved"))
@@ -116,7 +116,7 @@ class SqlQuestions(Repository):
             "answered_at": now,
         }
         answer_id = await self.writes.insert(_ADD_ANSWER, values, [("answer at", *_at(ref))])
-        first = {"b_id": question.id, "b_at": now}
+        first = {"b_id": question.id, "b_at": now, "b_fac": by_facilitator}
         await self.writes.execute(_FIRST_ANSWERED, first, [("questions", question.id)])
         await self.index.question(question.id)
         return Answer(answer_id, question.id, answerer, text, now, ref, by_facilitator)
