@@ -1,4 +1,4 @@
-"""Migration 0026 keeps on each question whether its first answer came from a facilitator:
+"""Migration 0027 keeps on each question whether its first answer came from a facilitator:
 questions answered before it get it from their earliest answer, as /stats reads it."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ async def test_questions_answered_before_it_learn_who_answered_first(
 ) -> None:
     await five_weeks(flock)
     kept = await flock.rows("select id, first_by_facilitator from questions order by id")
-    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0025")
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0026")
 
     await upgrade(database_url)
 
