@@ -37,6 +37,7 @@ from storage.repositories.discussions import SqlDiscussions
 from storage.repositories.followups import SqlFollowups
 from storage.repositories.introductions import SqlIntroductions
 from storage.repositories.messaging import SqlOutbox
+from storage.repositories.offers import SqlOffers
 from storage.repositories.people import SqlLearners, SqlPeople
 from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
@@ -353,3 +354,25 @@ class BatchStories(_InBatch, SqlStories):
             return known
         await self._before_reading()
         return await super().is_story(chat_id, message_id)
+
+
+class BatchOffers(_InBatch, SqlOffers):
+    """An offer reads and writes only tables the snapshot doesn't hold (offers, live sessions and
+    discussions), so what the batch read stays true: as a plain repository it made every later
+    update of the batch read its chat and language again."""
+
+    BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
+
+    async def live_in(self, chat_id: int, now: datetime) -> bool:
+        await self._before_reading()
+        return await super().live_in(chat_id, now)
+
+    async def made_in_group(self, chat_id: int, since: datetime) -> int:
+        await self._before_reading()
+        return await super().made_in_group(chat_id, since)
+
+    async def add(
+        self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime
+    ) -> bool:
+        await self.buffer.send()  # its unit's savepoint first: a unit rolled back takes the offer too
+        return await super().add(question_id, course_id, earlier_id, group_chat_id, now)

@@ -51,6 +51,7 @@ _BATCH_AWARE = {
     "outbox": aware.BatchOutbox,
     "discussions": aware.BatchDiscussions,
     "search": aware.BatchSearch,
+    "offers": aware.BatchOffers,
     "shares": aware.BatchShares,
     "stories": aware.BatchStories,
 }
