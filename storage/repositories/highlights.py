@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import String, case, cast, func, literal, select
 
 from facilitation.highlights import Answered, FirstPost
-from facilitation.model import Consent, Listed, MessageRef, Person, Question, QuestionState, Story
+from facilitation.model import Listed, MessageRef, Person, Question, QuestionState, Story
 from facilitation.notices import NoticeKind
 from storage import mapping
 from storage.models import (
@@ -83,19 +83,7 @@ class SqlHighlights(Repository):
             showcase = None
             if message_id is not None and row.showcase_chat_id is not None:
                 showcase = MessageRef(row.showcase_chat_id, message_id)
-            found.append(
-                Story(
-                    row.id,
-                    row.course_id,
-                    MessageRef(row.chat_id, row.message_id, row.thread_id),
-                    Person(row.author_id, row.author_name),
-                    row.text,
-                    row.posted_at,
-                    Consent(row.consent),
-                    showcase,
-                    public,
-                )
-            )
+            found.append(mapping.story(row, showcase, public))
         return Listed(found, int(counted[0]))
 
     async def questions(self, ids: Sequence[int]) -> list[Question]:
