@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import String, cast, func, literal, select
 
 from facilitation.highlights import Answered, FirstPost
 from facilitation.model import Listed, MessageRef, Person, Question, QuestionState, Story
@@ -28,6 +28,7 @@ from storage.models import (
     StoryRow,
 )
 from storage.repositories.base import Repository
+from storage.repositories.helpers import asks_answered
 
 # Every state but dismissed, named: (course_id, state) then finds them from the index alone.
 _QUESTIONS = tuple(s.value for s in QuestionState if s is not QuestionState.DISMISSED)
@@ -136,18 +137,7 @@ class SqlHighlights(Repository):
     async def helpers_asked(
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> list[tuple[Person, int, int]]:
-        # As the digest counts an ask answered (SqlHelpers.asked_between): the helper answered
-        # that question after being asked.
-        answered = (
-            select(AnswerRow.id)
-            .where(
-                AnswerRow.question_id == HelperAskRow.question_id,
-                AnswerRow.answerer_id == HelperAskRow.person_id,
-                AnswerRow.answered_at >= HelperAskRow.asked_at,
-            )
-            .exists()
-        )
-        asks, answers = func.count(), func.sum(case((answered, 1), else_=0))
+        asks, answers = func.count(), asks_answered()  # as the digest counts them
         rows = await self.session.execute(
             select(HelperAskRow.person_id, PersonRow, asks, answers)
             .outerjoin(PersonRow, PersonRow.id == HelperAskRow.person_id)
