@@ -92,6 +92,7 @@ async def _erase(
     stored = await uow.people.get(person_id) if course is None else None
     names = {stored.name} if stored is not None and stored.name != FORMER_LEARNER else set()
     removal = await uow.privacy.remove_words(person_id, course.id if course else None)
+    await uow.privacy.forget_learner(person_id, course.id if course else None, now)
     questions: set[int] = set()
     if course is None:
         # Rows joined on their Telegram id would show the name they post under next.

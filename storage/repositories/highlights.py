@@ -110,6 +110,7 @@ class SqlHighlights(Repository):
             LearnerRow.course_id == course_id,
             LearnerRow.first_seen_at >= start,
             LearnerRow.first_seen_at < end,
+            LearnerRow.forgotten_at.is_(None),  # their first post isn't pointed at any more
             ~select(FacilitatorRow.person_id)
             .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
             .exists(),
