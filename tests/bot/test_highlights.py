@@ -137,7 +137,7 @@ async def test_a_quiet_week_is_told_in_one_line_even_when_the_digest_is_quiet(fl
         (
             STAFF["id"],
             f"{HEAD}\nMon 2 Nov – Sun 8 Nov\n\n"
-            "A quiet week: no busy questions, new voices or peer helpers this time. 🌿",
+            "A quiet week: no stories, busy questions, new voices or peer helpers this time. 🌿",
         )
     ]
     assert [c for c in calls if c.text.startswith("📋")] == []  # nothing waits, nothing new
