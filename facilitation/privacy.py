@@ -7,6 +7,8 @@ hands every kept row of theirs to a new anonymous person, so what they post next
 separate history and never names what was erased — except that posts of theirs are never again
 collected for those following a hashtag (facilitation/sharing.py). Their stories are deleted,
 with their posts in the showcase where Telegram still allows it (facilitation/stories.py).
+Their place as a learner is marked forgotten: the week's highlights no longer name them among
+the new voices.
 """
 
 from __future__ import annotations
