@@ -21,6 +21,7 @@ STATUS = {
     "claimed": N_("🙋 Taken by {by}"),
     "answered": N_("✅ Answered by {by}"),
     "resolved": N_("✅ Solved (marked by {by})"),
+    "duplicate": N_("✅ Solved as a duplicate of an earlier question (marked by {by})"),
     "dismissed": N_("🚫 Not a question (dismissed by {by})"),
     "withdrawn": N_("↩️ Withdrawn by {by}: edited, it no longer asks anything"),
 }
@@ -88,8 +89,24 @@ def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
     if item["status"] == "helping":  # still open: the text names them, the buttons stay
         return alert_text(item, now)
     by = shown_name(item["by"]) if item.get("by") else _("someone")
-    status = _(STATUS[item["status"]], by=by) if item["status"] in STATUS else by
+    earlier = _earlier_link(item) if item["status"] == "duplicate" else None
+    if earlier:
+        status = _(
+            '✅ Solved as a duplicate of <a href="{url}">an earlier question</a> (marked by {by})',
+            url=earlier,
+            by=by,
+        )
+    else:
+        status = _(STATUS[item["status"]], by=by) if item["status"] in STATUS else by
     return f"{alert_text(item, now)}\n\n<b>{status}</b>"
+
+
+def _earlier_link(item: dict[str, Any]) -> str | None:
+    """The question a duplicate repeats, when its chat has message links."""
+    if item.get("earlier_message_id") is None:
+        return None
+    ref = MessageRef(item["earlier_chat_id"], item["earlier_message_id"], item.get("earlier_thread_id"))
+    return message_link(ref)
 
 
 def batch_text(data: dict[str, Any], now: datetime) -> str:

@@ -41,7 +41,9 @@ def _render(h: Highlights, limit: int) -> str:
     sections = [_stories(h, limit), _questions(h, limit), _voices(h, limit), _helpers(h, limit)]
     present = [s for s in sections if s]
     if not present:
-        return f"{head}\n\n" + _("A quiet week: no busy questions, new voices or peer helpers this time. 🌿")
+        return f"{head}\n\n" + _(
+            "A quiet week: no stories, busy questions, new voices or peer helpers this time. 🌿"
+        )
     return "\n\n".join([head, *present])
 
 

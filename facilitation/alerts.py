@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 from facilitation.acks import take_back_if_dismissed
 from facilitation.errors import NotAllowed, NotFound
 from facilitation.languages import N_
-from facilitation.model import Alert, Course, CourseSettings, Person, Question, QuestionState, Recipients
+from facilitation.model import (
+    Alert,
+    Course,
+    CourseSettings,
+    MessageRef,
+    Person,
+    Question,
+    QuestionState,
+    Recipients,
+)
 from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 from facilitation.scope import course_facilitated, courses_run_by, require_facilitator
@@ -247,11 +256,26 @@ async def _claim(uow: UnitOfWork, alert: Alert, person: Person, now: datetime) -
     return replace(alert, claimed_by=person, outcome=None)
 
 
-async def close(uow: UnitOfWork, question_id: int, outcome: str, by: Person | None, now: datetime) -> None:
-    """An answer, resolution or dismissal ends the question's alerts: every copy says so."""
+async def close(
+    uow: UnitOfWork,
+    question_id: int,
+    outcome: str,
+    by: Person | None,
+    now: datetime,
+    earlier: MessageRef | None = None,
+) -> None:
+    """An answer, resolution or dismissal ends the question's alerts: every copy says so, and a
+    duplicate's (`earlier`: the question it repeats) links the earlier question."""
     closed = await uow.alerts.close(question_id, outcome)
     if closed:
-        await _edit_messages(uow, closed, {"status": outcome, "by": by.name if by else None}, now)
+        status: dict[str, object] = {"status": outcome, "by": by.name if by else None}
+        if earlier is not None:
+            status.update(
+                earlier_chat_id=earlier.chat_id,
+                earlier_message_id=earlier.message_id,
+                earlier_thread_id=earlier.thread_id,
+            )
+        await _edit_messages(uow, closed, status, now)
 
 
 async def _edit_messages(

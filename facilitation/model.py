@@ -217,7 +217,7 @@ class Alert:
     course: Course
     question: Question
     claimed_by: Person | None = None
-    outcome: str | None = None  # answered, resolved, dismissed: nothing left to act on
+    outcome: str | None = None  # answered, resolved, duplicate, dismissed: nothing left to act on
     period: int = 1  # 2 and on: a reminder, the question was alerted before
 
 

@@ -120,7 +120,7 @@ async def duplicate(
         assert course is not None
         if question.state is not QuestionState.RESOLVED:
             await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
-            await alerts.close(uow, question.id, "resolved", person, now)
+            await alerts.close(uow, question.id, DUPLICATE, person, now, earlier.ref)
         await uow.offers.mark_duplicate(question.id, course.id, earlier.id, now)
         data = _data(question, earlier, "", course)
         data["reply_to"] = question.ref.message_id

@@ -110,7 +110,15 @@ def _compact(text: str) -> str:
 
 
 def duration(text: str) -> timedelta:
-    """90s, 45m (45 min), 2h (2 h), 1d (1j, 1 jour), 1h30m (1h30)."""
+    """90s, 45m (45 min), 2h (2 h), 1d (1j, 1 jour), 1h30m (1h30), from 10 seconds to 60 days."""
+    total = _any_duration(text)
+    if not timedelta(seconds=10) <= total <= MAX_DURATION:
+        raise ParseError(N_("A duration must be between 10 seconds and 60 days."))
+    return total
+
+
+def _any_duration(text: str) -> timedelta:
+    """A duration as written, whatever its size: each setting says what it accepts."""
     compact = _compact(text)
     parts = _DURATION_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
@@ -129,8 +137,6 @@ def duration(text: str) -> timedelta:
         (timedelta(**{_UNITS[unit]: int(number)}) for (number, _), unit in zip(parts, units, strict=True)),
         timedelta(),
     )
-    if not timedelta(seconds=10) <= total <= MAX_DURATION:
-        raise ParseError(N_("A duration must be between 10 seconds and 60 days."))
     return total
 
 
@@ -397,9 +403,11 @@ def nudge(text: str) -> timedelta:
     peer helpers are asked; `off` (`non`) never asks them (zero)."""
     if is_off(text):
         return timedelta(0)
-    found = duration(text)
+    found = _any_duration(text)  # its own bounds, so "0m" is told what a nudge takes
     if found < timedelta(minutes=1):
         raise ParseError(N_("A nudge waits at least a minute, like 20m, or off."))
+    if found > MAX_DURATION:
+        raise ParseError(N_("A nudge waits at most 60 days, like 20m, or off."))
     return found
 
 

@@ -7,6 +7,8 @@ hands every kept row of theirs to a new anonymous person, so what they post next
 separate history and never names what was erased — except that posts of theirs are never again
 collected for those following a hashtag (facilitation/sharing.py). Their stories are deleted,
 with their posts in the showcase where Telegram still allows it (facilitation/stories.py).
+Their place as a learner is marked forgotten: the week's highlights no longer name them among
+the new voices.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ async def _erase(
     stored = await uow.people.get(person_id) if course is None else None
     names = {stored.name} if stored is not None and stored.name != FORMER_LEARNER else set()
     removal = await uow.privacy.remove_words(person_id, course.id if course else None)
+    await uow.privacy.forget_learner(person_id, course.id if course else None, now)
     questions: set[int] = set()
     if course is None:
         # Rows joined on their Telegram id would show the name they post under next.

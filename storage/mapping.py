@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from facilitation.model import (
     Answer,
+    Consent,
     Course,
     CourseSettings,
     Detection,
@@ -15,8 +16,9 @@ from facilitation.model import (
     Question,
     QuestionState,
     QuietHours,
+    Story,
 )
-from storage.models import AnswerRow, CourseRow, IntroductionRow, PersonRow, QuestionRow
+from storage.models import AnswerRow, CourseRow, IntroductionRow, PersonRow, QuestionRow, StoryRow
 
 
 def person(row: PersonRow | None, person_id: int) -> Person:
@@ -92,3 +94,25 @@ def introduction(row: IntroductionRow, author: PersonRow | None) -> Introduction
     if row.chat_id is not None and row.message_id is not None:
         ref = MessageRef(row.chat_id, row.message_id)
     return Introduction(row.id, row.course_id, person(author, row.person_id), row.text, row.posted_at, ref)
+
+
+def story(
+    row: StoryRow,
+    showcase: MessageRef | None = None,
+    username: str | None = None,
+    sent_at: datetime | None = None,
+) -> Story:
+    """A story as stored; its showcase post (and the showcase's public name) when the caller read them."""
+    return Story(
+        row.id,
+        row.course_id,
+        MessageRef(row.chat_id, row.message_id, row.thread_id),
+        Person(row.author_id, row.author_name),
+        row.text,
+        row.posted_at,
+        Consent(row.consent),
+        showcase,
+        username,
+        sent_at,
+        (row.media_kind, row.file_id) if row.media_kind and row.file_id else None,
+    )

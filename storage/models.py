@@ -136,6 +136,8 @@ class LearnerRow(Base):
     first_chat_id: Mapped[int | None]
     first_message_id: Mapped[int | None]
     first_thread_id: Mapped[int | None]
+    # /forget or /forget_me: still counted, never again one of the week's new voices.
+    forgotten_at: Mapped[datetime | None]
 
 
 class IntroductionRow(Base):

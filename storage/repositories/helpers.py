@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 
 from facilitation.model import Course, Helper, HelperProfile, Person, Question, QuestionState
 from storage import mapping
@@ -23,6 +23,21 @@ from storage.models import (
 from storage.repositories.base import Repository
 
 ANSWERS_READ = 20  # a helper's latest answers in the course, to match questions against
+
+
+def asks_answered() -> ColumnElement[int]:
+    """How many of the helper asks counted were answered: the helper answered that question after
+    being asked. The digest and the week's highlights count them the same way."""
+    answered = (
+        select(AnswerRow.id)
+        .where(
+            AnswerRow.question_id == HelperAskRow.question_id,
+            AnswerRow.answerer_id == HelperAskRow.person_id,
+            AnswerRow.answered_at >= HelperAskRow.asked_at,
+        )
+        .exists()
+    )
+    return func.sum(case((answered, 1), else_=0))
 
 
 class SqlHelpers(Repository):
@@ -212,18 +227,9 @@ class SqlHelpers(Repository):
         return dict(found)
 
     async def asked_between(self, course_id: int, since: datetime, until: datetime) -> tuple[int, int]:
-        answered = (
-            select(AnswerRow.id)
-            .where(
-                AnswerRow.question_id == HelperAskRow.question_id,
-                AnswerRow.answerer_id == HelperAskRow.person_id,
-                AnswerRow.answered_at >= HelperAskRow.asked_at,
-            )
-            .exists()
-        )
         found = (
             await self.session.execute(
-                select(func.count(), func.coalesce(func.sum(case((answered, 1), else_=0)), 0)).where(
+                select(func.count(), func.coalesce(asks_answered(), 0)).where(
                     HelperAskRow.course_id == course_id,
                     HelperAskRow.asked_at >= since,
                     HelperAskRow.asked_at < until,

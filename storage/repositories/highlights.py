@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import String, cast, func, literal, select
 
 from facilitation.highlights import Answered, FirstPost
-from facilitation.model import Consent, Listed, MessageRef, Person, Question, QuestionState, Story
+from facilitation.model import Listed, MessageRef, Person, Question, QuestionState, Story
 from facilitation.notices import NoticeKind
 from storage import mapping
 from storage.models import (
@@ -28,6 +28,7 @@ from storage.models import (
     StoryRow,
 )
 from storage.repositories.base import Repository
+from storage.repositories.helpers import asks_answered
 
 # Every state but dismissed, named: (course_id, state) then finds them from the index alone.
 _QUESTIONS = tuple(s.value for s in QuestionState if s is not QuestionState.DISMISSED)
@@ -83,19 +84,7 @@ class SqlHighlights(Repository):
             showcase = None
             if message_id is not None and row.showcase_chat_id is not None:
                 showcase = MessageRef(row.showcase_chat_id, message_id)
-            found.append(
-                Story(
-                    row.id,
-                    row.course_id,
-                    MessageRef(row.chat_id, row.message_id, row.thread_id),
-                    Person(row.author_id, row.author_name),
-                    row.text,
-                    row.posted_at,
-                    Consent(row.consent),
-                    showcase,
-                    public,
-                )
-            )
+            found.append(mapping.story(row, showcase, public))
         return Listed(found, int(counted[0]))
 
     async def questions(self, ids: Sequence[int]) -> list[Question]:
@@ -121,6 +110,7 @@ class SqlHighlights(Repository):
             LearnerRow.course_id == course_id,
             LearnerRow.first_seen_at >= start,
             LearnerRow.first_seen_at < end,
+            LearnerRow.forgotten_at.is_(None),  # their first post isn't pointed at any more
             ~select(FacilitatorRow.person_id)
             .where(FacilitatorRow.course_id == course_id, FacilitatorRow.person_id == LearnerRow.person_id)
             .exists(),
@@ -148,18 +138,7 @@ class SqlHighlights(Repository):
     async def helpers_asked(
         self, course_id: int, start: datetime, end: datetime, limit: int
     ) -> list[tuple[Person, int, int]]:
-        # As the digest counts an ask answered (SqlHelpers.asked_between): the helper answered
-        # that question after being asked.
-        answered = (
-            select(AnswerRow.id)
-            .where(
-                AnswerRow.question_id == HelperAskRow.question_id,
-                AnswerRow.answerer_id == HelperAskRow.person_id,
-                AnswerRow.answered_at >= HelperAskRow.asked_at,
-            )
-            .exists()
-        )
-        asks, answers = func.count(), func.sum(case((answered, 1), else_=0))
+        asks, answers = func.count(), asks_answered()  # as the digest counts them
         rows = await self.session.execute(
             select(HelperAskRow.person_id, PersonRow, asks, answers)
             .outerjoin(PersonRow, PersonRow.id == HelperAskRow.person_id)

@@ -109,6 +109,12 @@ class SqlPrivacy(Repository):
         await self.session.execute(delete(HelperAskRow).where(*asks))
         return topics
 
+    async def forget_learner(self, person_id: int, course_id: int | None, now: datetime) -> None:
+        mine = [LearnerRow.person_id == person_id]
+        if course_id is not None:
+            mine.append(LearnerRow.course_id == course_id)
+        await self.session.execute(update(LearnerRow).where(*mine).values(forgotten_at=now))
+
     async def forget_name(self, person_id: int, name: str) -> None:
         await self.session.execute(
             update(PersonRow).where(PersonRow.id == person_id).values(name=name, username=None)

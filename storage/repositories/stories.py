@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 
 from facilitation.model import Chat, Consent, MessageRef, Person, Showcase, Story
 from facilitation.notices import NoticeKind
+from storage import mapping
 from storage.models import OutboxRow, ShowcaseRow, StoryRow
 from storage.repositories.base import Repository
 
@@ -21,20 +22,10 @@ def subject(story_id: int) -> str:
 
 
 def _story(row: StoryRow, sent: OutboxRow | None = None, username: str | None = None) -> Story:
-    showcase = MessageRef(sent.chat_id, sent.message_id) if sent is not None and sent.message_id else None
-    return Story(
-        row.id,
-        row.course_id,
-        MessageRef(row.chat_id, row.message_id, row.thread_id),
-        Person(row.author_id, row.author_name),
-        row.text,
-        row.posted_at,
-        Consent(row.consent),
-        showcase,
-        username,
-        sent.sent_at if sent is not None else None,
-        (row.media_kind, row.file_id) if row.media_kind and row.file_id else None,
-    )
+    if sent is None:
+        return mapping.story(row, username=username)
+    showcase = MessageRef(sent.chat_id, sent.message_id) if sent.message_id else None
+    return mapping.story(row, showcase, username, sent.sent_at)
 
 
 def _showcase(row: ShowcaseRow) -> Showcase:

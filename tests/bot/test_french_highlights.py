@@ -75,7 +75,8 @@ async def test_a_quiet_week_and_the_setting_in_french(flock: Harness) -> None:
     assert mistyped == ["Je n’ai pas compris « peut-être » : répondez oui ou non."]
     assert quiet == (
         f"{HEAD}\nlun. 26 oct. – dim. 1 nov.\n\n"
-        "Une semaine calme : pas de question très suivie, de nouvelle voix ni d’entraide cette fois. 🌿"
+        "Une semaine calme : pas de réussite, de question très suivie, de nouvelle voix "
+        "ni d’entraide cette fois. 🌿"
     )
     assert off[0].startswith("#int26 : réglage « moments » modifié.")
     assert off[0].endswith("moments non")

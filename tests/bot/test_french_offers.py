@@ -71,3 +71,22 @@ async def test_in_a_french_course_s_group_the_offer_and_a_stranger_s_toast_are_i
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "Seule la personne qui a posé la question peut répondre ici."
     ]
+
+
+async def test_a_duplicates_alert_says_so_in_french_with_the_earlier_question(flock: Harness) -> None:
+    earlier = await set_up(flock, jean_started=False)
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/language fr"))
+    new = flock.telegram.post(CHAT, JEAN, "Mon VPN dit que mon mot de passe a expiré, que faire ?")
+    await flock.send(new)
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
+
+    [edited] = [c for c in calls if c.method == "editMessageText"]
+    assert edited.text == (
+        f"{alert.text}\n\n"
+        f'<b>✅ Résolue comme doublon d’<a href="{link}">une question précédente</a> (marquée par Ana)</b>'
+    )

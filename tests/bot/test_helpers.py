@@ -204,6 +204,8 @@ async def test_nudge_setting_is_validated_shown_and_off(flock: Harness) -> None:
     set_ = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge 20m"))
     bad = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge soon"))
     short = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge 30s"))
+    zero = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge 0m"))
+    long = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge 61d"))
     kept = await flock.rows("select nudge_seconds from courses")
     off = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings nudge off"))
     learner = await flock.replies(flock.telegram.post(CHAT, BEN, "/settings nudge 5m"))
@@ -212,6 +214,8 @@ async def test_nudge_setting_is_validated_shown_and_off(flock: Harness) -> None:
     assert "nudge 20m" in set_[0]
     assert bad == ["I couldn't read “soon” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."]
     assert short == ["A nudge waits at least a minute, like 20m, or off."]
+    assert zero == short  # the nudge's own bounds, not a duration's
+    assert long == ["A nudge waits at most 60 days, like 20m, or off."]
     assert kept == [(1200,)]
     assert "nudge off" in off[0]
     assert learner == ["Only facilitators of #onb26 can do that."]

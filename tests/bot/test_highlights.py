@@ -137,7 +137,7 @@ async def test_a_quiet_week_is_told_in_one_line_even_when_the_digest_is_quiet(fl
         (
             STAFF["id"],
             f"{HEAD}\nMon 2 Nov – Sun 8 Nov\n\n"
-            "A quiet week: no busy questions, new voices or peer helpers this time. 🌿",
+            "A quiet week: no stories, busy questions, new voices or peer helpers this time. 🌿",
         )
     ]
     assert [c for c in calls if c.text.startswith("📋")] == []  # nothing waits, nothing new
@@ -157,6 +157,38 @@ async def test_the_first_monday_after_set_up_highlights_nothing_before_the_cours
     assert highlights(first) == []
     assert highlights(second) == []
     assert [chat for chat, _ in highlights(monday)] == [ANA["id"]]
+
+
+def buttons(call: Call) -> dict[str, str]:
+    return {
+        b["text"]: b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row
+    }
+
+
+async def test_people_forgotten_are_not_new_voices_and_are_still_counted(flock: Harness) -> None:
+    flock.clock.current = at(2026, 10, 27, 9, 0)
+    await set_up(flock)
+    flock.clock.current = at(2026, 11, 2, 9, 0)
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    await say(flock, BEN, "Hello, I'm Ben")
+    cleo = await say(flock, CLEO, "Hi everyone, Cleo here")
+    dan = await say(flock, DAN, "Dan from Lyon: where is the schedule?")
+    # Ben forgets himself; Ana forgets Dan in her course.
+    [asked] = await flock.send(flock.telegram.post(private(BEN), BEN, "/forget_me"))
+    await flock.send(flock.telegram.press(BEN, asked.result, buttons(asked)["Forget me"]))
+    [asked] = await flock.send(flock.telegram.post(CHAT, ANA, "/forget", reply_to=dan["message"]))
+    await flock.send(flock.telegram.press(ANA, asked.result, buttons(asked)["Forget Dan"]))
+
+    flock.clock.current = at(2026, 11, 9, 8, 0)
+    [(_, sent)] = highlights(await flock.tick())
+
+    assert sent == (
+        f"{HEAD}\nMon 2 Nov – Sun 8 Nov\n\n"
+        "<b>👋 New voices</b>\n"
+        f'<a href="{link(cleo)}">Cleo</a> posted for the first time. A welcome goes a long way!'
+    )
+    counted = "select posts from learners where person_id <> :ana order by first_seen_at"
+    assert await flock.rows(counted, ana=ANA["id"]) == [(1,), (1,), (1,)]  # every post still counted
 
 
 async def test_highlights_follow_the_course_week_when_summer_time_ends(flock: Harness) -> None:
@@ -303,7 +335,7 @@ async def test_the_weeks_stories_come_first_the_consented_ones_marked(flock: Har
     flock.clock.advance(hours=1)
     cleo, _ = await told(flock, CLEO, "#story Finally passed the exam")  # never started Flock: not asked
     dan, _ = await told(flock, DAN, "#story Our demo went well", "Keep it in the group")
-    eve_post, _ = await told(flock, EVE, "#win My first talk, and nobody fell asleep", "Yes, as Eve")
+    await told(flock, EVE, "#win My first talk, and nobody fell asleep", "Yes, as Eve")
     [forget] = await flock.send(flock.telegram.post(private(EVE), EVE, "/forget_me"))
     keyboard = forget.params["reply_markup"]["inline_keyboard"]
     really = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "Forget me")
@@ -316,7 +348,6 @@ async def test_the_weeks_stories_come_first_the_consented_ones_marked(flock: Har
 
     [posted] = [c for c in yes if c.method == "sendMessage" and c.chat_id == WINS["id"]]
     showcase = f"https://t.me/c/1950/{posted.result['message_id']}"
-    eve = link(eve_post)
     assert chat == ANA["id"]
     assert sent == (
         f"{HEAD}\nMon 2 Nov – Sun 8 Nov\n\n"
@@ -325,9 +356,8 @@ async def test_the_weeks_stories_come_first_the_consented_ones_marked(flock: Har
         f'✓ <a href="{showcase}">in the showcase</a>\n'
         f'• Cleo: <a href="{link(cleo)}">Finally passed the exam</a>\n'
         f'• Dan: <a href="{link(dan)}">Our demo went well</a>\n\n'
-        "<b>👋 New voices</b>\n"  # Eve's first post stays counted, under no name (as before)
-        f'<a href="{link(ben)}">Ben</a>, <a href="{eve}">Former learner</a>, '
-        f'<a href="{link(cleo)}">Cleo</a>, <a href="{link(dan)}">Dan</a> '
+        "<b>👋 New voices</b>\n"  # Eve, forgotten, isn't one
+        f'<a href="{link(ben)}">Ben</a>, <a href="{link(cleo)}">Cleo</a>, <a href="{link(dan)}">Dan</a> '
         "posted for the first time. A welcome goes a long way!"
     )
     # Eve, forgotten: her story is gone, from the week's highlights too.

@@ -339,6 +339,24 @@ async def test_duplicate_as_a_reply_to_the_alert_in_private(flock: Harness) -> N
     assert await state_of(flock, new) == "resolved"
 
 
+async def test_a_duplicates_alert_says_so_and_links_the_earlier_question(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    [edited] = [c for c in calls if c.method == "editMessageText"]
+    assert (edited.chat_id, edited.params["message_id"]) == (ANA["id"], alert.result["message_id"])
+    assert edited.text == (
+        f"{alert.text}\n\n"
+        f'<b>✅ Solved as a duplicate of <a href="{link}">an earlier question</a> (marked by Ana)</b>'
+    )
+    assert "reply_markup" not in edited.params  # nothing left to act on
+
+
 async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
     await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
