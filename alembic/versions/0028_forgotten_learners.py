@@ -1,7 +1,7 @@
 """forgotten learners: when a person's place in a course was forgotten (/forget, /forget_me), so
 the week's new voices leave them out while every count stays
 
-Revision ID: 0030
+Revision ID: 0028
 Revises: 0027
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030"
+revision: str = "0028"
 down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
