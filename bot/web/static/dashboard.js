@@ -37,9 +37,19 @@
       })
       .then(function (html) {
         page.innerHTML = html;
+        outward(page);
         page.removeAttribute("aria-busy");
         window.scrollTo(0, 0);
       });
+  }
+
+  // Links into Telegram leave the dashboard's webview in place (the highlights' come as the
+  // Monday message has them, without a target).
+  function outward(root) {
+    root.querySelectorAll("a[href^='https://t.me/']:not([target])").forEach(function (link) {
+      link.setAttribute("target", "_blank");
+      link.setAttribute("rel", "noopener");
+    });
   }
 
   // "Show more": the next rows, read with the same signed header, go under the ones shown; the
