@@ -159,3 +159,16 @@ async def test_highlights_on_the_settings_form_as_settings_highlights_takes_it(f
 
 
 BASE_URL = "/dashboard"
+
+
+async def test_the_stories_tab_reads_in_french(flock: Harness) -> None:
+    await stories(flock)
+
+    shown = text_of(await Board(flock).get("/view/1/stories", {**ANA, "language_code": "fr"}))
+
+    assert "Séances Réussites Réglages Cette semaine jusqu’ici La semaine dernière" in shown
+    assert "Moments forts, lun. 2 nov. – lun. 2 nov. 🎉 Réussites • Ben :" in shown
+    assert "2 réussites Les réussites que leurs auteurs acceptent de partager hors du groupe" in shown
+    assert "Cleo lun. 2 nov. à 09:05" in shown
+    assert "pas demandé : n’a pas démarré le bot" in shown
+    assert "oui, en tant que Ben dans la vitrine Ouvrir dans Telegram" in shown
