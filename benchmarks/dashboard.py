@@ -68,6 +68,17 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
             ("Trends 30 days, largest course", "GET", f"/dashboard/view/{course.id}/trends?window=30d"),
             ("Trends since the start, largest", "GET", f"/dashboard/view/{course.id}/trends?window=all"),
             ("Sessions, largest course", "GET", f"/dashboard/view/{course.id}/sessions"),
+            (
+                "Stories with this week's highlights, largest course",
+                "GET",
+                f"/dashboard/view/{course.id}/stories",
+            ),
+            (
+                "Stories with last week's highlights, largest",
+                "GET",
+                f"/dashboard/view/{course.id}/stories?week=last",
+            ),
+            ("Stories, the next 50 (Show more)", "GET", f"/dashboard/view/{course.id}/stories?offset=50"),
             ("Settings, largest course", "GET", f"/dashboard/view/{course.id}/settings"),
         ]
         for name, method, path in measured:
