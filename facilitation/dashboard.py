@@ -1,6 +1,7 @@
 """The facilitators' dashboard: what a person may see of a course, and what they may do from it.
 
-One service per page (`today`, `learners`, `trends`, `sessions`, `stories`, `settings`), each refusing a
+One service per page (`today`, `learners`, `trends`, `sessions`, `stories` with its
+`week_highlights`, `settings`), each refusing a
 course the person doesn't facilitate (`Forbidden`) before it reads anything. The actions are
 the alert buttons' (take it, snooze, not a question) and /solved's: they go through
 `alerts.act`, so alert messages are edited and digests count them as the chat's would; a
@@ -149,12 +150,18 @@ class Stories:
     # On the first page only (the rest are read to be appended):
     total: int | None = None
     showcase: Showcase | None = None
-    highlights: Highlights | None = None  # the week chosen, as Monday's message tells one
-    week: str = "this"
+    week: str = "this"  # whose highlights the page loads (`week_highlights`)
 
     @property
     def next_offset(self) -> int:
         return self.offset + len(self.stories)
+
+
+@dataclass(frozen=True)
+class WeekHighlights:
+    course: Course
+    highlights: Highlights  # as Monday's message tells a week
+    week: str  # "this" (so far) or "last"
 
 
 @dataclass(frozen=True)
@@ -364,13 +371,11 @@ async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
     return Sessions(course, views, rounds, recaps)
 
 
-async def stories(
-    uow: UnitOfWork, course_id: int, person_id: int, week: str, now: datetime, offset: int = 0
-) -> Stories:
+async def stories(uow: UnitOfWork, course_id: int, person_id: int, week: str, offset: int = 0) -> Stories:
     """The course's stories, newest first, STORIES_PAGE from `offset` on, each with its author's
-    answer and its showcase post. The first page also says where the showcase is and tells the
-    week's highlights (`week`: this one so far, else last week's, as Monday's message told them),
-    composed by the highlights' own reads."""
+    answer and its showcase post; the first page also says where the showcase is. Its week's
+    highlights come apart (`week_highlights`): the week's answers are the costly read, and the
+    stories need not wait for them."""
     week = week if week in WEEKS else "this"
     offset = max(offset, 0)
     async with uow:
@@ -381,9 +386,20 @@ async def stories(
             return Stories(course, shown, offset, more)
         total = len(shown) if not more else await uow.stories.count(course.id)
         showcase = await uow.stories.showcase(course.id)
+    return Stories(course, shown, 0, more, total, showcase, week)
+
+
+async def week_highlights(
+    uow: UnitOfWork, course_id: int, person_id: int, week: str, now: datetime
+) -> WeekHighlights:
+    """The highlights of this week so far, or of last week (as Monday's message told them),
+    composed by the highlights' own reads."""
+    week = week if week in WEEKS else "this"
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
         start, end = week_bounds(course, week, now)
         told = await highlights.compose(uow, course, start, end)
-    return Stories(course, shown, 0, more, total, showcase, told, week)
+    return WeekHighlights(course, told, week)
 
 
 def week_bounds(course: Course, week: str, now: datetime) -> tuple[datetime, datetime]:

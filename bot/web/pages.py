@@ -19,8 +19,16 @@ from bot.i18n import N_, ngettext
 from bot.links import message_link, post_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, RecapView, Sessions, SettingsPage, Stories, Today, Trends
-from facilitation.highlights import Highlights
+from facilitation.dashboard import (
+    Learners,
+    RecapView,
+    Sessions,
+    SettingsPage,
+    Stories,
+    Today,
+    Trends,
+    WeekHighlights,
+)
 from facilitation.model import Course, MessageRef, Person, RoundState, Showcase, Story
 
 ENVIRONMENT = Environment(
@@ -219,8 +227,9 @@ def _recap(view: RecapView, zone: ZoneInfo) -> dict[str, Any]:
 HIGHLIGHTS_SHOWN = 5  # names per section, as Monday's message shows them when it has room
 
 
-def stories(page: Stories, now: datetime) -> str:
-    """The first page whole (showcase, the week's highlights, stories); the next ones as rows."""
+def stories(page: Stories) -> str:
+    """The first page whole (showcase, a place for the week's highlights, stories); the next
+    ones as rows the script appends."""
     zone = ZoneInfo(page.course.settings.timezone)
     rows = [_story(story, zone) for story in page.stories]
     if page.total is None:
@@ -230,9 +239,6 @@ def stories(page: Stories, now: datetime) -> str:
         course=page.course,
         rows=rows,
         showcase=_showcase(page.showcase) if page.showcase else None,
-        highlights=_highlights(page.highlights, now if page.week == "this" else None)
-        if page.highlights
-        else None,
         weeks=[("this", i18n._("This week so far")), ("last", i18n._("Last week"))],
         here=i18n._(render_stories.HERE_IN_GROUP),
         tab="stories",
@@ -267,17 +273,19 @@ def _showcase(showcase: Showcase) -> Markup:
     return Markup(i18n._("Stories their authors let go beyond the group are posted in {chat}.", chat=where))
 
 
-def _highlights(h: Highlights, until: datetime | None) -> dict[str, Any]:
+def highlights(found: WeekHighlights, now: datetime) -> str:
     """Monday's message's sections, as rendered for Telegram: its HTML (bold, links) is the
     escaped subset Telegram takes, so the page shows it as it is. Until today, or the Sunday."""
+    h = found.highlights
     zone = ZoneInfo(h.timezone)
     day = i18n._(render_highlights.DAY)
-    last = until or h.end - timedelta(hours=12)
-    return {
-        "first": i18n.dated(h.start.astimezone(zone), day),
-        "last": i18n.dated(last.astimezone(zone), day),
-        "sections": [Markup(block) for block in render_highlights.sections(h, HIGHLIGHTS_SHOWN)],
-    }
+    last = now if found.week == "this" else h.end - timedelta(hours=12)
+    return ENVIRONMENT.get_template("highlights.html").render(
+        course=found.course,
+        first=i18n.dated(h.start.astimezone(zone), day),
+        last=i18n.dated(last.astimezone(zone), day),
+        sections=[Markup(block) for block in render_highlights.sections(h, HIGHLIGHTS_SHOWN)],
+    )
 
 
 TOO_LONG = N_("That is too long for a setting.")

@@ -95,6 +95,8 @@ ENDPOINTS = [
     ("GET", "/view/1/stories"),
     ("GET", "/view/1/stories?week=last"),
     ("GET", "/view/1/stories?offset=50"),
+    ("GET", "/view/1/highlights"),
+    ("GET", "/view/1/highlights?week=last"),
     ("GET", "/view/1/settings"),
     ("POST", "/settings/1/sla"),
     ("POST", "/settings/1/highlights"),

@@ -121,7 +121,7 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     page.wait_for_selector("svg")
     shoot(page, "trends-light", database)
     page.click(".tabs >> text=Stories")
-    page.wait_for_selector("text=First week done")
+    page.wait_for_selector(".highlights .highlight")
     shoot(page, "stories-light", database)
     page.click("text=Today")
     page.wait_for_selector("text=How do I connect to the lab VPN?")
@@ -166,8 +166,8 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     dark.wait_for_selector("text=Guest sessions")
     shoot(dark, "sessions-dark", database)
     dark.click(".tabs >> text=Stories")
-    dark.wait_for_selector("text=2 stories")
-    stories = [item.inner_text() for item in dark.locator("li.story").all()]
+    dark.wait_for_selector(".highlights .highlight")
+    stories = dark.locator("li.story").all_inner_texts()
     assert "Zoe 007" in stories[0]
     assert "not asked: hasn't started the bot" in stories[0]
     assert "Ben" in stories[1]
@@ -177,7 +177,7 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     assert fits_the_phone(dark)
     shoot(dark, "stories-dark", database)
     dark.click("text=Last week")
-    dark.wait_for_selector("text=Nothing to tell yet")
+    dark.wait_for_selector(".highlights >> text=Nothing to tell yet")
     shoot(dark, "stories-last-week-dark", database)
     dark.click("text=Settings")
     dark.wait_for_selector("#setting-sla")

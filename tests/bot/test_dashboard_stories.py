@@ -1,6 +1,6 @@
 """The dashboard's Stories tab against the real Flock and database: the course's stories with
 their authors' answers, links and showcase posts, the week's highlights as Monday's message tells
-them, and the highlights setting on the Settings form."""
+them (loaded into the tab once it is shown), and the highlights setting on the Settings form."""
 
 from __future__ import annotations
 
@@ -69,9 +69,10 @@ async def test_the_weeks_highlights_open_the_tab_as_mondays_message_tells_them(f
     await stories(flock)  # on Monday 2 November: this week so far
     board = Board(flock)
 
-    this_week = await board.get("/view/1/stories")
-    last_week = await board.get("/view/1/stories?week=last")
-    unknown = await board.get("/view/1/stories?week=<script>")
+    tab = await board.get("/view/1/stories?week=last")
+    this_week = await board.get("/view/1/highlights")
+    last_week = await board.get("/view/1/highlights?week=last")
+    unknown = await board.get("/view/1/highlights?week=<script>")
 
     shown = text_of(this_week)
     assert "Highlights, Mon 2 Nov – Mon 2 Nov" in shown
@@ -80,7 +81,8 @@ async def test_the_weeks_highlights_open_the_tab_as_mondays_message_tells_them(f
     assert "👋 New voices" in shown  # Ben and Cleo posted for the first time
     assert "Highlights, Mon 26 Oct – Sun 1 Nov" in text_of(last_week)
     assert "Nothing to tell yet" in text_of(last_week)
-    assert "2 stories" in text_of(last_week)  # the list is the course's, whatever the week
+    assert 'data-load="/view/1/highlights?week=last"' in tab.text  # the tab loads them
+    assert "2 stories" in text_of(tab)  # the list is the course's, whatever the week
     assert unknown.status_code == 200
     assert "<script>" not in unknown.text
     assert "Highlights, Mon 2 Nov" in text_of(unknown)  # an unknown week is this one
@@ -94,7 +96,7 @@ async def test_without_a_showcase_or_a_story_the_tab_says_how_to_get_them(flock:
     assert "0 stories" in shown
     assert "No showcase yet. Run /showcase_here in the group that should show the stories." in shown
     assert "No stories yet. A post tagged #story or #win in the group becomes one." in shown
-    assert "Nothing to tell yet" in shown
+    assert "Nothing to tell yet" in text_of(await Board(flock).get("/view/1/highlights"))
 
 
 async def test_a_forgotten_persons_stories_are_gone_from_the_tab(flock: Harness) -> None:
@@ -105,10 +107,13 @@ async def test_a_forgotten_persons_stories_are_gone_from_the_tab(flock: Harness)
     await flock.send(flock.telegram.press(BEN, asked.result, forget))
 
     page = await Board(flock).get("/view/1/stories")
+    told = await Board(flock).get("/view/1/highlights")
 
     assert "1 story" in text_of(page)
     assert "security" not in page.text
     assert "Ben" not in text_of(page)
+    assert "security" not in told.text
+    assert "Cleo: First week done" in text_of(told)
 
 
 async def test_stories_come_fifty_at_a_time_and_show_more_carries_on(flock: Harness) -> None:
@@ -144,7 +149,7 @@ async def test_highlights_on_the_settings_form_as_settings_highlights_takes_it(f
     wrong = await board.client.post(
         BASE_URL + "/settings/1/highlights", headers=board.signed(ANA), content=b"value=maybe"
     )
-    stories_page = text_of(await board.get("/view/1/stories"))
+    told = text_of(await board.get("/view/1/highlights"))
     french = await board.get("/view/1/settings", {**ANA, "language_code": "fr"})
 
     assert 'id="setting-highlights" name="value" value="on"' in shown.text
@@ -153,7 +158,7 @@ async def test_highlights_on_the_settings_form_as_settings_highlights_takes_it(f
     assert wrong.status_code == 422
     assert "I couldn't read “maybe”: use on or off." in text_of(wrong)
     assert await flock.rows("select highlights_on from courses where id = 1") == [(False,)]
-    assert "Not sent on Mondays: highlights are off in Settings." in stories_page
+    assert "Not sent on Mondays: highlights are off in Settings." in told
     assert 'id="setting-highlights" name="value" value="non"' in french.text
     assert "moments" in text_of(french)
 
@@ -164,10 +169,12 @@ BASE_URL = "/dashboard"
 async def test_the_stories_tab_reads_in_french(flock: Harness) -> None:
     await stories(flock)
 
-    shown = text_of(await Board(flock).get("/view/1/stories", {**ANA, "language_code": "fr"}))
+    french = {**ANA, "language_code": "fr"}
+    shown = text_of(await Board(flock).get("/view/1/stories", french))
+    told = text_of(await Board(flock).get("/view/1/highlights", french))
 
     assert "Séances Réussites Réglages Cette semaine jusqu’ici La semaine dernière" in shown
-    assert "Moments forts, lun. 2 nov. – lun. 2 nov. 🎉 Réussites • Ben :" in shown
+    assert "Moments forts, lun. 2 nov. – lun. 2 nov. 🎉 Réussites • Ben :" in told
     assert "2 réussites Les réussites que leurs auteurs acceptent de partager hors du groupe" in shown
     assert "Cleo lun. 2 nov. à 09:05" in shown
     assert "pas demandé : n’a pas démarré le bot" in shown

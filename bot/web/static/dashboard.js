@@ -39,6 +39,7 @@
         page.innerHTML = html;
         outward(page);
         page.removeAttribute("aria-busy");
+        page.querySelectorAll("[data-load]").forEach(fill);
         window.scrollTo(0, 0);
       });
   }
@@ -50,6 +51,19 @@
       link.setAttribute("target", "_blank");
       link.setAttribute("rel", "noopener");
     });
+  }
+
+  // A part of the page that costs more to read (the week's highlights) comes after the page,
+  // with the same signed header; a refusal meanwhile is said in its place.
+  function fill(part) {
+    part.setAttribute("aria-busy", "true");
+    fetch(base + part.getAttribute("data-load"), { headers: { "X-Telegram-Init-Data": initData } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        part.innerHTML = html;
+        outward(part);
+        part.removeAttribute("aria-busy");
+      });
   }
 
   // "Show more": the next rows, read with the same signed header, go under the ones shown; the
