@@ -1,7 +1,8 @@
 """A deployment at scale, written straight into the tables (not through the bot).
 
-500 courses, 20,000 learners, 300,000 questions with their answers, introductions, alerts, the
-outbox's history and a week of inbox, and 1,000,000 messages: the posts counted in `learners`
+500 courses, 20,000 learners, 300,000 questions with their answers, introductions, stories (one
+per eight learners, with showcases and their posts), alerts, the outbox's history and a week of
+inbox, and 1,000,000 messages: the posts counted in `learners`
 (questions, answers and chatter). Course sizes follow a Zipf-like curve, so the largest course
 is a big one (about 8% of everything). Nothing is due at `NOW`: every course had today's digest,
 open questions are next due later, greetings are sent, follow-ups are reminded.
@@ -33,6 +34,7 @@ from storage.models import Base
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday morning
 ZONES = ["UTC"] * 8 + ["Europe/Berlin", "America/New_York"]
 STATES = [("resolved", 0.60), ("answered", 0.22), ("open", 0.10), ("dismissed", 0.08)]
+CONSENTS = [("name", 0.30), ("learner", 0.15), ("kept", 0.15), ("not_started", 0.25), ("asked", 0.15)]
 CHUNK = 50_000
 ROWS = dict[str, list[dict[str, Any]]]
 
@@ -96,6 +98,8 @@ class Generator:
         self.now = now
         self.random = random.Random(seed)
         self.wording = Wording(random.Random(seed + 1))  # its own draws: the rest stays as it was
+        self.story_random = random.Random(seed + 2)  # the stories' own draws, likewise
+        self.story_wording = Wording(random.Random(seed + 3))
         self.ids: defaultdict[str, int] = defaultdict(int)
         self.counts: defaultdict[str, int] = defaultdict(int)
 
@@ -185,6 +189,7 @@ class Generator:
             )
             rows["open"] = [{"course_id": course_id, "question_id": q} for q in open_ids]
             self._learners(rows, course_id, posts)
+            self._stories(rows, n, course_id, chat_id, members)
             course = Course(course_id, f"scale{n}", chat_id, facilitators[0], questions[n], learners[n])
             rnd.shuffle(rows["open"])
             yield course, rows
@@ -392,6 +397,59 @@ class Generator:
             }
         )
 
+    def _stories(self, rows: ROWS, n: int, course_id: int, chat_id: int, members: list[int]) -> None:
+        """One story per eight learners over the last 59 days; every other course has a showcase,
+        where the stories said yes to were posted."""
+        rnd = self.story_random
+        showcase = -1003000000000 - n if n % 2 == 0 else None
+        if showcase is not None:
+            rows["showcases"].append(
+                {
+                    "course_id": course_id,
+                    "chat_id": showcase,
+                    "chat_title": f"Wins of course {n}",
+                    "chat_username": f"wins{n}" if n % 4 == 0 else None,
+                    "chat_kind": "supergroup",
+                    "set_by": 20_000_000 + course_id * 10,
+                    "set_at": self.now - timedelta(days=59),
+                }
+            )
+        consents, weights = zip(*CONSENTS, strict=True)
+        for _ in range(max(1, len(members) // 8)):
+            story_id = self.next_id("stories")
+            author = rnd.choice(members)
+            posted = self.now - timedelta(seconds=rnd.uniform(600, 59 * 86400))
+            consent = rnd.choices(consents, weights)[0]
+            shared = consent in ("name", "learner") and showcase is not None
+            terms = self.story_wording.term(), self.story_wording.term()
+            rows["stories"].append(
+                {
+                    "id": story_id,
+                    "course_id": course_id,
+                    "chat_id": chat_id,
+                    "message_id": 900_000_000 + story_id,
+                    "thread_id": None,
+                    "author_id": author,
+                    "author_name": f"Learner {author}",
+                    "text": f"#win I got {terms[0]} and {terms[1]} working at last!\nThanks, everyone.",
+                    "posted_at": posted,
+                    "consent": consent,
+                    "consent_at": posted + timedelta(minutes=5)
+                    if consent in ("name", "learner", "kept")
+                    else None,
+                    "showcase_chat_id": showcase if shared else None,
+                }
+            )
+            if shared and showcase is not None:
+                self._outbox_sent(
+                    rows,
+                    showcase,
+                    NoticeKind.SHOWCASE_POST,
+                    {"story_id": story_id},
+                    posted + timedelta(minutes=5),
+                    subject=f"story:{story_id}",
+                )
+
     def _learners(self, rows: ROWS, course_id: int, posts: dict[int, int]) -> None:
         for person, count in posts.items():
             rows["learners"].append(
@@ -436,6 +494,8 @@ ORDER = [
     "learners",
     "greetings",
     "introductions",
+    "showcases",
+    "stories",
     "questions",
     "answers",
     "alerts",
@@ -526,7 +586,7 @@ class Loader:
             self._sqlite.commit()
             self._sqlite.close()
         if self._pg is not None:
-            for table in ("courses", "introductions", "questions", "answers", "alerts", "outbox"):
+            for table in ("courses", "introductions", "stories", "questions", "answers", "alerts", "outbox"):
                 await self._pg.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                 )

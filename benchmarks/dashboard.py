@@ -68,6 +68,18 @@ async def measure(report: Report, section: str, flock: Flock, token: str, course
             ("Trends 30 days, largest course", "GET", f"/dashboard/view/{course.id}/trends?window=30d"),
             ("Trends since the start, largest", "GET", f"/dashboard/view/{course.id}/trends?window=all"),
             ("Sessions, largest course", "GET", f"/dashboard/view/{course.id}/sessions"),
+            ("Stories (the first 50), largest course", "GET", f"/dashboard/view/{course.id}/stories"),
+            ("Stories, the next 50 (Show more)", "GET", f"/dashboard/view/{course.id}/stories?offset=50"),
+            (
+                "Stories' highlights, this week so far, largest",
+                "GET",
+                f"/dashboard/view/{course.id}/highlights",
+            ),
+            (
+                "Stories' highlights, last week, largest",
+                "GET",
+                f"/dashboard/view/{course.id}/highlights?week=last",
+            ),
             ("Settings, largest course", "GET", f"/dashboard/view/{course.id}/settings"),
         ]
         for name, method, path in measured:

@@ -109,6 +109,7 @@ _KEYWORDS = {
         "start": "début",
         "nudge": "relance",
         "highlights": "moments",
+        "on": "oui",
         "off": "non",
         "tagged": "étiquetées",
         "all": "tout",

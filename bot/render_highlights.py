@@ -38,13 +38,18 @@ def _render(h: Highlights, limit: int) -> str:
         first=dated(h.start.astimezone(zone), _(DAY)),
         last=dated((h.end - timedelta(hours=12)).astimezone(zone), _(DAY)),  # the Sunday
     )
-    sections = [_stories(h, limit), _questions(h, limit), _voices(h, limit), _helpers(h, limit)]
-    present = [s for s in sections if s]
+    present = sections(h, limit)
     if not present:
         return f"{head}\n\n" + _(
             "A quiet week: no stories, busy questions, new voices or peer helpers this time. 🌿"
         )
     return "\n\n".join([head, *present])
+
+
+def sections(h: Highlights, limit: int) -> list[str]:
+    """The blocks of the sections that have something, in order (the dashboard shows them too)."""
+    found = [_stories(h, limit), _questions(h, limit), _voices(h, limit), _helpers(h, limit)]
+    return [section for section in found if section]
 
 
 def _linked(label: str, ref: MessageRef | None) -> str:

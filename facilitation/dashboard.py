@@ -1,6 +1,7 @@
 """The facilitators' dashboard: what a person may see of a course, and what they may do from it.
 
-One service per page (`today`, `learners`, `trends`, `sessions`, `settings`), each refusing a
+One service per page (`today`, `learners`, `trends`, `sessions`, `stories` with its
+`week_highlights`, `settings`), each refusing a
 course the person doesn't facilitate (`Forbidden`) before it reads anything. The actions are
 the alert buttons' (take it, snooze, not a question) and /solved's: they go through
 `alerts.act`, so alert messages are edited and digests count them as the chat's would; a
@@ -15,9 +16,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from facilitation import alerts, discussion_recap
+from facilitation import alerts, discussion_recap, highlights
 from facilitation.courses import change_setting as change
 from facilitation.errors import NotAllowed, NotFound, ParseError
+from facilitation.highlights import Highlights
 from facilitation.languages import N_, private_language
 from facilitation.model import (
     BoardItem,
@@ -30,6 +32,8 @@ from facilitation.model import (
     QuestionState,
     RosterEntry,
     Round,
+    Showcase,
+    Story,
 )
 from facilitation.ports import UnitOfWork
 from facilitation.scope import courses_run_by
@@ -43,6 +47,8 @@ QUIET = timedelta(days=7)  # not seen for this long: "quiet for a week"
 SESSIONS_SHOWN = 20
 RECAPS_SHOWN = 5  # discussions that ended, the latest first
 TRANSCRIPT_SHOWN = 20_000  # characters; the whole one is /transcript's
+STORIES_PAGE = 50  # the newest first; "Show more" reads the next in the same order
+WEEKS = ("this", "last")  # the highlights of this week so far, or of last week (Monday's message)
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,29 @@ class Trends:
     stats: CourseStats  # /stats' figures for the window, from_archive among them
     helpers_asked: int = 0  # peer helpers pointed at questions in the window
     helpers_answered: int = 0  # …who then answered them
+
+
+@dataclass(frozen=True)
+class Stories:
+    course: Course
+    stories: list[Story]  # newest first, each with its showcase post once sent
+    offset: int = 0  # of the first story, newest first
+    more: bool = False  # stories after these
+    # On the first page only (the rest are read to be appended):
+    total: int | None = None
+    showcase: Showcase | None = None
+    week: str = "this"  # whose highlights the page loads (`week_highlights`)
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.stories)
+
+
+@dataclass(frozen=True)
+class WeekHighlights:
+    course: Course
+    highlights: Highlights  # as Monday's message tells a week
+    week: str  # "this" (so far) or "last"
 
 
 @dataclass(frozen=True)
@@ -340,6 +369,44 @@ async def sessions(uow: UnitOfWork, course_id: int, person_id: int) -> Sessions:
                 )
             )
     return Sessions(course, views, rounds, recaps)
+
+
+async def stories(uow: UnitOfWork, course_id: int, person_id: int, week: str, offset: int = 0) -> Stories:
+    """The course's stories, newest first, STORIES_PAGE from `offset` on, each with its author's
+    answer and its showcase post; the first page also says where the showcase is. Its week's
+    highlights come apart (`week_highlights`): the week's answers are the costly read, and the
+    stories need not wait for them."""
+    week = week if week in WEEKS else "this"
+    offset = max(offset, 0)
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        found = await uow.stories.of_course(course.id, STORIES_PAGE + 1, offset)
+        shown, more = found[:STORIES_PAGE], len(found) > STORIES_PAGE
+        if offset:
+            return Stories(course, shown, offset, more)
+        total = len(shown) if not more else await uow.stories.count(course.id)
+        showcase = await uow.stories.showcase(course.id)
+    return Stories(course, shown, 0, more, total, showcase, week)
+
+
+async def week_highlights(
+    uow: UnitOfWork, course_id: int, person_id: int, week: str, now: datetime
+) -> WeekHighlights:
+    """The highlights of this week so far, or of last week (as Monday's message told them),
+    composed by the highlights' own reads."""
+    week = week if week in WEEKS else "this"
+    async with uow:
+        course = await _facilitated(uow, course_id, person_id)
+        start, end = week_bounds(course, week, now)
+        told = await highlights.compose(uow, course, start, end)
+    return WeekHighlights(course, told, week)
+
+
+def week_bounds(course: Course, week: str, now: datetime) -> tuple[datetime, datetime]:
+    """This course-local week (Monday 00:00 to the next: so far, as nothing is later than now),
+    or last week."""
+    today = now.astimezone(ZoneInfo(course.settings.timezone)).date()
+    return highlights.past_week(course.settings.timezone, today + timedelta(days=0 if week == "last" else 7))
 
 
 async def settings(uow: UnitOfWork, course_id: int, person_id: int) -> SettingsPage:

@@ -633,9 +633,11 @@ class StoryRepository(Protocol):
         """Records the author's answer if the story is still waiting for one (only one wins)."""
         ...
 
-    async def of_course(self, course_id: int, limit: int) -> list[Story]:
-        """Newest first, each with its showcase post once sent."""
+    async def of_course(self, course_id: int, limit: int, offset: int = 0) -> list[Story]:
+        """Newest first (`limit` of them from `offset` on), each with its showcase post once sent."""
         ...
+
+    async def count(self, course_id: int) -> int: ...
 
     async def unposted(self, course_id: int) -> list[Story]:
         """Consented stories never queued for a showcase, oldest first."""

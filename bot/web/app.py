@@ -57,6 +57,8 @@ class Dashboard:
             Route("/view/{course_id:int}/learners", self._signed(self.learners), methods=["GET"]),
             Route("/view/{course_id:int}/trends", self._signed(self.trends), methods=["GET"]),
             Route("/view/{course_id:int}/sessions", self._signed(self.sessions), methods=["GET"]),
+            Route("/view/{course_id:int}/stories", self._signed(self.stories), methods=["GET"]),
+            Route("/view/{course_id:int}/highlights", self._signed(self.highlights), methods=["GET"]),
             Route("/view/{course_id:int}/settings", self._signed(self.settings), methods=["GET"]),
             Route("/settings/{course_id:int}/{key}", self._signed(self.change_setting), methods=["POST"]),
             Route(
@@ -115,6 +117,21 @@ class Dashboard:
     async def sessions(self, request: Request, viewer: Viewer) -> Response:
         found = await dashboard.sessions(self.uow(), request.path_params["course_id"], viewer.id)
         return _html(pages.sessions(found))
+
+    async def stories(self, request: Request, viewer: Viewer) -> Response:
+        week = request.query_params.get("week", "this")
+        offset = _whole(request.query_params.get("offset", ""))
+        course_id = request.path_params["course_id"]
+        page = await dashboard.stories(self.uow(), course_id, viewer.id, week, offset)
+        return _html(pages.stories(page))
+
+    async def highlights(self, request: Request, viewer: Viewer) -> Response:
+        """The Stories tab's highlights, which its page asks for once it is shown."""
+        week, now = request.query_params.get("week", "this"), self.clock.now()
+        found = await dashboard.week_highlights(
+            self.uow(), request.path_params["course_id"], viewer.id, week, now
+        )
+        return _html(pages.highlights(found, now))
 
     async def settings(self, request: Request, viewer: Viewer) -> Response:
         page = await dashboard.settings(self.uow(), request.path_params["course_id"], viewer.id)

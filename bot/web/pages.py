@@ -12,14 +12,24 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from bot import i18n, render_helpers
+from bot import i18n, render_helpers, render_highlights, render_stories
 from bot.i18n import N_, ngettext
-from bot.links import message_link
+from bot.links import message_link, post_link
 from bot.render_alerts import STATUS
 from bot.web import charts
-from facilitation.dashboard import Learners, RecapView, Sessions, SettingsPage, Today, Trends
-from facilitation.model import Course, MessageRef, Person, RoundState
+from facilitation.dashboard import (
+    Learners,
+    RecapView,
+    Sessions,
+    SettingsPage,
+    Stories,
+    Today,
+    Trends,
+    WeekHighlights,
+)
+from facilitation.model import Course, MessageRef, Person, RoundState, Showcase, Story
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("bot.web", "templates"),
@@ -214,6 +224,70 @@ def _recap(view: RecapView, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+HIGHLIGHTS_SHOWN = 5  # names per section, as Monday's message shows them when it has room
+
+
+def stories(page: Stories) -> str:
+    """The first page whole (showcase, a place for the week's highlights, stories); the next
+    ones as rows the script appends."""
+    zone = ZoneInfo(page.course.settings.timezone)
+    rows = [_story(story, zone) for story in page.stories]
+    if page.total is None:
+        return ENVIRONMENT.get_template("story_rows.html").render(page=page, course=page.course, rows=rows)
+    return ENVIRONMENT.get_template("stories.html").render(
+        page=page,
+        course=page.course,
+        rows=rows,
+        showcase=_showcase(page.showcase) if page.showcase else None,
+        weeks=[("this", i18n._("This week so far")), ("last", i18n._("Last week"))],
+        here=i18n._(render_stories.HERE_IN_GROUP),
+        tab="stories",
+    )
+
+
+def _story(story: Story, zone: ZoneInfo) -> dict[str, Any]:
+    showcase = None
+    if story.showcase_ref is not None:
+        ref = story.showcase_ref
+        showcase = post_link(ref.chat_id, ref.message_id, None, story.showcase_username)
+    return {
+        "story": story,
+        "when": i18n.when(story.posted_at, zone),
+        "link": message_link(story.ref),
+        # /stories' words for what the author said (escaped there, for Telegram's HTML).
+        "choice": Markup(render_stories.choice(story)),
+        "shared": story.consent.shared,
+        "showcase": showcase,
+    }
+
+
+def _showcase(showcase: Showcase) -> Markup:
+    """Where consented stories go: a public chat linked by its name, a private one named."""
+    chat = showcase.chat
+    if chat.username:
+        where = Markup('<a href="https://t.me/{0}" target="_blank" rel="noopener">@{0}</a>').format(
+            chat.username
+        )
+    else:
+        where = Markup.escape(chat.title)
+    return Markup(i18n._("Stories their authors let go beyond the group are posted in {chat}.", chat=where))
+
+
+def highlights(found: WeekHighlights, now: datetime) -> str:
+    """Monday's message's sections, as rendered for Telegram: its HTML (bold, links) is the
+    escaped subset Telegram takes, so the page shows it as it is. Until today, or the Sunday."""
+    h = found.highlights
+    zone = ZoneInfo(h.timezone)
+    day = i18n._(render_highlights.DAY)
+    last = now if found.week == "this" else h.end - timedelta(hours=12)
+    return ENVIRONMENT.get_template("highlights.html").render(
+        course=found.course,
+        first=i18n.dated(h.start.astimezone(zone), day),
+        last=i18n.dated(last.astimezone(zone), day),
+        sections=[Markup(block) for block in render_highlights.sections(h, HIGHLIGHTS_SHOWN)],
+    )
+
+
 TOO_LONG = N_("That is too long for a setting.")
 # The settings, in /settings' order, with what each one decides.
 SETTINGS = [
@@ -226,6 +300,7 @@ SETTINGS = [
     ("language", N_("What the course's groups read"), "fr"),
     ("start", N_("The course's day 1, for announcements by week"), "2026-12-01"),
     ("nudge", N_("How long a question waits before peer helpers are asked (half the SLA unless set)"), "20m"),
+    ("highlights", N_("The week's highlights on Mondays, with the digest: on or off"), "off"),
 ]
 
 
@@ -246,6 +321,7 @@ def _typed(course: Course) -> dict[str, str]:
         "language": s.language,
         "start": s.starts_on.isoformat() if s.starts_on else off,
         "nudge": _length(s.nudge) if s.nudge else (off if s.nudge is not None else ""),  # "": unset
+        "highlights": i18n.keyword("on") if s.highlights else off,
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from facilitation.model import Chat, Consent, MessageRef, Person, Showcase, Story
 from facilitation.notices import NoticeKind
@@ -122,14 +122,21 @@ class SqlStories(Repository):
             _story(row, sent.get(key), names.get(row.showcase_chat_id or 0)) for key, row in subjects.items()
         ]
 
-    async def of_course(self, course_id: int, limit: int) -> list[Story]:
+    async def of_course(self, course_id: int, limit: int, offset: int = 0) -> list[Story]:
         rows = await self.session.scalars(
             select(StoryRow)
             .where(StoryRow.course_id == course_id)
             .order_by(StoryRow.posted_at.desc(), StoryRow.id.desc())
+            .offset(offset)
             .limit(limit)
         )
         return await self._with_posts(list(rows))
+
+    async def count(self, course_id: int) -> int:
+        found = await self.session.scalar(
+            select(func.count()).select_from(StoryRow).where(StoryRow.course_id == course_id)
+        )
+        return int(found or 0)
 
     async def unposted(self, course_id: int) -> list[Story]:
         rows = await self.session.scalars(

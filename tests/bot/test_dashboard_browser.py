@@ -1,9 +1,11 @@
 """The dashboard as a person meets it: a real headless Chromium opening it as Telegram does (the
 launch parameters in the URL fragment) from a real `flock run`, with the loopback Bot API.
 
-A facilitator sees the waiting question and takes it, and the alert in her chat says so; a
-learner sees no course; a forger sees the refusal. Screenshots of each page at a phone's width,
-in Telegram's light and dark themes, go to screenshots/ (git-ignored) for a reviewer.
+A facilitator sees the waiting question and takes it, and the alert in her chat says so; she
+reads the course's stories with what their authors said, and turns the week's highlights off on
+the Settings form; a learner sees no course; a forger sees the refusal. Screenshots of each page
+at a phone's width, in Telegram's light and dark themes, go to screenshots/ (git-ignored) for a
+reviewer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from bot.web.init_data import launch_url, sign
 from tests.builders import JSON, group, user
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.browser import DARK, LIGHT, PHONE, SCREENSHOTS, chromium, headless_chromium
-from tests.support.process_cohort import ANA, BEN, Cohort, alerts, edits, running_cohort, set_up, start
+from tests.support.process_cohort import (
+    ANA,
+    BEN,
+    Cohort,
+    alerts,
+    edits,
+    messages,
+    running_cohort,
+    set_up,
+    start,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.process]
 
@@ -83,6 +95,11 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     cohort.send(
         *[cohort.telegram.post(CHAT, user(5000 + n, f"Zoe {n:03d}"), "Hello all") for n in range(104)]
     )
+    # Two stories: Ben's, which he lets go beyond the group; Zoe 007's (she never started the bot).
+    _, told = cohort.say(CHAT, BEN, "#win I passed the security quiz!")
+    (ask,) = messages(told, private_chat(BEN))
+    cohort.press(BEN, ask, "Yes, as Ben")
+    cohort.say(CHAT, user(5007, "Zoe 007"), "#story First week done, and two new friends")
     calls = cohort.advance(lambda c: bool(alerts(c, ANA, "#web26")), "Ben's alert", hours=2, minutes=1)
     (alert,) = alerts(calls, ANA, "#web26")
 
@@ -103,6 +120,9 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     page.click("text=Trends")
     page.wait_for_selector("svg")
     shoot(page, "trends-light", database)
+    page.click(".tabs >> text=Stories")
+    page.wait_for_selector(".highlights .highlight")
+    shoot(page, "stories-light", database)
     page.click("text=Today")
     page.wait_for_selector("text=How do I connect to the lab VPN?")
 
@@ -145,6 +165,20 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     dark.click("text=Sessions")
     dark.wait_for_selector("text=Guest sessions")
     shoot(dark, "sessions-dark", database)
+    dark.click(".tabs >> text=Stories")
+    dark.wait_for_selector(".highlights .highlight")
+    stories = dark.locator("li.story").all_inner_texts()
+    assert "Zoe 007" in stories[0]
+    assert "not asked: hasn't started the bot" in stories[0]
+    assert "Ben" in stories[1]
+    assert "yes, as Ben" in stories[1]
+    assert "I passed the security quiz!" in dark.inner_text(".highlights")
+    assert "No showcase yet." in dark.inner_text("#page")
+    assert fits_the_phone(dark)
+    shoot(dark, "stories-dark", database)
+    dark.click("text=Last week")
+    dark.wait_for_selector(".highlights >> text=Nothing to tell yet")
+    shoot(dark, "stories-last-week-dark", database)
     dark.click("text=Settings")
     dark.wait_for_selector("#setting-sla")
     assert fits_the_phone(dark)
@@ -157,6 +191,12 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
     dark.wait_for_selector("text=Updated #web26: sla changed.")
     assert cohort.db.rows("select sla_seconds from courses") == [(3600,)]
     shoot(dark, "settings-dark", database)
+    assert dark.input_value("#setting-highlights") == "on"
+    dark.fill("#setting-highlights", "off")
+    dark.click("form[data-action$='/highlights'] button")
+    dark.wait_for_selector("text=Updated #web26: highlights changed.")
+    assert dark.input_value("#setting-highlights") == "off"
+    assert cohort.db.rows("select highlights_on from courses") == [(False,)]
     dark.click("a.back")
     dark.wait_for_selector("text=Your courses")
     shoot(dark, "courses-dark", database)
@@ -184,12 +224,12 @@ def test_a_facilitator_takes_a_waiting_question_and_the_alert_in_her_chat_says_s
 
 
 def fits_the_phone(page: Any) -> bool:
-    """Nothing runs off the right edge: the page doesn't scroll sideways, and all five tabs show."""
+    """Nothing runs off the right edge: the page doesn't scroll sideways, and all six tabs show."""
     widest = page.evaluate("document.documentElement.scrollWidth")
     tabs = page.evaluate(
         "[...document.querySelectorAll('.tabs a')].map(a => a.getBoundingClientRect().right)"
     )
-    return bool(widest <= PHONE["width"] and len(tabs) == 5 and max(tabs) <= PHONE["width"])
+    return bool(widest <= PHONE["width"] and len(tabs) == 6 and max(tabs) <= PHONE["width"])
 
 
 def private_chat(person: JSON) -> JSON:

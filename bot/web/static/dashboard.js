@@ -37,8 +37,32 @@
       })
       .then(function (html) {
         page.innerHTML = html;
+        outward(page);
         page.removeAttribute("aria-busy");
+        page.querySelectorAll("[data-load]").forEach(fill);
         window.scrollTo(0, 0);
+      });
+  }
+
+  // Links into Telegram leave the dashboard's webview in place (the highlights' come as the
+  // Monday message has them, without a target).
+  function outward(root) {
+    root.querySelectorAll("a[href^='https://t.me/']:not([target])").forEach(function (link) {
+      link.setAttribute("target", "_blank");
+      link.setAttribute("rel", "noopener");
+    });
+  }
+
+  // A part of the page that costs more to read (the week's highlights) comes after the page,
+  // with the same signed header; a refusal meanwhile is said in its place.
+  function fill(part) {
+    part.setAttribute("aria-busy", "true");
+    fetch(base + part.getAttribute("data-load"), { headers: { "X-Telegram-Init-Data": initData } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        part.innerHTML = html;
+        outward(part);
+        part.removeAttribute("aria-busy");
       });
   }
 
