@@ -9,7 +9,7 @@ A read the snapshot can't answer sends the buffer first, then asks the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -43,6 +43,7 @@ from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
 from storage.repositories.sharing import SqlShares
 from storage.repositories.stories import SqlStories
+from storage.search_index import STEM_LENGTH, STEMS, stems_of
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
 # only tells apart people who share a username (PersonRepository.by_username), and every message
@@ -58,7 +59,9 @@ class _InBatch:
         self.buffer, self.snapshot = buffer, snapshot
 
     async def _before_reading(self) -> None:
-        await self.buffer.send(before_write=False)
+        """A read of the models' tables: their held writes go first (the index's may wait)."""
+        if self.buffer.holding_rows:
+            await self.buffer.send(before_write=False, index=())
 
 
 class BatchCourses(_InBatch, SqlCourses):
@@ -146,7 +149,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
-        self.snapshot.answered_courses.add(question.course_id)
+        self.snapshot.answered_in_batch.setdefault(question.course_id, set()).add(question.id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -208,7 +211,7 @@ class BatchAlerts(_InBatch, SqlAlerts):
     async def close(self, question_id: int, outcome: str) -> list[int]:
         if self.snapshot.alerts_open(question_id) is False:
             return []  # the batch read its open alerts: none
-        await self.buffer.send()  # closing writes at once, inside this update's savepoint
+        await self.buffer.send(index=())  # closing writes at once, inside this update's savepoint
         closed = await super().close(question_id, outcome)
         self.snapshot.closed_alerts(question_id)
         return closed
@@ -306,9 +309,9 @@ class BatchShares(_InBatch, SqlShares):
 
 class BatchSearch(_InBatch, SqlSearch):
     """A match looks for earlier answered questions: only an answer the batch holds can make one
-    (and its index row) that the database does not have yet, so the buffer is sent first only
-    when it holds an answer in the question's own course, not for every new question (each
-    would cost the busy path a round of writes)."""
+    (and its stems) that the database does not have yet, so the buffer is sent first, index and
+    all, only when it holds an answer in the question's own course, not for every new question
+    (each would cost the busy path a round of writes)."""
 
     BATCH_AWARE = frozenset({"match", "found"})
 
@@ -328,13 +331,29 @@ class BatchSearch(_InBatch, SqlSearch):
             settled[course.id] = await self.has_settled(course.id)
         if not settled[course.id]:
             return []
-        answered = self.snapshot.answered_courses
-        if "answers" not in self.buffer.holding:
-            answered.clear()  # sent since, by some other read
-        elif course.id in answered:
-            await self._before_reading()
+        answered = self.snapshot.answered_in_batch
+        if not self.buffer.holding & {"answers", STEMS}:
+            answered.clear()  # sent since, stems and all, by some other read
+        elif self._may_find_held(answered.get(course.id, ()), stems, sizes, shared, before):
+            await self.buffer.send(before_write=False, index={STEMS})
             answered.clear()
         return await super().match(course, stems, sizes, shared, before, limit)
+
+    def _may_find_held(
+        self, answered: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
+    ) -> bool:
+        """Whether a question answered in the batch could be a candidate: its answer and its stems
+        may still be held. Most new questions share too little with any of them to need them."""
+        wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
+        for question_id in answered:
+            question = self.snapshot.questions.get(question_id)
+            if question is None:
+                return True  # not known here: the database must say
+            theirs = stems_of(question.text)
+            sized = sizes[0] <= len(theirs) <= sizes[1]
+            if question_id < before and sized and len(wanted.intersection(theirs)) >= shared:
+                return True
+        return False
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         # A read only: the held writes are sent first, and what the batch read stays true.
@@ -374,5 +393,5 @@ class BatchOffers(_InBatch, SqlOffers):
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime
     ) -> bool:
-        await self.buffer.send()  # its unit's savepoint first: a unit rolled back takes the offer too
+        await self.buffer.send(index=())  # its unit's savepoint first: a unit rolled back takes the offer too
         return await super().add(question_id, course_id, earlier_id, group_chat_id, now)

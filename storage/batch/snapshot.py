@@ -76,8 +76,9 @@ class Snapshot:
     unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
-    # the courses of the answers the buffer may still hold: only a match in one of them must send it
-    answered_courses: set[int] = field(default_factory=set)
+    # by course: the questions answered in the batch, whose answers (and stems, when asked in the
+    # batch too) the buffer may still hold: a match that could find one of them must send it
+    answered_in_batch: dict[int, set[int]] = field(default_factory=dict)
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -97,7 +98,7 @@ class Snapshot:
             self.shared,
             self.unrelayed,
             self.settled,
-            self.answered_courses,
+            self.answered_in_batch,
         ):
             known.clear()
 

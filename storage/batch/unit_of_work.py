@@ -127,10 +127,11 @@ class BatchUnitOfWork:
         return known
 
     async def _before_reading(self) -> None:
-        # A read the snapshot can't answer: what is held goes first. Nothing else wrote, so what
-        # the snapshot knows stays true (forgetting it here made every later update read again).
-        if self.buffer is not None and self.buffer.holding:
-            await self.buffer.send(before_write=False)
+        # A read the snapshot can't answer: what is held goes first (but the search index's
+        # writes, which no such read reads). Nothing else wrote, so what the snapshot knows stays
+        # true (forgetting it here made every later update read again).
+        if self.buffer is not None and self.buffer.holding_rows:
+            await self.buffer.send(before_write=False, index=())
 
     async def before_plain(self) -> None:
         """A plain repository is about to run in this batch."""

@@ -118,7 +118,8 @@ class SqlQuestions(Repository):
         answer_id = await self.writes.insert(_ADD_ANSWER, values, [("answer at", *_at(ref))])
         first = {"b_id": question.id, "b_at": now, "b_fac": by_facilitator}
         await self.writes.execute(_FIRST_ANSWERED, first, [("questions", question.id)])
-        await self.index.question(question.id)
+        if question.first_answered_at is None or by_facilitator:  # else the best answer stays
+            await self.index.question(question.id)
         return Answer(answer_id, question.id, answerer, text, now, ref, by_facilitator)
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:

@@ -282,6 +282,19 @@ async def test_a_question_asked_and_answered_in_one_batch_is_offered_to_the_next
     assert [EARLIER in c.text for c in offers(calls)] == [True]
 
 
+async def test_a_question_answered_in_the_batch_of_a_new_one_like_it_is_offered_to_it(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    asked, _ = await say(flock, CHAT, CLEO, EARLIER)
+    answered = flock.telegram.post(CHAT, DAN, ANSWER, reply_to=asked["message"])
+    unrelated = flock.telegram.post(CHAT, DAN, "Where are the slides from day one?")
+
+    calls = await flock.send(answered, unrelated, flock.telegram.post(CHAT, BEN, NEW))
+
+    assert [EARLIER in c.text for c in offers(calls)] == [True]
+
+
 async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
     await set_up(flock)
     flock.make_admin(OTHER, ZOE)
