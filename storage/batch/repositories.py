@@ -356,8 +356,10 @@ class BatchSearch(_InBatch, SqlSearch):
         return False
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        # A read only: the held writes are sent first, and what the batch read stays true.
-        await self._before_reading()
+        # Only a question the batch read or wrote can have held writes (an answer, a new text):
+        # those are sent first; an earlier question untouched by the batch is read as it is.
+        if any(i in self.snapshot.questions for i in question_ids):
+            await self._before_reading()
         return await super().found(question_ids)
 
 
@@ -376,19 +378,12 @@ class BatchStories(_InBatch, SqlStories):
 
 
 class BatchOffers(_InBatch, SqlOffers):
-    """An offer reads and writes only tables the snapshot doesn't hold (offers, live sessions and
-    discussions), so what the batch read stays true: as a plain repository it made every later
-    update of the batch read its chat and language again."""
+    """An offer reads and writes only tables the snapshot doesn't hold and no held write touches
+    (offers, live sessions and discussions): its reads need nothing sent, and what the batch read
+    stays true (as a plain repository it made every later update read its chat and language
+    again)."""
 
     BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
-
-    async def live_in(self, chat_id: int, now: datetime) -> bool:
-        await self._before_reading()
-        return await super().live_in(chat_id, now)
-
-    async def made_in_group(self, chat_id: int, since: datetime) -> int:
-        await self._before_reading()
-        return await super().made_in_group(chat_id, since)
 
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime

@@ -41,7 +41,8 @@ AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
 # A match's statements read only what was settled before an inbox batch (storage/batch: BatchSearch
-# sends the buffer first when it holds an answer), and say so for the batch's watchers.
+# sends the buffer first when it holds an answer that could be a candidate, or a write to a
+# candidate it reads whole), and say so for the batch's watchers.
 EARLIER = "/* earlier answers */ "
 # A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first.
 # How many of the course's questions of a size in range hold each stem, counted up to _PER_STEM:
@@ -147,7 +148,8 @@ class SqlSearch(Repository):
         return bool(await self.session.scalar(statement, {"course": course_id, "settled": list(_SETTLED)}))
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))
+        """A match's candidates, whole (read like its other statements: see EARLIER)."""
+        return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0), EARLIER)
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
         if not words:
@@ -183,15 +185,16 @@ class SqlSearch(Repository):
         best = sorted(scores, key=lambda i: (-scores[i], -i))[:limit]
         return await self._found(best, scores)
 
-    async def _found(self, ids: list[int], scores: dict[int, float]) -> list[Found]:
+    async def _found(self, ids: list[int], scores: dict[int, float], comment: str = "") -> list[Found]:
         if not ids:
             return []
         condition: ColumnElement[bool] = QuestionRow.id.in_(ids)
-        rows = await self.session.execute(
+        statement = (
             select(QuestionRow, PersonRow, best_answer())
             .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
             .where(condition)
         )
+        rows = await self.session.execute(statement.prefix_with(comment) if comment else statement)
         found = {q.id: Found(mapping.question(q, p), answer or None, scores[q.id]) for q, p, answer in rows}
         return [found[i] for i in ids if i in found]
 
