@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import (
@@ -31,6 +32,7 @@ from facilitation.model import (
 )
 from storage.batch.buffer import WriteBuffer
 from storage.batch.snapshot import Snapshot
+from storage.models import OfferRow
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
 from storage.repositories.discussions import SqlDiscussions
@@ -49,6 +51,7 @@ from storage.search_index import STEM_LENGTH, STEMS, stems_of
 # only tells apart people who share a username (PersonRepository.by_username), and every message
 # writing it cost the busy path a row. A changed name is stored at once.
 SEEN_EVERY = timedelta(hours=1)
+_ADD_OFFER = insert(OfferRow)
 
 
 class _InBatch:
@@ -378,15 +381,33 @@ class BatchStories(_InBatch, SqlStories):
 
 
 class BatchOffers(_InBatch, SqlOffers):
-    """An offer reads and writes only tables the snapshot doesn't hold and no held write touches
-    (offers, live sessions and discussions): its reads need nothing sent, and what the batch read
-    stays true (as a plain repository it made every later update read its chat and language
-    again)."""
+    """An offer reads tables no held write touches but its own (offers, live sessions and
+    discussions): its reads need nothing sent, and what the batch read stays true (as a plain
+    repository it made every later update read its chat and language again). An offer for a
+    question asked in the batch is held like the question (none can be stored for it yet);
+    the group's count adds the offers held for it."""
 
     BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
+
+    async def made_in_group(self, chat_id: int, since: datetime) -> int:
+        held = sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
+        return await super().made_in_group(chat_id, since) + held  # held ones are made now
 
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime
     ) -> bool:
-        await self.buffer.send(index=())  # its unit's savepoint first: a unit rolled back takes the offer too
-        return await super().add(question_id, course_id, earlier_id, group_chat_id, now)
+        if question_id in self.snapshot.offers_held:
+            return False
+        if question_id not in self.snapshot.asked_in_batch:  # an older question: the database says
+            await self.buffer.send(index=())  # its unit's savepoint first: a rollback takes the offer too
+            return await super().add(question_id, course_id, earlier_id, group_chat_id, now)
+        values = {
+            "question_id": question_id,
+            "course_id": course_id,
+            "earlier_id": earlier_id,
+            "group_chat_id": group_chat_id,
+            "offered_at": now,
+        }
+        await self.writes.execute(_ADD_OFFER, values, [("offer", question_id)])
+        self.snapshot.offers_held[question_id] = group_chat_id
+        return True

@@ -79,6 +79,8 @@ class Snapshot:
     # by course: the questions answered in the batch, whose answers (and stems, when asked in the
     # batch too) the buffer may still hold: a match that could find one of them must send it
     answered_in_batch: dict[int, set[int]] = field(default_factory=dict)
+    asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
+    offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -99,6 +101,8 @@ class Snapshot:
             self.unrelayed,
             self.settled,
             self.answered_in_batch,
+            self.asked_in_batch,
+            self.offers_held,
         ):
             known.clear()
 
@@ -166,6 +170,7 @@ class Snapshot:
 
     def asked(self, question: Question) -> None:
         self.questions[question.id] = question
+        self.asked_in_batch.add(question.id)
         self.followed_up[question.id] = False  # and no alerts yet
         ids = self.threads.get((question.ref.chat_id, question.ref.message_id))
         if ids is not None:

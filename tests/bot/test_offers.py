@@ -180,6 +180,17 @@ async def test_at_most_five_offers_an_hour_in_a_group_but_private_ones_are_not_c
     assert len(offers(later)) == 1
 
 
+async def test_the_hourly_cap_counts_the_offers_of_one_batch(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+    await say(flock, CHAT, user(100, "Learner 0"), NEW)
+    asked = [flock.telegram.post(CHAT, user(101 + n, f"Learner {n + 1}"), NEW) for n in range(6)]
+
+    calls = await flock.send(*asked)
+
+    assert len(offers(calls)) == 4
+    assert await flock.rows("select count(*) from offers where group_chat_id is not null") == [(5,)]
+
+
 async def test_nothing_is_offered_during_a_live_guest_session(flock: Harness) -> None:
     await set_up(flock)
     await flock.send(flock.telegram.post(CHAT, ANA, '/guest @ada_expert "Careers in data" in 30m'))
