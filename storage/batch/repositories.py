@@ -327,12 +327,8 @@ class BatchSearch(_InBatch, SqlSearch):
         before: int,
         limit: int,
     ) -> list[Candidate]:
-        if len(stems) < shared:
-            return []
         settled = self.snapshot.settled
-        if course.id not in settled:  # once per course and batch, not per question
-            settled[course.id] = await self.has_settled(course.id)
-        if not settled[course.id]:
+        if len(stems) < shared or not settled.get(course.id, True):
             return []
         answered = self.snapshot.answered_in_batch
         if not self.buffer.holding & {"answers", STEMS}:
@@ -340,7 +336,13 @@ class BatchSearch(_InBatch, SqlSearch):
         elif self._may_find_held(answered.get(course.id, ()), stems, sizes, shared, before):
             await self.buffer.send(before_write=False, index={STEMS})
             answered.clear()
-        return await super().match(course, stems, sizes, shared, before, limit)
+        # Whether the course has an answered question at all is asked with the first match of
+        # each course and batch, in the same statement: a course without one reads nothing again.
+        guarded = course.id not in settled
+        candidates, any_settled = await self.matched(course, stems, sizes, shared, before, limit, guarded)
+        if guarded:
+            settled[course.id] = any_settled
+        return candidates
 
     def _may_find_held(
         self, answered: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
