@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from facilitation import detection, parsing
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
 from facilitation.search_terms import terms
@@ -82,16 +83,41 @@ def sizes(count: int) -> tuple[int, int]:
     return max(2, math.ceil(STRONG * count - 1e-9)), math.floor(count / STRONG + 1e-9)
 
 
+@dataclass(frozen=True)
+class Query:
+    """What a match of a text asks the index (facilitation.ports.SearchIndex.match)."""
+
+    stems: tuple[str, ...]  # sorted
+    sizes: tuple[int, int]
+    shared: int
+
+
+def query(text: str) -> Query | None:
+    """None when the text says too little to judge (similarity() says 0)."""
+    mine = tuple(sorted(stems(text)))
+    if len(mine) < 2:
+        return None
+    return Query(mine, sizes(len(mine)), needed(len(mine)))
+
+
+def asked_as(text: str) -> str | None:
+    """The text a question asked by this message is matched on, if the message may ask one in
+    any course (posts decide for each course): what an inbox batch matches ahead, all at once."""
+    tags = parsing.hashtags(text)
+    if detection.QUESTION_TAGS.isdisjoint(tags) and not detection.reads_as_question(text):
+        return None
+    return detection.strip_tags(text, detection.QUESTION_TAGS) or text
+
+
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:
     """The earlier answered or resolved question of the course (asked before the question id
     `before`) that matches the text strongly, with a best answer to quote; None if none does.
     Inside the caller's unit of work. Candidates are judged on their text alone; only the
     strongest are read whole."""
-    said = _said(text)
-    mine = sorted(said.stems)
-    if len(mine) < 2:
-        return None  # too little to judge (similarity() says 0)
-    candidates = await uow.search.match(course, mine, sizes(len(mine)), needed(len(mine)), before, CANDIDATES)
+    said, asked = _said(text), query(text)
+    if asked is None:
+        return None
+    candidates = await uow.search.match(course, asked.stems, asked.sizes, asked.shared, before, CANDIDATES)
     scored = [(_similar(said, _said(c.text)), c.question_id) for c in candidates]
     for score, question_id in sorted((s for s in scored if s[0] >= STRONG), key=lambda s: (-s[0], -s[1])):
         for found in await uow.search.found([question_id]):

@@ -330,12 +330,17 @@ class BatchSearch(_InBatch, SqlSearch):
         settled = self.snapshot.settled
         if len(stems) < shared or not settled.get(course.id, True):
             return []
-        answered = self.snapshot.answered_in_batch
-        if not self.buffer.holding & {"answers", STEMS}:
-            answered.clear()  # sent since, stems and all, by some other read
-        elif self._may_find_held(answered.get(course.id, ()), stems, sizes, shared, before):
+        # What the batch changed of the course's questions (answered some, edited some) is in
+        # no match made ahead, and may still be held: a match that could find one reads it all.
+        answered = self.snapshot.answered_in_batch.get(course.id, ())
+        if course.id in self.snapshot.retexted_courses or self._may_find_held(
+            answered, stems, sizes, shared, before
+        ):
             await self.buffer.send(before_write=False, index={STEMS})
-            answered.clear()
+        else:
+            ahead = self.snapshot.matches.get((course.id, tuple(stems)))
+            if ahead is not None:  # matched with the batch's other messages, as the batch began
+                return [c for c in ahead if c.question_id < before][:limit]
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled

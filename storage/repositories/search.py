@@ -9,11 +9,13 @@ puts the questions sharing the most, and the rarest, words first.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy import ColumnElement, TextClause, bindparam, select, text
 
 from facilitation.model import Candidate, Course, Found, QuestionState
 from storage import mapping
@@ -96,6 +98,47 @@ ORDER BY ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) DESC LIMIT :limit
 """
 
 
+_NO_LIMIT = 2**62  # "before" for a match of everything stored
+
+
+@cache
+def _match_sql(stems: int, guarded: bool, suffix: str = "") -> str:
+    """A match of `stems` stems; its parameters' names end with `suffix` (several in one
+    statement)."""
+    counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(stems))
+    prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(stems))
+    candidates = _CANDIDATES.format(prefix=prefix)
+    if guarded:  # its own ORDER BY and LIMIT, then the guard's row
+        candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
+    sql = _RAREST.format(counts=counts) + candidates
+    return re.sub(r"(?<!:):(\w+)", rf":\1{suffix}", sql) if suffix else sql
+
+
+@cache
+def _match_statement(stems: int, guarded: bool) -> TextClause:
+    """Built once for each count of stems: building a statement costs more than SQLite's reads."""
+    return text(EARLIER + _match_sql(stems, guarded)).bindparams(
+        bindparam("stems", expanding=True), bindparam("settled", expanding=True)
+    )
+
+
+def _match_values(
+    course_id: int, wanted: list[str], sizes: tuple[int, int], shared: int, before: int, limit: int
+) -> dict[str, Any]:
+    return {
+        "course": course_id,
+        "low": sizes[0],
+        "high": sizes[1],
+        "before": before,
+        "per": _PER_STEM,
+        "stems": wanted,
+        "shared": shared,
+        "settled": list(_SETTLED),
+        "limit": limit,
+        **{f"s{i}": stem for i, stem in enumerate(wanted)},
+    }
+
+
 def _config(language: str) -> str:
     return "french" if language == "fr" else "english"
 
@@ -138,30 +181,37 @@ class SqlSearch(Repository):
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
             return [], True
-        counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
-        prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(len(wanted)))
-        candidates = _CANDIDATES.format(prefix=prefix)
-        if guarded:  # its own ORDER BY and LIMIT, then the guard's row
-            candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
-        sql = EARLIER + _RAREST.format(counts=counts) + candidates
-        statement = text(sql).bindparams(
-            bindparam("stems", expanding=True), bindparam("settled", expanding=True)
-        )
-        values: dict[str, Any] = {
-            "course": course.id,
-            "low": sizes[0],
-            "high": sizes[1],
-            "before": before,
-            "per": _PER_STEM,
-            "stems": wanted,
-            "shared": shared,
-            "settled": list(_SETTLED),
-            "limit": limit,
-            **{f"s{i}": stem for i, stem in enumerate(wanted)},
-        }
-        rows = (await self.session.execute(statement, values)).all()
+        values = _match_values(course.id, wanted, sizes, shared, before, limit)
+        rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
         return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows)
+
+    async def match_many(
+        self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
+    ) -> list[list[Candidate]]:
+        """Several matches (course id, stems, sizes, shared) in one statement, of everything
+        stored (an inbox batch's new questions, matched ahead: storage/batch/snapshot.py)."""
+        found: list[list[Candidate]] = [[] for _ in asked]
+        parts: list[str] = []
+        values: dict[str, Any] = {}
+        names: list[str] = []
+        for k, (course_id, stems, sizes, shared) in enumerate(asked):
+            wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
+            if shared < 1 or len(wanted) < shared:
+                continue
+            match = _match_values(course_id, wanted, sizes, shared, _NO_LIMIT, limit)
+            values.update({f"{name}_{k}": value for name, value in match.items()})
+            sql = _match_sql(len(wanted), False, f"_{k}")
+            parts.append(f"SELECT {k} AS k, id, text FROM ({sql}) AS m{k}")
+            names += [f"stems_{k}", f"settled_{k}"]
+        if not parts:
+            return found
+        statement = text(EARLIER + " UNION ALL ".join(parts)).bindparams(
+            *(bindparam(name, expanding=True) for name in names)
+        )
+        for k, question_id, question in await self.session.execute(statement, values):
+            found[k].append(Candidate(int(question_id), question))
+        return [sorted(f, key=lambda c: -c.question_id) for f in found]
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         """A match's candidates, whole (read like its other statements: see EARLIER)."""

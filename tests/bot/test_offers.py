@@ -309,9 +309,20 @@ async def test_a_question_answered_in_the_batch_of_a_new_one_like_it_is_offered_
     calls = await flock.send(answered, unrelated, flock.telegram.post(CHAT, BEN, NEW))
 
     assert [EARLIER in c.text for c in offers(calls)] == [True]
-async def test_a_match_is_one_statement_and_a_course_with_no_answer_is_asked_once_a_batch(
+
+
+async def test_an_earlier_question_edited_in_the_batch_of_a_new_one_is_matched_as_edited(
     flock: Harness,
 ) -> None:
+    earlier = await set_up(flock)
+    edit = flock.telegram.edit(earlier, "How do I renew my library card?")
+
+    calls = await flock.send(edit, flock.telegram.post(CHAT, BEN, "How can I renew the library card?"))
+
+    assert ["library card" in c.text for c in offers(calls)] == [True]
+
+
+async def test_the_questions_of_a_batch_are_matched_in_one_statement(flock: Harness) -> None:
     await set_up(flock)
     flock.make_admin(OTHER, ZOE)
     await flock.send(flock.telegram.post(OTHER, ZOE, "/setup #lead26 Leadership 2026"))
@@ -328,9 +339,8 @@ async def test_a_match_is_one_statement_and_a_course_with_no_answer_is_asked_onc
     event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
 
     assert offers(calls) == []
-    # Stems, candidates and (with a course's first match) whether it has an answered question at
-    # all, in one statement: #onb26 reads once per question, #lead26 (nothing answered) once.
-    assert len(reads) == len(here) + 1, "\n\n".join(reads)
+    # Every message that may ask, in both courses, matched ahead as the batch begins.
+    assert len(reads) == 1, "\n\n".join(reads)
     assert await flock.rows("select count(*) from questions") == [(9,)]
 
 
