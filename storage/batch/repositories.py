@@ -52,6 +52,7 @@ from storage.search_index import STEM_LENGTH, STEMS, stems_of
 # writing it cost the busy path a row. A changed name is stored at once.
 SEEN_EVERY = timedelta(hours=1)
 _ADD_OFFER = insert(OfferRow)
+_SETTLED = (QuestionState.ANSWERED, QuestionState.RESOLVED)  # what a match may offer
 
 
 class _InBatch:
@@ -152,7 +153,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
-        self.snapshot.answered_in_batch.setdefault(question.course_id, set()).add(question.id)
+        self.snapshot.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -331,34 +332,44 @@ class BatchSearch(_InBatch, SqlSearch):
         if len(stems) < shared or not settled.get(course.id, True):
             return []
         # What the batch changed of the course's questions (answered some, edited some) is in
-        # no match made ahead, and may still be held: a match that could find one reads it all.
-        answered = self.snapshot.answered_in_batch.get(course.id, ())
-        if course.id in self.snapshot.retexted_courses or self._may_find_held(
-            answered, stems, sizes, shared, before
-        ):
+        # no match made ahead, and may still be held: a match that could find one of them as
+        # it now reads sends it all and reads. Otherwise the match made ahead stands, judged on
+        # the questions' texts as they now read.
+        changed = self.snapshot.changed_in_batch.get(course.id, ())
+        if self._may_find_held(changed, stems, sizes, shared, before):
             await self.buffer.send(before_write=False, index={STEMS})
         else:
             ahead = self.snapshot.matches.get((course.id, tuple(stems)))
             if ahead is not None:  # matched with the batch's other messages, as the batch began
-                return [c for c in ahead if c.question_id < before][:limit]
+                return self._as_now([c for c in ahead if c.question_id < before][:limit])
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled
         candidates, any_settled = await self.matched(course, stems, sizes, shared, before, limit, guarded)
         if guarded:
             settled[course.id] = any_settled
-        return candidates
+        return self._as_now(candidates)
+
+    def _as_now(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates' texts as the batch left them (an edit's may still be held)."""
+        known = self.snapshot.questions
+        return [
+            Candidate(c.question_id, known[c.question_id].text) if c.question_id in known else c
+            for c in candidates
+        ]
 
     def _may_find_held(
-        self, answered: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
+        self, changed: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
     ) -> bool:
-        """Whether a question answered in the batch could be a candidate: its answer and its stems
-        may still be held. Most new questions share too little with any of them to need them."""
+        """Whether a question answered or edited in the batch could be a candidate as it now
+        reads. Most new questions share too little with any of them to need what is held."""
         wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
-        for question_id in answered:
+        for question_id in changed:
             question = self.snapshot.questions.get(question_id)
             if question is None:
                 return True  # not known here: the database must say
+            if question.state not in _SETTLED:
+                continue  # open or dismissed: never a candidate
             theirs = stems_of(question.text)
             sized = sizes[0] <= len(theirs) <= sizes[1]
             if question_id < before and sized and len(wanted.intersection(theirs)) >= shared:

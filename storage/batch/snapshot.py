@@ -78,14 +78,12 @@ class Snapshot:
     unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
-    # by course: the questions answered in the batch, whose answers (and stems, when asked in the
-    # batch too) the buffer may still hold: a match that could find one of them must send it
-    answered_in_batch: dict[int, set[int]] = field(default_factory=dict)
+    # by course: the questions answered or edited in the batch, whose answers, texts and stems
+    # the buffer may still hold, and which no match made ahead saw as they now are
+    changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
-    # courses where a question's text changed in the batch: its stems may be held
-    retexted_courses: set[int] = field(default_factory=set)
     offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
@@ -106,10 +104,9 @@ class Snapshot:
             self.shared,
             self.unrelayed,
             self.settled,
-            self.answered_in_batch,
+            self.changed_in_batch,
             self.asked_in_batch,
             self.matches,
-            self.retexted_courses,
             self.offers_held,
         ):
             known.clear()
@@ -201,7 +198,7 @@ class Snapshot:
         for question in list(self.questions.values()):
             if (question.ref.chat_id, question.ref.message_id) == message:
                 self.questions[question.id] = replace(question, text=text)
-                self.retexted_courses.add(question.course_id)
+                self.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
 
     def offered(self, question_id: int) -> None:
         if question_id in self.followed_up:
