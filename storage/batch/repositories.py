@@ -350,6 +350,12 @@ class BatchSearch(_InBatch, SqlSearch):
             settled[course.id] = any_settled
         return self._as_now(candidates)
 
+    def _stems_of(self, text: str) -> list[str]:
+        known = self.snapshot.stems.get(text)
+        if known is None:
+            known = self.snapshot.stems[text] = stems_of(text)
+        return known
+
     def _as_now(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates' texts as the batch left them (an edit's may still be held)."""
         known = self.snapshot.questions
@@ -370,7 +376,7 @@ class BatchSearch(_InBatch, SqlSearch):
                 return True  # not known here: the database must say
             if question.state not in _SETTLED:
                 continue  # open or dismissed: never a candidate
-            theirs = stems_of(question.text)
+            theirs = self._stems_of(question.text)
             sized = sizes[0] <= len(theirs) <= sizes[1]
             if question_id < before and sized and len(wanted.intersection(theirs)) >= shared:
                 return True

@@ -84,6 +84,7 @@ class Snapshot:
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
+    stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
     offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
