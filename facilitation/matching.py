@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
+from facilitation import detection, parsing
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
 from facilitation.search_terms import terms
@@ -35,15 +37,31 @@ def stems(text: str) -> set[str]:
     return {stem(word) for word in terms(text)}
 
 
+@dataclass(frozen=True)
+class _Said:
+    """What a similarity compares of a text (worked out once for a new question, not once per
+    candidate)."""
+
+    stems: set[str]
+    numbers: set[int]
+
+
+def _said(text: str) -> _Said:
+    return _Said(stems(text), _numbers(text))
+
+
 def similarity(new: str, earlier: str) -> float:
     """Their shared stems over all the stems of both (0 when either says too little to judge:
     fewer than two words, or when both name numbers and not the same ones: "step 2" and
     "step 3", "week 1" and "week 4" are different questions however alike the rest reads)."""
-    a, b = stems(new), stems(earlier)
+    return _similar(_said(new), _said(earlier))
+
+
+def _similar(new: _Said, earlier: _Said) -> float:
+    a, b = new.stems, earlier.stems
     if len(a) < 2 or len(b) < 2:
         return 0.0
-    numbers_a, numbers_b = _numbers(new), _numbers(earlier)
-    if numbers_a and numbers_b and numbers_a != numbers_b:
+    if new.numbers and earlier.numbers and new.numbers != earlier.numbers:
         return 0.0
     return len(a & b) / len(a | b)
 
@@ -65,16 +83,42 @@ def sizes(count: int) -> tuple[int, int]:
     return max(2, math.ceil(STRONG * count - 1e-9)), math.floor(count / STRONG + 1e-9)
 
 
+@dataclass(frozen=True)
+class Query:
+    """What a match of a text asks the index (facilitation.ports.SearchIndex.match)."""
+
+    stems: tuple[str, ...]  # sorted
+    sizes: tuple[int, int]
+    shared: int
+
+
+def query(text: str) -> Query | None:
+    """None when the text says too little to judge (similarity() says 0)."""
+    mine = tuple(sorted(stems(text)))
+    if len(mine) < 2:
+        return None
+    return Query(mine, sizes(len(mine)), needed(len(mine)))
+
+
+def asked_as(text: str) -> str | None:
+    """The text a question asked by this message is matched on, if the message may ask one in
+    any course (posts decide for each course): what an inbox batch matches ahead, all at once."""
+    tags = parsing.hashtags(text)
+    if detection.QUESTION_TAGS.isdisjoint(tags) and not detection.reads_as_question(text):
+        return None
+    return detection.strip_tags(text, detection.QUESTION_TAGS) or text
+
+
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:
     """The earlier answered or resolved question of the course (asked before the question id
     `before`) that matches the text strongly, with a best answer to quote; None if none does.
     Inside the caller's unit of work. Candidates are judged on their text alone; only the
     strongest are read whole."""
-    mine = sorted(stems(text))
-    if len(mine) < 2:
-        return None  # too little to judge (similarity() says 0)
-    candidates = await uow.search.match(course, mine, sizes(len(mine)), needed(len(mine)), before, CANDIDATES)
-    scored = [(similarity(text, c.text), c.question_id) for c in candidates]
+    said, asked = _said(text), query(text)
+    if asked is None:
+        return None
+    candidates = await uow.search.match(course, asked.stems, asked.sizes, asked.shared, before, CANDIDATES)
+    scored = [(_similar(said, _said(c.text)), c.question_id) for c in candidates]
     for score, question_id in sorted((s for s in scored if s[0] >= STRONG), key=lambda s: (-s[0], -s[1])):
         for found in await uow.search.found([question_id]):
             if found.answer:

@@ -71,11 +71,19 @@ _CHUNK = 500  # ids per statement when many rows are indexed again at once
 _REBUILD_CHUNK = 20_000  # questions stemmed at once when everything is indexed again
 
 
+_TABLES = frozenset(
+    {
+        STEMS,
+        QUESTIONS,
+        INTRODUCTIONS,
+        *(f"{t}_{part}" for t in (QUESTIONS, INTRODUCTIONS) for part in _FTS5_PARTS),
+    }
+)
+
+
 def is_index_table(name: str) -> bool:
     """One of the index's tables, or one FTS5 keeps for them."""
-    return name == STEMS or any(
-        name == t or name in {f"{t}_{part}" for part in _FTS5_PARTS} for t in (QUESTIONS, INTRODUCTIONS)
-    )
+    return name in _TABLES
 
 
 def in_models(name: str | None, type_: str, parent_names: Any) -> bool:

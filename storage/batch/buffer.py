@@ -7,13 +7,19 @@ Each update's unit of work keeps its writes apart until it commits, so a failing
 dropped; its SAVEPOINT is begun only when something of it must reach the database before the
 batch ends (the batch unit of work sends the buffer before a plain repository runs), so most
 updates need none. Writes sharing a key keep their order; tables are written parents first.
+
+The search index's writes (storage/search_index.py) are derived: each indexes its rows as they
+are when it runs. A read of the rows sends the rows' writes and holds the index's back, to go
+with the next send that needs them (a match of a new question, a plain repository, the batch's
+end): sent that late they still index the final state, once per row however often the batch
+changed it.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -27,6 +33,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from storage.errors import HeldWritesFailed, is_transient
 from storage.models import Base
 from storage.repositories.base import dialect_of
+from storage.search_index import is_index_table
 from storage.writes import Keys
 
 ID_BLOCK = 100  # ids a process takes from a PostgreSQL sequence at once
@@ -47,6 +54,15 @@ class _Write:
     statement: UpdateBase
     params: dict[str, Any]
     keys: frozenset[Hashable]
+
+    @property
+    def table(self) -> str:
+        return str(self.statement.table.name)  # type: ignore[union-attr]
+
+    @property
+    def derived(self) -> bool:
+        """The search index's: it may wait for a later send."""
+        return is_index_table(self.table)
 
 
 @dataclass
@@ -76,7 +92,12 @@ class WriteBuffer:
         if self._sending:
             return set()
         held = [*self._done, *(write for unit in self._units for write in unit.writes)]
-        return {str(write.statement.table.name) for write in held}  # type: ignore[union-attr]
+        return {write.table for write in held}
+
+    @property
+    def holding_rows(self) -> bool:
+        """Writes to the models' tables are held (the index's alone can wait for a read of it)."""
+        return any(not is_index_table(table) for table in self.holding)
 
     # Writes ------------------------------------------------------------------------------------
 
@@ -120,23 +141,24 @@ class WriteBuffer:
 
     # Sending -----------------------------------------------------------------------------------
 
-    async def send(self, before_write: bool = True) -> None:
+    async def send(self, before_write: bool = True, index: Collection[str] | None = None) -> None:
         """Everything held, in order: the finished units' writes, then each open unit's inside its
         savepoint, begun now if need be (always before_write: what runs next must undo with its
-        unit)."""
-        await self._session.run_sync(self._send, before_write)
+        unit). `index`: the search index's tables whose writes go too (None: all of them); the
+        others' stay held."""
+        await self._session.run_sync(self._send, before_write, index)
 
-    def _send(self, session: Session, before_write: bool) -> None:
+    def _send(self, session: Session, before_write: bool, index: Collection[str] | None) -> None:
         self._sending = True
         try:
-            self._send_all(session, before_write)
+            self._send_all(session, before_write, index)
         finally:
             self._sending = False
 
-    def _send_all(self, session: Session, before_write: bool) -> None:
-        sent = bool(self._done)
-        if self._done:
-            writes, self._done = self._done, []
+    def _send_all(self, session: Session, before_write: bool, index: Collection[str] | None) -> None:
+        writes, self._done = _sent_now(self._done, index)
+        sent = bool(writes)
+        if writes:
             try:
                 _execute(session, writes)
             except Exception as error:
@@ -144,10 +166,10 @@ class WriteBuffer:
                     raise  # the database is away: the batch is retried as it is, later
                 raise HeldWritesFailed(str(error)) from error
         for unit in self._units:
-            if unit.savepoint is None and (before_write or unit.writes):
+            writes, unit.writes = _sent_now(unit.writes, index)
+            if unit.savepoint is None and (before_write or writes):
                 unit.savepoint = session.begin_nested()
-            if unit.writes:
-                writes, unit.writes = unit.writes, []
+            if writes:
                 _execute(session, writes)
                 sent = True
         if sent:  # rows loaded earlier in the batch may be stale now: they are loaded again
@@ -190,6 +212,17 @@ async def roll_back(session: AsyncSession, savepoint: SessionTransaction) -> Non
         await session.run_sync(lambda _: savepoint.rollback())
 
 
+def _sent_now(writes: list[_Write], index: Collection[str] | None) -> tuple[list[_Write], list[_Write]]:
+    """The writes to send now, and those still held."""
+    if index is None:
+        return writes, []
+    now: list[_Write] = []
+    held: list[_Write] = []
+    for write in writes:
+        (held if write.derived and write.table not in index else now).append(write)
+    return now, held
+
+
 @dataclass
 class _Group:
     statement: UpdateBase
@@ -202,10 +235,11 @@ def _execute(session: Session, writes: list[_Write]) -> None:
     moves up to join its statement's group unless a write in between shares a key with it."""
     tables: dict[str, list[_Group]] = {}
     for write in writes:
-        groups = tables.setdefault(str(write.statement.table.name), [])  # type: ignore[union-attr]
+        groups = tables.setdefault(write.table, [])
         for group in reversed(groups):
             if group.statement is write.statement:
-                group.rows.append(write.params)
+                if not (write.derived and write.params in group.rows):  # the index: once a row
+                    group.rows.append(write.params)
                 group.keys |= write.keys
                 break
             if group.keys & write.keys:

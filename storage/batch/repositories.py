@@ -9,10 +9,11 @@ A read the snapshot can't answer sends the buffer first, then asks the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import (
@@ -31,6 +32,7 @@ from facilitation.model import (
 )
 from storage.batch.buffer import WriteBuffer
 from storage.batch.snapshot import Snapshot
+from storage.models import OfferRow
 from storage.repositories.alerts import SqlAlerts
 from storage.repositories.courses import SqlCourses
 from storage.repositories.discussions import SqlDiscussions
@@ -43,11 +45,14 @@ from storage.repositories.questions import SqlQuestions
 from storage.repositories.search import SqlSearch
 from storage.repositories.sharing import SqlShares
 from storage.repositories.stories import SqlStories
+from storage.search_index import STEM_LENGTH, STEMS, stems_of
 
 # A person whose stored name is current is stored again (for last_seen_at) only this often: it
 # only tells apart people who share a username (PersonRepository.by_username), and every message
 # writing it cost the busy path a row. A changed name is stored at once.
 SEEN_EVERY = timedelta(hours=1)
+_ADD_OFFER = insert(OfferRow)
+_SETTLED = (QuestionState.ANSWERED, QuestionState.RESOLVED)  # what a match may offer
 
 
 class _InBatch:
@@ -58,7 +63,9 @@ class _InBatch:
         self.buffer, self.snapshot = buffer, snapshot
 
     async def _before_reading(self) -> None:
-        await self.buffer.send(before_write=False)
+        """A read of the models' tables: their held writes go first (the index's may wait)."""
+        if self.buffer.holding_rows:
+            await self.buffer.send(before_write=False, index=())
 
 
 class BatchCourses(_InBatch, SqlCourses):
@@ -146,7 +153,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
-        self.snapshot.answered_courses.add(question.course_id)
+        self.snapshot.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -208,7 +215,7 @@ class BatchAlerts(_InBatch, SqlAlerts):
     async def close(self, question_id: int, outcome: str) -> list[int]:
         if self.snapshot.alerts_open(question_id) is False:
             return []  # the batch read its open alerts: none
-        await self.buffer.send()  # closing writes at once, inside this update's savepoint
+        await self.buffer.send(index=())  # closing writes at once, inside this update's savepoint
         closed = await super().close(question_id, outcome)
         self.snapshot.closed_alerts(question_id)
         return closed
@@ -306,9 +313,9 @@ class BatchShares(_InBatch, SqlShares):
 
 class BatchSearch(_InBatch, SqlSearch):
     """A match looks for earlier answered questions: only an answer the batch holds can make one
-    (and its index row) that the database does not have yet, so the buffer is sent first only
-    when it holds an answer in the question's own course, not for every new question (each
-    would cost the busy path a round of writes)."""
+    (and its stems) that the database does not have yet, so the buffer is sent first, index and
+    all, only when it holds an answer in the question's own course, not for every new question
+    (each would cost the busy path a round of writes)."""
 
     BATCH_AWARE = frozenset({"match", "found"})
 
@@ -321,24 +328,65 @@ class BatchSearch(_InBatch, SqlSearch):
         before: int,
         limit: int,
     ) -> list[Candidate]:
-        if len(stems) < shared:
-            return []
         settled = self.snapshot.settled
-        if course.id not in settled:  # once per course and batch, not per question
-            settled[course.id] = await self.has_settled(course.id)
-        if not settled[course.id]:
+        if len(stems) < shared or not settled.get(course.id, True):
             return []
-        answered = self.snapshot.answered_courses
-        if "answers" not in self.buffer.holding:
-            answered.clear()  # sent since, by some other read
-        elif course.id in answered:
-            await self._before_reading()
-            answered.clear()
-        return await super().match(course, stems, sizes, shared, before, limit)
+        # What the batch changed of the course's questions (answered some, edited some) is in
+        # no match made ahead, and may still be held: a match that could find one of them as
+        # it now reads sends it all and reads. Otherwise the match made ahead stands, judged on
+        # the questions' texts as they now read.
+        changed = self.snapshot.changed_in_batch.get(course.id, ())
+        if self._may_find_held(changed, stems, sizes, shared, before):
+            await self.buffer.send(before_write=False, index={STEMS})
+        else:
+            ahead = self.snapshot.matches.get((course.id, tuple(stems)))
+            if ahead is not None:  # matched with the batch's other messages, as the batch began
+                return self._as_now([c for c in ahead if c.question_id < before][:limit])
+        # Whether the course has an answered question at all is asked with the first match of
+        # each course and batch, in the same statement: a course without one reads nothing again.
+        guarded = course.id not in settled
+        candidates, any_settled = await self.matched(course, stems, sizes, shared, before, limit, guarded)
+        if guarded:
+            settled[course.id] = any_settled
+        return self._as_now(candidates)
+
+    def _stems_of(self, text: str) -> list[str]:
+        known = self.snapshot.stems.get(text)
+        if known is None:
+            known = self.snapshot.stems[text] = stems_of(text)
+        return known
+
+    def _as_now(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates' texts as the batch left them (an edit's may still be held)."""
+        known = self.snapshot.questions
+        return [
+            Candidate(c.question_id, known[c.question_id].text) if c.question_id in known else c
+            for c in candidates
+        ]
+
+    def _may_find_held(
+        self, changed: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
+    ) -> bool:
+        """Whether a question answered or edited in the batch could be a candidate as it now
+        reads. Most new questions share too little with any of them to need what is held."""
+        wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
+        for question_id in changed:
+            question = self.snapshot.questions.get(question_id)
+            if question is None:
+                return True  # not known here: the database must say
+            if question.state not in _SETTLED:
+                continue  # open or dismissed: never a candidate
+            theirs = self._stems_of(question.text)
+            sized = sizes[0] <= len(theirs) <= sizes[1]
+            if question_id < before and sized and len(wanted.intersection(theirs)) >= shared:
+                return True
+        return False
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        # A read only: the held writes are sent first, and what the batch read stays true.
-        await self._before_reading()
+        # Only a question the batch read or wrote can have held writes (an answer, a new text):
+        # those are sent first; an earlier question untouched by the batch is read as it is.
+        if any(i in self.snapshot.questions for i in question_ids):
+            await self._before_reading()
         return await super().found(question_ids)
 
 
@@ -357,22 +405,33 @@ class BatchStories(_InBatch, SqlStories):
 
 
 class BatchOffers(_InBatch, SqlOffers):
-    """An offer reads and writes only tables the snapshot doesn't hold (offers, live sessions and
-    discussions), so what the batch read stays true: as a plain repository it made every later
-    update of the batch read its chat and language again."""
+    """An offer reads tables no held write touches but its own (offers, live sessions and
+    discussions): its reads need nothing sent, and what the batch read stays true (as a plain
+    repository it made every later update read its chat and language again). An offer for a
+    question asked in the batch is held like the question (none can be stored for it yet);
+    the group's count adds the offers held for it."""
 
     BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
 
-    async def live_in(self, chat_id: int, now: datetime) -> bool:
-        await self._before_reading()
-        return await super().live_in(chat_id, now)
-
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
-        await self._before_reading()
-        return await super().made_in_group(chat_id, since)
+        held = sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
+        return await super().made_in_group(chat_id, since) + held  # held ones are made now
 
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime
     ) -> bool:
-        await self.buffer.send()  # its unit's savepoint first: a unit rolled back takes the offer too
-        return await super().add(question_id, course_id, earlier_id, group_chat_id, now)
+        if question_id in self.snapshot.offers_held:
+            return False
+        if question_id not in self.snapshot.asked_in_batch:  # an older question: the database says
+            await self.buffer.send(index=())  # its unit's savepoint first: a rollback takes the offer too
+            return await super().add(question_id, course_id, earlier_id, group_chat_id, now)
+        values = {
+            "question_id": question_id,
+            "course_id": course_id,
+            "earlier_id": earlier_id,
+            "group_chat_id": group_chat_id,
+            "offered_at": now,
+        }
+        await self.writes.execute(_ADD_OFFER, values, [("offer", question_id)])
+        self.snapshot.offers_held[question_id] = group_chat_id
+        return True

@@ -19,7 +19,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import AnswerAt, Attachment, Person, PromptAt, Question, Scope
+from facilitation import matching
+from facilitation.model import AnswerAt, Attachment, Candidate, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -36,6 +37,7 @@ from storage.models import (
     table_of,
 )
 from storage.repositories.discussions import answers_at, prompts_at
+from storage.repositories.search import SqlSearch
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -76,8 +78,14 @@ class Snapshot:
     unrelayed: dict[int, bool] = field(default_factory=dict)  # of the senders read: never collected
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
-    # the courses of the answers the buffer may still hold: only a match in one of them must send it
-    answered_courses: set[int] = field(default_factory=set)
+    # by course: the questions answered or edited in the batch, whose answers, texts and stems
+    # the buffer may still hold, and which no match made ahead saw as they now are
+    changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
+    asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
+    # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
+    matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
+    stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
+    offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
         """Nothing read is trusted any more; what is read from here on is learned again."""
@@ -97,7 +105,10 @@ class Snapshot:
             self.shared,
             self.unrelayed,
             self.settled,
-            self.answered_courses,
+            self.changed_in_batch,
+            self.asked_in_batch,
+            self.matches,
+            self.offers_held,
         ):
             known.clear()
 
@@ -165,6 +176,7 @@ class Snapshot:
 
     def asked(self, question: Question) -> None:
         self.questions[question.id] = question
+        self.asked_in_batch.add(question.id)
         self.followed_up[question.id] = False  # and no alerts yet
         ids = self.threads.get((question.ref.chat_id, question.ref.message_id))
         if ids is not None:
@@ -187,6 +199,7 @@ class Snapshot:
         for question in list(self.questions.values()):
             if (question.ref.chat_id, question.ref.message_id) == message:
                 self.questions[question.id] = replace(question, text=text)
+                self.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
 
     def offered(self, question_id: int) -> None:
         if question_id in self.followed_up:
@@ -289,13 +302,16 @@ async def read(
     to_bots: set[Message] | None = None,
     reacted: set[Message] | None = None,
     sourcing: set[int] | None = None,
+    asking: dict[int, list[str]] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
     to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
     discussion's prompt (None: any); `reacted`: the messages reactions changed on. `sourcing`:
     the chats whose updates may be collected for those following a hashtag (hashtags, replies,
     reactions): what they share is read, and, if any chat shares anything, which senders are
-    never collected."""
+    never collected. `asking`: by chat, the texts of new messages that may ask questions
+    (facilitation.matching.asked_as): each is matched ahead against what each course of the chat
+    stored, all in one statement."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -327,7 +343,22 @@ async def read(
     snapshot.answers_known = replies | (reacted or set()) | edited
     if sourcing:
         await _read_shared(session, snapshot, sourcing, senders)
+    if asking:
+        await _match_ahead(session, snapshot, asking)
     return snapshot
+
+
+async def _match_ahead(session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]]) -> None:
+    wanted: dict[tuple[int, tuple[str, ...]], matching.Query] = {}
+    for chat, texts in asking.items():
+        for attachment in snapshot.attachments.get(chat, []):
+            for asked in filter(None, map(matching.query, texts)):
+                wanted[(attachment.course.id, asked.stems)] = asked
+    keys = list(wanted)
+    found = await SqlSearch(session).match_many(
+        [(course, q.stems, q.sizes, q.shared) for (course, _), q in wanted.items()], matching.CANDIDATES
+    )
+    snapshot.matches = dict(zip(keys, found, strict=True))
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:

@@ -92,14 +92,16 @@ class BatchUnitOfWork:
         to_bots: set[Message] | None = None,
         reacted: set[Message] | None = None,
         sourcing: set[int] | None = None,
+        asking: dict[int, list[str]] | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
         `to_bots`: the replies to a bot's message (None: any reply may be); `reacted`: the
         messages whose reactions changed; `sourcing`: the chats whose updates may be collected
-        for a followed hashtag."""
+        for a followed hashtag; `asking`: by chat, the texts of new messages that may ask
+        questions (matched ahead)."""
         if self.buffer is not None:
             self.snapshot = await snapshot.read(
-                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing
+                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing, asking
             )
             self._repositories = None
 
@@ -127,10 +129,11 @@ class BatchUnitOfWork:
         return known
 
     async def _before_reading(self) -> None:
-        # A read the snapshot can't answer: what is held goes first. Nothing else wrote, so what
-        # the snapshot knows stays true (forgetting it here made every later update read again).
-        if self.buffer is not None and self.buffer.holding:
-            await self.buffer.send(before_write=False)
+        # A read the snapshot can't answer: what is held goes first (but the search index's
+        # writes, which no such read reads). Nothing else wrote, so what the snapshot knows stays
+        # true (forgetting it here made every later update read again).
+        if self.buffer is not None and self.buffer.holding_rows:
+            await self.buffer.send(before_write=False, index=())
 
     async def before_plain(self) -> None:
         """A plain repository is about to run in this batch."""

@@ -61,11 +61,12 @@ class SqlIntroductions(Repository):
         return Introduction(intro_id, course_id, person, text, now, ref)
 
     async def edit(self, ref: MessageRef, text: str) -> bool:
-        posted_here = await self.posted_at(ref)
+        if not await self.posted_at(ref):
+            return False  # not an introduction: nothing to write
         values = {"b_chat": ref.chat_id, "b_message": ref.message_id, "b_text": text}
         await self.writes.execute(_RETEXT, values, [("introduction at", ref.chat_id, ref.message_id)])
         await self.index.introductions_at(ref.chat_id, ref.message_id)
-        return posted_here
+        return True
 
     async def posted_at(self, ref: MessageRef) -> bool:
         """Whether an introduction was posted as this message."""

@@ -118,7 +118,8 @@ class SqlQuestions(Repository):
         answer_id = await self.writes.insert(_ADD_ANSWER, values, [("answer at", *_at(ref))])
         first = {"b_id": question.id, "b_at": now, "b_fac": by_facilitator}
         await self.writes.execute(_FIRST_ANSWERED, first, [("questions", question.id)])
-        await self.index.question(question.id)
+        if question.first_answered_at is None or by_facilitator:  # else the best answer stays
+            await self.index.question(question.id)
         return Answer(answer_id, question.id, answerer, text, now, ref, by_facilitator)
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -129,13 +130,16 @@ class SqlQuestions(Repository):
         await self.writes.execute(_CLOSED if closes else _STATE, values, [("questions", question_id)])
 
     async def edit(self, chat_id: int, message_id: int, text: str) -> bool:
-        tracked = bool(await self.thread_of(chat_id, message_id))  # asked or answered here
+        thread = await self.thread_of(chat_id, message_id)  # asked or answered here
+        if not thread:
+            return False  # most edits: nothing of the message is kept, so nothing is written
         values = {"b_chat": chat_id, "b_message": message_id, "b_text": text}
         await self.writes.execute(_RETEXT_QUESTION, values, [("question at", chat_id, message_id)])
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
         await self.index.questions_at(chat_id, message_id)
-        await self.index.stems_at(chat_id, message_id, text)
-        return tracked
+        if any((q.ref.chat_id, q.ref.message_id) == (chat_id, message_id) for q in thread):
+            await self.index.stems_at(chat_id, message_id, text)
+        return True
 
     async def unresolved_in_chat(
         self,

@@ -9,11 +9,13 @@ puts the questions sharing the most, and the rarest, words first.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy import ColumnElement, TextClause, bindparam, select, text
 
 from facilitation.model import Candidate, Course, Found, QuestionState
 from storage import mapping
@@ -41,24 +43,33 @@ AND s.course_id IN :courses {{where}}
 ORDER BY score DESC LIMIT :limit
 """
 # A match's statements read only what was settled before an inbox batch (storage/batch: BatchSearch
-# sends the buffer first when it holds an answer), and say so for the batch's watchers.
+# sends the buffer first when it holds an answer that could be a candidate, or a write to a
+# candidate it reads whole), and say so for the batch's watchers.
 EARLIER = "/* earlier answers */ "
-# A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first.
-# How many of the course's questions of a size in range hold each stem, counted up to _PER_STEM:
+# A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first,
+# in one statement (each round trip costs more than the reads): how many of the course's
+# questions of a size in range hold each stem, counted up to _PER_STEM ...
 _STEM_COUNT = (
-    "SELECT {i}, count(*) FROM (SELECT 1 FROM question_stems WHERE course_id = :course AND stem = :s{i}"
-    " AND size BETWEEN :low AND :high AND question_id < :before LIMIT :per) AS c{i}"
+    "SELECT {i} AS i, count(*) AS n FROM (SELECT 1 FROM question_stems WHERE course_id = :course"
+    " AND stem = :s{i} AND size BETWEEN :low AND :high AND question_id < :before LIMIT :per) AS c{i}"
 )
-# The newest _PER_STEM questions holding one of the rarest stems (every match holds one of them):
+# ... the rarest of them chosen (every match holds one of them: prefix filtering) ...
+_RAREST = """
+WITH counts AS ({counts}),
+ranked AS (SELECT i, row_number() OVER (ORDER BY n, i) AS r, count(*) OVER () AS present
+    FROM counts WHERE n > 0),
+chosen AS (SELECT i FROM ranked WHERE r <= present - :shared + 1)
+"""
+# ... the newest _PER_STEM questions holding each chosen stem (a stem not chosen has LIMIT 0: SQLite
+# would test a WHERE on `chosen` row by row, reading the stem's whole range) ...
 _PREFIX = (
     "SELECT question_id FROM (SELECT question_id FROM question_stems WHERE course_id = :course"
-    " AND stem = :p{i} AND size BETWEEN :low AND :high AND question_id < :before"
-    " ORDER BY question_id DESC LIMIT :per) AS p{i}"
+    " AND stem = :s{i} AND size BETWEEN :low AND :high AND question_id < :before"
+    " ORDER BY question_id DESC LIMIT (SELECT count(*) FROM chosen WHERE i = {i}) * :per) AS p{i}"
 )
-# ... and of those, the settled ones sharing enough stems (counted by primary key, question by question).
-_MATCH = (
-    EARLIER
-    + """
+# ... and of those, the settled ones sharing enough stems (counted by primary key, question by
+# question; a stem no question of the range holds counts for none of them).
+_CANDIDATES = """
 SELECT q.id, q.text FROM (
     SELECT t.question_id FROM ({prefix}) AS c
     JOIN question_stems t ON t.question_id = c.question_id AND t.stem IN :stems
@@ -67,7 +78,12 @@ SELECT q.id, q.text FROM (
 WHERE q.state IN :settled
 ORDER BY q.id DESC LIMIT :limit
 """
-)
+# Asked only when the batch doesn't know yet: a row (0, NULL) when the course has no answered or
+# resolved question at all, so that the batch's later questions of that course read nothing.
+_UNSETTLED = """
+UNION ALL SELECT 0, NULL WHERE NOT EXISTS (
+    SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)
+"""
 _PER_STEM = 100  # questions read newest first for one stem: a match's cost, whatever the course's size
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
@@ -80,6 +96,47 @@ WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND nu
 AND s.course_id = :course
 ORDER BY ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) DESC LIMIT :limit
 """
+
+
+_NO_LIMIT = 2**62  # "before" for a match of everything stored
+
+
+@cache
+def _match_sql(stems: int, guarded: bool, suffix: str = "") -> str:
+    """A match of `stems` stems; its parameters' names end with `suffix` (several in one
+    statement)."""
+    counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(stems))
+    prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(stems))
+    candidates = _CANDIDATES.format(prefix=prefix)
+    if guarded:  # its own ORDER BY and LIMIT, then the guard's row
+        candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
+    sql = _RAREST.format(counts=counts) + candidates
+    return re.sub(r"(?<!:):(\w+)", rf":\1{suffix}", sql) if suffix else sql
+
+
+@cache
+def _match_statement(stems: int, guarded: bool) -> TextClause:
+    """Built once for each count of stems: building a statement costs more than SQLite's reads."""
+    return text(EARLIER + _match_sql(stems, guarded)).bindparams(
+        bindparam("stems", expanding=True), bindparam("settled", expanding=True)
+    )
+
+
+def _match_values(
+    course_id: int, wanted: list[str], sizes: tuple[int, int], shared: int, before: int, limit: int
+) -> dict[str, Any]:
+    return {
+        "course": course_id,
+        "low": sizes[0],
+        "high": sizes[1],
+        "before": before,
+        "per": _PER_STEM,
+        "stems": wanted,
+        "shared": shared,
+        "settled": list(_SETTLED),
+        "limit": limit,
+        **{f"s{i}": stem for i, stem in enumerate(wanted)},
+    }
 
 
 def _config(language: str) -> str:
@@ -100,54 +157,65 @@ class SqlSearch(Repository):
         before: int,
         limit: int,
     ) -> list[Candidate]:
+        candidates, _ = await self.matched(course, stems, sizes, shared, before, limit, guarded=False)
+        return candidates
+
+    async def matched(
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
+        guarded: bool,
+    ) -> tuple[list[Candidate], bool]:
         """Prefix filtering: a question sharing `shared` of the n stems holds one of any
         n - shared + 1 of them, so only the rarest n - shared + 1 are read for candidates, each
         newest first and at most _PER_STEM (all of a stem's when it is that rare); the candidates
         are then counted against every stem. A stem no question of the course holds is left out
-        first, and nothing is read when too few are left."""
+        first, and nothing is read when too few are left. One statement, one round trip.
+
+        With the candidates, whether the course has an answered or resolved question at all
+        (asked only when `guarded`; True when not asked)."""
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
-            return []
-        values: dict[str, Any] = {
-            "course": course.id,
-            "low": sizes[0],
-            "high": sizes[1],
-            "before": before,
-            "per": _PER_STEM,
-        }
-        counting = EARLIER + " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
-        named = {f"s{i}": stem for i, stem in enumerate(wanted)}
-        found = await self.session.execute(text(counting), {**values, **named})
-        counts = {int(i): int(n) for i, n in found}
-        present = sorted((i for i in range(len(wanted)) if counts.get(i)), key=lambda i: (counts[i], i))
-        if len(present) < shared:
-            return []
-        prefix = [wanted[i] for i in present[: len(present) - shared + 1]]
-        union = " UNION ".join(_PREFIX.format(i=i) for i in range(len(prefix)))
-        statement = text(_MATCH.format(prefix=union)).bindparams(
-            bindparam("stems", expanding=True), bindparam("settled", expanding=True)
-        )
-        values.update(
-            {f"p{i}": stem for i, stem in enumerate(prefix)},
-            stems=[wanted[i] for i in present],
-            shared=shared,
-            settled=list(_SETTLED),
-            limit=limit,
-        )
-        rows = await self.session.execute(statement, values)
-        return [Candidate(int(i), question) for i, question in rows]
+            return [], True
+        values = _match_values(course.id, wanted, sizes, shared, before, limit)
+        rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
+        found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
+        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows)
 
-    async def has_settled(self, course_id: int) -> bool:
-        """Whether the course has an answered or resolved question at all (a match's first test)."""
-        statement = text(
-            EARLIER
-            + "SELECT EXISTS (SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)"
+    async def match_many(
+        self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
+    ) -> list[list[Candidate]]:
+        """Several matches (course id, stems, sizes, shared) in one statement, of everything
+        stored (an inbox batch's new questions, matched ahead: storage/batch/snapshot.py)."""
+        found: list[list[Candidate]] = [[] for _ in asked]
+        parts: list[str] = []
+        values: dict[str, Any] = {}
+        names: list[str] = []
+        for k, (course_id, stems, sizes, shared) in enumerate(asked):
+            wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
+            if shared < 1 or len(wanted) < shared:
+                continue
+            match = _match_values(course_id, wanted, sizes, shared, _NO_LIMIT, limit)
+            values.update({f"{name}_{k}": value for name, value in match.items()})
+            sql = _match_sql(len(wanted), False, f"_{k}")
+            parts.append(f"SELECT {k} AS k, id, text FROM ({sql}) AS m{k}")
+            names += [f"stems_{k}", f"settled_{k}"]
+        if not parts:
+            return found
+        statement = text(EARLIER + " UNION ALL ".join(parts)).bindparams(
+            *(bindparam(name, expanding=True) for name in names)
         )
-        statement = statement.bindparams(bindparam("settled", expanding=True))
-        return bool(await self.session.scalar(statement, {"course": course_id, "settled": list(_SETTLED)}))
+        for k, question_id, question in await self.session.execute(statement, values):
+            found[k].append(Candidate(int(question_id), question))
+        return [sorted(f, key=lambda c: -c.question_id) for f in found]
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))
+        """A match's candidates, whole (read like its other statements: see EARLIER)."""
+        return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0), EARLIER)
 
     async def introduced(self, course: Course, words: Sequence[str], limit: int) -> list[int]:
         if not words:
@@ -183,15 +251,16 @@ class SqlSearch(Repository):
         best = sorted(scores, key=lambda i: (-scores[i], -i))[:limit]
         return await self._found(best, scores)
 
-    async def _found(self, ids: list[int], scores: dict[int, float]) -> list[Found]:
+    async def _found(self, ids: list[int], scores: dict[int, float], comment: str = "") -> list[Found]:
         if not ids:
             return []
         condition: ColumnElement[bool] = QuestionRow.id.in_(ids)
-        rows = await self.session.execute(
+        statement = (
             select(QuestionRow, PersonRow, best_answer())
             .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
             .where(condition)
         )
+        rows = await self.session.execute(statement.prefix_with(comment) if comment else statement)
         found = {q.id: Found(mapping.question(q, p), answer or None, scores[q.id]) for q, p, answer in rows}
         return [found[i] for i in ids if i in found]
 

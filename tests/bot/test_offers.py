@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
+
 from bot.recording import Call
+from storage.repositories.search import EARLIER as READS_EARLIER
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
 
@@ -180,6 +185,17 @@ async def test_at_most_five_offers_an_hour_in_a_group_but_private_ones_are_not_c
     assert len(offers(later)) == 1
 
 
+async def test_the_hourly_cap_counts_the_offers_of_one_batch(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+    await say(flock, CHAT, user(100, "Learner 0"), NEW)
+    asked = [flock.telegram.post(CHAT, user(101 + n, f"Learner {n + 1}"), NEW) for n in range(6)]
+
+    calls = await flock.send(*asked)
+
+    assert len(offers(calls)) == 4
+    assert await flock.rows("select count(*) from offers where group_chat_id is not null") == [(5,)]
+
+
 async def test_nothing_is_offered_during_a_live_guest_session(flock: Harness) -> None:
     await set_up(flock)
     await flock.send(flock.telegram.post(CHAT, ANA, '/guest @ada_expert "Careers in data" in 30m'))
@@ -280,6 +296,52 @@ async def test_a_question_asked_and_answered_in_one_batch_is_offered_to_the_next
     calls = await flock.send(asked, answered, flock.telegram.post(CHAT, BEN, NEW))
 
     assert [EARLIER in c.text for c in offers(calls)] == [True]
+
+
+async def test_a_question_answered_in_the_batch_of_a_new_one_like_it_is_offered_to_it(flock: Harness) -> None:
+    flock.make_admin(CHAT, ANA)
+    await flock.send(flock.telegram.post(CHAT, ANA, "/setup #onb26 Onboarding 2026"))
+    await flock.send(flock.telegram.post(private(BEN), BEN, "/start"))
+    asked, _ = await say(flock, CHAT, CLEO, EARLIER)
+    answered = flock.telegram.post(CHAT, DAN, ANSWER, reply_to=asked["message"])
+    unrelated = flock.telegram.post(CHAT, DAN, "Where are the slides from day one?")
+
+    calls = await flock.send(answered, unrelated, flock.telegram.post(CHAT, BEN, NEW))
+
+    assert [EARLIER in c.text for c in offers(calls)] == [True]
+
+
+async def test_an_earlier_question_edited_in_the_batch_of_a_new_one_is_matched_as_edited(
+    flock: Harness,
+) -> None:
+    earlier = await set_up(flock)
+    edit = flock.telegram.edit(earlier, "How do I renew my library card?")
+
+    calls = await flock.send(edit, flock.telegram.post(CHAT, BEN, "How can I renew the library card?"))
+
+    assert ["library card" in c.text for c in offers(calls)] == [True]
+
+
+async def test_the_questions_of_a_batch_are_matched_in_one_statement(flock: Harness) -> None:
+    await set_up(flock)
+    flock.make_admin(OTHER, ZOE)
+    await flock.send(flock.telegram.post(OTHER, ZOE, "/setup #lead26 Leadership 2026"))
+    here = [flock.telegram.post(CHAT, BEN, f"Where do I book room {n} for lunch?") for n in range(4)]
+    there = [flock.telegram.post(OTHER, CLEO, f"Who reviews the module {n} essay?") for n in range(4)]
+    reads: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith(READS_EARLIER):
+            reads.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+    calls = await flock.send(*here, *there)
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert offers(calls) == []
+    # Every message that may ask, in both courses, matched ahead as the batch begins.
+    assert len(reads) == 1, "\n\n".join(reads)
+    assert await flock.rows("select count(*) from questions") == [(9,)]
 
 
 async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
