@@ -321,12 +321,8 @@ class BatchSearch(_InBatch, SqlSearch):
         before: int,
         limit: int,
     ) -> list[Candidate]:
-        if len(stems) < shared:
-            return []
         settled = self.snapshot.settled
-        if course.id not in settled:  # once per course and batch, not per question
-            settled[course.id] = await self.has_settled(course.id)
-        if not settled[course.id]:
+        if len(stems) < shared or not settled.get(course.id, True):
             return []
         answered = self.snapshot.answered_courses
         if "answers" not in self.buffer.holding:
@@ -334,7 +330,13 @@ class BatchSearch(_InBatch, SqlSearch):
         elif course.id in answered:
             await self._before_reading()
             answered.clear()
-        return await super().match(course, stems, sizes, shared, before, limit)
+        # Whether the course has an answered question at all is asked with the first match of
+        # each course and batch, in the same statement: a course without one reads nothing again.
+        guarded = course.id not in settled
+        candidates, any_settled = await self.matched(course, stems, sizes, shared, before, limit, guarded)
+        if guarded:
+            settled[course.id] = any_settled
+        return candidates
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         # A read only: the held writes are sent first, and what the batch read stays true.

@@ -43,22 +43,30 @@ ORDER BY score DESC LIMIT :limit
 # A match's statements read only what was settled before an inbox batch (storage/batch: BatchSearch
 # sends the buffer first when it holds an answer), and say so for the batch's watchers.
 EARLIER = "/* earlier answers */ "
-# A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first.
-# How many of the course's questions of a size in range hold each stem, counted up to _PER_STEM:
+# A match reads the stems table (storage/search_index.py), by (course, stem) ranges, newest first,
+# in one statement (each round trip costs more than the reads): how many of the course's
+# questions of a size in range hold each stem, counted up to _PER_STEM ...
 _STEM_COUNT = (
-    "SELECT {i}, count(*) FROM (SELECT 1 FROM question_stems WHERE course_id = :course AND stem = :s{i}"
-    " AND size BETWEEN :low AND :high AND question_id < :before LIMIT :per) AS c{i}"
+    "SELECT {i} AS i, count(*) AS n FROM (SELECT 1 FROM question_stems WHERE course_id = :course"
+    " AND stem = :s{i} AND size BETWEEN :low AND :high AND question_id < :before LIMIT :per) AS c{i}"
 )
-# The newest _PER_STEM questions holding one of the rarest stems (every match holds one of them):
+# ... the rarest of them chosen (every match holds one of them: prefix filtering) ...
+_RAREST = """
+WITH counts AS ({counts}),
+ranked AS (SELECT i, row_number() OVER (ORDER BY n, i) AS r, count(*) OVER () AS present
+    FROM counts WHERE n > 0),
+chosen AS (SELECT i FROM ranked WHERE r <= present - :shared + 1)
+"""
+# ... the newest _PER_STEM questions holding each chosen stem (a stem not chosen has LIMIT 0: SQLite
+# would test a WHERE on `chosen` row by row, reading the stem's whole range) ...
 _PREFIX = (
     "SELECT question_id FROM (SELECT question_id FROM question_stems WHERE course_id = :course"
-    " AND stem = :p{i} AND size BETWEEN :low AND :high AND question_id < :before"
-    " ORDER BY question_id DESC LIMIT :per) AS p{i}"
+    " AND stem = :s{i} AND size BETWEEN :low AND :high AND question_id < :before"
+    " ORDER BY question_id DESC LIMIT (SELECT count(*) FROM chosen WHERE i = {i}) * :per) AS p{i}"
 )
-# ... and of those, the settled ones sharing enough stems (counted by primary key, question by question).
-_MATCH = (
-    EARLIER
-    + """
+# ... and of those, the settled ones sharing enough stems (counted by primary key, question by
+# question; a stem no question of the range holds counts for none of them).
+_CANDIDATES = """
 SELECT q.id, q.text FROM (
     SELECT t.question_id FROM ({prefix}) AS c
     JOIN question_stems t ON t.question_id = c.question_id AND t.stem IN :stems
@@ -67,7 +75,12 @@ SELECT q.id, q.text FROM (
 WHERE q.state IN :settled
 ORDER BY q.id DESC LIMIT :limit
 """
-)
+# Asked only when the batch doesn't know yet: a row (0, NULL) when the course has no answered or
+# resolved question at all, so that the batch's later questions of that course read nothing.
+_UNSETTLED = """
+UNION ALL SELECT 0, NULL WHERE NOT EXISTS (
+    SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)
+"""
 _PER_STEM = 100  # questions read newest first for one stem: a match's cost, whatever the course's size
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
@@ -100,51 +113,54 @@ class SqlSearch(Repository):
         before: int,
         limit: int,
     ) -> list[Candidate]:
+        candidates, _ = await self.matched(course, stems, sizes, shared, before, limit, guarded=False)
+        return candidates
+
+    async def matched(
+        self,
+        course: Course,
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
+        guarded: bool,
+    ) -> tuple[list[Candidate], bool]:
         """Prefix filtering: a question sharing `shared` of the n stems holds one of any
         n - shared + 1 of them, so only the rarest n - shared + 1 are read for candidates, each
         newest first and at most _PER_STEM (all of a stem's when it is that rare); the candidates
         are then counted against every stem. A stem no question of the course holds is left out
-        first, and nothing is read when too few are left."""
+        first, and nothing is read when too few are left. One statement, one round trip.
+
+        With the candidates, whether the course has an answered or resolved question at all
+        (asked only when `guarded`; True when not asked)."""
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
-            return []
+            return [], True
+        counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
+        prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(len(wanted)))
+        candidates = _CANDIDATES.format(prefix=prefix)
+        if guarded:  # its own ORDER BY and LIMIT, then the guard's row
+            candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
+        sql = EARLIER + _RAREST.format(counts=counts) + candidates
+        statement = text(sql).bindparams(
+            bindparam("stems", expanding=True), bindparam("settled", expanding=True)
+        )
         values: dict[str, Any] = {
             "course": course.id,
             "low": sizes[0],
             "high": sizes[1],
             "before": before,
             "per": _PER_STEM,
+            "stems": wanted,
+            "shared": shared,
+            "settled": list(_SETTLED),
+            "limit": limit,
+            **{f"s{i}": stem for i, stem in enumerate(wanted)},
         }
-        counting = EARLIER + " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
-        named = {f"s{i}": stem for i, stem in enumerate(wanted)}
-        found = await self.session.execute(text(counting), {**values, **named})
-        counts = {int(i): int(n) for i, n in found}
-        present = sorted((i for i in range(len(wanted)) if counts.get(i)), key=lambda i: (counts[i], i))
-        if len(present) < shared:
-            return []
-        prefix = [wanted[i] for i in present[: len(present) - shared + 1]]
-        union = " UNION ".join(_PREFIX.format(i=i) for i in range(len(prefix)))
-        statement = text(_MATCH.format(prefix=union)).bindparams(
-            bindparam("stems", expanding=True), bindparam("settled", expanding=True)
-        )
-        values.update(
-            {f"p{i}": stem for i, stem in enumerate(prefix)},
-            stems=[wanted[i] for i in present],
-            shared=shared,
-            settled=list(_SETTLED),
-            limit=limit,
-        )
-        rows = await self.session.execute(statement, values)
-        return [Candidate(int(i), question) for i, question in rows]
-
-    async def has_settled(self, course_id: int) -> bool:
-        """Whether the course has an answered or resolved question at all (a match's first test)."""
-        statement = text(
-            EARLIER
-            + "SELECT EXISTS (SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)"
-        )
-        statement = statement.bindparams(bindparam("settled", expanding=True))
-        return bool(await self.session.scalar(statement, {"course": course_id, "settled": list(_SETTLED)}))
+        rows = (await self.session.execute(statement, values)).all()
+        found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
+        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows)
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
+
 from bot.recording import Call
+from storage.repositories.search import EARLIER as READS_EARLIER
 from tests.builders import JSON, group, private, user
 from tests.support.harness import Harness
 
@@ -280,6 +285,31 @@ async def test_a_question_asked_and_answered_in_one_batch_is_offered_to_the_next
     calls = await flock.send(asked, answered, flock.telegram.post(CHAT, BEN, NEW))
 
     assert [EARLIER in c.text for c in offers(calls)] == [True]
+
+
+async def test_a_match_is_one_statement_and_a_course_with_no_answer_is_asked_once_a_batch(
+    flock: Harness,
+) -> None:
+    await set_up(flock)
+    flock.make_admin(OTHER, ZOE)
+    await flock.send(flock.telegram.post(OTHER, ZOE, "/setup #lead26 Leadership 2026"))
+    here = [flock.telegram.post(CHAT, BEN, f"Where do I book room {n} for lunch?") for n in range(4)]
+    there = [flock.telegram.post(OTHER, CLEO, f"Who reviews the module {n} essay?") for n in range(4)]
+    reads: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith(READS_EARLIER):
+            reads.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+    calls = await flock.send(*here, *there)
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert offers(calls) == []
+    # Stems, candidates and (with a course's first match) whether it has an answered question at
+    # all, in one statement: #onb26 reads once per question, #lead26 (nothing answered) once.
+    assert len(reads) == len(here) + 1, "\n\n".join(reads)
+    assert await flock.rows("select count(*) from questions") == [(9,)]
 
 
 async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
