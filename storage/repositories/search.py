@@ -125,7 +125,7 @@ class SqlSearch(Repository):
         before: int,
         limit: int,
         guarded: bool,
-    ) -> tuple[list[Candidate], bool]:
+    ) -> tuple[list[Candidate], bool | None]:
         """Prefix filtering: a question sharing `shared` of the n stems holds one of any
         n - shared + 1 of them, so only the rarest n - shared + 1 are read for candidates, each
         newest first and at most _PER_STEM (all of a stem's when it is that rare); the candidates
@@ -133,10 +133,10 @@ class SqlSearch(Repository):
         first, and nothing is read when too few are left. One statement, one round trip.
 
         With the candidates, whether the course has an answered or resolved question at all
-        (asked only when `guarded`; True when not asked)."""
+        (asked only when `guarded` and something is read; None when not asked)."""
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
-            return [], True
+            return [], None
         counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(len(wanted)))
         prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(len(wanted)))
         candidates = _CANDIDATES.format(prefix=prefix)
@@ -160,7 +160,7 @@ class SqlSearch(Repository):
         }
         rows = (await self.session.execute(statement, values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
-        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows)
+        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         return await self._found(list(question_ids), dict.fromkeys(question_ids, 0.0))
