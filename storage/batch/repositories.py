@@ -346,7 +346,7 @@ class BatchSearch(_InBatch, SqlSearch):
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled
         candidates, any_settled = await self.matched(course, stems, sizes, shared, before, limit, guarded)
-        if guarded:
+        if any_settled is not None:
             settled[course.id] = any_settled
         return self._as_now(candidates)
 

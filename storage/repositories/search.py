@@ -169,7 +169,7 @@ class SqlSearch(Repository):
         before: int,
         limit: int,
         guarded: bool,
-    ) -> tuple[list[Candidate], bool]:
+    ) -> tuple[list[Candidate], bool | None]:
         """Prefix filtering: a question sharing `shared` of the n stems holds one of any
         n - shared + 1 of them, so only the rarest n - shared + 1 are read for candidates, each
         newest first and at most _PER_STEM (all of a stem's when it is that rare); the candidates
@@ -177,14 +177,14 @@ class SqlSearch(Repository):
         first, and nothing is read when too few are left. One statement, one round trip.
 
         With the candidates, whether the course has an answered or resolved question at all
-        (asked only when `guarded`; True when not asked)."""
+        (asked only when `guarded` and something is read; None when not asked)."""
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
-            return [], True
+            return [], None
         values = _match_values(course.id, wanted, sizes, shared, before, limit)
         rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
-        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows)
+        return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
 
     async def match_many(
         self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
