@@ -278,6 +278,8 @@ def test_the_course_follows_the_conference_hashtag_and_gets_its_catch_up_at_seve
     with sqlite3.connect(db_file) as db:
         sent = db.execute("select chat_id, sent_at from outbox where kind = 'catch_up'").fetchall()
     assert [(chat, _utc(at).hour) for chat, at in sent] == [(-1001234567890, 18)]  # 19:00 in Madrid
+
+
 def test_aiko_s_win_is_posted_once_to_the_showcase_with_her_consent(played: tuple[list[str], Path]) -> None:
     lines, _ = played
     told = _index(lines, "Fri 17:45 — Aiko Sato in the group: #win")
