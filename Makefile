@@ -35,6 +35,7 @@ demo: $(STAMP) $(CATALOGUES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
