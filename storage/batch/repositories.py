@@ -387,7 +387,12 @@ class BatchSearch(_InBatch, SqlSearch):
         # those are sent first; an earlier question untouched by the batch is read as it is.
         if any(i in self.snapshot.questions for i in question_ids):
             await self._before_reading()
-        return await super().found(question_ids)
+            return await super().found(question_ids)
+        known = self.snapshot.found  # several new questions of a batch often find the same one
+        missing = [i for i in question_ids if i not in known]
+        if missing:
+            known.update((f.question.id, f) for f in await super().found(missing))
+        return [known[i] for i in question_ids if i in known]
 
 
 class BatchStories(_InBatch, SqlStories):
@@ -413,9 +418,18 @@ class BatchOffers(_InBatch, SqlOffers):
 
     BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
 
+    async def live_in(self, chat_id: int, now: datetime) -> bool:
+        known = self.snapshot.live.get(chat_id)  # sessions and discussions go live in the tick
+        if known is None:
+            known = self.snapshot.live[chat_id] = await super().live_in(chat_id, now)
+        return known
+
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
-        held = sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
-        return await super().made_in_group(chat_id, since) + held  # held ones are made now
+        """The group's offers stored in the past hour, read once a batch, and its held ones."""
+        stored = self.snapshot.offers_stored.get(chat_id)
+        if stored is None:
+            stored = self.snapshot.offers_stored[chat_id] = await super().made_in_group(chat_id, since)
+        return stored + sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
 
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation import matching
-from facilitation.model import AnswerAt, Attachment, Candidate, Person, PromptAt, Question, Scope
+from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -85,6 +85,9 @@ class Snapshot:
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
     stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
+    found: dict[int, Found] = field(default_factory=dict)  # earlier questions read whole, untouched
+    live: dict[int, bool] = field(default_factory=dict)  # by chat: a live session or discussion
+    offers_stored: dict[int, int] = field(default_factory=dict)  # by group: offers of the past hour
     offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
@@ -108,6 +111,10 @@ class Snapshot:
             self.changed_in_batch,
             self.asked_in_batch,
             self.matches,
+            self.stems,
+            self.found,
+            self.live,
+            self.offers_stored,
             self.offers_held,
         ):
             known.clear()
