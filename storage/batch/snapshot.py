@@ -81,6 +81,7 @@ class Snapshot:
     # by course: the questions answered or edited in the batch, whose answers, texts and stems
     # the buffer may still hold, and which no match made ahead saw as they now are
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
+    answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
@@ -109,6 +110,7 @@ class Snapshot:
             self.unrelayed,
             self.settled,
             self.changed_in_batch,
+            self.answered_in_batch,
             self.asked_in_batch,
             self.matches,
             self.stems,
