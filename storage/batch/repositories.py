@@ -10,6 +10,7 @@ A read the snapshot can't answer sends the buffer first, then asks the database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -154,6 +155,7 @@ class BatchQuestions(_InBatch, SqlQuestions):
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
         self.snapshot.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
+        self.snapshot.answered_in_batch.add(question.id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -383,11 +385,23 @@ class BatchSearch(_InBatch, SqlSearch):
         return False
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        # Only a question the batch read or wrote can have held writes (an answer, a new text):
-        # those are sent first; an earlier question untouched by the batch is read as it is.
-        if any(i in self.snapshot.questions for i in question_ids):
+        # A question answered in the batch may have its best answer held: sent first, then read.
+        # Any other is read as stored, once a batch (several new questions of a batch often find
+        # the same one), and taken as the batch left it (its text, its state).
+        if any(i in self.snapshot.answered_in_batch for i in question_ids):
             await self._before_reading()
-        return await super().found(question_ids)
+            return await super().found(question_ids)
+        known = self.snapshot.found
+        missing = [i for i in question_ids if i not in known]
+        if missing:
+            known.update((f.question.id, f) for f in await super().found(missing))
+        return [self._found_as_now(known[i]) for i in question_ids if i in known]
+
+    def _found_as_now(self, found: Found) -> Found:
+        now = self.snapshot.questions.get(found.question.id)
+        if now is None:
+            return found
+        return replace(found, question=replace(found.question, text=now.text, state=now.state))
 
 
 class BatchStories(_InBatch, SqlStories):
@@ -413,9 +427,18 @@ class BatchOffers(_InBatch, SqlOffers):
 
     BATCH_AWARE = frozenset({"live_in", "made_in_group", "add"})
 
+    async def live_in(self, chat_id: int, now: datetime) -> bool:
+        known = self.snapshot.live.get(chat_id)  # sessions and discussions go live in the tick
+        if known is None:
+            known = self.snapshot.live[chat_id] = await super().live_in(chat_id, now)
+        return known
+
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
-        held = sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
-        return await super().made_in_group(chat_id, since) + held  # held ones are made now
+        """The group's offers stored in the past hour, read once a batch, and its held ones."""
+        stored = self.snapshot.offers_stored.get(chat_id)
+        if stored is None:
+            stored = self.snapshot.offers_stored[chat_id] = await super().made_in_group(chat_id, since)
+        return stored + sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
 
     async def add(
         self, question_id: int, course_id: int, earlier_id: int, group_chat_id: int | None, now: datetime

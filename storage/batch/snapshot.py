@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation import matching
-from facilitation.model import AnswerAt, Attachment, Candidate, Person, PromptAt, Question, Scope
+from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -81,10 +81,14 @@ class Snapshot:
     # by course: the questions answered or edited in the batch, whose answers, texts and stems
     # the buffer may still hold, and which no match made ahead saw as they now are
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
+    answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
     stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
+    found: dict[int, Found] = field(default_factory=dict)  # earlier questions read whole, untouched
+    live: dict[int, bool] = field(default_factory=dict)  # by chat: a live session or discussion
+    offers_stored: dict[int, int] = field(default_factory=dict)  # by group: offers of the past hour
     offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
@@ -106,8 +110,13 @@ class Snapshot:
             self.unrelayed,
             self.settled,
             self.changed_in_batch,
+            self.answered_in_batch,
             self.asked_in_batch,
             self.matches,
+            self.stems,
+            self.found,
+            self.live,
+            self.offers_stored,
             self.offers_held,
         ):
             known.clear()

@@ -102,16 +102,31 @@ _NO_LIMIT = 2**62  # "before" for a match of everything stored
 
 
 @cache
-def _match_sql(stems: int, guarded: bool, suffix: str = "") -> str:
-    """A match of `stems` stems; its parameters' names end with `suffix` (several in one
-    statement)."""
+def _match_sql(stems: int, guarded: bool) -> str:
+    """A match of `stems` stems."""
     counts = " UNION ALL ".join(_STEM_COUNT.format(i=i) for i in range(stems))
     prefix = " UNION ".join(_PREFIX.format(i=i) for i in range(stems))
     candidates = _CANDIDATES.format(prefix=prefix)
     if guarded:  # its own ORDER BY and LIMIT, then the guard's row
         candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
-    sql = _RAREST.format(counts=counts) + candidates
-    return re.sub(r"(?<!:):(\w+)", rf":\1{suffix}", sql) if suffix else sql
+    return _RAREST.format(counts=counts) + candidates
+
+
+_PARAMETER = re.compile(r"(?<!:):(\w+)")
+
+
+def _written(sql: str, values: dict[str, Any]) -> str:
+    """The statement with its values written in."""
+    return _PARAMETER.sub(lambda found: _literal(values[found.group(1)]), sql)
+
+
+def _literal(value: Any) -> str:
+    """A number, a word or a list of them, as SQL."""
+    if isinstance(value, list):
+        return "(" + ", ".join(_literal(v) for v in value) + ")"
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 @cache
@@ -190,27 +205,27 @@ class SqlSearch(Repository):
         self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
     ) -> list[list[Candidate]]:
         """Several matches (course id, stems, sizes, shared) in one statement, of everything
-        stored (an inbox batch's new questions, matched ahead: storage/batch/snapshot.py)."""
+        stored (an inbox batch's new questions, matched ahead: storage/batch/snapshot.py).
+        Its values are written into the statement: a statement of a batch's matches is sent
+        once, and binding hundreds of parameters cost more than SQLite spends running it (the
+        values are numbers and stems, which are letters and digits only: search_terms)."""
         found: list[list[Candidate]] = [[] for _ in asked]
         parts: list[str] = []
-        values: dict[str, Any] = {}
-        names: list[str] = []
         for k, (course_id, stems, sizes, shared) in enumerate(asked):
             wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
             if shared < 1 or len(wanted) < shared:
                 continue
-            match = _match_values(course_id, wanted, sizes, shared, _NO_LIMIT, limit)
-            values.update({f"{name}_{k}": value for name, value in match.items()})
-            sql = _match_sql(len(wanted), False, f"_{k}")
+            sql = _written(
+                _match_sql(len(wanted), False),
+                _match_values(course_id, wanted, sizes, shared, _NO_LIMIT, limit),
+            )
             parts.append(f"SELECT {k} AS k, id, text FROM ({sql}) AS m{k}")
-            names += [f"stems_{k}", f"settled_{k}"]
         if not parts:
             return found
-        statement = text(EARLIER + " UNION ALL ".join(parts)).bindparams(
-            *(bindparam(name, expanding=True) for name in names)
-        )
-        for k, question_id, question in await self.session.execute(statement, values):
-            found[k].append(Candidate(int(question_id), question))
+        connection = await self.session.connection()
+        rows: Any = await connection.exec_driver_sql(EARLIER + " UNION ALL ".join(parts))
+        for row in rows:
+            found[int(row[0])].append(Candidate(int(row[1]), str(row[2])))
         return [sorted(f, key=lambda c: -c.question_id) for f in found]
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
