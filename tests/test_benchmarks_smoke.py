@@ -35,6 +35,7 @@ def test_quick_ingestion_benchmark_runs_and_writes_its_figures(
     assert all(figure["value"] > 0 for figure in measured)
     assert "time per update added by a live discussion" in names
     assert "search index: ingestion kept (with / without them)" in names
+    assert "search index: ingestion kept, every question a repeat" in names
 
 
 def test_quick_languages_benchmark_measures_french_beside_english(tmp_path: Path) -> None:
