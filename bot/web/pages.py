@@ -279,11 +279,11 @@ def highlights(found: WeekHighlights, now: datetime) -> str:
     h = found.highlights
     zone = ZoneInfo(h.timezone)
     day = i18n._(render_highlights.DAY)
-    last = now if found.week == "this" else h.end - timedelta(hours=12)
+    last = None if found.week == "this" else i18n.dated((h.end - timedelta(hours=12)).astimezone(zone), day)
     return ENVIRONMENT.get_template("highlights.html").render(
         course=found.course,
         first=i18n.dated(h.start.astimezone(zone), day),
-        last=i18n.dated(last.astimezone(zone), day),
+        last=last,
         sections=[Markup(block) for block in render_highlights.sections(h, HIGHLIGHTS_SHOWN)],
     )
 
