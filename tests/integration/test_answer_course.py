@@ -36,7 +36,9 @@ async def test_every_new_answer_is_stored_with_its_questions_course(flock: Harne
     assert len(answers) >= 5
 
 
-async def test_answers_stored_before_0029_get_their_questions_course(flock: Harness, database_url: str) -> None:
+async def test_answers_stored_before_0029_get_their_questions_course(
+    flock: Harness, database_url: str
+) -> None:
     await two_courses(flock)
     kept = await flock.rows(ANSWERS)
     await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0028")  # the column goes
