@@ -15,6 +15,8 @@ down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # as courses.id
+
 # Not in batch mode: SQLite would copy the table, and the foreign keys pointing at answers fail.
 # So the column stays nullable (SQLite can't make it NOT NULL without that copy), and without a
 # foreign key (SQLite can't drop a column that has one): every insert writes it from its question,
@@ -22,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("answers", sa.Column("course_id", sa.Integer(), nullable=True))
+    op.add_column("answers", sa.Column("course_id", _ID, nullable=True))
     op.execute(
         "UPDATE answers SET course_id = ("
         " SELECT questions.course_id FROM questions WHERE questions.id = answers.question_id)"
