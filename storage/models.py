@@ -266,8 +266,16 @@ class AnswerRow(Base):
         Index("ix_answers_first", "question_id", "answered_at", "id", "by_facilitator"),
         # Learners sorted by answers given: a course's questions' answerers, from the index alone.
         Index("ix_answers_question_answerer", "question_id", "answerer_id"),
-        # A course's answers in a window (the week's highlights, a digest's answers): that course's alone.
-        Index("ix_answers_course_answered", "course_id", "answered_at"),
+        # A course's answers in a window (the week's highlights, a digest's answers): that course's
+        # alone; what the highlights count per answer too, so theirs come from the index alone.
+        Index(
+            "ix_answers_course_answered",
+            "course_id",
+            "answered_at",
+            "question_id",
+            "answerer_id",
+            "by_facilitator",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
