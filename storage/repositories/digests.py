@@ -160,6 +160,7 @@ class SqlDigests(Repository):
             select(QuestionRow.id)
             .where(
                 QuestionRow.id == AnswerRow.question_id,
+                QuestionRow.course_id == course_id,  # as in SqlHighlights.answered
                 QuestionRow.state != _DISMISSED,
                 QuestionRow.asker_id != AnswerRow.answerer_id,
             )

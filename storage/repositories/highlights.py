@@ -47,6 +47,9 @@ class SqlHighlights(Repository):
                 AnswerRow.course_id == course_id,
                 AnswerRow.answered_at >= start,
                 AnswerRow.answered_at < end,
+                # Said of the questions too: PostgreSQL then reads the course's questions by index
+                # for the join, not every course's in parallel workers.
+                QuestionRow.course_id == course_id,
                 QuestionRow.state.in_(_QUESTIONS),
                 QuestionRow.asker_id != AnswerRow.answerer_id,
             )
