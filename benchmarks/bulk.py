@@ -312,6 +312,7 @@ class Generator:
                         {
                             "id": self.next_id("answers"),
                             "question_id": question_id,
+                            "course_id": course_id,
                             "chat_id": chat_id,
                             "message_id": next(message_ids),
                             "thread_id": None,

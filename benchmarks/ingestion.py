@@ -306,6 +306,7 @@ class _Rows:
                 rows["answers"].append(
                     {
                         "question_id": g.target,
+                        "course_id": course_id,  # a reply in its question's group
                         "chat_id": g.chat_id,
                         "message_id": g.message_id,
                         "answerer_id": author["id"],

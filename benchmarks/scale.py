@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks import bulk, dashboard, following, search_index
+from benchmarks import answers_course, bulk, dashboard, following, search_index
 from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_highlights, render_stats
@@ -273,6 +273,7 @@ async def measure(
         )
 
         await dashboard.measure(report, section, flock, TOKEN, largest)
+        await answers_course.measure(report, section, flock, largest)
 
         from bot import stats_chart  # matplotlib is loaded once, as in a running Flock
 

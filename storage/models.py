@@ -266,9 +266,22 @@ class AnswerRow(Base):
         Index("ix_answers_first", "question_id", "answered_at", "id", "by_facilitator"),
         # Learners sorted by answers given: a course's questions' answerers, from the index alone.
         Index("ix_answers_question_answerer", "question_id", "answerer_id"),
+        # A course's answers in a window (the week's highlights, a digest's answers): that course's
+        # alone; what the highlights count per answer too, so theirs come from the index alone.
+        Index(
+            "ix_answers_course_answered",
+            "course_id",
+            "answered_at",
+            "question_id",
+            "answerer_id",
+            "by_facilitator",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    # Its question's course, kept here for the index above; nullable only because SQLite can't
+    # alter the column (migration 0029), every insert writes it.
+    course_id: Mapped[int | None]
     chat_id: Mapped[int]
     message_id: Mapped[int]
     thread_id: Mapped[int | None]

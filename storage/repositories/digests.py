@@ -152,14 +152,15 @@ class SqlDigests(Repository):
     async def answers_since(self, course_id: int, since: datetime) -> list[Answer]:
         """Answers given since then to the course's questions, not counting dismissed ones.
 
-        Read from the window's answers (ix_answers_answered) and their questions, not from the
-        course's questions and all their answers: the cost follows the window, not the history.
+        Read from the course's answers in the window (ix_answers_course_answered) and their
+        questions, not from the course's questions and all their answers: the cost follows the
+        window, not the history, nor the other courses.
         """
         of_course = (
             select(QuestionRow.id)
             .where(
                 QuestionRow.id == AnswerRow.question_id,
-                QuestionRow.course_id == course_id,
+                QuestionRow.course_id == course_id,  # as in SqlHighlights.answered
                 QuestionRow.state != _DISMISSED,
                 QuestionRow.asker_id != AnswerRow.answerer_id,
             )
@@ -168,7 +169,7 @@ class SqlDigests(Repository):
         rows = await self.session.execute(
             select(AnswerRow, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == AnswerRow.answerer_id)
-            .where(AnswerRow.answered_at >= since, of_course)
+            .where(AnswerRow.course_id == course_id, AnswerRow.answered_at >= since, of_course)
             .order_by(AnswerRow.answered_at, AnswerRow.id)
         )
         return [mapping.answer(a, p) for a, p in rows]

@@ -1,8 +1,9 @@
 """What the week's highlights read: one course's week of stories, answers, first posts and
 helpers' asks.
 
-The week's answers are read once, counted per question and answerer by the database (a few
-thousand rows at the largest course), and ranked by the domain; then only the rows shown.
+The week's answers are read once, from the course's own (answers keep their question's course),
+counted per question and answerer by the database (a few thousand rows at the largest course),
+and ranked by the domain; then only the rows shown.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from storage.models import (
 from storage.repositories.base import Repository
 from storage.repositories.helpers import asks_answered
 
-# Every state but dismissed, named: (course_id, state) then finds them from the index alone.
+# Every state but dismissed, named.
 _QUESTIONS = tuple(s.value for s in QuestionState if s is not QuestionState.DISMISSED)
 
 
@@ -42,10 +43,14 @@ class SqlHighlights(Repository):
             select(AnswerRow.question_id, AnswerRow.answerer_id, AnswerRow.by_facilitator, func.count())
             .join(QuestionRow, QuestionRow.id == AnswerRow.question_id)
             .where(
+                # The course's week of answers by ix_answers_course_answered, not every course's.
+                AnswerRow.course_id == course_id,
                 AnswerRow.answered_at >= start,
                 AnswerRow.answered_at < end,
+                # Said of the questions too: PostgreSQL then reads the course's questions by index
+                # for the join, not every course's in parallel workers.
                 QuestionRow.course_id == course_id,
-                QuestionRow.state.in_(_QUESTIONS),  # named: the index by course and state serves them
+                QuestionRow.state.in_(_QUESTIONS),
                 QuestionRow.asker_id != AnswerRow.answerer_id,
             )
             .group_by(AnswerRow.question_id, AnswerRow.answerer_id, AnswerRow.by_facilitator)

@@ -107,6 +107,7 @@ class SqlQuestions(Repository):
     ) -> Answer:
         values = {
             "question_id": question.id,
+            "course_id": question.course_id,
             "chat_id": ref.chat_id,
             "message_id": ref.message_id,
             "thread_id": ref.thread_id,

@@ -46,8 +46,8 @@ class SqlStats(Repository):
             )
             .group_by(AnswerRow.answerer_id)
         )
-        if since is not None:
-            counted = counted.where(AnswerRow.answered_at >= since)
+        if since is not None:  # the course's window of answers, by ix_answers_course_answered
+            counted = counted.where(AnswerRow.course_id == course_id, AnswerRow.answered_at >= since)
         totals = counted.subquery()
         rows = await self.session.execute(
             select(totals.c.answerer_id, totals.c.answers, PersonRow).outerjoin(
