@@ -17,14 +17,12 @@ from bot.metrics import Metrics, update_kind
 from bot.update_chat import (
     chat_of,
     edited_message_of,
-    group_post,
     reacted_to,
     replied_to,
     replied_to_bot,
     sourcing,
     speaker_of,
 )
-from facilitation import matching
 from facilitation.languages import DEFAULT, supported
 from facilitation.ports import Clock
 from storage import inbox
@@ -145,18 +143,13 @@ def _read(payload: str) -> dict[str, Any] | None:
 async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
     the threads their messages reply to or edit, their senders (and buttons' pressers) as stored,
-    what the chats of their hashtags, replies and reactions share, and the earlier answers of
-    the questions their group messages may ask."""
+    and what the chats of their hashtags, replies and reactions share."""
     readable = [raw for raw in raws if raw is not None]
 
     def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
         return {value for raw in readable if (value := read(raw)) is not None}
 
     senders = {speaker.id for speaker in found(speaker_of)}
-    asking: dict[int, list[str]] = {}
-    for chat, text in found(group_post):
-        if (asked := matching.asked_as(text)) is not None:
-            asking.setdefault(chat, []).append(asked)
     await batch.read(
         found(chat_of),
         found(replied_to),
@@ -165,5 +158,4 @@ async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) 
         found(replied_to_bot),
         found(reacted_to),
         found(sourcing),
-        asking,
     )

@@ -111,12 +111,3 @@ def sourcing(update: dict[str, Any]) -> int | None:
         if kind in update:
             return _int_at(update, (kind, "chat", "id"))
     return None
-
-
-def group_post(update: dict[str, Any]) -> tuple[int, str] | None:
-    """(chat id, text or caption) of a new message in a group."""
-    message = update.get("message")
-    if not isinstance(message, dict):
-        return None
-    chat, text = _int_at(message, ("chat", "id")), message.get("text") or message.get("caption")
-    return (chat, text) if chat is not None and chat < 0 and isinstance(text, str) else None

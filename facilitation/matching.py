@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from facilitation import detection, parsing
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
 from facilitation.search_terms import terms
@@ -98,15 +97,6 @@ def query(text: str) -> Query | None:
     if len(mine) < 2:
         return None
     return Query(mine, sizes(len(mine)), needed(len(mine)))
-
-
-def asked_as(text: str) -> str | None:
-    """The text a question asked by this message is matched on, if the message may ask one in
-    any course (posts decide for each course): what an inbox batch matches ahead, all at once."""
-    tags = parsing.hashtags(text)
-    if detection.QUESTION_TAGS.isdisjoint(tags) and not detection.reads_as_question(text):
-        return None
-    return detection.strip_tags(text, detection.QUESTION_TAGS) or text
 
 
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:

@@ -333,17 +333,13 @@ class BatchSearch(_InBatch, SqlSearch):
         settled = self.snapshot.settled
         if len(stems) < shared or not settled.get(course.id, True):
             return []
-        # What the batch changed of the course's questions (answered some, edited some) is in
-        # no match made ahead, and may still be held: a match that could find one of them as
-        # it now reads sends it all and reads. Otherwise the match made ahead stands, judged on
-        # the questions' texts as they now read.
+        # What the batch changed of the course's questions (answered some, edited some) may still
+        # be held: a match that could find one of them as it now reads sends it first (rare:
+        # most new questions share too little with any). Candidates are judged on their texts
+        # as the batch left them.
         changed = self.snapshot.changed_in_batch.get(course.id, ())
         if self._may_find_held(changed, stems, sizes, shared, before):
             await self.buffer.send(before_write=False, index={STEMS})
-        else:
-            ahead = self.snapshot.matches.get((course.id, tuple(stems)))
-            if ahead is not None:  # matched with the batch's other messages, as the batch began
-                return self._as_now([c for c in ahead if c.question_id < before][:limit])
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled

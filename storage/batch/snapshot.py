@@ -19,8 +19,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation import matching
-from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
+from facilitation.model import AnswerAt, Attachment, Found, Person, PromptAt, Question, Scope
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -37,7 +36,6 @@ from storage.models import (
     table_of,
 )
 from storage.repositories.discussions import answers_at, prompts_at
-from storage.repositories.search import SqlSearch
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -83,8 +81,6 @@ class Snapshot:
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
     answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
-    # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
-    matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
     stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
     found: dict[int, Found] = field(default_factory=dict)  # earlier questions read whole, untouched
     live: dict[int, bool] = field(default_factory=dict)  # by chat: a live session or discussion
@@ -112,7 +108,6 @@ class Snapshot:
             self.changed_in_batch,
             self.answered_in_batch,
             self.asked_in_batch,
-            self.matches,
             self.stems,
             self.found,
             self.live,
@@ -311,16 +306,13 @@ async def read(
     to_bots: set[Message] | None = None,
     reacted: set[Message] | None = None,
     sourcing: set[int] | None = None,
-    asking: dict[int, list[str]] | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
     to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
     discussion's prompt (None: any); `reacted`: the messages reactions changed on. `sourcing`:
     the chats whose updates may be collected for those following a hashtag (hashtags, replies,
     reactions): what they share is read, and, if any chat shares anything, which senders are
-    never collected. `asking`: by chat, the texts of new messages that may ask questions
-    (facilitation.matching.asked_as): each is matched ahead against what each course of the chat
-    stored, all in one statement."""
+    never collected."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -352,22 +344,7 @@ async def read(
     snapshot.answers_known = replies | (reacted or set()) | edited
     if sourcing:
         await _read_shared(session, snapshot, sourcing, senders)
-    if asking:
-        await _match_ahead(session, snapshot, asking)
     return snapshot
-
-
-async def _match_ahead(session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]]) -> None:
-    wanted: dict[tuple[int, tuple[str, ...]], matching.Query] = {}
-    for chat, texts in asking.items():
-        for attachment in snapshot.attachments.get(chat, []):
-            for asked in filter(None, map(matching.query, texts)):
-                wanted[(attachment.course.id, asked.stems)] = asked
-    keys = list(wanted)
-    found = await SqlSearch(session).match_many(
-        [(course, q.stems, q.sizes, q.shared) for (course, _), q in wanted.items()], matching.CANDIDATES
-    )
-    snapshot.matches = dict(zip(keys, found, strict=True))
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:

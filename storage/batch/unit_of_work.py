@@ -92,16 +92,14 @@ class BatchUnitOfWork:
         to_bots: set[Message] | None = None,
         reacted: set[Message] | None = None,
         sourcing: set[int] | None = None,
-        asking: dict[int, list[str]] | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
         `to_bots`: the replies to a bot's message (None: any reply may be); `reacted`: the
         messages whose reactions changed; `sourcing`: the chats whose updates may be collected
-        for a followed hashtag; `asking`: by chat, the texts of new messages that may ask
-        questions (matched ahead)."""
+        for a followed hashtag."""
         if self.buffer is not None:
             self.snapshot = await snapshot.read(
-                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing, asking
+                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing
             )
             self._repositories = None
 

@@ -9,7 +9,6 @@ puts the questions sharing the most, and the rarest, words first.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -98,9 +97,6 @@ ORDER BY ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) DESC LIMIT :limit
 """
 
 
-_NO_LIMIT = 2**62  # "before" for a match of everything stored
-
-
 @cache
 def _match_sql(stems: int, guarded: bool) -> str:
     """A match of `stems` stems."""
@@ -110,23 +106,6 @@ def _match_sql(stems: int, guarded: bool) -> str:
     if guarded:  # its own ORDER BY and LIMIT, then the guard's row
         candidates = f"SELECT id, text FROM ({candidates}) AS found {_UNSETTLED}"
     return _RAREST.format(counts=counts) + candidates
-
-
-_PARAMETER = re.compile(r"(?<!:):(\w+)")
-
-
-def _written(sql: str, values: dict[str, Any]) -> str:
-    """The statement with its values written in."""
-    return _PARAMETER.sub(lambda found: _literal(values[found.group(1)]), sql)
-
-
-def _literal(value: Any) -> str:
-    """A number, a word or a list of them, as SQL."""
-    if isinstance(value, list):
-        return "(" + ", ".join(_literal(v) for v in value) + ")"
-    if isinstance(value, int):
-        return str(int(value))
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @cache
@@ -200,33 +179,6 @@ class SqlSearch(Repository):
         rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
         return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
-
-    async def match_many(
-        self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
-    ) -> list[list[Candidate]]:
-        """Several matches (course id, stems, sizes, shared) in one statement, of everything
-        stored (an inbox batch's new questions, matched ahead: storage/batch/snapshot.py).
-        Its values are written into the statement: a statement of a batch's matches is sent
-        once, and binding hundreds of parameters cost more than SQLite spends running it (the
-        values are numbers and stems, which are letters and digits only: search_terms)."""
-        found: list[list[Candidate]] = [[] for _ in asked]
-        parts: list[str] = []
-        for k, (course_id, stems, sizes, shared) in enumerate(asked):
-            wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
-            if shared < 1 or len(wanted) < shared:
-                continue
-            sql = _written(
-                _match_sql(len(wanted), False),
-                _match_values(course_id, wanted, sizes, shared, _NO_LIMIT, limit),
-            )
-            parts.append(f"SELECT {k} AS k, id, text FROM ({sql}) AS m{k}")
-        if not parts:
-            return found
-        connection = await self.session.connection()
-        rows: Any = await connection.exec_driver_sql(EARLIER + " UNION ALL ".join(parts))
-        for row in rows:
-            found[int(row[0])].append(Candidate(int(row[1]), str(row[2])))
-        return [sorted(f, key=lambda c: -c.question_id) for f in found]
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         """A match's candidates, whole (read like its other statements: see EARLIER)."""
