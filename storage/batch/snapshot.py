@@ -77,7 +77,7 @@ class Snapshot:
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
     # by course: the questions answered or edited in the batch, whose answers, texts and stems
-    # the buffer may still hold, and which no match made ahead saw as they now are
+    # the buffer may still hold (a match that could find one sends it first: BatchSearch)
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
     answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
