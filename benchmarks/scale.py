@@ -25,7 +25,7 @@ from benchmarks.report import Figure, Report, median, percentile
 from benchmarks.traffic import Cohorts
 from bot import render_digest, render_highlights, render_stats
 from bot.recording import RecordingRequest
-from bot.runner import Flock, assemble
+from bot.runner import Flock, assemble, settle
 from bot.settings import Settings
 from facilitation import digests, highlights, stats
 from facilitation.stats import Window
@@ -174,6 +174,7 @@ async def measure(
     clock = FrozenClock(bulk.NOW)
     api = RecordingRequest()
     flock = assemble(Settings(database_url=url), TOKEN, clock, request=api, rate_limited=False)
+    settle()  # as `flock run` does once started (the generator's leftovers are no server's)
     log = StatementLog(flock.engine)
     ticker = flock.ticker
     try:
