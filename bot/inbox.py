@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,12 +18,14 @@ from bot.metrics import Metrics, update_kind
 from bot.update_chat import (
     chat_of,
     edited_message_of,
+    group_post,
     reacted_to,
     replied_to,
     replied_to_bot,
     sourcing,
     speaker_of,
 )
+from facilitation import matching
 from facilitation.languages import DEFAULT, supported
 from facilitation.ports import Clock
 from storage import inbox
@@ -143,13 +146,20 @@ def _read(payload: str) -> dict[str, Any] | None:
 async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) -> None:
     """What the batch's updates will read, read once: their chats' attachments and facilitators,
     the threads their messages reply to or edit, their senders (and buttons' pressers) as stored,
-    and what the chats of their hashtags, replies and reactions share."""
+    what the chats of their hashtags, replies and reactions share, and the earlier answers of
+    the questions their group messages may ask."""
     readable = [raw for raw in raws if raw is not None]
 
     def found(read: Callable[[dict[str, Any]], T | None]) -> set[T]:
         return {value for raw in readable if (value := read(raw)) is not None}
 
     senders = {speaker.id for speaker in found(speaker_of)}
+    asking: dict[int, list[str]] = {}
+    dates: list[int] = []
+    for chat, text, date in found(group_post):
+        if (asked := matching.asked_as(text)) is not None:
+            asking.setdefault(chat, []).append(asked)
+            dates.append(date)
     await batch.read(
         found(chat_of),
         found(replied_to),
@@ -158,4 +168,6 @@ async def _read_once(batch: BatchUnitOfWork, raws: list[dict[str, Any] | None]) 
         found(replied_to_bot),
         found(reacted_to),
         found(sourcing),
+        asking,
+        datetime.fromtimestamp(min(dates), UTC) if dates else None,
     )

@@ -111,3 +111,18 @@ def sourcing(update: dict[str, Any]) -> int | None:
         if kind in update:
             return _int_at(update, (kind, "chat", "id"))
     return None
+
+
+def group_post(update: dict[str, Any]) -> tuple[int, str, int] | None:
+    """(chat id, text or caption, date) of a new message in a group."""
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return None
+    chat, text, date = (
+        _int_at(message, ("chat", "id")),
+        message.get("text") or message.get("caption"),
+        message.get("date"),
+    )
+    if chat is None or chat >= 0 or not isinstance(text, str) or not isinstance(date, int):
+        return None
+    return chat, text, date

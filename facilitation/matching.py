@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from facilitation import detection, parsing
 from facilitation.model import Course, Found
 from facilitation.ports import UnitOfWork
 from facilitation.search_terms import terms
@@ -41,12 +43,13 @@ class _Said:
     """What a similarity compares of a text (worked out once for a new question, not once per
     candidate)."""
 
-    stems: set[str]
-    numbers: set[int]
+    stems: frozenset[str]
+    numbers: frozenset[int]
 
 
+@lru_cache(maxsize=4096)  # a course's answered questions are judged again and again
 def _said(text: str) -> _Said:
-    return _Said(stems(text), _numbers(text))
+    return _Said(frozenset(stems(text)), frozenset(_numbers(text)))
 
 
 def similarity(new: str, earlier: str) -> float:
@@ -93,10 +96,19 @@ class Query:
 
 def query(text: str) -> Query | None:
     """None when the text says too little to judge (similarity() says 0)."""
-    mine = tuple(sorted(stems(text)))
+    mine = tuple(sorted(_said(text).stems))
     if len(mine) < 2:
         return None
     return Query(mine, sizes(len(mine)), needed(len(mine)))
+
+
+def asked_as(text: str) -> str | None:
+    """The text a question asked by this message is matched on, if the message may ask one in
+    any course (posts decide for each course): what an inbox batch matches ahead, all at once."""
+    tags = parsing.hashtags(text)
+    if detection.QUESTION_TAGS.isdisjoint(tags) and not detection.reads_as_question(text):
+        return None
+    return detection.strip_tags(text, detection.QUESTION_TAGS) or text
 
 
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:

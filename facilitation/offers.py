@@ -21,6 +21,7 @@ from facilitation.notices import NoticeKind
 from facilitation.ports import Notice, UnitOfWork
 
 HOURLY = 5  # offers an hour in one group
+WINDOW = timedelta(hours=1)  # the cap's hour
 ACCEPTED, DECLINED, DUPLICATE = "accepted", "declined", "duplicate"
 ANSWER_LINE = 200  # characters of the answer's first line quoted
 
@@ -51,7 +52,7 @@ async def offer(uow: UnitOfWork, course: Course, question: Question, now: dateti
     if await uow.offers.live_in(chat_id, now):
         return False  # a guest session or a discussion has the chat's attention
     private = question.asker.id > 0 and await uow.followups.started(question.asker.id)
-    if not private and await uow.offers.made_in_group(chat_id, now - timedelta(hours=1)) >= HOURLY:
+    if not private and await uow.offers.made_in_group(chat_id, now - WINDOW) >= HOURLY:
         return False
     if not await uow.offers.add(question.id, course.id, found.question.id, None if private else chat_id, now):
         return False  # offered already

@@ -333,13 +333,17 @@ class BatchSearch(_InBatch, SqlSearch):
         settled = self.snapshot.settled
         if len(stems) < shared or not settled.get(course.id, True):
             return []
-        # What the batch changed of the course's questions (answered some, edited some) may still
-        # be held: a match that could find one of them as it now reads sends it first (rare:
-        # most new questions share too little with any). Candidates are judged on their texts
-        # as the batch left them.
+        # What the batch changed of the course's questions (answered some, edited some) is in
+        # no match made ahead, and may still be held: a match that could find one of them as
+        # it now reads sends it all and reads. Otherwise the match made ahead stands, judged on
+        # the questions' texts as they now read.
         changed = self.snapshot.changed_in_batch.get(course.id, ())
         if self._may_find_held(changed, stems, sizes, shared, before):
             await self.buffer.send(before_write=False, index={STEMS})
+        else:
+            ahead = self.snapshot.matches.get((course.id, tuple(stems)))
+            if ahead is not None:  # matched with the batch's other messages, as the batch began
+                return self._as_now([c for c in ahead if c.question_id < before][:limit])
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled
@@ -430,10 +434,13 @@ class BatchOffers(_InBatch, SqlOffers):
         return known
 
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
-        """The group's offers stored in the past hour, read once a batch, and its held ones."""
-        stored = self.snapshot.offers_stored.get(chat_id)
-        if stored is None:
-            stored = self.snapshot.offers_stored[chat_id] = await super().made_in_group(chat_id, since)
+        """The group's offers stored since then, read once a batch (or ahead, with its matches),
+        and its held ones."""
+        read = self.snapshot.offers_stored.get(chat_id)
+        if read is None or read[0] > since:
+            times = (await self.offered_in_groups({chat_id}, since))[chat_id]
+            read = self.snapshot.offers_stored[chat_id] = (since, times)
+        stored = sum(1 for at in read[1] if at >= since)
         return stored + sum(1 for group in self.snapshot.offers_held.values() if group == chat_id)
 
     async def add(

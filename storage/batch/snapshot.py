@@ -19,7 +19,9 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import AnswerAt, Attachment, Found, Person, PromptAt, Question, Scope
+from facilitation import matching
+from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
+from facilitation.offers import WINDOW
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -36,6 +38,8 @@ from storage.models import (
     table_of,
 )
 from storage.repositories.discussions import answers_at, prompts_at
+from storage.repositories.offers import SqlOffers
+from storage.repositories.search import SqlSearch
 
 Message = tuple[int, int]  # (chat id, message id)
 
@@ -81,10 +85,13 @@ class Snapshot:
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
     answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
+    # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
+    matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
     stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
     found: dict[int, Found] = field(default_factory=dict)  # earlier questions read whole, untouched
     live: dict[int, bool] = field(default_factory=dict)  # by chat: a live session or discussion
-    offers_stored: dict[int, int] = field(default_factory=dict)  # by group: offers of the past hour
+    # by group: since when its offers were read, and when each was made
+    offers_stored: dict[int, tuple[datetime, list[datetime]]] = field(default_factory=dict)
     offers_held: dict[int, int | None] = field(default_factory=dict)  # question: the group offered in
 
     def forget(self) -> None:
@@ -108,6 +115,7 @@ class Snapshot:
             self.changed_in_batch,
             self.answered_in_batch,
             self.asked_in_batch,
+            self.matches,
             self.stems,
             self.found,
             self.live,
@@ -306,13 +314,18 @@ async def read(
     to_bots: set[Message] | None = None,
     reacted: set[Message] | None = None,
     sourcing: set[int] | None = None,
+    asking: dict[int, list[str]] | None = None,
+    asked_from: datetime | None = None,
 ) -> Snapshot:
     """What the batch's updates will read, read once (a statement per part that has anything
     to read). `to_bots`: which replies are to a bot's message, the only ones that can be to a
     discussion's prompt (None: any); `reacted`: the messages reactions changed on. `sourcing`:
     the chats whose updates may be collected for those following a hashtag (hashtags, replies,
     reactions): what they share is read, and, if any chat shares anything, which senders are
-    never collected."""
+    never collected. `asking`: by chat, the texts of new messages that may ask questions
+    (facilitation.matching.asked_as): each is matched ahead against what each course of the chat
+    stored, all in one statement; `asked_from`: when the earliest of them was sent (the groups'
+    offers of the hour before it are read with the matches)."""
     snapshot = Snapshot(attachments={chat: [] for chat in chats}, edits_known=set(edited))
     if senders:
         unknown = Stored(None, None, None, started=False, languages_read=True)  # not stored yet
@@ -344,7 +357,45 @@ async def read(
     snapshot.answers_known = replies | (reacted or set()) | edited
     if sourcing:
         await _read_shared(session, snapshot, sourcing, senders)
+    if asking:
+        await _match_ahead(session, snapshot, asking, asked_from)
     return snapshot
+
+
+async def _match_ahead(
+    session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]], asked_from: datetime | None
+) -> None:
+    """The batch's matches, in one statement; then, for the candidates strong enough to offer,
+    their questions read whole and whether their chats are live (what an offer reads next),
+    a statement each."""
+    wanted: dict[tuple[int, tuple[str, ...]], tuple[matching.Query, str, int]] = {}
+    for chat, texts in asking.items():
+        for attachment in snapshot.attachments.get(chat, []):
+            for text in texts:
+                if (asked := matching.query(text)) is not None:
+                    wanted[(attachment.course.id, asked.stems)] = (asked, text, chat)
+    search = SqlSearch(session)
+    found = await search.match_many(
+        [(course, q.stems, q.sizes, q.shared) for (course, _), (q, _, _) in wanted.items()],
+        matching.CANDIDATES,
+    )
+    snapshot.matches = dict(zip(wanted, found, strict=True))
+    strong: set[int] = set()
+    chats: set[int] = set()
+    for (_, text, chat), candidates in zip(wanted.values(), found, strict=True):
+        for candidate in candidates:
+            if matching.similarity(text, candidate.text) >= matching.STRONG:
+                strong.add(candidate.question_id)
+                chats.add(chat)
+    if strong:
+        snapshot.found.update((f.question.id, f) for f in await search.found(sorted(strong)))
+        offers = SqlOffers(session)
+        live = await offers.live_chats(chats)
+        snapshot.live.update((chat, chat in live) for chat in chats)
+        if asked_from is not None:  # the hourly cap of the groups offers may be made in
+            since = asked_from - WINDOW
+            times = await offers.offered_in_groups(chats - live, since)
+            snapshot.offers_stored.update((chat, (since, found)) for chat, found in times.items())
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:

@@ -92,14 +92,17 @@ class BatchUnitOfWork:
         to_bots: set[Message] | None = None,
         reacted: set[Message] | None = None,
         sourcing: set[int] | None = None,
+        asking: dict[int, list[str]] | None = None,
+        asked_from: datetime | None = None,
     ) -> None:
         """Reads the snapshot: what the batch's updates will read (snapshot.read says what).
         `to_bots`: the replies to a bot's message (None: any reply may be); `reacted`: the
         messages whose reactions changed; `sourcing`: the chats whose updates may be collected
-        for a followed hashtag."""
+        for a followed hashtag; `asking`: by chat, the texts of new messages that may ask
+        questions (matched ahead), the earliest sent at `asked_from`."""
         if self.buffer is not None:
             self.snapshot = await snapshot.read(
-                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing
+                self.session, chats, replies, senders, edited, to_bots, reacted, sourcing, asking, asked_from
             )
             self._repositories = None
 

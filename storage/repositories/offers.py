@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import exists, func, select, update
@@ -26,16 +27,32 @@ _LIVE_ROUND = "live"
 class SqlOffers(Repository):
     async def live_in(self, chat_id: int, now: datetime) -> bool:
         """A live guest session or discussion of a course the chat carries."""
-        courses = select(AttachmentRow.course_id).where(
-            AttachmentRow.chat_id == chat_id, AttachmentRow.active
-        )
-        guest = exists().where(
-            GuestSessionRow.course_id.in_(courses), GuestSessionRow.phase == Phase.LIVE.value
-        )
+        return chat_id in await self.live_chats({chat_id})
+
+    async def live_chats(self, chat_ids: Collection[int]) -> set[int]:
+        """Of these chats, those with a live guest session or discussion of a course they carry."""
+        course = AttachmentRow.course_id
+        guest = exists().where(GuestSessionRow.course_id == course, GuestSessionRow.phase == Phase.LIVE.value)
         discussion = exists().where(
-            DiscussionRoundRow.course_id.in_(courses), DiscussionRoundRow.state == _LIVE_ROUND
+            DiscussionRoundRow.course_id == course, DiscussionRoundRow.state == _LIVE_ROUND
         )
-        return bool(await self.session.scalar(select(guest | discussion)))
+        statement = select(AttachmentRow.chat_id).where(
+            AttachmentRow.chat_id.in_(list(chat_ids)), AttachmentRow.active, guest | discussion
+        )
+        return set(await self.session.scalars(statement))
+
+    async def offered_in_groups(
+        self, chat_ids: Collection[int], since: datetime
+    ) -> dict[int, list[datetime]]:
+        """When each of these groups had an offer made in it, since then."""
+        found: dict[int, list[datetime]] = {chat: [] for chat in chat_ids}
+        statement = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
+            OfferRow.group_chat_id.in_(list(chat_ids)), OfferRow.offered_at >= since
+        )
+        for chat, at in await self.session.execute(statement):
+            if chat is not None:
+                found[chat].append(at)
+        return found
 
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
         count = await self.session.scalar(

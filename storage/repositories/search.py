@@ -9,6 +9,7 @@ puts the questions sharing the most, and the rarest, words first.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -84,6 +85,53 @@ UNION ALL SELECT 0, NULL WHERE NOT EXISTS (
     SELECT 1 FROM questions WHERE course_id = :course AND state IN :settled)
 """
 _PER_STEM = 100  # questions read newest first for one stem: a match's cost, whatever the course's size
+# Many matches at once: their stems are rows (k: which match), given as one parameter (a JSON
+# array for SQLite, arrays for PostgreSQL). Per match, as above: the stems' counts, the rarest
+# n - shared + 1 chosen, the newest _PER_STEM questions of each chosen stem (those at or above
+# the _PER_STEM-th newest id), those sharing enough stems, the settled ones newest first.
+_MANY_COLUMNS = ("k", "course", "stem", "low", "high", "shared")
+_MANY_SQLITE = (
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+    " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]')"
+    " FROM json_each(:wanted)"
+)
+_MANY_POSTGRESQL = (
+    "SELECT * FROM unnest(CAST(:k AS integer[]), CAST(:course AS bigint[]), CAST(:stem AS text[]),"
+    " CAST(:low AS integer[]), CAST(:high AS integer[]), CAST(:shared AS integer[]))"
+)
+_MANY = """
+WITH w(k, course, stem, low, high, shared) AS ({wanted}),
+counts AS (
+    SELECT w.*, (SELECT count(*) FROM (SELECT 1 FROM question_stems s WHERE s.course_id = w.course
+        AND s.stem = w.stem AND s.size BETWEEN w.low AND w.high LIMIT :per) AS c) AS n
+    FROM w
+),
+ranked AS (
+    SELECT counts.*, row_number() OVER (PARTITION BY k ORDER BY n, stem) AS r,
+        count(*) OVER (PARTITION BY k) AS present
+    FROM counts WHERE n > 0
+),
+chosen AS (SELECT * FROM ranked WHERE r <= present - shared + 1),
+prefix AS (
+    SELECT DISTINCT c.k, s.question_id FROM chosen c JOIN question_stems s
+    ON s.course_id = c.course AND s.stem = c.stem AND s.size BETWEEN c.low AND c.high
+    AND s.question_id >= (SELECT coalesce(min(l.question_id), 0) FROM (SELECT x.question_id
+        FROM question_stems x WHERE x.course_id = c.course AND x.stem = c.stem
+        AND x.size BETWEEN c.low AND c.high ORDER BY x.question_id DESC LIMIT :per) AS l)
+),
+sharing AS (
+    SELECT p.k, t.question_id FROM prefix p
+    JOIN question_stems t ON t.question_id = p.question_id
+    JOIN w ON w.k = p.k AND w.stem = t.stem
+    GROUP BY p.k, t.question_id HAVING count(*) >= max(w.shared)
+),
+settled AS (
+    SELECT m.k, q.id, q.text, row_number() OVER (PARTITION BY m.k ORDER BY q.id DESC) AS r
+    FROM sharing m JOIN questions q ON q.id = m.question_id
+    WHERE q.state IN ({settled})
+)
+SELECT k, id, text FROM settled WHERE r <= :limit ORDER BY k, id DESC
+"""
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
 WHERE introduction_search MATCH :query AND i.course_id = :course
@@ -133,6 +181,13 @@ def _match_values(
     }
 
 
+@cache
+def _match_many_statement(postgresql: bool) -> TextClause:
+    settled = ", ".join(f"'{state}'" for state in _SETTLED)
+    wanted = _MANY_POSTGRESQL if postgresql else _MANY_SQLITE
+    return text(EARLIER + _MANY.format(wanted=wanted, settled=settled))
+
+
 def _config(language: str) -> str:
     return "french" if language == "fr" else "english"
 
@@ -179,6 +234,34 @@ class SqlSearch(Repository):
         rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
         return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
+
+    async def match_many(
+        self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
+    ) -> list[list[Candidate]]:
+        """Several matches (course id, stems, sizes, shared) of everything stored, in one
+        statement whose text never changes (an inbox batch's new questions, matched ahead:
+        storage/batch/snapshot.py): the matches are rows of one parameter, so the database
+        prepares the statement once, however many questions a batch holds. The same prefix
+        filtering as `matched`, done for every match at once."""
+        found: list[list[Candidate]] = [[] for _ in asked]
+        rows = [
+            (k, course_id, stem, sizes[0], sizes[1], shared)
+            for k, (course_id, stems, sizes, shared) in enumerate(asked)
+            if shared >= 1 and len(wanted := sorted({stem[:STEM_LENGTH] for stem in stems})) >= shared
+            for stem in wanted
+        ]
+        if not rows:
+            return found
+        postgresql = dialect_of(self.session) == "postgresql"
+        values: dict[str, Any] = {"per": _PER_STEM, "limit": limit}
+        if postgresql:
+            for name, column in zip(_MANY_COLUMNS, zip(*rows, strict=True), strict=True):
+                values[name] = list(column)
+        else:
+            values["wanted"] = json.dumps(rows)
+        for k, question_id, question in await self.session.execute(_match_many_statement(postgresql), values):
+            found[int(k)].append(Candidate(int(question_id), str(question)))
+        return found  # newest first
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         """A match's candidates, whole (read like its other statements: see EARLIER)."""

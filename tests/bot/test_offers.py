@@ -322,9 +322,7 @@ async def test_an_earlier_question_edited_in_the_batch_of_a_new_one_is_matched_a
     assert ["library card" in c.text for c in offers(calls)] == [True]
 
 
-async def test_a_match_is_one_statement_and_a_course_with_no_answer_is_asked_once_a_batch(
-    flock: Harness,
-) -> None:
+async def test_the_questions_of_a_batch_are_matched_in_one_statement(flock: Harness) -> None:
     await set_up(flock)
     flock.make_admin(OTHER, ZOE)
     await flock.send(flock.telegram.post(OTHER, ZOE, "/setup #lead26 Leadership 2026"))
@@ -341,10 +339,32 @@ async def test_a_match_is_one_statement_and_a_course_with_no_answer_is_asked_onc
     event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
 
     assert offers(calls) == []
-    # Stems, candidates and (with a course's first match) whether it has an answered question at
-    # all, in one statement: #onb26 reads once per question, #lead26 (nothing answered) once.
-    assert len(reads) == len(here) + 1, "\n\n".join(reads)
+    # Every message that may ask, in both courses, matched ahead as the batch begins.
+    assert len(reads) == 1, "\n\n".join(reads)
     assert await flock.rows("select count(*) from questions") == [(9,)]
+
+
+async def test_a_batch_reads_what_its_offers_need_ahead_not_once_per_question(flock: Harness) -> None:
+    await set_up(flock, ben_started=False)
+    asked = [flock.telegram.post(CHAT, user(100 + n, f"Learner {n}"), NEW) for n in range(3)]
+    asked.append(flock.telegram.post(CHAT, user(110, "Learner 10"), "Who reviews the module 2 essay?"))
+    reads: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if READS_EARLIER in statement or "FROM offers" in statement or "guest_sessions" in statement:
+            reads.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+    calls = await flock.send(*asked)
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert len(offers(calls)) == 3
+    # The batch's matches, the strong candidates read whole, whether their chat is live and its
+    # offers of the past hour: once each for the batch, with its chats' attachments.
+    earlier = [r for r in reads if READS_EARLIER in r]
+    assert len(earlier) == 2, "\n\n".join(earlier)
+    assert len([r for r in reads if "FROM offers" in r]) == 1, "\n\n".join(reads)
+    assert len([r for r in reads if "guest_sessions" in r]) == 1, "\n\n".join(reads)
 
 
 async def test_nothing_is_offered_from_another_course(flock: Harness) -> None:
