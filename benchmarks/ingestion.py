@@ -69,7 +69,6 @@ from storage.models import (
     PersonRow,
     QuestionRow,
 )
-from storage.repositories.search import SqlSearch
 from storage.search_index import IndexWrites
 from tests.support.clock import FrozenClock
 
@@ -445,27 +444,27 @@ _INDEX_WRITES = ("question", "questions_at", "stems", "stems_at", "introductions
 def without_search_index() -> Iterator[None]:
     """The reference for the search index's cost: the same path with its writes left out, and
     no match of a new question against earlier answers (what reads it on the busy path: the
-    batch's matches made ahead, and any made on their own)."""
+    batch's messages that may ask are not picked out to be matched ahead, and a match on its
+    own finds nothing)."""
 
     async def nothing(*_: object) -> None:
         return None
 
-    async def no_matches(_: object, asked: Sequence[object], limit: int) -> list[list[object]]:
-        return [[] for _ in asked]
+    def asks_nothing(text: str) -> str | None:
+        return None
 
     kept = {name: getattr(IndexWrites, name) for name in _INDEX_WRITES}
-    strongest, match_many = matching.strongest, SqlSearch.match_many
+    strongest, asked_as = matching.strongest, matching.asked_as
     for name in _INDEX_WRITES:
         setattr(IndexWrites, name, nothing)
     matching.strongest = nothing  # type: ignore[assignment]
-    SqlSearch.match_many = no_matches  # type: ignore[assignment,method-assign]
+    matching.asked_as = asks_nothing
     try:
         yield
     finally:
         for name, method in kept.items():
             setattr(IndexWrites, name, method)
-        matching.strongest = strongest
-        SqlSearch.match_many = match_many  # type: ignore[method-assign]
+        matching.strongest, matching.asked_as = strongest, asked_as
 
 
 REPEATS = 0.25  # of a course's questions, repeats of earlier ones (a course forum: about a quarter)
