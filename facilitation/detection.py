@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from facilitation.model import Detection
 
@@ -22,6 +23,7 @@ _ENDS_SENTENCE_WITH_QUESTION_MARK = re.compile(r"[?？](?![\w=&%/#+])")
 _MIN_WORDS = 4
 
 
+@lru_cache(maxsize=2048)  # an inbox batch asks it of a message ahead, then its handler does
 def reads_as_question(text: str) -> bool:
     """A message of at least four words with a sentence ending with '?' (French typography's
     "Où est le lien ?" too), or, in French, a sentence asked the French way without one: "Est-ce

@@ -34,8 +34,9 @@ def stem(word: str) -> str:
     return word
 
 
-def stems(text: str) -> set[str]:
-    return {stem(word) for word in terms(text)}
+@lru_cache(maxsize=4096)  # a question's are wanted by its match, its index and its judging
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in terms(text))
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Said:
 
 @lru_cache(maxsize=4096)  # a course's answered questions are judged again and again
 def _said(text: str) -> _Said:
-    return _Said(frozenset(stems(text)), frozenset(_numbers(text)))
+    return _Said(stems(text), frozenset(_numbers(text)))
 
 
 def similarity(new: str, earlier: str) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 
 from facilitation.model import Phase, Question
 from storage import mapping
@@ -24,6 +24,22 @@ from storage.repositories.base import Repository
 _LIVE_ROUND = "live"
 
 
+# Read by every inbox batch whose questions may be offered an earlier answer: built once.
+_LIVE_CHATS = select(AttachmentRow.chat_id).where(
+    AttachmentRow.chat_id.in_(bindparam("chats", expanding=True)),
+    AttachmentRow.active,
+    exists().where(
+        GuestSessionRow.course_id == AttachmentRow.course_id, GuestSessionRow.phase == Phase.LIVE.value
+    )
+    | exists().where(
+        DiscussionRoundRow.course_id == AttachmentRow.course_id, DiscussionRoundRow.state == _LIVE_ROUND
+    ),
+)
+_OFFERED_IN_GROUPS = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
+    OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)), OfferRow.offered_at >= bindparam("since")
+)
+
+
 class SqlOffers(Repository):
     async def live_in(self, chat_id: int, now: datetime) -> bool:
         """A live guest session or discussion of a course the chat carries."""
@@ -31,25 +47,16 @@ class SqlOffers(Repository):
 
     async def live_chats(self, chat_ids: Collection[int]) -> set[int]:
         """Of these chats, those with a live guest session or discussion of a course they carry."""
-        course = AttachmentRow.course_id
-        guest = exists().where(GuestSessionRow.course_id == course, GuestSessionRow.phase == Phase.LIVE.value)
-        discussion = exists().where(
-            DiscussionRoundRow.course_id == course, DiscussionRoundRow.state == _LIVE_ROUND
-        )
-        statement = select(AttachmentRow.chat_id).where(
-            AttachmentRow.chat_id.in_(list(chat_ids)), AttachmentRow.active, guest | discussion
-        )
-        return set(await self.session.scalars(statement))
+        return set(await self.session.scalars(_LIVE_CHATS, {"chats": list(chat_ids)}))
 
     async def offered_in_groups(
         self, chat_ids: Collection[int], since: datetime
     ) -> dict[int, list[datetime]]:
         """When each of these groups had an offer made in it, since then."""
         found: dict[int, list[datetime]] = {chat: [] for chat in chat_ids}
-        statement = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
-            OfferRow.group_chat_id.in_(list(chat_ids)), OfferRow.offered_at >= since
-        )
-        for chat, at in await self.session.execute(statement):
+        for chat, at in await self.session.execute(
+            _OFFERED_IN_GROUPS, {"chats": list(chat_ids), "since": since}
+        ):
             if chat is not None:
                 found[chat].append(at)
         return found

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, TextClause, bindparam, select, text
+from sqlalchemy import TextClause, bindparam, select, text
 
 from facilitation.model import Candidate, Course, Found, QuestionState
 from storage import mapping
@@ -188,6 +188,17 @@ def _match_many_statement(postgresql: bool) -> TextClause:
     return text(EARLIER + _MANY.format(wanted=wanted, settled=settled))
 
 
+@cache
+def _found_statement(comment: str) -> Any:
+    """Questions by id, whole, with their best answer (built once: a match reads it every batch)."""
+    statement = (
+        select(QuestionRow, PersonRow, best_answer())
+        .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+        .where(QuestionRow.id.in_(bindparam("ids", expanding=True)))
+    )
+    return statement.prefix_with(comment) if comment else statement
+
+
 def _config(language: str) -> str:
     return "french" if language == "fr" else "english"
 
@@ -304,13 +315,7 @@ class SqlSearch(Repository):
     async def _found(self, ids: list[int], scores: dict[int, float], comment: str = "") -> list[Found]:
         if not ids:
             return []
-        condition: ColumnElement[bool] = QuestionRow.id.in_(ids)
-        statement = (
-            select(QuestionRow, PersonRow, best_answer())
-            .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
-            .where(condition)
-        )
-        rows = await self.session.execute(statement.prefix_with(comment) if comment else statement)
+        rows = await self.session.execute(_found_statement(comment), {"ids": ids})
         found = {q.id: Found(mapping.question(q, p), answer or None, scores[q.id]) for q, p, answer in rows}
         return [found[i] for i in ids if i in found]
 
