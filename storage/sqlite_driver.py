@@ -50,9 +50,10 @@ def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A DBAPI cursor whose execute is one trip to aiosqlite's thread.
 
-    Relies on two non-public parts of aiosqlite (0.17 to 0.22 at least): `Connection._execute(fn,
-    *args)`, which queues a callable to the connection's thread and awaits its result, and
-    `Connection._conn`, the sqlite3 connection, read only inside that thread. No cursor lives
+    Relies on two non-public parts of aiosqlite, alike from before 0.20 (the oldest pyproject
+    allows) to 0.22: `Connection._execute(fn, *args)`, which queues a callable to the
+    connection's thread and awaits its result, and `Connection._conn`, the sqlite3 connection,
+    read only inside that thread (it raises "no active connection" once closed). No cursor lives
     between statements, so no lock is needed either: the queue runs each trip whole, in order.
     """
 
