@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 
 def create_engine(url: str, *, busy_seconds: float = 30, **kwargs: Any) -> AsyncEngine:
     """busy_seconds: how long a SQLite writer waits for the write lock before "database is locked"."""
@@ -34,6 +36,10 @@ def write_turns(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[N
 
 
 def _sqlite_engine(url: str, busy_seconds: float, **kwargs: Any) -> AsyncEngine:
+    if make_url(url).get_driver_name() == "aiosqlite":
+        # SQLAlchemy's aiosqlite dialect with cursors that run a statement in one trip to the
+        # database's thread (storage/sqlite_driver.py); the URL stays sqlite+aiosqlite.
+        kwargs.setdefault("module", sqlite_driver.dbapi())
     engine = create_async_engine(url, connect_args={"timeout": busy_seconds}, **kwargs)
 
     # pysqlite's own transaction handling breaks SAVEPOINT; take it over, as SQLAlchemy's docs
