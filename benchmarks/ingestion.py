@@ -53,7 +53,7 @@ from benchmarks.traffic import Cohorts, Generated
 from benchmarks.wording import Wording
 from bot.context import FlockContext
 from bot.recording import RecordingRequest
-from bot.runner import Flock, assemble
+from bot.runner import Flock, assemble, settle
 from bot.settings import Settings
 from facilitation import matching
 from facilitation.notices import NoticeKind
@@ -187,6 +187,7 @@ async def flock_path(
             await ingest(chunk, counts=False)
         if join is not None:
             counted = await join(flock, clock, api, cohorts, counted)
+        settle()  # as `flock run` does once started: the traffic generated here is no server's heap
         for chunk in _batches(counted):
             await ingest(chunk, counts=True)
     finally:
