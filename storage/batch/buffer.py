@@ -49,20 +49,17 @@ _NUMBERED = (
 _HIGHEST = select(*(select(func.max(Base.metadata.tables[t].c.id)).scalar_subquery() for t in _NUMBERED))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Write:
     statement: UpdateBase
     params: dict[str, Any]
     keys: frozenset[Hashable]
+    table: str = field(init=False)
+    derived: bool = field(init=False)  # the search index's: it may wait for a later send
 
-    @property
-    def table(self) -> str:
-        return str(self.statement.table.name)  # type: ignore[union-attr]
-
-    @property
-    def derived(self) -> bool:
-        """The search index's: it may wait for a later send."""
-        return is_index_table(self.table)
+    def __post_init__(self) -> None:
+        self.table = str(self.statement.table.name)  # type: ignore[union-attr]
+        self.derived = is_index_table(self.table)
 
 
 @dataclass
@@ -97,7 +94,10 @@ class WriteBuffer:
     @property
     def holding_rows(self) -> bool:
         """Writes to the models' tables are held (the index's alone can wait for a read of it)."""
-        return any(not is_index_table(table) for table in self.holding)
+        if self._sending:
+            return False
+        held = (*self._done, *(write for unit in self._units for write in unit.writes))
+        return any(not write.derived for write in held)
 
     # Writes ------------------------------------------------------------------------------------
 
@@ -228,6 +228,17 @@ class _Group:
     statement: UpdateBase
     rows: list[dict[str, Any]]
     keys: set[Hashable]
+    indexed: set[tuple[Any, ...]] = field(default_factory=set)  # the index's rows in it, once each
+
+    def add(self, write: _Write) -> None:
+        if write.derived:  # an index write indexes its row as it is when it runs: once is enough
+            row = tuple(write.params.items())
+            if row in self.indexed:
+                self.keys |= write.keys
+                return
+            self.indexed.add(row)
+        self.rows.append(write.params)
+        self.keys |= write.keys
 
 
 def _execute(session: Session, writes: list[_Write]) -> None:
@@ -238,15 +249,15 @@ def _execute(session: Session, writes: list[_Write]) -> None:
         groups = tables.setdefault(write.table, [])
         for group in reversed(groups):
             if group.statement is write.statement:
-                if not (write.derived and write.params in group.rows):  # the index: once a row
-                    group.rows.append(write.params)
-                group.keys |= write.keys
+                group.add(write)
                 break
             if group.keys & write.keys:
-                groups.append(_Group(write.statement, [write.params], set(write.keys)))
+                groups.append(_Group(write.statement, [], set()))
+                groups[-1].add(write)
                 break
         else:
-            groups.append(_Group(write.statement, [write.params], set(write.keys)))
+            groups.append(_Group(write.statement, [], set()))
+            groups[-1].add(write)
     connection = session.connection()
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
         for group in tables[name]:
