@@ -29,7 +29,7 @@ None of these tables is in the models (they are an index of rows that are, built
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -118,9 +118,10 @@ def introductions_table(dialect: str) -> TableClause:
 STEMS_TABLE = table(STEMS, column("question_id"), column("stem"), column("course_id"), column("size"))
 
 
-def stems_of(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a batch's new questions are stemmed for the index and their matches
+def stems_of(text: str) -> tuple[str, ...]:
     """A question's stems as the stems table holds them (a match counts the same ones)."""
-    return sorted({stem[:STEM_LENGTH] for stem in stems(text)})
+    return tuple(sorted({stem[:STEM_LENGTH] for stem in stems(text)}))
 
 
 def regconfig(language: Any) -> ColumnElement[Any]:
@@ -258,10 +259,7 @@ class IndexWrites:
 
     def __init__(self, session: AsyncSession, writes: Writes) -> None:
         self.session, self.writes = session, writes
-
-    @property
-    def _dialect(self) -> str:
-        return dialect_of(self.session)
+        self._dialect = dialect_of(session)
 
     async def question(self, question_id: int) -> None:
         """Asked, answered, or its accepted answer changed."""

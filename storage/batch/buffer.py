@@ -21,6 +21,7 @@ import contextlib
 from collections import deque
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -58,8 +59,14 @@ class _Write:
     derived: bool = field(init=False)  # the search index's: it may wait for a later send
 
     def __post_init__(self) -> None:
-        self.table = str(self.statement.table.name)  # type: ignore[union-attr]
-        self.derived = is_index_table(self.table)
+        self.table, self.derived = _written_to(self.statement)
+
+
+@lru_cache(maxsize=512)  # the busy path's statements are built once each
+def _written_to(statement: UpdateBase) -> tuple[str, bool]:
+    """The table a statement writes, and whether it is the index's."""
+    name = str(statement.table.name)  # type: ignore[union-attr]
+    return name, is_index_table(name)
 
 
 @dataclass

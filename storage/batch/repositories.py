@@ -352,12 +352,6 @@ class BatchSearch(_InBatch, SqlSearch):
             settled[course.id] = any_settled
         return self._as_now(candidates)
 
-    def _stems_of(self, text: str) -> list[str]:
-        known = self.snapshot.stems.get(text)
-        if known is None:
-            known = self.snapshot.stems[text] = stems_of(text)
-        return known
-
     def _as_now(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates' texts as the batch left them (an edit's may still be held)."""
         known = self.snapshot.questions
@@ -371,16 +365,19 @@ class BatchSearch(_InBatch, SqlSearch):
     ) -> bool:
         """Whether a question answered or edited in the batch could be a candidate as it now
         reads. Most new questions share too little with any of them to need what is held."""
-        wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
+        wanted: set[str] | None = None
         for question_id in changed:
             question = self.snapshot.questions.get(question_id)
             if question is None:
                 return True  # not known here: the database must say
-            if question.state not in _SETTLED:
-                continue  # open or dismissed: never a candidate
-            theirs = self._stems_of(question.text)
-            sized = sizes[0] <= len(theirs) <= sizes[1]
-            if question_id < before and sized and len(wanted.intersection(theirs)) >= shared:
+            if question.state not in _SETTLED or question_id >= before:
+                continue  # open or dismissed, or asked after: never a candidate
+            theirs = stems_of(question.text)
+            if not sizes[0] <= len(theirs) <= sizes[1]:
+                continue
+            if wanted is None:
+                wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
+            if len(wanted.intersection(theirs)) >= shared:
                 return True
         return False
 

@@ -87,7 +87,6 @@ class Snapshot:
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
-    stems: dict[str, list[str]] = field(default_factory=dict)  # of the texts changed_in_batch, by text
     found: dict[int, Found] = field(default_factory=dict)  # earlier questions read whole, untouched
     live: dict[int, bool] = field(default_factory=dict)  # by chat: a live session or discussion
     # by group: since when its offers were read, and when each was made
@@ -116,7 +115,6 @@ class Snapshot:
             self.answered_in_batch,
             self.asked_in_batch,
             self.matches,
-            self.stems,
             self.found,
             self.live,
             self.offers_stored,
