@@ -269,10 +269,11 @@ class IndexWrites:
     async def stems(self, question_id: int, course_id: int, text: str, chat_id: int, message_id: int) -> None:
         """A question asked: its stems, for a match (one executemany with the batch's others)."""
         found = stems_of(text)
-        keys = [("question stems at", chat_id, message_id)]
-        for stem in found:
-            values = {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
-            await self.writes.execute(_ADD_STEMS, values, keys)
+        rows = (
+            {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
+            for stem in found
+        )
+        await self.writes.execute_each(_ADD_STEMS, rows, [("question stems at", chat_id, message_id)])
 
     async def stems_at(self, chat_id: int, message_id: int, text: str) -> None:
         """The message was edited: the stems of the questions asked at it, as it now reads."""
@@ -280,8 +281,8 @@ class IndexWrites:
         at = {"b_chat": chat_id, "b_message": message_id}
         keys = [("question stems at", chat_id, message_id)]
         await self.writes.execute(_STEMS_OUT_AT, at, keys)
-        for stem in found:
-            await self.writes.execute(_STEMS_IN_AT, {**at, "b_stem": stem, "b_size": len(found)}, keys)
+        rows = ({**at, "b_stem": stem, "b_size": len(found)} for stem in found)
+        await self.writes.execute_each(_STEMS_IN_AT, rows, keys)
 
     async def questions_at(self, chat_id: int, message_id: int) -> None:
         """The message was edited: the questions asked at it or answered by it."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -116,6 +116,13 @@ class WriteBuffer:
 
     async def execute(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys = ()) -> None:
         self._hold(statement, dict(values), keys)
+
+    async def execute_each(
+        self, statement: UpdateBase, rows: Iterable[Mapping[str, Any]], keys: Keys = ()
+    ) -> None:
+        touched = frozenset(keys)
+        held = self._units[-1].writes if self._units else self._done
+        held.extend(_Write(statement, dict(row), touched) for row in rows)
 
     def _hold(self, statement: UpdateBase, values: dict[str, Any], keys: Keys) -> None:
         write = _Write(statement, values, frozenset(keys))
