@@ -57,10 +57,17 @@ def offer_keyboard(question_id: int) -> InlineKeyboardMarkup:
 
 
 def duplicate_text(item: dict[str, Any]) -> str:
+    asker, earlier = escape(item["asker"]), _linked(item, "earlier_", 160)
+    if not item.get("earlier_answered", True):  # pointers queued before this was recorded were answered
+        return _(
+            "{asker}, this was asked before: {earlier}. Follow it there for the answer.",
+            asker=asker,
+            earlier=earlier,
+        )
     return _(
         "{asker}, this was asked and answered before: {earlier}. Have a look there.",
-        asker=escape(item["asker"]),
-        earlier=_linked(item, "earlier_", 160),
+        asker=asker,
+        earlier=earlier,
     )
 
 

@@ -95,9 +95,16 @@ async def duplicate(
 ) -> tuple[Question, Question]:
     """/duplicate <link to the earlier question>, as a reply to the new question or its alert:
     a facilitator resolves it as a duplicate, and the asker is pointed to the earlier one."""
-    if replied_to is None or earlier_at is None:
+    if replied_to is None:
         raise ParseError(
             N_("Reply to the question (or its alert) with /duplicate and a link to the earlier question.")
+        )
+    if earlier_at is None:
+        raise ParseError(
+            N_(
+                "Add the earlier question's link after /duplicate: in Telegram, copy it from that "
+                "question (Copy Message Link)."
+            )
         )
     async with uow:
         questions = await uow.questions.thread_of(chat_id, replied_to)
@@ -116,6 +123,11 @@ async def duplicate(
             raise ParseError(N_("That link is to this same question: link to the earlier one it repeats."))
         if earlier is None:
             raise NotFound(N_("That link isn't a question of this course I'm tracking."))
+        marked = await uow.offers.get(question.id)
+        if marked is not None and marked[1] == DUPLICATE:
+            raise NotAllowed(
+                N_("That question is already marked as a duplicate: its asker was pointed there.")
+            )
         course = await uow.courses.get(question.course_id)
         assert course is not None
         if question.state is not QuestionState.RESOLVED:
@@ -124,6 +136,7 @@ async def duplicate(
         await uow.offers.mark_duplicate(question.id, course.id, earlier.id, now)
         data = _data(question, earlier, "", course)
         data["reply_to"] = question.ref.message_id
+        data["earlier_answered"] = earlier.state is not QuestionState.OPEN  # else it is only asked before
         await uow.outbox.put(
             Notice(question.ref.chat_id, NoticeKind.DUPLICATE, data, thread_id=question.ref.thread_id), now
         )

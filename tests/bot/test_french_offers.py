@@ -90,3 +90,28 @@ async def test_a_duplicates_alert_says_so_in_french_with_the_earlier_question(fl
         f"{alert.text}\n\n"
         f'<b>✅ Résolue comme doublon d’<a href="{link}">une question précédente</a> (marquée par Ana)</b>'
     )
+
+
+async def test_marking_a_duplicate_in_a_french_course_points_and_refuses_in_french(flock: Harness) -> None:
+    await set_up(flock, jean_started=False)
+    waiting = flock.telegram.post(CHAT, LEA, "La séance de vendredi est-elle enregistrée ?")
+    await flock.send(waiting)
+    new = flock.telegram.post(CHAT, JEAN, "Y aura-t-il un enregistrement de la séance de vendredi ?")
+    await flock.send(new)
+    link = f"https://t.me/c/1500/{waiting['message']['message_id']}"
+
+    no_link = await flock.send(flock.telegram.post(CHAT, ANA, "/duplicate", reply_to=new["message"]))
+    marked = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
+    again = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
+
+    assert [c.text for c in no_link if c.method == "sendMessage"] == [
+        "Ajoutez le lien de la question précédente après /duplicate : dans Telegram, copiez-le depuis "
+        "cette question (Copier le lien du message)."
+    ]
+    assert [c.text for c in marked if c.method == "sendMessage"] == [
+        f'Jean, cette question a déjà été posée : <a href="{link}">« La séance de vendredi est-elle '
+        "enregistrée ? »</a>. Suivez-la pour la réponse."
+    ]
+    assert [c.text for c in again if c.method == "sendMessage"] == [
+        "Cette question est déjà marquée comme doublon : la personne qui l’a posée y a été renvoyée."
+    ]

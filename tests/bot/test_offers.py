@@ -423,15 +423,53 @@ async def test_a_duplicates_alert_says_so_and_links_the_earlier_question(flock: 
 
 
 async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
-    await set_up(flock)
+    earlier = await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
 
     _, calls = await say(flock, CHAT, ANA, "/duplicate", reply_to=new["message"])
+    _, unreplied = await say(flock, CHAT, ANA, f"/duplicate {link}")
 
+    # She replied to the question: what is missing is the link, and where to copy it.
     assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "Add the earlier question's link after /duplicate: in Telegram, copy it from that question "
+        "(Copy Message Link)."
+    ]
+    assert [c.text for c in unreplied if c.method == "sendMessage"] == [
         "Reply to the question (or its alert) with /duplicate and a link to the earlier question."
     ]
     assert await state_of(flock, new) == "open"
+
+
+async def test_a_question_already_marked_a_duplicate_is_not_pointed_there_twice(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    _, first = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    _, again = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    assert len([c for c in first if c.method == "sendMessage"]) == 1  # the pointer
+    assert [(c.chat_id, c.text) for c in again if c.method == "sendMessage"] == [
+        (CHAT["id"], "That question is already marked as a duplicate: its asker was pointed there.")
+    ]
+    assert await flock.rows("select outcome from offers") == [("duplicate",)]
+
+
+async def test_a_duplicate_of_a_question_still_waiting_is_not_called_answered(flock: Harness) -> None:
+    await set_up(flock)
+    waiting, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
+    new, _ = await say(flock, CHAT, BEN, "Will Friday's session have a recording?")
+    link = f"https://t.me/c/1500/{waiting['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    [pointer] = [c for c in calls if c.method == "sendMessage"]
+    assert pointer.text == (
+        f'Ben, this was asked before: <a href="{link}">“Is the Friday session recorded?”</a>. '
+        "Follow it there for the answer."
+    )
+    assert await state_of(flock, new) == "resolved"
 
 
 async def test_duplicate_with_something_that_is_not_a_link_says_how_to_get_one(flock: Harness) -> None:
