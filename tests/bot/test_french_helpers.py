@@ -37,6 +37,8 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     nudge = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 20 min"))
     zero = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 0 min"))
     long = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 61j"))
+    garbled = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance bientôt"))
+    [shown] = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings"))
     await flock.send(flock.telegram.post(private(LEA), LEA, "/start"))
 
     await flock.send(flock.telegram.post(CHAT, LEA, "#présentation Léa, je code en Python."))
@@ -56,8 +58,12 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
 
     assert nudge[0].startswith("#int26 : réglage « relance » modifié.")
     assert "relance 20 min" in nudge[0]
-    assert zero == ["Une relance attend au moins une minute, par exemple 20 min, ou non."]
-    assert long == ["Une relance attend au plus 60 jours, par exemple 20 min, ou non."]
+    assert zero == ["Une relance attend d’une minute à 60 jours, par exemple 20 min, ou non."]
+    assert long == zero
+    assert "<code>relance non</code> — combien de temps une question attend" in shown  # as the other lines
+    assert garbled == [
+        "Je n’ai pas compris la relance « bientôt » : d’une minute à 60 jours, par exemple 20 min, ou non."
+    ]
     assert invite.text.startswith("Merci pour votre présentation dans #int26 !")
     assert labels(invite) == ["Oui, signalez-moi", "Non merci"]
     assert [c.text for c in yes if c.method == "editMessageText"] == [

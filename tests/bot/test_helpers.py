@@ -212,10 +212,10 @@ async def test_nudge_setting_is_validated_shown_and_off(flock: Harness) -> None:
 
     assert set_[0].startswith("Updated #onb26: nudge changed.")
     assert "nudge 20m" in set_[0]
-    assert bad == ["I couldn't read “soon” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."]
-    assert short == ["A nudge waits at least a minute, like 20m, or off."]
+    assert bad == ["I couldn't read “soon” as a nudge time: from a minute to 60 days, like 20m, or off."]
+    assert short == ["A nudge waits from a minute to 60 days, like 20m, or off."]  # the README's bounds
     assert zero == short  # the nudge's own bounds, not a duration's
-    assert long == ["A nudge waits at most 60 days, like 20m, or off."]
+    assert long == short
     assert kept == [(1200,)]
     assert "nudge off" in off[0]
     assert learner == ["Only facilitators of #onb26 can do that."]
