@@ -11,10 +11,7 @@ from bot.callbacks import offer_button
 from bot.i18n import N_, _
 from bot.links import message_link
 from bot.texts import question_excerpt
-from facilitation.model import MessageRef
-
-ACCEPTED = N_("✅ Glad it helped — your question is marked as solved.")
-DECLINED = N_("Got it — your question stays open for the course.")
+from facilitation.model import MessageRef, Question
 
 
 def _linked(item: dict[str, Any], prefix: str, limit: int) -> str:
@@ -76,3 +73,39 @@ NOT_A_LINK = N_(
     "(Copy Message Link) and paste it after /duplicate."
 )
 MARKED = N_("Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one.")
+
+
+def _quoted(question: Question, limit: int = 120) -> str:
+    """A question's excerpt, quoted, linked to its message where there is a link."""
+    quoted = _("“{text}”", text=question_excerpt(question.text, [], limit))
+    url = message_link(question.ref)
+    return f'<a href="{url}">{quoted}</a>' if url else quoted
+
+
+def settled(question: Question, earlier: Question | None, accepted: bool, in_group: bool) -> str:
+    """The offer once its asker pressed a button: in private, which question of theirs; in the
+    group, everyone reads who decided and which earlier question holds the answer."""
+    if not in_group:
+        if accepted:
+            return _(
+                "✅ Glad it helped — your question {question} is marked as solved.",
+                question=_quoted(question),
+            )
+        return _("Got it — your question {question} stays open for the course.", question=_quoted(question))
+    asker = escape(question.asker.name)
+    if earlier is None:
+        if accepted:
+            return _("✅ Glad it helped, {asker}: the question is marked as solved.", asker=asker)
+        return _("Got it, {asker}: the question stays open for the course.", asker=asker)
+    if accepted:
+        return _(
+            "✅ Glad it helped, {asker}: the answer to {earlier} settles it, "
+            "and the question is marked as solved.",
+            asker=asker,
+            earlier=_quoted(earlier, 80),
+        )
+    return _(
+        "Got it, {asker}: the answer to {earlier} isn't quite it, so the question stays open for the course.",
+        asker=asker,
+        earlier=_quoted(earlier, 80),
+    )

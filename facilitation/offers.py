@@ -66,8 +66,9 @@ async def offer(uow: UnitOfWork, course: Course, question: Question, now: dateti
 
 async def respond(
     uow: UnitOfWork, question_id: int, person: Person, accepted: bool, now: datetime
-) -> Question:
-    """The asker pressed "That answers it" (accepted) or "Not quite"."""
+) -> tuple[Question, Question | None]:
+    """The asker pressed "That answers it" (accepted) or "Not quite": their question, and the
+    earlier one offered (None once forgotten), for the reply to name both."""
     async with uow:
         found = await uow.offers.get(question_id)
         if found is None:
@@ -81,8 +82,9 @@ async def respond(
             await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
             await alerts.close(uow, question.id, "resolved", person, now)
         await uow.offers.settle(question.id, ACCEPTED if accepted else DECLINED, now)
+        earlier = await uow.offers.earlier_offered(question.id)
         await uow.commit()
-    return question
+    return question, earlier if earlier is not None and earlier.text else None
 
 
 async def duplicate(

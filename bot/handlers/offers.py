@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, convert, render_offers, texts
@@ -25,14 +26,15 @@ async def offered(update: Update, context: FlockContext) -> None:
         await _toast(query, texts.BUTTON_GONE)
         return
     try:
-        await offers.respond(
+        question, earlier = await offers.respond(
             context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
         )
     except FlockError as error:
         await _toast(query, error=error)
         return
     await query.answer()
-    await query.edit_message_text(_(render_offers.ACCEPTED if pressed.solved else render_offers.DECLINED))
+    in_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
+    await query.edit_message_text(render_offers.settled(question, earlier, pressed.solved, in_group))
 
 
 async def duplicate(update: Update, context: FlockContext) -> None:

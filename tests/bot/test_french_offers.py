@@ -53,23 +53,29 @@ async def test_a_french_asker_is_offered_the_earlier_answer_in_french(flock: Har
     )
     assert [b["text"] for b in row] == ["Ça y répond", "Pas tout à fait"]
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
-        "✅ Tant mieux — votre question est marquée comme résolue."
+        f'✅ Tant mieux — votre question <a href="{asked}">« {NEW} »</a> est marquée comme résolue.'
     ]
 
 
 async def test_in_a_french_course_s_group_the_offer_and_a_stranger_s_toast_are_in_french(
     flock: Harness,
 ) -> None:
-    await set_up(flock, jean_started=False)
+    earlier = await set_up(flock, jean_started=False)
 
     [offer] = offers(await flock.send(flock.telegram.post(CHAT, JEAN, NEW)))
     row = offer.params["reply_markup"]["inline_keyboard"][0]
     pressed = await flock.send(flock.telegram.press(MARC, offer.result, row[1]["callback_data"]))
+    declined = await flock.send(flock.telegram.press(JEAN, offer.result, row[1]["callback_data"]))
 
     assert offer.text.startswith("Cette question a déjà été posée : ")
     assert offer.text.endswith("(Seule la personne qui l’a posée peut le dire.)")
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "Seule la personne qui a posé la question peut répondre ici."
+    ]
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    assert [c.params["text"] for c in declined if c.method == "editMessageText"] == [
+        f'Compris, Jean : la réponse à <a href="{link}">« {EARLIER} »</a> ne convient pas tout à fait, '
+        "la question reste donc ouverte pour le cours."
     ]
 
 

@@ -116,11 +116,36 @@ async def test_that_answers_it_resolves_the_question_from_the_archive(flock: Har
 
     pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
-        "✅ Glad it helped — your question is marked as solved."
+        f'✅ Glad it helped — your question <a href="{asked}">“{NEW}”</a> is marked as solved.'
     ]
     assert await state_of(flock, new) == "resolved"
     assert await flock.rows("select outcome from offers") == [("accepted",)]
+
+
+async def test_in_the_group_the_settled_offer_says_who_decided_and_keeps_the_earlier_question(
+    flock: Harness,
+) -> None:
+    earlier = await set_up(flock, ben_started=False)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+    _, calls = await say(flock, CHAT, user(21, "Eli"), "How do I get the VPN password reset?")
+    [other] = offers(calls)
+
+    accepted = await flock.send(press(flock, BEN, offer, "That answers it"))
+    declined = await flock.send(press(flock, user(21, "Eli"), other, "Not quite"))
+
+    # Everyone in the group reads these: who pressed, and where the earlier answer still is.
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    assert [c.params["text"] for c in accepted if c.method == "editMessageText"] == [
+        f'✅ Glad it helped, Ben: the answer to <a href="{link}">“{EARLIER}”</a> settles it, '
+        "and the question is marked as solved."
+    ]
+    assert [c.params["text"] for c in declined if c.method == "editMessageText"] == [
+        f'Got it, Eli: the answer to <a href="{link}">“{EARLIER}”</a> isn\'t quite it, '
+        "so the question stays open for the course."
+    ]
 
 
 async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(flock: Harness) -> None:
@@ -148,8 +173,9 @@ async def test_not_quite_changes_nothing_and_is_not_asked_again(flock: Harness) 
     edited = flock.telegram.edit(new, NEW + " (on my laptop)")
     after_edit = await flock.send(edited)
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
-        "Got it — your question stays open for the course."
+        f'Got it — your question <a href="{asked}">“{NEW}”</a> stays open for the course.'
     ]
     assert toasts(again) == ["You've already answered this."]
     assert offers(after_edit) == []
