@@ -167,8 +167,12 @@ async def test_helper_asks_which_course_when_the_learner_is_in_several(flock: Ha
 
     unnamed = await flock.replies(flock.telegram.post(me, CLEO, "/helper on"))
     named = await flock.replies(flock.telegram.post(me, CLEO, "/helper on #lead26"))
+    not_hers = await flock.replies(flock.telegram.post(me, CLEO, "/helper on #dat26"))
 
     assert unnamed == ["Which course? Add its hashtag: #lead26, #onb26."]
+    assert not_hers == [
+        "Which course? #dat26 isn't one of your courses: add the hashtag of one that is, #lead26, #onb26."
+    ]
     assert named[0].startswith("👍 I may ping you about questions in #lead26")
     chosen = await flock.rows(
         "select c.hashtag, h.choice from helpers h join courses c on c.id = h.course_id"
