@@ -73,7 +73,7 @@ def _line(helper: Helper) -> str:
         state = _("I won't ping you")
     else:
         state = _("you haven't said yet")
-    line = f"• {helper.course.tag}: {state}"
+    line = _("• {course}: {state}", course=helper.course.tag, state=state)  # French spaces its colon
     if helper.topics:
         line += "\n  " + _("Topics: {topics}", topics=escape(helper.topics))
     return line

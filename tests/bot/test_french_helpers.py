@@ -98,11 +98,13 @@ async def test_a_french_helper_turning_it_off_or_mistyping_reads_the_french_comm
     off = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper non"))
     typo = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper peut-être"))
     elsewhere = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper oui #dat26"))
+    [shown] = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper"))
 
     assert off == [
         "D’accord : je ne vous signalerai plus de questions de #int26. /helper oui pour revenir en arrière."
     ]
     assert typo[0].startswith("Je ne connais pas « peut-être » après /helper. Vous pouvez écrire :\n")
+    assert shown.startswith("<b>Entraide</b>\n• #int26 : je ne vous signale rien\n")
     assert elsewhere == [
         "Quel cours ? #dat26 ne fait pas partie de vos cours : ajoutez le hashtag de l’un des vôtres, #int26."
     ]
