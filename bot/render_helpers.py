@@ -14,7 +14,7 @@ from bot.i18n import N_, _
 from bot.links import message_link
 from bot.texts import question_excerpt, shown_name
 from facilitation.helpers import HELPER_USAGE
-from facilitation.model import Helper, MessageRef
+from facilitation.model import Helper, MessageRef, Question
 
 IN_GROUP = N_("Send /helper to me in a private chat: it's about you alone.")
 INVITE_YES = N_("👍 Thanks! I'll ping you now and then about a question you may know (at most 3 a day).")
@@ -53,6 +53,18 @@ def ask(data: dict[str, Any]) -> str:
         course=data["course"],
         question=question,
     )
+
+
+def asked(question: Question, answering: bool) -> str:
+    """The ask once the helper pressed a button: the question still linked, and their choice."""
+    url = message_link(question.ref)
+    quoted = _("“{text}”", text=question_excerpt(question.text, [], 300))
+    linked = f'<a href="{url}">{quoted}</a>' if url else quoted
+    if answering:
+        return _(
+            "🙋 You said you'll answer {question}: reply to it in the group when you can.", question=linked
+        )
+    return _("You passed on {question}: I'll ask someone else next time.", question=linked)
 
 
 def ask_keyboard(question_id: int) -> InlineKeyboardMarkup:

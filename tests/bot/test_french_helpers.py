@@ -82,6 +82,11 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "🙌 Merci ! Les animateurs voient que vous vous en occupez."
     ]
+    link = f"https://t.me/c/{str(CHAT['id']).removeprefix('-100')}/{question['message']['message_id']}"
+    assert [c.text for c in pressed if c.method == "editMessageText" and c.chat_id == LEA["id"]] == [
+        f'🙋 Vous avez dit que vous y répondrez : <a href="{link}">« Comment fusionner deux tables pandas '
+        "en Python ? »</a>. Répondez-y dans le groupe quand vous pourrez."
+    ]
     assert alert.text.endswith("🙋 Réponse promise par Léa (entraide).")
     assert (
         "🙋 Participants sollicités pour des questions en attente : 1 demande · 1 avec réponse" in digest[0]

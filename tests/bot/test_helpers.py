@@ -406,7 +406,7 @@ async def test_in_quiet_hours_the_ask_waits_until_they_end(flock: Harness) -> No
 async def test_ill_answer_shows_on_the_facilitators_alert(flock: Harness) -> None:
     await course(flock)
     await opted_in(flock, CLEO)
-    await ask(flock)
+    question = await ask(flock)
     flock.clock.advance(hours=1)
     [pinged] = asks(await flock.tick()).values()
 
@@ -417,7 +417,14 @@ async def test_ill_answer_shows_on_the_facilitators_alert(flock: Harness) -> Non
 
     assert toasts(stranger) == ["That button isn't valid any more."]
     assert toasts(pressed) == ["🙌 Thanks! The facilitators can see you're on it."]
-    assert [c.method for c in pressed if c.method == "editMessageReplyMarkup"] == ["editMessageReplyMarkup"]
+    # The ask keeps its question, linked, and what she said; its buttons go.
+    link = f"https://t.me/c/1500/{question['message']['message_id']}"
+    [kept] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == CLEO["id"]]
+    assert kept.params["message_id"] == pinged.result["message_id"]
+    assert kept.text == (
+        f'🙋 You said you\'ll answer <a href="{link}">“{PANDAS}”</a>: reply to it in the group when you can.'
+    )
+    assert "reply_markup" not in kept.params
     assert alert.text.endswith("\n🙋 Cleo said they'll answer (peer helper).")
     assert "I'll take it" in labels(alert)
     assert await flock.rows("select response from helper_asks") == [("answering",)]
@@ -445,7 +452,7 @@ async def test_ill_answer_after_the_alert_edits_it_and_keeps_its_buttons(flock: 
 async def test_not_for_me_records_it_and_the_alert_says_nothing(flock: Harness) -> None:
     await course(flock)
     await opted_in(flock, CLEO)
-    await ask(flock)
+    question = await ask(flock)
     flock.clock.advance(hours=1)
     [pinged] = asks(await flock.tick()).values()
 
@@ -454,6 +461,10 @@ async def test_not_for_me_records_it_and_the_alert_says_nothing(flock: Harness) 
     [alert] = to(await flock.tick(), ANA)
 
     assert toasts(pressed) == ["No problem, I'll ask someone else next time."]
+    link = f"https://t.me/c/1500/{question['message']['message_id']}"
+    assert [c.text for c in pressed if c.method == "editMessageText" and c.chat_id == CLEO["id"]] == [
+        f'You passed on <a href="{link}">“{PANDAS}”</a>: I\'ll ask someone else next time.'
+    ]
     assert "peer helper" not in alert.text
     assert await flock.rows("select response from helper_asks") == [("declined",)]
 

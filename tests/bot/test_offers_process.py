@@ -165,7 +165,16 @@ def test_earlier_answers_offered_and_a_peer_helper_pinged(cohort: Cohort) -> Non
     assert f'<a href="{link(FORUM, book)}">' in ping.text
     calls = cohort.press(LENA, ping, "I'll answer")
     assert toasts(calls) == ["🙌 Thanks! The facilitators can see you're on it."]
-    assert [c.method for c in calls if c.method != "answerCallbackQuery"] == ["editMessageReplyMarkup"]
+    [kept] = [c for c in calls if c.method != "answerCallbackQuery"]  # the ask keeps what she said
+    assert (kept.method, kept.chat_id, "reply_markup" in kept.params) == (
+        "editMessageText",
+        LENA["id"],
+        False,
+    )
+    assert visible_text(kept.text) == (
+        "🙋 You said you'll answer “Can anyone recommend a good book on statistics?”: "
+        "reply to it in the group when you can."
+    )
 
     # Two hours after they were asked: alerts for the open questions, none for Ben's resolved one;
     # the one Lena is on says so.
