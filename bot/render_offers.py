@@ -72,7 +72,16 @@ NOT_A_LINK = N_(
     "I couldn't read “{text}” as a link to a message. In Telegram, copy the earlier question's link "
     "(Copy Message Link) and paste it after /duplicate."
 )
-MARKED = N_("Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one.")
+
+
+def marked(question: Question, earlier: Question) -> str:
+    """To the facilitator who marked it from an alert, in private: both questions, linked."""
+    return _(
+        "Marked as a duplicate: {question} is resolved, and {asker} is pointed to {earlier}.",
+        question=_quoted(question, 80),
+        asker=escape(question.asker.name),
+        earlier=_quoted(earlier, 80),
+    )
 
 
 def _quoted(question: Question, limit: int = 120) -> str:

@@ -45,9 +45,11 @@ async def duplicate(update: Update, context: FlockContext) -> None:
     if typed and earlier is None:
         raise Refusal(_(render_offers.NOT_A_LINK, text=escape(typed[:40])))
     person, replied_to = require_sender(message), convert.replied_to(message)
-    await offers.duplicate(context.uow(), message.chat_id, person, replied_to, earlier, context.now())
+    question, earlier_one = await offers.duplicate(
+        context.uow(), message.chat_id, person, replied_to, earlier, context.now()
+    )
     if message.chat.type == "private":  # in a group, the pointer to the earlier question says it
-        await reply(update, _(render_offers.MARKED))
+        await reply(update, render_offers.marked(question, earlier_one))
 
 
 HANDLERS = [

@@ -121,3 +121,26 @@ async def test_marking_a_duplicate_in_a_french_course_points_and_refuses_in_fren
     assert [c.text for c in again if c.method == "sendMessage"] == [
         "Cette question est déjà marquée comme doublon : la personne qui l’a posée y a été renvoyée."
     ]
+
+
+async def test_marking_a_duplicate_from_its_alert_is_confirmed_in_french_with_both_questions(
+    flock: Harness,
+) -> None:
+    earlier = await set_up(flock, jean_started=False)
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/language fr"))
+    new = flock.telegram.post(CHAT, JEAN, "Mon VPN dit que mon mot de passe a expiré, que faire ?")
+    await flock.send(new)
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+
+    calls = await flock.send(
+        flock.telegram.post(private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
+    )
+
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
+        f'Marquée comme doublon : <a href="{asked}">« Mon VPN dit que mon mot de passe a expiré, que '
+        f'faire ? »</a> est résolue, et Jean a reçu le lien vers <a href="{link}">« {EARLIER} »</a>.'
+    ]

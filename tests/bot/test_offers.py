@@ -424,8 +424,10 @@ async def test_duplicate_as_a_reply_to_the_alert_in_private(flock: Harness) -> N
 
     _, calls = await say(flock, private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
-        "Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one."
+        f'Marked as a duplicate: <a href="{asked}">“My VPN says my password expired, what now?”</a> is '
+        f'resolved, and Ben is pointed to <a href="{link}">“{EARLIER}”</a>.'
     ]
     assert await state_of(flock, new) == "resolved"
 
