@@ -64,7 +64,7 @@ def asked(question: Question, answering: bool) -> str:
         return _(
             "🙋 You said you'll answer {question}: reply to it in the group when you can.", question=linked
         )
-    return _("You passed on {question}: I'll ask someone else next time.", question=linked)
+    return _("You said this one isn't for you: {question}.", question=linked)
 
 
 def ask_keyboard(question_id: int) -> InlineKeyboardMarkup:

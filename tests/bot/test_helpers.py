@@ -463,7 +463,7 @@ async def test_not_for_me_records_it_and_the_alert_says_nothing(flock: Harness) 
     assert toasts(pressed) == ["No problem, I'll ask someone else next time."]
     link = f"https://t.me/c/1500/{question['message']['message_id']}"
     assert [c.text for c in pressed if c.method == "editMessageText" and c.chat_id == CLEO["id"]] == [
-        f'You passed on <a href="{link}">“{PANDAS}”</a>: I\'ll ask someone else next time.'
+        f'You said this one isn\'t for you: <a href="{link}">“{PANDAS}”</a>.'
     ]
     assert "peer helper" not in alert.text
     assert await flock.rows("select response from helper_asks") == [("declined",)]
