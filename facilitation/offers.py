@@ -78,11 +78,12 @@ async def respond(
             raise NotAllowed(N_("Only the person who asked can answer this."))
         if outcome is not None:
             raise NotFound(N_("You've already answered this."))
+        earlier = await uow.offers.earlier_offered(question.id)
         if accepted and question.is_unresolved:
             await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
-            await alerts.close(uow, question.id, "resolved", person, now)
+            # The alerts link the earlier question whose answer resolved it.
+            await alerts.close(uow, question.id, "resolved", person, now, earlier.ref if earlier else None)
         await uow.offers.settle(question.id, ACCEPTED if accepted else DECLINED, now)
-        earlier = await uow.offers.earlier_offered(question.id)
         await uow.commit()
     return question, earlier if earlier is not None and earlier.text else None
 

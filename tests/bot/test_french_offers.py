@@ -144,3 +144,22 @@ async def test_marking_a_duplicate_from_its_alert_is_confirmed_in_french_with_bo
         f'Marquée comme doublon : <a href="{asked}">« Mon VPN dit que mon mot de passe a expiré, que '
         f'faire ? »</a> est résolue, et Jean a reçu le lien vers <a href="{link}">« {EARLIER} »</a>.'
     ]
+
+
+async def test_an_earlier_answer_accepted_after_the_alert_is_said_on_it_in_french(flock: Harness) -> None:
+    earlier = await set_up(flock, jean_started=False)
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/start"))
+    await flock.send(flock.telegram.post(private(ANA), ANA, "/language fr"))
+    [offer] = offers(await flock.send(flock.telegram.post(CHAT, JEAN, NEW)))
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+    row = offer.params["reply_markup"]["inline_keyboard"][0]
+
+    pressed = await flock.send(flock.telegram.press(JEAN, offer.result, row[0]["callback_data"]))
+
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    [edited] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == ANA["id"]]
+    assert edited.text == (
+        f"{alert.text}\n\n"
+        f'<b>✅ Résolue par la réponse à <a href="{link}">une question précédente</a> (selon Jean)</b>'
+    )

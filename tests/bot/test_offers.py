@@ -148,6 +148,24 @@ async def test_in_the_group_the_settled_offer_says_who_decided_and_keeps_the_ear
     ]
 
 
+async def test_accepted_after_its_alert_the_alert_links_the_earlier_question(flock: Harness) -> None:
+    earlier = await set_up(flock, ben_started=False)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+
+    pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
+
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    [edited] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == ANA["id"]]
+    assert edited.params["message_id"] == alert.result["message_id"]
+    assert edited.text == (
+        f"{alert.text}\n\n"
+        f'<b>✅ Solved by the answer to <a href="{link}">an earlier question</a> (Ben said so)</b>'
+    )
+
+
 async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(flock: Harness) -> None:
     earlier = await set_up(flock)
     _, calls = await say(flock, CHAT, BEN, NEW)
