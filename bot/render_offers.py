@@ -55,6 +55,12 @@ def offer_keyboard(question_id: int) -> InlineKeyboardMarkup:
 
 def duplicate_text(item: dict[str, Any]) -> str:
     asker, earlier = escape(item["asker"]), _linked(item, "earlier_", 160)
+    if item.get("earlier_later"):  # not "before": the facilitator kept the later one
+        return _(
+            "{asker}, this question is followed in another thread: {earlier}. Have a look there.",
+            asker=asker,
+            earlier=earlier,
+        )
     if not item.get("earlier_answered", True):  # pointers queued before this was recorded were answered
         return _(
             "{asker}, this was asked before: {earlier}. Follow it there for the answer.",

@@ -140,6 +140,7 @@ async def duplicate(
         data = _data(question, earlier, "", course)
         data["reply_to"] = question.ref.message_id
         data["earlier_answered"] = earlier.state is not QuestionState.OPEN  # else it is only asked before
+        data["earlier_later"] = earlier.asked_at > question.asked_at  # pointed to one asked after it
         await uow.outbox.put(
             Notice(question.ref.chat_id, NoticeKind.DUPLICATE, data, thread_id=question.ref.thread_id), now
         )

@@ -163,3 +163,20 @@ async def test_an_earlier_answer_accepted_after_the_alert_is_said_on_it_in_frenc
         f"{alert.text}\n\n"
         f'<b>✅ Résolue par la réponse à <a href="{link}">une question précédente</a> (selon Jean)</b>'
     )
+
+
+async def test_a_duplicate_of_a_later_question_is_pointed_there_in_french(flock: Harness) -> None:
+    await set_up(flock, jean_started=False)
+    new = flock.telegram.post(CHAT, JEAN, "Y aura-t-il un enregistrement de la séance de vendredi ?")
+    await flock.send(new)
+    flock.clock.advance(minutes=5)
+    later = flock.telegram.post(CHAT, LEA, "La séance de vendredi est-elle enregistrée ?")
+    await flock.send(later)
+    link = f"https://t.me/c/1500/{later['message']['message_id']}"
+
+    calls = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
+
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        f'Jean, cette question est suivie dans un autre fil : <a href="{link}">« La séance de vendredi '
+        "est-elle enregistrée ? »</a>. Jetez-y un œil."
+    ]

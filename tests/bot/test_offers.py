@@ -502,6 +502,23 @@ async def test_a_question_already_marked_a_duplicate_is_not_pointed_there_twice(
     assert await flock.rows("select outcome from offers") == [("duplicate",)]
 
 
+async def test_a_duplicate_of_a_later_question_is_not_said_to_be_asked_before(flock: Harness) -> None:
+    await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "Will Friday's session have a recording?")
+    flock.clock.advance(minutes=5)
+    later, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
+    await say(flock, CHAT, DAN, "Yes, on the course drive.", reply_to=later["message"])
+    link = f"https://t.me/c/1500/{later['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    [pointer] = [c for c in calls if c.method == "sendMessage"]
+    assert pointer.text == (
+        f'Ben, this question is followed in another thread: <a href="{link}">“Is the Friday session '
+        "recorded?”</a>. Have a look there."
+    )
+
+
 async def test_a_duplicate_of_a_question_still_waiting_is_not_called_answered(flock: Harness) -> None:
     await set_up(flock)
     waiting, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
