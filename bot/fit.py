@@ -9,6 +9,7 @@ open, and ends with "…".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 MESSAGE = 4096
 CAPTION = 1024
@@ -72,3 +73,16 @@ def _prefix(text: str, room: int) -> str:
 def toast(text: str) -> str:
     """A button's answer: plain text, so a plain cut will do."""
     return text if _units(text) <= TOAST else _prefix(text, TOAST - 1).rstrip() + ELLIPSIS
+
+
+def shortened(render: Callable[[int], str], limits: Iterable[int]) -> str:
+    """A message with lists: rendered with each list limit in turn (longest first) until its HTML
+    fits; else the shortest, cut after the last whole line that fits (each line closes its own
+    tags) and ended with "…"."""
+    text = ""
+    for limit in limits:
+        text = render(limit)
+        if len(text) <= MESSAGE:
+            return text
+    head = text[: MESSAGE - 2]
+    return head[: head.rfind("\n")] + "\n…"

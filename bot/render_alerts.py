@@ -89,10 +89,16 @@ def edited_alert_text(item: dict[str, Any], now: datetime) -> str:
     if item["status"] == "helping":  # still open: the text names them, the buttons stay
         return alert_text(item, now)
     by = shown_name(item["by"]) if item.get("by") else _("someone")
-    earlier = _earlier_link(item) if item["status"] == "duplicate" else None
-    if earlier:
+    earlier = _earlier_link(item) if item["status"] in ("duplicate", "resolved") else None
+    if earlier and item["status"] == "duplicate":
         status = _(
             '✅ Solved as a duplicate of <a href="{url}">an earlier question</a> (marked by {by})',
+            url=earlier,
+            by=by,
+        )
+    elif earlier:  # the asker accepted the earlier answer offered
+        status = _(
+            '✅ Solved by the answer to <a href="{url}">an earlier question</a> ({by} said so)',
             url=earlier,
             by=by,
         )

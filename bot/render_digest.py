@@ -7,6 +7,7 @@ from html import escape as _escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fit import shortened
 from bot.i18n import N_, _, age, ago, dated, ngettext
 from bot.i18n import compact_length as duration
 from bot.links import message_link
@@ -21,17 +22,11 @@ SOLVED = {
 }
 # The digest's opening moment as a CLDR pattern: each language writes its own.
 SINCE = N_("EEE dd MMM HH:mm")
-MAX_LENGTH = 4096  # Telegram's limit, counted here on the HTML: longer than the text it shows
 ITEM_LIMITS = (10, 5, 3, 1)  # tried in turn until the digest fits
 
 
 def digest(d: Digest) -> str:
-    text = ""
-    for limit in ITEM_LIMITS:
-        text = _render(d, limit)
-        if len(text) <= MAX_LENGTH:
-            return text
-    return _cut(text)
+    return shortened(lambda limit: _render(d, limit), ITEM_LIMITS)
 
 
 def _render(d: Digest, limit: int) -> str:
@@ -196,9 +191,3 @@ def _learners(listed: Listed[Participation], now: datetime, limit: int) -> str:
         for p in shown
     ]
     return "\n".join([_title(_("👥 Learners"), listed.total), *lines, *_more(listed, len(shown))])
-
-
-def _cut(text: str) -> str:
-    """Last resort: whole lines up to the limit (each line closes its own tags)."""
-    head = text[: MAX_LENGTH - 2]
-    return head[: head.rfind("\n")] + "\n…"

@@ -14,7 +14,7 @@ from bot.i18n import N_, _
 from bot.links import message_link
 from bot.texts import question_excerpt, shown_name
 from facilitation.helpers import HELPER_USAGE
-from facilitation.model import Helper, MessageRef
+from facilitation.model import Helper, MessageRef, Question
 
 IN_GROUP = N_("Send /helper to me in a private chat: it's about you alone.")
 INVITE_YES = N_("👍 Thanks! I'll ping you now and then about a question you may know (at most 3 a day).")
@@ -55,6 +55,18 @@ def ask(data: dict[str, Any]) -> str:
     )
 
 
+def asked(question: Question, answering: bool) -> str:
+    """The ask once the helper pressed a button: the question still linked, and their choice."""
+    url = message_link(question.ref)
+    quoted = _("“{text}”", text=question_excerpt(question.text, [], 300))
+    linked = f'<a href="{url}">{quoted}</a>' if url else quoted
+    if answering:
+        return _(
+            "🙋 You said you'll answer {question}: reply to it in the group when you can.", question=linked
+        )
+    return _("You said this one isn't for you: {question}.", question=linked)
+
+
 def ask_keyboard(question_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -73,7 +85,7 @@ def _line(helper: Helper) -> str:
         state = _("I won't ping you")
     else:
         state = _("you haven't said yet")
-    line = f"• {helper.course.tag}: {state}"
+    line = _("• {course}: {state}", course=helper.course.tag, state=state)  # French spaces its colon
     if helper.topics:
         line += "\n  " + _("Topics: {topics}", topics=escape(helper.topics))
     return line

@@ -7,6 +7,7 @@ from datetime import timedelta
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
+from bot.fit import shortened
 from bot.i18n import N_, _, dated, ngettext
 from bot.links import message_link, post_link
 from bot.texts import escape, excerpt, question_excerpt, shown_name
@@ -15,18 +16,11 @@ from facilitation.model import Consent, MessageRef
 
 # A day of the week as a CLDR pattern: each language writes its own.
 DAY = N_("EEE d MMM")
-MAX_LENGTH = 4096  # Telegram's limit, counted on the HTML
 LIMITS = (10, 5, 3, 1)  # names per list, tried in turn until the message fits
 
 
 def highlights(h: Highlights) -> str:
-    text = ""
-    for limit in LIMITS:
-        text = _render(h, limit)
-        if len(text) <= MAX_LENGTH:
-            return text
-    head = text[: MAX_LENGTH - 2]
-    return head[: head.rfind("\n")] + "\n…"
+    return shortened(lambda limit: _render(h, limit), LIMITS)
 
 
 def _render(h: Highlights, limit: int) -> str:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from bot.i18n import _
 from bot.texts import STATE_LABELS, excerpt, linked, question_excerpt
 from facilitation.search import Results
 
 QUESTION_LENGTH = 90
 ANSWER_LENGTH = 100
+WORDS_LENGTH = 60
 
 
 def results(found: Results) -> str:
-    words = escape(" ".join(found.words))
+    words = excerpt(" ".join(found.words), WORDS_LENGTH)  # what was typed, said back, may be long
     if not found.found:
         return _(
             "Nothing found for “{words}”. Try other words, or ask the course with #question.", words=words

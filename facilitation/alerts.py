@@ -265,7 +265,8 @@ async def close(
     earlier: MessageRef | None = None,
 ) -> None:
     """An answer, resolution or dismissal ends the question's alerts: every copy says so, and a
-    duplicate's (`earlier`: the question it repeats) links the earlier question."""
+    duplicate's or an accepted earlier answer's (`earlier`: the question it repeats) links the
+    earlier question."""
     closed = await uow.alerts.close(question_id, outcome)
     if closed:
         status: dict[str, object] = {"status": outcome, "by": by.name if by else None}

@@ -67,8 +67,9 @@ async def offer(uow: UnitOfWork, course: Course, question: Question, now: dateti
 
 async def respond(
     uow: UnitOfWork, question_id: int, person: Person, accepted: bool, now: datetime
-) -> Question:
-    """The asker pressed "That answers it" (accepted) or "Not quite"."""
+) -> tuple[Question, Question | None]:
+    """The asker pressed "That answers it" (accepted) or "Not quite": their question, and the
+    earlier one offered (None once forgotten), for the reply to name both."""
     async with uow:
         found = await uow.offers.get(question_id)
         if found is None:
@@ -78,12 +79,14 @@ async def respond(
             raise NotAllowed(N_("Only the person who asked can answer this."))
         if outcome is not None:
             raise NotFound(N_("You've already answered this."))
+        earlier = await uow.offers.earlier_offered(question.id)
         if accepted and question.is_unresolved:
             await uow.questions.set_state(question.id, QuestionState.RESOLVED, person.id, now)
-            await alerts.close(uow, question.id, "resolved", person, now)
+            # The alerts link the earlier question whose answer resolved it.
+            await alerts.close(uow, question.id, "resolved", person, now, earlier.ref if earlier else None)
         await uow.offers.settle(question.id, ACCEPTED if accepted else DECLINED, now)
         await uow.commit()
-    return question
+    return question, earlier if earlier is not None and earlier.text else None
 
 
 async def duplicate(
@@ -96,9 +99,16 @@ async def duplicate(
 ) -> tuple[Question, Question]:
     """/duplicate <link to the earlier question>, as a reply to the new question or its alert:
     a facilitator resolves it as a duplicate, and the asker is pointed to the earlier one."""
-    if replied_to is None or earlier_at is None:
+    if replied_to is None:
         raise ParseError(
             N_("Reply to the question (or its alert) with /duplicate and a link to the earlier question.")
+        )
+    if earlier_at is None:
+        raise ParseError(
+            N_(
+                "Add the earlier question's link after /duplicate: in Telegram, copy it from that "
+                "question (Copy Message Link)."
+            )
         )
     async with uow:
         questions = await uow.questions.thread_of(chat_id, replied_to)
@@ -117,6 +127,11 @@ async def duplicate(
             raise ParseError(N_("That link is to this same question: link to the earlier one it repeats."))
         if earlier is None:
             raise NotFound(N_("That link isn't a question of this course I'm tracking."))
+        marked = await uow.offers.get(question.id)
+        if marked is not None and marked[1] == DUPLICATE:
+            raise NotAllowed(
+                N_("That question is already marked as a duplicate: its asker was pointed there.")
+            )
         course = await uow.courses.get(question.course_id)
         assert course is not None
         if question.state is not QuestionState.RESOLVED:
@@ -125,6 +140,8 @@ async def duplicate(
         await uow.offers.mark_duplicate(question.id, course.id, earlier.id, now)
         data = _data(question, earlier, "", course)
         data["reply_to"] = question.ref.message_id
+        data["earlier_answered"] = earlier.state is not QuestionState.OPEN  # else it is only asked before
+        data["earlier_later"] = earlier.asked_at > question.asked_at  # pointed to one asked after it
         await uow.outbox.put(
             Notice(question.ref.chat_id, NoticeKind.DUPLICATE, data, thread_id=question.ref.thread_id), now
         )

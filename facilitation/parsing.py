@@ -403,12 +403,19 @@ def nudge(text: str) -> timedelta:
     peer helpers are asked; `off` (`non`) never asks them (zero)."""
     if is_off(text):
         return timedelta(0)
-    found = _any_duration(text)  # its own bounds, so "0m" is told what a nudge takes
-    if found < timedelta(minutes=1):
-        raise ParseError(N_("A nudge waits at least a minute, like 20m, or off."))
-    if found > MAX_DURATION:
-        raise ParseError(N_("A nudge waits at most 60 days, like 20m, or off."))
+    try:
+        found = _any_duration(text)  # its own bounds, so "0m" is told what a nudge takes
+    except ParseError:  # a duration's hint would leave out "off" and the bounds
+        raise ParseError(
+            N_("I couldn't read “{text}” as a nudge time: from a minute to 60 days, like 20m, or off."),
+            text=text.strip()[:40],
+        ) from None
+    if not timedelta(minutes=1) <= found <= MAX_DURATION:
+        raise ParseError(NUDGE_BOUNDS)
     return found
+
+
+NUDGE_BOUNDS = N_("A nudge waits from a minute to 60 days, like 20m, or off.")
 
 
 ON = frozenset({"on", "oui", "activé", "activée", "active", "activee"})

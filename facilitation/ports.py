@@ -244,6 +244,10 @@ class OfferRepository(Protocol):
         """The question offered an earlier answer, and what its asker said (None: nothing yet)."""
         ...
 
+    async def earlier_offered(self, question_id: int) -> Question | None:
+        """The earlier question whose answer was offered to this one (or marked its duplicate)."""
+        ...
+
     async def settle(self, question_id: int, outcome: str, now: datetime) -> None: ...
     async def mark_duplicate(
         self, question_id: int, course_id: int, earlier_id: int, now: datetime

@@ -110,4 +110,11 @@ async def learner_course(uow: UnitOfWork, person_id: int, tags: list[str]) -> Co
     if not courses:
         raise NotFound(N_("I haven't seen you in a course chat yet. Introduce yourself there."))
     listed = ", ".join(c.tag for c in courses)
+    if tags:  # they named one, but not one of theirs: say so, or they'd think it wasn't read
+        named = ", ".join(f"#{t}" for t in tags)
+        raise NotFound(
+            N_("Which course? {named} isn't one of your courses: add the hashtag of one that is, {listed}."),
+            named=named,
+            listed=listed,
+        )
     raise NotFound(N_("Which course? Add its hashtag: {listed}."), listed=listed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
@@ -25,7 +26,7 @@ from bot.handlers.common import (
 from bot.i18n import _
 from facilitation import helpers
 from facilitation.errors import FlockError
-from facilitation.model import Person
+from facilitation.model import Person, Question
 from facilitation.ports import UnitOfWork
 
 _ACTIONS = {"on": "on", "oui": "on", "off": "off", "non": "off", "topics": "topics", "sujets": "topics"}
@@ -53,7 +54,7 @@ async def helper(update: Update, context: FlockContext) -> None:
 
 Parse = Callable[[str | None], tuple[bool, int] | None]
 Act = Callable[[UnitOfWork, int, Person, bool, datetime], Awaitable[object]]
-Done = Callable[[CallbackQuery, bool], Awaitable[object]]
+Done = Callable[[CallbackQuery, bool, Any], Awaitable[object]]  # the press, yes or no, what act returned
 
 
 def _button(parse: Parse, act: Act, done: Done) -> Callback:
@@ -69,24 +70,25 @@ def _button(parse: Parse, act: Act, done: Done) -> Callback:
             return
         yes, about = read
         try:
-            await act(context.uow(), about, convert.person(query.from_user), yes, context.now())
+            acted = await act(context.uow(), about, convert.person(query.from_user), yes, context.now())
         except FlockError as error:
             with i18n.personally():
                 await query.answer(toast(_(error.template, **error.params)), show_alert=True)
             return
-        await done(query, yes)
+        await done(query, yes, acted)
 
     return pressed
 
 
-async def _invited(query: CallbackQuery, yes: bool) -> None:
+async def _invited(query: CallbackQuery, yes: bool, _course: object) -> None:
     await query.answer()
     await query.edit_message_text(_(render_helpers.INVITE_YES if yes else render_helpers.INVITE_NO))
 
 
-async def _asked(query: CallbackQuery, answering: bool) -> None:
+async def _asked(query: CallbackQuery, answering: bool, question: Question) -> None:
     await query.answer(_(render_helpers.ASK_ANSWERING if answering else render_helpers.ASK_DECLINED))
-    await query.edit_message_reply_markup(None)  # answered once: the buttons go
+    # Answered once: the buttons go, and the message keeps which question and what they said.
+    await query.edit_message_text(render_helpers.asked(question, answering))
 
 
 # "Yes, ping me" / "No thanks" under the invitation; "I'll answer" / "Not for me" under an ask.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, convert, render_offers, texts
@@ -25,14 +26,15 @@ async def offered(update: Update, context: FlockContext) -> None:
         await _toast(query, texts.BUTTON_GONE)
         return
     try:
-        await offers.respond(
+        question, earlier = await offers.respond(
             context.uow(), pressed.question_id, convert.person(query.from_user), pressed.solved, context.now()
         )
     except FlockError as error:
         await _toast(query, error=error)
         return
     await query.answer()
-    await query.edit_message_text(_(render_offers.ACCEPTED if pressed.solved else render_offers.DECLINED))
+    in_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
+    await query.edit_message_text(render_offers.settled(question, earlier, pressed.solved, in_group))
 
 
 async def duplicate(update: Update, context: FlockContext) -> None:
@@ -43,9 +45,11 @@ async def duplicate(update: Update, context: FlockContext) -> None:
     if typed and earlier is None:
         raise Refusal(_(render_offers.NOT_A_LINK, text=escape(typed[:40])))
     person, replied_to = require_sender(message), convert.replied_to(message)
-    await offers.duplicate(context.uow(), message.chat_id, person, replied_to, earlier, context.now())
+    question, earlier_one = await offers.duplicate(
+        context.uow(), message.chat_id, person, replied_to, earlier, context.now()
+    )
     if message.chat.type == "private":  # in a group, the pointer to the earlier question says it
-        await reply(update, _(render_offers.MARKED))
+        await reply(update, render_offers.marked(question, earlier_one))
 
 
 HANDLERS = [

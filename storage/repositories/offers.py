@@ -98,6 +98,17 @@ class SqlOffers(Repository):
         question, asker, outcome = found
         return mapping.question(question, asker), outcome
 
+    async def earlier_offered(self, question_id: int) -> Question | None:
+        found = (
+            await self.session.execute(
+                select(QuestionRow, PersonRow)
+                .join(OfferRow, OfferRow.earlier_id == QuestionRow.id)
+                .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+                .where(OfferRow.question_id == question_id)
+            )
+        ).first()
+        return mapping.question(*found) if found else None
+
     async def settle(self, question_id: int, outcome: str, now: datetime) -> None:
         await self.session.execute(
             update(OfferRow)

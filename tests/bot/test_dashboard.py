@@ -744,7 +744,7 @@ async def test_settings_show_the_hashtags_the_course_follows_and_the_nudge(flock
     assert "Updated #onb26: nudge changed." in text_of(nudged)
     assert 'value="20m"' in nudged.text
     assert refused.status_code == 422
-    assert "A nudge waits at least a minute, like 20m, or off." in text_of(refused)
+    assert "A nudge waits from a minute to 60 days, like 20m, or off." in text_of(refused)
     assert await flock.rows("select hashtag, local_time from follows") == [("devcon26", "18:00")]
 
 

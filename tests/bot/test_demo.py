@@ -208,7 +208,8 @@ def test_an_earlier_answer_is_offered_and_accepted(played: tuple[list[str], Path
     pressed = _index(lines, "Thu 18:03 — Ben taps [That answers it]", asked)
     assert [line.strip() for line in lines[pressed + 1 : pressed + 3]] == [
         "↳ Flock edits its message in the group:",
-        "✅ Glad it helped — your question is marked as solved.",
+        "✅ Glad it helped, Ben: the answer to “How do I pivot a table in pandas when the index has "
+        "duplicate values? I keep ge…” settles it, and the question is marked as solved.",
     ]
     digest = _index(lines, "Fri 08:00 — daily digest to Maya Okafor (facilitator)", pressed)
     assert any("1 answered from earlier answers" in line for line in lines[digest : digest + 40])

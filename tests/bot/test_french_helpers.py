@@ -37,6 +37,8 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     nudge = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 20 min"))
     zero = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 0 min"))
     long = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance 61j"))
+    garbled = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings relance bientôt"))
+    [shown] = await flock.replies(flock.telegram.post(CHAT, ANA, "/settings"))
     await flock.send(flock.telegram.post(private(LEA), LEA, "/start"))
 
     await flock.send(flock.telegram.post(CHAT, LEA, "#présentation Léa, je code en Python."))
@@ -56,8 +58,12 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
 
     assert nudge[0].startswith("#int26 : réglage « relance » modifié.")
     assert "relance 20 min" in nudge[0]
-    assert zero == ["Une relance attend au moins une minute, par exemple 20 min, ou non."]
-    assert long == ["Une relance attend au plus 60 jours, par exemple 20 min, ou non."]
+    assert zero == ["Une relance attend d’une minute à 60 jours, par exemple 20 min, ou non."]
+    assert long == zero
+    assert "<code>relance non</code> — combien de temps une question attend" in shown  # as the other lines
+    assert garbled == [
+        "Je n’ai pas compris la relance « bientôt » : d’une minute à 60 jours, par exemple 20 min, ou non."
+    ]
     assert invite.text.startswith("Merci pour votre présentation dans #int26 !")
     assert labels(invite) == ["Oui, signalez-moi", "Non merci"]
     assert [c.text for c in yes if c.method == "editMessageText"] == [
@@ -76,6 +82,11 @@ async def test_a_french_learner_is_invited_asked_and_counted_in_french(flock: Ha
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "🙌 Merci ! Les animateurs voient que vous vous en occupez."
     ]
+    link = f"https://t.me/c/{str(CHAT['id']).removeprefix('-100')}/{question['message']['message_id']}"
+    assert [c.text for c in pressed if c.method == "editMessageText" and c.chat_id == LEA["id"]] == [
+        f'🙋 Vous avez dit que vous y répondrez : <a href="{link}">« Comment fusionner deux tables pandas '
+        "en Python ? »</a>. Répondez-y dans le groupe quand vous pourrez."
+    ]
     assert alert.text.endswith("🙋 Réponse promise par Léa (entraide).")
     assert (
         "🙋 Participants sollicités pour des questions en attente : 1 demande · 1 avec réponse" in digest[0]
@@ -91,8 +102,14 @@ async def test_a_french_helper_turning_it_off_or_mistyping_reads_the_french_comm
 
     off = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper non"))
     typo = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper peut-être"))
+    elsewhere = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper oui #dat26"))
+    [shown] = await flock.replies(flock.telegram.post(private(LEA), LEA, "/helper"))
 
     assert off == [
         "D’accord : je ne vous signalerai plus de questions de #int26. /helper oui pour revenir en arrière."
     ]
     assert typo[0].startswith("Je ne connais pas « peut-être » après /helper. Vous pouvez écrire :\n")
+    assert shown.startswith("<b>Entraide</b>\n• #int26 : je ne vous signale rien\n")
+    assert elsewhere == [
+        "Quel cours ? #dat26 ne fait pas partie de vos cours : ajoutez le hashtag de l’un des vôtres, #int26."
+    ]

@@ -167,8 +167,12 @@ async def test_helper_asks_which_course_when_the_learner_is_in_several(flock: Ha
 
     unnamed = await flock.replies(flock.telegram.post(me, CLEO, "/helper on"))
     named = await flock.replies(flock.telegram.post(me, CLEO, "/helper on #lead26"))
+    not_hers = await flock.replies(flock.telegram.post(me, CLEO, "/helper on #dat26"))
 
     assert unnamed == ["Which course? Add its hashtag: #lead26, #onb26."]
+    assert not_hers == [
+        "Which course? #dat26 isn't one of your courses: add the hashtag of one that is, #lead26, #onb26."
+    ]
     assert named[0].startswith("👍 I may ping you about questions in #lead26")
     chosen = await flock.rows(
         "select c.hashtag, h.choice from helpers h join courses c on c.id = h.course_id"
@@ -212,10 +216,10 @@ async def test_nudge_setting_is_validated_shown_and_off(flock: Harness) -> None:
 
     assert set_[0].startswith("Updated #onb26: nudge changed.")
     assert "nudge 20m" in set_[0]
-    assert bad == ["I couldn't read “soon” as a duration. Try 90s, 45m, 2h, 1d or 1h30m."]
-    assert short == ["A nudge waits at least a minute, like 20m, or off."]
+    assert bad == ["I couldn't read “soon” as a nudge time: from a minute to 60 days, like 20m, or off."]
+    assert short == ["A nudge waits from a minute to 60 days, like 20m, or off."]  # the README's bounds
     assert zero == short  # the nudge's own bounds, not a duration's
-    assert long == ["A nudge waits at most 60 days, like 20m, or off."]
+    assert long == short
     assert kept == [(1200,)]
     assert "nudge off" in off[0]
     assert learner == ["Only facilitators of #onb26 can do that."]
@@ -402,7 +406,7 @@ async def test_in_quiet_hours_the_ask_waits_until_they_end(flock: Harness) -> No
 async def test_ill_answer_shows_on_the_facilitators_alert(flock: Harness) -> None:
     await course(flock)
     await opted_in(flock, CLEO)
-    await ask(flock)
+    question = await ask(flock)
     flock.clock.advance(hours=1)
     [pinged] = asks(await flock.tick()).values()
 
@@ -413,7 +417,14 @@ async def test_ill_answer_shows_on_the_facilitators_alert(flock: Harness) -> Non
 
     assert toasts(stranger) == ["That button isn't valid any more."]
     assert toasts(pressed) == ["🙌 Thanks! The facilitators can see you're on it."]
-    assert [c.method for c in pressed if c.method == "editMessageReplyMarkup"] == ["editMessageReplyMarkup"]
+    # The ask keeps its question, linked, and what she said; its buttons go.
+    link = f"https://t.me/c/1500/{question['message']['message_id']}"
+    [kept] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == CLEO["id"]]
+    assert kept.params["message_id"] == pinged.result["message_id"]
+    assert kept.text == (
+        f'🙋 You said you\'ll answer <a href="{link}">“{PANDAS}”</a>: reply to it in the group when you can.'
+    )
+    assert "reply_markup" not in kept.params
     assert alert.text.endswith("\n🙋 Cleo said they'll answer (peer helper).")
     assert "I'll take it" in labels(alert)
     assert await flock.rows("select response from helper_asks") == [("answering",)]
@@ -441,7 +452,7 @@ async def test_ill_answer_after_the_alert_edits_it_and_keeps_its_buttons(flock: 
 async def test_not_for_me_records_it_and_the_alert_says_nothing(flock: Harness) -> None:
     await course(flock)
     await opted_in(flock, CLEO)
-    await ask(flock)
+    question = await ask(flock)
     flock.clock.advance(hours=1)
     [pinged] = asks(await flock.tick()).values()
 
@@ -450,6 +461,10 @@ async def test_not_for_me_records_it_and_the_alert_says_nothing(flock: Harness) 
     [alert] = to(await flock.tick(), ANA)
 
     assert toasts(pressed) == ["No problem, I'll ask someone else next time."]
+    link = f"https://t.me/c/1500/{question['message']['message_id']}"
+    assert [c.text for c in pressed if c.method == "editMessageText" and c.chat_id == CLEO["id"]] == [
+        f'You said this one isn\'t for you: <a href="{link}">“{PANDAS}”</a>.'
+    ]
     assert "peer helper" not in alert.text
     assert await flock.rows("select response from helper_asks") == [("declined",)]
 

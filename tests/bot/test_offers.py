@@ -116,11 +116,54 @@ async def test_that_answers_it_resolves_the_question_from_the_archive(flock: Har
 
     pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
-        "✅ Glad it helped — your question is marked as solved."
+        f'✅ Glad it helped — your question <a href="{asked}">“{NEW}”</a> is marked as solved.'
     ]
     assert await state_of(flock, new) == "resolved"
     assert await flock.rows("select outcome from offers") == [("accepted",)]
+
+
+async def test_in_the_group_the_settled_offer_says_who_decided_and_keeps_the_earlier_question(
+    flock: Harness,
+) -> None:
+    earlier = await set_up(flock, ben_started=False)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+    _, calls = await say(flock, CHAT, user(21, "Eli"), "How do I get the VPN password reset?")
+    [other] = offers(calls)
+
+    accepted = await flock.send(press(flock, BEN, offer, "That answers it"))
+    declined = await flock.send(press(flock, user(21, "Eli"), other, "Not quite"))
+
+    # Everyone in the group reads these: who pressed, and where the earlier answer still is.
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    assert [c.params["text"] for c in accepted if c.method == "editMessageText"] == [
+        f'✅ Glad it helped, Ben: the answer to <a href="{link}">“{EARLIER}”</a> settles it, '
+        "and the question is marked as solved."
+    ]
+    assert [c.params["text"] for c in declined if c.method == "editMessageText"] == [
+        f'Got it, Eli: the answer to <a href="{link}">“{EARLIER}”</a> isn\'t quite it, '
+        "so the question stays open for the course."
+    ]
+
+
+async def test_accepted_after_its_alert_the_alert_links_the_earlier_question(flock: Harness) -> None:
+    earlier = await set_up(flock, ben_started=False)
+    _, calls = await say(flock, CHAT, BEN, NEW)
+    [offer] = offers(calls)
+    flock.clock.advance(hours=2, minutes=1)
+    [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
+
+    pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
+
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    [edited] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == ANA["id"]]
+    assert edited.params["message_id"] == alert.result["message_id"]
+    assert edited.text == (
+        f"{alert.text}\n\n"
+        f'<b>✅ Solved by the answer to <a href="{link}">an earlier question</a> (Ben said so)</b>'
+    )
 
 
 async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(flock: Harness) -> None:
@@ -148,8 +191,9 @@ async def test_not_quite_changes_nothing_and_is_not_asked_again(flock: Harness) 
     edited = flock.telegram.edit(new, NEW + " (on my laptop)")
     after_edit = await flock.send(edited)
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
-        "Got it — your question stays open for the course."
+        f'Got it — your question <a href="{asked}">“{NEW}”</a> stays open for the course.'
     ]
     assert toasts(again) == ["You've already answered this."]
     assert offers(after_edit) == []
@@ -418,8 +462,10 @@ async def test_duplicate_as_a_reply_to_the_alert_in_private(flock: Harness) -> N
 
     _, calls = await say(flock, private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
 
+    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
     assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
-        "Marked as a duplicate: the question is resolved, and its asker is pointed to the earlier one."
+        f'Marked as a duplicate: <a href="{asked}">“My VPN says my password expired, what now?”</a> is '
+        f'resolved, and Ben is pointed to <a href="{link}">“{EARLIER}”</a>.'
     ]
     assert await state_of(flock, new) == "resolved"
 
@@ -443,15 +489,70 @@ async def test_a_duplicates_alert_says_so_and_links_the_earlier_question(flock: 
 
 
 async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
-    await set_up(flock)
+    earlier = await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
 
     _, calls = await say(flock, CHAT, ANA, "/duplicate", reply_to=new["message"])
+    _, unreplied = await say(flock, CHAT, ANA, f"/duplicate {link}")
 
+    # She replied to the question: what is missing is the link, and where to copy it.
     assert [c.text for c in calls if c.method == "sendMessage"] == [
+        "Add the earlier question's link after /duplicate: in Telegram, copy it from that question "
+        "(Copy Message Link)."
+    ]
+    assert [c.text for c in unreplied if c.method == "sendMessage"] == [
         "Reply to the question (or its alert) with /duplicate and a link to the earlier question."
     ]
     assert await state_of(flock, new) == "open"
+
+
+async def test_a_question_already_marked_a_duplicate_is_not_pointed_there_twice(flock: Harness) -> None:
+    earlier = await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
+    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    _, first = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    _, again = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    assert len([c for c in first if c.method == "sendMessage"]) == 1  # the pointer
+    assert [(c.chat_id, c.text) for c in again if c.method == "sendMessage"] == [
+        (CHAT["id"], "That question is already marked as a duplicate: its asker was pointed there.")
+    ]
+    assert await flock.rows("select outcome from offers") == [("duplicate",)]
+
+
+async def test_a_duplicate_of_a_later_question_is_not_said_to_be_asked_before(flock: Harness) -> None:
+    await set_up(flock)
+    new, _ = await say(flock, CHAT, BEN, "Will Friday's session have a recording?")
+    flock.clock.advance(minutes=5)
+    later, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
+    await say(flock, CHAT, DAN, "Yes, on the course drive.", reply_to=later["message"])
+    link = f"https://t.me/c/1500/{later['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    [pointer] = [c for c in calls if c.method == "sendMessage"]
+    assert pointer.text == (
+        f'Ben, this question is followed in another thread: <a href="{link}">“Is the Friday session '
+        "recorded?”</a>. Have a look there."
+    )
+
+
+async def test_a_duplicate_of_a_question_still_waiting_is_not_called_answered(flock: Harness) -> None:
+    await set_up(flock)
+    waiting, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
+    new, _ = await say(flock, CHAT, BEN, "Will Friday's session have a recording?")
+    link = f"https://t.me/c/1500/{waiting['message']['message_id']}"
+
+    _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
+
+    [pointer] = [c for c in calls if c.method == "sendMessage"]
+    assert pointer.text == (
+        f'Ben, this was asked before: <a href="{link}">“Is the Friday session recorded?”</a>. '
+        "Follow it there for the answer."
+    )
+    assert await state_of(flock, new) == "resolved"
 
 
 async def test_duplicate_with_something_that_is_not_a_link_says_how_to_get_one(flock: Harness) -> None:

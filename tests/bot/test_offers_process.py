@@ -117,7 +117,8 @@ def test_earlier_answers_offered_and_a_peer_helper_pinged(cohort: Cohort) -> Non
     )
     calls = cohort.press(BEN, offer, "That answers it")
     assert [c.text for c in edits(calls, private(BEN))] == [
-        "✅ Glad it helped — your question is marked as solved."
+        f'✅ Glad it helped — your question <a href="{link(FORUM, bens)}">“Is there a way to get pandas '
+        "installed on my lab laptop?”</a> is marked as solved."
     ]
     assert state(cohort, bens) == "resolved"
 
@@ -134,7 +135,11 @@ def test_earlier_answers_offered_and_a_peer_helper_pinged(cohort: Cohort) -> Non
         "Does that answer it? (Only the person who asked can say.)"
     )
     calls = cohort.press(ELI, offer, "Not quite")
-    assert [c.text for c in edits(calls, FORUM)] == ["Got it — your question stays open for the course."]
+    assert [visible_text(c.text) for c in edits(calls, FORUM)] == [
+        "Got it, Eli: the answer to “Where can I download the dataset for the week 2 project?” isn't "
+        "quite it, so the question stays open for the course."
+    ]
+    assert f'<a href="{in_topic}">' in edits(calls, FORUM)[0].text
     assert toasts(cohort.press(ELI, offer, "Not quite")) == ["You've already answered this."]
     assert (
         offers(cohort.send(cohort.telegram.edit(elis, "Where do I get the week 2 project dataset?")), FORUM)
@@ -160,7 +165,16 @@ def test_earlier_answers_offered_and_a_peer_helper_pinged(cohort: Cohort) -> Non
     assert f'<a href="{link(FORUM, book)}">' in ping.text
     calls = cohort.press(LENA, ping, "I'll answer")
     assert toasts(calls) == ["🙌 Thanks! The facilitators can see you're on it."]
-    assert [c.method for c in calls if c.method != "answerCallbackQuery"] == ["editMessageReplyMarkup"]
+    [kept] = [c for c in calls if c.method != "answerCallbackQuery"]  # the ask keeps what she said
+    assert (kept.method, kept.chat_id, "reply_markup" in kept.params) == (
+        "editMessageText",
+        LENA["id"],
+        False,
+    )
+    assert visible_text(kept.text) == (
+        "🙋 You said you'll answer “Can anyone recommend a good book on statistics?”: "
+        "reply to it in the group when you can."
+    )
 
     # Two hours after they were asked: alerts for the open questions, none for Ben's resolved one;
     # the one Lena is on says so.

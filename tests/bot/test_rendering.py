@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render_alerts, render_sessions, render_stats, texts
-from bot.fit import CAPTION, MESSAGE, fit, toast
+from bot.fit import CAPTION, MESSAGE, fit, shortened, toast
 from facilitation.courses import CourseView
 from facilitation.introductions import Roster
 from facilitation.model import (
@@ -205,3 +205,22 @@ def test_fit_never_cuts_inside_markup(html: str, limit: int) -> None:
 def test_toasts_fit_a_button_answer() -> None:
     assert len(toast("Ana " * 100)) <= 200
     assert toast("Taken.") == "Taken."
+
+
+def test_a_message_with_lists_is_shortened_list_by_list_then_cut_at_a_whole_line() -> None:
+    tried: list[int] = []
+
+    def render(limit: int) -> str:  # one line per item: 300 characters with its newline
+        tried.append(limit)
+        return "\n".join(f"<b>{n}</b> " + "x" * 290 for n in range(limit))
+
+    fits = shortened(render, (20, 13, 5))
+    tried_first = list(tried)
+    cut = shortened(render, (20, 15))
+
+    assert tried_first == [20, 13]  # the longest that fits, nothing cut
+    assert fits == render(13)
+    assert len(cut) <= MESSAGE
+    assert cut.endswith("</b> " + "x" * 290 + "\n…")  # 13 whole lines, then …
+    assert cut.count("\n") == 13
+    assert render(15).startswith(cut.removesuffix("\n…"))

@@ -175,6 +175,17 @@ async def test_empty_gets_the_usage_and_only_common_words_are_told_so(flock: Har
     assert nothing == "Nothing found for “zeppelin”. Try other words, or ask the course with #question."
 
 
+async def test_a_long_search_is_said_back_shortened(flock: Harness) -> None:
+    await set_up(flock)
+    await vpn_question(flock)
+    typed = "zeppelin balloon airship blimp dirigible hangar mooring gondola envelope ballast rudder"
+
+    nothing = await search(flock, CHAT, CLEO, typed)
+
+    said_back = typed[:59] + "…"  # 60 characters of what was typed
+    assert nothing == f"Nothing found for “{said_back}”. Try other words, or ask the course with #question."
+
+
 async def test_an_edited_question_is_found_by_its_new_words_only(flock: Harness) -> None:
     await set_up(flock)
     asked = await vpn_question(flock)
