@@ -314,10 +314,11 @@ class BatchShares(_InBatch, SqlShares):
 
 
 class BatchSearch(_InBatch, SqlSearch):
-    """A match looks for earlier answered questions: only an answer the batch holds can make one
-    (and its stems) that the database does not have yet, so the buffer is sent first, index and
-    all, only when it holds an answer in the question's own course, not for every new question
-    (each would cost the busy path a round of writes)."""
+    """A match answers from the batch's matches made ahead (storage/batch/snapshot.py: all of a
+    batch's messages that may ask, in one statement, as the batch begins). Only what the batch
+    itself changed (a question answered or edited) is in none of them: a match that could find
+    one of those sends what is held and reads, not every new question (each would cost the busy
+    path a round of writes)."""
 
     BATCH_AWARE = frozenset({"match", "found"})
 
