@@ -13,7 +13,7 @@ something the batch-aware repositories don't see may have changed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
@@ -387,13 +387,11 @@ async def _match_ahead(
                 chats.add(chat)
     if strong:
         snapshot.found.update((f.question.id, f) for f in await search.found(sorted(strong)))
-        offers = SqlOffers(session)
-        live = await offers.live_chats(chats)
+        # Whether their chats are live, and the hourly cap of the groups offers may be made in.
+        since = (asked_from or datetime.max.replace(tzinfo=UTC)) - WINDOW
+        live, times = await SqlOffers(session).live_and_offered(chats, since)
         snapshot.live.update((chat, chat in live) for chat in chats)
-        if asked_from is not None:  # the hourly cap of the groups offers may be made in
-            since = asked_from - WINDOW
-            times = await offers.offered_in_groups(chats - live, since)
-            snapshot.offers_stored.update((chat, (since, found)) for chat, found in times.items())
+        snapshot.offers_stored.update((chat, (since, found)) for chat, found in times.items())
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, null, select, union_all, update
 
 from facilitation.model import Phase, Question
 from storage import mapping
@@ -25,8 +26,8 @@ _LIVE_ROUND = "live"
 
 
 # Read by every inbox batch whose questions may be offered an earlier answer: built once.
-_LIVE_CHATS = select(AttachmentRow.chat_id).where(
-    AttachmentRow.chat_id.in_(bindparam("chats", expanding=True)),
+_IN_CHATS = AttachmentRow.chat_id.in_(bindparam("chats", expanding=True))
+_LIVE = and_(
     AttachmentRow.active,
     exists().where(
         GuestSessionRow.course_id == AttachmentRow.course_id, GuestSessionRow.phase == Phase.LIVE.value
@@ -35,8 +36,14 @@ _LIVE_CHATS = select(AttachmentRow.chat_id).where(
         DiscussionRoundRow.course_id == AttachmentRow.course_id, DiscussionRoundRow.state == _LIVE_ROUND
     ),
 )
-_OFFERED_IN_GROUPS = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
-    OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)), OfferRow.offered_at >= bindparam("since")
+_LIVE_CHATS = select(AttachmentRow.chat_id).where(_IN_CHATS, _LIVE)
+# The groups' offers (group, when), then the live chats (chat, NULL).
+_LIVE_AND_OFFERED: CompoundSelect[Any] = union_all(
+    select(OfferRow.group_chat_id, OfferRow.offered_at).where(
+        OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)),
+        OfferRow.offered_at >= bindparam("since"),
+    ),
+    select(AttachmentRow.chat_id, null()).where(_IN_CHATS, _LIVE),
 )
 
 
@@ -53,13 +60,22 @@ class SqlOffers(Repository):
         self, chat_ids: Collection[int], since: datetime
     ) -> dict[int, list[datetime]]:
         """When each of these groups had an offer made in it, since then."""
+        return (await self.live_and_offered(chat_ids, since))[1]
+
+    async def live_and_offered(
+        self, chat_ids: Collection[int], since: datetime
+    ) -> tuple[set[int], dict[int, list[datetime]]]:
+        """Of these chats, those live (`live_chats`), and when each had an offer made in it since
+        then, in one statement."""
         found: dict[int, list[datetime]] = {chat: [] for chat in chat_ids}
-        for chat, at in await self.session.execute(
-            _OFFERED_IN_GROUPS, {"chats": list(chat_ids), "since": since}
-        ):
-            if chat is not None:
+        lives: set[int] = set()
+        values = {"chats": list(chat_ids), "since": since}
+        for chat, at in await self.session.execute(_LIVE_AND_OFFERED, values):
+            if at is None:
+                lives.add(chat)
+            elif chat is not None:
                 found[chat].append(at)
-        return found
+        return lives, found
 
     async def made_in_group(self, chat_id: int, since: datetime) -> int:
         count = await self.session.scalar(
