@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.languages import DEFAULT, group_language, private_language
@@ -55,6 +55,13 @@ async def of_groups(session: AsyncSession, chats: list[int]) -> dict[int, str]:
     return {chat: group_language(spoken.get(chat, [])) for chat in chats}
 
 
+# A person's /language choice is written by a plain repository only (the batch sends what it
+# holds before one runs): no held write changes it, so a batch reads it without sending first,
+# and says so for the batch's watchers. A person the batch holds as new has none yet, as read.
+NEVER_HELD = "/* never held */"
+_CHOSEN = select(PersonRow.language).where(PersonRow.id == bindparam("person")).prefix_with(NEVER_HELD)
+
+
 async def chosen(session: AsyncSession, person_id: int) -> str | None:
     """What the person chose with /language; None: follow their app."""
-    return await session.scalar(select(PersonRow.language).where(PersonRow.id == person_id))
+    return await session.scalar(_CHOSEN, {"person": person_id})

@@ -117,24 +117,16 @@ class BatchUnitOfWork:
         stored = self.snapshot.people.get(person_id)
         if stored is not None and stored.languages_read:
             return private_language(stored.language, app)
-        await self._before_reading()
+        # Nothing sent first: no held write changes a /language choice (languages.NEVER_HELD).
         return private_language(await languages.chosen(self.session, person_id), app)
 
     async def group_language(self, chat_id: int) -> str:
         """What is written to a group: its course's language."""
         known = self.snapshot.chat_languages.get(chat_id)
-        if known is None:
-            await self._before_reading()
+        if known is None:  # courses and attachments are written by plain repositories only
             known = (await languages.of_groups(self.session, [chat_id]))[chat_id]
             self.snapshot.chat_languages[chat_id] = known
         return known
-
-    async def _before_reading(self) -> None:
-        # A read the snapshot can't answer: what is held goes first (but the search index's
-        # writes, which no such read reads). Nothing else wrote, so what the snapshot knows stays
-        # true (forgetting it here made every later update read again).
-        if self.buffer is not None and self.buffer.holding_rows:
-            await self.buffer.send(before_write=False, index=())
 
     async def before_plain(self) -> None:
         """A plain repository is about to run in this batch."""

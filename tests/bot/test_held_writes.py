@@ -22,6 +22,7 @@ from bot import texts
 from bot.inbox import InboxProcessor
 from facilitation import posts
 from storage.batch.unit_of_work import current_batch
+from storage.languages import NEVER_HELD
 from storage.models import Base
 from storage.repositories.search import EARLIER
 from tests.builders import JSON, Telegram, group, user
@@ -146,8 +147,9 @@ async def replay(
 
 
 _TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
-# ids for held rows, and a match's reads of what was settled before the batch, by design
-_NUMBERING = ("SELECT (SELECT max(", "SELECT nextval(", EARLIER)
+# ids for held rows, a match's reads of what was settled before the batch, and reads of what no
+# held write changes, by design
+_NUMBERING = ("SELECT (SELECT max(", "SELECT nextval(", EARLIER, f"SELECT {NEVER_HELD}")
 
 
 def _slipping(slipped: list[str]) -> Callable[..., None]:
