@@ -364,8 +364,9 @@ async def _match_ahead(
     session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]], asked_from: datetime | None
 ) -> None:
     """The batch's matches, in one statement; then, for the candidates strong enough to offer,
-    their questions read whole and whether their chats are live (what an offer reads next),
-    a statement each."""
+    what an offer reads next: their questions read whole, then whether their chats are live and
+    their groups' offers of the past hour, together. A chat left out (two chats asking the same
+    words of one course) is read when an offer asks."""
     wanted: dict[tuple[int, tuple[str, ...]], tuple[matching.Query, str, int]] = {}
     for chat, texts in asking.items():
         for attachment in snapshot.attachments.get(chat, []):
@@ -391,7 +392,7 @@ async def _match_ahead(
         since = (asked_from or datetime.max.replace(tzinfo=UTC)) - WINDOW
         live, times = await SqlOffers(session).live_and_offered(chats, since)
         snapshot.live.update((chat, chat in live) for chat in chats)
-        snapshot.offers_stored.update((chat, (since, found)) for chat, found in times.items())
+        snapshot.offers_stored.update((chat, (since, made)) for chat, made in times.items())
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:
