@@ -109,6 +109,11 @@ def as_asked(text: str, hashtags: Iterable[str]) -> str:
     return strip_tags(text, tags) or text.strip()
 
 
+def question_text(text: str) -> str:
+    """What a question asked by this message stores (and is matched on): its question tags off."""
+    return strip_tags(text, QUESTION_TAGS) or text
+
+
 def strip_tags(text: str, tags: frozenset[str]) -> str:
     """The text without the given hashtags, for storing a question or introduction cleanly.
     A tag's accented letters match composed ("é") or decomposed ("e" + accent) as typed."""

@@ -109,7 +109,7 @@ def asked_as(text: str) -> str | None:
     tags = parsing.hashtags(text)
     if detection.QUESTION_TAGS.isdisjoint(tags) and not detection.reads_as_question(text):
         return None
-    return detection.strip_tags(text, detection.QUESTION_TAGS) or text
+    return detection.question_text(text)
 
 
 async def strongest(uow: UnitOfWork, course: Course, text: str, before: int) -> tuple[Found, float] | None:

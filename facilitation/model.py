@@ -28,6 +28,7 @@ class QuestionState(enum.StrEnum):
 
 
 UNRESOLVED = (QuestionState.OPEN, QuestionState.ANSWERED)
+SETTLED = (QuestionState.ANSWERED, QuestionState.RESOLVED)  # what an earlier answer is offered from
 
 
 @dataclass(frozen=True)

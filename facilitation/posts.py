@@ -152,7 +152,7 @@ async def _classify(
         await uow.introductions.replace(course.id, post.author, text, post.ref, post.at)
         outcome.acks.append(Ack.INTRODUCTION)
     elif detection.is_question(post.text, tags, course.settings.detect, question is not None):
-        text = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
+        text = detection.question_text(post.text)
         overdue_at = post.at + course.settings.sla
         asked = await uow.questions.add(
             course.id, post.author, text, post.ref, post.at, overdue_at, course.settings.helpers_due(post.at)
@@ -224,7 +224,7 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
         post.text, tags, Detection.AUTO, replies_to_tracked=False
     )
     async with uow:
-        question = detection.strip_tags(post.text, detection.QUESTION_TAGS) or post.text
+        question = detection.question_text(post.text)
         intro = detection.strip_tags(post.text, detection.INTRO_TAGS)
         changed = await uow.questions.edit(post.chat.id, post.ref.message_id, question)
         changed |= await uow.introductions.edit(post.ref, intro)

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -103,8 +104,7 @@ class WriteBuffer:
         """Writes to the models' tables are held (the index's alone can wait for a read of it)."""
         if self._sending:
             return False
-        held = (*self._done, *(write for unit in self._units for write in unit.writes))
-        return any(not write.derived for write in held)
+        return any(not write.derived for write in chain(self._done, *(u.writes for u in self._units)))
 
     # Writes ------------------------------------------------------------------------------------
 
@@ -121,12 +121,15 @@ class WriteBuffer:
         self, statement: UpdateBase, rows: Iterable[Mapping[str, Any]], keys: Keys = ()
     ) -> None:
         touched = frozenset(keys)
-        held = self._units[-1].writes if self._units else self._done
-        held.extend(_Write(statement, dict(row), touched) for row in rows)
+        self._holding_now.extend(_Write(statement, dict(row), touched) for row in rows)
 
     def _hold(self, statement: UpdateBase, values: dict[str, Any], keys: Keys) -> None:
-        write = _Write(statement, values, frozenset(keys))
-        (self._units[-1].writes if self._units else self._done).append(write)
+        self._holding_now.append(_Write(statement, values, frozenset(keys)))
+
+    @property
+    def _holding_now(self) -> list[_Write]:
+        """Where a write goes now: the innermost open unit's, else the finished ones'."""
+        return self._units[-1].writes if self._units else self._done
 
     # Units of work -----------------------------------------------------------------------------
 
@@ -261,17 +264,17 @@ def _execute(session: Session, writes: list[_Write]) -> None:
     tables: dict[str, list[_Group]] = {}
     for write in writes:
         groups = tables.setdefault(write.table, [])
+        joined: _Group | None = None
         for group in reversed(groups):
             if group.statement is write.statement:
-                group.add(write)
+                joined = group
                 break
             if group.keys & write.keys:
-                groups.append(_Group(write.statement, [], set()))
-                groups[-1].add(write)
                 break
-        else:
-            groups.append(_Group(write.statement, [], set()))
-            groups[-1].add(write)
+        if joined is None:
+            joined = _Group(write.statement, [], set())
+            groups.append(joined)
+        joined.add(write)
     connection = session.connection()
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
         for group in tables[name]:

@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation.model import (
+    SETTLED,
     Answer,
     AnswerAt,
     Attachment,
@@ -53,7 +54,6 @@ from storage.search_index import STEM_LENGTH, STEMS, stems_of
 # writing it cost the busy path a row. A changed name is stored at once.
 SEEN_EVERY = timedelta(hours=1)
 _ADD_OFFER = insert(OfferRow)
-_SETTLED = (QuestionState.ANSWERED, QuestionState.RESOLVED)  # what a match may offer
 
 
 class _InBatch:
@@ -371,7 +371,7 @@ class BatchSearch(_InBatch, SqlSearch):
             question = self.snapshot.questions.get(question_id)
             if question is None:
                 return True  # not known here: the database must say
-            if question.state not in _SETTLED or question_id >= before:
+            if question.state not in SETTLED or question_id >= before:
                 continue  # open or dismissed, or asked after: never a candidate
             theirs = stems_of(question.text)
             if not sizes[0] <= len(theirs) <= sizes[1]:

@@ -37,14 +37,11 @@ _LIVE = and_(
     ),
 )
 _LIVE_CHATS = select(AttachmentRow.chat_id).where(_IN_CHATS, _LIVE)
-# The groups' offers (group, when), then the live chats (chat, NULL).
-_LIVE_AND_OFFERED: CompoundSelect[Any] = union_all(
-    select(OfferRow.group_chat_id, OfferRow.offered_at).where(
-        OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)),
-        OfferRow.offered_at >= bindparam("since"),
-    ),
-    select(AttachmentRow.chat_id, null()).where(_IN_CHATS, _LIVE),
+_OFFERED = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
+    OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)), OfferRow.offered_at >= bindparam("since")
 )
+# The groups' offers (group, when), then the live chats (chat, NULL).
+_LIVE_AND_OFFERED: CompoundSelect[Any] = union_all(_OFFERED, _LIVE_CHATS.add_columns(null()))
 
 
 class SqlOffers(Repository):
@@ -60,17 +57,22 @@ class SqlOffers(Repository):
         self, chat_ids: Collection[int], since: datetime
     ) -> dict[int, list[datetime]]:
         """When each of these groups had an offer made in it, since then."""
-        return (await self.live_and_offered(chat_ids, since))[1]
+        return (await self._live_and_offered(_OFFERED, chat_ids, since))[1]
 
     async def live_and_offered(
         self, chat_ids: Collection[int], since: datetime
     ) -> tuple[set[int], dict[int, list[datetime]]]:
         """Of these chats, those live (`live_chats`), and when each had an offer made in it since
-        then, in one statement."""
+        then (`offered_in_groups`), in one statement."""
+        return await self._live_and_offered(_LIVE_AND_OFFERED, chat_ids, since)
+
+    async def _live_and_offered(
+        self, statement: Any, chat_ids: Collection[int], since: datetime
+    ) -> tuple[set[int], dict[int, list[datetime]]]:
         found: dict[int, list[datetime]] = {chat: [] for chat in chat_ids}
         lives: set[int] = set()
         values = {"chats": list(chat_ids), "since": since}
-        for chat, at in await self.session.execute(_LIVE_AND_OFFERED, values):
+        for chat, at in await self.session.execute(statement, values):
             if at is None:
                 lives.add(chat)
             elif chat is not None:

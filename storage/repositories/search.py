@@ -17,14 +17,13 @@ from typing import Any
 
 from sqlalchemy import TextClause, bindparam, select, text
 
-from facilitation.model import Candidate, Course, Found, QuestionState
+from facilitation.model import SETTLED, Candidate, Course, Found, QuestionState
 from storage import mapping
 from storage.models import PersonRow, QuestionRow
 from storage.repositories.base import Repository, dialect_of
 from storage.search_index import STEM_LENGTH, best_answer
 
 _DISMISSED = QuestionState.DISMISSED.value
-_SETTLED = (QuestionState.ANSWERED.value, QuestionState.RESOLVED.value)
 
 # {where}: further conditions on the question q. :query names the course tokens and the words
 # (see _query); the expanding :courses checks the course again, whatever a token matched.
@@ -175,7 +174,7 @@ def _match_values(
         "per": _PER_STEM,
         "stems": wanted,
         "shared": shared,
-        "settled": list(_SETTLED),
+        "settled": [state.value for state in SETTLED],
         "limit": limit,
         **{f"s{i}": stem for i, stem in enumerate(wanted)},
     }
@@ -183,7 +182,7 @@ def _match_values(
 
 @cache
 def _match_many_statement(postgresql: bool) -> TextClause:
-    settled = ", ".join(f"'{state}'" for state in _SETTLED)
+    settled = ", ".join(f"'{state}'" for state in SETTLED)
     wanted = _MANY_POSTGRESQL if postgresql else _MANY_SQLITE
     return text(EARLIER + _MANY.format(wanted=wanted, settled=settled))
 
