@@ -47,7 +47,6 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
-    or_,
     select,
     table,
 )
@@ -193,29 +192,12 @@ def _upsert(dialect: str, target: TableClause, rows: _Rows) -> Insert:
     return sqlite.insert(target).from_select(names, rows).prefix_with("OR REPLACE")
 
 
-def _question_at_or_answered_by() -> ColumnElement[bool]:
-    at: tuple[Any, Any] = bindparam("b_chat"), bindparam("b_message")
-    answered_here = select(AnswerRow.question_id).where(
-        AnswerRow.chat_id == at[0], AnswerRow.message_id == at[1]
-    )
-    return or_(
-        and_(QuestionRow.chat_id == at[0], QuestionRow.message_id == at[1]), QuestionRow.id.in_(answered_here)
-    )
-
-
 @cache
 def _question_by_id(dialect: str) -> Insert:
     return _upsert(
         dialect,
         questions_table(dialect),
         _questions_as_indexed(dialect, QuestionRow.id == bindparam("b_question")),
-    )
-
-
-@cache
-def _questions_at(dialect: str) -> Insert:
-    return _upsert(
-        dialect, questions_table(dialect), _questions_as_indexed(dialect, _question_at_or_answered_by())
     )
 
 
@@ -240,18 +222,7 @@ def _introductions_at(dialect: str) -> Insert:
 
 
 _ADD_STEMS = insert(STEMS_TABLE)
-_at_message = and_(
-    QuestionRow.chat_id == bindparam("b_chat"), QuestionRow.message_id == bindparam("b_message")
-)
-_STEMS_OUT_AT = delete(STEMS_TABLE).where(
-    STEMS_TABLE.c.question_id.in_(select(QuestionRow.id).where(_at_message))
-)
-_STEMS_IN_AT = insert(STEMS_TABLE).from_select(
-    ["question_id", "stem", "course_id", "size"],
-    select(QuestionRow.id, bindparam("b_stem"), QuestionRow.course_id, bindparam("b_size")).where(
-        _at_message, QuestionRow.text != REMOVED
-    ),
-)
+_STEMS_OUT = delete(STEMS_TABLE).where(STEMS_TABLE.c.question_id == bindparam("b_question"))
 
 
 class IndexWrites:
@@ -266,30 +237,20 @@ class IndexWrites:
         statement = _question_by_id(self._dialect)
         await self.writes.execute(statement, {"b_question": question_id}, [("question search", question_id)])
 
-    async def stems(self, question_id: int, course_id: int, text: str, chat_id: int, message_id: int) -> None:
+    async def stems(self, question_id: int, course_id: int, text: str) -> None:
         """A question asked: its stems, for a match (one executemany with the batch's others)."""
         found = stems_of(text)
         rows = (
             {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
             for stem in found
         )
-        await self.writes.execute_each(_ADD_STEMS, rows, [("question stems at", chat_id, message_id)])
+        await self.writes.execute_each(_ADD_STEMS, rows, [("question stems", question_id)])
 
-    async def stems_at(self, chat_id: int, message_id: int, text: str) -> None:
-        """The message was edited: the stems of the questions asked at it, as it now reads."""
-        found = stems_of(text)
-        at = {"b_chat": chat_id, "b_message": message_id}
-        keys = [("question stems at", chat_id, message_id)]
-        await self.writes.execute(_STEMS_OUT_AT, at, keys)
-        rows = ({**at, "b_stem": stem, "b_size": len(found)} for stem in found)
-        await self.writes.execute_each(_STEMS_IN_AT, rows, keys)
-
-    async def questions_at(self, chat_id: int, message_id: int) -> None:
-        """The message was edited: the questions asked at it or answered by it."""
-        values = {"b_chat": chat_id, "b_message": message_id}
-        await self.writes.execute(
-            _questions_at(self._dialect), values, [("question search at", chat_id, message_id)]
-        )
+    async def restemmed(self, question_id: int, course_id: int, text: str) -> None:
+        """Its message was edited: the stems of the question as it now reads."""
+        keys = [("question stems", question_id)]
+        await self.writes.execute(_STEMS_OUT, {"b_question": question_id}, keys)
+        await self.stems(question_id, course_id, text)
 
     async def introductions_of(self, course_id: int, person_id: int) -> None:
         """They introduced themselves (again)."""

@@ -259,21 +259,26 @@ class _Group:
 
 
 def _execute(session: Session, writes: list[_Write]) -> None:
-    """Each table's writes in one executemany per run of one statement, parents first; a write
-    moves up to join its statement's group unless a write in between shares a key with it."""
+    """Each table's writes in one executemany per run of one statement, parents first. A write
+    moves up to join its statement's group unless a write in between shares a key with it; one
+    that joins none starts a group as early as that allows (an edit's "stems out" goes before
+    the batch's "stems in", and its own "stems in" joins theirs)."""
     tables: dict[str, list[_Group]] = {}
     for write in writes:
         groups = tables.setdefault(write.table, [])
         joined: _Group | None = None
-        for group in reversed(groups):
+        at = len(groups)
+        for position in range(len(groups) - 1, -1, -1):
+            group = groups[position]
             if group.statement is write.statement:
                 joined = group
                 break
             if group.keys & write.keys:
                 break
+            at = position
         if joined is None:
             joined = _Group(write.statement, [], set())
-            groups.append(joined)
+            groups.insert(at, joined)
         joined.add(write)
     connection = session.connection()
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):

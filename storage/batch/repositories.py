@@ -315,10 +315,12 @@ class BatchShares(_InBatch, SqlShares):
 
 class BatchSearch(_InBatch, SqlSearch):
     """A match answers from the batch's matches made ahead (storage/batch/snapshot.py: all of a
-    batch's messages that may ask, in one statement, as the batch begins). Only what the batch
-    itself changed (a question answered or edited) is in none of them: a match that could find
-    one of those sends what is held and reads, not every new question (each would cost the busy
-    path a round of writes)."""
+    batch's messages that may ask, in one statement, as the batch begins). What the batch itself
+    changed (a question answered or edited, its writes maybe still held) is in none of them as it
+    now reads: the snapshot knows those questions, so they are judged here, as the match's SQL
+    would judge them, and take their place among the candidates. Only a match the batch can't
+    answer that way sends what is held and reads (each would cost the busy path a round of
+    writes)."""
 
     BATCH_AWARE = frozenset({"match", "found"})
 
@@ -334,17 +336,15 @@ class BatchSearch(_InBatch, SqlSearch):
         settled = self.snapshot.settled
         if len(stems) < shared or not settled.get(course.id, True):
             return []
-        # What the batch changed of the course's questions (answered some, edited some) is in
-        # no match made ahead, and may still be held: a match that could find one of them as
-        # it now reads sends it all and reads. Otherwise the match made ahead stands, judged on
-        # the questions' texts as they now read.
-        changed = self.snapshot.changed_in_batch.get(course.id, ())
-        if self._may_find_held(changed, stems, sizes, shared, before):
+        changed = self.snapshot.changed_in_batch.get(course.id, set())
+        ahead = self.snapshot.matches.get((course.id, tuple(stems)))
+        if ahead is not None:  # matched with the batch's other messages, as the batch began
+            now = self._ahead_as_now(ahead, changed, stems, sizes, shared, before, limit)
+            if now is not None:
+                return now
+        if self._sharing(changed, stems, sizes, shared, before) != []:
+            # one of them could be a candidate: the database must read it as it now is
             await self.buffer.send(before_write=False, index={STEMS})
-        else:
-            ahead = self.snapshot.matches.get((course.id, tuple(stems)))
-            if ahead is not None:  # matched with the batch's other messages, as the batch began
-                return self._as_now([c for c in ahead if c.question_id < before][:limit])
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
         guarded = course.id not in settled
@@ -352,6 +352,31 @@ class BatchSearch(_InBatch, SqlSearch):
         if any_settled is not None:
             settled[course.id] = any_settled
         return self._as_now(candidates)
+
+    def _ahead_as_now(
+        self,
+        ahead: list[Candidate],
+        changed: set[int],
+        stems: Sequence[str],
+        sizes: tuple[int, int],
+        shared: int,
+        before: int,
+        limit: int,
+    ) -> list[Candidate] | None:
+        """The match made ahead, with the questions the batch changed as they now read (None
+        when that can't be told here: one unknown, or one dropped from a full list, whose place
+        the next candidate, never read, would take)."""
+        kept = [c for c in ahead if c.question_id < before and c.question_id not in changed]
+        if len(ahead) >= limit and len(kept) < len(ahead):
+            return None
+        sharing = self._sharing(changed, stems, sizes, shared, before)
+        if sharing is None:
+            return None
+        if not sharing:
+            return kept[:limit]
+        known = self.snapshot.questions
+        added = [Candidate(i, known[i].text) for i in sharing]
+        return sorted(kept + added, key=lambda c: -c.question_id)[:limit]  # newest first, as the SQL
 
     def _as_now(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates' texts as the batch left them (an edit's may still be held)."""
@@ -361,16 +386,18 @@ class BatchSearch(_InBatch, SqlSearch):
             for c in candidates
         ]
 
-    def _may_find_held(
+    def _sharing(
         self, changed: Iterable[int], stems: Sequence[str], sizes: tuple[int, int], shared: int, before: int
-    ) -> bool:
-        """Whether a question answered or edited in the batch could be a candidate as it now
-        reads. Most new questions share too little with any of them to need what is held."""
+    ) -> list[int] | None:
+        """The questions answered or edited in the batch that are candidates as they now read:
+        settled, asked before, of a count of stems in range, sharing enough of them (None when
+        one isn't known here: the database must say). Most share too little with a new one."""
+        found: list[int] = []
         wanted: set[str] | None = None
         for question_id in changed:
             question = self.snapshot.questions.get(question_id)
             if question is None:
-                return True  # not known here: the database must say
+                return None
             if question.state not in SETTLED or question_id >= before:
                 continue  # open or dismissed, or asked after: never a candidate
             theirs = stems_of(question.text)
@@ -379,8 +406,8 @@ class BatchSearch(_InBatch, SqlSearch):
             if wanted is None:
                 wanted = {stem[:STEM_LENGTH] for stem in stems}  # as the stems table holds them
             if len(wanted.intersection(theirs)) >= shared:
-                return True
-        return False
+                found.append(question_id)
+        return found
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         # A question answered in the batch may have its best answer held: sent first, then read.

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, insert, or_, select, update
 
 from facilitation.model import Answer, Course, MessageRef, Person, Question, QuestionState
+from facilitation.redaction import REMOVED
 from storage import mapping
 from storage.models import AnswerRow, CourseRow, PersonRow, QuestionRow, table_of
 from storage.repositories.base import Repository
@@ -70,7 +71,7 @@ class SqlQuestions(Repository):
         }
         question_id = await self.writes.insert(_ADD_QUESTION, values, [("question at", *_at(ref))])
         await self.index.question(question_id)
-        await self.index.stems(question_id, course_id, text, ref.chat_id, ref.message_id)
+        await self.index.stems(question_id, course_id, text)
         return Question(question_id, course_id, asker, text, QuestionState.OPEN, now, ref)
 
     async def asked_at(self, chat_id: int, message_id: int) -> list[Question]:
@@ -137,9 +138,12 @@ class SqlQuestions(Repository):
         values = {"b_chat": chat_id, "b_message": message_id, "b_text": text}
         await self.writes.execute(_RETEXT_QUESTION, values, [("question at", chat_id, message_id)])
         await self.writes.execute(_RETEXT_ANSWER, values, [("answer at", chat_id, message_id)])
-        await self.index.questions_at(chat_id, message_id)
-        if any((q.ref.chat_id, q.ref.message_id) == (chat_id, message_id) for q in thread):
-            await self.index.stems_at(chat_id, message_id, text)
+        for question in thread:  # its text, or its best answer's, may have changed
+            if question.text == REMOVED:
+                continue  # forgotten: nothing of it is indexed again
+            await self.index.question(question.id)
+            if (question.ref.chat_id, question.ref.message_id) == (chat_id, message_id):
+                await self.index.restemmed(question.id, question.course_id, text)
         return True
 
     async def unresolved_in_chat(

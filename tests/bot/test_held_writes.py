@@ -554,6 +554,7 @@ async def test_the_search_index_is_written_once_per_batch(flock: Harness) -> Non
         question = flock.telegram.post(CHAT, people[n], f"#q How do I {topic} in the lab?")
         reply = flock.telegram.post(CHAT, people[n + 5], "Ask the technician.", reply_to=question["message"])
         batch += [question, reply, flock.telegram.post(private_chat(people[n + 5]), people[n + 5], "/start")]
+    batch.append(flock.telegram.edit(handbook, "#q How do I print the course handbook?"))
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -567,17 +568,28 @@ async def test_the_search_index_is_written_once_per_batch(flock: Harness) -> Non
 
     # Each new question is matched against the answered ones without sending what is held (none
     # of them is like another), and each person's language is read: the index's rows still wait
-    # for the batch's end, one statement per table.
+    # for the batch's end, one statement per table. The edited question is indexed by its id
+    # with the others, its old stems out before everyone's go in.
     index = [
-        s for s in statements if re.match(r"INSERT (OR REPLACE )?INTO (question_search|question_stems)", s)
+        (m[1].split()[0], m[3])
+        for s in statements
+        if (m := re.match(r"(INSERT (OR REPLACE )?INTO|DELETE FROM) (question_search|question_stems)\b", s))
     ]
-    assert len(index) == 2, "\n".join(s[:100] for s in index)
+    assert index == [
+        ("INSERT", "question_search"),
+        ("DELETE", "question_stems"),
+        ("INSERT", "question_stems"),
+    ]
     assert len([s for s in statements if s.startswith("INSERT INTO questions")]) == 1
     await flock.tick()  # the welcomes the /starts queued
     [found] = await flock.replies(
         flock.telegram.post(private_chat(people[1]), people[1], "/search python lab")
     )
     assert "install python" in found
+    [course_handbook] = await flock.replies(
+        flock.telegram.post(private_chat(people[1]), people[1], "/search course handbook")
+    )
+    assert "print the course handbook" in course_handbook
 
 
 async def test_what_a_batch_wrote_reads_back_fresh_later_in_the_batch(flock: Harness) -> None:

@@ -366,6 +366,29 @@ async def test_an_earlier_question_edited_in_the_batch_of_a_new_one_is_matched_a
     assert ["library card" in c.text for c in offers(calls)] == [True]
 
 
+async def test_a_batch_judges_the_questions_it_changed_itself_and_sends_nothing_early(flock: Harness) -> None:
+    """An earlier question edited in the batch, then asked about in its old words and its new
+    ones: the match made ahead stands for the rest, the edited question is judged as it now reads,
+    and the batch's writes go once, at its end."""
+    earlier = await set_up(flock)
+    edit = flock.telegram.edit(earlier, "How do I renew my library card?")
+    old_words = flock.telegram.post(CHAT, BEN, NEW)
+    new_words = flock.telegram.post(CHAT, CLEO, "How can I renew the library card?")
+    seen_statements: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen_statements.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+    calls = await flock.send(edit, old_words, new_words)
+    event.remove(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert ["library card" in c.text for c in offers(calls)] == [True]
+    matches = [s for s in seen_statements if s.startswith(READS_EARLIER)]
+    assert len(matches) == 1, "\n\n".join(matches)  # made ahead; no match of its own
+    assert not [s for s in seen_statements if "SAVEPOINT" in s]  # nothing sent before the end
+
+
 async def test_the_questions_of_a_batch_are_matched_in_one_statement(flock: Harness) -> None:
     await set_up(flock)
     flock.make_admin(OTHER, ZOE)
