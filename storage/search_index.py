@@ -28,6 +28,7 @@ None of these tables is in the models (they are an index of rows that are, built
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
@@ -37,6 +38,7 @@ from sqlalchemy import (
     Delete,
     Insert,
     Select,
+    String,
     TableClause,
     and_,
     bindparam,
@@ -115,6 +117,11 @@ def introductions_table(dialect: str) -> TableClause:
 
 
 STEMS_TABLE = table(STEMS, column("question_id"), column("stem"), column("course_id"), column("size"))
+
+
+@lru_cache(maxsize=1024)  # a question's stems go to the index with its id
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps(items)
 
 
 @lru_cache(maxsize=4096)  # a batch's new questions are stemmed for the index and their matches
@@ -225,6 +232,22 @@ _ADD_STEMS = insert(STEMS_TABLE)
 _STEMS_OUT = delete(STEMS_TABLE).where(STEMS_TABLE.c.question_id == bindparam("b_question"))
 
 
+@cache
+def _stems_in(dialect: str) -> Insert:
+    """A question's stems as one row (its stems a JSON array, unpacked by the database): a batch's
+    thousands of stems cost the busy path a row per question, not per stem."""
+    packed = cast(bindparam("b_stems", type_=String), postgresql.JSONB) if dialect == "postgresql" else None
+    stems = (
+        func.jsonb_array_elements_text(packed).table_valued("value").render_derived()
+        if packed is not None
+        else func.json_each(bindparam("b_stems", type_=String)).table_valued("value")
+    )
+    return insert(STEMS_TABLE).from_select(
+        ["question_id", "stem", "course_id", "size"],
+        select(bindparam("b_question"), stems.c.value, bindparam("b_course"), bindparam("b_size")),
+    )
+
+
 class IndexWrites:
     """The index's share of a repository's writes, through the same Writes (at once, or held)."""
 
@@ -240,11 +263,15 @@ class IndexWrites:
     async def stems(self, question_id: int, course_id: int, text: str) -> None:
         """A question asked: its stems, for a match (one executemany with the batch's others)."""
         found = stems_of(text)
-        rows = (
-            {"question_id": question_id, "stem": stem, "course_id": course_id, "size": len(found)}
-            for stem in found
-        )
-        await self.writes.execute_each(_ADD_STEMS, rows, [("question stems", question_id)])
+        if not found:
+            return
+        values = {
+            "b_question": question_id,
+            "b_stems": _json_list(found),
+            "b_course": course_id,
+            "b_size": len(found),
+        }
+        await self.writes.execute(_stems_in(self._dialect), values, [("question stems", question_id)])
 
     async def restemmed(self, question_id: int, course_id: int, text: str) -> None:
         """Its message was edited: the stems of the question as it now reads."""

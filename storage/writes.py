@@ -25,12 +25,6 @@ class Writes(Protocol):
 
     async def execute(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys = ()) -> None: ...
 
-    async def execute_each(
-        self, statement: UpdateBase, rows: Iterable[Mapping[str, Any]], keys: Keys = ()
-    ) -> None:
-        """The statement once for each row (one executemany, when sent), each touching `keys`."""
-        ...
-
 
 class DirectWrites:
     """Every write at once, in the session's transaction."""
@@ -45,13 +39,6 @@ class DirectWrites:
 
     async def execute(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys = ()) -> None:
         await self.session.execute(statement, dict(values))
-
-    async def execute_each(
-        self, statement: UpdateBase, rows: Iterable[Mapping[str, Any]], keys: Keys = ()
-    ) -> None:
-        found = [dict(row) for row in rows]
-        if found:
-            await self.session.execute(statement, found)
 
 
 @cache

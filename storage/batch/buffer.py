@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -116,12 +116,6 @@ class WriteBuffer:
 
     async def execute(self, statement: UpdateBase, values: Mapping[str, Any], keys: Keys = ()) -> None:
         self._hold(statement, dict(values), keys)
-
-    async def execute_each(
-        self, statement: UpdateBase, rows: Iterable[Mapping[str, Any]], keys: Keys = ()
-    ) -> None:
-        touched = frozenset(keys)
-        self._holding_now.extend(_Write(statement, dict(row), touched) for row in rows)
 
     def _hold(self, statement: UpdateBase, values: dict[str, Any], keys: Keys) -> None:
         self._holding_now.append(_Write(statement, values, frozenset(keys)))
@@ -248,14 +242,13 @@ class _Group:
     indexed: set[tuple[Any, ...]] = field(default_factory=set)  # the index's rows in it, once each
 
     def add(self, write: _Write) -> None:
+        self.keys |= write.keys
         if write.derived:  # an index write indexes its row as it is when it runs: once is enough
             row = tuple(write.params.items())
             if row in self.indexed:
-                self.keys |= write.keys
                 return
             self.indexed.add(row)
         self.rows.append(write.params)
-        self.keys |= write.keys
 
 
 def _execute(session: Session, writes: list[_Write]) -> None:
