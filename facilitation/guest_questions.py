@@ -14,6 +14,7 @@ from facilitation.languages import N_
 from facilitation.model import GuestSession, MessageRef, Person, Phase
 from facilitation.notices import NoticeKind
 from facilitation.ports import ChatMembership, Notice, UnitOfWork
+from facilitation.redaction import REMOVED
 from facilitation.scope import (
     course_for_command,
     require_attached,
@@ -146,8 +147,9 @@ async def hide(uow: UnitOfWork, session_id: int, number: int, person: Person, no
 async def edited(uow: UnitOfWork, ref: MessageRef, text: str, now: datetime) -> bool:
     """The asker edited the message that asked a guest question (an /askguest, a reply to a board,
     a private message after the board's link): the question reads as edited on the boards and, if
-    the guest has it and hasn't answered, on the guest's copy. Once answered or skipped, or once
-    the session is over, it stays as it was. True when the message asked a question."""
+    the guest has it and hasn't answered, on the guest's copy. Once answered or skipped, once
+    the session is over, or once its words were forgotten or purged, it stays as it was. True
+    when the message asked a question."""
     text = text.strip()[:MAX_TEXT]
     async with uow:
         question = await uow.guest_questions.asked_by_message(ref.chat_id, ref.message_id)
@@ -158,6 +160,7 @@ async def edited(uow: UnitOfWork, ref: MessageRef, text: str, now: datetime) -> 
             session is None
             or not session.is_upcoming_or_live
             or question.state not in ("queued", "sent")
+            or question.text == REMOVED
             or not text
             or text == question.text
         ):

@@ -28,6 +28,7 @@ from facilitation.model import (
     SharedPost,
 )
 from facilitation.ports import UnitOfWork
+from facilitation.redaction import REMOVED
 from facilitation.scope import courses_in_scope
 
 WHICH_SOLVED_LIMIT = 8  # buttons to choose from; older questions are listed by /questions
@@ -240,12 +241,14 @@ async def edited(uow: UnitOfWork, post: Post, by_command: bool = False) -> PostO
 
 async def _withdraw_if_no_longer_asked(uow: UnitOfWork, post: Post, tags: list[str]) -> None:
     """Closed as dismissed by the asker, its alerts marked "withdrawn": no new state for lists,
-    digests and exports to learn, and /mine shows it as "not a question", which it now is."""
+    digests and exports to learn, and /mine shows it as "not a question", which it now is. A
+    question whose words were forgotten or purged is no longer its message's to change: after
+    /forget_me, "withdrawn by" would name who asked it."""
     here = (post.chat.id, post.ref.message_id)
     asked = [
         q
         for q in await uow.questions.thread_of(*here)
-        if (q.ref.chat_id, q.ref.message_id) == here and q.is_unresolved
+        if (q.ref.chat_id, q.ref.message_id) == here and q.is_unresolved and q.text != REMOVED
     ]
     if not asked:
         return  # an answer was edited, or a question already closed

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from facilitation import matching
 from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
 from facilitation.offers import WINDOW
+from facilitation.redaction import REMOVED
 from storage import languages, mapping
 from storage.models import (
     AlertRow,
@@ -206,8 +207,9 @@ class Snapshot:
             self.questions[question_id] = replace(self.questions[question_id], **changes)
 
     def retexted(self, message: Message, text: str) -> None:
+        """As the retext statement: a removed text stays removed (storage/repositories/questions.py)."""
         for question in list(self.questions.values()):
-            if (question.ref.chat_id, question.ref.message_id) == message:
+            if (question.ref.chat_id, question.ref.message_id) == message and question.text != REMOVED:
                 self.questions[question.id] = replace(question, text=text)
                 self.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
 

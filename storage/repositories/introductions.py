@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from facilitation.model import Course, Introduction, MessageRef, Person
+from facilitation.redaction import REMOVED
 from storage import mapping
 from storage.models import CourseRow, IntroductionRow, PersonRow, table_of
 from storage.repositories.base import Repository
@@ -21,9 +22,14 @@ _REPLACED = (
     )
     .values(replaced_at=bindparam("b_at"))
 )
+# A purged text stays removed: an edit of its message must not bring the words back.
 _RETEXT = (
     update(_intros)
-    .where(_intros.c.chat_id == bindparam("b_chat"), _intros.c.message_id == bindparam("b_message"))
+    .where(
+        _intros.c.chat_id == bindparam("b_chat"),
+        _intros.c.message_id == bindparam("b_message"),
+        _intros.c.text != REMOVED,
+    )
     .values(text=bindparam("b_text"))
 )
 

@@ -26,14 +26,23 @@ _FIRST_ANSWERED = (
 )
 _STATE = update(_questions).where(_questions.c.id == bindparam("b_id")).values(state=bindparam("b_state"))
 _CLOSED = _STATE.values(closed_by=bindparam("b_by"), resolved_at=bindparam("b_resolved"))
+# A text forgotten or purged stays removed: an edit of its message must not bring the words back.
 _RETEXT_QUESTION = (
     update(_questions)
-    .where(_questions.c.chat_id == bindparam("b_chat"), _questions.c.message_id == bindparam("b_message"))
+    .where(
+        _questions.c.chat_id == bindparam("b_chat"),
+        _questions.c.message_id == bindparam("b_message"),
+        _questions.c.text != REMOVED,
+    )
     .values(text=bindparam("b_text"))
 )
 _RETEXT_ANSWER = (
     update(_answers)
-    .where(_answers.c.chat_id == bindparam("b_chat"), _answers.c.message_id == bindparam("b_message"))
+    .where(
+        _answers.c.chat_id == bindparam("b_chat"),
+        _answers.c.message_id == bindparam("b_message"),
+        _answers.c.text != REMOVED,
+    )
     .values(text=bindparam("b_text"))
 )
 
