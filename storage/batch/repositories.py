@@ -152,10 +152,9 @@ class BatchQuestions(_InBatch, SqlQuestions):
         now: datetime,
     ) -> Answer:
         answer = await super().add_answer(question, answerer, text, ref, by_facilitator, now)
+        self.snapshot.gave_answer(question, answer)
         self.snapshot.answered(question, (ref.chat_id, ref.message_id), now)
         self.snapshot.settled[question.course_id] = True  # a match may offer it now
-        self.snapshot.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
-        self.snapshot.answered_in_batch.add(question.id)
         return answer
 
     async def set_state(self, question_id: int, state: QuestionState, by: int | None, now: datetime) -> None:
@@ -410,17 +409,35 @@ class BatchSearch(_InBatch, SqlSearch):
         return found
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
-        # A question answered in the batch may have its best answer held: sent first, then read.
-        # Any other is read as stored, once a batch (several new questions of a batch often find
-        # the same one), and taken as the batch left it (its text, its state).
-        if any(i in self.snapshot.answered_in_batch for i in question_ids):
-            await self._before_reading()
-            return await super().found(question_ids)
+        # A question whose every answer is the batch's is whole in the snapshot. Any other is read
+        # as stored, once a batch (several new questions of a batch often find the same one), and
+        # taken as the batch left it: its text, its state, the answers the batch gave it (Given).
+        # Only one whose best answer may be a facilitator's answer still held sends it and reads.
+        whole = {i: f for i in question_ids if (f := self._whole_here(i)) is not None}
         known = self.snapshot.found
-        missing = [i for i in question_ids if i not in known]
-        if missing:
-            known.update((f.question.id, f) for f in await super().found(missing))
-        return [self._found_as_now(known[i]) for i in question_ids if i in known]
+        unread = [i for i in question_ids if i not in known and i not in whole]
+        if unread:
+            known.update((f.question.id, f) for f in await super().found(unread))
+        found: list[Found] = []
+        for i in question_ids:
+            if i in whole:
+                found.append(whole[i])
+            elif i in known:
+                stored, given = self._found_as_now(known[i]), self.snapshot.answered_in_batch.get(i)
+                best = given.best(stored) if given is not None else stored
+                if best is None:
+                    await self._before_reading()
+                    return await super().found(question_ids)
+                found.append(best)
+        return found
+
+    def _whole_here(self, question_id: int) -> Found | None:
+        """A question with no answer stored before the batch's (asked in it, or unanswered), whole."""
+        given = self.snapshot.answered_in_batch.get(question_id)
+        question = self.snapshot.questions.get(question_id)
+        if given is None or given.stored_before or question is None:
+            return None
+        return given.best(Found(question, None, 0.0))
 
     def _found_as_now(self, found: Found) -> Found:
         now = self.snapshot.questions.get(found.question.id)

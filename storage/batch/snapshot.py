@@ -20,7 +20,17 @@ from sqlalchemy import ColumnElement, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitation import matching
-from facilitation.model import AnswerAt, Attachment, Candidate, Found, Person, PromptAt, Question, Scope
+from facilitation.model import (
+    Answer,
+    AnswerAt,
+    Attachment,
+    Candidate,
+    Found,
+    Person,
+    PromptAt,
+    Question,
+    Scope,
+)
 from facilitation.offers import WINDOW
 from facilitation.redaction import REMOVED
 from storage import languages, mapping
@@ -59,6 +69,28 @@ class Stored:
 
 
 @dataclass
+class Given:
+    """The answers an inbox batch gave a question, and whether one was stored before them."""
+
+    stored_before: bool
+    answers: list[Answer] = field(default_factory=list)
+
+    def best(self, stored: Found) -> Found | None:
+        """The question whole with its best answer (as storage.search_index's best_answer: an
+        accepted one, else a facilitator's, else the first), from what was stored (`stored`, the
+        question as the batch left it) and the batch's answers; None when the database must say
+        (a facilitator answered in the batch, after answers whose kind the batch doesn't know)."""
+        if self.stored_before and stored.answer:
+            if any(a.by_facilitator for a in self.answers):
+                return None
+            return stored  # a peer's later answer never goes before the stored best one
+        if not self.answers:
+            return stored
+        first = min(self.answers, key=lambda a: (not a.by_facilitator, a.answered_at, a.id))
+        return replace(stored, answer=first.text or None)
+
+
+@dataclass
 class Snapshot:
     attachments: dict[int, list[Attachment]] = field(default_factory=dict)  # active, by chat
     facilitators: set[tuple[int, int]] = field(default_factory=set)  # (course, person)
@@ -84,7 +116,7 @@ class Snapshot:
     # by course: the questions answered or edited in the batch, whose answers, texts and stems
     # the buffer may still hold (a match that could find one sends it first: BatchSearch)
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
-    answered_in_batch: set[int] = field(default_factory=set)  # of those, the ones answered
+    answered_in_batch: dict[int, Given] = field(default_factory=dict)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
     # by (course, stems): a match of the batch's messages that may ask questions, of what was stored
     matches: dict[tuple[int, tuple[str, ...]], list[Candidate]] = field(default_factory=dict)
@@ -212,6 +244,17 @@ class Snapshot:
             if (question.ref.chat_id, question.ref.message_id) == message and question.text != REMOVED:
                 self.questions[question.id] = replace(question, text=text)
                 self.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
+        for given in self.answered_in_batch.values():
+            given.answers = [
+                replace(a, text=text) if (a.ref.chat_id, a.ref.message_id) == message else a
+                for a in given.answers
+            ]
+
+    def gave_answer(self, question: Question, answer: Answer) -> None:
+        """The batch answered the question (`question` as it was before this answer)."""
+        self.changed_in_batch.setdefault(question.course_id, set()).add(question.id)
+        given = self.answered_in_batch.setdefault(question.id, Given(question.first_answered_at is not None))
+        given.answers.append(answer)
 
     def offered(self, question_id: int) -> None:
         if question_id in self.followed_up:

@@ -43,6 +43,17 @@ async def set_up(
     return asked
 
 
+def watch(flock: Harness) -> list[str]:
+    """The statements sent from now on (for the test's lifetime)."""
+    statements: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(flock.flock.engine.sync_engine, "before_cursor_execute", seen)
+    return statements
+
+
 def offers(calls: list[Call]) -> list[Call]:
     return [
         c for c in calls if c.method == "sendMessage" and "reply_markup" in c.params and "before" in c.text
@@ -349,10 +360,36 @@ async def test_a_question_answered_in_the_batch_of_a_new_one_like_it_is_offered_
     asked, _ = await say(flock, CHAT, CLEO, EARLIER)
     answered = flock.telegram.post(CHAT, DAN, ANSWER, reply_to=asked["message"])
     unrelated = flock.telegram.post(CHAT, DAN, "Where are the slides from day one?")
+    statements = watch(flock)
 
     calls = await flock.send(answered, unrelated, flock.telegram.post(CHAT, BEN, NEW))
 
     assert [EARLIER in c.text for c in offers(calls)] == [True]
+    assert "Use the self-service portal." in offers(calls)[0].text
+    # Its only answer is the batch's: the batch knows it whole, and sends nothing early for it.
+    assert not [s for s in statements if "SAVEPOINT" in s]
+
+
+async def test_an_answer_given_in_the_batch_is_quoted_if_it_is_the_best_one(flock: Harness) -> None:
+    earlier = await set_up(flock)  # answered by Dan, a peer
+    eve = user(16, "Eve", "eve_e")
+    by_a_peer = flock.telegram.post(CHAT, eve, "Or call the IT desk.", reply_to=earlier["message"])
+
+    calls = await flock.send(by_a_peer, flock.telegram.post(CHAT, BEN, NEW))
+
+    # A peer's later answer never goes before the first one.
+    [offer] = offers(calls)
+    assert "Use the self-service portal." in offer.text
+    assert "IT desk" not in offer.text
+
+    by_a_facilitator = flock.telegram.post(CHAT, ANA, "Ask Sam at the IT desk.", reply_to=earlier["message"])
+    calls = await flock.send(
+        by_a_facilitator, flock.telegram.post(CHAT, CLEO, "How can I reset a VPN password?")
+    )
+
+    # A facilitator's answer goes first, even given in the batch of the question offered it.
+    [offer] = offers(calls)
+    assert "Ask Sam at the IT desk." in offer.text
 
 
 async def test_an_earlier_question_edited_in_the_batch_of_a_new_one_is_matched_as_edited(
