@@ -34,13 +34,16 @@ from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Delete,
     Insert,
     Select,
     String,
     TableClause,
+    TextClause,
     and_,
+    any_,
     bindparam,
     case,
     cast,
@@ -51,10 +54,13 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import Text
 
 from facilitation.matching import stems
@@ -246,6 +252,66 @@ def _stems_in(dialect: str) -> Insert:
         ["question_id", "stem", "course_id", "size"],
         select(bindparam("b_question"), stems.c.value, bindparam("b_course"), bindparam("b_size")),
     )
+
+
+# A batch's index rows of one statement, sent as one statement whose rows are one parameter
+# (storage/batch/buffer.py): the database unpacks them, so a batch's hundreds of index rows cost
+# one execution, not one each. The rows' JSON is built from their parameters as they are.
+_SQLITE_STEMS_IN = (
+    "INSERT INTO question_stems (question_id, stem, course_id, size)"
+    " SELECT json_extract(q.value, '$[0]'), s.value, json_extract(q.value, '$[1]'),"
+    " json_extract(q.value, '$[2]')"
+    " FROM json_each(:b_rows) AS q, json_each(q.value, '$[3]') AS s"
+)
+_POSTGRESQL_STEMS_IN = (
+    "INSERT INTO question_stems (question_id, stem, course_id, size)"
+    " SELECT (q.value->>0)::bigint, s.value, (q.value->>1)::bigint, (q.value->>2)::smallint"
+    " FROM jsonb_array_elements(CAST(:b_rows AS jsonb)) AS q(value),"
+    " jsonb_array_elements_text(q.value->3) AS s(value)"
+)
+
+
+def packed(
+    statement: UpdateBase, rows: list[dict[str, Any]], dialect: str
+) -> tuple[Any, dict[str, Any]] | None:
+    """The statement for these rows at once, and its one row; None for a statement sent as is."""
+    if statement is _question_by_id(dialect):
+        return _questions_by_ids(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
+    if statement is _STEMS_OUT:
+        return _stems_out_many(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
+    if statement is _stems_in(dialect):
+        stemmed = ",".join(f"[{r['b_question']},{r['b_course']},{r['b_size']},{r['b_stems']}]" for r in rows)
+        return _stems_in_many(dialect), {"b_rows": f"[{stemmed}]"}
+    return None
+
+
+def _ids(rows: list[dict[str, Any]], name: str, dialect: str) -> Any:
+    ids = [int(row[name]) for row in rows]
+    return ids if dialect == "postgresql" else json.dumps(ids)
+
+
+def _among_ids(column: ColumnElement[int] | InstrumentedAttribute[int], dialect: str) -> ColumnElement[bool]:
+    """The column's value is one of the ids given as one parameter (`_ids`)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("b_ids", type_=postgresql.ARRAY(BigInteger)))
+    each = func.json_each(bindparam("b_ids", type_=String)).table_valued("value")
+    return column.in_(select(each.c.value))
+
+
+@cache
+def _questions_by_ids(dialect: str) -> Insert:
+    where = _among_ids(QuestionRow.id, dialect)
+    return _upsert(dialect, questions_table(dialect), _questions_as_indexed(dialect, where))
+
+
+@cache
+def _stems_out_many(dialect: str) -> Delete:
+    return delete(STEMS_TABLE).where(_among_ids(STEMS_TABLE.c.question_id, dialect))
+
+
+@cache
+def _stems_in_many(dialect: str) -> TextClause:
+    return text(_POSTGRESQL_STEMS_IN if dialect == "postgresql" else _SQLITE_STEMS_IN)
 
 
 class IndexWrites:

@@ -35,7 +35,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from storage.errors import HeldWritesFailed, is_transient
 from storage.models import Base
 from storage.repositories.base import dialect_of
-from storage.search_index import is_index_table
+from storage.search_index import is_index_table, packed
 from storage.writes import Keys
 
 ID_BLOCK = 100  # ids a process takes from a PostgreSQL sequence at once
@@ -274,6 +274,12 @@ def _execute(session: Session, writes: list[_Write]) -> None:
             groups.insert(at, joined)
         joined.add(write)
     connection = session.connection()
+    dialect = connection.dialect.name
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
         for group in tables[name]:
-            connection.execute(group.statement, group.rows)
+            # The index's rows of a statement go as one row, where the index can unpack them.
+            at_once = packed(group.statement, group.rows, dialect) if group.indexed else None
+            if at_once is not None:
+                connection.execute(*at_once)
+            else:
+                connection.execute(group.statement, group.rows)
