@@ -278,7 +278,7 @@ def _execute(session: Session, writes: list[_Write]) -> None:
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
         for group in tables[name]:
             # The index's rows of a statement go as one row, where the index can unpack them.
-            at_once = packed(group.statement, group.rows, dialect) if group.indexed else None
+            at_once = packed(group.statement, group.rows, dialect)
             if at_once is not None:
                 connection.execute(*at_once)
             else:

@@ -114,7 +114,7 @@ class Snapshot:
     # by course: whether it has an answered or resolved question a match could offer (BatchSearch)
     settled: dict[int, bool] = field(default_factory=dict)
     # by course: the questions answered or edited in the batch, whose answers, texts and stems
-    # the buffer may still hold (a match that could find one sends it first: BatchSearch)
+    # the buffer may still hold (a match judges them as they now read: BatchSearch)
     changed_in_batch: dict[int, set[int]] = field(default_factory=dict)
     answered_in_batch: dict[int, Given] = field(default_factory=dict)  # of those, the ones answered
     asked_in_batch: set[int] = field(default_factory=set)  # questions: none can have an offer stored
