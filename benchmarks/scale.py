@@ -97,6 +97,8 @@ async def explain(engine: AsyncEngine, statements: list[Statement]) -> list[Plan
     sizes: dict[str, int] = {}
     results = []
     async with engine.connect() as connection:
+        listed = "SELECT name FROM sqlite_master" if sqlite else "SELECT tablename FROM pg_tables"
+        stored = set((await connection.exec_driver_sql(listed)).scalars())
         for statement in statements:
             # PostgreSQL: run it (rolled back below), so a node the executor skipped says so.
             prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
@@ -105,7 +107,7 @@ async def explain(engine: AsyncEngine, statements: list[Statement]) -> list[Plan
             scans = []
             for line in lines:
                 table = _scanned(line, sqlite)
-                if table is None:
+                if table is None or table not in stored:  # or rows of a parameter (json_each's)
                     continue
                 if table not in sizes:
                     sizes[table] = int(
