@@ -41,7 +41,6 @@ from sqlalchemy import (
     Select,
     String,
     TableClause,
-    TextClause,
     and_,
     any_,
     bindparam,
@@ -238,39 +237,30 @@ _ADD_STEMS = insert(STEMS_TABLE)
 _STEMS_OUT = delete(STEMS_TABLE).where(STEMS_TABLE.c.question_id == bindparam("b_question"))
 
 
-@cache
-def _stems_in(dialect: str) -> Insert:
-    """A question's stems as one row (its stems a JSON array, unpacked by the database): a batch's
-    thousands of stems cost the busy path a row per question, not per stem."""
-    packed = cast(bindparam("b_stems", type_=String), postgresql.JSONB) if dialect == "postgresql" else None
-    stems = (
-        func.jsonb_array_elements_text(packed).table_valued("value").render_derived()
-        if packed is not None
-        else func.json_each(bindparam("b_stems", type_=String)).table_valued("value")
-    )
-    return insert(STEMS_TABLE).from_select(
-        ["question_id", "stem", "course_id", "size"],
-        select(bindparam("b_question"), stems.c.value, bindparam("b_course"), bindparam("b_size")),
-    )
-
-
-# A batch's index rows of one statement, sent as one statement whose rows are one parameter
-# (storage/batch/buffer.py): the database unpacks them, so a batch's hundreds of index rows cost
-# one execution, not one each. The rows' JSON is built from their parameters as they are.
-_SQLITE_STEMS_IN = (
-    "INSERT INTO question_stems (question_id, stem, course_id, size)"
-    " SELECT json_extract(q.value, '$[0]'), s.value, json_extract(q.value, '$[1]'),"
-    " json_extract(q.value, '$[2]')"
+# Stems go in as rows of one JSON parameter, [[question, course, size, [stems…]], …], which the
+# database unpacks: a question's stems are one write, and a batch's one execution.
+_SQLITE_STEMS = (
+    "SELECT json_extract(q.value, '$[0]') AS question_id, s.value AS stem,"
+    " json_extract(q.value, '$[1]') AS course_id, json_extract(q.value, '$[2]') AS size"
     " FROM json_each(:b_rows) AS q, json_each(q.value, '$[3]') AS s"
 )
-_POSTGRESQL_STEMS_IN = (
-    "INSERT INTO question_stems (question_id, stem, course_id, size)"
-    " SELECT (q.value->>0)::bigint, s.value, (q.value->>1)::bigint, (q.value->>2)::smallint"
+_POSTGRESQL_STEMS = (
+    "SELECT (q.value->>0)::bigint AS question_id, s.value AS stem, (q.value->>1)::bigint AS course_id,"
+    " (q.value->>2)::smallint AS size"
     " FROM jsonb_array_elements(CAST(:b_rows AS jsonb)) AS q(value),"
     " jsonb_array_elements_text(q.value->3) AS s(value)"
 )
 
 
+@cache
+def _stems_in(dialect: str) -> Insert:
+    rows = text(_POSTGRESQL_STEMS if dialect == "postgresql" else _SQLITE_STEMS).columns(*STEMS_TABLE.c)
+    return insert(STEMS_TABLE).from_select(["question_id", "stem", "course_id", "size"], rows)
+
+
+# A batch's index rows of one statement go as one statement whose rows are one parameter
+# (storage/batch/buffer.py): the database unpacks them, so a batch's hundreds of index rows cost
+# one execution, not one each.
 def packed(
     statement: UpdateBase, rows: list[dict[str, Any]], dialect: str
 ) -> tuple[Any, dict[str, Any]] | None:
@@ -279,9 +269,8 @@ def packed(
         return _questions_by_ids(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
     if statement is _STEMS_OUT:
         return _stems_out_many(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
-    if statement is _stems_in(dialect):
-        stemmed = ",".join(f"[{r['b_question']},{r['b_course']},{r['b_size']},{r['b_stems']}]" for r in rows)
-        return _stems_in_many(dialect), {"b_rows": f"[{stemmed}]"}
+    if statement is _stems_in(dialect):  # each row's [[…]] of one question: their arrays joined
+        return statement, {"b_rows": "[" + ",".join(row["b_rows"][1:-1] for row in rows) + "]"}
     return None
 
 
@@ -309,11 +298,6 @@ def _stems_out_many(dialect: str) -> Delete:
     return delete(STEMS_TABLE).where(_among_ids(STEMS_TABLE.c.question_id, dialect))
 
 
-@cache
-def _stems_in_many(dialect: str) -> TextClause:
-    return text(_POSTGRESQL_STEMS_IN if dialect == "postgresql" else _SQLITE_STEMS_IN)
-
-
 class IndexWrites:
     """The index's share of a repository's writes, through the same Writes (at once, or held)."""
 
@@ -327,16 +311,11 @@ class IndexWrites:
         await self.writes.execute(statement, {"b_question": question_id}, [("question search", question_id)])
 
     async def stems(self, question_id: int, course_id: int, text: str) -> None:
-        """A question asked: its stems, for a match (one executemany with the batch's others)."""
+        """A question asked: its stems, for a match (one row, sent with the batch's others)."""
         found = stems_of(text)
         if not found:
             return
-        values = {
-            "b_question": question_id,
-            "b_stems": _json_list(found),
-            "b_course": course_id,
-            "b_size": len(found),
-        }
+        values = {"b_rows": f"[[{question_id},{course_id},{len(found)},{_json_list(found)}]]"}
         await self.writes.execute(_stems_in(self._dialect), values, [("question stems", question_id)])
 
     async def restemmed(self, question_id: int, course_id: int, text: str) -> None:

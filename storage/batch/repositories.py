@@ -336,13 +336,13 @@ class BatchSearch(_InBatch, SqlSearch):
         if len(stems) < shared or not settled.get(course.id, True):
             return []
         changed = self.snapshot.changed_in_batch.get(course.id, set())
+        sharing = self._sharing(changed, stems, sizes, shared, before)
         ahead = self.snapshot.matches.get((course.id, tuple(stems)))
-        if ahead is not None:  # matched with the batch's other messages, as the batch began
-            now = self._ahead_as_now(ahead, changed, stems, sizes, shared, before, limit)
+        if ahead is not None and sharing is not None:  # matched ahead, as the batch began
+            now = self._ahead_as_now(ahead, changed, sharing, before, limit)
             if now is not None:
                 return now
-        if self._sharing(changed, stems, sizes, shared, before) != []:
-            # one of them could be a candidate: the database must read it as it now is
+        if sharing != []:  # one of them could be a candidate: the database must read it as it now is
             await self.buffer.send(before_write=False, index={STEMS})
         # Whether the course has an answered question at all is asked with the first match of
         # each course and batch, in the same statement: a course without one reads nothing again.
@@ -353,23 +353,13 @@ class BatchSearch(_InBatch, SqlSearch):
         return self._as_now(candidates)
 
     def _ahead_as_now(
-        self,
-        ahead: list[Candidate],
-        changed: set[int],
-        stems: Sequence[str],
-        sizes: tuple[int, int],
-        shared: int,
-        before: int,
-        limit: int,
+        self, ahead: list[Candidate], changed: set[int], sharing: list[int], before: int, limit: int
     ) -> list[Candidate] | None:
-        """The match made ahead, with the questions the batch changed as they now read (None
-        when that can't be told here: one unknown, or one dropped from a full list, whose place
-        the next candidate, never read, would take)."""
+        """The match made ahead, with the questions the batch changed as they now read (`sharing`:
+        those that are candidates); None when one dropped from a full list, whose place the next
+        candidate, never read, would take."""
         kept = [c for c in ahead if c.question_id < before and c.question_id not in changed]
         if len(ahead) >= limit and len(kept) < len(ahead):
-            return None
-        sharing = self._sharing(changed, stems, sizes, shared, before)
-        if sharing is None:
             return None
         if not sharing:
             return kept[:limit]
