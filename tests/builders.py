@@ -40,6 +40,11 @@ def group(chat_id: int, title: str, *, forum: bool = False, kind: str = "supergr
     return data
 
 
+def message_link(chat: JSON, update: JSON) -> str:
+    """The t.me link to the update's message in a supergroup, as Flock writes it."""
+    return f"https://t.me/c/{str(chat['id']).removeprefix('-100')}/{update['message']['message_id']}"
+
+
 def private(person: JSON) -> JSON:
     return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
 

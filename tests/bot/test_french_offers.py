@@ -4,7 +4,7 @@ group in French, and the buttons' answers too."""
 from __future__ import annotations
 
 from bot.recording import Call
-from tests.builders import JSON, group, private, user
+from tests.builders import JSON, group, message_link, private, user
 from tests.support.harness import Harness
 
 ANA = user(11, "Ana", "ana_f")  # facilitator, English app
@@ -44,8 +44,8 @@ async def test_a_french_asker_is_offered_the_earlier_answer_in_french(flock: Har
     row = offer.params["reply_markup"]["inline_keyboard"][0]
     pressed = await flock.send(flock.telegram.press(JEAN, offer.result, row[0]["callback_data"]))
 
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    link = message_link(CHAT, earlier)
+    asked = message_link(CHAT, new)
     assert offer.text == (
         f'À propos de votre question <a href="{asked}">« {NEW} »</a> dans #onb26 : elle a déjà été posée, '
         f'<a href="{link}">« {EARLIER} »</a>, et on y a répondu :\n'
@@ -72,7 +72,7 @@ async def test_in_a_french_course_s_group_the_offer_and_a_stranger_s_toast_are_i
     assert [c.params.get("text") for c in pressed if c.method == "answerCallbackQuery"] == [
         "Seule la personne qui a posé la question peut répondre ici."
     ]
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     assert [c.params["text"] for c in declined if c.method == "editMessageText"] == [
         f'Compris, Jean : la réponse à <a href="{link}">« {EARLIER} »</a> ne convient pas tout à fait, '
         "la question reste donc ouverte pour le cours."
@@ -87,7 +87,7 @@ async def test_a_duplicates_alert_says_so_in_french_with_the_earlier_question(fl
     await flock.send(new)
     flock.clock.advance(hours=2, minutes=1)
     [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     calls = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
 
@@ -104,7 +104,7 @@ async def test_marking_a_duplicate_in_a_french_course_points_and_refuses_in_fren
     await flock.send(waiting)
     new = flock.telegram.post(CHAT, JEAN, "Y aura-t-il un enregistrement de la séance de vendredi ?")
     await flock.send(new)
-    link = f"https://t.me/c/1500/{waiting['message']['message_id']}"
+    link = message_link(CHAT, waiting)
 
     no_link = await flock.send(flock.telegram.post(CHAT, ANA, "/duplicate", reply_to=new["message"]))
     marked = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
@@ -133,13 +133,13 @@ async def test_marking_a_duplicate_from_its_alert_is_confirmed_in_french_with_bo
     await flock.send(new)
     flock.clock.advance(hours=2, minutes=1)
     [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     calls = await flock.send(
         flock.telegram.post(private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
     )
 
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    asked = message_link(CHAT, new)
     assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
         f'Marquée comme doublon : <a href="{asked}">« Mon VPN dit que mon mot de passe a expiré, que '
         f'faire ? »</a> est résolue, et Jean a reçu le lien vers <a href="{link}">« {EARLIER} »</a>.'
@@ -157,7 +157,7 @@ async def test_an_earlier_answer_accepted_after_the_alert_is_said_on_it_in_frenc
 
     pressed = await flock.send(flock.telegram.press(JEAN, offer.result, row[0]["callback_data"]))
 
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     [edited] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == ANA["id"]]
     assert edited.text == (
         f"{alert.text}\n\n"
@@ -172,7 +172,7 @@ async def test_a_duplicate_of_a_later_question_is_pointed_there_in_french(flock:
     flock.clock.advance(minutes=5)
     later = flock.telegram.post(CHAT, LEA, "La séance de vendredi est-elle enregistrée ?")
     await flock.send(later)
-    link = f"https://t.me/c/1500/{later['message']['message_id']}"
+    link = message_link(CHAT, later)
 
     calls = await flock.send(flock.telegram.post(CHAT, ANA, f"/duplicate {link}", reply_to=new["message"]))
 

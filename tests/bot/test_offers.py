@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from bot.recording import Call
 from storage.repositories.search import EARLIER as READS_EARLIER
-from tests.builders import JSON, group, private, user
+from tests.builders import JSON, group, message_link, private, user
 from tests.support.harness import Harness
 
 ANA = user(11, "Ana", "ana_f")  # facilitates #onb26
@@ -83,8 +83,8 @@ async def test_an_asker_who_started_the_bot_is_offered_the_earlier_answer_privat
     new, calls = await say(flock, CHAT, BEN, NEW)
 
     [offer] = offers(calls)
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    link = message_link(CHAT, earlier)
+    asked = message_link(CHAT, new)
     assert offer.chat_id == BEN["id"]
     assert offer.text == (
         f'About your question <a href="{asked}">“{NEW}”</a> in #onb26: it was asked before, '
@@ -127,7 +127,7 @@ async def test_that_answers_it_resolves_the_question_from_the_archive(flock: Har
 
     pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
 
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    asked = message_link(CHAT, new)
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
         f'✅ Glad it helped — your question <a href="{asked}">“{NEW}”</a> is marked as solved.'
     ]
@@ -148,7 +148,7 @@ async def test_in_the_group_the_settled_offer_says_who_decided_and_keeps_the_ear
     declined = await flock.send(press(flock, user(21, "Eli"), other, "Not quite"))
 
     # Everyone in the group reads these: who pressed, and where the earlier answer still is.
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     assert [c.params["text"] for c in accepted if c.method == "editMessageText"] == [
         f'✅ Glad it helped, Ben: the answer to <a href="{link}">“{EARLIER}”</a> settles it, '
         "and the question is marked as solved."
@@ -168,7 +168,7 @@ async def test_accepted_after_its_alert_the_alert_links_the_earlier_question(flo
 
     pressed = await flock.send(press(flock, BEN, offer, "That answers it"))
 
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     [edited] = [c for c in pressed if c.method == "editMessageText" and c.chat_id == ANA["id"]]
     assert edited.params["message_id"] == alert.result["message_id"]
     assert edited.text == (
@@ -182,7 +182,7 @@ async def test_answers_from_the_archive_are_counted_in_the_digest_and_stats(floc
     _, calls = await say(flock, CHAT, BEN, NEW)
     await flock.send(press(flock, BEN, offers(calls)[0], "That answers it"))
     other, _ = await say(flock, CHAT, CLEO, "My VPN says my password expired, what now?")
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=other["message"])
 
     stats = "\n".join(c.text for c in await flock.send(flock.telegram.post(private(ANA), ANA, "/stats")))
@@ -202,7 +202,7 @@ async def test_not_quite_changes_nothing_and_is_not_asked_again(flock: Harness) 
     edited = flock.telegram.edit(new, NEW + " (on my laptop)")
     after_edit = await flock.send(edited)
 
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    asked = message_link(CHAT, new)
     assert [c.params["text"] for c in pressed if c.method == "editMessageText"] == [
         f'Got it — your question <a href="{asked}">“{NEW}”</a> stays open for the course.'
     ]
@@ -493,7 +493,7 @@ async def test_an_unrelated_question_is_offered_nothing(flock: Harness) -> None:
 async def test_a_facilitator_marks_a_duplicate_and_the_asker_is_pointed_there(flock: Harness) -> None:
     earlier = await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     _, refused_calls = await say(flock, CHAT, CLEO, f"/duplicate {link}", reply_to=new["message"])
     state_after_refusal = await state_of(flock, new)
@@ -519,11 +519,11 @@ async def test_duplicate_as_a_reply_to_the_alert_in_private(flock: Harness) -> N
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
     flock.clock.advance(hours=2, minutes=1)
     [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     _, calls = await say(flock, private(ANA), ANA, f"/duplicate {link}", reply_to=alert.result)
 
-    asked = f"https://t.me/c/1500/{new['message']['message_id']}"
+    asked = message_link(CHAT, new)
     assert [c.text for c in calls if c.method == "sendMessage" and c.chat_id == ANA["id"]] == [
         f'Marked as a duplicate: <a href="{asked}">“My VPN says my password expired, what now?”</a> is '
         f'resolved, and Ben is pointed to <a href="{link}">“{EARLIER}”</a>.'
@@ -536,7 +536,7 @@ async def test_a_duplicates_alert_says_so_and_links_the_earlier_question(flock: 
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
     flock.clock.advance(hours=2, minutes=1)
     [alert] = [c for c in await flock.tick() if c.method == "sendMessage" and c.chat_id == ANA["id"]]
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
 
@@ -552,7 +552,7 @@ async def test_a_duplicates_alert_says_so_and_links_the_earlier_question(flock: 
 async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
     earlier = await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
 
     _, calls = await say(flock, CHAT, ANA, "/duplicate", reply_to=new["message"])
     _, unreplied = await say(flock, CHAT, ANA, f"/duplicate {link}")
@@ -571,7 +571,7 @@ async def test_duplicate_without_a_link_says_how(flock: Harness) -> None:
 async def test_a_question_already_marked_a_duplicate_is_not_pointed_there_twice(flock: Harness) -> None:
     earlier = await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
-    link = f"https://t.me/c/1500/{earlier['message']['message_id']}"
+    link = message_link(CHAT, earlier)
     _, first = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
 
     _, again = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
@@ -589,7 +589,7 @@ async def test_a_duplicate_of_a_later_question_is_not_said_to_be_asked_before(fl
     flock.clock.advance(minutes=5)
     later, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
     await say(flock, CHAT, DAN, "Yes, on the course drive.", reply_to=later["message"])
-    link = f"https://t.me/c/1500/{later['message']['message_id']}"
+    link = message_link(CHAT, later)
 
     _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
 
@@ -604,7 +604,7 @@ async def test_a_duplicate_of_a_question_still_waiting_is_not_called_answered(fl
     await set_up(flock)
     waiting, _ = await say(flock, CHAT, CLEO, "Is the Friday session recorded?")
     new, _ = await say(flock, CHAT, BEN, "Will Friday's session have a recording?")
-    link = f"https://t.me/c/1500/{waiting['message']['message_id']}"
+    link = message_link(CHAT, waiting)
 
     _, calls = await say(flock, CHAT, ANA, f"/duplicate {link}", reply_to=new["message"])
 
@@ -632,7 +632,7 @@ async def test_duplicate_with_something_that_is_not_a_link_says_how_to_get_one(f
 async def test_duplicate_linking_the_question_to_itself_says_so(flock: Harness) -> None:
     await set_up(flock)
     new, _ = await say(flock, CHAT, BEN, "My VPN says my password expired, what now?")
-    itself = f"https://t.me/c/1500/{new['message']['message_id']}"
+    itself = message_link(CHAT, new)
 
     _, calls = await say(flock, CHAT, ANA, f"/duplicate {itself}", reply_to=new["message"])
 

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.recording import BOT_ID, BOT_USERNAME, Call
-from tests.builders import JSON, Telegram, private, user
+from tests.builders import JSON, Telegram, message_link, private, user
 from tests.support.bot_api_server import FakeTelegram
 from tests.support.flock_process import FlockProcess, wait
 from tests.support.moved_clock import CLOCK_FILE, MovedClock
@@ -223,7 +223,7 @@ def mid(update: JSON) -> int:
 
 
 def link(chat: JSON, update: JSON) -> str:
-    return f"https://t.me/c/{str(chat['id']).removeprefix('-100')}/{mid(update)}"
+    return message_link(chat, update)
 
 
 def set_up(
