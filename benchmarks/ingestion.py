@@ -475,7 +475,7 @@ async def _courses(connection: AsyncConnection, cohorts: Cohorts, now: datetime)
 
 
 Fresh = Callable[[str], Awaitable[str]]  # a new migrated database's URL, for a label
-_INDEX_WRITES = ("question", "stems", "restemmed", "introductions_of", "introductions_at")
+_INDEX_WRITES = ("question", "stems", "restemmed", "introduction", "introductions_at")
 
 
 @contextmanager

@@ -6,8 +6,9 @@
                 in its course's language ('french' for a French course, else 'english')
 
 A question is indexed with its best answer (the accepted one, else a facilitator's, else the
-first); an introduction while it is its author's current one. A removed text (forgotten, or past
-its course's retention) is not in the index.
+first); an introduction from when it is posted, and a search keeps its author's current one (a
+replaced introduction may stay indexed: taking it out would cost every new introduction a
+statement). A removed text (forgotten, or past its course's retention) is not in the index.
 
 The index is derived from the rows, so it is written by the same repository methods that write
 them, in the same transaction: a question stored, answered, edited, forgotten or purged is
@@ -183,7 +184,7 @@ def _questions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
 
 
 def _introductions_as_indexed(dialect: str, where: ColumnElement[bool]) -> _Rows:
-    kept = and_(where, IntroductionRow.replaced_at.is_(None), IntroductionRow.text != REMOVED)
+    kept = and_(where, IntroductionRow.text != REMOVED)
     row = (IntroductionRow.id, IntroductionRow.course_id, IntroductionRow.person_id)
     if dialect == "postgresql":
         document = func.to_tsvector(regconfig(CourseRow.language), IntroductionRow.text).op("||")(
@@ -214,15 +215,9 @@ def _question_by_id(dialect: str) -> Insert:
 
 
 @cache
-def _introductions_of(dialect: str) -> tuple[Delete, Insert]:
-    """A person's introductions in a course: the old ones out, the current one in."""
-    target = introductions_table(dialect)
-    mine = and_(
-        IntroductionRow.course_id == bindparam("b_course"), IntroductionRow.person_id == bindparam("b_person")
-    )
-    # By id, from the introductions' index (an FTS5 table can look up nothing else).
-    out = delete(target).where(target.c[_key(dialect)].in_(select(IntroductionRow.id).where(mine)))
-    return out, _upsert(dialect, target, _introductions_as_indexed(dialect, mine))
+def _introduction_by_id(dialect: str) -> Insert:
+    rows = _introductions_as_indexed(dialect, IntroductionRow.id == bindparam("b_intro"))
+    return _upsert(dialect, introductions_table(dialect), rows)
 
 
 @cache
@@ -267,6 +262,8 @@ def packed(
     """The statement for these rows at once, and its one row; None for a statement sent as is."""
     if statement is _question_by_id(dialect):
         return _questions_by_ids(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
+    if statement is _introduction_by_id(dialect):
+        return _introductions_by_ids(dialect), {"b_ids": _ids(rows, "b_intro", dialect)}
     if statement is _STEMS_OUT:
         return _stems_out_many(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
     if statement is _stems_in(dialect):  # each row's [[…]] of one question: their arrays joined
@@ -291,6 +288,12 @@ def _among_ids(column: ColumnElement[int] | InstrumentedAttribute[int], dialect:
 def _questions_by_ids(dialect: str) -> Insert:
     where = _among_ids(QuestionRow.id, dialect)
     return _upsert(dialect, questions_table(dialect), _questions_as_indexed(dialect, where))
+
+
+@cache
+def _introductions_by_ids(dialect: str) -> Insert:
+    where = _among_ids(IntroductionRow.id, dialect)
+    return _upsert(dialect, introductions_table(dialect), _introductions_as_indexed(dialect, where))
 
 
 @cache
@@ -324,13 +327,10 @@ class IndexWrites:
         await self.writes.execute(_STEMS_OUT, {"b_question": question_id}, keys)
         await self.stems(question_id, course_id, text)
 
-    async def introductions_of(self, course_id: int, person_id: int) -> None:
-        """They introduced themselves (again)."""
-        out, current = _introductions_of(self._dialect)
-        values = {"b_course": course_id, "b_person": person_id}
-        keys = [("introduction search", course_id, person_id)]
-        await self.writes.execute(out, values, keys)
-        await self.writes.execute(current, values, keys)
+    async def introduction(self, introduction_id: int) -> None:
+        """Posted (the one it replaces stays indexed: a search keeps the current one)."""
+        keys = [("introduction search", introduction_id)]
+        await self.writes.execute(_introduction_by_id(self._dialect), {"b_intro": introduction_id}, keys)
 
     async def introductions_at(self, chat_id: int, message_id: int) -> None:
         values = {"b_chat": chat_id, "b_message": message_id}

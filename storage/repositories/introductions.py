@@ -63,7 +63,7 @@ class SqlIntroductions(Repository):
             "message_id": message_id,
         }
         intro_id = await self.writes.insert(_ADD, values, [mine, ("introduction at", chat_id, message_id)])
-        await self.index.introductions_of(course_id, person.id)
+        await self.index.introduction(intro_id)
         return Introduction(intro_id, course_id, person, text, now, ref)
 
     async def edit(self, ref: MessageRef, text: str) -> bool:

@@ -131,15 +131,16 @@ settled AS (
 )
 SELECT k, id, text FROM settled WHERE r <= :limit ORDER BY k, id DESC
 """
+# The index may still hold introductions since replaced: each person's current one is kept.
 _SQLITE_INTRODUCTIONS = """
 SELECT i.person_id FROM introduction_search s JOIN introductions i ON i.id = s.rowid
-WHERE introduction_search MATCH :query AND i.course_id = :course
+WHERE introduction_search MATCH :query AND i.course_id = :course AND i.replaced_at IS NULL
 ORDER BY bm25(introduction_search) LIMIT :limit
 """
 _POSTGRESQL_INTRODUCTIONS = f"""
-SELECT s.person_id FROM introduction_search s
+SELECT s.person_id FROM introduction_search s JOIN introductions i ON i.id = s.id
 WHERE s.document @@ (CAST(:in_courses AS tsquery) && {_POSTGRESQL_WORDS}) AND numnode({_POSTGRESQL_WORDS}) > 0
-AND s.course_id = :course
+AND s.course_id = :course AND i.replaced_at IS NULL
 ORDER BY ts_rank_cd(s.document, {_POSTGRESQL_WORDS}) DESC LIMIT :limit
 """
 

@@ -255,14 +255,20 @@ async def test_retention_takes_purged_texts_out_of_the_index(flock: Harness) -> 
     assert "narwhal room" not in found
 
 
-async def test_a_new_introduction_replaces_the_old_one_in_the_index(flock: Harness) -> None:
+async def test_a_new_introduction_replaces_the_old_one_in_what_the_index_finds(flock: Harness) -> None:
     await set_up(flock)
     await say(flock, CHAT, BEN, "#intro I'm Ben, I like okapi.")
+    await say(flock, CHAT, CLEO, "#intro Cleo here, I like okapi too.")
 
     await say(flock, CHAT, BEN, "#intro I'm Ben, I like axolotl.")
 
-    assert await indexed(flock, "okapi") == 0
-    assert await indexed(flock, "axolotl") == 1
+    async with flock.flock.runtime.uow() as uow:
+        course = await uow.courses.by_hashtag("onb26")
+        assert course is not None
+        okapi = await uow.search.introduced(course, terms("okapi"), 5)
+        axolotl = await uow.search.introduced(course, terms("axolotl"), 5)
+    assert okapi == [CLEO["id"]]  # Ben's old introduction is found no more
+    assert axolotl == [BEN["id"]]
 
 
 async def test_the_index_finds_one_courses_introductions_and_earlier_settled_questions(
