@@ -408,10 +408,10 @@ async def read(
 async def _match_ahead(
     session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]], asked_from: datetime | None
 ) -> None:
-    """The batch's matches, in one statement; then, for the candidates strong enough to offer,
-    what an offer reads next: their questions read whole, then whether their chats are live and
-    their groups' offers of the past hour, together. A chat left out (two chats asking the same
-    words of one course) is read when an offer asks."""
+    """The batch's matches, their candidates whole, in one statement; then, for the chats of
+    candidates strong enough to offer, what an offer reads next: whether they are live and their
+    groups' offers of the past hour, together. A chat left out (two chats asking the same words
+    of one course) is read when an offer asks."""
     wanted: dict[tuple[int, tuple[str, ...]], tuple[matching.Query, str, int]] = {}
     for chat, texts in asking.items():
         for attachment in snapshot.attachments.get(chat, []):
@@ -423,16 +423,13 @@ async def _match_ahead(
         [(course, q.stems, q.sizes, q.shared) for (course, _), (q, _, _) in wanted.items()],
         matching.CANDIDATES,
     )
-    snapshot.matches = dict(zip(wanted, found, strict=True))
-    strong: set[int] = set()
     chats: set[int] = set()
-    for (_, text, chat), candidates in zip(wanted.values(), found, strict=True):
-        for candidate in candidates:
-            if matching.similarity(text, candidate.text) >= matching.STRONG:
-                strong.add(candidate.question_id)
-                chats.add(chat)
-    if strong:
-        snapshot.found.update((f.question.id, f) for f in await search.found(sorted(strong)))
+    for key, (_, text, chat), whole in zip(wanted, wanted.values(), found, strict=True):
+        snapshot.matches[key] = [Candidate(f.question.id, f.question.text) for f in whole]
+        snapshot.found.update((f.question.id, f) for f in whole)
+        if any(matching.similarity(text, f.question.text) >= matching.STRONG for f in whole):
+            chats.add(chat)
+    if chats:
         # Whether their chats are live, and the hourly cap of the groups offers may be made in.
         since = (asked_from or datetime.max.replace(tzinfo=UTC)) - WINDOW
         live, times = await SqlOffers(session).live_and_offered(chats, since)

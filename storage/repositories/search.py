@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy import BigInteger, Integer, TextClause, bindparam, column, select, text
 
 from facilitation.model import SETTLED, Candidate, Course, Found, QuestionState
 from storage import mapping
@@ -129,7 +129,7 @@ settled AS (
     FROM sharing m JOIN questions q ON q.id = m.question_id
     WHERE q.state IN ({settled})
 )
-SELECT k, id, text FROM settled WHERE r <= :limit ORDER BY k, id DESC
+SELECT k, id FROM settled WHERE r <= :limit
 """
 # The index may still hold introductions since replaced: each person's current one is kept.
 _SQLITE_INTRODUCTIONS = """
@@ -182,10 +182,20 @@ def _match_values(
 
 
 @cache
-def _match_many_statement(postgresql: bool) -> TextClause:
+def _match_many_statement(postgresql: bool) -> Any:
+    """The matches, then their candidates whole with their best answers (a batch's are a few: an
+    offer then reads nothing more)."""
     settled = ", ".join(f"'{state}'" for state in SETTLED)
     wanted = _MANY_POSTGRESQL if postgresql else _MANY_SQLITE
-    return text(EARLIER + _MANY.format(wanted=wanted, settled=settled))
+    matched = text(_MANY.format(wanted=wanted, settled=settled))
+    m = matched.columns(column("k", Integer), column("id", BigInteger)).subquery("m")
+    return (
+        select(m.c.k, QuestionRow, PersonRow, best_answer())
+        .join(QuestionRow, QuestionRow.id == m.c.id)
+        .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
+        .order_by(m.c.k, QuestionRow.id.desc())
+        .prefix_with(EARLIER)
+    )
 
 
 @cache
@@ -248,13 +258,13 @@ class SqlSearch(Repository):
 
     async def match_many(
         self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
-    ) -> list[list[Candidate]]:
-        """Several matches (course id, stems, sizes, shared) of everything stored, in one
-        statement whose text never changes (an inbox batch's new questions, matched ahead:
-        storage/batch/snapshot.py): the matches are rows of one parameter, so the database
-        prepares the statement once, however many questions a batch holds. The same prefix
-        filtering as `matched`, done for every match at once."""
-        found: list[list[Candidate]] = [[] for _ in asked]
+    ) -> list[list[Found]]:
+        """Several matches (course id, stems, sizes, shared) of everything stored, their
+        candidates whole, in one statement whose text never changes (an inbox batch's new
+        questions, matched ahead: storage/batch/snapshot.py): the matches are rows of one
+        parameter, so the database prepares the statement once, however many questions a batch
+        holds. The same prefix filtering as `matched`, done for every match at once."""
+        found: list[list[Found]] = [[] for _ in asked]
         rows = [
             (k, course_id, stem, sizes[0], sizes[1], shared)
             for k, (course_id, stems, sizes, shared) in enumerate(asked)
@@ -270,8 +280,10 @@ class SqlSearch(Repository):
                 values[name] = list(column)
         else:
             values["wanted"] = json.dumps(rows)
-        for k, question_id, question in await self.session.execute(_match_many_statement(postgresql), values):
-            found[int(k)].append(Candidate(int(question_id), str(question)))
+        for k, question, asker, answer in await self.session.execute(
+            _match_many_statement(postgresql), values
+        ):
+            found[int(k)].append(Found(mapping.question(question, asker), answer or None, 0.0))
         return found  # newest first
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
