@@ -25,6 +25,7 @@ _NUMBER = re.compile(r"\d+")
 _ENDINGS = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s", "e", "x")
 
 
+@lru_cache(maxsize=16384)  # a course's words come back in question after question
 def stem(word: str) -> str:
     """A word's stem, roughly: plurals and common English and French endings off (a match only
     compares two questions, so both are cut the same way)."""
