@@ -256,10 +256,11 @@ def _stems_in(dialect: str) -> Insert:
 # A batch's index rows of one statement go as one statement whose rows are one parameter
 # (storage/batch/buffer.py): the database unpacks them, so a batch's hundreds of index rows cost
 # one execution, not one each.
-def packed(
-    statement: UpdateBase, rows: list[dict[str, Any]], dialect: str
-) -> tuple[Any, dict[str, Any]] | None:
-    """The statement for these rows at once, and its one row; None for a statement sent as is."""
+_Send = tuple[Any, dict[str, Any] | list[dict[str, Any]]]  # a statement and its row, or rows
+
+
+def packed(statement: UpdateBase, rows: list[dict[str, Any]], dialect: str) -> _Send:
+    """The statement for these rows at once and its one row, or the statement and its rows."""
     if statement is _question_by_id(dialect):
         return _questions_by_ids(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
     if statement is _introduction_by_id(dialect):
@@ -268,7 +269,39 @@ def packed(
         return _stems_out_many(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
     if statement is _stems_in(dialect):  # each row's [[…]] of one question: their arrays joined
         return statement, {"b_rows": "[" + ",".join(row["b_rows"][1:-1] for row in rows) + "]"}
-    return None
+    return statement, rows
+
+
+# PostgreSQL: an edit's stems out and the batch's stems in, one statement. Its parts run on one
+# snapshot, so they touch different rows: out go the stale stems of the edited questions, and
+# the rest are upserted (an edited question's stem that stays takes its new count of stems).
+_POSTGRESQL_RESTEMS = f"""
+WITH stems AS ({_POSTGRESQL_STEMS}),
+gone AS (
+    DELETE FROM question_stems s WHERE s.question_id = ANY(CAST(:b_ids AS bigint[]))
+    AND NOT EXISTS (SELECT 1 FROM stems n WHERE n.question_id = s.question_id AND n.stem = s.stem)
+)
+INSERT INTO question_stems (question_id, stem, course_id, size)
+SELECT question_id, stem, course_id, size FROM stems
+ON CONFLICT (question_id, stem) DO UPDATE SET course_id = excluded.course_id, size = excluded.size
+"""
+
+
+def joined(sends: list[_Send], dialect: str) -> list[_Send]:
+    """A table's packed statements, in order, with those that can go as one joined: on
+    PostgreSQL, stems out then stems in (an edit's and the batch's, the usual pair)."""
+    if dialect != "postgresql" or len(sends) != 2:
+        return sends
+    (out, gone), (into, rows) = sends
+    pair = out is _stems_out_many(dialect) and into is _stems_in(dialect)
+    if not pair or not isinstance(gone, dict) or not isinstance(rows, dict):
+        return sends
+    return [(_restems(), {"b_ids": gone["b_ids"], "b_rows": rows["b_rows"]})]
+
+
+@cache
+def _restems() -> Any:
+    return text(_POSTGRESQL_RESTEMS)
 
 
 def _ids(rows: list[dict[str, Any]], name: str, dialect: str) -> Any:

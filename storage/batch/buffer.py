@@ -35,7 +35,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from storage.errors import HeldWritesFailed, is_transient
 from storage.models import Base
 from storage.repositories.base import dialect_of
-from storage.search_index import is_index_table, packed
+from storage.search_index import is_index_table, joined, packed
 from storage.writes import Keys
 
 ID_BLOCK = 100  # ids a process takes from a PostgreSQL sequence at once
@@ -259,27 +259,29 @@ def _execute(session: Session, writes: list[_Write]) -> None:
     tables: dict[str, list[_Group]] = {}
     for write in writes:
         groups = tables.setdefault(write.table, [])
-        joined: _Group | None = None
+        into: _Group | None = None
         at = len(groups)
         for position in range(len(groups) - 1, -1, -1):
             group = groups[position]
             if group.statement is write.statement:
-                joined = group
+                into = group
                 break
             if group.keys & write.keys:
                 break
             at = position
-        if joined is None:
-            joined = _Group(write.statement, [], set())
-            groups.insert(at, joined)
-        joined.add(write)
+        if into is None:
+            into = _Group(write.statement, [], set())
+            groups.insert(at, into)
+        into.add(write)
     connection = session.connection()
     dialect = connection.dialect.name
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
-        for group in tables[name]:
-            # The index's rows of a statement go as one row, where the index can unpack them.
-            at_once = packed(group.statement, group.rows, dialect)
-            if at_once is not None:
-                connection.execute(*at_once)
-            else:
+        if not is_index_table(name):
+            for group in tables[name]:
                 connection.execute(group.statement, group.rows)
+            continue
+        # The index's rows of a statement go as one row, where the index can unpack them, and
+        # a table's statements as one where the database can run them together.
+        sends = [packed(group.statement, group.rows, dialect) for group in tables[name]]
+        for statement, values in joined(sends, dialect):
+            connection.execute(statement, values)

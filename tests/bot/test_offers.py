@@ -322,6 +322,22 @@ async def test_an_edited_earlier_question_is_matched_by_its_new_words_only(flock
     assert ["renew my laptop certificate" in c.text for c in offers(calls)] == [True]
 
 
+async def test_an_edit_leaves_the_stems_a_match_reads_as_the_question_now_reads(flock: Harness) -> None:
+    asked = await set_up(flock)
+    edit = flock.telegram.edit(asked, "How do I reset the laptop password for eduroam?")
+    other = flock.telegram.post(CHAT, BEN, "Where is the campus library?")
+
+    await flock.send(edit, other)  # the edit's stems out, and both questions' in, in one batch
+
+    edited = await flock.rows(
+        "select s.stem, s.size from question_stems s join questions q on q.id = s.question_id"
+        " where q.message_id = :m order by s.stem",
+        m=asked["message"]["message_id"],
+    )
+    assert edited == [("eduroam", 4), ("laptop", 4), ("password", 4), ("reset", 4)]
+    assert await stems_of(flock, other) == 2  # campu, library
+
+
 async def test_a_question_purged_by_retention_is_never_offered(flock: Harness) -> None:
     asked = await set_up(flock)
     assert await stems_of(flock, asked) == 3  # reset, vpn, password
