@@ -49,6 +49,7 @@ from sqlalchemy import (
     cast,
     column,
     delete,
+    exists,
     func,
     insert,
     literal_column,
@@ -247,61 +248,87 @@ _POSTGRESQL_STEMS = (
 )
 
 
+_STEM_COLUMNS = ["question_id", "stem", "course_id", "size"]
+
+
 @cache
 def _stems_in(dialect: str) -> Insert:
     rows = text(_POSTGRESQL_STEMS if dialect == "postgresql" else _SQLITE_STEMS).columns(*STEMS_TABLE.c)
-    return insert(STEMS_TABLE).from_select(["question_id", "stem", "course_id", "size"], rows)
+    return insert(STEMS_TABLE).from_select(_STEM_COLUMNS, rows)
 
 
 # A batch's index rows of one statement go as one statement whose rows are one parameter
 # (storage/batch/buffer.py): the database unpacks them, so a batch's hundreds of index rows cost
-# one execution, not one each.
+# one execution, not one each. Each parameter is named for what it holds, so that PostgreSQL can
+# take a batch's index statements as one (`joined`).
 _Send = tuple[Any, dict[str, Any] | list[dict[str, Any]]]  # a statement and its row, or rows
+_QUESTIONS, _INTRODUCTIONS, _STALE, _STEM_ROWS = "b_questions", "b_introductions", "b_stale", "b_rows"
 
 
 def packed(statement: UpdateBase, rows: list[dict[str, Any]], dialect: str) -> _Send:
     """The statement for these rows at once and its one row, or the statement and its rows."""
     if statement is _question_by_id(dialect):
-        return _questions_by_ids(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
+        return _questions_by_ids(dialect), {_QUESTIONS: _ids(rows, "b_question", dialect)}
     if statement is _introduction_by_id(dialect):
-        return _introductions_by_ids(dialect), {"b_ids": _ids(rows, "b_intro", dialect)}
+        return _introductions_by_ids(dialect), {_INTRODUCTIONS: _ids(rows, "b_intro", dialect)}
     if statement is _STEMS_OUT:
-        return _stems_out_many(dialect), {"b_ids": _ids(rows, "b_question", dialect)}
+        return _stems_out_many(dialect), {_STALE: _ids(rows, "b_question", dialect)}
     if statement is _stems_in(dialect):  # each row's [[…]] of one question: their arrays joined
-        return statement, {"b_rows": "[" + ",".join(row["b_rows"][1:-1] for row in rows) + "]"}
+        return statement, {_STEM_ROWS: "[" + ",".join(row["b_rows"][1:-1] for row in rows) + "]"}
     return statement, rows
 
 
-# PostgreSQL: an edit's stems out and the batch's stems in, one statement. Its parts run on one
-# snapshot, so they touch different rows: out go the stale stems of the edited questions, and
-# the rest are upserted (an edited question's stem that stays takes its new count of stems).
-_POSTGRESQL_RESTEMS = f"""
-WITH stems AS ({_POSTGRESQL_STEMS}),
-gone AS (
-    DELETE FROM question_stems s WHERE s.question_id = ANY(CAST(:b_ids AS bigint[]))
-    AND NOT EXISTS (SELECT 1 FROM stems n WHERE n.question_id = s.question_id AND n.stem = s.stem)
-)
-INSERT INTO question_stems (question_id, stem, course_id, size)
-SELECT question_id, stem, course_id, size FROM stems
-ON CONFLICT (question_id, stem) DO UPDATE SET course_id = excluded.course_id, size = excluded.size
-"""
-
-
 def joined(sends: list[_Send], dialect: str) -> list[_Send]:
-    """A table's packed statements, in order, with those that can go as one joined: on
-    PostgreSQL, stems out then stems in (an edit's and the batch's, the usual pair)."""
-    if dialect != "postgresql" or len(sends) != 2:
+    """The batch's index statements, packed, as few as the database takes: on PostgreSQL one,
+    the others its data-modifying WITH queries. Those all run on one snapshot, so no two may
+    touch the same rows: an edit's stems out and the batch's stems in become one part that
+    deletes the stale stems only and upserts the rest (a stem that stays takes its new count)."""
+    if dialect != "postgresql":
         return sends
-    (out, gone), (into, rows) = sends
-    pair = out is _stems_out_many(dialect) and into is _stems_in(dialect)
-    if not pair or not isinstance(gone, dict) or not isinstance(rows, dict):
+    sends = _restemmed(sends, dialect)
+    single = [(statement, row) for statement, row in sends if isinstance(row, dict)]
+    names = [name for _, row in single for name in row]
+    if len(sends) < 2 or len(single) < len(sends) or len(names) != len(set(names)):
+        return sends  # a statement sent for many rows, or twice
+    values = {name: value for _, row in single for name, value in row.items()}
+    return [(_together(tuple(statement for statement, _ in single)), values)]
+
+
+def _restemmed(sends: list[_Send], dialect: str) -> list[_Send]:
+    statements = [statement for statement, _ in sends]
+    out, into = _stems_out_many(dialect), _stems_in(dialect)
+    if statements.count(out) != 1 or statements.count(into) != 1:
         return sends
-    return [(_restems(), {"b_ids": gone["b_ids"], "b_rows": rows["b_rows"]})]
+    (_, gone), (_, stems) = sends[statements.index(out)], sends[statements.index(into)]
+    if not isinstance(gone, dict) or not isinstance(stems, dict):
+        return sends
+    rest = [send for send in sends if send[0] is not out and send[0] is not into]
+    return [*rest, (_restems(), {**gone, **stems})]  # last: the one part with WITH queries of its own
+
+
+@lru_cache(maxsize=64)  # a few shapes of batch
+def _together(statements: tuple[Any, ...]) -> Any:
+    *parts, last = statements
+    return last.add_cte(*(p.returning(literal_column("1")).cte(f"index_{n}") for n, p in enumerate(parts)))
 
 
 @cache
-def _restems() -> Any:
-    return text(_POSTGRESQL_RESTEMS)
+def _restems() -> Insert:
+    """PostgreSQL: the stale stems of the edited questions out, and the batch's stems upserted."""
+    stems = text(_POSTGRESQL_STEMS).columns(*STEMS_TABLE.c).cte("stems")
+    held = STEMS_TABLE.c
+    stale = (
+        delete(STEMS_TABLE)
+        .where(
+            held.question_id == any_(bindparam(_STALE, type_=postgresql.ARRAY(BigInteger))),
+            ~exists().where(stems.c.question_id == held.question_id, stems.c.stem == held.stem),
+        )
+        .returning(literal_column("1"))
+        .cte("stale")
+    )
+    statement = postgresql.insert(STEMS_TABLE).from_select(_STEM_COLUMNS, select(stems))
+    fresh = {"course_id": statement.excluded.course_id, "size": statement.excluded.size}
+    return statement.on_conflict_do_update(index_elements=["question_id", "stem"], set_=fresh).add_cte(stale)
 
 
 def _ids(rows: list[dict[str, Any]], name: str, dialect: str) -> Any:
@@ -309,29 +336,31 @@ def _ids(rows: list[dict[str, Any]], name: str, dialect: str) -> Any:
     return ids if dialect == "postgresql" else json.dumps(ids)
 
 
-def _among_ids(column: ColumnElement[int] | InstrumentedAttribute[int], dialect: str) -> ColumnElement[bool]:
+def _among_ids(
+    column: ColumnElement[int] | InstrumentedAttribute[int], name: str, dialect: str
+) -> ColumnElement[bool]:
     """The column's value is one of the ids given as one parameter (`_ids`)."""
     if dialect == "postgresql":
-        return column == any_(bindparam("b_ids", type_=postgresql.ARRAY(BigInteger)))
-    each = func.json_each(bindparam("b_ids", type_=String)).table_valued("value")
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(BigInteger)))
+    each = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return column.in_(select(each.c.value))
 
 
 @cache
 def _questions_by_ids(dialect: str) -> Insert:
-    where = _among_ids(QuestionRow.id, dialect)
+    where = _among_ids(QuestionRow.id, _QUESTIONS, dialect)
     return _upsert(dialect, questions_table(dialect), _questions_as_indexed(dialect, where))
 
 
 @cache
 def _introductions_by_ids(dialect: str) -> Insert:
-    where = _among_ids(IntroductionRow.id, dialect)
+    where = _among_ids(IntroductionRow.id, _INTRODUCTIONS, dialect)
     return _upsert(dialect, introductions_table(dialect), _introductions_as_indexed(dialect, where))
 
 
 @cache
 def _stems_out_many(dialect: str) -> Delete:
-    return delete(STEMS_TABLE).where(_among_ids(STEMS_TABLE.c.question_id, dialect))
+    return delete(STEMS_TABLE).where(_among_ids(STEMS_TABLE.c.question_id, _STALE, dialect))
 
 
 class IndexWrites:

@@ -275,13 +275,14 @@ def _execute(session: Session, writes: list[_Write]) -> None:
         into.add(write)
     connection = session.connection()
     dialect = connection.dialect.name
+    index: list[tuple[Any, Any]] = []
     for name in sorted(tables, key=lambda t: _ORDER.get(t, len(_ORDER))):
-        if not is_index_table(name):
-            for group in tables[name]:
+        for group in tables[name]:
+            if is_index_table(name):  # sent last: it reads the rows as they now are
+                index.append(packed(group.statement, group.rows, dialect))
+            else:
                 connection.execute(group.statement, group.rows)
-            continue
-        # The index's rows of a statement go as one row, where the index can unpack them, and
-        # a table's statements as one where the database can run them together.
-        sends = [packed(group.statement, group.rows, dialect) for group in tables[name]]
-        for statement, values in joined(sends, dialect):
-            connection.execute(statement, values)
+    # The index's rows of a statement go as one row, where the index can unpack them, and its
+    # statements as one where the database can run them together.
+    for statement, values in joined(index, dialect):
+        connection.execute(statement, values)
