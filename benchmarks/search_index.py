@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -88,17 +87,15 @@ async def measure(report: Report, section: str, flock: Flock, largest: bulk.Cour
         )
     )
 
-    # An inbox batch matches its new questions ahead, all in one statement (SqlSearch.match_many),
-    # with what an offer in their chat reads next (is it live, its offers of the hour before).
+    # An inbox batch matches its new questions ahead, all in one statement (SqlSearch.match_many).
     asked = [a for a in map(matching.query, new_questions) if a is not None]
     batches = [asked[i : i + AHEAD] for i in range(0, len(asked) - AHEAD + 1, AHEAD)]
-    hour_ago = datetime.now(UTC) - timedelta(hours=1)
     async with flock.sessions() as session:
         index = SqlSearch(session)
 
         def match_ahead(batch: list[matching.Query]) -> Awaitable[object]:
             many = [(largest.id, a.stems, a.sizes, a.shared) for a in batch]
-            return index.match_many(many, matching.CANDIDATES, [largest.chat_id], hour_ago)
+            return index.match_many(many, matching.CANDIDATES)
 
         await match_ahead(batches[0])  # warm
         ahead = await _times(match_ahead, batches)

@@ -49,6 +49,7 @@ from storage.models import (
     table_of,
 )
 from storage.repositories.discussions import answers_at, prompts_at
+from storage.repositories.offers import SqlOffers
 from storage.repositories.search import SqlSearch
 
 Message = tuple[int, int]  # (chat id, message id)
@@ -407,28 +408,33 @@ async def read(
 async def _match_ahead(
     session: AsyncSession, snapshot: Snapshot, asking: dict[int, list[str]], asked_from: datetime | None
 ) -> None:
-    """The batch's matches, their candidates whole, and what an offer in their chats reads next
-    (whether they are live, and their groups' offers of the past hour), in one statement."""
-    wanted: dict[tuple[int, tuple[str, ...]], matching.Query] = {}
-    chats: set[int] = set()
+    """The batch's matches, their candidates whole, in one statement; then, for the chats of
+    candidates strong enough to offer, what an offer reads next: whether they are live and their
+    groups' offers of the past hour, together. A chat left out (two chats asking the same words
+    of one course) is read when an offer asks."""
+    wanted: dict[tuple[int, tuple[str, ...]], tuple[matching.Query, str, int]] = {}
     for chat, texts in asking.items():
         for attachment in snapshot.attachments.get(chat, []):
             for text in texts:
                 if (asked := matching.query(text)) is not None:
-                    wanted[(attachment.course.id, asked.stems)] = asked
-                    chats.add(chat)
-    since = (asked_from or datetime.max.replace(tzinfo=UTC)) - WINDOW
-    ahead = await SqlSearch(session).match_many(
-        [(course, q.stems, q.sizes, q.shared) for (course, _), q in wanted.items()],
+                    wanted[(attachment.course.id, asked.stems)] = (asked, text, chat)
+    search = SqlSearch(session)
+    found = await search.match_many(
+        [(course, q.stems, q.sizes, q.shared) for (course, _), (q, _, _) in wanted.items()],
         matching.CANDIDATES,
-        chats,
-        since,
     )
-    for key, whole in zip(wanted, ahead.found, strict=True):
+    chats: set[int] = set()
+    for key, (_, text, chat), whole in zip(wanted, wanted.values(), found, strict=True):
         snapshot.matches[key] = [Candidate(f.question.id, f.question.text) for f in whole]
         snapshot.found.update((f.question.id, f) for f in whole)
-    snapshot.live.update((chat, chat in ahead.live) for chat in chats)
-    snapshot.offers_stored.update((chat, (since, made)) for chat, made in ahead.offered.items())
+        if any(matching.similarity(text, f.question.text) >= matching.STRONG for f in whole):
+            chats.add(chat)
+    if chats:
+        # Whether their chats are live, and the hourly cap of the groups offers may be made in.
+        since = (asked_from or datetime.max.replace(tzinfo=UTC)) - WINDOW
+        live, times = await SqlOffers(session).live_and_offered(chats, since)
+        snapshot.live.update((chat, chat in live) for chat in chats)
+        snapshot.offers_stored.update((chat, (since, made)) for chat, made in times.items())
 
 
 async def _read_shared(session: AsyncSession, snapshot: Snapshot, chats: set[int], senders: set[int]) -> None:

@@ -40,9 +40,8 @@ _LIVE_CHATS = select(AttachmentRow.chat_id).where(_IN_CHATS, _LIVE)
 _OFFERED = select(OfferRow.group_chat_id, OfferRow.offered_at).where(
     OfferRow.group_chat_id.in_(bindparam("chats", expanding=True)), OfferRow.offered_at >= bindparam("since")
 )
-# The groups' offers (group, when), then the live chats (chat, NULL): read with the batch's
-# matches too (storage/repositories/search.py).
-LIVE_AND_OFFERED: CompoundSelect[Any] = union_all(_OFFERED, _LIVE_CHATS.add_columns(null()))
+# The groups' offers (group, when), then the live chats (chat, NULL).
+_LIVE_AND_OFFERED: CompoundSelect[Any] = union_all(_OFFERED, _LIVE_CHATS.add_columns(null()))
 
 
 class SqlOffers(Repository):
@@ -65,7 +64,7 @@ class SqlOffers(Repository):
     ) -> tuple[set[int], dict[int, list[datetime]]]:
         """Of these chats, those live (`live_chats`), and when each had an offer made in it since
         then (`offered_in_groups`), in one statement."""
-        return await self._live_and_offered(LIVE_AND_OFFERED, chat_ids, since)
+        return await self._live_and_offered(_LIVE_AND_OFFERED, chat_ids, since)
 
     async def _live_and_offered(
         self, statement: Any, chat_ids: Collection[int], since: datetime

@@ -11,43 +11,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Integer,
-    TextClause,
-    and_,
-    bindparam,
-    column,
-    literal,
-    select,
-    text,
-    union_all,
-)
+from sqlalchemy import BigInteger, Integer, TextClause, bindparam, column, select, text
 
 from facilitation.model import SETTLED, Candidate, Course, Found, QuestionState
 from storage import mapping
-from storage.models import OfferRow, PersonRow, QuestionRow
+from storage.models import PersonRow, QuestionRow
 from storage.repositories.base import Repository, dialect_of
-from storage.repositories.offers import LIVE_AND_OFFERED
 from storage.search_index import STEM_LENGTH, best_answer
 
 _DISMISSED = QuestionState.DISMISSED.value
-
-
-@dataclass
-class Ahead:
-    """An inbox batch's matches made ahead, and what their offers read next."""
-
-    found: list[list[Found]]  # each match's candidates, whole, newest first
-    live: set[int]  # of the chats given, those live
-    offered: dict[int, list[datetime]]  # their groups' offers since then
-
 
 # {where}: further conditions on the question q. :query names the course tokens and the words
 # (see _query); the expanding :courses checks the course again, whatever a token matched.
@@ -153,7 +129,7 @@ settled AS (
     FROM sharing m JOIN questions q ON q.id = m.question_id
     WHERE q.state IN ({settled})
 )
-SELECT k, id, {no_time} AS at FROM settled WHERE r <= :limit
+SELECT k, id FROM settled WHERE r <= :limit
 """
 # The index may still hold introductions since replaced: each person's current one is kept.
 _SQLITE_INTRODUCTIONS = """
@@ -207,24 +183,15 @@ def _match_values(
 
 @cache
 def _match_many_statement(postgresql: bool) -> Any:
-    """The matches (k >= 0), then their candidates whole with their best answers (a batch's are a
-    few: an offer reads nothing more), and what an offer in the chats given reads next: which
-    are live (k = -1, NULL), and their groups' offers since then (k = -1, when)."""
+    """The matches, then their candidates whole with their best answers (a batch's are a few: an
+    offer then reads nothing more)."""
     settled = ", ".join(f"'{state}'" for state in SETTLED)
     wanted = _MANY_POSTGRESQL if postgresql else _MANY_SQLITE
-    no_time = "CAST(NULL AS timestamptz)" if postgresql else "NULL"  # as the offers' times
-    matched = text(_MANY.format(wanted=wanted, settled=settled, no_time=no_time)).columns(
-        column("k", Integer), column("id", BigInteger), column("at", OfferRow.offered_at.type)
-    )
-    offers = LIVE_AND_OFFERED.subquery("offers")
-    chats = select(
-        literal(-1, Integer).label("k"), *(c.label(n) for c, n in zip(offers.c, ("id", "at"), strict=True))
-    )
-    m = union_all(chats, select(matched.subquery("matches"))).subquery("m")
+    matched = text(_MANY.format(wanted=wanted, settled=settled))
+    m = matched.columns(column("k", Integer), column("id", BigInteger)).subquery("m")
     return (
-        select(m.c.k, m.c.id, m.c.at, QuestionRow, PersonRow, best_answer())
-        .select_from(m)
-        .outerjoin(QuestionRow, and_(m.c.k >= 0, QuestionRow.id == m.c.id))
+        select(m.c.k, QuestionRow, PersonRow, best_answer())
+        .join(QuestionRow, QuestionRow.id == m.c.id)
         .outerjoin(PersonRow, PersonRow.id == QuestionRow.asker_id)
         .order_by(m.c.k, QuestionRow.id.desc())
         .prefix_with(EARLIER)
@@ -290,44 +257,34 @@ class SqlSearch(Repository):
         return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
 
     async def match_many(
-        self,
-        asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]],
-        limit: int,
-        chats: Collection[int] = (),
-        since: datetime | None = None,
-    ) -> Ahead:
+        self, asked: Sequence[tuple[int, Sequence[str], tuple[int, int], int]], limit: int
+    ) -> list[list[Found]]:
         """Several matches (course id, stems, sizes, shared) of everything stored, their
-        candidates whole, and whether the chats given are live and their offers since then, in
-        one statement whose text never changes (an inbox batch's new questions, matched ahead:
-        storage/batch/snapshot.py): the matches are rows of one parameter, so the database
-        prepares the statement once, however many questions a batch holds. The same prefix
-        filtering as `matched`, done for every match at once."""
-        ahead = Ahead([[] for _ in asked], set(), {chat: [] for chat in chats})
+        candidates whole, in one statement whose text never changes (an inbox batch's new
+        questions, matched ahead: storage/batch/snapshot.py): the matches are rows of one
+        parameter, so the database prepares the statement once, however many questions a batch
+        holds. The same prefix filtering as `matched`, done for every match at once."""
+        found: list[list[Found]] = [[] for _ in asked]
         rows = [
             (k, course_id, stem, sizes[0], sizes[1], shared)
             for k, (course_id, stems, sizes, shared) in enumerate(asked)
             if shared >= 1 and len(wanted := sorted({stem[:STEM_LENGTH] for stem in stems})) >= shared
             for stem in wanted
         ]
-        if not rows and not chats:
-            return ahead
+        if not rows:
+            return found
         postgresql = dialect_of(self.session) == "postgresql"
-        values: dict[str, Any] = {"per": _PER_STEM, "limit": limit, "chats": list(chats), "since": since}
+        values: dict[str, Any] = {"per": _PER_STEM, "limit": limit}
         if postgresql:
-            columns = list(zip(*rows, strict=True)) or [()] * len(_MANY_COLUMNS)
-            for name, column_ in zip(_MANY_COLUMNS, columns, strict=True):
-                values[name] = list(column_)
+            for name, column in zip(_MANY_COLUMNS, zip(*rows, strict=True), strict=True):
+                values[name] = list(column)
         else:
             values["wanted"] = json.dumps(rows)
-        whole = await self.session.execute(_match_many_statement(postgresql), values)
-        for k, chat, at, question, asker, answer in whole:
-            if k >= 0:
-                ahead.found[k].append(Found(mapping.question(question, asker), answer or None, 0.0))
-            elif at is None:
-                ahead.live.add(chat)
-            else:
-                ahead.offered[chat].append(at)
-        return ahead  # candidates newest first
+        for k, question, asker, answer in await self.session.execute(
+            _match_many_statement(postgresql), values
+        ):
+            found[int(k)].append(Found(mapping.question(question, asker), answer or None, 0.0))
+        return found  # newest first
 
     async def found(self, question_ids: Sequence[int]) -> list[Found]:
         """A match's candidates, whole (read like its other statements: see EARLIER)."""
