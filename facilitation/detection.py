@@ -109,6 +109,7 @@ def as_asked(text: str, hashtags: Iterable[str]) -> str:
     return strip_tags(text, tags) or text.strip()
 
 
+@lru_cache(maxsize=2048)  # an inbox batch asks it of a message ahead, then its handler does
 def question_text(text: str) -> str:
     """What a question asked by this message stores (and is matched on): its question tags off."""
     return strip_tags(text, QUESTION_TAGS) or text

@@ -87,6 +87,8 @@ def setting_key(word: str) -> str:
 def hashtags(text: str) -> list[str]:
     """Every hashtag in the text, lower case, without '#', in order of appearance. Accented
     letters count as typed, composed or not: "#pre\u0301sentation" is #présentation."""
+    if "#" not in text:  # most messages: nothing to normalise or scan
+        return []
     return [tag.lower() for tag in _HASHTAG.findall(unicodedata.normalize("NFC", text))]
 
 

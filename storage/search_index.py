@@ -279,19 +279,31 @@ def packed(statement: UpdateBase, rows: list[dict[str, Any]], dialect: str) -> _
 
 
 def joined(sends: list[_Send], dialect: str) -> list[_Send]:
-    """The batch's index statements, packed, as few as the database takes: on PostgreSQL one,
-    the others its data-modifying WITH queries. Those all run on one snapshot, so no two may
-    touch the same rows: an edit's stems out and the batch's stems in become one part that
-    deletes the stale stems only and upserts the rest (a stem that stays takes its new count)."""
+    """The batch's index statements, packed, as few as the database takes: on PostgreSQL those
+    of one row go as one, the others its data-modifying WITH queries. Those all run on one
+    snapshot, so no two may touch the same rows: an edit's stems out and the batch's stems in
+    become one part that deletes the stale stems only and upserts the rest (a stem that stays
+    takes its new count). A statement sent for many rows or twice, and stems out and in left
+    unpaired, go first on their own, in order: an upsert indexes its rows as they are when it
+    runs, so the others' order is free."""
     if dialect != "postgresql":
         return sends
     sends = _restemmed(sends, dialect)
-    single = [(statement, row) for statement, row in sends if isinstance(row, dict)]
-    names = [name for _, row in single for name in row]
-    if len(sends) < 2 or len(single) < len(sends) or len(names) != len(set(names)):
-        return sends  # a statement sent for many rows, or twice
-    values = {name: value for _, row in single for name, value in row.items()}
-    return [(_together(tuple(statement for statement, _ in single)), values)]
+    statements = [statement for statement, _ in sends]
+    stems = {_stems_out_many(dialect), _stems_in(dialect)}
+    ordered = stems if stems <= set(statements) else set()  # out and in left unpaired: in order
+
+    together: list[tuple[Any, dict[str, Any]]] = []
+    alone: list[_Send] = []
+    for statement, row in sends:
+        if isinstance(row, dict) and statements.count(statement) == 1 and statement not in ordered:
+            together.append((statement, row))
+        else:
+            alone.append((statement, row))
+    if len(together) < 2:
+        return sends
+    values = {name: value for _, row in together for name, value in row.items()}
+    return [*alone, (_together(tuple(statement for statement, _ in together)), values)]
 
 
 def _restemmed(sends: list[_Send], dialect: str) -> list[_Send]:
