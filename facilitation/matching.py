@@ -96,6 +96,7 @@ class Query:
     shared: int
 
 
+@lru_cache(maxsize=4096)  # an inbox batch asks it of a message ahead, then its offer does
 def query(text: str) -> Query | None:
     """None when the text says too little to judge (similarity() says 0)."""
     mine = tuple(sorted(_said(text).stems))

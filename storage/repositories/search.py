@@ -98,9 +98,24 @@ _MANY_POSTGRESQL = (
     "SELECT * FROM unnest(CAST(:k AS integer[]), CAST(:course AS bigint[]), CAST(:stem AS text[]),"
     " CAST(:low AS integer[]), CAST(:high AS integer[]), CAST(:shared AS integer[]))"
 )
+# The newest _PER_STEM questions of each chosen stem: SQLite reads those at or above the
+# _PER_STEM-th newest id; PostgreSQL reads them stem by stem (LATERAL), from the index whatever
+# its statistics say of the table.
+_PREFIX_SQLITE = """
+    SELECT DISTINCT c.k, s.question_id FROM chosen c JOIN question_stems s
+    ON s.course_id = c.course AND s.stem = c.stem AND s.size BETWEEN c.low AND c.high
+    AND s.question_id >= (SELECT coalesce(min(l.question_id), 0) FROM (SELECT x.question_id
+        FROM question_stems x WHERE x.course_id = c.course AND x.stem = c.stem
+        AND x.size BETWEEN c.low AND c.high ORDER BY x.question_id DESC LIMIT :per) AS l)
+"""
+_PREFIX_POSTGRESQL = """
+    SELECT DISTINCT c.k, l.question_id FROM chosen c CROSS JOIN LATERAL (SELECT x.question_id
+        FROM question_stems x WHERE x.course_id = c.course AND x.stem = c.stem
+        AND x.size BETWEEN c.low AND c.high ORDER BY x.question_id DESC LIMIT :per) AS l
+"""
 _MANY = """
 WITH w(k, course, stem, low, high, shared) AS ({wanted}),
-counts AS (
+counts AS {materialized}(
     SELECT w.*, (SELECT count(*) FROM (SELECT 1 FROM question_stems s WHERE s.course_id = w.course
         AND s.stem = w.stem AND s.size BETWEEN w.low AND w.high LIMIT :per) AS c) AS n
     FROM w
@@ -111,13 +126,7 @@ ranked AS (
     FROM counts WHERE n > 0
 ),
 chosen AS (SELECT * FROM ranked WHERE r <= present - shared + 1),
-prefix AS (
-    SELECT DISTINCT c.k, s.question_id FROM chosen c JOIN question_stems s
-    ON s.course_id = c.course AND s.stem = c.stem AND s.size BETWEEN c.low AND c.high
-    AND s.question_id >= (SELECT coalesce(min(l.question_id), 0) FROM (SELECT x.question_id
-        FROM question_stems x WHERE x.course_id = c.course AND x.stem = c.stem
-        AND x.size BETWEEN c.low AND c.high ORDER BY x.question_id DESC LIMIT :per) AS l)
-),
+prefix AS ({prefix}),
 sharing AS (
     SELECT p.k, t.question_id FROM prefix p
     JOIN question_stems t ON t.question_id = p.question_id
@@ -187,7 +196,11 @@ def _match_many_statement(postgresql: bool) -> Any:
     offer then reads nothing more)."""
     settled = ", ".join(f"'{state}'" for state in SETTLED)
     wanted = _MANY_POSTGRESQL if postgresql else _MANY_SQLITE
-    matched = text(_MANY.format(wanted=wanted, settled=settled))
+    prefix = _PREFIX_POSTGRESQL if postgresql else _PREFIX_SQLITE
+    # Each stem counted once (PostgreSQL would inline the count into both the filter and the order).
+    materialized = "MATERIALIZED " if postgresql else ""
+    statement = _MANY.format(wanted=wanted, settled=settled, prefix=prefix, materialized=materialized)
+    matched = text(statement)
     m = matched.columns(column("k", Integer), column("id", BigInteger)).subquery("m")
     return (
         select(m.c.k, QuestionRow, PersonRow, best_answer())
