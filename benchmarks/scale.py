@@ -100,8 +100,11 @@ async def explain(engine: AsyncEngine, statements: list[Statement]) -> list[Plan
         listed = "SELECT name FROM sqlite_master" if sqlite else "SELECT tablename FROM pg_tables"
         stored = set((await connection.exec_driver_sql(listed)).scalars())
         for statement in statements:
-            # PostgreSQL: run it (rolled back below), so a node the executor skipped says so.
+            # PostgreSQL: run it (rolled back below), so a node the executor skipped says so;
+            # not one that inserts too (the search index's, as one statement): it would again.
             prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+            if not sqlite and "INSERT INTO" in statement.sql:
+                prefix = "EXPLAIN (COSTS OFF) "
             rows = (await connection.exec_driver_sql(prefix + statement.sql, statement.parameters)).all()
             lines = [str(row[-1]) for row in rows]
             scans = []
