@@ -309,8 +309,12 @@ def joined(sends: list[_Send], dialect: str) -> list[_Send]:
 def _restemmed(sends: list[_Send], dialect: str) -> list[_Send]:
     statements = [statement for statement, _ in sends]
     out, into = _stems_out_many(dialect), _stems_in(dialect)
-    if statements.count(out) != 1 or statements.count(into) != 1:
-        return sends
+    if (
+        statements.count(out) != 1
+        or statements.count(into) != 1
+        or statements.index(out) > statements.index(into)
+    ):
+        return sends  # stems in before stems out: an edit left them none, the pair would keep them
     (_, gone), (_, stems) = sends[statements.index(out)], sends[statements.index(into)]
     if not isinstance(gone, dict) or not isinstance(stems, dict):
         return sends

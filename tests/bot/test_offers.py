@@ -362,6 +362,21 @@ async def test_a_question_edited_in_the_batch_that_asked_it_keeps_its_new_stems_
     assert "held writes failed" not in caplog.text  # in order, as the batch held them
 
 
+async def test_a_question_edited_to_no_words_in_the_batch_that_asked_it_keeps_no_stems(
+    flock: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await set_up(flock)
+    asked = flock.telegram.post(CHAT, BEN, "#q How do I book the music room?")
+    edit = flock.telegram.edit(asked, "#q Help?")
+    other = flock.telegram.post(CHAT, CLEO, "Where is the campus library?")
+
+    await flock.send(asked, edit, other)  # its stems in, then out with none to put back
+
+    assert await stems_of(flock, asked) == 0
+    assert await stems_of(flock, other) == 2
+    assert "held writes failed" not in caplog.text
+
+
 async def test_a_question_purged_by_retention_is_never_offered(flock: Harness) -> None:
     asked = await set_up(flock)
     assert await stems_of(flock, asked) == 3  # reset, vpn, password
