@@ -302,14 +302,20 @@ async def test_a_forgotten_question_is_never_offered(flock: Harness) -> None:
     assert offers(calls) == []
 
 
-async def stems_of(flock: Harness, message: JSON) -> int:
-    """How many rows of the stems table (what a match reads) the question asked at it has."""
-    [(count,)] = await flock.rows(
-        "select count(*) from question_stems s join questions q on q.id = s.question_id"
-        " where q.message_id = :m",
+async def stems_at(flock: Harness, message: JSON) -> list[tuple[str, int]]:
+    """The rows of the stems table (what a match reads) of the question asked at it: each stem,
+    with the question's count of stems."""
+    rows = await flock.rows(
+        "select s.stem, s.size from question_stems s join questions q on q.id = s.question_id"
+        " where q.message_id = :m order by s.stem",
         m=message["message"]["message_id"],
     )
-    return int(count)
+    return [(str(stem), int(size)) for stem, size in rows]
+
+
+async def stems_of(flock: Harness, message: JSON) -> int:
+    """How many rows of the stems table the question asked at it has."""
+    return len(await stems_at(flock, message))
 
 
 async def test_an_edited_earlier_question_is_matched_by_its_new_words_only(flock: Harness) -> None:
@@ -332,12 +338,7 @@ async def test_an_edit_leaves_the_stems_a_match_reads_as_the_question_now_reads(
 
     await flock.send(edit, other)  # the edit's stems out, and both questions' in, in one batch
 
-    edited = await flock.rows(
-        "select s.stem, s.size from question_stems s join questions q on q.id = s.question_id"
-        " where q.message_id = :m order by s.stem",
-        m=asked["message"]["message_id"],
-    )
-    assert edited == [("eduroam", 4), ("laptop", 4), ("password", 4), ("reset", 4)]
+    assert await stems_at(flock, asked) == [("eduroam", 4), ("laptop", 4), ("password", 4), ("reset", 4)]
     assert await stems_of(flock, other) == 2  # campu, library
     assert "held writes failed" not in caplog.text  # sent as the batch held them
 
@@ -352,12 +353,7 @@ async def test_a_question_edited_in_the_batch_that_asked_it_keeps_its_new_stems_
 
     await flock.send(asked, edit, other)  # its stems in, out, then in again, with another's
 
-    booked = await flock.rows(
-        "select s.stem from question_stems s join questions q on q.id = s.question_id"
-        " where q.message_id = :m order by s.stem",
-        m=asked["message"]["message_id"],
-    )
-    assert booked == [("book",), ("room",), ("studio",)]
+    assert await stems_at(flock, asked) == [("book", 3), ("room", 3), ("studio", 3)]
     assert await stems_of(flock, other) == 2
     assert "held writes failed" not in caplog.text  # in order, as the batch held them
 
