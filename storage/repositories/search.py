@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, TextClause, bindparam, column, select, text
 
 from facilitation.model import SETTLED, Candidate, Course, Found, QuestionState
-from facilitation.search_terms import MAX_TERMS
 from storage import mapping
 from storage.models import PersonRow, QuestionRow
 from storage.repositories.base import Repository, dialect_of
@@ -168,34 +167,26 @@ def _match_sql(stems: int, guarded: bool) -> str:
 
 @cache
 def _match_statement(stems: int, guarded: bool) -> TextClause:
-    """Built once for each count of stems (slots): building a statement costs more than SQLite's
-    reads."""
+    """Built once for each count of stems: building a statement costs more than SQLite's reads."""
     return text(EARLIER + _match_sql(stems, guarded)).bindparams(
         bindparam("stems", expanding=True), bindparam("settled", expanding=True)
     )
 
 
 def _match_values(
-    course_id: int,
-    wanted: list[str],
-    sizes: tuple[int, int],
-    shared: int,
-    before: int,
-    limit: int,
-    slots: int,
+    course_id: int, wanted: list[str], sizes: tuple[int, int], shared: int, before: int, limit: int
 ) -> dict[str, Any]:
-    stems: list[str | None] = [*wanted, *[None] * (slots - len(wanted))]
     return {
         "course": course_id,
         "low": sizes[0],
         "high": sizes[1],
         "before": before,
         "per": _PER_STEM,
-        "stems": stems,
+        "stems": wanted,
         "shared": shared,
         "settled": [state.value for state in SETTLED],
         "limit": limit,
-        **{f"s{i}": stem for i, stem in enumerate(stems)},
+        **{f"s{i}": stem for i, stem in enumerate(wanted)},
     }
 
 
@@ -273,12 +264,8 @@ class SqlSearch(Repository):
         wanted = sorted({stem[:STEM_LENGTH] for stem in stems})
         if shared < 1 or len(wanted) < shared:
             return [], None
-        # PostgreSQL: as many slots as a text can have stems, the unused ones NULL (a stem no
-        # question holds): one statement's text whatever the count, prepared and planned once.
-        postgresql = dialect_of(self.session) == "postgresql"
-        slots = max(MAX_TERMS, len(wanted)) if postgresql else len(wanted)
-        values = _match_values(course.id, wanted, sizes, shared, before, limit, slots)
-        rows = (await self.session.execute(_match_statement(slots, guarded), values)).all()
+        values = _match_values(course.id, wanted, sizes, shared, before, limit)
+        rows = (await self.session.execute(_match_statement(len(wanted), guarded), values)).all()
         found = [Candidate(int(i), question) for i, question in rows if i]  # newest first
         return sorted(found, key=lambda c: -c.question_id), all(i for i, _ in rows) if guarded else None
 
