@@ -252,9 +252,14 @@ _STEM_COLUMNS = ["question_id", "stem", "course_id", "size"]
 
 
 @cache
+def _stem_rows(dialect: str) -> Any:
+    """The stems given as one parameter, as rows of the stems table."""
+    return text(_POSTGRESQL_STEMS if dialect == "postgresql" else _SQLITE_STEMS).columns(*STEMS_TABLE.c)
+
+
+@cache
 def _stems_in(dialect: str) -> Insert:
-    rows = text(_POSTGRESQL_STEMS if dialect == "postgresql" else _SQLITE_STEMS).columns(*STEMS_TABLE.c)
-    return insert(STEMS_TABLE).from_select(_STEM_COLUMNS, rows)
+    return insert(STEMS_TABLE).from_select(_STEM_COLUMNS, _stem_rows(dialect))
 
 
 # A batch's index rows of one statement go as one statement whose rows are one parameter
@@ -309,15 +314,12 @@ def joined(sends: list[_Send], dialect: str) -> list[_Send]:
 def _restemmed(sends: list[_Send], dialect: str) -> list[_Send]:
     statements = [statement for statement, _ in sends]
     out, into = _stems_out_many(dialect), _stems_in(dialect)
-    if (
-        statements.count(out) != 1
-        or statements.count(into) != 1
-        or statements.index(out) > statements.index(into)
-    ):
-        return sends  # stems in before stems out: an edit left them none, the pair would keep them
-    (_, gone), (_, stems) = sends[statements.index(out)], sends[statements.index(into)]
-    if not isinstance(gone, dict) or not isinstance(stems, dict):
+    if statements.count(out) != 1 or statements.count(into) != 1:
         return sends
+    first, second = statements.index(out), statements.index(into)
+    (_, gone), (_, stems) = sends[first], sends[second]
+    if first > second or not isinstance(gone, dict) or not isinstance(stems, dict):
+        return sends  # stems in before stems out: an edit left them none, the pair would keep them
     rest = [send for send in sends if send[0] is not out and send[0] is not into]
     return [*rest, (_restems(), {**gone, **stems})]  # last: the one part with WITH queries of its own
 
@@ -331,7 +333,7 @@ def _together(statements: tuple[Any, ...]) -> Any:
 @cache
 def _restems() -> Insert:
     """PostgreSQL: the stale stems of the edited questions out, and the batch's stems upserted."""
-    stems = text(_POSTGRESQL_STEMS).columns(*STEMS_TABLE.c).cte("stems")
+    stems = _stem_rows("postgresql").cte("stems")
     held = STEMS_TABLE.c
     stale = (
         delete(STEMS_TABLE)

@@ -343,34 +343,37 @@ async def test_an_edit_leaves_the_stems_a_match_reads_as_the_question_now_reads(
     assert "held writes failed" not in caplog.text  # sent as the batch held them
 
 
-async def test_a_question_edited_in_the_batch_that_asked_it_keeps_its_new_stems_only(
-    flock: Harness, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("asked_as", "edited_to", "kept"),
+    [
+        # its stems in, out, then in again, with another's
+        (
+            "How do I book the music room?",
+            "How do I book the studio room?",
+            [("book", 3), ("room", 3), ("studio", 3)],
+        ),
+        # its stems in, then out with none to put back
+        ("#q How do I book the music room?", "#q Help?", []),
+    ],
+    ids=["new words", "no words"],
+)
+async def test_a_question_edited_in_the_batch_that_asked_it_keeps_the_stems_it_now_has(
+    flock: Harness,
+    caplog: pytest.LogCaptureFixture,
+    asked_as: str,
+    edited_to: str,
+    kept: list[tuple[str, int]],
 ) -> None:
     await set_up(flock)
-    asked = flock.telegram.post(CHAT, BEN, "How do I book the music room?")
-    edit = flock.telegram.edit(asked, "How do I book the studio room?")
+    asked = flock.telegram.post(CHAT, BEN, asked_as)
+    edit = flock.telegram.edit(asked, edited_to)
     other = flock.telegram.post(CHAT, CLEO, "Where is the campus library?")
 
-    await flock.send(asked, edit, other)  # its stems in, out, then in again, with another's
+    await flock.send(asked, edit, other)
 
-    assert await stems_at(flock, asked) == [("book", 3), ("room", 3), ("studio", 3)]
+    assert await stems_at(flock, asked) == kept
     assert await stems_of(flock, other) == 2
     assert "held writes failed" not in caplog.text  # in order, as the batch held them
-
-
-async def test_a_question_edited_to_no_words_in_the_batch_that_asked_it_keeps_no_stems(
-    flock: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
-    await set_up(flock)
-    asked = flock.telegram.post(CHAT, BEN, "#q How do I book the music room?")
-    edit = flock.telegram.edit(asked, "#q Help?")
-    other = flock.telegram.post(CHAT, CLEO, "Where is the campus library?")
-
-    await flock.send(asked, edit, other)  # its stems in, then out with none to put back
-
-    assert await stems_of(flock, asked) == 0
-    assert await stems_of(flock, other) == 2
-    assert "held writes failed" not in caplog.text
 
 
 async def test_a_question_purged_by_retention_is_never_offered(flock: Harness) -> None:
